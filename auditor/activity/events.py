@@ -1,0 +1,150 @@
+"""Canonical events: turning one JSON object (a JSONL line, a store row) into a Post or a DM.
+
+Validation is by hand rather than with pydantic because it runs once per event on
+files of a million lines; every check raises `ValueError` with a short reason that
+the source reports next to the line number.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from typing import Any
+
+from auditor.activity.model import DirectMessage, Post, normalize_handle
+
+# X handles: letters, digits and underscore, up to 15 characters.
+MENTION_RE = re.compile(r"(?<![\w@])@(\w{1,15})\b")
+
+MAX_TEXT = 100_000  # a post is at most 25,000 characters on X; more is a broken export
+
+
+def parse_time(value: Any, field_name: str = "created_at") -> datetime:
+    if not isinstance(value, str):
+        raise ValueError(f"{field_name} must be an ISO 8601 string")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{field_name} is not an ISO 8601 time: {value[:40]!r}") from None
+    if moment.tzinfo is None:
+        raise ValueError(f"{field_name} has no UTC offset: {value[:40]!r} (add Z or +00:00)")
+    return moment.astimezone(timezone.utc)
+
+
+def _text(obj: dict, name: str, required: bool = False) -> str | None:
+    value = obj.get(name)
+    if value is None:
+        if required:
+            raise ValueError(f"missing required field {name!r}")
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and name != "text":
+        return str(value)  # ids are sometimes numbers in hand-made files
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be a string")
+    if name == "text" and len(value) > MAX_TEXT:
+        raise ValueError(f"text is longer than {MAX_TEXT} characters")
+    return value
+
+
+def _handle(obj: dict, name: str, required: bool = False) -> str | None:
+    value = _text(obj, name, required)
+    if value is None:
+        return None
+    handle = normalize_handle(value)
+    if not handle:
+        raise ValueError(f"{name} is empty")
+    return handle
+
+
+def _handles(obj: dict, name: str) -> tuple[str, ...] | None:
+    value = obj.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{name} must be a list of handles")
+    return tuple(dict.fromkeys(normalize_handle(v) for v in value if v.strip("@ ")))
+
+
+def mentions_in(text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(m.lower() for m in MENTION_RE.findall(text)))
+
+
+def parse_event(obj: Any) -> Post | DirectMessage:
+    """One canonical event, or ValueError saying what is wrong with it."""
+    if not isinstance(obj, dict):
+        raise ValueError("an event must be a JSON object")
+    kind = obj.get("type")
+    if kind == "post":
+        return parse_post(obj)
+    if kind == "dm":
+        return parse_dm(obj)
+    if kind is None:
+        raise ValueError("missing required field 'type'")
+    raise ValueError(f"unknown type {str(kind)[:20]!r} (expected 'post' or 'dm')")
+
+
+def parse_post(obj: dict) -> Post:
+    post_id = _text(obj, "id", required=True)
+    author = _handle(obj, "author", required=True)
+    created_at = parse_time(obj.get("created_at") if "created_at" in obj else _missing("created_at"))
+    text = _text(obj, "text", required=True)
+    mentions = _handles(obj, "mentions")
+    if mentions is None:
+        mentions = mentions_in(text)
+    return Post(
+        id=post_id,
+        author=author,
+        created_at=created_at,
+        text=text,
+        in_reply_to=_text(obj, "in_reply_to"),
+        in_reply_to_author=_handle(obj, "in_reply_to_author"),
+        conversation_id=_text(obj, "conversation_id"),
+        mentions=mentions,
+        repost_of=_text(obj, "repost_of"),
+        quote_of=_text(obj, "quote_of"),
+        url=_text(obj, "url"),
+        platform=_text(obj, "platform") or "x",
+    )
+
+
+def parse_dm(obj: dict) -> DirectMessage:
+    dm_id = _text(obj, "id", required=True)
+    sender = _handle(obj, "sender", required=True)
+    recipients = _handles(obj, "recipients")
+    if not recipients:
+        raise ValueError("missing required field 'recipients'")
+    created_at = parse_time(obj.get("created_at") if "created_at" in obj else _missing("created_at"))
+    text = _text(obj, "text", required=True)
+    conversation = _text(obj, "conversation_id") or ":".join(sorted({sender, *recipients}))
+    return DirectMessage(
+        id=dm_id,
+        conversation_id=conversation,
+        sender=sender,
+        recipients=recipients,
+        created_at=created_at,
+        text=text,
+        platform=_text(obj, "platform") or "x",
+    )
+
+
+def _missing(name: str):
+    raise ValueError(f"missing required field {name!r}")
+
+
+def event_to_dict(event: Post | DirectMessage) -> dict:
+    """The canonical JSON object of an event (the inverse of `parse_event`)."""
+    when = event.created_at.strftime("%Y-%m-%dT%H:%M:%SZ") if not event.created_at.microsecond else (
+        event.created_at.isoformat().replace("+00:00", "Z"))
+    if isinstance(event, Post):
+        return {
+            "type": "post", "id": event.id, "author": event.author, "created_at": when,
+            "text": event.text, "in_reply_to": event.in_reply_to,
+            "in_reply_to_author": event.in_reply_to_author, "conversation_id": event.conversation_id,
+            "mentions": list(event.mentions), "repost_of": event.repost_of, "quote_of": event.quote_of,
+            "url": event.url, "platform": event.platform,
+        }
+    return {
+        "type": "dm", "id": event.id, "conversation_id": event.conversation_id, "sender": event.sender,
+        "recipients": list(event.recipients), "created_at": when, "text": event.text,
+        "platform": event.platform,
+    }

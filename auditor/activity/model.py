@@ -1,0 +1,91 @@
+"""Posts and direct messages: what every source turns its input into.
+
+Events are slotted frozen dataclasses rather than pydantic models: a month of a
+large company is about a million of them, and validation happens once, in the
+source that reads them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+# Channels an inbound item can arrive on; a source says which of them its data can show.
+CHANNELS = ("mention", "reply", "dm")
+
+
+def normalize_handle(handle: str) -> str:
+    """Handles are compared without `@` and case-insensitively."""
+    return handle.strip().lstrip("@").lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    id: str
+    author: str  # normalized handle
+    created_at: datetime  # aware, UTC
+    text: str
+    in_reply_to: str | None = None
+    in_reply_to_author: str | None = None
+    conversation_id: str | None = None
+    mentions: tuple[str, ...] = ()
+    repost_of: str | None = None
+    quote_of: str | None = None
+    url: str | None = None
+    platform: str = "x"
+
+    @property
+    def is_repost(self) -> bool:
+        return self.repost_of is not None
+
+
+@dataclass(frozen=True, slots=True)
+class DirectMessage:
+    id: str
+    conversation_id: str
+    sender: str  # normalized handle
+    recipients: tuple[str, ...]
+    created_at: datetime  # aware, UTC
+    text: str
+    platform: str = "x"
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A line or record a source could not read, and why."""
+
+    source: str
+    line: int
+    reason: str
+
+
+@dataclass
+class SourceInfo:
+    """What one source contributed, for the report's data-coverage section."""
+
+    name: str
+    kind: str  # jsonl | csv | archive | store | x-api
+    events: int = 0
+    skipped: int = 0
+    # Inbound channels this source can show. An archive holds the owner's own posts
+    # and DMs but not other people's mentions of them: the report must say so.
+    channels: tuple[str, ...] = CHANNELS
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Activity:
+    """Everything read from the sources of one audit."""
+
+    posts: list[Post] = field(default_factory=list)
+    dms: list[DirectMessage] = field(default_factory=list)
+    sources: list[SourceInfo] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    skipped_count: int = 0
+
+    def extend(self, other: "Activity") -> None:
+        self.posts.extend(other.posts)
+        self.dms.extend(other.dms)
+        self.sources.extend(other.sources)
+        self.skipped.extend(other.skipped)
+        self.skipped_count += other.skipped_count

@@ -1,0 +1,39 @@
+"""What a rule's `evaluate` is given: the policy, the indexed activity, the period and the end of the data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from auditor.index import ActivityIndex
+from auditor.period import Period
+
+if TYPE_CHECKING:
+    from auditor.policy.calendars import BusinessClock, WallClock
+    from auditor.policy.model import Account, Policy
+    from auditor.rules import Rule
+
+
+@dataclass
+class RuleContext:
+    policy: "Policy"
+    index: ActivityIndex
+    period: Period
+    # The end of the data: the latest event read, or --as-of. A deadline that passed
+    # before it is a breach; one still ahead of it is pending.
+    as_of: datetime
+    _clocks: dict = field(default_factory=dict)
+
+    def audited(self, rule: "Rule") -> list["Account"]:
+        return self.policy.audited_by(rule)
+
+    def clock(self, name: str | None) -> "WallClock | BusinessClock":
+        # One clock per calendar per audit, so its per-day cache is shared by all rules.
+        if name not in self._clocks:
+            self._clocks[name] = self.policy.clock(name)
+        return self._clocks[name]
+
+    def local(self, moment: datetime) -> str:
+        """A time as the policy's readers see it, for messages."""
+        return moment.astimezone(self.policy.zone).strftime("%Y-%m-%d %H:%M %Z")

@@ -1,0 +1,107 @@
+"""The activity indexed once for every rule: reply chains, conversations, DM conversations, inbound items.
+
+Rules never scan the whole activity per item; they look things up here. Built in
+one pass over the events (plus a sort), so a million events index in seconds.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import replace
+from datetime import datetime
+
+from auditor.activity.model import Activity, DirectMessage, Post
+
+
+def _time_key(event: Post | DirectMessage) -> tuple[datetime, str]:
+    return event.created_at, event.id
+
+
+class ActivityIndex:
+    def __init__(self, activity: Activity, roster: set[str]):
+        self.roster = roster
+        posts = _dedupe(activity.posts)
+        dms = _dedupe(activity.dms)
+        posts.sort(key=_time_key)
+        dms.sort(key=_time_key)
+
+        by_id = {post.id: post for post in posts}
+        # Fill what the canonical format lets sources leave out: the replied-to author
+        # and the conversation (the root of the reply chain).
+        posts = [self._complete(post, by_id) for post in posts]
+        self.posts: list[Post] = posts
+        self.post_by_id: dict[str, Post] = {post.id: post for post in posts}
+        self.dms: list[DirectMessage] = dms
+        self.dm_by_id: dict[str, DirectMessage] = {dm.id: dm for dm in dms}
+
+        self.by_author: dict[str, list[Post]] = defaultdict(list)
+        self.inbound_posts: dict[str, list[Post]] = defaultdict(list)  # counterpart posts addressing a roster account
+        self.replies: dict[tuple[str, str], list[Post]] = defaultdict(list)  # (conversation, replied-to author) -> replies
+        for post in posts:
+            self.by_author[post.author].append(post)
+            if post.in_reply_to is not None and post.in_reply_to_author is not None:
+                self.replies[(post.conversation_id, post.in_reply_to_author)].append(post)
+            if post.author not in roster and not post.is_repost:
+                addressed = set(post.mentions)
+                if post.in_reply_to_author:
+                    addressed.add(post.in_reply_to_author)
+                for handle in addressed & roster:
+                    self.inbound_posts[handle].append(post)
+
+        self.dm_conversations: dict[str, list[DirectMessage]] = defaultdict(list)
+        self.dms_to: dict[str, list[DirectMessage]] = defaultdict(list)  # recipient -> DMs received
+        self.dms_from: dict[str, list[DirectMessage]] = defaultdict(list)
+        for dm in dms:
+            self.dm_conversations[dm.conversation_id].append(dm)
+            self.dms_from[dm.sender].append(dm)
+            for recipient in dm.recipients:
+                self.dms_to[recipient].append(dm)
+
+        times = [e.created_at for e in (posts[:1] + posts[-1:] + dms[:1] + dms[-1:])]
+        self.first_event: datetime | None = min(times) if times else None
+        self.last_event: datetime | None = max(times) if times else None
+        self.accounts: int = len({p.author for p in posts} | {d.sender for d in dms})
+
+    def _complete(self, post: Post, by_id: dict[str, Post]) -> Post:
+        if post.conversation_id is not None and (post.in_reply_to is None or post.in_reply_to_author is not None):
+            return post
+        parent = by_id.get(post.in_reply_to) if post.in_reply_to else None
+        changes = {}
+        if post.in_reply_to_author is None and parent is not None:
+            changes["in_reply_to_author"] = parent.author
+        if post.conversation_id is None:
+            changes["conversation_id"] = self._root(post, by_id)
+        return replace(post, **changes) if changes else post
+
+    @staticmethod
+    def _root(post: Post, by_id: dict[str, Post]) -> str:
+        # Walk up the reply chain to the first post whose parent we do not hold (or
+        # that names its conversation). Iterative, and safe against cycles in bad data.
+        seen = set()
+        current = post
+        while current.in_reply_to is not None:
+            if current.id in seen:
+                break
+            seen.add(current.id)
+            parent = by_id.get(current.in_reply_to)
+            if parent is None:
+                return current.in_reply_to
+            if parent.conversation_id is not None:
+                return parent.conversation_id
+            current = parent
+        return current.id
+
+    def event(self, kind: str, event_id: str) -> Post | DirectMessage | None:
+        return self.post_by_id.get(event_id) if kind == "post" else self.dm_by_id.get(event_id)
+
+
+def _dedupe(events: list) -> list:
+    """Events are keyed by platform and id: the same post read from two sources counts once."""
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for event in events:
+        key = (event.platform, event.id)
+        if key not in seen:
+            seen.add(key)
+            unique.append(event)
+    return unique

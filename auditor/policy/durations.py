@@ -1,0 +1,138 @@
+"""Durations in policies (`within: 4h`) and in reports ("waited 1d 2h").
+
+Accepted forms, case-insensitive, with optional surrounding whitespace:
+
+* compact: whole numbers with units, largest first, each unit at most once:
+  `90m`, `4h`, `2d`, `1h30m`, `45s`, `1d2h`, `1w`; the parts may be separated by
+  spaces (`2d 3h`), which is what :func:`format_duration` writes, so every
+  serialised policy parses back.
+* ISO 8601 with weeks, days, hours, minutes, seconds: `PT4H`, `P1DT2H`, `PT90M`.
+
+Deliberately refused:
+
+* zero, negative and bare numbers (`4`: minutes? hours?): an SLA of nothing is a mistake;
+* ISO years and months (`P1Y`, `P1M`): their length depends on the calendar, and
+  `P1M` (a month) is too easily written meaning `PT1M` (a minute);
+* fractions (`1.5h`): write `1h30m`;
+* more than 6 digits in one number, and more than 64 characters in all: the
+  largest value left (about 19,000 years) stays far inside `timedelta`, so a
+  hostile policy gets an error, never an OverflowError.
+
+One regular expression, :data:`DURATION_PATTERN`, decides what is accepted,
+both here and in the JSON Schema of the policy format, so the editor and the
+validator can never disagree. It is written in the common subset of Python
+`re` and ECMA-262 (what JSON Schema specifies, and what editors run): no inline
+flags, no `\\d` or `\\s` (both are Unicode-aware in Python, and differently so
+in JavaScript), no `\\Z`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+__all__ = ["DURATION_PATTERN", "format_duration", "parse_duration"]
+
+MAX_LENGTH = 64
+_ECHO_LENGTH = 40
+
+_NUM = "([0-9]{1,6})"
+_WS = "[ \\t\\r\\n]*"
+_SEP = "[ \\t]*"  # between compact parts: "2d 3h"
+
+
+def _unit(letter: str) -> str:
+    # case-insensitive without the (?i) flag, which ECMA-262 regexes do not have
+    return f"[{letter.lower()}{letter.upper()}]"
+
+
+_COMPACT = "".join(
+    [
+        f"(?:{_NUM}{_unit('w')}{_SEP})?",
+        f"(?:{_NUM}{_unit('d')}{_SEP})?",
+        f"(?:{_NUM}{_unit('h')}{_SEP})?",
+        f"(?:{_NUM}{_unit('m')}{_SEP})?",
+        f"(?:{_NUM}{_unit('s')})?",
+    ]
+)
+_ISO = "".join(
+    [
+        _unit("p"),
+        f"(?:{_NUM}{_unit('w')})?",
+        f"(?:{_NUM}{_unit('d')})?",
+        # "T" only when a time part follows: "P1DT" is not a duration
+        f"(?:{_unit('t')}(?=[0-9])",
+        f"(?:{_NUM}{_unit('h')})?",
+        f"(?:{_NUM}{_unit('m')})?",
+        f"(?:{_NUM}{_unit('s')})?",
+        ")?",
+    ]
+)
+
+#: A regular expression (Python `re` and ECMA-262 alike) matching exactly the
+#: strings :func:`parse_duration` accepts; anchored, for a JSON Schema `pattern`.
+DURATION_PATTERN = (
+    "^"
+    # at most 64 characters; a negative look-ahead, because a `$` inside a
+    # look-ahead also matches before a final newline in Python but not in JavaScript
+    f"(?![\\s\\S]{{{MAX_LENGTH + 1}}})"
+    # some digit other than 0: digits only occur in the numbers, so this says
+    # "at least one part, and not all of them zero" in one step
+    "(?=[\\s\\S]*[1-9])"
+    f"{_WS}(?:{_COMPACT}|{_ISO}){_WS}"
+    "$"
+)
+
+_RE = re.compile(DURATION_PATTERN)
+_COMPACT_GROUPS = 5  # w d h m s; the ISO alternative's groups follow
+
+_SECONDS_PER = (7 * 86400, 86400, 3600, 60, 1)
+
+
+def parse_duration(text: str) -> timedelta:
+    """Read a positive duration such as `4h`, `90m`, `1h30m`, `1w` or `PT4H`.
+
+    Raises ValueError("expected a duration like 4h, 90m, 1h30m or PT4H, got '...'")
+    for anything else, with the input shown on one line and cut to 40 characters.
+    """
+    if not isinstance(text, str):
+        raise ValueError(_message(str(text)))
+    # re.search, not fullmatch, because that is how JSON Schema applies a pattern
+    match = _RE.search(text)
+    if match is None:
+        raise ValueError(_message(text))
+    groups = match.groups()
+    compact, iso = groups[:_COMPACT_GROUPS], groups[_COMPACT_GROUPS:]
+    numbers = compact if any(g is not None for g in compact) else iso
+    seconds = sum(int(n) * unit for n, unit in zip(numbers, _SECONDS_PER) if n is not None)
+    return timedelta(seconds=seconds)
+
+
+def _message(text: str) -> str:
+    # errors are one line: control characters are shown escaped, the rest as typed
+    shown = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+    if len(shown) > _ECHO_LENGTH:
+        shown = shown[: _ECHO_LENGTH - 1] + "…"
+    return f"expected a duration like 4h, 90m, 1h30m or PT4H, got '{shown}'"
+
+
+def format_duration(td: timedelta) -> str:
+    """The compact human form used in reports: `4h`, `1h30m`, `2d 3h`, `45s`, `0s`.
+
+    Days are the largest unit (`7d`, not `1w`: people compare days more easily).
+    Zero parts are left out. A partial second rounds *up*, so a response that
+    missed a 4h limit by a fraction of a second never reads as "4h". The
+    result parses back with :func:`parse_duration` (for positive durations of
+    up to 999,999 days).
+    """
+    if td < timedelta(0):
+        return "-" + format_duration(-td)
+    micros = (td.days * 86400 + td.seconds) * 1_000_000 + td.microseconds
+    seconds = -(-micros // 1_000_000)  # ceiling division
+    if seconds == 0:
+        return "0s"
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    clock = "".join(f"{n}{unit}" for n, unit in ((hours, "h"), (minutes, "m"), (secs, "s")) if n)
+    return " ".join(part for part in (f"{days}d" if days else "", clock) if part)

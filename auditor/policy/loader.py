@@ -1,0 +1,320 @@
+"""Policy file -> validated `Policy`, or every problem found, each with file:line:col and its path.
+
+Validation is pydantic's; this module resolves the roster file, maps pydantic's
+error locations back to YAML positions, words the messages for HR, and adds the
+checks that need the whole policy (unique ids, calendars and teams that exist).
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from auditor.activity.model import normalize_handle
+from auditor.errors import PolicyError, PolicyProblem
+from auditor.policy.model import Policy
+from auditor.policy.yaml_positions import Positions, load_yaml
+from auditor.rules import KIND_BY_TYPE
+
+
+@dataclass(frozen=True)
+class LoadedPolicy:
+    policy: Policy
+    path: Path
+    display_path: str
+    # Hash of the policy file and the roster file it names, so a report pins exactly what was checked.
+    sha256: str
+
+
+def load_policy(path: Path | str) -> LoadedPolicy:
+    path = Path(path)
+    display = str(path)
+    data, positions = load_yaml(path, display)
+    digest = hashlib.sha256(path.read_bytes())
+    if not isinstance(data, dict):
+        raise PolicyError([PolicyProblem(display, 1, 1, "", "a policy is a mapping with name, timezone, accounts and rules")])
+    problems: list[PolicyProblem] = []
+    roster = data.get("accounts")
+    if isinstance(roster, str):
+        roster_data = _load_roster(path, roster, positions, problems, digest)
+        if roster_data is None:
+            data = {k: v for k, v in data.items() if k != "accounts"}
+            data["accounts"] = []
+        else:
+            data["accounts"] = roster_data
+    problems.extend(_whole_policy_problems(data, positions))
+    try:
+        policy = Policy.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(_pydantic_problems(exc, data, positions))
+    if problems:
+        raise PolicyError(_sorted(problems))
+    return LoadedPolicy(policy, path, display, digest.hexdigest())
+
+
+def _load_roster(policy_path: Path, name: str, positions: Positions, problems: list, digest) -> list | None:
+    roster_path = policy_path.parent / name
+    if not roster_path.is_file():
+        file, line, col = positions.of_value(("accounts",))
+        problems.append(PolicyProblem(file, line, col, "accounts", f"roster file {name!r} not found next to the policy"))
+        return None
+    try:
+        roster, roster_positions = load_yaml(roster_path, str(roster_path))
+    except PolicyError as exc:
+        problems.extend(exc.problems)
+        return None
+    digest.update(b"\0" + roster_path.read_bytes())
+    if isinstance(roster, dict) and set(roster) == {"accounts"}:
+        roster = roster["accounts"]
+        roster_positions = _strip(roster_positions, "accounts")
+    if not isinstance(roster, list):
+        problems.append(PolicyProblem(str(roster_path), 1, 1, "", "a roster is a list of accounts (or a mapping with one key, accounts)"))
+        return None
+    positions.graft(("accounts",), roster_positions)
+    return roster
+
+
+def _strip(positions: Positions, key: str) -> Positions:
+    stripped = Positions()
+    stripped.values = {p[1:]: w for p, w in positions.values.items() if p[:1] == (key,)}
+    stripped.keys = {p[1:]: w for p, w in positions.keys.items() if p[:1] == (key,)}
+    return stripped
+
+
+def _sorted(problems: list[PolicyProblem]) -> list[PolicyProblem]:
+    unique = list(dict.fromkeys(problems))
+    return sorted(unique, key=lambda p: (p.file, p.line, p.col, p.message))
+
+
+def format_path(path: tuple) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _data_path(loc: tuple, data: Any) -> tuple[tuple, bool]:
+    """Pydantic's location as a path into the document; tags of unions (not in the data) are dropped."""
+    path: list = []
+    current = data
+    dropped = False
+    for position, part in enumerate(loc):
+        last = position == len(loc) - 1
+        if isinstance(current, dict) and isinstance(part, str) and part in current:
+            path.append(part)
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            path.append(part)
+            current = current[part]
+        elif last and isinstance(part, (str, int)) and isinstance(current, dict) and not _is_tag(part):
+            path.append(part)  # a missing key: it is not in the data, but it is the point
+            current = None
+        else:
+            dropped = True
+    return tuple(path), dropped
+
+
+def _is_tag(part: str | int) -> bool:
+    return isinstance(part, str) and (part in KIND_BY_TYPE or "[" in part or part in {"str", "int", "float"})
+
+
+def _pydantic_problems(exc: ValidationError, data: dict, positions: Positions) -> list[PolicyProblem]:
+    problems = []
+    seen_union_paths = set()
+    errors = [(error, *_data_path(error["loc"], data)) for error in exc.errors(include_url=False)]
+    deeper = {path[:n] for _, path, _ in errors for n in range(len(path))}
+    for error, path, dropped in errors:
+        kind = error["type"]
+        if dropped and kind in {"list_type", "string_type", "model_type", "dict_type"}:
+            # A field that accepts two shapes gives an error per shape: when the value has one of
+            # the shapes, the errors inside it are the point; otherwise say it once.
+            if path in seen_union_paths or path in deeper:
+                continue
+            seen_union_paths.add(path)
+            problems.append(_problem(positions.of_value(path), path, _union_message(path, error)))
+            continue
+        if kind == "missing":
+            parent = path[:-1]
+            problems.append(_problem(positions.of_value(parent), parent, f"missing required key {path[-1]!r}"))
+        elif kind == "extra_forbidden":
+            problems.append(_problem(positions.of_key(path), path, _unknown_key(path, data)))
+        elif kind == "union_tag_invalid":
+            problems.append(_problem(positions.of_value(path + ("type",)), path + ("type",),
+                                     f"unknown rule type {error['ctx']['tag']!r}; expected one of: {_kinds()}"))
+        elif kind == "union_tag_not_found":
+            problems.append(_problem(positions.of_value(path), path, f"missing required key 'type' (one of: {_kinds()})"))
+        else:
+            problems.append(_problem(positions.of_value(path), path, _message(error, path)))
+    return problems
+
+
+def _problem(where: tuple[str, int, int], path: tuple, message: str) -> PolicyProblem:
+    file, line, col = where
+    return PolicyProblem(file, line, col, format_path(path), message)
+
+
+def _kinds() -> str:
+    return ", ".join(KIND_BY_TYPE)
+
+
+def _union_message(path: tuple, error: dict) -> str:
+    if path == ("accounts",):
+        return "expected a list of accounts or the path of a roster file"
+    return _message(error, path)
+
+
+def _message(error: dict, path: tuple) -> str:
+    kind, message, value = error["type"], error["msg"], error.get("input")
+    if kind in {"value_error", "assertion_error"}:
+        return message.split(", ", 1)[1] if ", " in message else message
+    if kind == "literal_error":
+        return f"expected one of {error['ctx']['expected']}, got {_show(value)}"
+    if kind == "string_pattern_mismatch":
+        if path and path[-1] == "id":
+            return f"expected an id of letters, digits, '-', '_' and '.', got {_show(value)}"
+        return f"expected an X handle (letters, digits and '_'), got {_show(value)}"
+    if kind in {"too_short", "too_long"}:
+        return message.replace("List should", "expected a list to").replace("after validation, ", "; got ").rstrip(".")
+    text = message.replace("Input should be", "expected").rstrip(".")
+    return f"{text}, got {_show(value)}" if not isinstance(value, (dict, list)) else text
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "...'"
+
+
+def _unknown_key(path: tuple, data: dict) -> str:
+    key = str(path[-1])
+    model = _model_at(path[:-1], data)
+    if model is None:
+        return f"unknown key {key!r}"
+    allowed = [name for name in model.model_fields if name != "type"]
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    if close:
+        return f"unknown key {key!r}; did you mean {close[0]!r}?"
+    return f"unknown key {key!r}; expected one of: {', '.join(allowed)}"
+
+
+def _model_at(path: tuple, data: Any) -> type[BaseModel] | None:
+    """The pydantic model that validates the mapping at `path` (for naming the keys it allows)."""
+    model: type[BaseModel] | None = Policy
+    current = data
+    pending: list = []  # container layers (list items, dict values) still to step through
+    for part in path:
+        current = current[part] if isinstance(current, (dict, list)) else None
+        if pending:
+            pending.pop()
+            if not pending and isinstance(current, dict) and model is _RULE_MARKER:
+                model = KIND_BY_TYPE.get(current.get("type"))
+            continue
+        if model is None or model is _RULE_MARKER or part not in model.model_fields:
+            return None
+        annotation = model.model_fields[part].annotation
+        model, pending = _inner_model(annotation)
+        if model is _RULE_MARKER and not pending:
+            return None
+    return model if model is not _RULE_MARKER else None
+
+
+_RULE_MARKER = object()
+
+
+def _inner_model(annotation: Any) -> tuple[Any, list]:
+    """For `list[X]`, `dict[str, X]`, `X | None`: the model X, and the container layers around it."""
+    layers: list = []
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin in (list, dict):
+            layers.append(origin)
+            annotation = typing.get_args(annotation)[-1]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if any(isinstance(a, type) and issubclass(a, BaseModel) for a in args):
+                annotation = next(a for a in args if isinstance(a, type) and issubclass(a, BaseModel))
+            elif len(args) == 1:
+                annotation = args[0]
+            else:
+                # list[Account] | str, or the rule union: find a list of models in it
+                lists = [a for a in args if typing.get_origin(a) is list]
+                if lists:
+                    annotation = lists[0]
+                    continue
+                return (_RULE_MARKER if _is_rule_union(args) else None), layers
+        elif origin is typing.Annotated:
+            inner = typing.get_args(annotation)[0]
+            if typing.get_origin(inner) in (typing.Union, types.UnionType) and _is_rule_union(typing.get_args(inner)):
+                return _RULE_MARKER, layers
+            annotation = inner
+        elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return annotation, layers
+        elif annotation in KIND_BY_TYPE.values():
+            return annotation, layers
+        else:
+            return None, layers
+
+
+def _is_rule_union(args) -> bool:
+    return bool(args) and all(a in KIND_BY_TYPE.values() for a in args)
+
+
+def _whole_policy_problems(data: dict, positions: Positions) -> list[PolicyProblem]:
+    """Checks that need the whole policy, each a likely typo that would otherwise audit nothing.
+
+    They read the raw document, not the model, so they run (and report) even when
+    another part of the policy is invalid.
+    """
+    problems = []
+    accounts = data.get("accounts") if isinstance(data.get("accounts"), list) else []
+    handles: dict[str, int] = {}
+    teams = set()
+    for i, account in enumerate(accounts):
+        if not isinstance(account, dict):
+            continue
+        if isinstance(account.get("team"), str):
+            teams.add(account["team"])
+        if not isinstance(account.get("handle"), str):
+            continue
+        handle = normalize_handle(account["handle"])
+        if handle in handles:
+            problems.append(_problem(positions.of_value(("accounts", i, "handle")), ("accounts", i, "handle"),
+                                     f"duplicate account {handle!r} (also accounts[{handles[handle]}])"))
+        handles.setdefault(handle, i)
+    calendars = data.get("calendars") if isinstance(data.get("calendars"), dict) else {}
+    rules = data.get("rules") if isinstance(data.get("rules"), list) else []
+    rule_ids: dict[str, int] = {}
+    for i, rule in enumerate(rules):
+        if not isinstance(rule, dict):
+            continue
+        base = ("rules", i)
+        rule_id = rule.get("id")
+        if isinstance(rule_id, str):
+            if rule_id in rule_ids:
+                problems.append(_problem(positions.of_value(base + ("id",)), base + ("id",),
+                                         f"duplicate rule id {rule_id!r} (also rules[{rule_ids[rule_id]}])"))
+            rule_ids.setdefault(rule_id, i)
+        clock = rule.get("clock")
+        if isinstance(clock, str) and clock not in calendars:
+            known = ", ".join(calendars) or "none defined under calendars:"
+            problems.append(_problem(positions.of_value(base + ("clock",)), base + ("clock",),
+                                     f"unknown calendar {clock!r}; known: {known}"))
+        selector = rule.get("applies_to")
+        if not isinstance(selector, dict):
+            continue
+        for j, team in enumerate(selector.get("teams") or []):
+            if isinstance(team, str) and team not in teams:
+                where = base + ("applies_to", "teams", j)
+                problems.append(_problem(positions.of_value(where), where,
+                                         f"no account of the roster is in team {team!r}; teams: {', '.join(sorted(teams)) or 'none'}"))
+        for j, handle in enumerate(selector.get("accounts") or []):
+            if isinstance(handle, str) and normalize_handle(handle) not in handles:
+                where = base + ("applies_to", "accounts", j)
+                problems.append(_problem(positions.of_value(where), where, f"account {handle!r} is not in the roster"))
+    return problems

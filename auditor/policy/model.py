@@ -1,0 +1,140 @@
+"""The policy as HR writes it: roster, calendars and rules (pydantic v2, frozen, unknown keys forbidden)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cached_property
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BeforeValidator, Field, field_validator
+from typing_extensions import Annotated
+
+from auditor.activity.model import normalize_handle
+from auditor.policy.calendars import WEEKDAYS, BusinessClock, WallClock, check_holiday_region, parse_hours
+from auditor.policy.types import Handle, Strict
+from auditor.rules import Rule
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+def _timezone(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"expected an IANA time zone like America/Toronto, got {value!r}")
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {value[:60]!r}; expected an IANA name like America/Toronto or UTC") from None
+    return value
+
+
+TimeZoneName = Annotated[str, BeforeValidator(_timezone), Field(examples=["America/Toronto", "UTC"])]
+
+
+def _version(value: Any) -> Any:
+    # `version: 2026.1` unquoted is a YAML float; HR means the text.
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+class Account(Strict):
+    """One audited account of the roster."""
+
+    handle: Handle
+    name: str | None = None
+    kind: Literal["brand", "employee"] = "employee"
+    team: str | None = None
+    manager: str | None = None
+
+    @field_validator("handle")
+    @classmethod
+    def _normalize(cls, value: str) -> str:
+        return normalize_handle(value)
+
+
+class HolidayRegion(Strict):
+    country: str = Field(examples=["CA", "US", "GB"])
+    subdivision: str | None = Field(default=None, examples=["ON"])
+
+
+class Calendar(Strict):
+    """Open hours: only these count on a business-hours clock."""
+
+    weekdays: list[Weekday] = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"], min_length=1)
+    hours: str = Field(default="09:00-17:00", examples=["09:00-17:00", "08:00-12:00, 13:00-18:00"])
+    holidays: HolidayRegion | None = None
+    closed: list[dt.date] = Field(default_factory=list)
+    timezone: TimeZoneName | None = Field(default=None, description="default: the policy's time zone")
+
+    @field_validator("hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        parse_hours(value)
+        return value
+
+    @field_validator("holidays")
+    @classmethod
+    def _region(cls, value: HolidayRegion | None) -> HolidayRegion | None:
+        if value is not None:
+            check_holiday_region(value.country, value.subdivision)
+        return value
+
+    def clock(self, policy_timezone: str) -> BusinessClock:
+        return BusinessClock(
+            tz=ZoneInfo(self.timezone or policy_timezone),
+            weekdays=frozenset(WEEKDAYS.index(day) for day in self.weekdays),
+            hours=parse_hours(self.hours),
+            holiday_country=self.holidays.country if self.holidays else None,
+            holiday_subdivision=self.holidays.subdivision if self.holidays else None,
+            closed=frozenset(self.closed),
+        )
+
+
+class Policy(Strict):
+    """A company's social media policy."""
+
+    name: str
+    version: Annotated[str, BeforeValidator(_version)] = "1"
+    company: str | None = Field(default=None, description="shown on the report's cover; default: the policy name")
+    timezone: TimeZoneName = "UTC"
+    accounts: list[Account] | str = Field(
+        description="the roster: a list of accounts, or the path of a YAML file holding it (relative to the policy)"
+    )
+    calendars: dict[str, Calendar] = Field(default_factory=dict)
+    rules: list[Rule] = Field(default_factory=list)
+
+    @property
+    def roster(self) -> list[Account]:
+        # The loader always resolves a roster file into the list before validation.
+        assert isinstance(self.accounts, list)
+        return self.accounts
+
+    @cached_property
+    def roster_by_handle(self) -> dict[str, Account]:
+        return {account.handle: account for account in self.roster}
+
+    @cached_property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def clock(self, name: str | None) -> WallClock | BusinessClock:
+        if name is None:
+            return WallClock()
+        return self.calendars[name].clock(self.timezone)
+
+    def audited_by(self, rule: Rule) -> list[Account]:
+        """Roster accounts a rule applies to: "and" between keys, "or" within one list."""
+        selector = rule.applies_to
+        if selector is None:
+            return list(self.roster)
+        chosen = []
+        for account in self.roster:
+            if selector.teams is not None and account.team not in selector.teams:
+                continue
+            if selector.kinds is not None and account.kind not in selector.kinds:
+                continue
+            if selector.accounts is not None and account.handle not in {normalize_handle(h) for h in selector.accounts}:
+                continue
+            chosen.append(account)
+        return chosen

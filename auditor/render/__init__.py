@@ -1,0 +1,59 @@
+"""Renderers: one module a format, each turning an `AuditResult` into bytes. None evaluates a rule.
+
+`FORMATS` is the list of formats `--format` accepts and the file suffix of each.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from auditor.errors import RenderError, UsageError
+from auditor.result import AuditResult
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    redact: str | None = None  # dms | customers | none; None means the format's default
+    paper: str = "A4"
+    evidence_cap: int = 25  # findings quoted in full per rule in the body of a PDF; the rest go to the appendix
+    appendix_cap: int = 500  # findings listed in the appendix; the rest are named by count, in the CSV/JSON
+
+
+# format -> (module in auditor.render, file suffix)
+FORMATS: dict[str, tuple[str, str]] = {
+    "json": ("json_report", ".json"),
+}
+
+
+def format_for_suffix(path: Path) -> str:
+    suffix = path.suffix.lower()
+    for name, (_, ext) in FORMATS.items():
+        if ext == suffix:
+            return name
+    raise UsageError(f"cannot tell the format of {path.name!r} from its suffix; pass --format ({', '.join(FORMATS)})")
+
+
+def parse_formats(text: str) -> list[str]:
+    names = [part.strip().lower() for part in text.split(",") if part.strip()]
+    unknown = [name for name in names if name not in FORMATS]
+    if unknown or not names:
+        raise UsageError(f"unknown format {', '.join(unknown) or text!r}; expected any of: {', '.join(FORMATS)}")
+    return list(dict.fromkeys(names))
+
+
+def render(result: AuditResult, fmt: str, options: RenderOptions | None = None) -> bytes:
+    module_name, _ = FORMATS[fmt]
+    # Imported on demand: WeasyPrint alone takes about a second to import.
+    module = importlib.import_module(f"auditor.render.{module_name}")
+    return module.render(result, options or RenderOptions())
+
+
+def write(result: AuditResult, fmt: str, path: Path, options: RenderOptions | None = None) -> None:
+    data = render(result, fmt, options)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    except OSError as exc:
+        raise RenderError(f"{path}: cannot write: {exc.strerror}") from None

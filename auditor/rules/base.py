@@ -1,0 +1,85 @@
+"""What every rule kind shares: the common options, what `evaluate` gets, and what it returns.
+
+A rule kind is one module: its options (a pydantic model with a `type` literal),
+`evaluate(ctx)` producing one `Check` per checked item, and `metrics(checks)`.
+Counting, compliance, per-account figures, findings and fingerprints are the
+audit's job (`auditor/audit.py`), so every kind is judged the same way.
+"""
+
+from __future__ import annotations
+
+import typing
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from pydantic import Field
+
+from auditor.policy.types import AppliesTo, Severity, Share, Strict
+
+if TYPE_CHECKING:
+    from auditor.audit_context import RuleContext
+
+CheckStatus = Literal["passed", "failed", "pending"]
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceRef:
+    """A post or DM that shows a finding; `role` says what it is in the story."""
+
+    id: str
+    kind: Literal["post", "dm"]
+    role: str  # e.g. "inbound", "response", "promise", "unanswered-dm", "offending"
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A finding as a rule sees it; the audit adds severity, evidence text and fingerprint."""
+
+    status: str  # what went wrong, in the kind's words: breached, broken, violation, pending...
+    message: str
+    evidence: tuple[EvidenceRef, ...]
+    measure: dict[str, Any] = field(default_factory=dict)
+    # Which part of the rule found it (a tone check's name); part of the fingerprint.
+    check: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One checked item (an episode, a promise, a post, an account-period)."""
+
+    account: str
+    occurred_at: datetime
+    status: CheckStatus
+    counterpart: str | None = None
+    # The kind's own measure for its metrics, e.g. response time in seconds.
+    value: float | None = None
+    findings: tuple[Draft, ...] = ()
+
+
+class RuleBase(Strict):
+    """Options every rule has."""
+
+    # The plain-words meaning of the kind, shown by `auditor rules` and in the PDF.
+    meaning: ClassVar[str] = ""
+    # The name a kind's checked items go by in reports ("episodes", "promises", "posts").
+    item_name: ClassVar[str] = "items"
+
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", description="unique id of the rule")
+    severity: Severity
+    description: str | None = None
+    applies_to: AppliesTo | None = None
+    target: Share = 1.0
+    enabled: bool = True
+
+    def evaluate(self, ctx: "RuleContext") -> list[Check]:  # pragma: no cover - each kind implements it
+        raise NotImplementedError
+
+    def metrics(self, checks: list[Check]) -> dict[str, Any]:
+        """The kind's own figures over some checks (the audit calls it overall and per account)."""
+        return {}
+
+
+def kind_name(kind: type[RuleBase]) -> str:
+    """The `type:` a rule kind is written with in a policy."""
+    return typing.get_args(kind.model_fields["type"].annotation)[0]

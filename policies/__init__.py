@@ -1,0 +1,1 @@
+"""Example policies, shipped inside the package so `auditor demo` finds them when installed."""

@@ -1,0 +1,75 @@
+"""The canonical JSONL reader: streaming, one bad line skipped with its number and reason."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+from auditor.activity.events import event_to_dict, parse_event
+from auditor.activity.sources.jsonl import read_jsonl
+
+GOOD_POST = {"type": "post", "id": "1001", "author": "@ACME_Support", "created_at": "2026-10-05T14:02:00Z",
+             "text": "@bob sorry about that, DM us your order number", "in_reply_to": "1000",
+             "in_reply_to_author": "bob", "conversation_id": "1000", "mentions": ["bob"],
+             "repost_of": None, "quote_of": None, "url": "https://x.com/acme_support/status/1001", "platform": "x",
+             "lang": "en"}
+GOOD_DM = {"type": "dm", "id": "d-77", "conversation_id": "bob:acme_support", "sender": "bob",
+           "recipients": ["acme_support"], "created_at": "2026-10-05T10:30:00-04:00", "text": "order 5531"}
+
+
+def write(tmp_path, lines):
+    path = tmp_path / "activity.jsonl"
+    path.write_text("\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines) + "\n")
+    return path
+
+
+def test_reads_posts_and_dms_with_handles_normalised_and_times_in_utc(tmp_path):
+    activity = read_jsonl(write(tmp_path, [GOOD_POST, GOOD_DM]))
+    [post], [message] = activity.posts, activity.dms
+    assert post.author == "acme_support"
+    assert post.in_reply_to_author == "bob"
+    assert message.created_at == datetime(2026, 10, 5, 14, 30, tzinfo=timezone.utc)
+    assert activity.skipped_count == 0
+    assert activity.sources[0].events == 2
+
+
+def test_bad_lines_are_skipped_with_line_number_and_reason_and_the_rest_is_read(tmp_path):
+    lines = [
+        GOOD_POST,
+        "{not json",
+        {**GOOD_POST, "id": "2", "created_at": "2026-10-05T14:02:00"},
+        {**GOOD_POST, "id": "3", "type": "like"},
+        {k: v for k, v in GOOD_DM.items() if k != "recipients"},
+        {k: v for k, v in GOOD_POST.items() if k != "author"},
+        "[1, 2]",
+        "",
+        GOOD_DM,
+    ]
+    activity = read_jsonl(write(tmp_path, lines), name="a.jsonl")
+    assert len(activity.posts) == 1 and len(activity.dms) == 1
+    assert activity.skipped_count == 6
+    assert [(s.line, s.reason) for s in activity.skipped] == [
+        (2, "not valid JSON (column 2)"),
+        (3, "created_at has no UTC offset: '2026-10-05T14:02:00' (add Z or +00:00)"),
+        (4, "unknown type 'like' (expected 'post' or 'dm')"),
+        (5, "missing required field 'recipients'"),
+        (6, "missing required field 'author'"),
+        (7, "an event must be a JSON object"),
+    ]
+
+
+def test_optional_fields_are_derived(tmp_path):
+    minimal = {"type": "post", "id": "5", "author": "bob", "created_at": "2026-10-05T14:02:00+02:00",
+               "text": "hey @Acme_Support and @lchen, help"}
+    dm_minimal = {"type": "dm", "id": "d1", "sender": "bob", "recipients": ["@Acme_Support"],
+                  "created_at": "2026-10-05T14:02:00Z", "text": "hi"}
+    activity = read_jsonl(write(tmp_path, [minimal, dm_minimal]))
+    assert activity.posts[0].mentions == ("acme_support", "lchen")
+    assert activity.dms[0].conversation_id == "acme_support:bob"
+
+
+def test_event_round_trips_through_its_dict():
+    event = parse_event(GOOD_POST)
+    assert parse_event(event_to_dict(event)) == event
+    message = parse_event(GOOD_DM)
+    assert parse_event(event_to_dict(message)) == message

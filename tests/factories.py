@@ -1,0 +1,87 @@
+"""Tiny factories for hand-made timelines and policies."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+from auditor.activity.model import Activity, DirectMessage, Post, SourceInfo
+from auditor.audit import audit
+from auditor.period import parse_period
+from auditor.policy.loader import LoadedPolicy, load_policy
+
+_ids = itertools.count(1000)
+
+
+def at(text: str) -> datetime:
+    """'2026-10-05 14:02' (UTC unless an offset is given) -> aware datetime."""
+    moment = datetime.fromisoformat(text)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+
+
+def post(author: str, when: str, text: str = "hello", *, id: str | None = None, reply_to: Post | None = None,
+         mentions: tuple[str, ...] | None = None, repost_of: str | None = None, conversation: str | None = None) -> Post:
+    post_id = id or str(next(_ids))
+    if mentions is None:
+        mentions = (reply_to.author,) if reply_to else ()
+    return Post(
+        id=post_id,
+        author=author,
+        created_at=at(when),
+        text=text,
+        in_reply_to=reply_to.id if reply_to else None,
+        in_reply_to_author=reply_to.author if reply_to else None,
+        conversation_id=conversation,
+        mentions=tuple(mentions),
+        repost_of=repost_of,
+    )
+
+
+def dm(sender: str, recipient: str, when: str, text: str = "hi", *, id: str | None = None) -> DirectMessage:
+    return DirectMessage(
+        id=id or f"d-{next(_ids)}",
+        conversation_id=":".join(sorted({sender, recipient})),
+        sender=sender,
+        recipients=(recipient,),
+        created_at=at(when),
+        text=text,
+    )
+
+
+def activity(*events) -> Activity:
+    return Activity(
+        posts=[e for e in events if isinstance(e, Post)],
+        dms=[e for e in events if isinstance(e, DirectMessage)],
+        sources=[SourceInfo("test", "jsonl", events=len(events))],
+    )
+
+
+ROSTER = [
+    {"handle": "acme_support", "name": "Acme Support", "kind": "brand", "team": "support"},
+    {"handle": "lchen", "name": "Li Chen", "kind": "employee", "team": "support"},
+    {"handle": "jdoe", "name": "Jane Doe", "kind": "employee", "team": "sales"},
+]
+
+
+def policy(tmp_path: Path, rules: list[dict], *, timezone: str = "America/Toronto", calendars: dict | None = None,
+           accounts: list[dict] | None = None) -> LoadedPolicy:
+    document = {
+        "name": "Test policy",
+        "version": "1",
+        "timezone": timezone,
+        "accounts": accounts if accounts is not None else ROSTER,
+        "calendars": calendars or {},
+        "rules": rules,
+    }
+    path = tmp_path / "policy.yaml"
+    with path.open("w") as handle:
+        YAML().dump(document, handle)
+    return load_policy(path)
+
+
+def run(loaded: LoadedPolicy, *events, period: str = "2026-10", as_of: str | None = None):
+    chosen = parse_period(period, loaded.policy.zone, datetime(2026, 11, 23).date())
+    return audit(loaded, activity(*events), chosen, as_of=at(as_of) if as_of else None)

@@ -1,0 +1,258 @@
+"""response_time, clause by clause, on small hand-made timelines (times in UTC unless an offset is given)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import dm, policy, post, run
+
+SUPPORT_HOURS = {"support-hours": {"weekdays": ["mon", "tue", "wed", "thu", "fri"], "hours": "09:00-17:00",
+                                   "holidays": {"country": "CA", "subdivision": "ON"}, "closed": ["2026-10-20"]}}
+
+
+def rule(**options):
+    base = {"id": "answer", "type": "response_time", "severity": "high", "within": "4h",
+            "applies_to": {"accounts": ["acme_support"]}}
+    base.update(options)
+    return base
+
+
+def outcome(result, rule_id="answer"):
+    return next(r for r in result.rules if r.id == rule_id)
+
+
+def findings(result, status=None):
+    return [f for f in result.findings if status is None or f.status == status]
+
+
+def test_mention_answered_within_the_limit_is_met(tmp_path):
+    ask = post("bob", "2026-10-05 14:00", "@acme_support where is my order?", mentions=("acme_support",))
+    answer = post("acme_support", "2026-10-05 15:00", "@bob on its way", reply_to=ask)
+    result = run(policy(tmp_path, [rule()]), ask, answer)
+    figures = outcome(result).figures
+    assert (figures.checked, figures.passed, figures.failed, figures.pending) == (1, 1, 0, 0)
+    assert figures.metrics["median_response_seconds"] == 3600
+    assert outcome(result).status == "pass"
+    assert result.findings == ()
+
+
+def test_answer_exactly_at_the_limit_is_met_and_one_second_later_is_breached(tmp_path):
+    loaded = policy(tmp_path, [rule()])
+    ask = post("bob", "2026-10-05 10:00", "@acme_support hi", mentions=("acme_support",))
+    on_time = post("acme_support", "2026-10-05 14:00:00", "@bob hi", reply_to=ask)
+    assert outcome(run(loaded, ask, on_time)).figures.passed == 1
+    late = post("acme_support", "2026-10-05 14:00:01", "@bob hi", reply_to=ask)
+    result = run(loaded, ask, late)
+    assert outcome(result).figures.failed == 1
+    [finding] = findings(result)
+    assert finding.status == "breached"
+    assert finding.message == "@bob waited 4h1s for an answer (limit 4h on wall clock)"
+    assert [e.role for e in finding.evidence] == ["inbound", "response"]
+    assert finding.measure["elapsed_seconds"] == 4 * 3600 + 1
+
+
+def test_reply_to_an_audited_post_is_inbound(tmp_path):
+    brand = post("acme_support", "2026-10-05 09:00", "New release today!")
+    reply = post("bob", "2026-10-05 10:00", "does it fix sync?", reply_to=brand, mentions=())
+    answer = post("acme_support", "2026-10-05 20:00", "@bob yes", reply_to=reply)
+    result = run(policy(tmp_path, [rule()]), brand, reply, answer)
+    [finding] = findings(result)
+    assert finding.counterpart == "bob"
+    assert finding.measure["channel"] == "reply"
+    assert finding.measure["elapsed_seconds"] == 10 * 3600
+
+
+def test_inbound_channels_can_be_narrowed(tmp_path):
+    ask = post("bob", "2026-10-05 10:00", "@acme_support hi", mentions=("acme_support",))
+    message = dm("carol", "acme_support", "2026-10-05 10:00", "hello?")
+    result = run(policy(tmp_path, [rule(inbound=["dm"])]), ask, message, as_of="2026-10-30 00:00")
+    assert [f.counterpart for f in findings(result)] == ["carol"]
+
+
+def test_reposts_and_roster_accounts_are_not_inbound(tmp_path):
+    repost = post("bob", "2026-10-05 10:00", "RT @acme_support: New release", mentions=("acme_support",),
+                  repost_of="999")
+    colleague = post("lchen", "2026-10-05 10:00", "@acme_support can you check this?", mentions=("acme_support",))
+    result = run(policy(tmp_path, [rule()]), repost, colleague, as_of="2026-10-30 00:00")
+    assert outcome(result).figures.checked == 0
+    assert outcome(result).status == "no_data"
+
+
+def test_dm_is_answered_by_the_next_dm_of_the_account_in_that_conversation(tmp_path):
+    first = dm("bob", "acme_support", "2026-10-05 10:00", "my order 5531 is late")
+    answer = dm("acme_support", "bob", "2026-10-05 12:30", "looking into it")
+    result = run(policy(tmp_path, [rule()]), first, answer)
+    figures = outcome(result).figures
+    assert (figures.checked, figures.passed) == (1, 1)
+    assert figures.metrics["median_response_seconds"] == 9000
+
+
+def test_several_items_of_one_counterpart_wait_for_one_answer_as_one_episode(tmp_path):
+    first = post("bob", "2026-10-05 10:00", "@acme_support my sync is broken", mentions=("acme_support",))
+    second = post("bob", "2026-10-05 11:00", "@acme_support hello??", reply_to=first, mentions=("acme_support",))
+    third = post("bob", "2026-10-05 13:00", "@acme_support anyone?", reply_to=second, mentions=("acme_support",))
+    answer = post("acme_support", "2026-10-05 15:00", "@bob sorry, fixing it", reply_to=third)
+    result = run(policy(tmp_path, [rule()]), first, second, third, answer)
+    figures = outcome(result).figures
+    assert (figures.checked, figures.failed) == (1, 1)
+    [finding] = findings(result)
+    assert finding.measure["items"] == 3
+    assert finding.measure["elapsed_seconds"] == 5 * 3600  # the clock starts at the first item
+    assert [e.id for e in finding.evidence] == [first.id, second.id, third.id, answer.id]
+
+
+def test_an_answer_to_an_earlier_post_does_not_answer_a_later_one(tmp_path):
+    first = post("bob", "2026-10-05 10:00", "@acme_support one", mentions=("acme_support",))
+    answer = post("acme_support", "2026-10-05 11:00", "@bob answer one", reply_to=first)
+    second = post("bob", "2026-10-05 12:00", "@acme_support two", reply_to=answer, mentions=("acme_support",))
+    answer_late = post("acme_support", "2026-10-05 20:00", "@bob two", reply_to=first)  # replies to the old post
+    result = run(policy(tmp_path, [rule()]), first, answer, second, answer_late, as_of="2026-10-30 00:00")
+    figures = outcome(result).figures
+    assert (figures.checked, figures.passed, figures.failed) == (2, 1, 1)
+    [finding] = findings(result)
+    assert finding.message.startswith("@bob got no answer")
+
+
+def test_team_responders_let_a_teammate_answer(tmp_path):
+    ask = post("bob", "2026-10-05 10:00", "@acme_support help", mentions=("acme_support",))
+    teammate = post("lchen", "2026-10-05 11:00", "@bob on it", reply_to=ask)
+    alone = run(policy(tmp_path, [rule()]), ask, teammate, as_of="2026-10-30 00:00")
+    assert outcome(alone).figures.failed == 1
+    team = rule(responders="team", applies_to={"teams": ["support"]})
+    together = run(policy(tmp_path, [team]), ask, teammate, as_of="2026-10-30 00:00")
+    assert (outcome(together).figures.checked, outcome(together).figures.passed) == (1, 1)
+
+
+def test_team_responders_count_a_post_to_two_teammates_once(tmp_path):
+    ask = post("bob", "2026-10-05 10:00", "@acme_support @lchen help", mentions=("acme_support", "lchen"))
+    answer = post("lchen", "2026-10-05 11:00", "@bob on it", reply_to=ask)
+    team = rule(responders="team", applies_to={"teams": ["support"]})
+    assert outcome(run(policy(tmp_path, [team]), ask, answer)).figures.checked == 1
+
+
+def test_unanswered_is_breached_once_the_deadline_passed_before_the_end_of_the_data(tmp_path):
+    loaded = policy(tmp_path, [rule()])
+    ask = post("bob", "2026-10-05 10:00", "@acme_support hi", mentions=("acme_support",))
+    later = post("carol", "2026-10-05 14:00:01", "unrelated")
+    result = run(loaded, ask, later)  # end of the data = the latest event read
+    assert outcome(result).figures.failed == 1
+    pending = run(loaded, ask, post("carol", "2026-10-05 14:00", "unrelated"))
+    assert (outcome(pending).figures.checked, outcome(pending).figures.pending) == (0, 1)
+    [finding] = findings(pending)
+    assert finding.status == "pending"
+    assert finding.message == "@bob is still waiting for an answer (due 2026-10-05 10:00 EDT)"
+
+
+def test_as_of_sets_the_end_of_the_data(tmp_path):
+    ask = post("bob", "2026-10-05 10:00", "@acme_support hi", mentions=("acme_support",))
+    result = run(policy(tmp_path, [rule()]), ask, as_of="2026-10-06 00:00")
+    assert outcome(result).figures.failed == 1
+    assert findings(result)[0].measure["elapsed_seconds"] == 14 * 3600
+
+
+def test_episodes_count_in_the_period_they_start_in(tmp_path):
+    loaded = policy(tmp_path, [rule()])
+    before = post("bob", "2026-09-30 23:00-04:00", "@acme_support hi", mentions=("acme_support",))
+    inside = post("carol", "2026-10-31 23:00-04:00", "@acme_support hi", mentions=("acme_support",))
+    answer = post("acme_support", "2026-11-01 01:00-04:00", "@carol hi", reply_to=inside)
+    result = run(loaded, before, inside, answer)
+    figures = outcome(result).figures
+    assert (figures.checked, figures.passed) == (1, 1)  # September's episode belongs to September
+
+
+def test_business_hours_skip_the_weekend(tmp_path):
+    loaded = policy(tmp_path, [rule(clock="support-hours")], calendars=SUPPORT_HOURS)
+    friday = post("bob", "2026-10-02 16:00-04:00", "@acme_support hi", mentions=("acme_support",))
+    monday_noon = post("acme_support", "2026-10-05 12:00-04:00", "@bob hi", reply_to=friday)
+    result = run(loaded, friday, monday_noon)
+    figures = outcome(result).figures
+    assert (figures.passed, figures.metrics["median_response_seconds"]) == (1, 4 * 3600)
+    monday_late = post("acme_support", "2026-10-05 12:30-04:00", "@bob hi", reply_to=friday)
+    result = run(loaded, friday, monday_late)
+    [finding] = findings(result)
+    assert finding.message == "@bob waited 4h30m for an answer (limit 4h on support-hours)"
+
+
+def test_business_hours_skip_holidays_and_closed_days(tmp_path):
+    loaded = policy(tmp_path, [rule(clock="support-hours")], calendars=SUPPORT_HOURS)
+    # Thanksgiving (Ontario) is Monday 2026-10-12: Friday 16:00 -> Tuesday 12:00 is 4 open hours.
+    friday = post("bob", "2026-10-09 16:00-04:00", "@acme_support hi", mentions=("acme_support",))
+    tuesday = post("acme_support", "2026-10-13 12:00-04:00", "@bob hi", reply_to=friday)
+    assert outcome(run(loaded, friday, tuesday)).figures.passed == 1
+    # 2026-10-20 is a closed date of the calendar.
+    monday = post("carol", "2026-10-19 16:00-04:00", "@acme_support hi", mentions=("acme_support",))
+    wednesday = post("acme_support", "2026-10-21 12:00-04:00", "@carol hi", reply_to=monday)
+    assert outcome(run(loaded, monday, wednesday)).figures.passed == 1
+
+
+def test_business_hours_across_the_autumn_daylight_saving_change(tmp_path):
+    loaded = policy(tmp_path, [rule(clock="support-hours")], calendars=SUPPORT_HOURS)
+    # Toronto falls back on Sunday 2026-11-01: Friday 16:00 EDT -> Monday 12:00 EST is 4 open hours.
+    friday = post("bob", "2026-10-30 16:00-04:00", "@acme_support hi", mentions=("acme_support",))
+    monday = post("acme_support", "2026-11-02 12:00-05:00", "@bob hi", reply_to=friday)
+    result = run(loaded, friday, monday)
+    assert outcome(result).figures.metrics["median_response_seconds"] == 4 * 3600
+
+
+def test_wall_clock_across_the_daylight_saving_change_counts_real_time(tmp_path):
+    loaded = policy(tmp_path, [rule()])
+    # 23:00 EDT to 03:00 EST reads as 4 hours on the wall but is 5 real hours.
+    ask = post("bob", "2026-10-31 23:00-04:00", "@acme_support hi", mentions=("acme_support",))
+    answer = post("acme_support", "2026-11-01 03:00-05:00", "@bob hi", reply_to=ask)
+    result = run(loaded, ask, answer)
+    assert findings(result)[0].measure["elapsed_seconds"] == 5 * 3600
+
+
+def test_unanswered_on_business_hours_is_pending_until_the_business_deadline(tmp_path):
+    loaded = policy(tmp_path, [rule(clock="support-hours")], calendars=SUPPORT_HOURS)
+    friday = post("bob", "2026-10-02 16:00-04:00", "@acme_support hi", mentions=("acme_support",))
+    result = run(loaded, friday, as_of="2026-10-05 11:00-04:00")
+    [finding] = findings(result)
+    assert finding.status == "pending"
+    assert finding.measure["deadline"] == "2026-10-05T16:00:00Z"
+
+
+@pytest.mark.parametrize(
+    ("only", "expected"),
+    [
+        (["question"], ["q"]),
+        (["complaint"], ["c"]),
+        (["question", "complaint"], ["c", "q"]),
+    ],
+)
+def test_only_narrows_to_questions_or_complaints(tmp_path, only, expected):
+    question = post("q", "2026-10-05 10:00", "@acme_support how do I export my data?", mentions=("acme_support",))
+    complaint = post("c", "2026-10-05 10:00", "@acme_support this is terrible, worst service ever, I hate it",
+                     mentions=("acme_support",))
+    thanks = post("t", "2026-10-05 10:00", "@acme_support thanks, great job!", mentions=("acme_support",))
+    result = run(policy(tmp_path, [rule(only=only)]), question, complaint, thanks, as_of="2026-10-30 00:00")
+    assert sorted(f.counterpart for f in findings(result)) == expected
+
+
+def test_metrics_per_account_and_overall(tmp_path):
+    loaded = policy(tmp_path, [rule(applies_to={"teams": ["support"]})])
+    events = []
+    for n, minutes in enumerate([10, 20, 30, 40, 300]):
+        ask = post(f"c{n}", "2026-10-05 10:00", "@lchen hi", mentions=("lchen",))
+        events += [ask, post("lchen", f"2026-10-05 10:00", "@x", reply_to=ask)]
+        events[-1] = post("lchen", f"2026-10-05 {10 + minutes // 60:02d}:{minutes % 60:02d}", "@x", reply_to=ask)
+    result = run(loaded, *events)
+    metrics = outcome(result).figures.metrics
+    assert metrics == {
+        "episodes": 5, "answered": 5, "met": 4, "breached": 1, "pending": 0,
+        "median_response_seconds": 1800, "p90_response_seconds": 18000, "share_met": 0.8,
+    }
+    lchen = next(a for a in result.accounts if a.handle == "lchen")
+    assert lchen.rules["answer"].checked == 5
+    support = next(a for a in result.accounts if a.handle == "acme_support")
+    assert support.rules["answer"].checked == 0
+    assert "answer" not in next(a for a in result.accounts if a.handle == "jdoe").rules
+
+
+def test_target_decides_the_rule_status(tmp_path):
+    events = []
+    for n, hours in enumerate([1, 1, 1, 9]):
+        ask = post(f"c{n}", "2026-10-05 08:00", "@acme_support hi", mentions=("acme_support",))
+        events += [ask, post("acme_support", f"2026-10-05 {8 + hours:02d}:00", "@x", reply_to=ask)]
+    assert outcome(run(policy(tmp_path, [rule(target="75%")]), *events)).status == "pass"
+    assert outcome(run(policy(tmp_path, [rule(target="76%")]), *events)).status == "fail"

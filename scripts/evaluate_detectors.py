@@ -1,0 +1,295 @@
+"""Measure the tone detectors on human-labelled tweets; prints the tables of docs/detectors.md.
+
+    .venv/bin/python scripts/evaluate_detectors.py --data ../shared/data
+
+Data (read in place, never copied into the repository):
+
+* ``tone/vader/tweets_GroundTruth.txt``: 4,200 tweets, each with the mean
+  sentiment of 20+ human raters from -4 to +4 (TAB-separated id, mean, text).
+* ``tone/davidson/labeled_data.csv``: 24,783 tweets labelled by crowd workers
+  0 hate speech, 1 offensive, 2 neither. alt-profanity-check was trained on
+  these, so its figures there flatter it; the VADER tweets are the check on
+  text it has not seen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import re
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from auditor.text.profanity import find_profanity
+from auditor.text.promises import find_promise
+from auditor.text.sentiment import sentiment
+from auditor.text.toxicity import TOXICITY_ABOVE, toxicity_scores
+
+# What counts as a complaint for the human raters: a mean of -1 or below on
+# their -4..+4 scale ("negative", not merely "a bit off"). A looser cut is
+# reported too.
+HUMAN_COMPLAINT = -1.0
+HUMAN_COMPLAINT_LOOSE = -0.5
+# "Ordinary" tweets for the false-accusation check: rated neutral to
+# positive by people (mean >= 0), and strictly neutral (|mean| < 0.5).
+SENTIMENT_THRESHOLDS = [-0.3, -0.5, -0.6, -0.7, -0.8]
+TOXICITY_THRESHOLDS = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95]
+# What support and sales accounts write, to see where the defaults fall.
+REPLIES = [
+    "Thanks for your patience!",
+    "We apologise for the inconvenience, a refund is on its way.",
+    "Sorry you are having a hard time with this.",
+    "We hate to hear that. Please DM us your order number.",
+    "Kill the app and restart it, that should fix it.",
+    "The shipment got killed by customs, sorry.",
+    "We are killing it this quarter!",
+    "Terrible weather is delaying deliveries, sorry.",
+    "Sorry for the stupid bug, a fix is coming.",
+    "Hell yeah, launch day!",
+    "Oh no, that sucks! DM us and we will fix it.",
+    "That is a damn shame, sorry!",
+    "Not my problem, talk to your bank.",
+    "Stop whining and read the FAQ.",
+    "You are an idiot, read the manual.",
+]
+
+
+def read_vader(path: Path) -> list[tuple[float, str]]:
+    rows = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        for line in handle:
+            line = line.rstrip("\r\n")
+            if not line:
+                continue
+            _id, mean, text = line.split("\t", 2)
+            rows.append((float(mean), text))
+    return rows
+
+
+def read_davidson(path: Path) -> list[tuple[int, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [(int(row["class"]), row["tweet"]) for row in csv.DictReader(handle)]
+
+
+def pearson(xs: list[float], ys: list[float]) -> float:
+    n = len(xs)
+    mx, my = sum(xs) / n, sum(ys) / n
+    cov = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
+    vx = sum((x - mx) ** 2 for x in xs)
+    vy = sum((y - my) ** 2 for y in ys)
+    return cov / math.sqrt(vx * vy)
+
+
+def precision_recall(predicted: list[bool], actual: list[bool]) -> tuple[float, float, int]:
+    tp = sum(p and a for p, a in zip(predicted, actual, strict=True))
+    flagged = sum(predicted)
+    positives = sum(actual)
+    return (tp / flagged if flagged else float("nan"), tp / positives if positives else float("nan"), flagged)
+
+
+def share(flags: list[bool]) -> str:
+    return f"{sum(flags) / len(flags):.1%} ({sum(flags)}/{len(flags)})" if flags else "n/a"
+
+
+def table(header: list[str], rows: list[list[object]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def rate(n: int, seconds: float) -> str:
+    return f"{n / seconds:,.0f} texts/s"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=Path("../shared/data"), help="the shared data folder")
+    parser.add_argument("--show", type=int, default=8, help="examples of flagged ordinary tweets to print")
+    args = parser.parse_args(argv)
+
+    vader = read_vader(args.data / "tone" / "vader" / "tweets_GroundTruth.txt")
+    davidson = read_davidson(args.data / "tone" / "davidson" / "labeled_data.csv")
+    v_means = [m for m, _ in vader]
+    v_texts = [t for _, t in vader]
+    d_offensive = [c in (0, 1) for c, _ in davidson]
+    d_texts = [t for _, t in davidson]
+    ordinary = [m >= 0 for m in v_means]
+    neutral = [abs(m) < 0.5 for m in v_means]
+
+    print(
+        f"# Detector evaluation\n\nVADER tweets: {len(vader)}; Davidson tweets: {len(davidson)} "
+        f"({sum(c == 0 for c, _ in davidson)} hate, {sum(c == 1 for c, _ in davidson)} offensive, "
+        f"{sum(c == 2 for c, _ in davidson)} neither)\n"
+    )
+
+    # --- sentiment -------------------------------------------------------
+    started = time.perf_counter()
+    scores = [sentiment(t) for t in v_texts]
+    sentiment_time = time.perf_counter() - started
+    print(
+        f"## Sentiment (VADER compound) on the VADER tweets\n\nPearson r with the human mean: "
+        f"{pearson(scores, v_means):.3f}; speed {rate(len(v_texts), sentiment_time)}\n"
+    )
+    rows = []
+    for threshold in SENTIMENT_THRESHOLDS:
+        predicted = [s < threshold for s in scores]
+        p, r, n = precision_recall(predicted, [m <= HUMAN_COMPLAINT for m in v_means])
+        p2, r2, _ = precision_recall(predicted, [m <= HUMAN_COMPLAINT_LOOSE for m in v_means])
+        false_ordinary = [p_ for p_, o in zip(predicted, ordinary, strict=True) if o]
+        rows.append([f"< {threshold}", n, f"{p:.3f}", f"{r:.3f}", f"{p2:.3f}", f"{r2:.3f}", share(false_ordinary)])
+    print(
+        f"Complaint = compound below the threshold; human complaint = mean <= {HUMAN_COMPLAINT} "
+        f"({sum(m <= HUMAN_COMPLAINT for m in v_means)} tweets), loose = mean <= {HUMAN_COMPLAINT_LOOSE} "
+        f"({sum(m <= HUMAN_COMPLAINT_LOOSE for m in v_means)}).\n"
+    )
+    print(
+        table(
+            [
+                "threshold",
+                "flagged",
+                f"precision (<= {HUMAN_COMPLAINT})",
+                f"recall (<= {HUMAN_COMPLAINT})",
+                f"precision (<= {HUMAN_COMPLAINT_LOOSE})",
+                f"recall (<= {HUMAN_COMPLAINT_LOOSE})",
+                "human-neutral-or-positive tweets flagged",
+            ],
+            rows,
+        )
+    )
+
+    # --- profanity list --------------------------------------------------
+    started = time.perf_counter()
+    d_prof = [bool(find_profanity(t)) for t in d_texts]
+    v_hits = [find_profanity(t) for t in v_texts]
+    profanity_time = time.perf_counter() - started
+    v_prof = [bool(h) for h in v_hits]
+    p, r, n = precision_recall(d_prof, d_offensive)
+    neither = [f for f, o in zip(d_prof, d_offensive, strict=True) if not o]
+    print(f"\n## Profanity list ({rate(len(d_texts) + len(v_texts), profanity_time)})\n")
+    print(
+        table(
+            [
+                "check",
+                "Davidson precision",
+                "Davidson recall",
+                "Davidson 'neither' flagged",
+                "VADER tweets flagged",
+                "VADER mean >= 0 flagged",
+                "VADER neutral flagged",
+            ],
+            [
+                [
+                    "profanity list",
+                    f"{p:.3f}",
+                    f"{r:.3f}",
+                    share(neither),
+                    share(v_prof),
+                    share([f for f, o in zip(v_prof, ordinary, strict=True) if o]),
+                    share([f for f, o in zip(v_prof, neutral, strict=True) if o]),
+                ]
+            ],
+        )
+    )
+    words = Counter(m.text.lower() for hits in v_hits for m in hits)
+    print("\nWords matched in the VADER tweets (review these by hand: a VADER tweet may well swear):\n")
+    print(", ".join(f"{w} {n}" for w, n in words.most_common()))
+
+    # --- toxicity --------------------------------------------------------
+    started = time.perf_counter()
+    d_tox = toxicity_scores(d_texts)
+    v_tox = toxicity_scores(v_texts)
+    toxicity_time = time.perf_counter() - started
+    print(
+        f"\n## Toxicity (alt-profanity-check), one batched call per data set "
+        f"({rate(len(d_texts) + len(v_texts), toxicity_time)}, model load included)\n"
+    )
+    rows = []
+    for threshold in TOXICITY_THRESHOLDS:
+        d_pred = [s >= threshold for s in d_tox]
+        p, r, n = precision_recall(d_pred, d_offensive)
+        neither = [f for f, o in zip(d_pred, d_offensive, strict=True) if not o]
+        v_pred = [s >= threshold for s in v_tox]
+        rows.append(
+            [
+                f">= {threshold}",
+                f"{p:.3f}",
+                f"{r:.3f}",
+                share(neither),
+                share(v_pred),
+                share([f for f, o in zip(v_pred, ordinary, strict=True) if o]),
+                share([f for f, o in zip(v_pred, neutral, strict=True) if o]),
+                sum(f and not w for f, w in zip(v_pred, v_prof, strict=True)),
+            ]
+        )
+    print(
+        table(
+            [
+                "threshold",
+                "Davidson precision",
+                "Davidson recall",
+                "Davidson 'neither' flagged",
+                "VADER tweets flagged",
+                "VADER mean >= 0 flagged",
+                "VADER neutral flagged",
+                "VADER flagged, no listed word",
+            ],
+            rows,
+        )
+    )
+
+    # --- promises on real support replies ----------------------------------
+    twcs = args.data / "twcs" / "sample.csv"
+    if twcs.exists():
+        with twcs.open(encoding="utf-8", newline="") as handle:
+            brand = [row["text"] for row in csv.DictReader(handle) if row["inbound"] == "False"]
+        found = [find_promise(t) for t in brand]
+        mention_dm = [bool(re.search(r"(?i)\bdms?\b|direct message", t)) for t in brand]
+        caught = sum(bool(f) for f, d in zip(found, mention_dm, strict=True) if d)
+        print(
+            f"\n## Promises in the brand replies of twcs/sample.csv\n\n{len(brand)} brand replies; "
+            f"{sum(mention_dm)} mention a DM, of which {caught} are found as promises; "
+            f"{sum(bool(f) for f in found)} replies found in all.\n"
+        )
+        print(
+            table(
+                ["found", "reply"],
+                [
+                    [f.text if f else "-", t.replace("\n", " ").replace("|", "/")[:110]]
+                    for f, t, d in zip(found, brand, mention_dm, strict=True)
+                    if f or d
+                ],
+            )
+        )
+
+    # --- typical company replies ------------------------------------------
+    print("\n## Typical company replies (invented for calibration, not a measurement)\n")
+    replies_tox = toxicity_scores(REPLIES)
+    print(
+        table(
+            ["reply", "sentiment", "toxicity", "profanity"],
+            [
+                [r, f"{sentiment(r):+.2f}", f"{x:.2f}", ", ".join(m.text for m in find_profanity(r)) or "-"]
+                for r, x in zip(REPLIES, replies_tox, strict=True)
+            ],
+        )
+    )
+
+    # --- examples for review --------------------------------------------
+    if args.show:
+        default = TOXICITY_ABOVE
+        print(f"\n## VADER tweets with toxicity >= {default} and no listed word (to review by hand)\n")
+        flagged = [
+            (s, m, t) for s, m, t, w in zip(v_tox, v_means, v_texts, v_prof, strict=True) if s >= default and not w
+        ]
+        for s, m, t in sorted(flagged, reverse=True)[: args.show]:
+            print(f"- {s:.2f} (human {m:+.2f}) {t[:140]}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

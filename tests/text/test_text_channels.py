@@ -1,0 +1,78 @@
+import pytest
+
+from auditor.text.channels import find_channels
+from auditor.text.spans import Match
+
+
+def quoted(text, domains=()):
+    return {kind: m.text for kind, m in find_channels(text, domains).items()}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Please DM us your order number", {"dm": "Please DM"}),
+        ("Email us at help@acme.com", {"email": "help@acme.com"}),
+        ("jane.doe+orders@mail.example.co.uk", {"email": "jane.doe+orders@mail.example.co.uk"}),
+        ("Call +1 (555) 010-0100 anytime", {"phone": "+1 (555) 010-0100"}),
+        ("call 555-010-0100", {"phone": "555-010-0100"}),
+        ("(555) 010-0100", {"phone": "(555) 010-0100"}),
+        ("555.010.0100", {"phone": "555.010.0100"}),
+        ("1-800-555-0100", {"phone": "1-800-555-0100"}),
+        ("call 1-800-FLOWERS", {"phone": "1-800-FLOWERS"}),
+        ("+44 20 7946 0958", {"phone": "+44 20 7946 0958"}),
+        ("+33 1 23 45 67 89", {"phone": "+33 1 23 45 67 89"}),
+        ("call us on 555-0100", {"phone": "555-0100"}),
+        ("contact 03331 031 031 option 1", {"phone": "03331 031 031"}),
+        ("tel: 020 7946 0958", {"phone": "020 7946 0958"}),
+        ("Details: https://help.acme.com/a?b=1).", {"url": "https://help.acme.com/a?b=1"}),
+        ("Visit acme.com/help.", {"url": "acme.com/help"}),
+        ("see www.acme.co.uk", {"url": "www.acme.co.uk"}),
+    ],
+)
+def test_channels_found(text, expected):
+    assert quoted(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "order 55310012",
+        "order 5553100120",
+        "your order 5531 shipped",
+        "2026-10-05 at 14:00",
+        "ip 192.168.1.100",
+        "tracking #123-456-7890",
+        "$1,234,567",
+        "v1.2.3 is out",
+        "e.g. this one",
+        "open file.txt in node.js",
+        "555-0100",
+        "order 0123 456 789",
+        "thanks for the follow",
+        "DMing is fun",
+    ],
+)
+def test_no_channel(text):
+    assert find_channels(text) == {}
+
+
+def test_company_domains_restrict_urls_to_domain_and_subdomains():
+    text = "See widgetco.com or https://help.acme.com/faq"
+    assert find_channels(text, ["acme.com"]) == {"url": Match(20, 45, "https://help.acme.com/faq")}
+    assert find_channels("see acme.com.evil.io", ["acme.com"]) == {}
+    assert find_channels("see notacme.com", ["acme.com"]) == {}
+
+
+def test_email_domain_is_not_a_url():
+    assert quoted("help@acme.com", ["acme.com"]) == {"email": "help@acme.com"}
+
+
+def test_several_channels():
+    text = "DM us or email help@acme.com, call (555) 010-0100, or see acme.com/help"
+    assert quoted(text, ["acme.com"]) == {
+        "dm": "DM us",
+        "email": "help@acme.com",
+        "phone": "(555) 010-0100",
+        "url": "acme.com/help",
+    }

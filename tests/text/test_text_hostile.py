@@ -1,0 +1,48 @@
+"""Post text is hostile input: no detector may take super-linear time on it."""
+
+import time
+
+import pytest
+
+from auditor.text.channels import find_channels
+from auditor.text.patterns import compile_phrases
+from auditor.text.profanity import find_profanity
+from auditor.text.promises import find_promise
+from auditor.text.questions import is_question
+from auditor.text.shouting import shouting
+
+HOSTILE = [
+    "DM us " * 5000,
+    "please don't DM us " * 2000,
+    "we will " * 5000 + "x",
+    "+" + "1" * 20000,
+    "+1 " * 10000,
+    "555-" * 5000,
+    "a." * 10000,
+    "a-" * 10000,
+    "http://" + "a" * 20000,
+    "a@" * 10000,
+    "x" * 30000,
+    "$" * 20000,
+    "f" + "*" * 20000 + "x",
+    "sh" + "i" * 20000 + "tx",
+    "? " * 10000,
+    "A " * 15000,
+]
+
+DETECTORS = [
+    find_promise,
+    find_channels,
+    is_question,
+    shouting,
+    find_profanity,
+    compile_phrases(["not my problem", "/whatever/"]).find_all,
+]
+
+
+@pytest.mark.parametrize("detector", DETECTORS, ids=lambda d: d.__qualname__)
+def test_linear_time_on_hostile_text(detector):
+    started = time.perf_counter()
+    for text in HOSTILE:
+        detector(text)
+    assert time.perf_counter() - started < 3.0

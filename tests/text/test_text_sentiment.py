@@ -1,0 +1,45 @@
+import pytest
+
+from auditor.text import sentiment as sentiment_module
+from auditor.text.sentiment import is_complaint, sentiment
+
+
+def test_scores_have_the_expected_sign():
+    assert sentiment("I love this, thank you so much!") > 0.5
+    assert sentiment("This is terrible, worst service ever.") < -0.5
+    assert sentiment("The store opens at 9.") == 0.0
+
+
+@pytest.mark.parametrize("text", ["", "   "])
+def test_empty_text_is_neutral(text):
+    assert sentiment(text) == 0.0
+
+
+def test_matches_vader_compound():
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    text = "Not happy at all with my order :("
+    assert sentiment(text) == SentimentIntensityAnalyzer().polarity_scores(text)["compound"]
+
+
+def test_analyzer_is_created_once_and_scores_are_cached():
+    sentiment_module.sentiment.cache_clear()
+    sentiment("a fine day")
+    sentiment("a fine day")
+    assert sentiment_module._analyzer.cache_info().currsize == 1
+    info = sentiment_module.sentiment.cache_info()
+    assert (info.hits, info.misses) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "below", "expected"),
+    [
+        ("My order is late again and nobody answers. Awful.", -0.3, True),
+        ("Thanks, all sorted now!", -0.3, False),
+        ("Where is my order", -0.3, False),
+        ("This is bad", -0.3, True),
+        ("This is bad", -0.6, False),
+    ],
+)
+def test_is_complaint(text, below, expected):
+    assert is_complaint(text, below=below) is expected

@@ -1,11 +1,13 @@
 """The `auditor` command: parses arguments, calls the library, maps errors to exit codes.
 
 Exit codes: 0 ran and nothing at or above --fail-on; 1 findings at or above it;
-2 bad usage or bad input, one line per problem, never a traceback.
+2 bad usage or bad input, one line per problem, never a traceback; 3 an internal
+error (a bug), one line, never 0 or 1.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -111,21 +113,69 @@ def audit(
     to: Annotated[Optional[datetime], typer.Option("--to", formats=["%Y-%m-%d"], help="Last day (inclusive).")] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="End of the data (ISO time); default: the latest event read.")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Report file; its suffix picks the format.")] = None,
-    format_: Annotated[Optional[str], typer.Option("--format", "-f", help="Comma-separated: json (default by --out suffix).")] = None,
+    format_: Annotated[Optional[str], typer.Option("--format", "-f", help="Comma-separated: json, csv, sarif, junit, ... (default by --out suffix).")] = None,
     out_dir: Annotated[Optional[Path], typer.Option("--out-dir", help="Folder for several formats (report.<ext>).")] = None,
     redact: Annotated[Optional[str], typer.Option(help="dms | customers | none (default: dms for pdf/html, none otherwise).")] = None,
+    fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="Exit 1 when a counted finding (not pending, not waived, new if --baseline) is at or above: info, low, medium, high, critical.")] = None,
+    waivers: Annotated[Optional[Path], typer.Option("--waivers", help="YAML list of approved, dated exceptions to findings.")] = None,
+    baseline: Annotated[Optional[Path], typer.Option("--baseline", help="An earlier report.json: its findings are 'existing', the rest 'new'.")] = None,
+    paper: Annotated[str, typer.Option("--paper", help="Page size of the PDF: A4 or Letter.")] = "A4",
 ) -> None:
-    """Run the audit for a period and write the report."""
+    """Run the audit for a period and write the report.
+
+    Exit codes: 0 the audit ran and nothing counted at or above --fail-on; 1 something did;
+    2 bad usage or bad input; 3 an internal error (a bug: please report it).
+    """
+    from auditor.baseline import apply_baseline, failing, load_baseline
+    from auditor.waivers import apply_waivers, load_waivers
+
     try:
         formats, targets = _targets(out, format_, out_dir)
         if redact is not None and redact not in ("dms", "customers", "none"):
             raise UsageError(f"--redact must be dms, customers or none, got {redact!r}")
+        threshold = _severity(fail_on)
+        paper_size = _paper(paper)
+        # Read the side files before the data, so a typo in them fails in a second, not after the audit.
+        waiver_file = load_waivers(waivers) if waivers is not None else None
+        known = load_baseline(baseline) if baseline is not None else None
         result = _run_audit(policy, data, period, from_, to, as_of)
-        _write_reports(result, formats, targets, redact)
+        if waiver_file is not None:
+            result = apply_waivers(result, waiver_file)
+        if known is not None:
+            result = apply_baseline(result, known)  # after waivers: its counts leave waived findings out
+        _write_reports(result, formats, targets, redact, paper_size)
     except AuditorError as exc:
         raise _fail(exc) from None
     # stdout may be carrying the JSON report: the summary goes to stderr.
     _print_summary(result, err=True)
+    for note in result.notes:
+        typer.echo(f"note: {note}", err=True)
+    if threshold is not None:
+        over = failing(result, threshold)
+        scope = "new " if known is not None else ""
+        if over:
+            typer.echo(f"fail-on {threshold}: {len(over)} {scope}finding{'s' if len(over) != 1 else ''} "
+                       f"at or above {threshold}", err=True)
+            raise typer.Exit(1)
+        typer.echo(f"fail-on {threshold}: no {scope}findings at or above {threshold}", err=True)
+
+
+def _severity(text: str | None) -> str | None:
+    from auditor.policy.types import SEVERITIES
+
+    if text is None:
+        return None
+    value = text.strip().lower()
+    if value not in SEVERITIES:
+        raise UsageError(f"--fail-on must be one of {', '.join(SEVERITIES)}, got {text[:40]!r}")
+    return value
+
+
+def _paper(text: str) -> str:
+    sizes = {"a4": "A4", "letter": "Letter"}
+    if text.strip().lower() not in sizes:
+        raise UsageError(f"--paper must be A4 or Letter, got {text[:40]!r}")
+    return sizes[text.strip().lower()]
 
 
 def _targets(out: Path | None, format_: str | None, out_dir: Path | None) -> tuple[list[str], list[Path | None]]:
@@ -157,11 +207,12 @@ def _run_audit(policy_path: Path, data: list[Path], period, from_, to, as_of):
     return run(loaded, activity, chosen, as_of=moment)
 
 
-def _write_reports(result, formats: list[str], targets: list[Path | None], redact: str | None) -> None:
+def _write_reports(result, formats: list[str], targets: list[Path | None], redact: str | None,
+                   paper: str = "A4") -> None:
     from auditor.render import RenderOptions, render, write
 
     for fmt, target in zip(formats, targets):
-        options = RenderOptions(redact=redact)
+        options = RenderOptions(redact=redact, paper=paper)
         if target is None:
             sys.stdout.buffer.write(render(result, fmt, options))
             sys.stdout.flush()
@@ -174,6 +225,27 @@ def _print_summary(result, err: bool) -> None:
     from auditor.render.summary import summary_table
 
     typer.echo(summary_table(result), err=err)
+
+
+@app.command("test")
+def test_cases(
+    policy: Annotated[Path, typer.Argument(help="The policy file to test.", show_default=False)],
+    cases: Annotated[Path, typer.Option("--cases", "-c", help="Folder of cases: NAME/events.jsonl + NAME/expect.yaml, or NAME.jsonl + NAME.yaml.")],
+) -> None:
+    """Run the policy on small example timelines and check the findings each case expects.
+
+    Exit codes: 0 every case passed; 1 some expectation failed; 2 bad input (policy or case files).
+    """
+    from auditor.policy.loader import load_policy
+    from auditor.policy_tests import exit_code, report_lines, run_cases
+
+    try:
+        outcomes = run_cases(load_policy(policy), cases)
+    except AuditorError as exc:
+        raise _fail(exc) from None
+    for line in report_lines(outcomes):
+        typer.echo(line)
+    raise typer.Exit(exit_code(outcomes))
 
 
 @app.command()
@@ -201,7 +273,21 @@ def demo(
 
 
 def main() -> None:
-    app()
+    """The `auditor` entry point. A bug must never look like a clean run (0) or like findings (1):
+    anything unexpected exits 3 with one line and a request to report it, never a traceback."""
+    try:
+        app()
+    except Exception as exc:  # noqa: BLE001 - AuditorError is handled per command; this is the last line
+        message = " ".join(str(exc).split())[:300]
+        typer.echo(f"internal error: {type(exc).__name__}: {message}" if message
+                   else f"internal error: {type(exc).__name__}", err=True)
+        typer.echo(f"this is a bug in auditor {__version__}; please report it with the command you ran "
+                   "(set AUDITOR_DEBUG=1 for the traceback)", err=True)
+        if os.environ.get("AUDITOR_DEBUG"):
+            import traceback
+
+            traceback.print_exc()
+        sys.exit(3)
 
 
 if __name__ == "__main__":

@@ -136,3 +136,15 @@ def format_duration(td: timedelta) -> str:
     minutes, secs = divmod(rest, 60)
     clock = "".join(f"{n}{unit}" for n, unit in ((hours, "h"), (minutes, "m"), (secs, "s")) if n)
     return " ".join(part for part in (f"{days}d" if days else "", clock) if part)
+
+
+def format_elapsed(td: timedelta) -> str:
+    """A waiting time as managers read it: whole minutes, rounded up (so a miss never reads as the limit).
+
+    Under a minute keeps its seconds.
+    """
+    if td < timedelta(minutes=1):
+        return format_duration(td)
+    micros = (td.days * 86400 + td.seconds) * 1_000_000 + td.microseconds
+    minutes = -(-micros // 60_000_000)
+    return format_duration(timedelta(minutes=minutes))

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import Field
 
 from auditor.activity.model import DirectMessage, Post
-from auditor.policy.durations import format_duration
+from auditor.policy.durations import format_duration, format_elapsed
 from auditor.policy.types import Duration
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 
@@ -148,7 +148,7 @@ class ResponseTimeRule(RuleBase):
             evidence += (EvidenceRef(response.id, kind, "response"),)
             if elapsed <= self.within:
                 return Check(account, start, "passed", counterpart, elapsed.total_seconds())
-            message = f"{who} waited {format_duration(elapsed)} for an answer ({limit})"
+            message = f"{who} waited {format_elapsed(elapsed)} for an answer ({limit})"
             return Check(account, start, "failed", counterpart, elapsed.total_seconds(),
                          (Draft("breached", message, evidence, measure),))
         deadline = clock.deadline(start, self.within)
@@ -156,7 +156,7 @@ class ResponseTimeRule(RuleBase):
         if deadline is not None and ctx.as_of > deadline:
             waited = clock.open_between(start, ctx.as_of)
             measure["elapsed_seconds"] = int(waited.total_seconds())
-            message = f"{who} got no answer: waited {format_duration(waited)} by the end of the data ({limit})"
+            message = f"{who} got no answer: waited {format_elapsed(waited)} by the end of the data ({limit})"
             return Check(account, start, "failed", counterpart, None, (Draft("breached", message, evidence, measure),))
         due = f"due {ctx.local(deadline)}" if deadline else "no open hours ahead on the calendar"
         message = f"{who} is still waiting for an answer ({due})"

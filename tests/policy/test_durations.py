@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from auditor.policy.durations import DURATION_PATTERN, format_duration, parse_duration
+from auditor.policy.durations import DURATION_PATTERN, format_duration, format_elapsed, parse_duration
 
 H = timedelta(hours=1)
 M = timedelta(minutes=1)
@@ -223,3 +223,16 @@ def test_pattern_is_anchored_and_portable():
     assert DURATION_PATTERN.startswith("^") and DURATION_PATTERN.endswith("$")
     assert "(?i" not in DURATION_PATTERN and "\\d" not in DURATION_PATTERN and "\\Z" not in DURATION_PATTERN
     re.compile(DURATION_PATTERN)
+
+
+@pytest.mark.parametrize(
+    ("elapsed", "text"),
+    [
+        (timedelta(seconds=45), "45s"),
+        (timedelta(hours=4), "4h"),
+        (timedelta(hours=4, seconds=1), "4h1m"),
+        (timedelta(days=6, hours=21, minutes=46, seconds=56), "6d 21h47m"),
+    ],
+)
+def test_format_elapsed_rounds_up_to_minutes(elapsed, text):
+    assert format_elapsed(elapsed) == text

@@ -46,7 +46,7 @@ def test_answer_exactly_at_the_limit_is_met_and_one_second_later_is_breached(tmp
     assert outcome(result).figures.failed == 1
     [finding] = findings(result)
     assert finding.status == "breached"
-    assert finding.message == "@bob waited 4h1s for an answer (limit 4h on wall clock)"
+    assert finding.message == "@bob waited 4h1m for an answer (limit 4h on wall clock)"
     assert [e.role for e in finding.evidence] == ["inbound", "response"]
     assert finding.measure["elapsed_seconds"] == 4 * 3600 + 1
 

@@ -1,0 +1,1 @@
+"""The bundled sample: a deterministic month of X activity for the fictional company Acme."""

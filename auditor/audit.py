@@ -7,6 +7,8 @@ from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from typing import Iterable
 
+import orjson
+
 from auditor import __version__
 from auditor.activity.model import CHANNELS, Activity, Post
 from auditor.audit_context import RuleContext
@@ -205,7 +207,19 @@ def _coverage(activity: Activity, index: ActivityIndex, as_of: datetime) -> Data
         last_event=_iso(index.last_event),
         as_of=_iso(as_of),
         channels_missing=tuple(c for c in CHANNELS if c not in shown),
+        sha256=_data_sha256(index),
     )
+
+
+def _data_sha256(index: ActivityIndex) -> str:
+    # The index holds each event once, sorted by (time, id): the same events give the same hash
+    # whatever the sources, their order or duplicates. orjson writes the slotted dataclasses as
+    # objects in field order and times as RFC 3339.
+    digest = hashlib.sha256()
+    for kind, events in ((b"post", index.posts), (b"dm", index.dms)):
+        for event in events:
+            digest.update(kind + b"\t" + orjson.dumps(event) + b"\n")
+    return digest.hexdigest()
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -113,6 +113,8 @@ class DataCoverage:
     last_event: str | None
     as_of: str | None
     channels_missing: tuple[str, ...]  # inbound channels no source could show
+    # SHA-256 of the events read (deduplicated, in time order, canonical JSON): pins the data a report is about
+    sha256: str | None = None
 
 
 @dataclass(frozen=True)

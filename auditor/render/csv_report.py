@@ -1,0 +1,49 @@
+"""CSV of findings, one row each, for spreadsheets.
+
+Columns: rule, type, severity, account, counterpart, status, message,
+occurred_at, fingerprint, waived (yes or empty), waiver_reason,
+waiver_approved_by, waiver_expires, baseline (new, existing or empty),
+evidence_url (the first evidence item that has a link).
+
+Post text is hostile: a cell a spreadsheet would read as a formula (one that
+starts with = + - @, a tab or a carriage return) gets a leading apostrophe, as
+cloud-custodian does. UTF-8 without a byte-order mark, RFC 4180 line ends.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from auditor.render import RenderOptions
+from auditor.render.redact import redact
+from auditor.result import AuditResult, Finding
+
+COLUMNS = ("rule", "type", "severity", "account", "counterpart", "status", "message", "occurred_at", "fingerprint",
+           "waived", "waiver_reason", "waiver_approved_by", "waiver_expires", "baseline", "evidence_url")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> str:
+    text = "" if value is None else str(value).replace("\x00", "")
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def render(result: AuditResult, options: RenderOptions) -> bytes:
+    result = redact(result, options.redact)
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for finding in result.findings:
+        writer.writerow([neutralise(cell) for cell in _row(finding)])
+    return buffer.getvalue().encode("utf-8", "replace")
+
+
+def _row(finding: Finding) -> list[object]:
+    waived = finding.waived or {}
+    url = next((e.url for e in finding.evidence if e.url), None)
+    return [
+        finding.rule, finding.type, finding.severity, finding.account, finding.counterpart, finding.status,
+        finding.message, finding.occurred_at, finding.fingerprint, "yes" if finding.waived else "",
+        waived.get("reason"), waived.get("approved_by"), waived.get("expires"), finding.baseline, url,
+    ]

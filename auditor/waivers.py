@@ -1,0 +1,193 @@
+"""Waivers: approved, dated exceptions to findings (`--waivers FILE`), applied after the audit.
+
+```yaml
+- rule: answer-customers
+  account: acme_support
+  counterpart: bob              # or fingerprint: 3f2a9c41d0b7e6a58c21
+  reason: Bob's ticket was handled by phone; agreed with legal
+  approved_by: Dana Reyes
+  expires: 2026-12-31           # a date; the waiver holds through that whole day
+```
+
+A waiver applies to the findings of its rule and account that have its
+fingerprint, or its counterpart (when it gives both, both must match). A waived
+finding stays in the report with `waived = {reason, approved_by, expires}` and
+no longer counts. Waivers fail closed: an entry that is malformed (a missing or
+unknown key, a wrong value) or expired is never honoured, and the report's notes
+say which one and why.
+
+Expiry is judged against the audit's reference day: the last local day of the
+period, or the day of the end of the data (`--as-of`, default the latest event)
+when that comes first. A waiver expiring on that day still holds; one that
+expired the day before does not. The wall clock is never read, so the same
+input gives the same report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from collections import Counter
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from auditor.activity.model import normalize_handle
+from auditor.audit import summarize
+from auditor.errors import PolicyError, PolicyProblem
+from auditor.policy.yaml_positions import load_yaml
+from auditor.result import AuditResult, Finding
+
+REQUIRED = ("rule", "account", "reason", "approved_by", "expires")
+KEYS = REQUIRED + ("counterpart", "fingerprint")
+
+
+@dataclass(frozen=True)
+class Waiver:
+    rule: str
+    account: str  # normalized handle
+    counterpart: str | None  # normalized handle
+    fingerprint: str | None
+    reason: str
+    approved_by: str
+    expires: date
+    where: str  # file:line:col of the entry, for notes
+
+    def matches(self, finding: Finding) -> bool:
+        if finding.rule != self.rule or finding.account != self.account:
+            return False
+        if self.fingerprint is not None and finding.fingerprint != self.fingerprint:
+            return False
+        if self.counterpart is not None and normalize_handle(finding.counterpart or "") != self.counterpart:
+            return False
+        return True
+
+    def label(self) -> str:
+        target = f"fingerprint {self.fingerprint}" if self.fingerprint else f"@{self.counterpart}"
+        return f"{self.rule}, {self.account}, {target}"
+
+
+@dataclass(frozen=True)
+class WaiverFile:
+    """The waivers of one file, and the entries that were refused (each one line, with file:line:col)."""
+
+    path: str
+    waivers: tuple[Waiver, ...]
+    refused: tuple[str, ...]
+
+
+def load_waivers(path: Path | str) -> WaiverFile:
+    """Read a waivers file. A file that cannot be read at all raises PolicyError (exit 2);
+    a bad entry is refused and noted, and the rest still apply."""
+    path = Path(path)
+    display = str(path)
+    data, positions = load_yaml(path, display)
+    if isinstance(data, dict) and set(data) == {"waivers"}:
+        data = data["waivers"]
+        positions.values = {p[1:]: w for p, w in positions.values.items() if p[:1] == ("waivers",)}
+        positions.keys = {p[1:]: w for p, w in positions.keys.items() if p[:1] == ("waivers",)}
+    if data is None:
+        data = []
+    if not isinstance(data, list):
+        file, line, col = positions.of_value(())
+        raise PolicyError([PolicyProblem(file, line, col, "", "a waivers file is a list of waivers "
+                                         "(rule, account, counterpart or fingerprint, reason, approved_by, expires)")])
+    waivers, refused = [], []
+    for i, entry in enumerate(data):
+        file, line, col = positions.of_value((i,))
+        where = f"{file}:{line}:{col}"
+        try:
+            waivers.append(_waiver(entry, where))
+        except ValueError as exc:
+            refused.append(f"{where}: waiver ignored: {exc}")
+    return WaiverFile(display, tuple(waivers), tuple(refused))
+
+
+def _waiver(entry: Any, where: str) -> Waiver:
+    if not isinstance(entry, dict):
+        raise ValueError("expected a mapping with " + ", ".join(REQUIRED) + " and counterpart or fingerprint")
+    unknown = sorted(set(entry) - set(KEYS))
+    if unknown:
+        raise ValueError(f"unknown key {unknown[0]!r}; expected: {', '.join(KEYS)}")
+    missing = [key for key in REQUIRED if entry.get(key) in (None, "")]
+    if missing:
+        raise ValueError(f"missing required key {missing[0]!r}")
+    if entry.get("counterpart") in (None, "") and entry.get("fingerprint") in (None, ""):
+        raise ValueError("needs counterpart or fingerprint (a waiver never covers a whole rule)")
+    for key in ("rule", "account", "reason", "approved_by", "counterpart", "fingerprint"):
+        if key in entry and entry[key] is not None and not isinstance(entry[key], str):
+            raise ValueError(f"{key} must be text, got {entry[key]!r}"[:200])
+    return Waiver(
+        rule=entry["rule"].strip(),
+        account=normalize_handle(entry["account"]),
+        counterpart=normalize_handle(entry["counterpart"]) if entry.get("counterpart") else None,
+        fingerprint=entry["fingerprint"].strip().lower() if entry.get("fingerprint") else None,
+        reason=entry["reason"].strip(),
+        approved_by=entry["approved_by"].strip(),
+        expires=_date(entry["expires"]),
+        where=where,
+    )
+
+
+def _date(value: Any) -> date:
+    # YAML reads an unquoted 2026-12-31 as a date and a time stamp as a datetime (a date subclass).
+    if isinstance(value, datetime):
+        raise ValueError(f"expires must be a date (YYYY-MM-DD), not a time: {value.isoformat()}")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(f"expires must be a date (YYYY-MM-DD), got {str(value)[:40]!r}")
+
+
+def reference_day(result: AuditResult) -> date:
+    """The day waivers are judged on: the period's last local day, or the end of the data if earlier."""
+    zone = ZoneInfo(result.period["timezone"])
+    last_day = datetime.fromisoformat(result.period["end"]).astimezone(zone).date() - timedelta(days=1)
+    if result.data.as_of:
+        as_of_day = datetime.fromisoformat(result.data.as_of.replace("Z", "+00:00")).astimezone(zone).date()
+        return min(last_day, as_of_day)
+    return last_day
+
+
+def apply_waivers(result: AuditResult, waivers: WaiverFile) -> AuditResult:
+    """The result with the findings that valid waivers cover marked waived, the summary recounted,
+    and a note for every refused, expired or unused waiver. Pure: no I/O, no clock."""
+    day = reference_day(result)
+    notes = list(waivers.refused)
+    valid = []
+    for waiver in waivers.waivers:
+        if waiver.expires < day:
+            notes.append(f"{waiver.where}: waiver ignored: expired on {waiver.expires.isoformat()}, "
+                         f"before {day.isoformat()} ({waiver.label()})")
+        else:
+            valid.append(waiver)
+    used: set[int] = set()
+    findings = []
+    for finding in result.findings:
+        waiver = next((w for w in valid if w.matches(finding)), None) if not finding.waived else None
+        if waiver is not None:
+            used.add(id(waiver))
+            finding = replace(finding, waived={
+                "reason": waiver.reason, "approved_by": waiver.approved_by, "expires": waiver.expires.isoformat(),
+            })
+        findings.append(finding)
+    rules = {rule.id for rule in result.rules}
+    for waiver in valid:
+        if id(waiver) not in used:
+            why = "" if waiver.rule in rules else f"; the policy has no rule {waiver.rule!r}"
+            notes.append(f"{waiver.where}: waiver matched no finding ({waiver.label()}){why}")
+    waived = sum(1 for f in findings if f.waived)
+    notes.append(f"waivers {waivers.path}: {waived} finding{'s' if waived != 1 else ''} waived by "
+                 f"{len(used)} of {len(waivers.waivers) + len(waivers.refused)} waivers (judged on {day.isoformat()})")
+    counted = Counter(f.account for f in findings if f.is_failure and not f.waived)
+    return replace(
+        result,
+        findings=tuple(findings),
+        accounts=tuple(replace(a, findings=counted[a.handle]) for a in result.accounts),
+        summary={**result.summary, **summarize(result.rules, findings)},
+        notes=result.notes + tuple(notes),
+    )

@@ -1,0 +1,12 @@
+from tests.ci.scenario import events, loaded_policy
+from tests.factories import post, run
+
+
+def test_data_sha256_pins_the_events_whatever_their_order_or_duplicates(tmp_path):
+    loaded = loaded_policy(tmp_path)
+    first = run(loaded, *events(), as_of="2026-10-31 12:00").data.sha256
+    shuffled = run(loaded, *reversed(events()), *events()[:2], as_of="2026-10-31 12:00").data.sha256
+    assert first == shuffled and len(first) == 64
+    changed = [post("bob", "2026-10-05 14:00", "@acme_support different", id="100", mentions=("acme_support",)),
+               *events()[1:]]
+    assert run(loaded, *changed, as_of="2026-10-31 12:00").data.sha256 != first

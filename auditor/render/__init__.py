@@ -24,6 +24,11 @@ class RenderOptions:
 # format -> (module in auditor.render, file suffix)
 FORMATS: dict[str, tuple[str, str]] = {
     "json": ("json_report", ".json"),
+    "pdf": ("pdf", ".pdf"),
+    "html": ("html", ".html"),
+    "csv": ("csv_report", ".csv"),
+    "sarif": ("sarif", ".sarif"),
+    "junit": ("junit", ".xml"),
 }
 
 

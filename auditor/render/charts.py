@@ -1,0 +1,233 @@
+"""Charts for the PDF and HTML reports: SVG from matplotlib, handed to templates as `data:` URIs.
+
+Deterministic: the Agg backend, no pyplot state, a fixed `svg.hashsalt` and no
+date in the SVG metadata, so the same result draws the same bytes. Text is kept
+as SVG text (`svg.fonttype: none`) in the report's font; every label comes from
+the result (rule ids, handles, counts), and matplotlib escapes it as XML.
+
+Which chart a rule gets depends on the data it carries, never on its kind:
+
+* wait distribution: when its findings' measures hold `elapsed_seconds` and
+  `within_seconds` (or its metrics hold a `histogram`, see `_histogram_bins`);
+* share met by week: when it has figures for at least two weeks;
+* findings by account: when more than one account failed it.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from auditor.render.view import Chart, Formatter
+from auditor.result import AccountResult, Finding, RuleResult
+
+GREEN, RED, GREY, INK, GRID = "#2e7d32", "#c62828", "#9e9e9e", "#212121", "#e0e0e0"
+WIDTH_IN = 6.6
+TOP_ACCOUNTS = 12
+
+# Wait-distribution bins, as multiples of the rule's limit; the last one is open.
+LIMIT_MULTIPLES = (1, 2, 3, 6, 12, 24)
+
+_RC = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "auditor-report",
+    "font.family": ["DejaVu Sans"],
+    "font.size": 8,
+    "axes.edgecolor": GREY,
+    "axes.labelcolor": INK,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "xtick.color": INK,
+    "ytick.color": INK,
+    "path.simplify": True,
+}
+
+
+def rule_charts(rule: RuleResult, findings: Sequence[Finding], accounts: Iterable[AccountResult],
+                fmt: Formatter) -> list[Chart]:
+    import matplotlib
+
+    charts = []
+    # Every artist takes its fonts and colours from rcParams when it is made: style the whole drawing.
+    with matplotlib.rc_context(_RC):
+        for draw in (lambda: wait_distribution(rule, findings, fmt), lambda: weekly_share(rule, fmt),
+                     lambda: findings_by_account(rule, accounts)):
+            chart = draw()
+            if chart is not None:
+                charts.append(chart)
+    return charts
+
+
+# -- the charts -----------------------------------------------------------------------------------
+
+
+def wait_distribution(rule: RuleResult, findings: Sequence[Finding], fmt: Formatter) -> Chart | None:
+    """Bars of how long people waited, in bins of the limit, with the limit marked."""
+    bins = _histogram_bins(rule.figures.metrics.get("histogram"))
+    if bins is not None:
+        limit, labels, counts, within = bins
+        caption = "All answered or overdue items, by how long they waited."
+    else:
+        timed = [f for f in findings if f.is_failure and _number(f.measure.get("elapsed_seconds"))
+                 is not None and _number(f.measure.get("within_seconds"))]
+        if not timed:
+            return None
+        # A rule has one limit; should findings disagree, bin by the commonest.
+        limit = max(Counter(f.measure["within_seconds"] for f in timed).most_common(1)[0][0], 1)
+        edges = [limit * m for m in LIMIT_MULTIPLES]
+        counts = [rule.figures.passed] + [0] * len(edges)
+        for f in timed:
+            elapsed = f.measure["elapsed_seconds"]
+            position = next((n for n, edge in enumerate(edges) if elapsed <= edge), len(edges))
+            counts[max(position, 1)] += 1
+        labels, within = _bin_labels(edges, fmt), 1
+        clocks = {f.measure.get("clock") for f in timed} - {None, "wall clock"}
+        on = f" Times count {', '.join(sorted(clocks))} open hours only." if clocks else ""
+        # Only the failures carry their times; every met item is within the limit by definition.
+        caption = (f"Left bar: {rule.figures.passed} met within the limit. Other bars: the "
+                   f"{len(timed)} late or unanswered, by how long they waited.{on}")
+    while len(counts) > within + 1 and counts[-1] == 0:  # no empty bins after the longest wait
+        counts, labels = counts[:-1], labels[:-1]
+    figure, ax = _figure(1.9)
+    colours = [GREEN] * within + [RED] * (len(counts) - within)
+    positions = range(len(counts))
+    ax.bar(positions, counts, color=colours, width=0.75)
+    ax.axvline(within - 0.5, color=INK, linestyle="--", linewidth=1)
+    ax.text(within - 0.45, max(counts) * 1.02 if max(counts) else 1, f" limit {fmt.duration(limit)}", color=INK,
+            va="bottom", ha="left", fontsize=7.5)
+    for x, count in zip(positions, counts):
+        if count:
+            ax.text(x, count, str(count), ha="center", va="bottom", fontsize=7, color=INK)
+    ax.set_xticks(list(positions), labels, fontsize=7)
+    ax.set_ylabel(rule.item_name)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
+    ax.set_ylim(0, (max(counts) or 1) * 1.22)
+    ax.grid(axis="y", color=GRID, linewidth=0.6)
+    ax.set_axisbelow(True)
+    alt = "; ".join(f"{label}: {count}" for label, count in zip(labels, counts))
+    return Chart("How long people waited", caption, _svg_uri(figure), f"Wait distribution of {rule.id}: {alt}")
+
+
+def weekly_share(rule: RuleResult, fmt: Formatter) -> Chart | None:
+    """Share met per week (bars), against the target (a line)."""
+    weeks = [w for w in rule.weeks if w.checked]
+    if len(weeks) < 2:  # one bar says no more than the rule's share (a per-period check has one "week")
+        return None
+    shares = [100 * w.passed / w.checked for w in weeks]
+    figure, ax = _figure(1.65)
+    positions = range(len(weeks))
+    colours = [GREEN if s + 1e-7 >= rule.target * 100 else RED for s in shares]
+    ax.bar(positions, shares, color=colours, width=0.6)
+    ax.axhline(rule.target * 100, color=INK, linestyle="--", linewidth=1)
+    ax.text(len(weeks) - 0.4, rule.target * 100, f" target {fmt.share(rule.target)}", va="center", ha="left",
+            fontsize=7.5, color=INK)
+    for x, share in zip(positions, shares):
+        # Inside the bar, below the target line, so the two never collide.
+        inside = share >= 20
+        ax.text(x, share - 3 if inside else share + 2, fmt.share(share / 100), ha="center",
+                va="top" if inside else "bottom", fontsize=7, color="white" if inside else INK,
+                fontweight="bold")
+    ax.set_xticks(list(positions), [f"{_week_label(w.week_start)}\nn={w.checked}" for w in weeks], fontsize=7)
+    ax.set_ylim(0, 105)
+    ax.set_yticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"])
+    ax.set_xlim(-0.6, len(weeks) - 0.4)
+    ax.grid(axis="y", color=GRID, linewidth=0.6)
+    ax.set_axisbelow(True)
+    figure.subplots_adjust(right=0.86)
+    alt = "; ".join(f"week of {w.week_start}: {s:.0f}% of {w.checked}" for w, s in zip(weeks, shares))
+    return Chart("Share met by week", "Weeks start on Monday; n is the number of items checked that week.",
+                 _svg_uri(figure), f"Share met by week for {rule.id}: {alt}")
+
+
+def findings_by_account(rule: RuleResult, accounts: Iterable[AccountResult]) -> Chart | None:
+    """Failed items per account, the most first (top 12)."""
+    rows = [(a.handle, figures.failed, figures.checked) for a in accounts
+            if (figures := a.rules.get(rule.id)) is not None and figures.failed]
+    if len(rows) < 2:
+        return None
+    rows.sort(key=lambda row: (-row[1], row[0]))
+    more = len(rows) - TOP_ACCOUNTS
+    rows = rows[:TOP_ACCOUNTS]
+    figure, ax = _figure(0.45 + 0.2 * len(rows))
+    positions = list(range(len(rows)))[::-1]
+    ax.barh(positions, [r[1] for r in rows], color=RED, height=0.6)
+    for y, (_, failed, checked) in zip(positions, rows):
+        ax.text(failed, y, f" {failed} of {checked}", va="center", ha="left", fontsize=7, color=INK)
+    ax.set_yticks(positions, ["@" + r[0] for r in rows], fontsize=7)
+    ax.set_xlim(0, max(r[1] for r in rows) * 1.25)
+    ax.xaxis.set_visible(False)
+    ax.spines["bottom"].set_visible(False)
+    figure.subplots_adjust(left=0.22)
+    caption = f"Failed {rule.item_name} per account" + (f"; {more} more accounts not shown." if more > 0 else ".")
+    alt = "; ".join(f"@{h}: {f} of {c}" for h, f, c in rows)
+    return Chart("Findings by account", caption, _svg_uri(figure), f"Findings by account for {rule.id}: {alt}")
+
+
+# -- helpers --------------------------------------------------------------------------------------
+
+
+def _histogram_bins(value: Any) -> tuple[float, list[str], list[int], int] | None:
+    """A histogram a rule may put in its metrics; bins ending at or below the limit are drawn green:
+
+    `{"limit_seconds": 14400, "bins": [[3600, 80], [14400, 40], [28800, 3], ..., [null, 2]]}`
+    (upper bound in seconds, inclusive, `null` for the open last bin; count).
+    """
+    if not isinstance(value, dict):
+        return None
+    limit, bins = _number(value.get("limit_seconds")), value.get("bins")
+    if not limit or not isinstance(bins, list) or not bins:
+        return None
+    try:
+        edges = [b[0] for b in bins]
+        counts = [int(b[1]) for b in bins]
+    except (TypeError, ValueError, IndexError):
+        return None
+    fmt = Formatter(None)
+    labels = []
+    previous = None
+    for edge in edges:
+        if edge is None:
+            labels.append(f"> {fmt.duration(previous)}" if previous else "all")
+        else:
+            labels.append(f"≤ {fmt.duration(edge)}" if previous is None else f"{fmt.duration(previous)}–{fmt.duration(edge)}")
+            previous = edge
+    within = sum(1 for edge in edges if edge is not None and edge <= limit)
+    return limit, labels, counts, max(within, 1)
+
+
+def _bin_labels(edges: list[float], fmt: Formatter) -> list[str]:
+    labels = [f"≤ {fmt.duration(edges[0])}"]
+    labels += [f"{fmt.duration(a)}–{fmt.duration(b)}" for a, b in zip(edges, edges[1:])]
+    labels.append(f"> {fmt.duration(edges[-1])}")
+    return labels
+
+
+def _number(value: Any) -> float | None:
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _week_label(week_start: str) -> str:
+    fmt = Formatter(None)
+    text = fmt.day(week_start)
+    return text.rsplit(" ", 1)[0] if text != "–" else week_start
+
+
+def _figure(height_in: float):
+    # A bare Figure with the SVG canvas: no pyplot, no GUI backend, no global figure list.
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(WIDTH_IN, height_in), dpi=100)
+    FigureCanvasSVG(figure)
+    return figure, figure.add_subplot()
+
+
+def _svg_uri(figure) -> str:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight", pad_inches=0.05)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")

@@ -1,0 +1,150 @@
+"""What the templates are given: times in the policy's zone, durations, shares, trends, stories, order, caps."""
+
+from __future__ import annotations
+
+import pytest
+
+from auditor.render.view import Formatter, build_view, clock_story, safe_link, story_keys, trend
+from tests.render import builders
+
+fmt = Formatter("America/Toronto")
+
+
+def test_times_are_shown_in_the_policy_time_zone():
+    assert fmt.when("2026-10-05T14:02:00Z") == "Mon 5 Oct 2026, 10:02 EDT"
+    assert fmt.when("2026-11-02T14:02:00Z") == "Mon 2 Nov 2026, 09:02 EST"  # after the clocks went back
+    assert fmt.short("2026-10-05T03:30:00Z") == "4 Oct 23:30"  # the local day, not the UTC one
+    assert fmt.day("2026-10-05") == "5 Oct 2026"
+    assert fmt.when(None) == "–" and fmt.when("not a time") == "–"
+
+
+@pytest.mark.parametrize(("seconds", "exact", "rounded"), [
+    (59, "59s", "59s"),
+    (4 * 3600 + 1, "4h1s", "4h1m"),  # rounded up: a late answer never reads as the limit
+    (28 * 86400 + 10 * 3600 + 43 * 60 + 3, "28d 10h43m3s", "28d 11h"),
+    (86400, "1d", "1d"),
+])
+def test_durations(seconds, exact, rounded):
+    assert fmt.duration(seconds) == exact
+    assert fmt.rounded(seconds) == rounded
+
+
+def test_shares_and_values():
+    assert (fmt.share(0.9126), fmt.share(1.0), fmt.share(0.0), fmt.share(None)) == ("91.3%", "100%", "0%", "–")
+    assert fmt.value("median_response_seconds", 1522) == "25m22s"
+    assert fmt.value("median_seconds_to_keep", 2688) == "44m48s"
+    assert fmt.value("reply_share", 0.0417) == "4.2%"
+    assert fmt.value("require_any", ["#employee", "I work at Acme"]) == "#employee, I work at Acme"
+    assert fmt.value("complained_at", "2026-10-20T14:02:11Z") == "Tue 20 Oct 2026, 10:02 EDT"
+    assert fmt.lines("checks", {"profanity": True, "shouting": {"caps_ratio": 0.7}}) == [
+        "profanity: yes", "shouting: caps ratio: 0.7"]
+
+
+def test_trend_arrows():
+    assert trend(0.95, 0.9, fmt).arrow == "▲" and trend(0.95, 0.9, fmt).text == "+5 pts (was 90%)"
+    assert trend(0.85, 0.9, fmt).arrow == "▼" and trend(0.85, 0.9, fmt).text == "−5 pts (was 90%)"
+    assert trend(0.9, 0.9, fmt).direction == "flat"
+    assert trend(0.9, None, fmt).text == "no earlier data"
+    assert trend(None, 0.9, fmt).direction == "none"
+
+
+def test_only_web_links_are_links():
+    assert safe_link("https://x.com/a/status/1") == "https://x.com/a/status/1"
+    for url in ("javascript:alert(1)", "file:///etc/passwd", "data:text/html,x", "", None, "//evil"):
+        assert safe_link(url) is None
+
+
+def test_the_clock_story_of_a_late_answer_on_business_hours():
+    measure = {"channel": "mention", "items": 3, "clock": "support-hours", "within_seconds": 14400,
+               "started_at": "2026-10-01T13:59:20Z", "elapsed_seconds": 31394,
+               "answered_at": "2026-10-02T14:42:34Z", "answered_by": "acme_support", "response_id": "1"}
+    assert clock_story(measure, fmt) == [
+        "Clock started Thu 1 Oct 2026, 09:59 EDT, at the first of 3 messages (by mention).",
+        "Limit: 4h on the support-hours (open hours only).",
+        "Answered Fri 2 Oct 2026, 10:42 EDT by @acme_support.",
+        "8h43m14s of support-hours time: 4h43m14s over the limit.",
+    ]
+    assert "response_id" not in story_keys(measure) and "answered_by" in story_keys(measure)
+
+
+def test_the_clock_story_of_an_unanswered_item():
+    measure = {"clock": "wall clock", "within_seconds": 14400, "started_at": "2026-10-07T14:00:00Z",
+               "deadline": "2026-10-07T18:00:00Z", "elapsed_seconds": 2 * 86400}
+    assert clock_story(measure, fmt) == [
+        "Clock started Wed 7 Oct 2026, 10:00 EDT.",
+        "Limit: 4h on the wall clock.",
+        "Deadline Wed 7 Oct 2026, 14:00 EDT.",
+        "No answer in the data.",
+        "2d on the clock: 1d 20h over the limit.",
+    ]
+
+
+def test_the_clock_story_of_a_broken_promise_comes_from_its_measure_alone():
+    measure = {"counterpart_wrote_at": "2026-10-08T18:25:44Z", "deadline": "2026-10-09T18:25:44Z",
+               "first_dm_at": "2026-10-09T20:41:19Z", "first_dm_by": "acme_support", "promise": "Please DM",
+               "promised_at": "2026-10-08T18:20:02Z", "waited_seconds": 94535, "within_seconds": 86400}
+    assert clock_story(measure, fmt) == [
+        "Promise made Thu 8 Oct 2026, 14:20 EDT.",
+        "Limit: 1d on the wall clock.",
+        "Counterpart wrote Thu 8 Oct 2026, 14:25 EDT.",
+        "Deadline Fri 9 Oct 2026, 14:25 EDT.",
+        "First DM Fri 9 Oct 2026, 16:41 EDT by @acme_support.",
+        "1d 2h15m35s on the clock: 2h15m35s over the limit.",
+    ]
+    assert "promise" not in story_keys(measure)
+
+
+def test_a_measure_without_timing_has_no_story_and_is_shown_as_details():
+    measure = {"mentioned": "Acme", "require_any": ["#employee"], "complained_at": "2026-10-20T14:02:11Z"}
+    assert clock_story(measure, fmt) == [] and story_keys(measure) == set()
+
+
+def test_findings_are_ordered_worst_first_and_capped():
+    findings = [builders.sla_finding("answer", "agent001", f"c{n}", n) for n in range(1, 8)]
+    waived = builders.sla_finding("answer", "agent001", "w", 400, waived={"reason": "ok"})
+    view = build_view(builders.result(findings + [waived]), evidence_cap=3, appendix_cap=2, charts=False)
+    [answer] = [r for r in view["rules"] if r.id == "answer"]
+    waits = [f.waited for f in answer.evidence]
+    assert waits == ["4h8m", "4h7m", "4h6m"]  # the longest waits first
+    assert [f.counterpart for f in view["appendix"]] == ["c4", "c3"]
+    assert view["left_out"] == 3  # c2, c1, then the waived one last
+    assert answer.in_appendix == 5
+
+
+def test_customers_waiting_longest_are_sorted_by_calendar_time():
+    quick_clock = builders.sla_finding("answer", "agent001", "weekend", 1)
+    quick_clock.measure.update(clock="support-hours", started_at="2026-10-02T20:00:00Z",
+                               answered_at="2026-10-05T14:00:00Z", elapsed_seconds=5 * 3600)
+    long_clock = builders.sla_finding("answer", "agent001", "weekday", 2)
+    long_clock.measure.update(started_at="2026-10-06T13:00:00Z", answered_at="2026-10-07T13:00:00Z",
+                              elapsed_seconds=86400)
+    view = build_view(builders.result([quick_clock, long_clock]), charts=False)
+    waiting = view["summary"]["waiting"]
+    assert [w.counterpart for w in waiting] == ["weekend", "weekday"]  # 2d 18h of calendar time beats 1d
+    assert waiting[0].waited == "2d 18h" and waiting[0].limit == "4h (support-hours)"
+
+
+def test_accounts_needing_attention_come_worst_first():
+    findings = [builders.sla_finding("answer", "agent002", "a", 1), builders.sla_finding("answer", "agent002", "b", 2),
+                builders.sla_finding("answer", "agent001", "c", 3),
+                builders.promise_finding("keep-promises", "agent001", "d", 4)]
+    view = build_view(builders.result(findings, accounts=4), charts=False)
+    attention = view["summary"]["attention"]
+    assert [a.handle for a in attention] == ["agent001", "agent002"]
+    assert attention[0].rules_below == ["answer", "keep-promises"]
+
+
+def test_promises_broken_are_listed_by_kind_not_by_rule_id():
+    findings = [builders.promise_finding("dm-promises", "agent001", "d", 4)]
+    view = build_view(builders.result(findings), charts=False)
+    assert view["summary"]["broken_shown"] and [f.counterpart for f in view["summary"]["broken"]] == ["d"]
+
+
+def test_an_unknown_kind_renders_from_its_data():
+    finding = builders.tone_finding("future-rule", "agent001", 1, "text")
+    finding = type(finding)(**{**finding.__dict__, "type": "future_kind",
+                               "measure": {"seen_at": "2026-10-05T14:02:00Z", "score": 0.5, "tags": ["a", "b"]}})
+    view = build_view(builders.result([finding]), charts=False)
+    [card] = [f for r in view["rules"] for f in r.evidence if r.id == "future-rule"]
+    assert card.story == [] and ("seen at", ["Mon 5 Oct 2026, 10:02 EDT"]) in card.details
+    assert ("tags", ["a, b"]) in card.details

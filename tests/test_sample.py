@@ -137,10 +137,10 @@ def test_replies_point_at_earlier_posts_of_their_conversation(demo: list[dict]) 
 
 def test_covers_the_period_and_its_neighbours(demo: list[dict]) -> None:
     local = [_when(e).astimezone(TORONTO) for e in demo]
-    assert min(local).date().isoformat() == "2026-09-24"
+    assert min(local).date().isoformat() == "2026-09-01"
     assert max(local).date().isoformat() == "2026-11-02"
     october = sum(1 for t in local if (t.year, t.month) == (2026, 10))
-    assert october > 0.7 * len(demo)
+    assert october > 0.45 * len(demo)  # September is there in full, for the trend
     assert 1500 <= len(demo) <= 3000
 
 

@@ -69,7 +69,7 @@ __all__ = [
     "story_ids", "write_jsonl",
 ]
 
-DEFAULT_START = date(2026, 9, 24)  # first local day generated
+DEFAULT_START = date(2026, 9, 1)  # first local day generated: all of September, so the demo shows a trend
 DEFAULT_END = date(2026, 11, 3)  # first local day NOT generated (so 2026-11-02 is the last)
 DEFAULT_CUSTOMERS = 300
 DEFAULT_DM_SHARE = 0.2

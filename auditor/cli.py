@@ -123,8 +123,7 @@ def audit(
 ) -> None:
     """Run the audit for a period and write the report.
 
-    Exit codes: 0 the audit ran and nothing counted at or above --fail-on; 1 something did;
-    2 bad usage or bad input; 3 an internal error (a bug: please report it).
+    Exit codes: 0 ran, nothing counted at or above --fail-on; 1 a finding was; 2 bad usage or input; 3 a bug.
     """
     from auditor.baseline import apply_baseline, failing, load_baseline
     from auditor.waivers import apply_waivers, load_waivers
@@ -228,7 +227,7 @@ def _print_summary(result, err: bool) -> None:
 
 
 @app.command("test")
-def test_cases(
+def run_policy_cases(
     policy: Annotated[Path, typer.Argument(help="The policy file to test.", show_default=False)],
     cases: Annotated[Path, typer.Option("--cases", "-c", help="Folder of cases: NAME/events.jsonl + NAME/expect.yaml, or NAME.jsonl + NAME.yaml.")],
 ) -> None:
@@ -270,6 +269,45 @@ def demo(
     except AuditorError as exc:
         raise _fail(exc) from None
     _print_summary(result, err=False)
+
+
+@app.command("import")
+def import_command(
+    sources: Annotated[list[Path], typer.Argument(help="X archives (zip or folder), JSONL, CSV files, or other stores.", show_default=False)],
+    store: Annotated[Path, typer.Option("--store", "-s", help="The store file (SQLite); created if missing.")],
+    mapping: Annotated[Optional[str], typer.Option("--mapping", "-m", help="Column mapping for CSV sources: a YAML file, or twcs.")] = None,
+) -> None:
+    """Read exports into the local store; print what each source gave and the records skipped."""
+    from auditor.activity.store import import_sources
+
+    try:
+        for result in import_sources(list(sources), store, mapping):
+            typer.echo("\n".join(result.lines()))
+    except AuditorError as exc:
+        raise _fail(exc) from None
+
+
+@app.command("fetch")
+def fetch_command(
+    policy: Annotated[Path, typer.Option("--policy", "-p", help="The policy whose roster is fetched.")],
+    store: Annotated[Path, typer.Option("--store", "-s", help="The store file (SQLite); created if missing.")],
+    since: Annotated[Optional[str], typer.Option(help="Where a first fetch starts: a date (2026-10-01) or an ISO time.")] = None,
+) -> None:
+    """Pull the roster's posts, mentions, replies and DMs from the X API into the store, incrementally.
+
+    Tokens come from the environment only: X_BEARER_TOKEN, and for DMs X_CONSUMER_KEY,
+    X_CONSUMER_SECRET, X_ACCESS_TOKEN, X_ACCESS_TOKEN_SECRET.
+    """
+    from auditor.activity.sources.x_api import credentials_from_env, fetch, parse_since
+    from auditor.policy.loader import load_policy
+
+    try:
+        credentials_from_env()
+        start = parse_since(since) if since else None
+        summary = fetch(load_policy(policy), store, start, progress=lambda line: typer.echo(line, err=True))
+    except AuditorError as exc:
+        raise _fail(exc) from None
+    typer.echo(summary.line())
 
 
 def main() -> None:

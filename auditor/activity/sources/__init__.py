@@ -2,30 +2,82 @@
 
 `read_source` picks the reader by what the path is; every reader returns an
 `Activity` with its `SourceInfo` and the lines it had to skip.
+
+| path | reader |
+| --- | --- |
+| a folder, or `.zip` | X data archive (`archive.py`) |
+| `.csv` | CSV with a column mapping (`csv_source.py`); without one, a known header (twcs) or an error |
+| `.db`, `.sqlite`, `.sqlite3`, or SQLite's magic bytes | the local store (`auditor/activity/store.py`) |
+| anything else | canonical JSONL (`jsonl.py`) |
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from auditor.activity.model import Activity
 from auditor.errors import DataError
 
 
-def read_source(path: Path, *, roster_ids: dict[str, str] | None = None) -> Activity:
-    """Read one `--data` source: a JSONL file (anything not recognised below is read as JSONL)."""
+def source_kind(path: Path) -> str:
+    """Which reader a path goes to: archive, csv, store or jsonl."""
+    from auditor.activity.store import is_store
+
+    suffix = path.suffix.lower()
+    if path.is_dir() or suffix == ".zip":
+        return "archive"
+    if suffix == ".csv":
+        return "csv"
+    if is_store(path):
+        return "store"
+    return "jsonl"
+
+
+def read_source(
+    path: Path,
+    *,
+    roster_ids: dict[str, str] | None = None,
+    mapping: str | Path | None = None,
+    window: tuple[datetime, datetime] | None = None,
+) -> Activity:
+    """Read one `--data` source.
+
+    `roster_ids` (numeric user id -> handle) names DM participants an archive knows only by id;
+    `mapping` is a CSV's column mapping (a YAML file or `twcs`); `window` (start, end) limits
+    what is read from a store to that time span (other sources are read whole).
+    """
     if not path.exists():
         raise DataError(f"{path}: no such file or folder")
+    kind = source_kind(path)
+    if mapping is not None and kind != "csv":
+        raise DataError(f"{path}: --mapping is for CSV files, and this is read as {kind}")
+    if kind == "archive":
+        from auditor.activity.sources.archive import read_archive
+
+        return read_archive(path, roster_ids=roster_ids)
+    if kind == "csv":
+        from auditor.activity.sources.csv_source import read_csv
+
+        return read_csv(path, mapping)
+    if kind == "store":
+        from auditor.activity.store import read_store
+
+        since, until = window if window is not None else (None, None)
+        return read_store(path, since, until)
     from auditor.activity.sources.jsonl import read_jsonl
 
-    if path.is_dir():
-        raise DataError(f"{path}: is a folder, expected a JSONL file")
     return read_jsonl(path)
 
 
-def read_sources(paths: list[Path]) -> Activity:
+def read_sources(
+    paths: list[Path],
+    *,
+    roster_ids: dict[str, str] | None = None,
+    window: tuple[datetime, datetime] | None = None,
+) -> Activity:
     """Every `--data` source merged into one activity (the index drops duplicates by platform and id)."""
     activity = Activity()
     for path in paths:
-        activity.extend(read_source(path))
+        activity.extend(read_source(path, roster_ids=roster_ids, window=window))
     return activity

@@ -1,0 +1,461 @@
+"""The X data archive ("Download an archive of your data"), as a zip or an unpacked folder.
+
+Read: `tweets.js` (or `tweets-part1.js`..., or the older `tweet.js`), `note-tweet.js` (the
+full text of long posts), `direct-messages.js`, `direct-messages-group.js`,
+`direct-message-headers.js` (times without text), `account.js` and `manifest.js` (whose
+archive it is). Everything else (media, likes, ads) is left alone. Each file is JavaScript,
+`window.YTD.<name>.partN = [ ... ]`, with every number as a string.
+
+An archive holds its owner's posts and both sides of their DMs, never other people's mentions
+of or replies to them: the `SourceInfo` says so, so the report does not call silence compliance.
+
+A zip is read in memory, never extracted; declared and actual sizes are capped (zip bombs).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from auditor.activity.events import mentions_in
+from auditor.activity.model import DirectMessage, Post, normalize_handle
+from auditor.activity.sources.archive_files import Container, open_container, parse_js
+from auditor.activity.sources.common import Collector, no_gc, parse_x_time, unescape_x
+from auditor.errors import DataError
+
+# A retweet whose original the archive does not identify (it usually does not).
+UNKNOWN_ORIGINAL = "unknown"
+
+ARCHIVE_NOTE = "an X archive holds its owner's posts and both sides of their DMs; mentions and replies by others are not in an archive"
+
+_DM_FILES = ("direct-messages", "direct-messages-group", "direct-message-headers", "direct-message-group-headers")
+
+
+def read_archive(path: Path, *, roster_ids: dict[str, str] | None = None, name: str | None = None):
+    """An X archive (zip or folder) as canonical events.
+
+    `roster_ids` maps numeric user ids to handles, for DM participants the archive names only by id.
+    """
+    name = name or str(path)
+    with open_container(path) as container:
+        files = container.files()
+        if not any(kind in files for kind in ("tweets", "tweet", *_DM_FILES)):
+            raise DataError(f"{name}: no tweets.js or direct-messages.js found: is this an X data archive?")
+        reader = _ArchiveReader(name, container, files, roster_ids or {})
+        return reader.read()
+
+
+@dataclass
+class _Owner:
+    id: str | None = None
+    handle: str | None = None
+
+
+class _ArchiveReader:
+    def __init__(self, name: str, container: Container, files: dict[str, list[str]], roster_ids: dict[str, str]):
+        self.name = name
+        self.container = container
+        self.files = files
+        self.out = Collector(name, "archive")
+        # Numeric user id -> handle, from every place the archive pairs the two.
+        self.handles: dict[str, str] = {str(k): normalize_handle(v) for k, v in roster_ids.items()}
+        self.owner = _Owner()
+
+    def read(self):
+        # Hundreds of thousands of small objects and no cycles: the collector would only slow the load.
+        with no_gc():
+            self._read_owner()
+            tweets = self._load_all("tweets") + self._load_all("tweet")
+            if tweets and self.owner.handle is None:
+                self.owner.handle = _owner_from_links(tweets)
+            if tweets and self.owner.handle is None:
+                raise DataError(f"{self.name}: cannot tell whose archive this is: account.js and manifest.js are missing")
+            posts = self._posts(tweets)
+            del tweets
+            self._apply_notes(posts)
+            for post in posts.values():
+                self.out.add(post)
+            self._read_dms()
+        self._describe()
+        return self.out.done()
+
+    # -- owner -----------------------------------------------------------------------------
+
+    def _read_owner(self) -> None:
+        for member, records in self._load("account"):
+            for record in records:
+                account = record.get("account") if isinstance(record, dict) else None
+                if isinstance(account, dict) and isinstance(account.get("username"), str):
+                    self.owner = _Owner(_str(account.get("accountId")), normalize_handle(account["username"]))
+                    break
+        if self.owner.handle is None:
+            for member, config in self._load("manifest"):
+                info = config.get("userInfo") if isinstance(config, dict) else None
+                if isinstance(info, dict) and isinstance(info.get("userName"), str):
+                    self.owner = _Owner(_str(info.get("accountId")), normalize_handle(info["userName"]))
+        if self.owner.id and self.owner.handle:
+            self.handles[self.owner.id] = self.owner.handle
+
+    # -- posts -----------------------------------------------------------------------------
+
+    def _load_all(self, kind: str) -> list[tuple[str, int, object]]:
+        """(member, record number, record) for every record of every part of a file kind."""
+        records = []
+        for member, data in self._load(kind):
+            if not isinstance(data, list):
+                raise DataError(f"{self.name}: {member}: expected a list of records")
+            records.extend((member, number, record) for number, record in enumerate(data, start=1))
+        return records
+
+    def _posts(self, tweets: list) -> dict[str, Post]:
+        # Learn every id -> handle pair first, so DMs can be named whatever order the files come in.
+        for _, _, record in tweets:
+            tweet = _tweet(record)
+            if tweet is not None:
+                self._learn_handles(tweet)
+        posts: dict[str, Post] = {}
+        versions: dict[str, str] = {}  # edit group -> id of the latest version kept
+        replaced = 0
+        for member, number, record in tweets:
+            tweet = _tweet(record)
+            try:
+                if tweet is None:
+                    raise ValueError("a record must be an object")
+                post = self._post(tweet)
+            except ValueError as exc:
+                self.out.skip(f"{self.name}:{member}", number, str(exc))
+                continue
+            # Edited posts appear once per version, linked by the first version's id: keep the latest.
+            group = _edit_group(tweet, post.id)
+            kept = versions.get(group)
+            if kept is not None:
+                replaced += 1
+                if int(kept) > int(post.id):
+                    continue
+                posts.pop(kept, None)
+            versions[group] = post.id
+            posts[post.id] = post
+        if replaced:
+            self.out.note(f"{replaced} earlier versions of edited posts left out (the latest version is kept)")
+        return posts
+
+    def _learn_handles(self, tweet: dict) -> None:
+        reply_id, reply_name = tweet.get("in_reply_to_user_id_str"), tweet.get("in_reply_to_screen_name")
+        if isinstance(reply_id, str) and isinstance(reply_name, str) and reply_name:
+            self.handles.setdefault(reply_id, normalize_handle(reply_name))
+        entities = tweet.get("entities")
+        mentions = entities.get("user_mentions") if isinstance(entities, dict) else None
+        if isinstance(mentions, list):
+            for mention in mentions:
+                if isinstance(mention, dict):
+                    user_id, handle = mention.get("id_str"), mention.get("screen_name")
+                    if isinstance(user_id, str) and isinstance(handle, str) and handle:
+                        self.handles.setdefault(user_id, normalize_handle(handle))
+
+    def _post(self, tweet: dict) -> Post:
+        post_id = _str(tweet.get("id_str")) or _str(tweet.get("id"))
+        if not post_id or not post_id.isdigit():
+            raise ValueError("missing or non-numeric id")
+        if "created_at" not in tweet:
+            raise ValueError("missing created_at")
+        created_at = parse_x_time(tweet["created_at"])
+        raw = tweet.get("full_text", tweet.get("text"))
+        if not isinstance(raw, str):
+            raise ValueError("missing full_text")
+        text = unescape_x(raw)
+        entities = tweet.get("entities") if isinstance(tweet.get("entities"), dict) else {}
+        mentions = _mention_handles(entities.get("user_mentions")) or mentions_in(text)
+        in_reply_to = _str(tweet.get("in_reply_to_status_id_str")) or _str(tweet.get("in_reply_to_status_id"))
+        reply_author = None
+        if in_reply_to:
+            reply_name = tweet.get("in_reply_to_screen_name")
+            if isinstance(reply_name, str) and reply_name:
+                reply_author = normalize_handle(reply_name)
+            else:
+                # Some exports drop the screen name: the id names the person (a handle if we know it).
+                reply_id = _str(tweet.get("in_reply_to_user_id_str")) or _str(tweet.get("in_reply_to_user_id"))
+                reply_author = self.handles.get(reply_id) or reply_id if reply_id else None
+        author = self.owner.handle
+        return Post(
+            id=post_id,
+            author=author,
+            created_at=created_at,
+            text=text,
+            in_reply_to=in_reply_to,
+            in_reply_to_author=reply_author,
+            mentions=mentions,
+            repost_of=_repost_of(tweet, raw, entities),
+            quote_of=_str(tweet.get("quoted_status_id_str")),
+            url=f"https://x.com/{author}/status/{post_id}",
+        )
+
+    def _apply_notes(self, posts: dict[str, Post]) -> None:
+        """Long posts: the tweet holds a truncated text; note-tweet.js holds the full one.
+
+        X links them by neither id: a note is matched to the post created in the same
+        second (or two) whose visible text the note's text starts with.
+        """
+        notes = self._load_all("note-tweet")
+        if not notes:
+            return
+        by_second: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        usable = 0
+        for member, number, record in notes:
+            note = record.get("noteTweet") if isinstance(record, dict) else None
+            core = note.get("core") if isinstance(note, dict) else None
+            text = core.get("text") if isinstance(core, dict) else None
+            try:
+                if not isinstance(text, str):
+                    raise ValueError("note has no core.text")
+                when = parse_x_time(note.get("createdAt"), "createdAt")
+            except ValueError as exc:
+                self.out.skip(f"{self.name}:{member}", number, str(exc))
+                continue
+            usable += 1
+            by_second[int(when.timestamp())].append((_str(note.get("noteTweetId")) or "", text))
+        matched = 0
+        for post_id, post in list(posts.items()):
+            second = int(post.created_at.timestamp())
+            candidates = [c for s in (second, second - 1, second + 1, second - 2, second + 2) for c in by_second.get(s, ())]
+            if not candidates:
+                continue
+            full = _match_note(post, candidates)
+            if full is not None:
+                posts[post_id] = _with_text(post, full)
+                matched += 1
+        self.out.note(f"{matched} of {usable} long posts completed from note-tweet.js")
+
+    # -- direct messages -------------------------------------------------------------------
+
+    def _read_dms(self) -> None:
+        loaded = [(kind, member, data) for kind in _DM_FILES for member, data in self._load(kind)]
+        if self.owner.id is None:
+            self.owner.id = _common_participant(data for _, _, data in loaded)
+        if self.owner.handle is None and self.owner.id in self.handles:
+            self.owner.handle = self.handles[self.owner.id]
+        headers_only = 0
+        seen: set[str] = set()  # a DM in both direct-messages.js and the headers file: keep the one with text
+        for kind, member, data in loaded:
+            has_text = "headers" not in kind
+            if not isinstance(data, list):
+                raise DataError(f"{self.name}: {member}: expected a list of conversations")
+            where = f"{self.name}:{member}"
+            number = 0  # DMs are numbered by message across the file (a conversation holds many)
+            for record in data:
+                conversation = record.get("dmConversation") if isinstance(record, dict) else None
+                messages = conversation.get("messages") if isinstance(conversation, dict) else None
+                if not isinstance(messages, list):
+                    number += 1
+                    self.out.skip(where, number, "a record must be a dmConversation with messages")
+                    continue
+                conversation_id = _str(conversation.get("conversationId")) or ""
+                participants = _participants(conversation_id, messages, self.owner.id)
+                for message in messages:
+                    create = message.get("messageCreate") if isinstance(message, dict) else None
+                    if create is None:
+                        continue  # joins, leaves, renames, reactions: not messages
+                    number += 1
+                    try:
+                        dm = self._dm(create, conversation_id, participants, has_text)
+                    except ValueError as exc:
+                        self.out.skip(where, number, f"conversation {conversation_id[:60]}: {exc}")
+                        continue
+                    if dm.id in seen:
+                        continue
+                    seen.add(dm.id)
+                    self.out.add(dm)
+                    headers_only += not has_text
+        if headers_only:
+            self.out.note(f"{headers_only} DMs from direct-message-headers files: times and people, no text")
+
+    def _dm(self, create: object, conversation_id: str, participants: set[str], has_text: bool) -> DirectMessage:
+        if not isinstance(create, dict):
+            raise ValueError("messageCreate must be an object")
+        dm_id = _str(create.get("id"))
+        sender_id = _str(create.get("senderId"))
+        if not dm_id:
+            raise ValueError("message has no id")
+        if not sender_id:
+            raise ValueError("message has no senderId")
+        created_at = parse_x_time(create.get("createdAt"), "createdAt")
+        text = create.get("text", "") if has_text else ""
+        if not isinstance(text, str):
+            raise ValueError("text must be a string")
+        recipient = _str(create.get("recipientId"))
+        recipient_ids = [recipient] if recipient else sorted(participants - {sender_id})
+        if not recipient_ids:
+            raise ValueError("no recipient: the conversation names nobody else")
+        return DirectMessage(
+            id=dm_id,
+            conversation_id=conversation_id or "-".join(sorted({sender_id, *recipient_ids})),
+            sender=self._handle(sender_id),
+            recipients=tuple(dict.fromkeys(self._handle(r) for r in recipient_ids)),
+            created_at=created_at,
+            text=unescape_x(text) if has_text else "",
+        )
+
+    def _handle(self, user_id: str) -> str:
+        # A participant we cannot name keeps their numeric id: still a stable counterpart.
+        return self.handles.get(user_id) or user_id
+
+    # -- reading files ---------------------------------------------------------------------
+
+    def _load(self, kind: str):
+        """(member, parsed JSON) for each part of one file kind, in part order."""
+        for member in self.files.get(kind, ()):
+            raw = self.container.read(member)
+            yield member, parse_js(raw, f"{self.name}: {member}")
+
+    def _describe(self) -> None:
+        has_dm_files = any(kind in self.files for kind in _DM_FILES)
+        self.out.info.channels = ("dm",) if has_dm_files else ()
+        owner = f"@{self.owner.handle}" if self.owner.handle else f"user {self.owner.id}" if self.owner.id else "the owner"
+        self.out.info.notes.insert(0, ARCHIVE_NOTE.replace("its owner's", f"{owner}'s"))
+        if not has_dm_files:
+            self.out.note("this archive has no direct-messages files: DMs are not covered either")
+        unnamed = {p for dm in self.out.activity.dms for p in (dm.sender, *dm.recipients) if p.isdigit()}
+        if unnamed:
+            self.out.note(f"{len(unnamed)} DM participants are known only by numeric id (pass roster ids to name them)")
+
+
+def _str(value: object) -> str | None:
+    if isinstance(value, str) and value:
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _mention_handles(mentions: object) -> tuple[str, ...]:
+    if not isinstance(mentions, list):
+        return ()
+    handles = (m.get("screen_name") for m in mentions if isinstance(m, dict))
+    return tuple(dict.fromkeys(normalize_handle(h) for h in handles if isinstance(h, str) and h))
+
+
+def _repost_of(tweet: dict, raw_text: str, entities: dict) -> str | None:
+    status = tweet.get("retweeted_status")
+    if isinstance(status, dict):
+        return _str(status.get("id_str")) or _str(status.get("id")) or UNKNOWN_ORIGINAL
+    if not raw_text.startswith("RT @"):
+        return None
+    # A retweet with media names the original in the media's source_status_id_str.
+    for media in _media(tweet):
+        if _str(media.get("source_status_id_str")):
+            return media["source_status_id_str"]
+    return UNKNOWN_ORIGINAL
+
+
+def _tweet(record: object) -> dict | None:
+    """Archives since 2020 wrap each tweet as {"tweet": {...}}; older ones do not."""
+    if not isinstance(record, dict):
+        return None
+    tweet = record.get("tweet", record)
+    return tweet if isinstance(tweet, dict) else None
+
+
+def _media(tweet: dict) -> list[dict]:
+    found = []
+    for key in ("extended_entities", "entities"):
+        holder = tweet.get(key)
+        media = holder.get("media") if isinstance(holder, dict) else None
+        if isinstance(media, list):
+            found.extend(m for m in media if isinstance(m, dict))
+    return found
+
+
+def _edit_group(tweet: dict, post_id: str) -> str:
+    info = tweet.get("edit_info")
+    if isinstance(info, dict):
+        edit = info.get("edit")
+        if isinstance(edit, dict) and _str(edit.get("initialTweetId")):
+            return edit["initialTweetId"]
+        initial = info.get("initial")
+        ids = initial.get("editTweetIds") if isinstance(initial, dict) else None
+        if isinstance(ids, list) and len(ids) > 1 and all(isinstance(i, str) for i in ids):
+            return min(ids, key=lambda i: (len(i), i))
+    return post_id
+
+
+def _owner_from_links(tweets: list) -> str | None:
+    """Without account.js: the handle in links to the owner's own media ("x.com/<owner>/status/...")."""
+    link = re.compile(r"https?://(?:twitter|x)\.com/(\w{1,15})/status/")
+    for _, _, record in tweets:
+        tweet = _tweet(record)
+        if tweet is None or str(tweet.get("full_text", "")).startswith("RT @"):
+            continue
+        for media in _media(tweet):
+            match = link.match(str(media.get("expanded_url", "")))
+            if match:
+                return normalize_handle(match.group(1))
+    return None
+
+
+def _common_participant(files) -> str | None:
+    """Without account.js: the one user id in every one-to-one conversation ("A-B") is the owner's."""
+    common: set[str] | None = None
+    for data in files:
+        for record in data if isinstance(data, list) else ():
+            conversation = record.get("dmConversation") if isinstance(record, dict) else None
+            conversation_id = conversation.get("conversationId") if isinstance(conversation, dict) else None
+            if isinstance(conversation_id, str) and re.fullmatch(r"\d+-\d+", conversation_id):
+                pair = set(conversation_id.split("-"))
+                common = pair if common is None else common & pair
+    return next(iter(common)) if common and len(common) == 1 else None
+
+
+def _participants(conversation_id: str, messages: list, owner_id: str | None) -> set[str]:
+    people: set[str] = set()
+    if re.fullmatch(r"\d+-\d+", conversation_id):
+        people.update(conversation_id.split("-"))
+    if owner_id:
+        people.add(owner_id)
+    for message in messages:
+        if not isinstance(message, dict):
+            continue
+        for value in message.values():
+            if not isinstance(value, dict):
+                continue
+            for key in ("senderId", "recipientId", "initiatingUserId"):
+                if _str(value.get(key)):
+                    people.add(value[key])
+            for key in ("userIds", "participantsSnapshot"):
+                if isinstance(value.get(key), list):
+                    people.update(v for v in value[key] if isinstance(v, str))
+    return people
+
+
+_SPACE_RE = re.compile(r"\s+")
+_TAIL_RE = re.compile(r"(?:\s*https://t\.co/\w+)+\s*$")
+
+
+def _visible(post: Post) -> tuple[str, str]:
+    """A post's leading @mentions (X shows them apart) and the rest, trimmed of the truncation mark and t.co links."""
+    text = post.text
+    prefix = re.match(r"^(?:@\w{1,15}\s+)*", text).group(0)
+    body = _TAIL_RE.sub("", text[len(prefix):]).rstrip().rstrip("…").rstrip()
+    return prefix, body
+
+
+def _match_note(post: Post, candidates: list[tuple[str, str]]) -> str | None:
+    for note_id, text in candidates:
+        if note_id == post.id:
+            return text
+    prefix, body = _visible(post)
+    key = _SPACE_RE.sub(" ", body)[:60]
+    if len(key) < 5:
+        return None
+    for _, text in candidates:
+        if _SPACE_RE.sub(" ", text).startswith(key):
+            return prefix + text if prefix and not text.startswith(prefix.strip()) else text
+    return None
+
+
+def _with_text(post: Post, text: str) -> Post:
+    if len(text) <= len(post.text):
+        return post
+    mentions = tuple(dict.fromkeys((*post.mentions, *mentions_in(text))))
+    return Post(post.id, post.author, post.created_at, text, post.in_reply_to, post.in_reply_to_author,
+                post.conversation_id, mentions, post.repost_of, post.quote_of, post.url, post.platform)

@@ -1,0 +1,407 @@
+"""CSV exports with a column mapping (YAML), or the built-in `twcs` mapping.
+
+A mapping says which column holds what; the reader turns each row into a canonical post or
+DM. Example (every key but `columns.id/author/time/text` is optional)::
+
+    columns:
+      id: tweet_id
+      author: author_id
+      time: created_at
+      text: text
+      in_reply_to: in_response_to_tweet_id   # id of the replied-to row
+      in_reply_to_author: reply_to           # else taken from the replied-to row
+      conversation: thread_id
+      url: link
+      type: channel                          # with dm_types, rows that are DMs
+      recipients: to                         # DM recipients, separated by , ; or spaces
+    time_format: "%a %b %d %H:%M:%S %z %Y"   # or iso (default)
+    timezone: Europe/Berlin                  # for times written without an offset
+    direction:                               # how to tell inbound from outbound rows
+      column: inbound
+      inbound: ["True"]
+      outbound: ["False"]
+      account: acme_support                  # author of outbound rows whose author cell is empty
+    dm_types: [dm]
+    delimiter: ","
+    encoding: utf-8
+    platform: x
+
+Messy files are expected: quoted newlines are fine, stray carriage returns become spaces,
+and a bad row is skipped with its physical line number (the line it starts on) and why.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from auditor.activity.events import MAX_TEXT, mentions_in
+from auditor.activity.model import DirectMessage, Post, normalize_handle
+from auditor.activity.sources.common import Collector, parse_x_time
+from auditor.errors import DataError, PolicyError
+
+X_TIME_FORMAT = "%a %b %d %H:%M:%S %z %Y"
+REQUIRED = ("id", "author", "time", "text")
+OPTIONAL = ("in_reply_to", "in_reply_to_author", "conversation", "url", "mentions", "type", "recipients")
+_TOP_KEYS = {"columns", "time_format", "timezone", "direction", "dm_types", "delimiter", "encoding", "platform"}
+_DIRECTION_KEYS = {"column", "inbound", "outbound", "account"}
+MAX_FIELD = MAX_TEXT + 1  # a field longer than a post can be is an unclosed quote eating the file
+MAX_MAPPING_BYTES = 100_000
+
+# Kaggle's "Customer Support on Twitter" (twcs.csv): brand replies to customers, customers anonymised.
+TWCS = {
+    "columns": {"id": "tweet_id", "author": "author_id", "time": "created_at", "text": "text",
+                "in_reply_to": "in_response_to_tweet_id"},
+    "time_format": X_TIME_FORMAT,
+    "direction": {"column": "inbound", "inbound": ["True"], "outbound": ["False"]},
+}
+BUILTIN = {"twcs": TWCS}
+TWCS_HEADER = ("tweet_id", "author_id", "inbound", "created_at", "text", "response_tweet_id", "in_response_to_tweet_id")
+
+
+@dataclass
+class Mapping:
+    name: str  # the mapping file, or the built-in mapping's name, for messages
+    columns: dict[str, str]
+    time_format: str = "iso"
+    zone: ZoneInfo | None = None
+    direction_column: str | None = None
+    inbound: frozenset[str] = frozenset()
+    outbound: frozenset[str] = frozenset()
+    account: str | None = None
+    dm_types: frozenset[str] = frozenset({"dm"})
+    delimiter: str = ","
+    encoding: str = "utf-8-sig"
+    platform: str = "x"
+    # Where each value (and key) was written, for errors that name the mapping's line.
+    where: dict[tuple, tuple[str, int, int]] = field(default_factory=dict)
+    where_keys: dict[tuple, tuple[str, int, int]] = field(default_factory=dict)
+
+    def error(self, path: tuple, message: str, at_key: bool = False) -> DataError:
+        places = (self.where_keys.get(path),) if at_key else ()
+        file, line, col = next((p for p in (*places, self.where.get(path), self.where.get(path[:1])) if p), (self.name, 0, 0))
+        place = f"{file}:{line}:{col}" if line else file
+        key = ".".join(str(p) for p in path)
+        return DataError(f"{place}: {key + ': ' if key else ''}{message}")
+
+
+def load_mapping(spec: str | Path) -> Mapping:
+    """A mapping file (YAML) or the name of a built-in mapping (`twcs`)."""
+    if str(spec) in BUILTIN:
+        return _mapping(BUILTIN[str(spec)], str(spec), {}, {})
+    from auditor.policy.yaml_positions import load_yaml
+
+    path = Path(spec)
+    if not path.is_file():
+        raise DataError(f"{spec}: no such mapping file (or built-in mapping: {', '.join(BUILTIN)})")
+    if path.stat().st_size > MAX_MAPPING_BYTES:
+        raise DataError(f"{spec}: a mapping file is at most {MAX_MAPPING_BYTES:,} bytes")
+    try:
+        data, positions = load_yaml(path, str(spec))
+    except PolicyError as exc:
+        raise DataError(exc.lines()[0]) from None
+    return _mapping(data, str(spec), positions.values, positions.keys)
+
+
+def _mapping(data: object, name: str, where: dict, where_keys: dict) -> Mapping:
+    mapping = Mapping(name=name, columns={}, where=where, where_keys=where_keys)
+    if not isinstance(data, dict):
+        raise mapping.error((), "a mapping is a YAML mapping with at least `columns:`")
+    for key in data:
+        if key not in _TOP_KEYS:
+            raise mapping.error((key,), f"unknown key; expected one of: {', '.join(sorted(_TOP_KEYS))}", at_key=True)
+    columns = data.get("columns")
+    if not isinstance(columns, dict):
+        raise mapping.error(("columns",), "must map id, author, time and text to column names")
+    for key, value in columns.items():
+        if key not in REQUIRED + OPTIONAL:
+            raise mapping.error(("columns", key), f"unknown column role; expected one of: {', '.join(REQUIRED + OPTIONAL)}",
+                                at_key=True)
+        if not isinstance(value, str) or not value:
+            raise mapping.error(("columns", key), "must be a column name")
+    missing = [key for key in REQUIRED if key not in columns]
+    if missing:
+        raise mapping.error(("columns",), f"missing {', '.join(missing)}")
+    mapping.columns = dict(columns)
+
+    time_format = data.get("time_format", "iso")
+    if not isinstance(time_format, str) or (time_format != "iso" and "%" not in time_format):
+        raise mapping.error(("time_format",), "must be iso or a strptime format such as '%Y-%m-%d %H:%M:%S'")
+    mapping.time_format = time_format
+    if "timezone" in data:
+        try:
+            mapping.zone = ZoneInfo(str(data["timezone"]))
+        except (ZoneInfoNotFoundError, ValueError):
+            raise mapping.error(("timezone",), f"unknown time zone {str(data['timezone'])[:40]!r}") from None
+
+    direction = data.get("direction")
+    if direction is not None:
+        if not isinstance(direction, dict) or not isinstance(direction.get("column"), str):
+            raise mapping.error(("direction",), "must name a column, with the inbound and/or outbound values")
+        for key in direction:
+            if key not in _DIRECTION_KEYS:
+                raise mapping.error(("direction", key), f"unknown key; expected one of: {', '.join(sorted(_DIRECTION_KEYS))}",
+                                    at_key=True)
+        mapping.direction_column = direction["column"]
+        mapping.inbound = _values(mapping, direction, "inbound")
+        mapping.outbound = _values(mapping, direction, "outbound")
+        if not (mapping.inbound or mapping.outbound):
+            raise mapping.error(("direction",), "give the values meaning inbound and/or outbound")
+        if direction.get("account") is not None:
+            mapping.account = normalize_handle(str(direction["account"]))
+    if "dm_types" in data:
+        mapping.dm_types = _values(mapping, data, "dm_types")
+    delimiter = data.get("delimiter", ",")
+    if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in "\"\r\n":
+        raise mapping.error(("delimiter",), "must be one character (not a quote or a newline)")
+    mapping.delimiter = delimiter
+    encoding = data.get("encoding", "utf-8")
+    try:
+        "".encode(str(encoding))
+    except LookupError:
+        raise mapping.error(("encoding",), f"unknown encoding {str(encoding)[:40]!r}") from None
+    mapping.encoding = "utf-8-sig" if str(encoding).lower().replace("_", "-") in ("utf-8", "utf8") else str(encoding)
+    mapping.platform = str(data.get("platform", "x"))
+    return mapping
+
+
+def _values(mapping: Mapping, holder: dict, key: str) -> frozenset[str]:
+    value = holder.get(key, [])
+    if isinstance(value, (str, int, bool)):
+        value = [value]
+    if not isinstance(value, list):
+        raise mapping.error((key,), "must be a value or a list of values")
+    return frozenset(str(v) for v in value)
+
+
+def detect_mapping(path: Path) -> Mapping | None:
+    """A built-in mapping whose header this CSV has (for `--data x.csv` without `--mapping`)."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader([handle.readline(100_000)]), [])
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
+    if tuple(h.strip() for h in header) == TWCS_HEADER:
+        return load_mapping("twcs")
+    return None
+
+
+def read_csv(path: Path, mapping: Mapping | str | Path | None = None, *, name: str | None = None):
+    name = name or str(path)
+    if mapping is None:
+        mapping = detect_mapping(path)
+        if mapping is None:
+            raise DataError(f"{name}: a CSV needs a column mapping: --mapping FILE (or twcs for Kaggle's Customer Support on Twitter)")
+    elif not isinstance(mapping, Mapping):
+        mapping = load_mapping(mapping)
+    return _CsvReader(path, name, mapping).read()
+
+
+class _CsvReader:
+    def __init__(self, path: Path, name: str, mapping: Mapping):
+        self.path, self.name, self.mapping = path, name, mapping
+        self.out = Collector(name, "csv")
+        self.bad_lines: set[int] = set()
+        self.carriage_returns = 0
+
+    def read(self):
+        rows = self._rows()
+        try:
+            header = next(rows)[1]
+        except StopIteration:
+            raise DataError(f"{self.name}: empty file: expected a header row") from None
+        index = self._columns(header)
+        parsed: list[tuple] = []
+        seen: dict[str, int] = {}
+        direction = Counter()
+        outbound_authors = Counter()
+        for line, cells, span in rows:
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) != len(header):
+                hint = f" (an unclosed quote on line {line} may have joined lines {line}-{line + span - 1})" if span > 1 else ""
+                self.out.skip(self.name, line, f"expected {len(header)} fields, found {len(cells)}{hint}")
+                continue
+            try:
+                item = self._row(cells, index, line)
+            except ValueError as exc:
+                self.out.skip(self.name, line, str(exc))
+                continue
+            event_id = item[1]
+            if event_id in seen:
+                self.out.skip(self.name, line, f"duplicate id {event_id[:30]} (first on line {seen[event_id]})")
+                continue
+            seen[event_id] = line
+            parsed.append(item)
+            direction[item[-1]] += 1
+            if item[-1] == "outbound":
+                outbound_authors[item[2]] += 1
+        self._build(parsed)
+        self._describe(direction, outbound_authors)
+        return self.out.done()
+
+    def _rows(self) -> Iterator[tuple[int, list[str], int]]:
+        """(first physical line, cells, lines spanned) per record; lines are \\n-terminated."""
+        limit = csv.field_size_limit()
+        csv.field_size_limit(MAX_FIELD)
+        try:
+            try:
+                handle = open(self.path, "rb")
+            except OSError as exc:
+                raise DataError(f"{self.name}: cannot read: {exc.strerror}") from None
+            with handle:
+                reader = csv.reader(self._lines(handle), delimiter=self.mapping.delimiter, strict=False)
+                last = 0
+                while True:
+                    try:
+                        cells = next(reader)
+                    except StopIteration:
+                        return
+                    except csv.Error as exc:
+                        self.out.skip(self.name, last + 1, f"unreadable CSV ({str(exc)[:80]})")
+                        last = reader.line_num
+                        continue
+                    first, last = last + 1, reader.line_num
+                    if self.bad_lines and any(n in self.bad_lines for n in range(first, last + 1)):
+                        self.out.skip(self.name, first, f"not valid {self.mapping.encoding.replace('-sig', '')} text")
+                        continue
+                    yield first, cells, last - first + 1
+        finally:
+            csv.field_size_limit(limit)
+
+    def _lines(self, handle) -> Iterator[str]:
+        encoding = self.mapping.encoding
+        for number, raw in enumerate(handle, start=1):
+            if number == 1 and encoding == "utf-8-sig" and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                line = raw.decode(encoding.replace("-sig", ""))
+            except UnicodeDecodeError:
+                self.bad_lines.add(number)
+                line = raw.decode(encoding.replace("-sig", ""), errors="replace")
+            if line.endswith("\r\n"):
+                line = line[:-2] + "\n"
+            if "\r" in line:
+                # A carriage return inside a line breaks the csv module's unquoted fields; in a post it means nothing.
+                self.carriage_returns += line.count("\r")
+                line = line.replace("\r", " ")
+            yield line
+
+    def _columns(self, header: list[str]) -> dict[str, int]:
+        names = [h.strip() for h in header]
+        index = {}
+        wanted = dict(self.mapping.columns)
+        if self.mapping.direction_column:
+            wanted["direction"] = self.mapping.direction_column
+        for role, column in wanted.items():
+            if column not in names:
+                path = ("direction", "column") if role == "direction" else ("columns", role)
+                shown = ", ".join(names[:20]) + (", ..." if len(names) > 20 else "")
+                raise self.mapping.error(path, f"column {column!r} is not in the header of {self.name} (it has: {shown})")
+            index[role] = names.index(column)
+        return index
+
+    def _row(self, cells: list[str], index: dict[str, int], line: int) -> tuple:
+        def cell(role: str) -> str | None:
+            position = index.get(role)
+            value = cells[position].strip() if position is not None else ""
+            return value or None
+
+        event_id = _id(cell("id"))
+        if event_id is None:
+            raise ValueError(f"empty {self.mapping.columns['id']}")
+        direction = None
+        if "direction" in index:
+            value = cell("direction") or ""
+            direction = "inbound" if value in self.mapping.inbound else "outbound" if value in self.mapping.outbound else None
+            if direction is None and self.mapping.inbound and self.mapping.outbound:
+                raise ValueError(f"{self.mapping.direction_column} is {value[:20]!r}: neither inbound nor outbound")
+            direction = direction or ("outbound" if self.mapping.inbound else "inbound")
+        author = cell("author")
+        if author is None and direction == "outbound" and self.mapping.account:
+            author = self.mapping.account
+        if author is None or not normalize_handle(author):
+            raise ValueError(f"empty {self.mapping.columns['author']}")
+        created_at = self._time(cell("time"))
+        text = cells[index["text"]]
+        if len(text) > MAX_TEXT:
+            raise ValueError(f"text is longer than {MAX_TEXT} characters")
+        kind = "dm" if "type" in index and (cell("type") or "").lower() in self.mapping.dm_types else "post"
+        recipients = ()
+        if kind == "dm":
+            recipients = tuple(normalize_handle(r) for r in re.split(r"[;,\s]+", cell("recipients") or "") if r.strip("@"))
+            if not recipients:
+                raise ValueError("a DM row without recipients")
+        mentions = None
+        if "mentions" in index:
+            mentions = tuple(normalize_handle(m) for m in re.split(r"[;,\s]+", cell("mentions") or "") if m.strip("@"))
+        return (kind, event_id, normalize_handle(author), created_at, text, _id(cell("in_reply_to")),
+                cell("in_reply_to_author"), cell("conversation"), cell("url"), mentions, recipients, direction)
+
+    def _time(self, value: str | None) -> datetime:
+        column = self.mapping.columns["time"]
+        if value is None:
+            raise ValueError(f"empty {column}")
+        fmt = self.mapping.time_format
+        try:
+            if fmt == X_TIME_FORMAT:
+                return parse_x_time(value, column)
+            if fmt == "iso":
+                moment = datetime.fromisoformat(value)
+            else:
+                moment = datetime.strptime(value, fmt)
+        except ValueError:
+            raise ValueError(f"{column} {value[:40]!r} does not match {fmt}") from None
+        if moment.tzinfo is None:
+            if self.mapping.zone is None:
+                raise ValueError(f"{column} {value[:40]!r} has no UTC offset (set timezone: in the mapping)")
+            moment = moment.replace(tzinfo=self.mapping.zone)
+        return moment.astimezone(timezone.utc)
+
+    def _build(self, parsed: list[tuple]) -> None:
+        # The replied-to row's author names who a reply answers, when no column says so.
+        author_of = {item[1]: item[2] for item in parsed if item[0] == "post"}
+        platform = self.mapping.platform
+        for kind, event_id, author, created_at, text, reply_to, reply_author, conversation, url, mentions, recipients, _ in parsed:
+            if kind == "dm":
+                self.out.add(DirectMessage(
+                    id=event_id, sender=author, recipients=recipients, created_at=created_at, text=text,
+                    conversation_id=conversation or ":".join(sorted({author, *recipients})), platform=platform))
+                continue
+            if reply_author is not None:
+                reply_author = normalize_handle(reply_author)
+            elif reply_to is not None:
+                reply_author = author_of.get(reply_to)
+            self.out.add(Post(
+                id=event_id, author=author, created_at=created_at, text=text, in_reply_to=reply_to,
+                in_reply_to_author=reply_author, conversation_id=conversation,
+                mentions=mentions if mentions is not None else mentions_in(text),
+                url=url, platform=platform))
+
+    def _describe(self, direction: Counter, outbound_authors: Counter) -> None:
+        info = self.out.info
+        info.notes.append(f"mapping: {self.mapping.name}")
+        has_dms = "type" in self.mapping.columns
+        info.channels = ("mention", "reply", "dm") if has_dms else ("mention", "reply")
+        if self.mapping.direction_column:
+            info.notes.append(f"{direction['inbound']} inbound and {direction['outbound']} outbound rows")
+            if outbound_authors:
+                top = ", ".join(f"{handle} ({count})" for handle, count in outbound_authors.most_common(15))
+                info.notes.append(f"outbound rows come from (roster candidates): {top}")
+        if self.carriage_returns:
+            info.notes.append(f"{self.carriage_returns} stray carriage returns read as spaces")
+
+
+def _id(value: str | None) -> str | None:
+    if value is None:
+        return None
+    # Spreadsheets and pandas write numeric ids as floats: "119239.0".
+    if value.endswith(".0") and value[:-2].isdigit():
+        return value[:-2]
+    return value

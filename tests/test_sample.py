@@ -141,7 +141,7 @@ def test_covers_the_period_and_its_neighbours(demo: list[dict]) -> None:
     assert max(local).date().isoformat() == "2026-11-02"
     october = sum(1 for t in local if (t.year, t.month) == (2026, 10))
     assert october > 0.45 * len(demo)  # September is there in full, for the trend
-    assert 1500 <= len(demo) <= 3000
+    assert 2000 <= len(demo) <= 4000
 
 
 def test_reposts_are_marked_and_mention_the_original_author(demo: list[dict]) -> None:

@@ -196,13 +196,15 @@ def _targets(out: Path | None, format_: str | None, out_dir: Path | None) -> tup
 
 def _run_audit(policy_path: Path, data: list[Path], period, from_, to, as_of):
     from auditor.activity.sources import read_sources
+    from auditor.activity.store import audit_window
     from auditor.audit import audit as run
     from auditor.policy.loader import load_policy
 
     loaded = load_policy(policy_path)
     chosen = _period(loaded.policy, period, from_.date() if from_ else None, to.date() if to else None)
     moment = _as_of(as_of)
-    activity = read_sources(list(data))
+    # A store may hold years: read only the period, the previous one (for the trend) and a look-ahead.
+    activity = read_sources(list(data), window=audit_window(chosen))
     return run(loaded, activity, chosen, as_of=moment)
 
 

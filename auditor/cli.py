@@ -113,7 +113,7 @@ def audit(
     to: Annotated[Optional[datetime], typer.Option("--to", formats=["%Y-%m-%d"], help="Last day (inclusive).")] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="End of the data (ISO time); default: the latest event read.")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Report file; its suffix picks the format.")] = None,
-    format_: Annotated[Optional[str], typer.Option("--format", "-f", help="Comma-separated: json, csv, sarif, junit, ... (default by --out suffix).")] = None,
+    format_: Annotated[Optional[str], typer.Option("--format", "-f", help="Comma-separated: json, pdf, html, csv, sarif, junit (default: by --out suffix).")] = None,
     out_dir: Annotated[Optional[Path], typer.Option("--out-dir", help="Folder for several formats (report.<ext>).")] = None,
     redact: Annotated[Optional[str], typer.Option(help="dms | customers | none (default: dms for pdf/html, none otherwise).")] = None,
     fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="Exit 1 when a counted finding (not pending, not waived, new if --baseline) is at or above: info, low, medium, high, critical.")] = None,

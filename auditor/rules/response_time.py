@@ -26,6 +26,7 @@ that wait for the same response; the clock runs from the first of them.
 
 from __future__ import annotations
 
+import math
 import statistics
 from bisect import bisect_left
 from collections import defaultdict
@@ -43,6 +44,9 @@ if TYPE_CHECKING:
     from auditor.audit_context import RuleContext
 
 Channel = Literal["mention", "reply", "dm"]
+
+# Upper bounds of the response-time histogram, as multiples of the limit (the limit itself is one).
+_HISTOGRAM_FACTORS = (0.25, 0.5, 1, 2, 3, 6, 12, 24)
 
 
 class ResponseTimeRule(RuleBase):
@@ -148,7 +152,7 @@ class ResponseTimeRule(RuleBase):
             evidence += (EvidenceRef(response.id, kind, "response"),)
             if elapsed <= self.within:
                 return Check(account, start, "passed", counterpart, elapsed.total_seconds())
-            message = f"{who} waited {format_elapsed(elapsed)} for an answer ({limit})"
+            message = f"{who} waited {self._waited(elapsed)} for an answer ({limit})"
             return Check(account, start, "failed", counterpart, elapsed.total_seconds(),
                          (Draft("breached", message, evidence, measure),))
         deadline = clock.deadline(start, self.within)
@@ -156,11 +160,19 @@ class ResponseTimeRule(RuleBase):
         if deadline is not None and ctx.as_of > deadline:
             waited = clock.open_between(start, ctx.as_of)
             measure["elapsed_seconds"] = int(waited.total_seconds())
-            message = f"{who} got no answer: waited {format_elapsed(waited)} by the end of the data ({limit})"
+            message = f"{who} got no answer: waited {self._waited(waited)} by the end of the data ({limit})"
             return Check(account, start, "failed", counterpart, None, (Draft("breached", message, evidence, measure),))
         due = f"due {ctx.local(deadline)}" if deadline else "no open hours ahead on the calendar"
         message = f"{who} is still waiting for an answer ({due})"
         return Check(account, start, "pending", counterpart, None, (Draft("pending", message, evidence, measure),))
+
+    def _waited(self, elapsed) -> str:
+        # On a business-hours clock "7d" would read as a week; say open hours instead.
+        if self.clock is None:
+            return format_elapsed(elapsed)
+        minutes = math.ceil(elapsed.total_seconds() / 60)
+        hours, minutes = divmod(minutes, 60)
+        return f"{hours}h{minutes:02d}m of open hours" if minutes else f"{hours}h of open hours"
 
     def metrics(self, checks: list[Check]) -> dict[str, Any]:
         times = sorted(c.value for c in checks if c.value is not None)
@@ -175,6 +187,19 @@ class ResponseTimeRule(RuleBase):
             "median_response_seconds": round(statistics.median(times)) if times else None,
             "p90_response_seconds": round(_nearest_rank(times, 0.9)) if times else None,
             "share_met": round(met / (met + breached), 4) if met + breached else None,
+            "histogram": self._histogram(times),
+        }
+
+    def _histogram(self, times: list[float]) -> dict[str, Any]:
+        """Answered episodes by response time, in bins that are multiples of the limit (for the report's chart)."""
+        limit = self.within.total_seconds()
+        edges = [limit * factor for factor in _HISTOGRAM_FACTORS]
+        counts = [0] * (len(edges) + 1)
+        for value in times:
+            counts[bisect_left(edges, value)] += 1
+        return {
+            "limit_seconds": int(limit),
+            "bins": [[int(edge), count] for edge, count in zip(edges, counts)] + [[None, counts[-1]]],
         }
 
 
@@ -255,8 +280,6 @@ def _author(event: Post | DirectMessage) -> str:
 
 
 def _nearest_rank(values: list[float], share: float) -> float:
-    import math
-
     return values[max(0, math.ceil(share * len(values)) - 1)]
 
 

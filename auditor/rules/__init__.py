@@ -11,10 +11,20 @@ from typing import Annotated, Union
 from pydantic import Field
 
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase, kind_name
+from auditor.rules.disclosure import DisclosureRule
+from auditor.rules.engagement import EngagementRule
+from auditor.rules.escalation import EscalationRule
+from auditor.rules.follow_through import FollowThroughRule
 from auditor.rules.response_time import ResponseTimeRule
+from auditor.rules.tone import ToneRule
 
 RULE_KINDS: tuple[type[RuleBase], ...] = (
     ResponseTimeRule,
+    FollowThroughRule,
+    ToneRule,
+    DisclosureRule,
+    EscalationRule,
+    EngagementRule,
 )
 
 Rule = Annotated[Union[RULE_KINDS], Field(discriminator="type")]  # type: ignore[valid-type]

@@ -55,6 +55,9 @@ class Check:
     # The kind's own measure for its metrics, e.g. response time in seconds.
     value: float | None = None
     findings: tuple[Draft, ...] = ()
+    # More of the kind's own counts for its metrics, when one value is not enough
+    # (engagement: an account-period's posts and replies).
+    counts: dict[str, int] = field(default_factory=dict)
 
 
 class RuleBase(Strict):

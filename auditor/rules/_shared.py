@@ -1,0 +1,70 @@
+"""Small helpers the rule kinds share: the period's slice of a time-sorted list, phrase lists, quoting."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from datetime import datetime, timezone
+from functools import lru_cache
+from typing import TYPE_CHECKING, Annotated, TypeVar
+
+from pydantic import AfterValidator, Field
+
+from auditor.activity.model import DirectMessage, Post
+from auditor.text.patterns import Matcher, compile_phrases
+
+if TYPE_CHECKING:
+    from auditor.audit_context import RuleContext
+
+Event = TypeVar("Event", Post, DirectMessage)
+
+
+def period_slice(ctx: "RuleContext", events: list[Post] | list[DirectMessage]) -> slice:
+    """Where the period lies in a time-sorted index list (by_author, inbound_posts, dms_from...): two bisections."""
+    start = ctx.period.start.astimezone(timezone.utc)
+    end = ctx.period.end.astimezone(timezone.utc)
+    return slice(bisect_left(events, start, key=created_at), bisect_left(events, end, key=created_at))
+
+
+def in_period(ctx: "RuleContext", events: list[Event]) -> list[Event]:
+    """The events of a time-sorted index list that fall in the period."""
+    return events[period_slice(ctx, events)]
+
+
+def created_at(event: Post | DirectMessage) -> datetime:
+    return event.created_at
+
+
+def own_posts(ctx: "RuleContext", handle: str) -> list[Post]:
+    """An account's posts in the period, reposts left out (a repost is someone else's words)."""
+    return [post for post in in_period(ctx, ctx.index.by_author.get(handle, [])) if not post.is_repost]
+
+
+def _valid_phrases(entries: list[str]) -> list[str]:
+    matcher(tuple(entries))  # a bad /regex/ is a policy error, reported at load time with its position
+    return entries
+
+
+# Phrases (whole words, any case) or /regex/ (RE2), as written in a policy.
+PhraseList = Annotated[
+    list[str],
+    Field(min_length=1),
+    AfterValidator(_valid_phrases),
+]
+
+
+@lru_cache(maxsize=128)
+def matcher(entries: tuple[str, ...]) -> Matcher:
+    """One compiled matcher per phrase list: rules are evaluated per period, the list compiles once."""
+    return compile_phrases(entries)
+
+
+def quote(text: str, limit: int = 80) -> str:
+    """Words for a message: one line, cut at `limit` characters, in double quotes."""
+    flat = " ".join(text.split())
+    if len(flat) > limit:
+        flat = flat[: limit - 1].rstrip() + "…"
+    return f'"{flat}"'
+
+
+def iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None

@@ -1,0 +1,185 @@
+"""`escalation`: a complaint made in public moves to DM, e-mail, phone or a web page within a couple of replies.
+
+```yaml
+- id: take-it-private
+  type: escalation
+  severity: medium
+  description: Complaints move off the public timeline by our second reply; no long public back-and-forth.
+  offer: [dm, email, phone, url]
+  within_replies: 2
+  max_public_replies: 4
+  complaint_below: -0.3
+  company_domains: [acme.example]
+```
+
+Thread: an audited account, a public conversation and a counterpart who
+complains in it, i.e. posts in that conversation (mentioning or replying to
+the account) with a sentiment below `complaint_below`. The thread starts at
+the counterpart's first complaint there and belongs to the period of that
+complaint. The account's replies in the thread are its posts in that
+conversation replying to that counterpart, from the complaint on (replies
+that come after the period count).
+
+Outcome of a thread (one checked item):
+
+- `no-offer`: none of the account's first `within_replies` replies offers one
+  of the `offer` channels: an invitation to DM ("DM us", "check your DMs"), an
+  e-mail address, a phone number, or a link (with `company_domains`, only a
+  link to one of those domains or their subdomains).
+- `too-many-public-replies`: the account replied in public more than
+  `max_public_replies` times in the thread, offer or not.
+- Both can be found in one thread; a thread with neither passes.
+- Pending: the account has replied, fewer than `within_replies` times, without
+  an offer yet. The thread may go on, and the next reply must offer a channel;
+  it is listed, not counted.
+- A complaint the account never replied to is not an item here (answering at
+  all is `response_time`'s job).
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from pydantic import Field, model_validator
+
+from auditor.activity.model import Post
+from auditor.rules._shared import iso, period_slice, quote
+from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
+from auditor.text.channels import find_channels
+from auditor.text.sentiment import sentiment
+
+if TYPE_CHECKING:
+    from auditor.audit_context import RuleContext
+
+Channel = Literal["dm", "email", "phone", "url"]
+_CHANNEL_WORDS = {"dm": "DM", "email": "e-mail", "phone": "phone", "url": "link"}
+# "@acme_support @lchen " in front of a reply's words: the quote starts after them.
+_LEADING_HANDLES = re.compile(r"^(?:\s*@\w+)+\s*")
+# Replies cited as evidence of one thread, at most.
+_EVIDENCE_REPLIES = 10
+
+
+class EscalationRule(RuleBase):
+    meaning: ClassVar[str] = (
+        "When someone complains in public, the account offers a private channel (DM, e-mail, phone or a link) "
+        "within its first replies and keeps the public back-and-forth short."
+    )
+    item_name: ClassVar[str] = "complaint threads"
+
+    type: Literal["escalation"]
+    offer: list[Channel] = Field(default_factory=lambda: ["dm", "email", "phone", "url"], min_length=1)
+    within_replies: int = Field(default=2, ge=1, le=100)
+    max_public_replies: int = Field(default=4, ge=1, le=1000)
+    complaint_below: float = Field(default=-0.3, ge=-1, le=1)
+    company_domains: list[str] = Field(default_factory=list, description="links count as an offer only to these")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "EscalationRule":
+        if self.within_replies > self.max_public_replies:
+            raise ValueError(
+                f"within_replies ({self.within_replies}) cannot be more than max_public_replies "
+                f"({self.max_public_replies}): the offer would be due after the thread is already too long"
+            )
+        return self
+
+    def evaluate(self, ctx: "RuleContext") -> list[Check]:
+        checks = []
+        for account in ctx.audited(self):
+            for complaint in self._complaints(ctx, account.handle):
+                check = self._judge(ctx, account.handle, complaint)
+                if check is not None:
+                    checks.append(check)
+        return checks
+
+    def _complaints(self, ctx: "RuleContext", handle: str) -> list[Post]:
+        """The first complaint of each (conversation, counterpart) to `handle`, for threads starting in the period."""
+        inbound = ctx.index.inbound_posts.get(handle, [])
+        period = period_slice(ctx, inbound)
+        # Threads with a post in the period; sentiment is scored only for their posts.
+        threads = {(post.conversation_id, post.author) for post in inbound[period]}
+        first: dict[tuple, Post] = {}
+        for post in inbound[: period.stop]:
+            key = (post.conversation_id, post.author)
+            if key in threads and key not in first and sentiment(post.text) < self.complaint_below:
+                first[key] = post
+        return [post for post in first.values() if ctx.period.contains(post.created_at)]
+
+    def _judge(self, ctx: "RuleContext", handle: str, complaint: Post) -> Check | None:
+        counterpart = complaint.author
+        replies = [
+            post for post in ctx.index.replies.get((complaint.conversation_id, counterpart), ())
+            if post.author == handle and post.created_at >= complaint.created_at
+        ]
+        if not replies:
+            return None
+        offered, offer_at = None, None
+        for number, reply in enumerate(replies[: self.within_replies], start=1):
+            channels = find_channels(reply.text, self.company_domains)
+            offered = next(((kind, channels[kind]) for kind in self.offer if kind in channels), None)
+            if offered:
+                offer_at = number
+                break
+        measure: dict[str, Any] = {
+            "conversation": complaint.conversation_id,
+            "complaint_sentiment": sentiment(complaint.text),
+            "complained_at": iso(complaint.created_at),
+            "public_replies": len(replies),
+            "within_replies": self.within_replies,
+            "max_public_replies": self.max_public_replies,
+            "offered": offered[0] if offered else None,
+            "offered_words": offered[1].text if offered else None,
+            "offer_reply": offer_at,
+        }
+        said = quote(_LEADING_HANDLES.sub("", complaint.text), 60)
+        who = f"@{counterpart}"
+        channels = _either([_CHANNEL_WORDS[kind] for kind in self.offer])
+        start = complaint.created_at
+        value = float(len(replies))
+        if offered is None and len(replies) < self.within_replies:
+            evidence = _evidence(complaint, replies)
+            message = (f"{who} complained in public ({said}); {len(replies)} public "
+                       f"{_replies(len(replies))} so far and no {channels} offered yet "
+                       f"(due by reply {self.within_replies})")
+            return Check(handle, start, "pending", counterpart, value, (Draft("pending", message, evidence, measure),))
+        drafts = []
+        if offered is None:
+            first = replies[: self.within_replies]
+            message = (f"{who} complained in public ({said}) and the first {len(first)} public "
+                       f"{_replies(len(first))} offered no {channels}")
+            drafts.append(Draft("no-offer", message, _evidence(complaint, first), measure, check="no-offer"))
+        if len(replies) > self.max_public_replies:
+            message = (f"public back-and-forth with {who} ran to {len(replies)} replies "
+                       f"(max {self.max_public_replies}) after the complaint {said}")
+            drafts.append(Draft("too-many-public-replies", message, _evidence(complaint, replies), measure,
+                                check="too-many-public-replies"))
+        return Check(handle, start, "failed" if drafts else "passed", counterpart, value, tuple(drafts))
+
+    def metrics(self, checks: list[Check]) -> dict[str, Any]:
+        found = [draft.check for check in checks for draft in check.findings]
+        judged = sorted(c.value for c in checks if c.status != "pending" and c.value is not None)
+        return {
+            "threads": len(checks),
+            "offered_in_time": sum(
+                1 for c in checks if c.status != "pending" and all(d.check != "no-offer" for d in c.findings)
+            ),
+            "no_offer": found.count("no-offer"),
+            "too_many_public_replies": found.count("too-many-public-replies"),
+            "pending": sum(1 for c in checks if c.status == "pending"),
+            "median_public_replies": statistics.median(judged) if judged else None,
+        }
+
+
+def _either(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _replies(count: int) -> str:
+    return "reply" if count == 1 else "replies"
+
+
+def _evidence(complaint: Post, replies: list[Post]) -> tuple[EvidenceRef, ...]:
+    return (EvidenceRef(complaint.id, "post", "complaint"),) + tuple(
+        EvidenceRef(reply.id, "post", "reply") for reply in replies[:_EVIDENCE_REPLIES]
+    )

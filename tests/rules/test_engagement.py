@@ -1,0 +1,120 @@
+"""engagement: reply share and duplicate broadcasts, per account and period."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from tests.factories import policy, post, run
+
+
+def rule(**options):
+    base = {"id": "listen", "type": "engagement", "severity": "low", "applies_to": {"accounts": ["jdoe"]}}
+    base.update(options)
+    return base
+
+
+def outcome(result):
+    return next(r for r in result.rules if r.id == "listen")
+
+
+def figures(result):
+    figures = outcome(result).figures
+    return figures.checked, figures.passed, figures.failed, figures.pending
+
+
+def replies(n, author="jdoe", day="2026-10-05"):
+    out = []
+    for i in range(n):
+        question = post(f"customer{i}", f"{day} 09:{i:02d}", f"@{author} question {i}?", mentions=(author,))
+        out += [question, post(author, f"{day} 10:{i:02d}", f"@customer{i} answer {i}", reply_to=question)]
+    return out
+
+
+def broadcasts(n, author="jdoe", day="2026-10-06", text="News number {i}"):
+    return [post(author, f"{day} 11:{i:02d}", text.format(i=i)) for i in range(n)]
+
+
+def test_reply_share_at_the_minimum_passes_and_below_fails(tmp_path):
+    loaded = policy(tmp_path, [rule()])
+    result = run(loaded, *replies(3), *broadcasts(7))
+    assert figures(result) == (1, 1, 0, 0)
+    assert outcome(result).figures.metrics == {
+        "accounts": 1, "posts": 10, "replies": 3, "reply_share": 0.3, "duplicate_groups": 0,
+    }
+    result = run(loaded, *replies(2), *broadcasts(7))
+    assert figures(result) == (1, 0, 1, 0)
+    [finding] = result.findings
+    assert (finding.account, finding.status, finding.check) == ("jdoe", "low-engagement", "reply-share")
+    assert finding.message == "only 22.2% of 9 posts answered people (2 replies; min 30%)"
+    assert [e.role for e in finding.evidence] == ["broadcast"] * 5
+    assert finding.measure["reply_share"] == 0.2222
+    assert finding.occurred_at == "2026-10-01T04:00:00Z"  # the period's start
+
+
+def test_replies_to_colleagues_or_to_itself_are_not_replies_to_people(tmp_path):
+    colleague = post("lchen", "2026-10-05 09:00", "team lunch?")
+    to_colleague = post("jdoe", "2026-10-05 09:30", "@lchen yes!", reply_to=colleague)
+    thread_start = post("jdoe", "2026-10-05 10:00", "A thread on pricing 1/2")
+    thread_more = post("jdoe", "2026-10-05 10:01", "2/2", reply_to=thread_start)
+    result = run(policy(tmp_path, [rule(min_reply_share="1%")]), colleague, to_colleague, thread_start, thread_more)
+    assert outcome(result).figures.metrics["replies"] == 0
+    assert figures(result) == (1, 0, 1, 0)
+
+
+def test_a_reply_whose_parent_is_missing_counts_when_it_mentions_a_counterpart(tmp_path):
+    orphan = replace(post("jdoe", "2026-10-05 10:00", "@bob thanks!", mentions=("bob",)), in_reply_to="999")
+    result = run(policy(tmp_path, [rule()]), orphan)
+    assert outcome(result).figures.metrics["replies"] == 1
+
+
+def test_reposts_do_not_count_and_an_account_without_posts_is_not_checked(tmp_path):
+    original = post("bob", "2026-10-05 09:00", "big news")
+    repost = post("jdoe", "2026-10-05 10:00", "RT @bob: big news", repost_of=original.id, mentions=("bob",))
+    result = run(policy(tmp_path, [rule()]), original, repost)
+    assert figures(result) == (0, 0, 0, 0)
+    assert outcome(result).status == "no_data"
+
+
+def test_a_text_broadcast_more_than_max_duplicates_times_is_automation(tmp_path):
+    promo = [post("jdoe", f"2026-10-{day:02d} 10:00", text) for day, text in
+             [(1, "Acme Sync 3.0 is here! https://acme.example/sync"),
+              (8, "acme sync 3.0 is HERE!  https://acme.example/sync"),
+              (15, "Acme Sync 3.0 is here!\nhttps://acme.example/sync")]]
+    other = post("jdoe", "2026-10-22 10:00", "Acme Sync 3.0 is here! https://acme.example/sync?ref=x")  # another link
+    result = run(policy(tmp_path, [rule(min_reply_share="0%")]), *promo, other, *replies(1))
+    assert figures(result) == (1, 0, 1, 0)
+    [finding] = result.findings
+    assert (finding.status, finding.check) == ("automation", "duplicates")
+    assert finding.message == ('posted the same text 3 times (max 2): "Acme Sync 3.0 is here! '
+                               'https://acme.example/sync"')
+    assert [(e.id, e.role) for e in finding.evidence] == [(p.id, "duplicate") for p in promo]
+    assert finding.measure["copies"] == 3
+    assert outcome(result).figures.metrics["duplicate_groups"] == 1
+    assert figures(run(policy(tmp_path, [rule(min_reply_share="0%", max_duplicates=3)]), *promo)) == (1, 1, 0, 0)
+
+
+def test_identical_replies_are_not_broadcasts(tmp_path):
+    thanks = []
+    for i in range(5):
+        question = post(f"c{i}", f"2026-10-05 09:{i:02d}", "@jdoe love it", mentions=("jdoe",))
+        thanks += [question, post("jdoe", f"2026-10-05 10:{i:02d}", "Thanks!", reply_to=question)]
+    assert figures(run(policy(tmp_path, [rule()]), *thanks)) == (1, 1, 0, 0)
+
+
+def test_duplicate_evidence_is_capped_and_both_findings_can_come_together(tmp_path):
+    spam = broadcasts(12, text="Buy now")
+    result = run(policy(tmp_path, [rule()]), *spam)
+    by_check = {f.check: f for f in result.findings}
+    assert sorted(by_check) == ["duplicates", "reply-share"]
+    assert len(by_check["duplicates"].evidence) == 10
+    assert figures(result) == (1, 0, 1, 0)
+
+
+def test_one_item_per_account_and_period(tmp_path):
+    loaded = policy(tmp_path, [rule(applies_to={"accounts": ["jdoe", "lchen"]})])
+    october = replies(1) + replies(1, author="lchen") + broadcasts(1, day="2026-10-31")
+    november = broadcasts(5, day="2026-11-02", text="November {i}")
+    result = run(loaded, *october, *november)
+    assert figures(result) == (2, 2, 0, 0)
+    lchen = next(a for a in result.accounts if a.handle == "lchen")
+    assert lchen.rules["listen"].metrics["reply_share"] == 1.0

@@ -1,0 +1,170 @@
+"""escalation, clause by clause, on small hand-made public threads."""
+
+from __future__ import annotations
+
+import pytest
+
+from auditor.errors import PolicyError
+from tests.factories import policy, post, run
+
+COMPLAINT = "@acme_support I was charged twice this month. This is awful and not ok."
+
+
+def rule(**options):
+    base = {"id": "private", "type": "escalation", "severity": "medium", "applies_to": {"accounts": ["acme_support"]}}
+    base.update(options)
+    return base
+
+
+def outcome(result):
+    return next(r for r in result.rules if r.id == "private")
+
+
+def figures(result):
+    figures = outcome(result).figures
+    return figures.checked, figures.passed, figures.failed, figures.pending
+
+
+def thread(*turns, start="2026-10-20 10:00", customer="kate"):
+    """A public back-and-forth: each turn replies to the one before it; the first one is the customer's."""
+    posts = []
+    hour, minute = (int(x) for x in start.split(" ")[1].split(":"))
+    day = start.split(" ")[0]
+    for n, text in enumerate(turns):
+        author = customer if n % 2 == 0 else "acme_support"
+        when = f"{day} {hour + n // 6:02d}:{(minute + 10 * n) % 60:02d}"
+        parent = posts[-1] if posts else None
+        mentions = ("acme_support",) if parent is None else None
+        posts.append(post(author, when, text, reply_to=parent, mentions=mentions))
+    return posts
+
+
+def test_an_offer_in_the_first_reply_passes(tmp_path):
+    posts = thread(COMPLAINT, "@kate so sorry! DM us the card's last 4 digits and we'll refund it")
+    result = run(policy(tmp_path, [rule()]), *posts)
+    assert figures(result) == (1, 1, 0, 0)
+    assert result.findings == ()
+    assert outcome(result).figures.metrics["offered_in_time"] == 1
+
+
+@pytest.mark.parametrize(("reply", "channel"), [
+    ("@kate sorry! Please email billing@acme.example with the details", "email"),
+    ("@kate sorry! Call us at 1-800-555-0100", "phone"),
+    ("@kate sorry! Refund form: https://help.acme.example/refund", "url"),
+    ("@kate sorry! Check your DMs", "dm"),
+])
+def test_every_channel_counts_as_an_offer(tmp_path, reply, channel):
+    posts = thread(COMPLAINT, "@kate which plan are you on?", "Business.", reply)
+    result = run(policy(tmp_path, [rule()]), *posts)
+    assert figures(result) == (1, 1, 0, 0)
+
+
+def test_no_offer_by_the_second_reply_is_a_finding(tmp_path):
+    posts = thread(COMPLAINT, "@kate sorry to hear! Which plan?", "Business, annual.",
+                   "@kate did you change your card?", "No.", "@kate OK, DM us then")
+    result = run(policy(tmp_path, [rule()]), *posts)
+    assert figures(result) == (1, 0, 1, 0)
+    [finding] = result.findings
+    assert (finding.status, finding.check, finding.counterpart) == ("no-offer", "no-offer", "kate")
+    assert finding.message == ('@kate complained in public ("I was charged twice this month. This is awful and not '
+                               'ok.") and the first 2 public replies offered no DM, e-mail, phone or link')
+    assert [(e.id, e.role) for e in finding.evidence] == [
+        (posts[0].id, "complaint"), (posts[1].id, "reply"), (posts[3].id, "reply"),
+    ]
+    assert finding.measure["public_replies"] == 3
+    assert finding.measure["offered"] is None
+
+
+def test_too_many_public_replies_even_after_an_offer(tmp_path):
+    posts = thread(COMPLAINT, "@kate DM us please", "I'd rather do it here", "@kate ok, which plan?", "Business",
+                   "@kate thanks", "still no refund", "@kate checking", "??", "@kate refunded")
+    result = run(policy(tmp_path, [rule()]), *posts)
+    assert figures(result) == (1, 0, 1, 0)
+    [finding] = result.findings
+    assert finding.check == "too-many-public-replies"
+    assert finding.message == ('public back-and-forth with @kate ran to 5 replies (max 4) after the complaint '
+                               '"I was charged twice this month. This is awful and not ok."')
+    assert len(finding.evidence) == 6
+    assert (finding.measure["offered"], finding.measure["offered_words"], finding.measure["offer_reply"]) == (
+        "dm", "DM us", 1)
+
+
+def test_a_thread_can_fail_both_ways_with_two_findings(tmp_path):
+    posts = thread(COMPLAINT, *[text for n in range(6) for text in (f"@kate question {n}?", f"answer {n}")])
+    result = run(policy(tmp_path, [rule()]), *posts)
+    assert figures(result) == (1, 0, 1, 0)
+    assert sorted(f.check for f in result.findings) == ["no-offer", "too-many-public-replies"]
+    assert outcome(result).figures.metrics == {
+        "threads": 1, "offered_in_time": 0, "no_offer": 1, "too_many_public_replies": 1, "pending": 0,
+        "median_public_replies": 6,
+    }
+
+
+def test_fewer_replies_than_within_replies_without_an_offer_is_pending(tmp_path):
+    posts = thread(COMPLAINT, "@kate sorry! Which plan are you on?")
+    result = run(policy(tmp_path, [rule()]), *posts)
+    assert figures(result) == (0, 0, 0, 1)
+    [finding] = result.findings
+    assert finding.status == "pending"
+    assert finding.message == ('@kate complained in public ("I was charged twice this month. This is awful and not '
+                               'ok."); 1 public reply so far and no DM, e-mail, phone or link offered yet '
+                               "(due by reply 2)")
+
+
+def test_within_replies_and_offer_are_options(tmp_path):
+    posts = thread(COMPLAINT, "@kate which plan?", "Business", "@kate DM us")
+    assert figures(run(policy(tmp_path, [rule()]), *posts)) == (1, 1, 0, 0)
+    assert figures(run(policy(tmp_path, [rule(within_replies=1)]), *posts)) == (1, 0, 1, 0)
+    assert figures(run(policy(tmp_path, [rule(offer=["email", "phone"])]), *posts)) == (1, 0, 1, 0)
+
+
+def test_company_domains_limit_which_links_count(tmp_path):
+    posts = thread(COMPLAINT, "@kate see https://bit.ly/xyz for refunds")
+    assert figures(run(policy(tmp_path, [rule(within_replies=1)]), *posts)) == (1, 1, 0, 0)
+    strict = rule(within_replies=1, company_domains=["acme.example"])
+    assert figures(run(policy(tmp_path, [strict]), *posts)) == (1, 0, 1, 0)
+    posts = thread(COMPLAINT, "@kate see https://help.acme.example/refunds")
+    assert figures(run(policy(tmp_path, [strict]), *posts)) == (1, 1, 0, 0)
+
+
+def test_no_complaint_or_no_reply_is_not_a_thread(tmp_path):
+    happy = thread("@acme_support thanks, the new release is great!", "@kate glad you like it!")
+    unanswered = thread(COMPLAINT, customer="bob")
+    result = run(policy(tmp_path, [rule()]), *happy, *unanswered)
+    assert figures(result) == (0, 0, 0, 0)
+
+
+def test_the_thread_starts_at_the_first_complaint(tmp_path):
+    question = "@acme_support which plan has SSO?"
+    posts = thread(question, "@kate Business and up: https://acme.example/pricing",
+                   "That's awful, terrible pricing, I hate it", "@kate sorry to hear that", "so?",
+                   "@kate we're always looking at pricing")
+    result = run(policy(tmp_path, [rule()]), *posts)
+    assert figures(result) == (1, 0, 1, 0)  # the link before the complaint is not an offer after it
+    [finding] = result.findings
+    assert [e.id for e in finding.evidence] == [posts[2].id, posts[3].id, posts[5].id]
+    assert finding.check == "no-offer"
+    assert finding.measure["public_replies"] == 2
+    assert finding.measure["offered"] is None
+
+
+def test_replies_to_someone_else_in_the_conversation_do_not_count(tmp_path):
+    posts = thread(COMPLAINT, "@kate sorry! Which plan?")
+    other = post("acme_support", "2026-10-20 12:00", "@bob hi", reply_to=post("bob", "2026-10-20 11:55", "@kate me too",
+                 reply_to=posts[1], mentions=("kate",)))
+    result = run(policy(tmp_path, [rule()]), *posts, other)
+    assert figures(result) == (0, 0, 0, 1)
+
+
+def test_threads_belong_to_the_period_of_their_first_complaint(tmp_path):
+    september = thread(COMPLAINT, "@kate which plan?", "Business", "@kate OK", start="2026-09-30 10:00")
+    october = thread(COMPLAINT, "@bob which plan?", "Business", "@bob OK", start="2026-10-30 10:00", customer="bob")
+    result = run(policy(tmp_path, [rule()]), *september, *october)
+    assert [f.counterpart for f in result.findings] == ["bob"]
+
+
+def test_within_replies_above_max_public_replies_is_a_policy_error(tmp_path):
+    with pytest.raises(PolicyError) as caught:
+        policy(tmp_path, [rule(within_replies=5, max_public_replies=4)])
+    [line] = caught.value.lines()
+    assert "within_replies (5) cannot be more than max_public_replies (4)" in line

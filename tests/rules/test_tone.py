@@ -1,0 +1,170 @@
+"""tone, check by check, on small hand-made timelines."""
+
+from __future__ import annotations
+
+import pytest
+
+from auditor.errors import PolicyError
+from auditor.rules import tone
+from tests.factories import dm, policy, post, run
+
+
+def rule(checks, **options):
+    base = {"id": "tone", "type": "tone", "severity": "medium", "checks": checks}
+    base.update(options)
+    return base
+
+
+def outcome(result):
+    return next(r for r in result.rules if r.id == "tone")
+
+
+def messages(result):
+    return [f.message for f in result.findings]
+
+
+def test_profanity_is_quoted_and_scunthorpe_is_clean(tmp_path):
+    question = post("bob", "2026-10-14 15:00", "@lchen which limit is right?", mentions=("lchen",))
+    rude = post("lchen", "2026-10-14 15:40", "@bob read the f***ing docs", reply_to=question)
+    clean = post("lchen", "2026-10-14 16:00", "Greetings from Scunthorpe, and a class assessment in Dickens!")
+    result = run(policy(tmp_path, [rule({"profanity": True})]), question, rude, clean)
+    figures = outcome(result).figures
+    assert (figures.checked, figures.passed, figures.failed) == (2, 1, 1)
+    [finding] = result.findings
+    assert (finding.check, finding.status, finding.counterpart) == ("profanity", "violation", "bob")
+    assert finding.message == 'profanity: "f***ing" (reply to @bob)'
+    assert [(e.id, e.role) for e in finding.evidence] == [(rude.id, "offending")]
+    assert finding.measure == {"words": ["f***ing"]}
+
+
+def test_profanity_allow_list(tmp_path):
+    damn = post("jdoe", "2026-10-14 15:00", "damn, that release was fast")
+    assert outcome(run(policy(tmp_path, [rule({"profanity": {"allow": ["Damn"]}})]), damn)).figures.failed == 0
+    assert outcome(run(policy(tmp_path, [rule({"profanity": True})]), damn)).figures.failed == 1
+
+
+def test_toxicity_is_scored_in_one_batched_call(tmp_path, monkeypatch):
+    calls = []
+
+    def fake_scores(texts):
+        calls.append(list(texts))
+        return [0.99 if "idiot" in t else 0.1 for t in texts]
+
+    monkeypatch.setattr(tone, "toxicity_scores", fake_scores)
+    posts = [post("jdoe", f"2026-10-05 1{n}:00", text) for n, text in
+             enumerate(["you are an idiot", "have a nice day", "have a nice day", "see you soon"])]
+    result = run(policy(tmp_path, [rule({"toxicity": True})]), *posts)
+    assert calls == [["you are an idiot", "have a nice day", "see you soon"]]  # once, each distinct text once
+    [finding] = result.findings
+    assert finding.message == "toxicity: offensive-language score 0.99 (above 0.95)"
+    strict = run(policy(tmp_path, [rule({"toxicity": {"above": 0.05}})]), *posts)
+    assert outcome(strict).figures.failed == 4
+
+
+def test_toxicity_with_the_real_classifier(tmp_path):
+    insult = post("jdoe", "2026-10-05 10:00", "fuck you, you stupid bitch")
+    kind = post("jdoe", "2026-10-05 11:00", "Thanks for waiting, the fix ships tomorrow.")
+    result = run(policy(tmp_path, [rule({"toxicity": True})]), insult, kind)
+    assert [f.measure["score"] > 0.95 for f in result.findings] == [True]
+
+
+def test_negativity_defaults_to_the_threshold_of_docs_detectors(tmp_path):
+    support_talk = post("jdoe", "2026-10-05 10:00", "Kill the app and restart it, that should fix it.")  # -0.69
+    assert outcome(run(policy(tmp_path, [rule({"negativity": True})]), support_talk)).figures.failed == 0
+    assert outcome(run(policy(tmp_path, [rule({"negativity": {"below": -0.6}})]), support_talk)).figures.failed == 1
+
+
+def test_negativity_below_the_threshold(tmp_path):
+    grim = post("jdoe", "2026-10-05 10:00", "This is a terrible, awful, horrible day. I hate everything.")
+    mild = post("jdoe", "2026-10-05 11:00", "Not the best day, but fine.")
+    result = run(policy(tmp_path, [rule({"negativity": {"below": -0.6}})]), grim, mild)
+    [finding] = result.findings
+    assert finding.check == "negativity"
+    assert finding.message.startswith("negativity: sentiment -0.")
+    assert finding.message.endswith("(below -0.6)")
+    assert finding.measure["sentiment"] < -0.6
+
+
+def test_shouting_but_not_acronyms(tmp_path):
+    shout = post("jdoe", "2026-10-05 10:00", "I ALREADY EXPLAINED THIS TWICE. CLEAR YOUR CACHE.")
+    acronyms = post("jdoe", "2026-10-05 11:00", "NASA, IBM and the FBI use our API and SDK via AWS")
+    short = post("jdoe", "2026-10-05 12:00", "WOW THANKS")
+    result = run(policy(tmp_path, [rule({"shouting": {"caps_ratio": 0.7, "min_letters": 12}})]), shout, acronyms, short)
+    assert messages(result) == ['shouting: "I ALREADY EXPLAINED THIS TWICE. CLEAR YOUR CACHE"']
+    assert outcome(result).figures.checked == 3
+
+
+def test_banned_phrases_and_regexes(tmp_path):
+    checks = {"banned": ["not my problem", "/\\bwhatever\\b/"]}
+    one = post("jdoe", "2026-10-05 10:00", "Honestly that's NOT my   problem.")
+    two = post("jdoe", "2026-10-05 11:00", "run it as admin or Whatever")
+    fine = post("jdoe", "2026-10-05 12:00", "not my problems to solve, whateverland")
+    result = run(policy(tmp_path, [rule(checks)]), one, two, fine)
+    assert messages(result) == ['banned: "NOT my problem"', 'banned: "Whatever"']  # quoted on one line
+    assert result.findings[0].measure == {"words": ["NOT my   problem"]}
+
+
+def test_competitors_are_disparaged_only_by_a_negative_post(tmp_path):
+    checks = {"competitors": ["WidgetCo", "@widgetco"]}
+    bashing = post("jdoe", "2026-10-05 10:00", "WidgetCo's sync is garbage and their support is awful. Stop wasting "
+                                              "your time and switch to Acme.")
+    fair = post("jdoe", "2026-10-05 11:00", "Our honest comparison of Acme and WidgetCo, pros and cons included.")
+    handle = post("jdoe", "2026-10-05 12:00", "@widgetco is a terrible, awful, useless company")
+    result = run(policy(tmp_path, [rule(checks)]), bashing, fair, handle)
+    assert messages(result) == ['competitors: negative post mentioning "WidgetCo"',
+                                'competitors: negative post mentioning "@widgetco"']
+    # With negativity checked, its threshold decides what is negative (-0.64 is not below -0.9).
+    strict = run(policy(tmp_path, [rule(dict(checks, negativity={"below": -0.9}))]), bashing)
+    assert strict.findings == ()
+
+
+def test_one_post_failing_two_checks_is_one_failed_post_with_two_findings(tmp_path):
+    question = post("bob", "2026-10-14 15:00", "@lchen which limit?", mentions=("lchen",))
+    rude = post("lchen", "2026-10-14 15:40", "not my problem, read the f***ing docs", reply_to=question)
+    result = run(policy(tmp_path, [rule({"profanity": True, "banned": ["not my problem"], "shouting": True})]),
+                 question, rude)
+    figures = outcome(result).figures
+    assert (figures.checked, figures.failed) == (1, 1)
+    assert sorted(f.check for f in result.findings) == ["banned", "profanity"]
+    assert len({f.fingerprint for f in result.findings}) == 2
+    assert figures.metrics == {"posts": 1, "dms": 0, "flagged": 1,
+                               "by_check": {"profanity": 1, "shouting": 0, "banned": 1}}
+
+
+def test_reposts_and_other_peoples_posts_are_not_checked(tmp_path):
+    theirs = post("bob", "2026-10-05 10:00", "this shit is great")
+    repost = post("jdoe", "2026-10-05 11:00", "RT @bob: this shit is great", repost_of=theirs.id, mentions=("bob",))
+    result = run(policy(tmp_path, [rule({"profanity": True})]), theirs, repost)
+    assert outcome(result).figures.checked == 0
+
+
+def test_dms_only_with_include_dms_and_their_words_are_not_quoted(tmp_path):
+    message = dm("jdoe", "bob", "2026-10-05 10:00", "what the fuck do you want")
+    assert outcome(run(policy(tmp_path, [rule({"profanity": True})]), message)).figures.checked == 0
+    result = run(policy(tmp_path, [rule({"profanity": True}, include_dms=True)]), message)
+    [finding] = result.findings
+    assert finding.message == "profanity: in a DM to @bob (words withheld; DMs are private)"
+    assert "fuck" not in finding.message and finding.measure == {}
+    assert [(e.type, e.role) for e in finding.evidence] == [("dm", "offending")]
+    assert outcome(result).figures.metrics["dms"] == 1
+
+
+def test_only_posts_in_the_period_are_checked(tmp_path):
+    before = post("jdoe", "2026-09-30 23:00-04:00", "shit")
+    inside = post("jdoe", "2026-10-31 23:00-04:00", "shit")
+    after = post("jdoe", "2026-11-01 00:00-04:00", "shit")
+    result = run(policy(tmp_path, [rule({"profanity": True})]), before, inside, after)
+    assert [f.evidence[0].id for f in result.findings] == [inside.id]
+
+
+@pytest.mark.parametrize(("checks", "message"), [
+    ({}, "turn on at least one check"),
+    ({"profanity": False}, "turn on at least one check"),
+    ({"banned": ["/(a+/"]}, "invalid regular expression"),
+    ({"toxicity": {"above": 2}}, "less than or equal to 1"),
+    ({"shouting": {"ratio": 0.5}}, "unknown key 'ratio'"),
+])
+def test_bad_checks_are_policy_errors(tmp_path, checks, message):
+    with pytest.raises(PolicyError) as caught:
+        policy(tmp_path, [rule(checks)])
+    assert any(message in line for line in caught.value.lines()), caught.value.lines()

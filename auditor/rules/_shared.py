@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import defaultdict
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import TYPE_CHECKING, Annotated, TypeVar
@@ -68,3 +69,25 @@ def quote(text: str, limit: int = 80) -> str:
 
 def iso(moment: datetime | None) -> str | None:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+class ResponderGroups:
+    """Who may answer for whom: each audited account alone, or its whole team."""
+
+    def __init__(self) -> None:
+        self.group_of: dict[str, str] = {}
+        self.members: dict[str, frozenset[str]] = {}
+
+
+def responder_groups(audited, responders: str) -> ResponderGroups:
+    groups = ResponderGroups()
+    members: dict[str, set[str]] = defaultdict(set)
+    for account in audited:
+        if responders == "team" and account.team:
+            key = f"team:{account.team}"
+        else:
+            key = f"account:{account.handle}"
+        groups.group_of[account.handle] = key
+        members[key].add(account.handle)
+    groups.members = {key: frozenset(handles) for key, handles in members.items()}
+    return groups

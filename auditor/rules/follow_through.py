@@ -44,9 +44,8 @@ from pydantic import model_validator
 from auditor.activity.model import DirectMessage, Post
 from auditor.policy.durations import format_duration
 from auditor.policy.types import Duration, Strict
-from auditor.rules._shared import PhraseList, created_at, iso, own_posts, quote
+from auditor.rules._shared import PhraseList, created_at, iso, own_posts, quote, responder_groups
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
-from auditor.rules.response_time import _responder_groups
 from auditor.text.promises import find_promise
 
 if TYPE_CHECKING:
@@ -89,7 +88,7 @@ class FollowThroughRule(RuleBase):
         audited = ctx.audited(self)
         if not audited:
             return []
-        groups = _responder_groups(audited, self.responders)
+        groups = responder_groups(audited, self.responders)
         promises = self._promises(ctx, audited)
         if not promises:
             return []

@@ -38,6 +38,7 @@ from pydantic import Field
 from auditor.activity.model import DirectMessage, Post
 from auditor.policy.durations import format_duration, format_elapsed
 from auditor.policy.types import Duration
+from auditor.rules._shared import iso, responder_groups
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ class ResponseTimeRule(RuleBase):
         audited = ctx.audited(self)
         if not audited:
             return []
-        groups = _responder_groups(audited, self.responders)
+        groups = responder_groups(audited, self.responders)
         items = self._inbound_items(ctx, audited, groups)
         checks = []
         for (group, counterpart, conversation, is_dm), waiting in items.items():
@@ -137,7 +138,7 @@ class ResponseTimeRule(RuleBase):
             "items": len(waiting),
             "clock": clock_name,
             "within_seconds": int(self.within.total_seconds()),
-            "started_at": _iso(start),
+            "started_at": iso(start),
         }
         who = f"@{counterpart}"
         limit = f"limit {format_duration(self.within)} on {clock_name}"
@@ -145,7 +146,7 @@ class ResponseTimeRule(RuleBase):
             elapsed = clock.open_between(start, response.created_at)
             measure.update(
                 elapsed_seconds=int(elapsed.total_seconds()),
-                answered_at=_iso(response.created_at),
+                answered_at=iso(response.created_at),
                 response_id=response.id,
                 answered_by=_author(response),
             )
@@ -156,7 +157,7 @@ class ResponseTimeRule(RuleBase):
             return Check(account, start, "failed", counterpart, elapsed.total_seconds(),
                          (Draft("breached", message, evidence, measure),))
         deadline = clock.deadline(start, self.within)
-        measure["deadline"] = _iso(deadline) if deadline else None
+        measure["deadline"] = iso(deadline) if deadline else None
         if deadline is not None and ctx.as_of > deadline:
             waited = clock.open_between(start, ctx.as_of)
             measure["elapsed_seconds"] = int(waited.total_seconds())
@@ -201,28 +202,6 @@ class ResponseTimeRule(RuleBase):
             "limit_seconds": int(limit),
             "bins": [[int(edge), count] for edge, count in zip(edges, counts)] + [[None, counts[-1]]],
         }
-
-
-class _Groups:
-    """Who may answer for whom: each audited account alone, or its whole team."""
-
-    def __init__(self) -> None:
-        self.group_of: dict[str, str] = {}
-        self.members: dict[str, frozenset[str]] = {}
-
-
-def _responder_groups(audited, responders: str) -> _Groups:
-    groups = _Groups()
-    members: dict[str, set[str]] = defaultdict(set)
-    for account in audited:
-        if responders == "team" and account.team:
-            key = f"team:{account.team}"
-        else:
-            key = f"account:{account.handle}"
-        groups.group_of[account.handle] = key
-        members[key].add(account.handle)
-    groups.members = {key: frozenset(handles) for key, handles in members.items()}
-    return groups
 
 
 def _post_answers(ctx: "RuleContext", conversation: str, counterpart: str, responders: frozenset[str]):
@@ -281,7 +260,3 @@ def _author(event: Post | DirectMessage) -> str:
 
 def _nearest_rank(values: list[float], share: float) -> float:
     return values[max(0, math.ceil(share * len(values)) - 1)]
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None

@@ -10,12 +10,13 @@ from typing import Iterable
 import orjson
 
 from auditor import __version__
+from auditor.activity.events import utc_iso
 from auditor.activity.model import CHANNELS, Activity, Post
 from auditor.audit_context import RuleContext
 from auditor.index import ActivityIndex
 from auditor.period import Period
 from auditor.policy.loader import LoadedPolicy
-from auditor.policy.types import SEVERITIES, severity_rank
+from auditor.policy.types import SEVERITIES
 from auditor.result import (
     AccountResult,
     AuditResult,
@@ -168,7 +169,7 @@ def _findings(rule: RuleBase, checks: list[Check], index: ActivityIndex) -> list
                     counterpart=check.counterpart,
                     status=draft.status,
                     message=draft.message,
-                    occurred_at=_iso(check.occurred_at),
+                    occurred_at=utc_iso(check.occurred_at),
                     measure=draft.measure,
                     evidence=tuple(_evidence(ref, index) for ref in draft.evidence),
                     fingerprint=fingerprint,
@@ -184,8 +185,8 @@ def _evidence(ref, index: ActivityIndex) -> Evidence:
         return Evidence(ref.id, ref.kind, "", "", "", None, ref.role)
     if isinstance(event, Post):
         url = event.url or (f"https://x.com/{event.author}/status/{event.id}" if event.platform == "x" else None)
-        return Evidence(event.id, "post", event.author, _iso(event.created_at), event.text, url, ref.role)
-    return Evidence(event.id, "dm", event.sender, _iso(event.created_at), event.text, None, ref.role)
+        return Evidence(event.id, "post", event.author, utc_iso(event.created_at), event.text, url, ref.role)
+    return Evidence(event.id, "dm", event.sender, utc_iso(event.created_at), event.text, None, ref.role)
 
 
 def _coverage(activity: Activity, index: ActivityIndex, as_of: datetime) -> DataCoverage:
@@ -203,9 +204,9 @@ def _coverage(activity: Activity, index: ActivityIndex, as_of: datetime) -> Data
         skipped_lines=tuple(
             {"source": s.source, "line": s.line, "reason": s.reason} for s in activity.skipped[:100]
         ),
-        first_event=_iso(index.first_event),
-        last_event=_iso(index.last_event),
-        as_of=_iso(as_of),
+        first_event=utc_iso(index.first_event),
+        last_event=utc_iso(index.last_event),
+        as_of=utc_iso(as_of),
         channels_missing=tuple(c for c in CHANNELS if c not in shown),
         sha256=_data_sha256(index),
     )
@@ -221,9 +222,3 @@ def _data_sha256(index: ActivityIndex) -> str:
             digest.update(kind + b"\t" + orjson.dumps(event) + b"\n")
     return digest.hexdigest()
 
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
-
-
-__all__ = ["audit", "summarize", "severity_rank"]

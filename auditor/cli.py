@@ -126,11 +126,12 @@ def audit(
     Exit codes: 0 ran, nothing counted at or above --fail-on; 1 a finding was; 2 bad usage or input; 3 a bug.
     """
     from auditor.baseline import apply_baseline, failing, load_baseline
+    from auditor.render.redact import REDACT_MODES
     from auditor.waivers import apply_waivers, load_waivers
 
     try:
         formats, targets = _targets(out, format_, out_dir)
-        if redact is not None and redact not in ("dms", "customers", "none"):
+        if redact is not None and redact not in REDACT_MODES:
             raise UsageError(f"--redact must be dms, customers or none, got {redact!r}")
         threshold = _severity(fail_on)
         paper_size = _paper(paper)

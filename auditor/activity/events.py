@@ -31,6 +31,11 @@ def parse_time(value: Any, field_name: str = "created_at") -> datetime:
     return moment.astimezone(timezone.utc)
 
 
+def utc_iso(moment: datetime | None) -> str | None:
+    """An instant as report.json writes it: UTC, whole seconds, `Z`."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
 def _text(obj: dict, name: str, required: bool = False) -> str | None:
     value = obj.get(name)
     if value is None:
@@ -133,7 +138,7 @@ def _missing(name: str):
 
 def event_to_dict(event: Post | DirectMessage) -> dict:
     """The canonical JSON object of an event (the inverse of `parse_event`)."""
-    when = event.created_at.strftime("%Y-%m-%dT%H:%M:%SZ") if not event.created_at.microsecond else (
+    when = utc_iso(event.created_at) if not event.created_at.microsecond else (
         event.created_at.isoformat().replace("+00:00", "Z"))
     if isinstance(event, Post):
         return {

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import json
-import textwrap
-import typing
 
 from pydantic.fields import FieldInfo
 
 from auditor.policy.model import Policy
 from auditor.rules import RULE_KINDS
 from auditor.rules.base import RuleBase, kind_name
-
-SCHEMA_ID = "https://github.com/auditor/auditor/policy.schema.json"
 
 
 def policy_schema() -> dict:

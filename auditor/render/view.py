@@ -197,7 +197,6 @@ class FindingView:
     when_short: str
     waited: str | None  # the measured time, when the measure has one
     limit: str | None
-    over_by: str | None
     answered: str | None
     story: list[str]
     details: list[tuple[str, list[str]]]
@@ -376,7 +375,6 @@ def _finding_view(finding: Finding, number: int, rule_anchor: dict[str, str], fm
     measure = finding.measure if isinstance(finding.measure, dict) else {}
     key = _elapsed_key(measure)
     elapsed, within = (measure[key] if key else None), measure.get("within_seconds")
-    numeric = isinstance(elapsed, (int, float)) and isinstance(within, (int, float))
     told = story_keys(measure)
     details = [(label(k), fmt.lines(k, v)) for k, v in measure.items() if k not in told and k not in _HIDDEN_KEYS]
     waived = None
@@ -397,7 +395,6 @@ def _finding_view(finding: Finding, number: int, rule_anchor: dict[str, str], fm
         when_short=fmt.short(finding.occurred_at),
         waited=fmt.rounded(elapsed) if isinstance(elapsed, (int, float)) else None,
         limit=fmt.duration(within) if isinstance(within, (int, float)) else None,
-        over_by=fmt.rounded(elapsed - within) if numeric and elapsed > within else None,
         answered=fmt.when(measure["answered_at"]) if measure.get("answered_at") else None,
         story=clock_story(measure, fmt),
         details=details,

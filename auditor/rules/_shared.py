@@ -67,10 +67,6 @@ def quote(text: str, limit: int = 80) -> str:
     return f'"{flat}"'
 
 
-def iso(moment: datetime | None) -> str | None:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
-
-
 class ResponderGroups:
     """Who may answer for whom: each audited account alone, or its whole team."""
 

@@ -36,7 +36,8 @@ from pydantic import Field
 
 from auditor.activity.model import Post
 from auditor.policy.types import Share
-from auditor.rules._shared import iso, own_posts, quote
+from auditor.activity.events import utc_iso
+from auditor.rules._shared import own_posts, quote
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ class EngagementRule(RuleBase):
                 "replies": replies,
                 "reply_share": round(share, 4),
                 "min_reply_share": self.min_reply_share,
-                "period_start": iso(start),
+                "period_start": utc_iso(start),
             }
             drafts = []
             if share + 1e-9 < self.min_reply_share:

@@ -45,7 +45,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import Field, model_validator
 
 from auditor.activity.model import Post
-from auditor.rules._shared import iso, period_slice, quote
+from auditor.activity.events import utc_iso
+from auditor.rules._shared import period_slice, quote
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.text.channels import find_channels
 from auditor.text.sentiment import sentiment
@@ -124,7 +125,7 @@ class EscalationRule(RuleBase):
         measure: dict[str, Any] = {
             "conversation": complaint.conversation_id,
             "complaint_sentiment": sentiment(complaint.text),
-            "complained_at": iso(complaint.created_at),
+            "complained_at": utc_iso(complaint.created_at),
             "public_replies": len(replies),
             "within_replies": self.within_replies,
             "max_public_replies": self.max_public_replies,

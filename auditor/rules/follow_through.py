@@ -44,7 +44,8 @@ from pydantic import model_validator
 from auditor.activity.model import DirectMessage, Post
 from auditor.policy.durations import format_duration
 from auditor.policy.types import Duration, Strict
-from auditor.rules._shared import PhraseList, created_at, iso, own_posts, quote, responder_groups
+from auditor.activity.events import utc_iso
+from auditor.rules._shared import PhraseList, created_at, own_posts, quote, responder_groups
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.text.promises import find_promise
 
@@ -131,10 +132,10 @@ class FollowThroughRule(RuleBase):
         limit = format_duration(self.within)
         measure: dict[str, Any] = {
             "promise": words,
-            "promised_at": iso(made),
+            "promised_at": utc_iso(made),
             "within_seconds": int(self.within.total_seconds()),
-            "deadline": iso(deadline),
-            "counterpart_wrote_at": iso(wrote.created_at) if wrote else None,
+            "deadline": utc_iso(deadline),
+            "counterpart_wrote_at": utc_iso(wrote.created_at) if wrote else None,
         }
         if dm is not None and dm.created_at <= deadline:
             seconds = max(0.0, (dm.created_at - made).total_seconds())
@@ -150,7 +151,7 @@ class FollowThroughRule(RuleBase):
             message = f"{promised} to @{counterpart} is still open (due {ctx.local(deadline)})"
             return Check(account, made, "pending", counterpart, None, (Draft("pending", message, evidence, measure),))
         if dm is not None:
-            measure.update(first_dm_at=iso(dm.created_at), first_dm_by=dm.sender)
+            measure.update(first_dm_at=utc_iso(dm.created_at), first_dm_by=dm.sender)
             evidence += (EvidenceRef(dm.id, "dm", "late-answer"),)
         if took_up:
             waited = (dm.created_at if dm else ctx.as_of) - wrote.created_at

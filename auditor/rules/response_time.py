@@ -38,7 +38,8 @@ from pydantic import Field
 from auditor.activity.model import DirectMessage, Post
 from auditor.policy.durations import format_duration, format_elapsed
 from auditor.policy.types import Duration
-from auditor.rules._shared import iso, responder_groups
+from auditor.activity.events import utc_iso
+from auditor.rules._shared import responder_groups
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 
 if TYPE_CHECKING:
@@ -117,9 +118,9 @@ class ResponseTimeRule(RuleBase):
             if is_question(text):
                 return True
         if "complaint" in self.only:
-            from auditor.text.sentiment import sentiment
+            from auditor.text.sentiment import is_complaint
 
-            if sentiment(text) < self.complaint_below:
+            if is_complaint(text, self.complaint_below):
                 return True
         return False
 
@@ -138,7 +139,7 @@ class ResponseTimeRule(RuleBase):
             "items": len(waiting),
             "clock": clock_name,
             "within_seconds": int(self.within.total_seconds()),
-            "started_at": iso(start),
+            "started_at": utc_iso(start),
         }
         who = f"@{counterpart}"
         limit = f"limit {format_duration(self.within)} on {clock_name}"
@@ -146,7 +147,7 @@ class ResponseTimeRule(RuleBase):
             elapsed = clock.open_between(start, response.created_at)
             measure.update(
                 elapsed_seconds=int(elapsed.total_seconds()),
-                answered_at=iso(response.created_at),
+                answered_at=utc_iso(response.created_at),
                 response_id=response.id,
                 answered_by=_author(response),
             )
@@ -157,7 +158,7 @@ class ResponseTimeRule(RuleBase):
             return Check(account, start, "failed", counterpart, elapsed.total_seconds(),
                          (Draft("breached", message, evidence, measure),))
         deadline = clock.deadline(start, self.within)
-        measure["deadline"] = iso(deadline) if deadline else None
+        measure["deadline"] = utc_iso(deadline) if deadline else None
         if deadline is not None and ctx.as_of > deadline:
             waited = clock.open_between(start, ctx.as_of)
             measure["elapsed_seconds"] = int(waited.total_seconds())
@@ -235,7 +236,7 @@ def _first_after(candidates):
             current = candidate
         best[position] = current
 
-    def answer(moment: datetime, item_id: str):
+    def answer(moment: datetime):
         found = best[bisect_left(triggers, moment)]
         return found[3] if found is not None else None
 
@@ -246,7 +247,7 @@ def _episodes(waiting, answer):
     """Group consecutive items that wait for the same answer."""
     episodes: list[tuple[list, Any]] = []
     for entry in waiting:
-        response = answer(entry[1].created_at, entry[1].id)
+        response = answer(entry[1].created_at)
         if episodes and episodes[-1][1] is response:
             episodes[-1][0].append(entry)
         else:

@@ -6,7 +6,6 @@ mistake; paths relative to this folder).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest

@@ -79,7 +79,7 @@ def promise_finding(rule: str, account: str, customer: str, n: int, text: str = 
 
 def tone_finding(rule: str, account: str, n: int, text: str) -> Finding:
     when = START + timedelta(hours=3 * n)
-    return Finding(rule, "tone", "medium", account, None, "violation", f"banned: \"whatever\"", iso(when),
+    return Finding(rule, "tone", "medium", account, None, "violation", "banned: \"whatever\"", iso(when),
                    {"words": ["whatever"]}, (Evidence(f"t{n}", "post", account, iso(when), text,
                                                       f"https://x.com/{account}/status/t{n}", "offending"),),
                    _fingerprint(rule, account, "", n), check="banned")

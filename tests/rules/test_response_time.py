@@ -234,8 +234,8 @@ def test_metrics_per_account_and_overall(tmp_path):
     events = []
     for n, minutes in enumerate([10, 20, 30, 40, 300]):
         ask = post(f"c{n}", "2026-10-05 10:00", "@lchen hi", mentions=("lchen",))
-        events += [ask, post("lchen", f"2026-10-05 10:00", "@x", reply_to=ask)]
-        events[-1] = post("lchen", f"2026-10-05 {10 + minutes // 60:02d}:{minutes % 60:02d}", "@x", reply_to=ask)
+        answer = post("lchen", f"2026-10-05 {10 + minutes // 60:02d}:{minutes % 60:02d}", "@x", reply_to=ask)
+        events += [ask, answer]
     result = run(loaded, *events)
     metrics = outcome(result).figures.metrics
     assert metrics == {

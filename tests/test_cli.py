@@ -144,3 +144,11 @@ def test_audit_invalid_policy_exits_2(tmp_path):
     result = invoke("audit", "--policy", BAD / "bad_values.yaml", "--data", _timeline(tmp_path), "--period", "2026-10")
     assert result.exit_code == 2
     assert "bad_values.yaml:10:13: rules[0].within:" in result.output
+
+
+def test_rules_describes_nested_options_in_policy_words():
+    output = invoke("rules").output
+    assert "checks: {profanity, toxicity, negativity, shouting, banned, competitors}; required" in output
+    assert "        profanity: true | false | {allow}; default false" in output
+    assert "    min_reply_share: share (30% or 0.3); default 30%" in output
+    assert "PromisePhrases" not in output and "Literal[" not in output

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import json
+import types
+import typing
+from datetime import timedelta
 
+from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from auditor.policy.durations import format_duration
 from auditor.policy.model import Policy
+from auditor.policy.types import is_share
 from auditor.rules import RULE_KINDS
 from auditor.rules.base import RuleBase, kind_name
 
@@ -22,22 +28,58 @@ def policy_schema_json() -> str:
     return json.dumps(policy_schema(), indent=2, sort_keys=True)
 
 
-def _type_text(annotation) -> str:
-    text = str(annotation) if not isinstance(annotation, type) else annotation.__name__
-    for noise in ("typing.", "auditor.policy.types.", "auditor.rules.", "datetime."):
-        text = text.replace(noise, "")
-    text = text.replace("NoneType", "None")
-    if "timedelta" in text:
+def _models_in(annotation) -> list[type[BaseModel]]:
+    return [a for a in typing.get_args(annotation) or (annotation,) if isinstance(a, type) and issubclass(a, BaseModel)]
+
+
+def _type_text(annotation, metadata: list) -> str:
+    """An option's type as HR writes it: `mention | reply | dm`, `list of ...`, `duration`, `share`."""
+    if is_share(metadata):
+        return "share (30% or 0.3)"
+    if annotation is timedelta:
         return "duration (4h, 90m, PT4H)"
-    return text
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is typing.Literal:
+        return " | ".join(str(a) for a in args)
+    if origin in (typing.Union, types.UnionType):
+        parts = [_type_text(a, []) for a in args if a is not type(None)]
+        return " | ".join(parts)
+    if origin is list:
+        return f"list of {_type_text(args[0], [])}"
+    if origin is typing.Annotated:
+        return _type_text(args[0], list(annotation.__metadata__))
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return "{" + ", ".join(annotation.model_fields) + "}"
+    return {str: "text", bool: "true | false", int: "number", float: "number"}.get(annotation, str(annotation))
 
 
 def _default(field: FieldInfo) -> str:
     if field.is_required():
         return "required"
-    if field.default_factory is not None:
-        return f"default {field.default_factory()!r}"
-    return f"default {field.default!r}"
+    value = field.default_factory() if field.default_factory is not None else field.default
+    if value is None:
+        return "optional"
+    if isinstance(value, bool):
+        return f"default {str(value).lower()}"
+    if is_share(field.metadata):
+        return f"default {value * 100:g}%"
+    if isinstance(value, timedelta):
+        return f"default {format_duration(value)}"
+    if isinstance(value, list):
+        return f"default [{', '.join(map(str, value))}]"
+    return f"default {value}"
+
+
+def _option_lines(model: type[BaseModel], skip: set[str], indent: str) -> list[str]:
+    lines = []
+    for option, field in model.model_fields.items():
+        if option in skip:
+            continue
+        lines.append(f"{indent}{option}: {_type_text(field.annotation, field.metadata)}; {_default(field)}")
+        # Nested options (tone's checks, follow_through's promises) are listed under their key.
+        for nested in _models_in(field.annotation):
+            lines.extend(_option_lines(nested, set(), indent + "    "))
+    return lines
 
 
 def describe_rule_kinds() -> str:
@@ -47,9 +89,6 @@ def describe_rule_kinds() -> str:
     for kind in RULE_KINDS:
         name = kind_name(kind)
         blocks.append(f"{name}: {kind.meaning}")
-        for option, field in kind.model_fields.items():
-            if option in common or option == "type":
-                continue
-            blocks.append(f"    {option}: {_type_text(field.annotation)}; {_default(field)}")
+        blocks.extend(_option_lines(kind, common | {"type"}, "    "))
         blocks.append("")
     return "\n".join(blocks).rstrip()

@@ -60,6 +60,11 @@ def _share(value: Any) -> float:
     return share
 
 
+def is_share(metadata: list) -> bool:
+    """Whether a field's pydantic metadata makes it a `Share` (for describing options to people)."""
+    return any(getattr(item, "func", None) is _share for item in metadata)
+
+
 def _format_share(share: float) -> str:
     return f"{share * 100:g}%"
 

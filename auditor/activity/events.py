@@ -26,6 +26,8 @@ def parse_time(value: Any, field_name: str = "created_at") -> datetime:
         moment = datetime.fromisoformat(value)
     except ValueError:
         raise ValueError(f"{field_name} is not an ISO 8601 time: {value[:40]!r}") from None
+    if moment.tzinfo is timezone.utc:
+        return moment  # "Z" and "+00:00" read as UTC already
     if moment.tzinfo is None:
         raise ValueError(f"{field_name} has no UTC offset: {value[:40]!r} (add Z or +00:00)")
     return moment.astimezone(timezone.utc)
@@ -88,7 +90,45 @@ def parse_event(obj: Any) -> Post | DirectMessage:
     raise ValueError(f"unknown type {str(kind)[:20]!r} (expected 'post' or 'dm')")
 
 
+_OPTIONAL = (str, type(None))
+
+
 def parse_post(obj: dict) -> Post:
+    return _canonical_post(obj) or _checked_post(obj)
+
+
+def _canonical_post(obj: dict) -> Post | None:
+    """A well-formed canonical post read without per-field calls; None sends it to `_checked_post`.
+
+    Reading a million lines spends most of its time here, so this is the one place that
+    trades plainness for speed: every field is type-checked inline and anything unusual
+    (numbers as ids, a missing field, an empty handle, a long text) takes the checked path.
+    """
+    get = obj.get
+    post_id, author, created, text = get("id"), get("author"), get("created_at"), get("text")
+    reply_to, reply_author, conversation = get("in_reply_to"), get("in_reply_to_author"), get("conversation_id")
+    repost, quote, url, platform, mentions = get("repost_of"), get("quote_of"), get("url"), get("platform"), get("mentions")
+    if not (type(post_id) is str and type(author) is str and type(created) is str and type(text) is str
+            and type(reply_to) in _OPTIONAL and type(reply_author) in _OPTIONAL and type(conversation) in _OPTIONAL
+            and type(repost) in _OPTIONAL and type(quote) in _OPTIONAL and type(url) in _OPTIONAL
+            and type(platform) in _OPTIONAL and type(mentions) is list and len(text) <= MAX_TEXT):
+        return None
+    author = author.strip().lstrip("@").lower()
+    if reply_author is not None:
+        reply_author = reply_author.strip().lstrip("@").lower()
+        if not reply_author:
+            return None
+    if not author or not all(type(m) is str for m in mentions):
+        return None
+    return Post(
+        post_id, author, parse_time(created), text, reply_to, reply_author, conversation,
+        tuple(dict.fromkeys([normalize_handle(m) for m in mentions if m.strip("@ ")])),
+        repost, quote, url, platform or "x",
+    )
+
+
+def _checked_post(obj: dict) -> Post:
+    # Fields are read in a fixed order so a record with several faults names the same one each time.
     post_id = _text(obj, "id", required=True)
     author = _handle(obj, "author", required=True)
     created_at = parse_time(obj.get("created_at") if "created_at" in obj else _missing("created_at"))
@@ -97,18 +137,10 @@ def parse_post(obj: dict) -> Post:
     if mentions is None:
         mentions = mentions_in(text)
     return Post(
-        id=post_id,
-        author=author,
-        created_at=created_at,
-        text=text,
-        in_reply_to=_text(obj, "in_reply_to"),
-        in_reply_to_author=_handle(obj, "in_reply_to_author"),
-        conversation_id=_text(obj, "conversation_id"),
-        mentions=mentions,
-        repost_of=_text(obj, "repost_of"),
-        quote_of=_text(obj, "quote_of"),
-        url=_text(obj, "url"),
-        platform=_text(obj, "platform") or "x",
+        post_id, author, created_at, text,
+        _text(obj, "in_reply_to"), _handle(obj, "in_reply_to_author"), _text(obj, "conversation_id"),
+        mentions, _text(obj, "repost_of"), _text(obj, "quote_of"), _text(obj, "url"),
+        _text(obj, "platform") or "x",
     )
 
 
@@ -121,15 +153,7 @@ def parse_dm(obj: dict) -> DirectMessage:
     created_at = parse_time(obj.get("created_at") if "created_at" in obj else _missing("created_at"))
     text = _text(obj, "text", required=True)
     conversation = _text(obj, "conversation_id") or ":".join(sorted({sender, *recipients}))
-    return DirectMessage(
-        id=dm_id,
-        conversation_id=conversation,
-        sender=sender,
-        recipients=recipients,
-        created_at=created_at,
-        text=text,
-        platform=_text(obj, "platform") or "x",
-    )
+    return DirectMessage(dm_id, conversation, sender, recipients, created_at, text, _text(obj, "platform") or "x")
 
 
 def _missing(name: str):

@@ -1,8 +1,11 @@
 """Posts and direct messages: what every source turns its input into.
 
-Events are slotted frozen dataclasses rather than pydantic models: a month of a
-large company is about a million of them, and validation happens once, in the
-source that reads them.
+Events are slotted dataclasses rather than pydantic models: a month of a large
+company is about a million of them, and validation happens once, in the source
+that reads them. They are not `frozen`: a frozen dataclass sets each field
+through `object.__setattr__`, which made building an event four times slower
+(a quarter of the time to read a million lines). Nothing changes an event
+after its source has built it; use `dataclasses.replace` to derive one.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ def normalize_handle(handle: str) -> str:
     return handle.strip().lstrip("@").lower()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Post:
     id: str
     author: str  # normalized handle
@@ -39,7 +42,7 @@ class Post:
         return self.repost_of is not None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class DirectMessage:
     id: str
     conversation_id: str

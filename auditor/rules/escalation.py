@@ -49,7 +49,7 @@ from auditor.activity.events import utc_iso
 from auditor.rules._shared import period_slice, quote
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.text.channels import find_channels
-from auditor.text.sentiment import sentiment
+from auditor.text.sentiment import sentiment, sentiment_below
 
 if TYPE_CHECKING:
     from auditor.audit_context import RuleContext
@@ -98,12 +98,17 @@ class EscalationRule(RuleBase):
         """The first complaint of each (conversation, counterpart) to `handle`, for threads starting in the period."""
         inbound = ctx.index.inbound_posts.get(handle, [])
         period = period_slice(ctx, inbound)
-        # Threads with a post in the period; sentiment is scored only for their posts.
-        threads = {(post.conversation_id, post.author) for post in inbound[period]}
+        # Threads with a post in the period that the account answered in public (a thread it
+        # never answered cannot be judged); sentiment is scored only for their posts.
+        replies = ctx.index.replies
+        threads = {
+            key for key in {(post.conversation_id, post.author) for post in inbound[period]}
+            if any(reply.author == handle for reply in replies.get(key, ()))
+        }
         first: dict[tuple, Post] = {}
         for post in inbound[: period.stop]:
             key = (post.conversation_id, post.author)
-            if key in threads and key not in first and sentiment(post.text) < self.complaint_below:
+            if key in threads and key not in first and sentiment_below(post.text, self.complaint_below):
                 first[key] = post
         return [post for post in first.values() if ctx.period.contains(post.created_at)]
 

@@ -51,7 +51,7 @@ from auditor.policy.types import Strict
 from auditor.rules._shared import PhraseList, in_period, matcher, own_posts, quote
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.text.profanity import find_profanity
-from auditor.text.sentiment import NEGATIVITY_BELOW, sentiment
+from auditor.text.sentiment import NEGATIVITY_BELOW, sentiment, sentiment_below
 from auditor.text.shouting import shouting
 from auditor.text.toxicity import TOXICITY_ABOVE, toxicity_scores
 
@@ -179,8 +179,8 @@ class ToneRule(RuleBase):
             if toxicity and score > toxicity.above:
                 hits.append(_Hit("toxicity", f"offensive-language score {score:.2f} (above {toxicity.above:g})",
                                  {"score": round(score, 4), "above": toxicity.above}))
-            mood = sentiment(text) if negativity else None
-            if negativity and mood < negativity.below:
+            if negativity and sentiment_below(text, negativity.below):
+                mood = sentiment(text)
                 hits.append(_Hit("negativity", f"sentiment {mood:.2f} (below {negativity.below:g})",
                                  {"sentiment": mood, "below": negativity.below}))
             if shouting_options:
@@ -193,11 +193,9 @@ class ToneRule(RuleBase):
                     quoted = ", ".join(dict.fromkeys(quote(m.text) for m in found))
                     hits.append(_Hit("banned", quoted, {"words": [m.text for m in found]}))
             named = competitors.search(text) if competitors else None
-            if named:
-                mood = sentiment(text) if mood is None else mood  # scored only when a competitor is named
-                if mood < disparaging_below:
-                    hits.append(_Hit("competitors", f"negative post mentioning {quote(named.text)}",
-                                     {"competitor": named.text, "sentiment": mood, "below": disparaging_below}))
+            if named and sentiment_below(text, disparaging_below):  # scored only when a competitor is named
+                hits.append(_Hit("competitors", f"negative post mentioning {quote(named.text)}",
+                                 {"competitor": named.text, "sentiment": sentiment(text), "below": disparaging_below}))
             if hits:
                 result[text] = tuple(hits)
         return result

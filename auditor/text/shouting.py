@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from auditor import speedups
 from auditor.text.spans import (
     EMAIL_RE,
     HANDLE_RE,
@@ -47,6 +48,8 @@ def shouting(text: str, caps_ratio: float = 0.7, min_letters: int = 12) -> Match
     The span is the run of capitals from the first to the last counted
     all-caps word, widened over neighbouring all-caps words.
     """
+    if speedups.enabled() and _too_few_capitals(text, caps_ratio, min_letters):
+        return None
     clean = blank_out(normalize_apostrophes(text), URL_RE, EMAIL_RE, HANDLE_RE, HASHTAG_RE)
     words = list(_WORD_RE.finditer(clean))
     caps = [_all_caps(m.group()) for m in words]
@@ -76,6 +79,16 @@ def shouting(text: str, caps_ratio: float = 0.7, min_letters: int = 12) -> Match
         last += 1
     start, end = words[first].start(), words[last].end()
     return Match(start, end, text[start:end])
+
+
+def _too_few_capitals(text: str, caps_ratio: float, min_letters: int) -> bool:
+    """Cheap and exact: the counted capitals are some of the text's capitals, a verdict
+    needs at least ``caps_ratio * min_letters`` of them, and a shouted word needs two.
+    Most posts have a handful, and skip the word-by-word reading below."""
+    needed = max(2.0, caps_ratio * min_letters)
+    if text.islower() or not text:
+        return True
+    return sum(map(str.isupper, text)) < needed
 
 
 def _all_caps(word: str) -> bool:

@@ -1,0 +1,67 @@
+"""Shortcuts that change how fast an audit runs, never what it finds, and the switch that turns them off.
+
+`AUDITOR_SPEEDUPS=off` runs every detector on every text, in one process. The
+test suite audits the same data both ways and compares report.json bytes; the
+benchmark uses the switch to show what each shortcut is worth.
+
+`AUDITOR_JOBS=N` caps the worker processes used for text scoring (default: the
+CPUs this process may run on).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# Below this many texts a worker pool costs more to start than it saves.
+PARALLEL_MIN_ITEMS = 4000
+
+
+def enabled() -> bool:
+    return os.environ.get("AUDITOR_SPEEDUPS", "on").strip().lower() not in {"off", "0", "no", "false"}
+
+
+def jobs() -> int:
+    if not enabled():
+        return 1
+    wanted = os.environ.get("AUDITOR_JOBS", "").strip()
+    if wanted.isdigit() and int(wanted) > 0:
+        return int(wanted)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def parallel_map(function: Callable[[Sequence[T]], list[R]], items: Sequence[T]) -> list[R]:
+    """``function(items)`` computed in chunks on every available CPU, results in input order.
+
+    ``function`` takes a chunk and returns one result per item; it must be a
+    module-level function (or a ``functools.partial`` of one) because chunks
+    run in forked worker processes. Pure functions only: a worker's side
+    effects (caches) are lost.
+    """
+    workers = min(jobs(), max(1, len(items) // (PARALLEL_MIN_ITEMS // 2)))
+    if workers < 2 or len(items) < PARALLEL_MIN_ITEMS or "fork" not in _start_methods():
+        return function(items)
+    # Interleaved chunks balance the work when long texts cluster in time.
+    chunks = [items[i::workers] for i in range(workers)]
+    # fork: workers start in milliseconds with the detectors (lexicons, classifier) already loaded.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+        parts = list(pool.map(function, chunks))
+    results: list = [None] * len(items)
+    for i, part in enumerate(parts):
+        results[i::workers] = part
+    return results
+
+
+def _start_methods() -> list[str]:
+    from multiprocessing import get_all_start_methods
+
+    return get_all_start_methods()

@@ -1,0 +1,85 @@
+"""Detector shortcuts (auditor/speedups.py) must give the answers the full detectors give.
+
+`sentiment_below` skips texts VADER cannot score below zero; `shouting` skips
+texts with too few capitals. Both are held against every human-rated tweet in shared/data (VADER's 4,200 and Davidson's
+25,000 crowd-labelled ones, rich in negation, slang and emoji), the demo month,
+and sentences built from the words that steer VADER.
+"""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from auditor.bundled import sample_data
+from auditor.text.sentiment import may_be_negative, sentiment, sentiment_below
+from auditor.text.shouting import _too_few_capitals, shouting
+from tests.sources.support import shared
+
+
+def _vader_tweets() -> list[str]:
+    lines = shared("tone", "vader", "tweets_GroundTruth.txt").read_text(encoding="utf-8", errors="replace").splitlines()
+    return [line.split("\t", 2)[2] for line in lines if line.count("\t") >= 2]
+
+
+def _davidson_tweets() -> list[str]:
+    with shared("tone", "davidson", "labeled_data.csv").open(encoding="utf-8", errors="replace", newline="") as handle:
+        return [row["tweet"] for row in csv.DictReader(handle)]
+
+
+def _demo_texts() -> list[str]:
+    import orjson
+
+    return [orjson.loads(line)["text"] for line in sample_data().read_bytes().splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("texts", [_vader_tweets, _davidson_tweets, _demo_texts], ids=["vader", "davidson", "demo"])
+def test_texts_said_to_be_safe_never_score_below_zero(texts):
+    corpus = texts()
+    assert len(corpus) > 1000
+    skipped = [text for text in corpus if not may_be_negative(text)]
+    wrong = [(text, sentiment(text)) for text in skipped if sentiment(text) < 0]
+    assert wrong == []
+    assert skipped, "the shortcut never applies: it would be no shortcut"
+
+
+STEERING = ["not", "never", "no", "isn't", "barely", "kind", "of", "sort", "just", "enough", "least", "at",
+            "very", "yeah", "right", "kiss", "death", "but", "so", "this", "without", "doubt", "good", "great",
+            "love", "happy", "ok", "fine", "helpful", "thanks", "bad", "hate", "GOOD", "NOT", "!!!", "??", ":)",
+            ":(", "refund", "order", "the", "bomb", "shit", "kinda", "sorta", "hardly", "nor", "or", "WORKS"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(STEERING), min_size=1, max_size=9).map(" ".join), st.sampled_from([-0.05, -0.3, -0.8, 0.0]))
+def test_built_sentences_get_the_scored_answer(text, below):
+    assert sentiment_below(text, below) == (sentiment(text) < below)
+
+
+def test_the_switch_turns_the_shortcut_off(monkeypatch):
+    monkeypatch.setenv("AUDITOR_SPEEDUPS", "off")
+    assert sentiment_below("thanks, that worked", -0.3) is False
+    assert sentiment_below("this is awful", -0.3) is True
+    assert sentiment_below("thanks, that worked", 0.5) is True  # a positive threshold always scores
+
+
+@pytest.mark.parametrize("texts", [_vader_tweets, _davidson_tweets, _demo_texts], ids=["vader", "davidson", "demo"])
+def test_texts_with_too_few_capitals_are_never_shouting(texts, monkeypatch):
+    monkeypatch.setenv("AUDITOR_SPEEDUPS", "off")
+    corpus = texts()
+    for caps_ratio, min_letters in ((0.7, 12), (0.5, 4)):
+        skipped = [text for text in corpus if _too_few_capitals(text, caps_ratio, min_letters)]
+        assert skipped
+        # Every third text keeps the run short; the skipped ones are most of each corpus.
+        assert [text for text in skipped[::3] if shouting(text, caps_ratio, min_letters) is not None] == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("AbCdEÉß ẞǅ@#.:/"), max_size=40), st.floats(0, 1), st.integers(0, 20))
+def test_shouting_shortcut_agrees_on_built_text(text, caps_ratio, min_letters):
+    fast = shouting(text, caps_ratio, min_letters)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AUDITOR_SPEEDUPS", "off")
+        assert fast == shouting(text, caps_ratio, min_letters)

@@ -41,19 +41,22 @@ message (DMs are private; the evidence shows the DM when the report is not redac
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
 from auditor.activity.model import DirectMessage, Post
+from auditor.speedups import parallel_map
 from auditor.policy.types import Strict
 from auditor.rules._shared import PhraseList, in_period, matcher, own_posts, quote
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.text.profanity import find_profanity
 from auditor.text.sentiment import NEGATIVITY_BELOW, sentiment, sentiment_below
 from auditor.text.shouting import shouting
-from auditor.text.toxicity import TOXICITY_ABOVE, toxicity_scores
+from auditor.text.toxicity import TOXICITY_ABOVE, load_classifier, toxicity_scores
 
 if TYPE_CHECKING:
     from auditor.audit_context import RuleContext
@@ -157,48 +160,10 @@ class ToneRule(RuleBase):
         return checks
 
     def _hits(self, texts: list[str]) -> dict[str, tuple[_Hit, ...]]:
-        checks = self.checks
-        profanity = checks.options("profanity", Profanity)
-        toxicity = checks.options("toxicity", Toxicity)
-        negativity = checks.options("negativity", Negativity)
-        shouting_options = checks.options("shouting", Shouting)
-        banned = matcher(tuple(checks.banned)) if checks.banned else None
-        competitors = matcher(tuple(checks.competitors)) if checks.competitors else None
-        disparaging_below = negativity.below if negativity else DISPARAGING_BELOW
-
-        # One batched classifier call for all the rule's texts: one text a call is 250 times slower.
-        scores = toxicity_scores(texts) if toxicity and texts else [0.0] * len(texts)
-        result: dict[str, tuple[_Hit, ...]] = {}
-        for text, score in zip(texts, scores):
-            hits: list[_Hit] = []
-            if profanity:
-                words = find_profanity(text, allow=profanity.allow)
-                if words:
-                    quoted = ", ".join(dict.fromkeys(quote(w.text) for w in words))
-                    hits.append(_Hit("profanity", quoted, {"words": [w.text for w in words]}))
-            if toxicity and score > toxicity.above:
-                hits.append(_Hit("toxicity", f"offensive-language score {score:.2f} (above {toxicity.above:g})",
-                                 {"score": round(score, 4), "above": toxicity.above}))
-            if negativity and sentiment_below(text, negativity.below):
-                mood = sentiment(text)
-                hits.append(_Hit("negativity", f"sentiment {mood:.2f} (below {negativity.below:g})",
-                                 {"sentiment": mood, "below": negativity.below}))
-            if shouting_options:
-                shouted = shouting(text, shouting_options.caps_ratio, shouting_options.min_letters)
-                if shouted:
-                    hits.append(_Hit("shouting", quote(shouted.text), {"words": shouted.text}))
-            if banned:
-                found = banned.find_all(text)
-                if found:
-                    quoted = ", ".join(dict.fromkeys(quote(m.text) for m in found))
-                    hits.append(_Hit("banned", quoted, {"words": [m.text for m in found]}))
-            named = competitors.search(text) if competitors else None
-            if named and sentiment_below(text, disparaging_below):  # scored only when a competitor is named
-                hits.append(_Hit("competitors", f"negative post mentioning {quote(named.text)}",
-                                 {"competitor": named.text, "sentiment": sentiment(text), "below": disparaging_below}))
-            if hits:
-                result[text] = tuple(hits)
-        return result
+        if self.checks.toxicity:
+            load_classifier()  # once, before the workers fork, rather than once in each
+        found = parallel_map(partial(_text_hits, self.checks), texts)
+        return {text: hits for text, hits in zip(texts, found) if hits}
 
     def metrics(self, checks: list[Check]) -> dict[str, Any]:
         by_check = Counter(draft.check for check in checks for draft in check.findings)
@@ -208,6 +173,50 @@ class ToneRule(RuleBase):
             "flagged": sum(1 for c in checks if c.status == "failed"),
             "by_check": {name: by_check[name] for name in self.checks.enabled()},
         }
+
+
+def _text_hits(checks: ToneChecks, texts: Sequence[str]) -> list[tuple[_Hit, ...]]:
+    """Every check on each text, in order; run in worker processes on chunks of an audit's texts."""
+    profanity = checks.options("profanity", Profanity)
+    toxicity = checks.options("toxicity", Toxicity)
+    negativity = checks.options("negativity", Negativity)
+    shouting_options = checks.options("shouting", Shouting)
+    banned = matcher(tuple(checks.banned)) if checks.banned else None
+    competitors = matcher(tuple(checks.competitors)) if checks.competitors else None
+    disparaging_below = negativity.below if negativity else DISPARAGING_BELOW
+
+    # One batched classifier call for all the rule's texts: one text a call is 250 times slower.
+    scores = toxicity_scores(texts) if toxicity and texts else [0.0] * len(texts)
+    result: list[tuple[_Hit, ...]] = []
+    for text, score in zip(texts, scores):
+        hits: list[_Hit] = []
+        if profanity:
+            words = find_profanity(text, allow=profanity.allow)
+            if words:
+                quoted = ", ".join(dict.fromkeys(quote(w.text) for w in words))
+                hits.append(_Hit("profanity", quoted, {"words": [w.text for w in words]}))
+        if toxicity and score > toxicity.above:
+            hits.append(_Hit("toxicity", f"offensive-language score {score:.2f} (above {toxicity.above:g})",
+                             {"score": round(score, 4), "above": toxicity.above}))
+        if negativity and sentiment_below(text, negativity.below):
+            mood = sentiment(text)
+            hits.append(_Hit("negativity", f"sentiment {mood:.2f} (below {negativity.below:g})",
+                             {"sentiment": mood, "below": negativity.below}))
+        if shouting_options:
+            shouted = shouting(text, shouting_options.caps_ratio, shouting_options.min_letters)
+            if shouted:
+                hits.append(_Hit("shouting", quote(shouted.text), {"words": shouted.text}))
+        if banned:
+            found = banned.find_all(text)
+            if found:
+                quoted = ", ".join(dict.fromkeys(quote(m.text) for m in found))
+                hits.append(_Hit("banned", quoted, {"words": [m.text for m in found]}))
+        named = competitors.search(text) if competitors else None
+        if named and sentiment_below(text, disparaging_below):  # scored only when a competitor is named
+            hits.append(_Hit("competitors", f"negative post mentioning {quote(named.text)}",
+                             {"competitor": named.text, "sentiment": sentiment(text), "below": disparaging_below}))
+        result.append(tuple(hits))
+    return result
 
 
 def _counterpart(item: Post | DirectMessage, roster: set[str]) -> str | None:

@@ -34,6 +34,11 @@ def _predict_prob() -> Callable[[list[str]], Sequence[float]]:
     return predict_prob
 
 
+def load_classifier() -> None:
+    """Load the model now (worker processes forked afterwards share it)."""
+    _predict_prob()
+
+
 def toxicity_scores(texts: Sequence[str]) -> list[float]:
     """Probability in [0, 1] that each text is offensive, in input order.
 

@@ -1,0 +1,72 @@
+"""The switch and the worker pool behind the audit's shortcuts (auditor/speedups.py)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from auditor import speedups
+
+
+def _lengths(texts):
+    return [(len(text), os.getpid()) for text in texts]
+
+
+def test_parallel_map_keeps_input_order_and_uses_workers(monkeypatch):
+    monkeypatch.setattr(speedups, "PARALLEL_MIN_ITEMS", 10)
+    monkeypatch.setenv("AUDITOR_JOBS", "2")
+    texts = ["x" * n for n in range(50)]
+    result = speedups.parallel_map(_lengths, texts)
+    assert [length for length, _ in result] == list(range(50))
+    assert os.getpid() not in {pid for _, pid in result}
+
+
+def test_small_inputs_and_the_switch_stay_in_this_process(monkeypatch):
+    monkeypatch.setattr(speedups, "PARALLEL_MIN_ITEMS", 10)
+    assert {pid for _, pid in speedups.parallel_map(_lengths, ["a"] * 5)} == {os.getpid()}
+    monkeypatch.setenv("AUDITOR_SPEEDUPS", "off")
+    assert {pid for _, pid in speedups.parallel_map(_lengths, ["a"] * 50)} == {os.getpid()}
+
+
+@pytest.mark.parametrize("value, on", [("off", False), ("0", False), ("OFF", False), ("on", True), ("", True)])
+def test_switch_values(monkeypatch, value, on):
+    monkeypatch.setenv("AUDITOR_SPEEDUPS", value)
+    assert speedups.enabled() is on
+
+
+def test_jobs_follow_the_environment(monkeypatch):
+    monkeypatch.setenv("AUDITOR_JOBS", "3")
+    assert speedups.jobs() == 3
+    monkeypatch.setenv("AUDITOR_JOBS", "many")
+    assert speedups.jobs() >= 1
+    monkeypatch.setenv("AUDITOR_SPEEDUPS", "off")
+    assert speedups.jobs() == 1
+
+
+def _report_bytes(policy, data, out, monkeypatch, speedups_on: bool) -> bytes:
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    with monkeypatch.context() as patch:
+        patch.setenv("AUDITOR_SPEEDUPS", "on" if speedups_on else "off")
+        patch.setattr(speedups, "PARALLEL_MIN_ITEMS", 200)  # small enough that the worker pool runs here
+        result = CliRunner().invoke(app, ["audit", "--policy", str(policy), "--data", str(data), "--period", "2026-10",
+                                          "--format", "json", "--out-dir", str(out)])
+    assert result.exit_code in (0, 1), result.output
+    return (out / "report.json").read_bytes()
+
+
+def test_report_json_is_byte_identical_with_and_without_speedups(tmp_path, monkeypatch):
+    from auditor.bundled import policies_folder, sample_data
+    from auditor.sample.generate import write_jsonl
+
+    policy = policies_folder() / "example.yaml"
+    generated = tmp_path / "generated.jsonl"
+    write_jsonl(generated, events=15_000)
+    for name, data in (("demo", sample_data()), ("generated", generated)):
+        fast = _report_bytes(policy, data, tmp_path / f"{name}-fast", monkeypatch, True)
+        plain = _report_bytes(policy, data, tmp_path / f"{name}-plain", monkeypatch, False)
+        assert fast == plain, name
+        assert b'"findings"' in fast

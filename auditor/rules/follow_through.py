@@ -48,6 +48,7 @@ from auditor.activity.events import utc_iso
 from auditor.rules._shared import PhraseList, created_at, own_posts, quote, responder_groups
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.text.promises import find_promise
+from auditor.text.spans import Match
 
 if TYPE_CHECKING:
     from auditor.audit_context import RuleContext
@@ -107,6 +108,7 @@ class FollowThroughRule(RuleBase):
         replace = tuple(self.promises.replace) if self.promises and self.promises.replace else None
         roster = ctx.index.roster
         found = []
+        seen: dict[str, Match | None] = {}
         for account in audited:
             for post in own_posts(ctx, account.handle):
                 addressed = [post.in_reply_to_author] if post.in_reply_to_author else []
@@ -114,7 +116,9 @@ class FollowThroughRule(RuleBase):
                                 if handle not in roster]
                 if not counterparts:
                     continue  # a promise to nobody: no need to read it
-                match = find_promise(post.text, extra, replace)
+                if post.text not in seen:  # support accounts repeat themselves: read each text once
+                    seen[post.text] = find_promise(post.text, extra, replace)
+                match = seen[post.text]
                 if match is not None:
                     found += [(post, counterpart, match.text) for counterpart in counterparts]
         return found

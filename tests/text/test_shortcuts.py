@@ -9,6 +9,7 @@ and sentences built from the words that steer VADER.
 from __future__ import annotations
 
 import csv
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -83,3 +84,34 @@ def test_shouting_shortcut_agrees_on_built_text(text, caps_ratio, min_letters):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("AUDITOR_SPEEDUPS", "off")
         assert fast == shouting(text, caps_ratio, min_letters)
+
+
+# -- promises: the keyword screen in front of the built-in patterns ---------------------------------
+
+from auditor.text import promises  # noqa: E402
+
+
+@pytest.mark.parametrize("patterns, words", [
+    (promises._DM_PATTERNS, promises._DM_WORDS),
+    (promises._FOLLOW_UP_PATTERNS, promises._ALL_WORDS),  # _ALL_WORDS holds _DM_WORDS
+], ids=["dm", "follow-up"])
+def test_every_text_a_builtin_pattern_matches_holds_one_of_its_words(patterns, words):
+    for pattern in patterns:
+        compiled = re.compile(pattern, re.IGNORECASE)
+
+        @settings(max_examples=40, deadline=None)
+        @given(st.from_regex(compiled))
+        def check(text):
+            assert promises._may_match(promises.normalize_apostrophes(text), words), (pattern, text)
+
+        check()
+
+
+@pytest.mark.parametrize("texts", [_vader_tweets, _davidson_tweets, _demo_texts], ids=["vader", "davidson", "demo"])
+def test_keyword_screen_never_hides_a_promise_in_real_text(texts):
+    for text in texts()[::2]:  # every other text: the full patterns are the slow part
+        norm = promises.normalize_apostrophes(text)
+        if promises._ALL_RE.search(norm):
+            assert promises._may_match(norm, promises._ALL_WORDS), text
+        if promises._DM_RE.search(norm):
+            assert promises._may_match(norm, promises._DM_WORDS), text

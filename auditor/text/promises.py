@@ -114,23 +114,55 @@ def _compile(patterns: list[str]) -> re.Pattern[str]:
 _DM_RE = _compile(_DM_PATTERNS)
 _ALL_RE = _compile(_DM_PATTERNS + _FOLLOW_UP_PATTERNS)
 
-# Every built-in pattern needs one of these words (or the start of one: "sen" for send/sent,
-# "tak" for take/taking). Looking for them is a few substring tests; the patterns above
-# cost a quarter of a millisecond a text, so most posts, which hold none, skip them.
-# tests/text/test_shortcuts.py holds each list to its patterns.
-_DM_WORDS = ("dm", "pm", "inbox", "message", "sen", "drop", "shoot", "slide", "check", "tak", "mov",
-             "continu", "carry", "talk", "chat", "speak", "discuss", "connect", "catch")
-_ALL_WORDS = _DM_WORDS + ("'ll", "will", "shall", "can", "going", "gonna", "would", "please", "pls", "plz",
-                          "kindly", "feel", "hesitate", "sure")
+# What each built-in pattern cannot match without: groups of words (or starts of words:
+# "sen" for send/sent, "tak" for take/taking), one word of every group. Testing for them
+# is a few substring searches, against a quarter of a millisecond for the patterns, and
+# most posts fail them. tests/text/test_shortcuts.py generates texts from each pattern
+# and checks them against its entry here, in the same order as the patterns.
+_ME_US_WORDS = ("me", "us")
+_YOU_WORDS = ("you", "u", "ya")
+_DM_CHANNEL = ("dm", "pm", "inbox", "message")
+_DM_REQUIRES = [
+    (_DM_CHANNEL, _ME_US_WORDS),
+    (("dm", "pm"), ("please", "pls", "plz", "kindly", "just", "feel", "go", "you", "can", "could")),
+    (("dm", "pm"), ("please", "pls", "plz")),
+    (("dm", "pm"), _YOU_WORDS),
+    (("dm", "pm"), _YOU_WORDS),
+    (("sen",), _DM_CHANNEL + ("note",)),
+    (("send",), _DM_CHANNEL + ("note", "line")),
+    (("send",), ("dm", "pm", "message")),
+    (("drop", "shoot"), _DM_CHANNEL + ("line", "note")),
+    (("slide",), ("dms",)),
+    (("check",), _DM_CHANNEL + ("mail",)),
+    (("dm", "message"),),
+    (("dms", "inbox"), ("open",)),
+    (("tak", "mov", "continu", "carry"), ("offline", "private", "mail") + _DM_CHANNEL),
+    (("talk", "chat", "speak", "discuss", "connect", "catch"), ("off", "private")),
+]
+_FOLLOW_UP_REQUIRES = [
+    (("'ll", "will", "shall", "can", "going", "gonna", "would"),
+     ("back", "reach", "touch", "follow", "message", "dm", "pm", "contact", "mail", "call", "ring", "text", "send")),
+    (("sen",), ("mail", "text", "call")),
+    (("please", "pls", "plz", "kindly", "feel", "hesitate", "sure"),
+     ("reach", "touch", "contact", "message", "mail", "drop")),
+]
+_ALL_REQUIRES = _DM_REQUIRES + _FOLLOW_UP_REQUIRES
 # Case-insensitive `re` also matches these four letters to ASCII ones.
 _FOLD = str.maketrans({"\u0131": "i", "\u017f": "s", "\u212a": "k", "\u0130": "i"})
 
 
-def _may_match(norm: str, words: tuple[str, ...]) -> bool:
+def _may_match(norm: str, requires: list[tuple[tuple[str, ...], ...]]) -> bool:
+    """False when no pattern of ``requires`` can match ``norm`` (see above)."""
     if not speedups.enabled():
         return True
-    folded = norm.lower().translate(_FOLD)
-    return any(word in folded for word in words)
+    folded = norm.lower()
+    if not folded.isascii():
+        folded = folded.translate(_FOLD)
+    present = {word for word in _SCREEN_WORDS if word in folded}
+    return any(all(not present.isdisjoint(group) for group in groups) for groups in requires)
+
+
+_SCREEN_WORDS = tuple(sorted({word for groups in _ALL_REQUIRES for group in groups for word in group}))
 
 
 def _negated(text: str, start: int) -> bool:
@@ -173,7 +205,7 @@ def find_promise(text: str, extra: Iterable[str] = (), replace: Iterable[str] | 
     norm = normalize_apostrophes(text)
     spans: list[tuple[int, int]] = []
     if replace is None:
-        if _may_match(norm, _ALL_WORDS):
+        if _may_match(norm, _ALL_REQUIRES):
             spans += [m.span() for m in _ALL_RE.finditer(norm)]
         policy = tuple(extra)
     else:
@@ -188,7 +220,7 @@ def find_dm_invitation(text: str) -> Match | None:
     """Like :func:`find_promise` with the built-in phrases that name a private
     channel (DM, private message, "take this offline"), not bare "we'll get back to you"."""
     norm = normalize_apostrophes(text)
-    if not _may_match(norm, _DM_WORDS):
+    if not _may_match(norm, _DM_REQUIRES):
         return None
     found = _first_unnegated(norm, (m.span() for m in _DM_RE.finditer(norm)))
     return None if found is None else Match(found.start, found.end, text[found.start : found.end])

@@ -38,7 +38,8 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\uff
 
 def normalize_apostrophes(text: str) -> str:
     """Replace curly/modifier apostrophes by ``'`` without moving any offset."""
-    return text.translate(_APOSTROPHES)
+    # translate() looks every character up in a dict; ASCII text has nothing to replace.
+    return text if text.isascii() else text.translate(_APOSTROPHES)
 
 
 def blank_out(text: str, *patterns: re.Pattern[str]) -> str:

@@ -91,20 +91,23 @@ def test_shouting_shortcut_agrees_on_built_text(text, caps_ratio, min_letters):
 from auditor.text import promises  # noqa: E402
 
 
-@pytest.mark.parametrize("patterns, words", [
-    (promises._DM_PATTERNS, promises._DM_WORDS),
-    (promises._FOLLOW_UP_PATTERNS, promises._ALL_WORDS),  # _ALL_WORDS holds _DM_WORDS
-], ids=["dm", "follow-up"])
-def test_every_text_a_builtin_pattern_matches_holds_one_of_its_words(patterns, words):
-    for pattern in patterns:
-        compiled = re.compile(pattern, re.IGNORECASE)
+def test_each_builtin_pattern_has_its_requirements():
+    assert len(promises._DM_REQUIRES) == len(promises._DM_PATTERNS)
+    assert len(promises._FOLLOW_UP_REQUIRES) == len(promises._FOLLOW_UP_PATTERNS)
 
-        @settings(max_examples=40, deadline=None)
-        @given(st.from_regex(compiled))
-        def check(text):
-            assert promises._may_match(promises.normalize_apostrophes(text), words), (pattern, text)
 
-        check()
+@pytest.mark.parametrize("number", range(len(promises._DM_PATTERNS) + len(promises._FOLLOW_UP_PATTERNS)))
+def test_every_text_a_builtin_pattern_matches_has_the_words_it_requires(number):
+    pattern = (promises._DM_PATTERNS + promises._FOLLOW_UP_PATTERNS)[number]
+    requires = [promises._ALL_REQUIRES[number]]
+    compiled = re.compile(pattern, re.IGNORECASE)
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.from_regex(compiled))
+    def check(text):
+        assert promises._may_match(promises.normalize_apostrophes(text), requires), text
+
+    check()
 
 
 @pytest.mark.parametrize("texts", [_vader_tweets, _davidson_tweets, _demo_texts], ids=["vader", "davidson", "demo"])
@@ -112,6 +115,6 @@ def test_keyword_screen_never_hides_a_promise_in_real_text(texts):
     for text in texts()[::2]:  # every other text: the full patterns are the slow part
         norm = promises.normalize_apostrophes(text)
         if promises._ALL_RE.search(norm):
-            assert promises._may_match(norm, promises._ALL_WORDS), text
+            assert promises._may_match(norm, promises._ALL_REQUIRES), text
         if promises._DM_RE.search(norm):
-            assert promises._may_match(norm, promises._DM_WORDS), text
+            assert promises._may_match(norm, promises._DM_REQUIRES), text

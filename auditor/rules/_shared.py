@@ -5,18 +5,21 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import defaultdict
 from datetime import datetime, timezone
-from functools import lru_cache
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache, partial
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, Field
 
 from auditor.activity.model import DirectMessage, Post
+from auditor.speedups import parallel_map
 from auditor.text.patterns import Matcher, compile_phrases
 
 if TYPE_CHECKING:
     from auditor.audit_context import RuleContext
 
 Event = TypeVar("Event", Post, DirectMessage)
+R = TypeVar("R")
 
 
 def period_slice(ctx: "RuleContext", events: list[Post] | list[DirectMessage]) -> slice:
@@ -38,6 +41,20 @@ def created_at(event: Post | DirectMessage) -> datetime:
 def own_posts(ctx: "RuleContext", handle: str) -> list[Post]:
     """An account's posts in the period, reposts left out (a repost is someone else's words)."""
     return [post for post in in_period(ctx, ctx.index.by_author.get(handle, [])) if not post.is_repost]
+
+
+def per_text(function: Callable[..., R], texts: Iterable[str], *args: Any) -> dict[str, R]:
+    """``function(text, *args)`` once per distinct text, spread over the CPUs (auditor/speedups.py).
+
+    ``function`` is a module-level detector (workers are forked processes and
+    receive it by name); the result maps each text to its answer.
+    """
+    distinct = list(dict.fromkeys(texts))
+    return dict(zip(distinct, parallel_map(partial(_each_text, function, args), distinct)))
+
+
+def _each_text(function: Callable[..., R], args: tuple, texts: Sequence[str]) -> list[R]:
+    return [function(text, *args) for text in texts]
 
 
 def _valid_phrases(entries: list[str]) -> list[str]:

@@ -46,7 +46,7 @@ from pydantic import Field, model_validator
 
 from auditor.activity.model import Post
 from auditor.activity.events import utc_iso
-from auditor.rules._shared import period_slice, quote
+from auditor.rules._shared import per_text, period_slice, quote
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.text.channels import find_channels
 from auditor.text.sentiment import sentiment, sentiment_below
@@ -86,31 +86,36 @@ class EscalationRule(RuleBase):
         return self
 
     def evaluate(self, ctx: "RuleContext") -> list[Check]:
+        candidates = {account.handle: self._candidates(ctx, account.handle) for account in ctx.audited(self)}
+        # Sentiment for every candidate post at once, so it can be spread over the CPUs.
+        is_complaint = per_text(sentiment_below, (post.text for posts in candidates.values() for post in posts),
+                                self.complaint_below)
         checks = []
-        for account in ctx.audited(self):
-            for complaint in self._complaints(ctx, account.handle):
-                check = self._judge(ctx, account.handle, complaint)
-                if check is not None:
-                    checks.append(check)
+        for handle, posts in candidates.items():
+            first: dict[tuple, Post] = {}
+            for post in posts:
+                key = (post.conversation_id, post.author)
+                if key not in first and is_complaint[post.text]:
+                    first[key] = post
+            # The first complaint of each (conversation, counterpart), for threads starting in the period.
+            for complaint in first.values():
+                if ctx.period.contains(complaint.created_at):
+                    check = self._judge(ctx, handle, complaint)
+                    if check is not None:
+                        checks.append(check)
         return checks
 
-    def _complaints(self, ctx: "RuleContext", handle: str) -> list[Post]:
-        """The first complaint of each (conversation, counterpart) to `handle`, for threads starting in the period."""
+    def _candidates(self, ctx: "RuleContext", handle: str) -> list[Post]:
+        """Inbound posts, up to the period's end, of threads with a post in the period that `handle` answered
+        in public (a thread it never answered cannot be judged): the posts whose sentiment matters."""
         inbound = ctx.index.inbound_posts.get(handle, [])
         period = period_slice(ctx, inbound)
-        # Threads with a post in the period that the account answered in public (a thread it
-        # never answered cannot be judged); sentiment is scored only for their posts.
         replies = ctx.index.replies
         threads = {
             key for key in {(post.conversation_id, post.author) for post in inbound[period]}
             if any(reply.author == handle for reply in replies.get(key, ()))
         }
-        first: dict[tuple, Post] = {}
-        for post in inbound[: period.stop]:
-            key = (post.conversation_id, post.author)
-            if key in threads and key not in first and sentiment_below(post.text, self.complaint_below):
-                first[key] = post
-        return [post for post in first.values() if ctx.period.contains(post.created_at)]
+        return [post for post in inbound[: period.stop] if (post.conversation_id, post.author) in threads]
 
     def _judge(self, ctx: "RuleContext", handle: str, complaint: Post) -> Check | None:
         counterpart = complaint.author

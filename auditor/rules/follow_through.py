@@ -45,10 +45,9 @@ from auditor.activity.model import DirectMessage, Post
 from auditor.policy.durations import format_duration
 from auditor.policy.types import Duration, Strict
 from auditor.activity.events import utc_iso
-from auditor.rules._shared import PhraseList, created_at, own_posts, quote, responder_groups
+from auditor.rules._shared import PhraseList, created_at, own_posts, per_text, quote, responder_groups
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.text.promises import find_promise
-from auditor.text.spans import Match
 
 if TYPE_CHECKING:
     from auditor.audit_context import RuleContext
@@ -107,20 +106,20 @@ class FollowThroughRule(RuleBase):
         extra = tuple(self.promises.extend or ()) if self.promises else ()
         replace = tuple(self.promises.replace) if self.promises and self.promises.replace else None
         roster = ctx.index.roster
-        found = []
-        seen: dict[str, Match | None] = {}
+        addressed_posts = []
         for account in audited:
             for post in own_posts(ctx, account.handle):
                 addressed = [post.in_reply_to_author] if post.in_reply_to_author else []
                 counterparts = [handle for handle in dict.fromkeys(addressed + list(post.mentions))
                                 if handle not in roster]
-                if not counterparts:
-                    continue  # a promise to nobody: no need to read it
-                if post.text not in seen:  # support accounts repeat themselves: read each text once
-                    seen[post.text] = find_promise(post.text, extra, replace)
-                match = seen[post.text]
-                if match is not None:
-                    found += [(post, counterpart, match.text) for counterpart in counterparts]
+                if counterparts:  # a promise to nobody: no need to read it
+                    addressed_posts.append((post, counterparts))
+        matches = per_text(find_promise, (post.text for post, _ in addressed_posts), extra, replace)
+        found = []
+        for post, counterparts in addressed_posts:
+            match = matches[post.text]
+            if match is not None:
+                found += [(post, counterpart, match.text) for counterpart in counterparts]
         return found
 
     def _judge(self, ctx: "RuleContext", promise: Post, counterpart: str, words: str,

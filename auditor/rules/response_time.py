@@ -39,8 +39,10 @@ from auditor.activity.model import DirectMessage, Post
 from auditor.policy.durations import format_duration, format_elapsed
 from auditor.policy.types import Duration
 from auditor.activity.events import utc_iso
-from auditor.rules._shared import responder_groups
+from auditor.rules._shared import per_text, responder_groups
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
+from auditor.text.questions import is_question
+from auditor.text.sentiment import is_complaint
 
 if TYPE_CHECKING:
     from auditor.audit_context import RuleContext
@@ -89,6 +91,7 @@ class ResponseTimeRule(RuleBase):
         """Inbound items keyed by (responder group, counterpart, conversation, is_dm)."""
         index = ctx.index
         wanted = set(self.inbound)
+        selected = self._selection(index, audited, wanted)
         items: dict[tuple, list] = defaultdict(list)
         seen: set[tuple[str, str]] = set()  # with team responders, a post to two teammates counts once
         for account in audited:
@@ -97,32 +100,29 @@ class ResponseTimeRule(RuleBase):
             if wanted & {"mention", "reply"}:
                 for post in index.inbound_posts.get(handle, ()):
                     channel = "reply" if post.in_reply_to_author == handle else "mention"
-                    if channel not in wanted or (group, post.id) in seen or not self._selected(post.text):
+                    if channel not in wanted or (group, post.id) in seen or (selected and not selected[post.text]):
                         continue
                     seen.add((group, post.id))
                     items[(group, post.author, post.conversation_id, False)].append((handle, post, channel))
             if "dm" in wanted:
                 for dm in index.dms_to.get(handle, ()):
-                    if dm.sender in index.roster or (group, dm.id) in seen or not self._selected(dm.text):
+                    if dm.sender in index.roster or (group, dm.id) in seen or (selected and not selected[dm.text]):
                         continue
                     seen.add((group, dm.id))
                     items[(group, dm.sender, dm.conversation_id, True)].append((handle, dm, "dm"))
         return items
 
-    def _selected(self, text: str) -> bool:
+    def _selection(self, index, audited, wanted) -> dict[str, bool] | None:
+        """With `only`, whether each inbound text is a question or complaint (None: every item counts)."""
         if not self.only:
-            return True
-        if "question" in self.only:
-            from auditor.text.questions import is_question
-
-            if is_question(text):
-                return True
-        if "complaint" in self.only:
-            from auditor.text.sentiment import is_complaint
-
-            if is_complaint(text, self.complaint_below):
-                return True
-        return False
+            return None
+        texts = []
+        for account in audited:
+            if wanted & {"mention", "reply"}:
+                texts += [post.text for post in index.inbound_posts.get(account.handle, ())]
+            if "dm" in wanted:
+                texts += [dm.text for dm in index.dms_to.get(account.handle, ())]
+        return per_text(_selected, texts, tuple(self.only), self.complaint_below)
 
     def _judge(self, ctx: "RuleContext", episode, counterpart: str, is_dm: bool) -> Check | None:
         waiting, response = episode
@@ -204,6 +204,10 @@ class ResponseTimeRule(RuleBase):
             "limit_seconds": int(limit),
             "bins": [[int(edge), count] for edge, count in zip(edges, counts)] + [[None, counts[-1]]],
         }
+
+
+def _selected(text: str, only: tuple[str, ...], complaint_below: float) -> bool:
+    return ("question" in only and is_question(text)) or ("complaint" in only and is_complaint(text, complaint_below))
 
 
 def _post_answers(ctx: "RuleContext", conversation: str, counterpart: str, responders: frozenset[str]):

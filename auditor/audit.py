@@ -184,8 +184,7 @@ def _evidence(ref, index: ActivityIndex) -> Evidence:
     if event is None:  # a rule only cites what it read; this keeps a report readable if one does not
         return Evidence(ref.id, ref.kind, "", "", "", None, ref.role)
     if isinstance(event, Post):
-        url = event.url or (f"https://x.com/{event.author}/status/{event.id}" if event.platform == "x" else None)
-        return Evidence(event.id, "post", event.author, utc_iso(event.created_at), event.text, url, ref.role)
+        return Evidence(event.id, "post", event.author, utc_iso(event.created_at), event.text, event.link, ref.role)
     return Evidence(event.id, "dm", event.sender, utc_iso(event.created_at), event.text, None, ref.role)
 
 

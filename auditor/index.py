@@ -9,17 +9,23 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 from datetime import datetime
+from operator import attrgetter
 
 from auditor.activity.model import Activity, DirectMessage, Post
+from auditor.speedups import paused_gc
 
 
-def _time_key(event: Post | DirectMessage) -> tuple[datetime, str]:
-    return event.created_at, event.id
+# (time, id) through C: a Python key function would be called a million times.
+_time_key = attrgetter("created_at", "id")
 
 
 class ActivityIndex:
     def __init__(self, activity: Activity, roster: set[str]):
         self.roster = roster
+        with paused_gc():
+            self._build(activity, roster)
+
+    def _build(self, activity: Activity, roster: set[str]) -> None:
         posts = _dedupe(activity.posts)
         dms = _dedupe(activity.dms)
         posts.sort(key=_time_key)
@@ -27,40 +33,54 @@ class ActivityIndex:
 
         by_id = {post.id: post for post in posts}
         # Fill what the canonical format lets sources leave out: the replied-to author
-        # and the conversation (the root of the reply chain).
-        posts = [self._complete(post, by_id) for post in posts]
+        # and the conversation (the root of the reply chain). Chains are walked over the
+        # posts as read, so the order of completion cannot change a root.
+        completed = {}
+        for i, post in enumerate(posts):
+            if post.conversation_id is None or (post.in_reply_to is not None and post.in_reply_to_author is None):
+                posts[i] = completed[post.id] = self._complete(post, by_id)
+        by_id.update(completed)
         self.posts: list[Post] = posts
-        self.post_by_id: dict[str, Post] = {post.id: post for post in posts}
+        self.post_by_id: dict[str, Post] = by_id
         self.dms: list[DirectMessage] = dms
         self.dm_by_id: dict[str, DirectMessage] = {dm.id: dm for dm in dms}
 
         self.by_author: dict[str, list[Post]] = defaultdict(list)
         self.inbound_posts: dict[str, list[Post]] = defaultdict(list)  # counterpart posts addressing a roster account
         self.replies: dict[tuple[str, str], list[Post]] = defaultdict(list)  # (conversation, replied-to author) -> replies
+        by_author, inbound, replies = self.by_author, self.inbound_posts, self.replies
         for post in posts:
-            self.by_author[post.author].append(post)
-            if post.in_reply_to is not None and post.in_reply_to_author is not None:
-                self.replies[(post.conversation_id, post.in_reply_to_author)].append(post)
-            if post.author not in roster and not post.is_repost:
-                addressed = set(post.mentions)
-                if post.in_reply_to_author:
-                    addressed.add(post.in_reply_to_author)
+            author = post.author
+            by_author[author].append(post)
+            reply_author = post.in_reply_to_author
+            if reply_author is not None and post.in_reply_to is not None:
+                replies[(post.conversation_id, reply_author)].append(post)
+            if author not in roster and post.repost_of is None:
+                mentions = post.mentions
+                if len(mentions) == 1 and (reply_author is None or reply_author == mentions[0]):
+                    if mentions[0] in roster:  # the common case, without building a set
+                        inbound[mentions[0]].append(post)
+                    continue
+                addressed = set(mentions)
+                if reply_author is not None:
+                    addressed.add(reply_author)
                 for handle in addressed & roster:
-                    self.inbound_posts[handle].append(post)
+                    inbound[handle].append(post)
 
         self.dm_conversations: dict[str, list[DirectMessage]] = defaultdict(list)
         self.dms_to: dict[str, list[DirectMessage]] = defaultdict(list)  # recipient -> DMs received
         self.dms_from: dict[str, list[DirectMessage]] = defaultdict(list)
+        conversations, dms_to, dms_from = self.dm_conversations, self.dms_to, self.dms_from
         for dm in dms:
-            self.dm_conversations[dm.conversation_id].append(dm)
-            self.dms_from[dm.sender].append(dm)
+            conversations[dm.conversation_id].append(dm)
+            dms_from[dm.sender].append(dm)
             for recipient in dm.recipients:
-                self.dms_to[recipient].append(dm)
+                dms_to[recipient].append(dm)
 
         times = [e.created_at for e in (posts[:1] + posts[-1:] + dms[:1] + dms[-1:])]
         self.first_event: datetime | None = min(times) if times else None
         self.last_event: datetime | None = max(times) if times else None
-        self.accounts: int = len({p.author for p in posts} | {d.sender for d in dms})
+        self.accounts: int = len(by_author.keys() | dms_from.keys())
 
     def _complete(self, post: Post, by_id: dict[str, Post]) -> Post:
         if post.conversation_id is not None and (post.in_reply_to is None or post.in_reply_to_author is not None):
@@ -97,11 +117,11 @@ class ActivityIndex:
 
 def _dedupe(events: list) -> list:
     """Events are keyed by platform and id: the same post read from two sources counts once."""
-    seen: set[tuple[str, str]] = set()
-    unique = []
+    # Keyed by the bare id on X (nearly every event) and by (platform, id) elsewhere: a str
+    # never equals a tuple, and no tuple is built per event in the common case.
+    first = {}
     for event in events:
-        key = (event.platform, event.id)
-        if key not in seen:
-            seen.add(key)
-            unique.append(event)
-    return unique
+        key = event.id if event.platform == "x" else (event.platform, event.id)
+        if key not in first:
+            first[key] = event
+    return list(first.values())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
+from sys import intern
 from typing import Any
 
 from auditor.activity.model import DirectMessage, Post, normalize_handle
@@ -113,17 +114,18 @@ def _canonical_post(obj: dict) -> Post | None:
             and type(repost) in _OPTIONAL and type(quote) in _OPTIONAL and type(url) in _OPTIONAL
             and type(platform) in _OPTIONAL and type(mentions) is list and len(text) <= MAX_TEXT):
         return None
-    author = author.strip().lstrip("@").lower()
+    author = normalize_handle(author)
     if reply_author is not None:
-        reply_author = reply_author.strip().lstrip("@").lower()
+        reply_author = normalize_handle(reply_author)
         if not reply_author:
             return None
     if not author or not all(type(m) is str for m in mentions):
         return None
     return Post(
-        post_id, author, parse_time(created), text, reply_to, reply_author, conversation,
+        post_id, author, parse_time(created), text, reply_to, reply_author,
+        intern(conversation) if conversation is not None else None,
         tuple(dict.fromkeys([normalize_handle(m) for m in mentions if m.strip("@ ")])),
-        repost, quote, url, platform or "x",
+        repost, quote, own_url(url, author, post_id, platform), platform or "x",
     )
 
 
@@ -136,12 +138,21 @@ def _checked_post(obj: dict) -> Post:
     mentions = _handles(obj, "mentions")
     if mentions is None:
         mentions = mentions_in(text)
+    conversation = _text(obj, "conversation_id")
     return Post(
         post_id, author, created_at, text,
-        _text(obj, "in_reply_to"), _handle(obj, "in_reply_to_author"), _text(obj, "conversation_id"),
-        mentions, _text(obj, "repost_of"), _text(obj, "quote_of"), _text(obj, "url"),
+        _text(obj, "in_reply_to"), _handle(obj, "in_reply_to_author"),
+        intern(conversation) if conversation is not None else None,
+        mentions, _text(obj, "repost_of"), _text(obj, "quote_of"), own_url(_text(obj, "url"), author, post_id, _text(obj, "platform")),
         _text(obj, "platform") or "x",
     )
+
+
+def own_url(url: str | None, author: str, post_id: str, platform: str | None = "x") -> str | None:
+    """None for the link every post on X has, which `Post.link` rebuilds: a million copies cost 100 MB."""
+    if url is not None and platform in (None, "x") and url == f"https://x.com/{author}/status/{post_id}":
+        return None
+    return url
 
 
 def parse_dm(obj: dict) -> DirectMessage:

@@ -11,6 +11,7 @@ after its source has built it; use `dataclasses.replace` to derive one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from sys import intern
 from datetime import datetime
 
 # Channels an inbound item can arrive on; a source says which of them its data can show.
@@ -19,7 +20,8 @@ CHANNELS = ("mention", "reply", "dm")
 
 def normalize_handle(handle: str) -> str:
     """Handles are compared without `@` and case-insensitively."""
-    return handle.strip().lstrip("@").lower()
+    # Interned: a large month names the same few thousand handles millions of times.
+    return intern(handle.strip().lstrip("@").lower())
 
 
 @dataclass(slots=True)
@@ -36,6 +38,13 @@ class Post:
     quote_of: str | None = None
     url: str | None = None
     platform: str = "x"
+
+    @property
+    def link(self) -> str | None:
+        """The post's address: its own `url`, or the one every post on X has (sources leave that one out)."""
+        if self.url is None and self.platform == "x":
+            return f"https://x.com/{self.author}/status/{self.id}"
+        return self.url
 
     @property
     def is_repost(self) -> bool:

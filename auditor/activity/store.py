@@ -28,7 +28,7 @@ from typing import Iterable, Iterator
 
 import orjson
 
-from auditor.activity.events import event_to_dict
+from auditor.activity.events import event_to_dict, own_url
 from auditor.activity.model import Activity, DirectMessage, Post, Skipped, SourceInfo
 from auditor.activity.sources.common import MAX_SKIPPED_KEPT, no_gc
 from auditor.errors import DataError
@@ -545,7 +545,8 @@ def _event(kind: str, text: str) -> Post | DirectMessage:
     if kind == "post":
         return Post(obj["id"], obj["author"], created_at, obj["text"], obj.get("in_reply_to"),
                     obj.get("in_reply_to_author"), obj.get("conversation_id"), tuple(obj.get("mentions") or ()),
-                    obj.get("repost_of"), obj.get("quote_of"), obj.get("url"), obj.get("platform") or "x")
+                    obj.get("repost_of"), obj.get("quote_of"),
+                    own_url(obj.get("url"), obj["author"], obj["id"], obj.get("platform")), obj.get("platform") or "x")
     return DirectMessage(obj["id"], obj["conversation_id"], obj["sender"], tuple(obj["recipients"]), created_at,
                          obj["text"], obj.get("platform") or "x")
 

@@ -114,7 +114,7 @@ def test_posts_come_out_canonical(folder_activity):
     assert posts["1001"].text == "Big news & more: spring range"
     assert posts["1001"].author == "acme_support"
     assert posts["1001"].created_at == datetime(2026, 10, 5, 14, 2, tzinfo=timezone.utc)
-    assert posts["1001"].url == "https://x.com/acme_support/status/1001"
+    assert posts["1001"].link == "https://x.com/acme_support/status/1001"
     reply = posts["1002"]
     assert (reply.in_reply_to, reply.in_reply_to_author, reply.mentions) == ("900", "bob", ("bob",))
     assert posts["1003"].repost_of == UNKNOWN_ORIGINAL and posts["1003"].is_repost

@@ -75,7 +75,7 @@ def test_events_round_trip_and_are_keyed_by_platform_kind_and_id(tmp_path):
 
 def test_a_later_copy_fills_in_and_never_blanks(tmp_path):
     from_archive = post("acme_support", "2026-10-05 15:00", "RT @carol: nice", id="7", repost_of="unknown")
-    from_api = replace(from_archive, repost_of="6", conversation_id="6", url="https://x.com/acme_support/status/7")
+    from_api = replace(from_archive, repost_of="6", conversation_id="6", url="https://x.com/i/web/status/7")
     full_dm = dm("bob", "acme_support", "2026-10-05 15:30", "my phone is 555-0100", id="d1")
     header = replace(full_dm, text="")
     with Store(tmp_path / "s.db") as store:

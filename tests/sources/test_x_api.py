@@ -52,7 +52,7 @@ def test_fetch_maps_posts_mentions_conversation_replies_and_dms(fake, roster_pol
     assert (complaint.author, complaint.mentions) == ("bob", ("acme_support",))
     assert (answer.author, answer.in_reply_to, answer.in_reply_to_author) == ("acme_support", complaint.id, "bob")
     assert answer.conversation_id == complaint.id
-    assert answer.url == f"https://x.com/acme_support/status/{answer.id}"
+    assert answer.link == f"https://x.com/acme_support/status/{answer.id}"
     # A reply without an @mention is found only by searching the conversation.
     quiet = posts["same here, three weeks now"]
     assert (quiet.author, quiet.in_reply_to_author, quiet.conversation_id) == ("carol", "acme_support", complaint.id)

@@ -188,7 +188,7 @@ class _ArchiveReader:
             mentions=mentions,
             repost_of=_repost_of(tweet, raw, entities),
             quote_of=_str(tweet.get("quoted_status_id_str")),
-            url=f"https://x.com/{author}/status/{post_id}",
+            url=None,  # Post.link: every post's address on X
         )
 
     def _apply_notes(self, posts: dict[str, Post]) -> None:

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Iterator
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from auditor.activity.events import MAX_TEXT, mentions_in
+from auditor.activity.events import MAX_TEXT, mentions_in, own_url
 from auditor.activity.model import DirectMessage, Post, normalize_handle
 from auditor.activity.sources.common import Collector, parse_x_time
 from auditor.errors import DataError, PolicyError
@@ -164,7 +164,9 @@ def _mapping(data: object, name: str, where: dict, where_keys: dict) -> Mapping:
     encoding = data.get("encoding", "utf-8")
     try:
         "".encode(str(encoding))
-    except LookupError:
+    except (LookupError, ValueError):
+        # ValueError: a name with a NUL ("utf-8\0"); UnicodeError (a ValueError): the `undefined`
+        # codec, which refuses everything. Both escaped as crashes before (found by tests/fuzz).
         raise mapping.error(("encoding",), f"unknown encoding {str(encoding)[:40]!r}") from None
     mapping.encoding = "utf-8-sig" if str(encoding).lower().replace("_", "-") in ("utf-8", "utf8") else str(encoding)
     mapping.platform = str(data.get("platform", "x"))
@@ -282,9 +284,14 @@ class _CsvReader:
                 raw = raw[3:]
             try:
                 line = raw.decode(encoding.replace("-sig", ""))
-            except UnicodeDecodeError:
+            except UnicodeError:  # not only UnicodeDecodeError: the idna codec raises a plain UnicodeError
                 self.bad_lines.add(number)
-                line = raw.decode(encoding.replace("-sig", ""), errors="replace")
+                try:
+                    line = raw.decode(encoding.replace("-sig", ""), errors="replace")
+                except UnicodeError:
+                    # Some codecs (idna) have no "replace" handling and raised here (found by tests/fuzz).
+                    # The line is skipped either way; only where its fields and quotes end matters.
+                    line = raw.decode("latin-1")
             if line.endswith("\r\n"):
                 line = line[:-2] + "\n"
             if "\r" in line:
@@ -362,7 +369,11 @@ class _CsvReader:
             if self.mapping.zone is None:
                 raise ValueError(f"{column} {value[:40]!r} has no UTC offset (set timezone: in the mapping)")
             moment = moment.replace(tzinfo=self.mapping.zone)
-        return moment.astimezone(timezone.utc)
+        try:
+            return moment.astimezone(timezone.utc)
+        except OverflowError:
+            # a time whose offset takes it out of years 1-9999 in UTC (0001-01-01 at +01:00; found by tests/fuzz)
+            raise ValueError(f"{column} {value[:40]!r} is out of range in UTC") from None
 
     def _build(self, parsed: list[tuple]) -> None:
         # The replied-to row's author names who a reply answers, when no column says so.
@@ -382,7 +393,7 @@ class _CsvReader:
                 id=event_id, author=author, created_at=created_at, text=text, in_reply_to=reply_to,
                 in_reply_to_author=reply_author, conversation_id=conversation,
                 mentions=mentions if mentions is not None else mentions_in(text),
-                url=url, platform=platform))
+                url=own_url(url, author, event_id, platform), platform=platform))
 
     def _describe(self, direction: Counter, outbound_authors: Counter) -> None:
         info = self.out.info

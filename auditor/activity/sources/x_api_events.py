@@ -83,7 +83,7 @@ def tweet_post(tweet: object, handles: dict[str, str]) -> Post:
         mentions=mentions or mentions_in(text),
         repost_of=references.get("retweeted"),
         quote_of=references.get("quoted"),
-        url=f"https://x.com/{author}/status/{post_id}",
+        url=None,  # Post.link: every post's address on X
     )
 
 

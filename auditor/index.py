@@ -12,7 +12,7 @@ from datetime import datetime
 from operator import attrgetter
 
 from auditor.activity.model import Activity, DirectMessage, Post
-from auditor.speedups import paused_gc
+from auditor.activity.sources.common import no_gc
 
 
 # (time, id) through C: a Python key function would be called a million times.
@@ -22,7 +22,7 @@ _time_key = attrgetter("created_at", "id")
 class ActivityIndex:
     def __init__(self, activity: Activity, roster: set[str]):
         self.roster = roster
-        with paused_gc():
+        with no_gc():  # a million events and their lists: see no_gc
             self._build(activity, roster)
 
     def _build(self, activity: Activity, roster: set[str]) -> None:

@@ -10,10 +10,8 @@ CPUs this process may run on).
 
 from __future__ import annotations
 
-import gc
 import os
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from typing import TypeVar
@@ -61,23 +59,6 @@ def parallel_map(function: Callable[[Sequence[T]], list[R]], items: Sequence[T])
     for i, part in enumerate(parts):
         results[i::workers] = part
     return results
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """The cyclic garbage collector off while millions of acyclic objects are built.
-
-    Each collection of the oldest generation walks every object alive, so
-    reading or indexing a million events with it on triggers dozens of walks
-    over a growing heap. Events hold no reference cycles; nothing is lost.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _start_methods() -> list[str]:

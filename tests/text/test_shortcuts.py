@@ -111,10 +111,14 @@ def test_every_text_a_builtin_pattern_matches_has_the_words_it_requires(number):
 
 
 @pytest.mark.parametrize("texts", [_vader_tweets, _davidson_tweets, _demo_texts], ids=["vader", "davidson", "demo"])
-def test_keyword_screen_never_hides_a_promise_in_real_text(texts):
-    for text in texts()[::2]:  # every other text: the full patterns are the slow part
+def test_screened_alternation_finds_the_spans_of_the_whole_one(texts):
+    whole = re.compile("|".join(f"(?:{p})" for p in promises._ALL_PATTERNS), re.IGNORECASE)
+    whole_dm = re.compile("|".join(f"(?:{p})" for p in promises._DM_PATTERNS), re.IGNORECASE)
+    for text in texts()[::2]:  # every other text: the whole alternation is the slow part
         norm = promises.normalize_apostrophes(text)
-        if promises._ALL_RE.search(norm):
-            assert promises._may_match(norm, promises._ALL_REQUIRES), text
-        if promises._DM_RE.search(norm):
-            assert promises._may_match(norm, promises._DM_REQUIRES), text
+        chosen = promises._may_match(norm, promises._ALL_REQUIRES)
+        screened = [m.span() for m in promises._alternation(chosen).finditer(norm)] if chosen else []
+        assert screened == [m.span() for m in whole.finditer(norm)], text
+        chosen = promises._may_match(norm, promises._DM_REQUIRES)
+        screened = [m.span() for m in promises._alternation(chosen).finditer(norm)] if chosen else []
+        assert screened == [m.span() for m in whole_dm.finditer(norm)], text

@@ -290,6 +290,49 @@ def test_events_option_reaches_its_target_quickly(tmp_path: Path) -> None:
     assert set(gen.story_ids().values()) <= ids
 
 
+def test_month_option_puts_every_event_in_that_month(tmp_path: Path, demo: list[dict]) -> None:
+    out, roster_out = tmp_path / "month.jsonl", tmp_path / "roster.yaml"
+    assert gen.main(["--out", str(out), "--events", "6000", "--month", "2026-10", "--accounts", "10",
+                     "--roster-out", str(roster_out)]) == 0
+    events = [json.loads(line) for line in out.read_bytes().splitlines()]
+    assert 5_700 <= len(events) <= 6_300
+    months = {_when(e).astimezone(TORONTO).strftime("%Y-%m") for e in events}
+    assert months == {"2026-10"}
+    days = {_when(e).astimezone(TORONTO).day for e in events}
+    assert days == set(range(1, 32))  # spread over the whole month
+    # the story's October scenes are there, with the same ids as in the demo
+    story = set(gen.story_ids().values())
+    october = {e["id"] for e in demo if e["id"] in story and _when(e).astimezone(TORONTO).month == 10}
+    assert october and october <= {e["id"] for e in events}
+    # a generated employee of the roster takes part
+    yaml = pytest.importorskip("yaml")
+    extra = {a["handle"] for a in yaml.safe_load(roster_out.read_text())["accounts"]} - ROSTER
+    assert len(extra) == 10
+    assert extra & {_who(e) for e in events}
+
+
+def test_month_option_is_the_months_dates(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    gen.main(["--out", str(a), "--month", "2026-12"])
+    gen.write_jsonl(b, start="2026-12-01", end="2027-01-01")
+    assert a.read_bytes() == b.read_bytes() and a.stat().st_size > 0
+    with pytest.raises(SystemExit):
+        gen.main(["--month", "2026-13"])
+    with pytest.raises(SystemExit):
+        gen.main(["--month", "October"])
+
+
+def test_staff_small_talk_is_shared_when_accounts_grow() -> None:
+    # Small talk is the company's, shared among its staff: more accounts post it less
+    # often each, rather than multiplying it (it was 70% of a million-event file).
+    events = list(gen.generate(start="2026-10-01", end="2026-11-01", scale=5.0, customers=750, accounts=200))
+    extra = {a[0] for a in gen.extra_accounts(200)}
+    small_talk = [e for e in events if e["type"] == "post" and e["author"] in extra
+                  and not e["in_reply_to"] and not e["repost_of"]]
+    assert len(small_talk) < 0.02 * len(events)
+    assert {_who(e) for e in events} & extra
+
+
 def test_bad_arguments_are_refused() -> None:
     with pytest.raises(ValueError):
         list(gen.generate(dm_share=1.5))

@@ -23,6 +23,9 @@ from auditor.sample.texts import (
 if TYPE_CHECKING:
     from auditor.sample.generate import Gen
 
+# The demo's staff (lchen, rpatel, tnguyen, jdoe, mkhan): 0.05 small-talk posts a day each, times scale.
+_NAMED_STAFF = 5
+
 
 def _fresh(g: Gen, author: str, make: Any) -> str:
     """A broadcast text ``author`` has not already posted twice (only @acme's promo repeats on purpose)."""
@@ -66,8 +69,15 @@ def broadcast_day(g: Gen, idx: int, open_day: bool) -> None:
         t = base + rng.randint(8 * HOUR, 20 * HOUR)
         post = g.post("bsmith", t, _fresh(g, "bsmith", bsmith_text))
         _broadcast_question(g, post, t, "bsmith", 0.4)
-    for who in g.support_staff + g.sales:
-        for _ in range(count(rng, 0.05 * scale)):
+    staff = g.support_staff + g.sales
+    # The staff's small talk is the company's, shared among its people: with
+    # --accounts, more people post it, each less often. (A rate per person
+    # times scale grew with scale x accounts: with 2,000 generated
+    # accounts, 70% of the events were small talk.) 5/5 is exactly 1.0, so the
+    # demo's draws are unchanged.
+    rate = 0.05 * scale * (_NAMED_STAFF / len(staff))
+    for who in staff:
+        for _ in range(count(rng, rate)):
             g.post(who, base + rng.randint(7 * HOUR, 22 * HOUR), _fresh(g, who, lambda: rng.choice(STAFF_POSTS)))
     for _ in range(count(rng, 0.12 * scale)):
         g.post("acme_support", base + rng.randint(9 * HOUR, 18 * HOUR),

@@ -26,6 +26,8 @@ activity that spills into later days (late answers) is held in memory.
 
     python -m auditor.sample.generate --out demo.jsonl
     python -m auditor.sample.generate --out big.jsonl --events 1000000 --roster-out big-roster.yaml
+    python -m auditor.sample.generate --out month.jsonl --events 1000000 --month 2026-10 \
+        --accounts 2000 --roster-out month-roster.yaml   # a large company's month, nothing around it
 
 This module holds the run (``Gen``: the story first, then one day at a time),
 the public API (``generate``, ``write_jsonl``, ``story_ids``, ``roster``) and
@@ -252,6 +254,16 @@ def _share(value: str) -> float:
     return share
 
 
+def _month(value: str) -> tuple[date, date]:
+    """"2026-10" -> (first day of the month, first day of the next)."""
+    try:
+        first = date.fromisoformat(f"{value}-01")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a month as YYYY-MM: {value}") from None
+    after = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return first, after
+
+
 def _positive(value: str) -> int:
     n = int(value)
     if n < 0:
@@ -277,11 +289,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help=f"share of public support threads that start with a complaint (default: {DEFAULT_COMPLAINT_SHARE})")
     parser.add_argument("--promise-share", type=_share, default=DEFAULT_PROMISE_SHARE,
                         help=f"share of complaint answers that say 'DM us' (default: {DEFAULT_PROMISE_SHARE})")
+    parser.add_argument("--month", type=_month, default=None, metavar="YYYY-MM",
+                        help="generate this calendar month only (local days, America/Toronto): all the filler falls "
+                             "in it, and the story keeps its scenes inside it (default: 2026-09-01 to 2026-11-02)")
     parser.add_argument("--roster-out", default=None,
                         help="also write the roster (named plus --accounts employees) as YAML to this file")
     args = parser.parse_args(argv)
     kwargs: dict[str, Any] = dict(seed=args.seed, accounts=args.accounts, dm_share=args.dm_share,
                                   complaint_share=args.complaint_share, promise_share=args.promise_share)
+    if args.month is not None:
+        kwargs["start"], kwargs["end"] = args.month
     customers = args.customers
     if args.events is not None:
         kwargs["events"] = args.events

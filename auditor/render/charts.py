@@ -26,6 +26,7 @@ from auditor.result import AccountResult, Finding, RuleResult
 
 GREEN, RED, GREY, INK, GRID = "#2e7d32", "#c62828", "#9e9e9e", "#212121", "#e0e0e0"
 WIDTH_IN = 6.6
+# Heights are kept low so that a rule's section (figures, up to three charts, the worst cases) fits one page.
 TOP_ACCOUNTS = 12
 
 # Wait-distribution bins, as multiples of the rule's limit; the last one is open.
@@ -91,7 +92,7 @@ def wait_distribution(rule: RuleResult, findings: Sequence[Finding], fmt: Format
                    f"{len(timed)} late or unanswered, by how long they waited.{on}")
     while len(counts) > within + 1 and counts[-1] == 0:  # no empty bins after the longest wait
         counts, labels = counts[:-1], labels[:-1]
-    figure, ax = _figure(1.9)
+    figure, ax = _figure(1.6)
     colours = [GREEN] * within + [RED] * (len(counts) - within)
     positions = range(len(counts))
     ax.bar(positions, counts, color=colours, width=0.75)
@@ -119,7 +120,7 @@ def weekly_share(rule: RuleResult, fmt: Formatter) -> Chart | None:
     if len(weeks) < 2:  # one bar says no more than the rule's share (a per-period check has one "week")
         return None
     shares = [100 * w.passed / w.checked for w in weeks]
-    figure, ax = _figure(1.65)
+    figure, ax = _figure(1.4)
     positions = range(len(weeks))
     colours = [GREEN if s + 1e-7 >= rule.target * 100 else RED for s in shares]
     ax.bar(positions, shares, color=colours, width=0.6)
@@ -153,7 +154,7 @@ def findings_by_account(rule: RuleResult, accounts: Iterable[AccountResult]) -> 
     rows.sort(key=lambda row: (-row[1], row[0]))
     more = len(rows) - TOP_ACCOUNTS
     rows = rows[:TOP_ACCOUNTS]
-    figure, ax = _figure(0.45 + 0.2 * len(rows))
+    figure, ax = _figure(0.4 + 0.16 * len(rows))
     positions = list(range(len(rows)))[::-1]
     ax.barh(positions, [r[1] for r in rows], color=RED, height=0.6)
     for y, (_, failed, checked) in zip(positions, rows):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from functools import lru_cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -31,6 +32,26 @@ TEMPLATE = "report.html.j2"
 STYLESHEET = "report.css"
 # --paper values and the CSS page size each one means.
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
+
+# C0 controls but tab, LF and CR, DEL and the C1 controls: parse errors in HTML (NUL above all), and
+# nothing a reader could see. Post text, handles and URLs from the data are the only source of them.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Explicit bidi embeddings, overrides and isolates (U+202A-202E, U+2066-2069). Inside a quote they reorder
+# only the quote (a block of its own, `unicode-bidi: plaintext`), as X shows the post. Anywhere else, a
+# handle like "\u202eevil" would reverse the report's own words after it ("got no answer: waited 10d" read
+# backwards, its link too): there they are dropped. Escaped data never holds "<", so the quote elements
+# (ours, from the templates) are found exactly.
+_BIDI_OR_QUOTE = re.compile(
+    '(<blockquote class="quote"[^>]*>.*?</blockquote>|<td class="quote-cell"[^>]*>.*?</td>)'
+    "|[\u202a-\u202e\u2066-\u2069]",
+    re.S,
+)
+
+
+def contain_text(html_text: str) -> str:
+    """The rendered document with control characters removed and bidi controls kept inside quotes only."""
+    html_text = _CONTROLS.sub("", html_text)
+    return _BIDI_OR_QUOTE.sub(lambda match: match.group(1) or "", html_text)
 
 
 @lru_cache(maxsize=1)
@@ -73,10 +94,12 @@ def document(result: AuditResult, options: RenderOptions, medium: str) -> str:
                       redaction=mode, paper=options.paper)
     view["medium"] = medium
     css = stylesheet(options.paper)
-    return environment().get_template(TEMPLATE).render(
+    page = environment().get_template(TEMPLATE).render(
         # Both are ours, not data; the policy has no `"` or `<` (base64 and keywords only).
         v=view, medium=medium, style=Markup(css), csp=Markup(content_security_policy(css)),
     )
+    # After rendering, so that every value is covered, joined and truncated ones too.
+    return contain_text(page)
 
 
 def render(result: AuditResult, options: RenderOptions) -> bytes:

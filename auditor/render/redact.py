@@ -2,8 +2,11 @@
 
 `dms`: a DM's evidence keeps that it was sent, by whom and when, not its text.
 `customers`: every counterpart handle becomes a stable pseudonym (the same handle
-gives the same pseudonym in every report), in findings, evidence and quoted text.
-Roster handles stay: the report is about them.
+gives the same pseudonym in every report), in findings, evidence and quoted text;
+and DM text is withheld as with `dms`: a customer's private messages carry their
+name, phone and order numbers, which would undo the pseudonym (and asking for more
+privacy must never print what the default hides). Roster handles stay: the report
+is about them.
 """
 
 from __future__ import annotations
@@ -29,7 +32,8 @@ def redact(result: AuditResult, mode: str | None) -> AuditResult:
     if mode == "dms":
         findings = tuple(replace(f, evidence=tuple(_without_dm_text(e) for e in f.evidence)) for f in result.findings)
     elif mode == "customers":
-        findings = tuple(_pseudonymise(f, roster) for f in result.findings)
+        findings = tuple(_pseudonymise(replace(f, evidence=tuple(_without_dm_text(e) for e in f.evidence)), roster)
+                         for f in result.findings)
     else:
         raise ValueError(f"unknown redaction {mode!r}")
     return replace(result, findings=findings)

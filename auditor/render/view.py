@@ -239,7 +239,8 @@ class RuleView:
     worst: list[FindingView]
     worst_measured: bool  # whether any worst case has a measured time (else the column is left out)
     evidence: list[FindingView]
-    in_appendix: int
+    in_appendix: int  # findings past the body that the appendix lists
+    not_printed: int  # findings past the appendix's cap: counted, and in the JSON and CSV reports
     charts: list[Chart] = field(default_factory=list)
 
 
@@ -283,15 +284,24 @@ def build_view(result: AuditResult, *, evidence_cap: int = 25, appendix_cap: int
 
     rules: list[RuleView] = []
     appendix: list[FindingView] = []
+    appendix_groups: list[dict[str, Any]] = []
     left_out = 0
     for rule in result.rules:
         ordered = sorted(by_rule.get(rule.id, []), key=_worst_first)
-        views = [_finding_view(f, n, rule_anchor, fmt) for n, f in enumerate(ordered, 1)]
-        rest = views[evidence_cap:]
-        room = max(0, appendix_cap - len(appendix))
-        appendix.extend(rest[:room])
-        left_out += max(0, len(rest) - room)
-        view = _rule_view(rule, rule_anchor[rule.id], views, evidence_cap, len(rest), fmt)
+        quoted = min(len(ordered), evidence_cap)
+        rest = len(ordered) - quoted
+        listed = min(rest, max(0, appendix_cap - len(appendix)))
+        # Views only for the findings the report prints: a large month has thousands it only counts. The
+        # worst cases are the first failures, and failures sort before pending items: among the first few.
+        views = [_finding_view(f, n, rule_anchor, fmt)
+                 for n, f in enumerate(ordered[:max(quoted + listed, WORST_CASES)], 1)]
+        if listed:
+            appendix.extend(views[quoted:quoted + listed])
+            appendix_groups.append({"rule": rule.id, "rule_anchor": rule_anchor[rule.id], "first": quoted + 1,
+                                    "last": quoted + listed, "total": len(ordered),
+                                    "findings": views[quoted:quoted + listed]})
+        left_out += rest - listed
+        view = _rule_view(rule, rule_anchor[rule.id], views, len(ordered), evidence_cap, listed, rest - listed, fmt)
         if charts:
             from auditor.render import charts as chart_module
 
@@ -346,6 +356,7 @@ def build_view(result: AuditResult, *, evidence_cap: int = 25, appendix_cap: int
         "accounts": accounts,
         "attention_count": len(attention),
         "appendix": appendix,
+        "appendix_groups": appendix_groups,  # the appendix by rule: {rule, rule_anchor, first, last, total, findings}
         "appendix_cap": appendix_cap,
         "evidence_cap": evidence_cap,
         "left_out": left_out,
@@ -530,8 +541,9 @@ def trend(current: float | None, previous: float | None, fmt: Formatter) -> Tren
     return Trend("▶", "flat", f"unchanged ({fmt.share(previous)})")
 
 
-def _rule_view(rule: RuleResult, anchor: str, findings: list[FindingView], cap: int, in_appendix: int,
-               fmt: Formatter) -> RuleView:
+def _rule_view(rule: RuleResult, anchor: str, findings: list[FindingView], total: int, cap: int, in_appendix: int,
+               not_printed: int, fmt: Formatter) -> RuleView:
+    """`findings`: views of the first of the rule's `total` findings, worst first (at least the quoted ones)."""
     figures = rule.figures
     return RuleView(
         anchor=anchor,
@@ -554,11 +566,12 @@ def _rule_view(rule: RuleResult, anchor: str, findings: list[FindingView], cap: 
         settings=[(label(k), fmt.lines(k, v)) for k, v in rule.options.items()],
         weeks=[(f"week of {fmt.day(w.week_start)}", fmt.share(w.passed / w.checked if w.checked else None), w.checked)
                for w in rule.weeks],
-        findings_total=len(findings),
+        findings_total=total,
         worst=(worst := [f for f in findings if f.failure][:WORST_CASES]),
         worst_measured=any(f.waited for f in worst),
         evidence=findings[:cap],
         in_appendix=in_appendix,
+        not_printed=not_printed,
     )
 
 
@@ -676,7 +689,8 @@ def _cover(result: AuditResult, fmt: Formatter, generated: datetime, redaction: 
 
 _REDACTION_TEXT = {
     "dms": "Direct-message text is withheld: the report shows that a DM was sent, by whom and when.",
-    "customers": "Customer handles are replaced by stable pseudonyms; roster accounts are named.",
+    "customers": "Customer handles are replaced by stable pseudonyms; roster accounts are named. "
+                 "Direct-message text is withheld.",
     "none": "Nothing is redacted: direct-message text and customer handles are shown as recorded.",
 }
 

@@ -108,7 +108,10 @@ def test_findings_are_ordered_worst_first_and_capped():
     assert waits == ["4h8m", "4h7m", "4h6m"]  # the longest waits first
     assert [f.counterpart for f in view["appendix"]] == ["c4", "c3"]
     assert view["left_out"] == 3  # c2, c1, then the waived one last
-    assert answer.in_appendix == 5
+    assert answer.in_appendix == 2 and answer.not_printed == 3
+    [group] = view["appendix_groups"]
+    assert (group["rule"], group["first"], group["last"], group["total"]) == ("answer", 4, 5, 8)
+    assert group["findings"] == view["appendix"]
 
 
 def test_customers_waiting_longest_are_sorted_by_calendar_time():

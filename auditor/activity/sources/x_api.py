@@ -10,7 +10,8 @@ mid-way resumes at the next page; events are keyed by id, so nothing is lost or 
 completed run records the newest id per account and endpoint; the next run asks only for
 newer ones (`since_id`). A 429 waits until `x-rate-limit-reset` (with a countdown); 5xx and
 network errors are retried with exponential back-off; anything else that fails one account's
-endpoint is written to the store's coverage table and the rest goes on. A 401 stops the run.
+endpoint is written to the store's coverage table and the rest goes on. A 401, or a 403 that
+refuses the app itself, stops the run. docs/reliability.md lists every fault and its limit.
 
 Credentials come only from the environment and are scrubbed from every message, log record
 and stored reason.
@@ -34,6 +35,7 @@ from auditor.activity.sources.x_credentials import (
     CredentialsError,
     Scrubber,
     credentials_from_env,
+    scrubbed_exception,
     scrubbed_logging,
 )
 from auditor.activity.store import FetchState, Store
@@ -80,7 +82,13 @@ def default_client_factory(credentials: Credentials):
 
     def request(method, url, **kwargs):
         kwargs.setdefault("timeout", REQUEST_TIMEOUT)
-        return original(method, url, **kwargs)
+        response = original(method, url, **kwargs)
+        # tweepy does int() on this header of a 429 and would raise ValueError instead of
+        # TooManyRequests: a reset that is not a number is treated as no reset (wait a minute).
+        reset = response.headers.get("x-rate-limit-reset")
+        if reset is not None and not reset.strip().isdigit():
+            del response.headers["x-rate-limit-reset"]
+        return response
 
     client.session.request = request
     return client
@@ -101,6 +109,7 @@ class AccountResult:
     added: int = 0
     updated: int = 0
     failures: dict[str, str] = field(default_factory=dict)  # endpoint -> reason
+    resumed: list[str] = field(default_factory=list)  # endpoints an earlier, interrupted run had started
 
     def line(self) -> str:
         parts = [f"{count} {endpoint}" for endpoint, count in self.fetched.items()]
@@ -131,9 +140,16 @@ class FetchSummary:
     def failures(self) -> int:
         return sum(len(a.failures) for a in self.accounts)
 
+    @property
+    def resumed(self) -> int:
+        return sum(len(a.resumed) for a in self.accounts)
+
     def line(self) -> str:
-        return (f"fetched {len(self.accounts)} accounts in {self.requests} requests: {self.added} new events, "
+        text = (f"fetched {len(self.accounts)} accounts in {self.requests} requests: {self.added} new events, "
                 f"{self.updated} updated, {self.failures} endpoints missing (see the store's coverage)")
+        if self.resumed:
+            text += f"; resumed {self.resumed} interrupted endpoint fetch{'es' if self.resumed > 1 else ''}"
+        return text
 
 
 # -- the fetch ---------------------------------------------------------------------------------
@@ -145,7 +161,7 @@ def fetch(
     since: datetime | None = None,
     *,
     client_factory: Callable[[Credentials], object] = default_client_factory,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
     progress: Callable[[str], None] = _stderr,
     env: Mapping[str, str] | None = None,
     clock: Callable[[], float] | None = None,
@@ -154,7 +170,9 @@ def fetch(
 
     `policy` is a `Policy` (or a `LoadedPolicy`); `since` bounds the first fetch of each
     endpoint (later runs continue from the newest id stored). Raises `CredentialsError` when
-    credentials are missing or refused (401).
+    credentials are missing or refused (401, or a 403 that refuses the app itself). `sleep`
+    and `clock` (default: `time.sleep`, `time.time`, looked up at call time) make every wait
+    fake-able in tests.
     """
     credentials = credentials_from_env(env)
     roster = getattr(policy, "policy", policy).roster
@@ -163,11 +181,17 @@ def fetch(
     opened = Store(store) if own_store else store
     try:
         with scrubbed_logging(scrub):
-            run = _Run(opened, credentials, client_factory(credentials), scrub, sleep, progress, clock or time.time, since)
             try:
+                run = _Run(opened, credentials, client_factory(credentials), scrub, sleep or time.sleep, progress,
+                           clock or time.time, since)
                 return run.all(roster)
             except CredentialsError as exc:
                 raise CredentialsError(scrub(exc)) from None
+            except Exception as exc:  # a surprise ends the run: the CLI prints its message, so scrub it first
+                clean = scrubbed_exception(exc, scrub)
+                if clean is exc:
+                    raise
+                raise clean from None
     finally:
         if own_store:
             opened.close()
@@ -187,6 +211,9 @@ class _Run:
         self.user_auth = credentials.bearer_token is None
         self.requests = 0
         self.handles: dict[str, str] = {}
+        # API methods that stayed rate limited through MAX_RATE_WAITS waits: X's limits are per
+        # endpoint and app, so the next account would wait as long again (100 accounts, 100 hours).
+        self.rate_exhausted: set[str] = set()
 
     def say(self, line: str) -> None:
         self._progress(self.scrub(line))
@@ -320,6 +347,7 @@ class _Run:
         if state.in_progress:
             queries = state.params.get("queries", queries)
             index = int(state.params.get("index", 0))
+            result.resumed.append(endpoint)
             self.say(f"@{result.handle} {endpoint}: resuming an interrupted fetch")
         else:
             index = 0
@@ -344,7 +372,7 @@ class _Run:
             if state.next_token is not None:
                 params[token_name] = state.next_token
             try:
-                page = self.call(f"@{result.handle} {endpoint}", method, **params)
+                page = self.call(f"@{result.handle} {endpoint}", method, page=True, **params)
             except _StaleToken:
                 if restarted:
                     raise EndpointFailure("the API refused the saved pagination token twice") from None
@@ -376,10 +404,14 @@ class _Run:
         """DM events come newest first, without since_id: stop at the first page reaching what is stored."""
         state = self.store.fetch_state(result.handle, endpoint) or FetchState(result.handle, endpoint)
         state.user_id = result.user_id
-        if not state.in_progress:
+        if state.in_progress:
+            result.resumed.append(endpoint)
+            self.say(f"@{result.handle} {endpoint}: resuming an interrupted fetch")
+        else:
             state.run_since_id, state.run_newest_id, state.next_token = state.newest_id, None, None
         stop_at = state.run_since_id
         received = 0
+        restarted = False
         while True:
             params = {"dm_event_fields": events.DM_EVENT_FIELDS, "event_types": "MessageCreate",
                       "expansions": events.DM_EXPANSIONS, "user_fields": events.USER_FIELDS,
@@ -387,9 +419,13 @@ class _Run:
             if state.next_token is not None:
                 params["pagination_token"] = state.next_token
             try:
-                page = self.call(f"@{result.handle} DMs", self.client.get_direct_message_events, **params)
+                page = self.call(f"@{result.handle} DMs", self.client.get_direct_message_events, page=True, **params)
             except _StaleToken:
-                state.next_token = None
+                # Restart once, as the timelines do: an API that refuses every token it hands out
+                # would otherwise have the first page read again and again, for ever.
+                if restarted:
+                    raise EndpointFailure("the API refused the saved pagination token twice") from None
+                restarted, state.next_token = True, None
                 continue
             handles = events.user_handles(page, self.handles)
             dms, problems = events.page_dms(page, handles)
@@ -415,27 +451,42 @@ class _Run:
 
     # -- one request, with waiting and retrying --------------------------------------------
 
-    def call(self, what: str, method, **params) -> dict:
+    def call(self, what: str, method, *, page: bool = False, **params) -> dict:
+        """One API call, waiting out 429s and retrying transient faults; `page`: the answer must be a page."""
         import requests
         import tweepy
 
+        name = getattr(method, "__name__", repr(method))
+        if name in self.rate_exhausted:
+            raise EndpointFailure(
+                f"still rate limited (gave up on {name} after {MAX_RATE_WAITS} waits earlier in this run)")
+        # The variables behind this request: app-only calls use the bearer token, the others the user keys.
+        names = ", ".join(ENV_USER) if params.get("user_auth") else ENV_BEARER
         failures = 0
         rate_waits = 0
         while True:
             self.requests += 1
             try:
                 answer = method(**params)
+                if page:
+                    _check_page(answer)
                 return answer if isinstance(answer, dict) else {}
             except tweepy.TooManyRequests as exc:
                 rate_waits += 1
                 if rate_waits > MAX_RATE_WAITS:
+                    self.rate_exhausted.add(name)
                     raise EndpointFailure(f"still rate limited after {MAX_RATE_WAITS} waits") from None
                 self._wait_for_reset(what, exc.reset_time)
             except tweepy.Unauthorized:
                 raise CredentialsError(
-                    f"the X API refused the credentials (401 Unauthorized) for {what}: check {ENV_BEARER}"
-                    f"{' and ' + ', '.join(ENV_USER) if self.credentials.user_context else ''}") from None
+                    f"the X API refused the credentials (401 Unauthorized) for {what}: check {names}") from None
             except tweepy.Forbidden as exc:
+                refused = _refused_credentials(exc)
+                if refused:
+                    # Every later request would be refused the same way: stop, and say what to fix.
+                    raise CredentialsError(
+                        f"the X API refused the credentials ({refused}) for {what}: check {names}; "
+                        "they must belong to an app in a Project with the access this needs") from None
                 raise EndpointFailure(f"403 Forbidden: {_api_message(exc)}: the app's access level or permissions "
                                       "do not allow this, or the account is protected or suspended") from None
             except tweepy.NotFound as exc:
@@ -445,9 +496,19 @@ class _Run:
                 if any(name in params for name in ("pagination_token", "next_token")) and "token" in message.lower():
                     raise _StaleToken() from None
                 raise EndpointFailure(f"400 Bad Request: {message}") from None
-            except (tweepy.TwitterServerError, requests.ConnectionError, requests.Timeout) as exc:
+            except (tweepy.TwitterServerError, requests.ConnectionError, requests.Timeout,
+                    requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError,
+                    requests.exceptions.JSONDecodeError, _BadPage) as exc:
+                # Transient: a server error, a dropped or silent connection, a body cut short.
                 failures += 1
-                reason = _api_status(exc) if isinstance(exc, tweepy.HTTPException) else type(exc).__name__
+                if isinstance(exc, tweepy.HTTPException):
+                    reason = _api_status(exc)
+                elif isinstance(exc, requests.exceptions.JSONDecodeError):
+                    reason = "truncated or invalid JSON in the response"
+                elif isinstance(exc, _BadPage):
+                    reason = str(exc)
+                else:
+                    reason = type(exc).__name__
                 if failures > MAX_RETRIES:
                     raise EndpointFailure(f"{reason}, {MAX_RETRIES} retries failed") from None
                 delay = min(BACKOFF_FIRST * 2 ** (failures - 1), BACKOFF_MAX)
@@ -473,6 +534,49 @@ class _Run:
 
 class _StaleToken(Exception):
     """The API refused a saved pagination token (they expire): restart that endpoint's paging."""
+
+
+class _BadPage(Exception):
+    """A 200 answer that is not a page (no `meta`): cut short or garbled on the way, so retried.
+
+    Taking it for an empty last page would complete the endpoint and move `since_id` past the
+    pages never read: they would be lost for good.
+    """
+
+
+def _check_page(answer: object) -> None:
+    if isinstance(answer, dict) and isinstance(answer.get("meta"), dict):
+        return
+    errors = answer.get("errors") if isinstance(answer, dict) and "data" not in answer else None
+    if isinstance(errors, list) and errors:
+        details = "; ".join(str(e.get("detail") or e.get("title") or e) if isinstance(e, dict) else str(e)
+                            for e in errors)
+        raise EndpointFailure(f"the API answered with errors only: {details[:200]}")
+    raise _BadPage("an answer that is not a page (no meta)")
+
+
+# 403 answers that are about the credentials, not about the one request: every later request
+# would get the same, so the run stops. v2 problem types, and v1.1 error codes X still sends.
+_REFUSED_PROBLEMS = ("client-forbidden", "unsupported-authentication")
+# could not authenticate you, account suspended, invalid or expired token, bad authentication data, account locked
+_REFUSED_CODES = {32, 64, 89, 215, 326}
+
+
+def _refused_credentials(exc) -> str | None:
+    """'403 <title>: <detail>' when a 403 refuses the credentials themselves, else None."""
+    try:
+        body = exc.response.json()
+    except Exception:  # noqa: BLE001 - an unreadable body says nothing about the credentials
+        return None
+    if not isinstance(body, dict):
+        return None
+    kind = f"{body.get('type', '')} {body.get('reason', '')}"
+    errors = body.get("errors") if isinstance(body.get("errors"), list) else []
+    codes = {e["code"] for e in errors if isinstance(e, dict) and isinstance(e.get("code"), int)}
+    if not any(problem in kind for problem in _REFUSED_PROBLEMS) and not codes & _REFUSED_CODES:
+        return None
+    title = str(body.get("title") or "Forbidden")
+    return " ".join(f"403 {title}: {_api_message(exc)}".split())  # one line, whatever the server sent
 
 
 def _complete(state: FetchState) -> None:

@@ -3,19 +3,23 @@
 `X_BEARER_TOKEN` (app-only OAuth 2.0) reads posts, mentions and search; the four OAuth 1.0a
 user-context variables read the DMs of the account they belong to (and everything else when
 there is no bearer token). A credential never appears in a log record, a message, an error
-or the store: `Scrubber` replaces it (raw and URL-encoded) with ***, and `scrubbed_logging`
-applies it to every log record made while fetching, because tweepy logs request headers at
-DEBUG and oauthlib logs signed parameters.
+or the store: `Scrubber` replaces it (raw, URL-encoded, base64, or cut short) with ***,
+`scrubbed_logging` applies it to every log record made while fetching, because tweepy logs
+request headers at DEBUG and oauthlib logs signed parameters, and `scrubbed_exception` to an
+error that ends the fetch.
 """
 
 from __future__ import annotations
 
+import base64
 import logging
 import os
+import re
+import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterator, Mapping
-from urllib.parse import quote
+from urllib.parse import quote, quote_plus, unquote
 
 from auditor.errors import AuditorError
 
@@ -57,22 +61,91 @@ def credentials_from_env(env: Mapping[str, str] | None = None) -> Credentials:
     return Credentials(values[ENV_BEARER], *user)
 
 
+# How much of a credential, at least, counts as the credential when a message was cut in its middle
+# (errors are shortened to a line): a shorter piece says nothing usable about the rest.
+MIN_PIECE = 12
+# An access token is "<user id>-<secret part>": the id is public, and must not make an id look secret.
+_PUBLIC_PREFIX = re.compile(r"\d+-")
+
+
+def _encodings(secret: str) -> set[str]:
+    """The forms a credential takes in what HTTP libraries say: raw, URL-decoded, URL-encoded once or
+    twice (OAuth 1.0a signs the encoded parameters encoded again, and oauthlib logs that base string at
+    DEBUG), with or without "/" kept."""
+    forms = {secret, unquote(secret)}
+    for _ in range(2):
+        forms |= {quote(form, safe=safe) for form in forms for safe in ("", "/")} | {quote_plus(form) for form in forms}
+    return forms
+
+
+def _base64(text: str) -> set[str]:
+    forms = set()
+    for encode in (base64.b64encode, base64.urlsafe_b64encode):
+        encoded = encode(text.encode("utf-8")).decode("ascii")
+        forms.update({encoded, encoded.rstrip("=")})
+    return forms
+
+
 class Scrubber:
-    """Replaces every credential (raw or URL-encoded) in a text with ***."""
+    """Replaces every credential in a text with ***: raw, URL-encoded (once or twice), base64 (alone, or
+    as the "key:secret" pair of HTTP Basic), and what is left of one when a message was cut in its middle."""
 
     def __init__(self, secrets: list[str]):
+        secrets = [secret for secret in secrets if len(secret) >= 4]
         forms = set()
         for secret in secrets:
-            if len(secret) >= 4:
-                forms.update({secret, quote(secret, safe=""), quote(secret)})
+            forms |= _encodings(secret) | _base64(secret)
+        for first in secrets:
+            for second in secrets:
+                if first != second:
+                    forms |= _base64(f"{first}:{second}")
         self.forms = sorted(forms, key=len, reverse=True)
+        # A message shortened to N characters keeps only the start of a credential: each form is also
+        # looked for by its first characters, and as much of the longest form as follows is scrubbed.
+        self.starts: dict[str, list[str]] = {}
+        for form in self.forms:
+            public = _PUBLIC_PREFIX.match(form)
+            length = (public.end() if public else 0) + MIN_PIECE
+            if len(form) > length:
+                self.starts.setdefault(form[:length], []).append(form)
 
     def __call__(self, text: object) -> str:
         text = str(text)
         for form in self.forms:
             if form in text:
                 text = text.replace(form, "***")
+        for start, forms in self.starts.items():
+            at = text.find(start)
+            while at >= 0:
+                end = max(at + _common_prefix(text, at, form) for form in forms)
+                text = text[:at] + "***" + text[end:]
+                at = text.find(start, at + 3)
         return text
+
+
+def _common_prefix(text: str, at: int, form: str) -> int:
+    """How many characters of `form` follow in `text` from `at`."""
+    n = 0
+    while n < len(form) and at + n < len(text) and text[at + n] == form[n]:
+        n += 1
+    return n
+
+
+def scrubbed_exception(exc: Exception, scrub: Scrubber) -> Exception:
+    """`exc` itself when nothing it would print (its message, chained errors included) names a credential;
+    otherwise an exception of the same kind with the scrubbed message and no chain. The CLI prints an
+    unexpected error's message (and, with AUDITOR_DEBUG, its traceback)."""
+    shown = "".join(traceback.format_exception(exc))
+    if scrub(shown) == shown:
+        return exc
+    message = scrub(str(exc))
+    if isinstance(exc, AuditorError):
+        return AuditorError(message)  # still a one-line error of the user's input (exit 2)
+    try:
+        clean = type(exc)(message)
+    except Exception:  # noqa: BLE001 - an exception class that wants other arguments
+        clean = RuntimeError(f"{type(exc).__name__}: {message}")
+    return clean if scrub(str(clean)) == str(clean) else RuntimeError(type(exc).__name__)
 
 
 @contextmanager
@@ -81,8 +154,11 @@ def scrubbed_logging(scrub: Scrubber) -> Iterator[None]:
 
     tweepy logs request headers (the bearer token) at DEBUG, and oauthlib logs signed
     parameters: a filter on one logger would miss the others, so the record factory does it.
+    The message, a traceback attached with `exc_info` (formatted now, scrubbed, and kept as the
+    record's `exc_text` in place of the exception) and `stack_info` are all scrubbed.
     """
     previous = logging.getLogRecordFactory()
+    formatter = logging.Formatter()
 
     def factory(*args, **kwargs):
         record = previous(*args, **kwargs)
@@ -93,6 +169,12 @@ def scrubbed_logging(scrub: Scrubber) -> Iterator[None]:
         cleaned = scrub(message)
         if cleaned != message or record.args:
             record.msg, record.args = cleaned, None
+        if record.exc_info and record.exc_info[0] is not None:
+            text = formatter.formatException(record.exc_info)
+            if scrub(text) != text:
+                record.exc_text, record.exc_info = scrub(text), None
+        if record.stack_info:
+            record.stack_info = scrub(record.stack_info)
         return record
 
     logging.setLogRecordFactory(factory)

@@ -11,6 +11,15 @@ Syntax of one entry:
 * ``not my problem``: a phrase, matched as whole words in any case; runs of
   spaces in the phrase match any run of white space.
 * ``/\\bwhatever\\b/``: an RE2 regular expression, matched case-insensitively.
+
+RE2 is linear in the text, but the constant is the size of the compiled
+program when its fast DFA gives up (counted repetitions such as ``[ab]{1000}``
+make it give up on text built for it): a ``/regex/`` may compile to at most
+``MAX_PROGRAM`` instructions, and runs without capture groups (a finding
+quotes the whole match), which keeps RE2 on its DFA. A text is searched as
+UTF-8 bytes encoded once: the Python wrapper re-encodes a ``str`` on every
+call, which made 50,000 matches in a 50,000-character post take 30 s. At most
+``MAX_MATCHES`` matches of each entry are collected from one text.
 """
 
 from __future__ import annotations
@@ -28,12 +37,26 @@ _WORD = r"\pL\pN\pM_"
 # RE2 keeps its compiled program within max_mem; a policy pattern that needs
 # more is refused instead of eating the machine.
 _MAX_MEM = 8 << 20
+# Instructions in one /regex/ entry's RE2 program. When RE2's DFA gives up it
+# simulates the program, at ~16 ns per instruction per byte: a 3,000-instruction
+# pattern spends ~5 s on a hostile 100,000-character post (the longest text an
+# event may hold), ~50 ms on 1,000 characters. Real patterns are far smaller:
+# `\bwhatever\b` is 20, an e-mail pattern 40, `(.*a){20}` 184, and Unicode
+# classes are the largest legitimate part (`\pL+\s+\pL+` is 2,406).
+MAX_PROGRAM = 3_000
+# Matches of one entry collected from one text: a finding quotes the words it
+# found, it does not count them, and a pattern that matches at every character
+# of a long post must not cost one search per character.
+MAX_MATCHES = 100
 
 
-def _options() -> re2.Options:
+def _options(*, capture: bool = True) -> re2.Options:
     options = re2.Options()
     options.log_errors = False  # errors become ValueError; RE2 should not print
     options.max_mem = _MAX_MEM
+    # Without capture groups RE2 answers a search with its DFA alone; with them it runs a
+    # slower engine over the match, which for `(.*a){20}` is the whole text.
+    options.never_capture = not capture
     return options
 
 
@@ -57,12 +80,28 @@ def compile_regex(entry: str) -> re2._Regexp:
     if not body:
         raise ValueError(f"empty regular expression {entry!r}")
     try:
-        return re2.compile("(?i)" + body, _options())
+        regex = re2.compile("(?i)" + body, _options(capture=False))
     except re2.error as error:
         raise ValueError(
             f"invalid regular expression {entry!r}: {_error_text(error)} "
             "(patterns use RE2 syntax: no back-references or look-around)"
         ) from None
+    if regex.programsize > MAX_PROGRAM:
+        raise ValueError(
+            f"regular expression {_show(entry)} is too complex: it compiles to {regex.programsize} "
+            f"instructions, at most {MAX_PROGRAM} are allowed (use smaller {{n,m}} counts, "
+            "fewer alternatives or plain phrases)"
+        )
+    if regex.search(b"") is not None:
+        # `/x*/`, `/(foo)?/`, a stray `|`: it "matches" at every character of every post
+        # (one search each, nothing to quote), which is always a mistake.
+        raise ValueError(f"regular expression {_show(entry)} matches empty text, so it would match "
+                         "anywhere (use + instead of *, or drop an empty alternative)")
+    return regex
+
+
+def _show(entry: str, limit: int = 60) -> str:
+    return repr(entry) if len(entry) <= limit else repr(entry[: limit - 3] + "...")
 
 
 @dataclass(frozen=True)
@@ -74,30 +113,43 @@ class Matcher:
     _regexes: tuple[object, ...]  # one RE2 program per /regex/ entry
 
     def find_all(self, text: str) -> list[Match]:
-        """Every match, left to right, without overlaps (the earlier, then the longer, wins)."""
-        text_n = normalize_apostrophes(text)
+        """Matches left to right, without overlaps (the earlier, then the longer, wins).
+
+        At most ``MAX_MATCHES`` of each entry (all plain phrases count as one entry).
+        """
+        if not self.entries or not text:
+            return []
+        # Offsets are found in the UTF-8 bytes and mapped back to characters once at the end.
+        data = normalize_apostrophes(text).encode("utf-8", "surrogatepass")
+        size = len(data)
         spans: list[tuple[int, int]] = []
         if self._phrases is not None:
-            pos = 0
-            while True:
-                m = self._phrases.search(text_n, pos)
+            pos = found = 0
+            while found < MAX_MATCHES:
+                m = self._phrases.search(data, pos)
                 if m is None:
                     break
                 start, end = m.span(1)
                 spans.append((start, end))
+                found += 1
                 # Restart at the phrase's end, not the match's: the match ate
                 # the boundary character the next phrase may need.
                 pos = max(end, start + 1)
         for regex in self._regexes:
-            pos = 0
-            while pos <= len(text_n):
-                m = regex.search(text_n, pos)
+            pos = found = 0
+            while pos <= size and found < MAX_MATCHES:
+                m = regex.search(data, pos)
                 if m is None:
                     break
                 start, end = m.span()
                 if end > start:  # an empty match quotes nothing
                     spans.append((start, end))
-                pos = end if end > start else end + 1
+                    found += 1
+                    pos = end
+                else:
+                    pos = _next_char(data, end)
+        if size != len(text):  # not ASCII: byte offsets are not character offsets
+            spans = _to_chars(data, spans)
         spans.sort(key=lambda s: (s[0], -s[1]))
         out: list[Match] = []
         last_end = -1
@@ -114,6 +166,38 @@ class Matcher:
 
     def __bool__(self) -> bool:
         return bool(self.entries)
+
+
+def _is_continuation(byte: int) -> bool:
+    return byte & 0xC0 == 0x80
+
+
+def _next_char(data: bytes, pos: int) -> int:
+    """The offset of the character after the one at ``pos``."""
+    pos += 1
+    while pos < len(data) and _is_continuation(data[pos]):
+        pos += 1
+    return pos
+
+
+def _to_chars(data: bytes, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Byte spans of ``data`` (UTF-8) as character spans, in one pass over it.
+
+    RE2's ``\\C`` matches a single byte, so an offset may fall inside a character:
+    a start moves back and an end forward to the character's edge.
+    """
+    def edge(offset: int, forward: bool) -> int:
+        while 0 < offset < len(data) and _is_continuation(data[offset]):
+            offset += 1 if forward else -1
+        return offset
+
+    edges = [(edge(start, False), edge(end, True)) for start, end in spans]
+    chars: dict[int, int] = {0: 0}
+    last = 0
+    for offset in sorted({offset for span in edges for offset in span}):
+        chars[offset] = chars[last] + len(data[last:offset].decode("utf-8", "surrogatepass"))
+        last = offset
+    return [(chars[start], chars[end]) for start, end in edges if end > start]
 
 
 def compile_phrases(entries: Iterable[str]) -> Matcher:

@@ -45,13 +45,13 @@ def test_a_mapping_is_only_for_csv(tmp_path):
         read_source(tmp_path / "nothing.csv")
 
 
-def test_a_window_limits_what_is_read_from_a_store_and_nothing_else(tmp_path):
+def test_a_window_limits_what_is_kept_from_a_store_and_a_jsonl_file(tmp_path):
     later = {**POST, "id": "2", "created_at": "2026-12-05T14:00:00Z"}
     (tmp_path / "a.jsonl").write_text(json.dumps(POST) + "\n" + json.dumps(later) + "\n")
     list(import_sources([tmp_path / "a.jsonl"], tmp_path / "s.db"))
     window = (at("2026-10-01 00:00"), at("2026-11-01 00:00"))
     activity = read_sources([tmp_path / "a.jsonl", tmp_path / "s.db"], window=window)
-    assert sorted(p.id for p in activity.posts) == ["1", "1", "2"]
+    assert sorted(p.id for p in activity.posts) == ["1", "1"]  # December is outside the window in both
 
 
 def test_an_audit_from_the_store_matches_the_audit_from_the_csv(tmp_path):

@@ -45,7 +45,8 @@ def read_source(
 
     `roster_ids` (numeric user id -> handle) names DM participants an archive knows only by id;
     `mapping` is a CSV's column mapping (a YAML file or `twcs`); `window` (start, end) limits
-    what is read from a store to that time span (other sources are read whole).
+    what is kept from a store or a JSONL file to that time span, plus the older posts that
+    replies in it answer (archives and CSV files are read whole).
     """
     if not path.exists():
         raise DataError(f"{path}: no such file or folder")
@@ -67,7 +68,7 @@ def read_source(
         return read_store(path, since, until)
     from auditor.activity.sources.jsonl import read_jsonl
 
-    return read_jsonl(path)
+    return read_jsonl(path, window=window)
 
 
 def read_sources(

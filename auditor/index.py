@@ -11,6 +11,8 @@ from dataclasses import replace
 from datetime import datetime
 from operator import attrgetter
 
+import orjson
+
 from auditor.activity.model import Activity, DirectMessage, Post
 from auditor.activity.sources.common import no_gc
 
@@ -119,9 +121,14 @@ def _dedupe(events: list) -> list:
     """Events are keyed by platform and id: the same post read from two sources counts once."""
     # Keyed by the bare id on X (nearly every event) and by (platform, id) elsewhere: a str
     # never equals a tuple, and no tuple is built per event in the common case.
-    first = {}
+    kept = {}
     for event in events:
         key = event.id if event.platform == "x" else (event.platform, event.id)
-        if key not in first:
-            first[key] = event
-    return list(first.values())
+        other = kept.get(key)
+        if other is None:
+            kept[key] = event
+        elif other != event and orjson.dumps(event) > orjson.dumps(other):
+            # Two different events under one id (a broken export): keep the same one whatever
+            # order the lines came in, so reordering a file never changes a report (found by tests/fuzz).
+            kept[key] = event
+    return list(kept.values())

@@ -31,7 +31,10 @@ def parse_time(value: Any, field_name: str = "created_at") -> datetime:
         return moment  # "Z" and "+00:00" read as UTC already
     if moment.tzinfo is None:
         raise ValueError(f"{field_name} has no UTC offset: {value[:40]!r} (add Z or +00:00)")
-    return moment.astimezone(timezone.utc)
+    try:
+        return moment.astimezone(timezone.utc)
+    except OverflowError:  # 0001-01-01T00:30+01:00 is before year 1 in UTC (found by tests/fuzz)
+        raise ValueError(f"{field_name} is out of range in UTC: {value[:40]!r}") from None
 
 
 def utc_iso(moment: datetime | None) -> str | None:
@@ -51,6 +54,14 @@ def _text(obj: dict, name: str, required: bool = False) -> str | None:
         raise ValueError(f"{name} must be a string")
     if name == "text" and len(value) > MAX_TEXT:
         raise ValueError(f"text is longer than {MAX_TEXT} characters")
+    return value
+
+
+def _id(obj: dict) -> str:
+    value = _text(obj, "id", required=True)
+    if not value.strip():
+        # Events are keyed by id: an empty one would merge unrelated events (found by tests/fuzz).
+        raise ValueError("id is empty")
     return value
 
 
@@ -109,7 +120,7 @@ def _canonical_post(obj: dict) -> Post | None:
     post_id, author, created, text = get("id"), get("author"), get("created_at"), get("text")
     reply_to, reply_author, conversation = get("in_reply_to"), get("in_reply_to_author"), get("conversation_id")
     repost, quote, url, platform, mentions = get("repost_of"), get("quote_of"), get("url"), get("platform"), get("mentions")
-    if not (type(post_id) is str and type(author) is str and type(created) is str and type(text) is str
+    if not (type(post_id) is str and post_id and not post_id.isspace() and type(author) is str and type(created) is str and type(text) is str
             and type(reply_to) in _OPTIONAL and type(reply_author) in _OPTIONAL and type(conversation) in _OPTIONAL
             and type(repost) in _OPTIONAL and type(quote) in _OPTIONAL and type(url) in _OPTIONAL
             and type(platform) in _OPTIONAL and type(mentions) is list and len(text) <= MAX_TEXT):
@@ -131,7 +142,7 @@ def _canonical_post(obj: dict) -> Post | None:
 
 def _checked_post(obj: dict) -> Post:
     # Fields are read in a fixed order so a record with several faults names the same one each time.
-    post_id = _text(obj, "id", required=True)
+    post_id = _id(obj)
     author = _handle(obj, "author", required=True)
     created_at = parse_time(obj.get("created_at") if "created_at" in obj else _missing("created_at"))
     text = _text(obj, "text", required=True)
@@ -156,7 +167,7 @@ def own_url(url: str | None, author: str, post_id: str, platform: str | None = "
 
 
 def parse_dm(obj: dict) -> DirectMessage:
-    dm_id = _text(obj, "id", required=True)
+    dm_id = _id(obj)
     sender = _handle(obj, "sender", required=True)
     recipients = _handles(obj, "recipients")
     if not recipients:

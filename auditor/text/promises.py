@@ -156,10 +156,32 @@ def _may_match(norm: str, requires: list[tuple[tuple[str, ...], ...]]) -> tuple[
     folded = norm.lower()
     if not folded.isascii():
         folded = folded.translate(_FOLD)
-    present = {word for word in _SCREEN_WORDS if word in folded}
-    if not present:
+    word_bits, needs = _bit_table(tuple(requires))
+    got = 0
+    for word, bits in word_bits:
+        if word in folded:
+            got |= bits
+    if not got:
         return ()
-    return tuple(i for i, groups in enumerate(requires) if all(not present.isdisjoint(group) for group in groups))
+    return tuple(i for i, need in enumerate(needs) if got & need == need)
+
+
+@lru_cache(maxsize=16)
+def _bit_table(requires: tuple) -> tuple[tuple[tuple[str, int], ...], tuple[int, ...]]:
+    """One bit per group of every pattern: a word sets the bits of the groups it is in, and a
+    pattern may match when all of its bits are set. Integers do the set logic of a text at once."""
+    word_bits: dict[str, int] = {}
+    needs = []
+    bit = 0
+    for groups in requires:
+        need = 0
+        for group in groups:
+            for word in group:
+                word_bits[word] = word_bits.get(word, 0) | (1 << bit)
+            need |= 1 << bit
+            bit += 1
+        needs.append(need)
+    return tuple(sorted(word_bits.items())), tuple(needs)
 
 
 @lru_cache(maxsize=512)
@@ -171,9 +193,6 @@ def _alternation(chosen: tuple[int, ...]) -> re.Pattern[str]:
 
 
 _ALL_PATTERNS = _DM_PATTERNS + _FOLLOW_UP_PATTERNS
-
-
-_SCREEN_WORDS = tuple(sorted({word for groups in _ALL_REQUIRES for group in groups for word in group}))
 
 
 def _negated(text: str, start: int) -> bool:

@@ -2,44 +2,13 @@
 
 from __future__ import annotations
 
-import http.server
-import threading
-from contextlib import contextmanager
-
 import pytest
 
 from auditor.bundled import templates_folder
 from auditor.render import RenderOptions, render
 from auditor.render.pdf import RefusedURL, fetcher_class, print_html, template_fetcher
+from tests.net import listener
 from tests.render import builders
-
-
-@contextmanager
-def listener():
-    """An HTTP server on 127.0.0.1 that records every request; stopped (and joined) on exit."""
-    requests: list[str] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - the http.server API
-            requests.append(self.path)
-            self.send_response(200)
-            self.send_header("Content-Type", "image/svg+xml")
-            self.end_headers()
-            self.wfile.write(b'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>')
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.timeout = 1
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield server.server_address[1], requests
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def hostile_result(port: int):

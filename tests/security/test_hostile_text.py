@@ -11,17 +11,14 @@ strings and a waiver all carry the hostile strings: those are the fields that re
 from __future__ import annotations
 
 import csv
-import http.server
 import io
 import json
 import re
 import shutil
 import subprocess
-import threading
 import unicodedata
 import urllib.request
 import xml.etree.ElementTree as ET
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from importlib import resources
@@ -34,6 +31,7 @@ from typer.testing import CliRunner
 from auditor.bundled import templates_folder
 from auditor.cli import app
 from auditor.render.html import content_security_policy, stylesheet
+from tests.net import listener
 
 FORMATS = ("json", "pdf", "html", "csv", "sarif", "junit")
 SUFFIX = {"json": "json", "pdf": "pdf", "html": "html", "csv": "csv", "sarif": "sarif", "junit": "xml"}
@@ -161,35 +159,6 @@ def waivers_yaml() -> str:
 
 
 # -- the one run -----------------------------------------------------------------------------------
-
-
-@contextmanager
-def listener():
-    """An HTTP server on 127.0.0.1 (a free port) recording every request; stopped and joined on exit."""
-    requests: list[str] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - the http.server API
-            requests.append(self.path)
-            self.send_response(200)
-            self.send_header("Content-Type", "image/svg+xml")
-            self.end_headers()
-            self.wfile.write(b'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>')
-
-        do_POST = do_GET  # noqa: N815
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield server.server_address[1], requests
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 @dataclass

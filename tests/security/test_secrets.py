@@ -18,7 +18,6 @@ import base64
 import logging
 import re
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -37,6 +36,7 @@ from auditor.activity.sources.x_credentials import ENV_BEARER, ENV_USER, Scrubbe
 from auditor.cli import main
 from auditor.policy.loader import load_policy
 from tests.factories import policy as make_policy
+from tests.net import forbid_connections
 from tests.sources.fake_x import API, NOW
 from tests.sources.support import scenario
 
@@ -87,11 +87,7 @@ def leaks(text: str) -> list[str]:
 
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch):
-    def refuse(*args, **kwargs):
-        raise RuntimeError("a test tried to open a network connection")
-
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket.socket, "connect", refuse)
+    forbid_connections(monkeypatch)
 
 
 def padded(text: str, cut: int = 200) -> str:

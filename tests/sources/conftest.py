@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 import responses
 
 from tests.factories import policy as make_policy
+from tests.net import forbid_connections
 from tests.sources.fake_x import FakeX
 from tests.sources.support import scenario
 
@@ -15,12 +14,7 @@ from tests.sources.support import scenario
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch):
     """Source tests never reach the network: a real connection attempt fails the test loudly."""
-
-    def refuse(*args, **kwargs):
-        raise RuntimeError("a test tried to open a network connection")
-
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket.socket, "connect", refuse)
+    forbid_connections(monkeypatch)
 
 
 @pytest.fixture

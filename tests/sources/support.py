@@ -54,3 +54,17 @@ def scenario() -> FakeX:
     x.dm("acme_support", "bob", "Thanks Bob, refund on its way", NOW - timedelta(days=1, hours=21))
     x.dm("carol", "acme_support", "hello?", NOW - timedelta(hours=5))
     return x
+
+
+class Recorder:
+    """Stands in for fetch's sleep and progress: what it was told to wait, and what it said."""
+
+    def __init__(self):
+        self.sleeps: list[float] = []
+        self.lines: list[str] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+
+    def progress(self, line: str) -> None:
+        self.lines.append(line)

@@ -25,7 +25,7 @@ from auditor.activity.sources.x_api import MAX_RATE_WAIT, MAX_RATE_WAITS, MAX_RE
 from auditor.activity.store import Store
 from auditor.cli import app
 from tests.sources.fake_x import NOW, FakeX
-from tests.sources.support import APP_ENV, FULL_ENV, SECRETS, USER_KEYS, scenario
+from tests.sources.support import APP_ENV, FULL_ENV, SECRETS, USER_KEYS, Recorder, scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 RESET = str(int(NOW.timestamp()) + 150)  # the fake's clock is NOW: 151 s of waiting per 429
@@ -40,18 +40,6 @@ CLIENT_FORBIDDEN = {
     "detail": "When authenticating requests to the Twitter API v2 endpoints, you must use keys and tokens "
               "from a Twitter developer App that is attached to a Project.",
 }
-
-
-class Recorder:
-    def __init__(self):
-        self.sleeps: list[float] = []
-        self.lines: list[str] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-
-    def progress(self, line: str) -> None:
-        self.lines.append(line)
 
 
 def run(policy, store_path, env=FULL_ENV, recorder=None):

@@ -10,20 +10,8 @@ import pytest
 
 from auditor.activity.sources.x_api import CredentialsError, credentials_from_env, fetch
 from auditor.activity.store import Store, read_store
-from tests.sources.support import APP_ENV, BEARER, FULL_ENV, SECRETS, USER_KEYS
+from tests.sources.support import APP_ENV, BEARER, FULL_ENV, SECRETS, USER_KEYS, Recorder
 from tests.sources.fake_x import NOW
-
-
-class Recorder:
-    def __init__(self):
-        self.sleeps: list[float] = []
-        self.lines: list[str] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-
-    def progress(self, line: str) -> None:
-        self.lines.append(line)
 
 
 def run(policy, store_path, env=FULL_ENV, recorder=None, **kwargs):

@@ -201,14 +201,18 @@ def _run_audit(policy_path: Path, data: list[Path], period, from_, to, as_of):
     from auditor.audit import audit as run
     from auditor.policy.loader import load_policy
     from auditor.activity.sources.common import no_gc
+    from auditor.speedups import worker_pool
 
     loaded = load_policy(policy_path)
     chosen = _period(loaded.policy, period, from_.date() if from_ else None, to.date() if to else None)
     moment = _as_of(as_of)
     # A store may hold years: read only the period, the previous one (for the trend) and a look-ahead.
-    with no_gc():  # the events form no cycles; full collections would walk all of them, again and again
-        activity = read_sources(list(data), window=audit_window(chosen))
-        return run(loaded, activity, chosen, as_of=moment)
+    rules = [rule for rule in loaded.policy.rules if rule.enabled]
+    # Workers for text scoring are forked before the events are read (see speedups.worker_pool).
+    with worker_pool(prepare=lambda: [rule.prepare() for rule in rules]):
+        with no_gc():  # the events form no cycles; full collections would walk all of them, again and again
+            activity = read_sources(list(data), window=audit_window(chosen))
+            return run(loaded, activity, chosen, as_of=moment)
 
 
 def _write_reports(result, formats: list[str], targets: list[Path | None], redact: str | None,

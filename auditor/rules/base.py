@@ -82,6 +82,9 @@ class RuleBase(Strict):
         """The kind's own figures over some checks (the audit calls it overall and per account)."""
         return {}
 
+    def prepare(self) -> None:
+        """Load what `evaluate` will need (a model) before worker processes are forked to share it."""
+
 
 def kind_name(kind: type[RuleBase]) -> str:
     """The `type:` a rule kind is written with in a policy."""

@@ -159,9 +159,12 @@ class ToneRule(RuleBase):
             checks.append(Check(account, item.created_at, "failed", counterpart, None, drafts, counts))
         return checks
 
-    def _hits(self, texts: list[str]) -> dict[str, tuple[_Hit, ...]]:
+    def prepare(self) -> None:
         if self.checks.toxicity:
             load_classifier()  # once, before the workers fork, rather than once in each
+
+    def _hits(self, texts: list[str]) -> dict[str, tuple[_Hit, ...]]:
+        self.prepare()
         found = parallel_map(partial(_text_hits, self.checks), texts)
         return {text: hits for text, hits in zip(texts, found) if hits}
 

@@ -22,6 +22,7 @@ from functools import lru_cache
 TOXICITY_ABOVE = 0.95
 
 _CACHE_SIZE = 200_000
+_SLICE = 5_000
 _cache: OrderedDict[str, float] = OrderedDict()
 
 
@@ -42,15 +43,19 @@ def load_classifier() -> None:
 def toxicity_scores(texts: Sequence[str]) -> list[float]:
     """Probability in [0, 1] that each text is offensive, in input order.
 
-    One classifier call for all texts not scored before; repeated texts and
-    texts seen in earlier calls come from a cache.
+    The texts not scored before go to the classifier in batches of thousands;
+    repeated texts and texts seen in earlier calls come from a cache.
     """
     known = {t: _cache[t] for t in texts if t in _cache}
     missing = list(dict.fromkeys(t for t in texts if t not in known))
-    if missing:
-        scores = _predict_prob()(missing)
-        for text, score in zip(missing, scores, strict=True):
+    predict = _predict_prob() if missing else None
+    # In slices: the classifier's n-gram matrix for 100,000 texts at once is a few hundred MB,
+    # and slices of this size run as fast as one call.
+    for start in range(0, len(missing), _SLICE):
+        part = missing[start : start + _SLICE]
+        for text, score in zip(part, predict(part), strict=True):
             known[text] = _cache[text] = float(score)
+    if missing:
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
     return [known[t] for t in texts]

@@ -126,7 +126,10 @@ class Period:
 
     def previous(self) -> Period:
         """The period of the same kind just before: the previous month, quarter or year;
-        for a date range, the same number of days ending the day before it starts."""
+        for a date range, the same number of days ending the day before it starts.
+
+        ValueError when that period would begin before year 1 (`parse_period` and
+        `period_from_dates` refuse such periods, so theirs always have one)."""
         first = self.first_day
         if self.kind == "month":
             year, month = (first.year, first.month - 1) if first.month > 1 else (first.year - 1, 12)
@@ -138,7 +141,12 @@ class Period:
         if self.kind == "year":
             return _year(first.year - 1, self.tz)
         days = (self.last_day - first).days + 1
-        return _days(first - timedelta(days=days), first - _ONE_DAY, self.tz)
+        try:
+            start = first - timedelta(days=days)
+        except OverflowError:
+            # a range reaching back before year 1 (found by tests/fuzz): a ValueError like the other kinds
+            raise ValueError(f"bad dates: the {days} days before {first.isoformat()} start before year 1") from None
+        return _days(start, first - _ONE_DAY, self.tz)
 
     def __str__(self) -> str:
         return self.label
@@ -205,14 +213,14 @@ def parse_period(text: str, tz: ZoneInfo, today: date) -> Period:
         year, month = int(match[1]), int(match[2])
         if not 1 <= month <= 12:
             raise ValueError(f"bad period '{shown}' (no month {month}): {_FORMS}")
-        return _month(year, month, zone)
+        return _with_previous(_month(year, month, zone))
     if match := _QUARTER_RE.fullmatch(cleaned):
         year, quarter = int(match[1]), int(match[2])
         if not 1 <= quarter <= 4:
             raise ValueError(f"bad period '{shown}' (no quarter {quarter}): {_FORMS}")
-        return _quarter(year, quarter, zone)
+        return _with_previous(_quarter(year, quarter, zone))
     if match := _YEAR_RE.fullmatch(cleaned):
-        return _year(int(match[1]), zone)
+        return _with_previous(_year(int(match[1]), zone))
     quarter = (today.month - 1) // 3 + 1
     relative = {
         "this-month": lambda: _month(today.year, today.month, zone),
@@ -225,7 +233,7 @@ def parse_period(text: str, tz: ZoneInfo, today: date) -> Period:
     make = relative.get(cleaned.lower())
     if make is None:
         raise ValueError(f"bad period '{shown}': {_FORMS}")
-    return make()
+    return _with_previous(make())
 
 
 def period_from_dates(from_date: date | str, to_date: date | str, tz: ZoneInfo) -> Period:
@@ -239,7 +247,19 @@ def period_from_dates(from_date: date | str, to_date: date | str, tz: ZoneInfo) 
             f"bad dates: --to {last.isoformat()} is before --from {first.isoformat()}; "
             "expected --from and --to as YYYY-MM-DD, --to on or after --from (both days included)"
         )
-    return _days(first, last, zone)
+    return _with_previous(_days(first, last, zone))
+
+
+def _with_previous(period: Period) -> Period:
+    """The period, if the one before it exists too: every audit also evaluates the previous period
+    (for the trend), and `2026`-style periods of year 1, or ranges reaching back past year 1,
+    crashed it with a ValueError or an OverflowError from `previous()` (found by tests/fuzz)."""
+    try:
+        period.previous()
+    except ValueError:
+        raise ValueError(f"bad period '{period.label}' (year out of range: the period before it, "
+                         "for the trend, would start before year 1)") from None
+    return period
 
 
 def _as_date(value: date | str, option: str) -> date:

@@ -37,6 +37,7 @@ MAX_LENGTH = 64
 _ECHO_LENGTH = 40
 
 _NUM = "([0-9]{1,6})"
+_MAX_NUMBER = 999_999  # the largest number _NUM matches
 _WS = "[ \\t\\r\\n]*"
 _SEP = "[ \\t]*"  # between compact parts: "2d 3h"
 
@@ -119,11 +120,12 @@ def _message(text: str) -> str:
 def format_duration(td: timedelta) -> str:
     """The compact human form used in reports: `4h`, `1h30m`, `2d 3h`, `45s`, `0s`.
 
-    Days are the largest unit (`7d`, not `1w`: people compare days more easily).
+    Days are the largest unit (`7d`, not `1w`: people compare days more easily), up to
+    999,999 days; beyond that weeks carry the rest, so that the result still parses.
     Zero parts are left out. A partial second rounds *up*, so a response that
     missed a 4h limit by a fraction of a second never reads as "4h". The
-    result parses back with :func:`parse_duration` (for positive durations of
-    up to 999,999 days).
+    result parses back with :func:`parse_duration` (for every positive duration
+    that it accepts).
     """
     if td < timedelta(0):
         return "-" + format_duration(-td)
@@ -132,10 +134,27 @@ def format_duration(td: timedelta) -> str:
     if seconds == 0:
         return "0s"
     days, rest = divmod(seconds, 86400)
+    if days > _MAX_NUMBER:
+        return _format_huge(seconds)
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
     clock = "".join(f"{n}{unit}" for n, unit in ((hours, "h"), (minutes, "m"), (secs, "s")) if n)
     return " ".join(part for part in (f"{days}d" if days else "", clock) if part)
+
+
+def _format_huge(seconds: int) -> str:
+    # More than 999,999 days cannot be written in days, yet the parser accepts up to 999,999 of
+    # each unit ("142858w" is 1,000,006 days, and was formatted as "1000006d", which does not
+    # parse: found by tests/fuzz). Taking as many of each unit as a number may hold, weeks
+    # first, writes back every value the parser accepts; anything larger cannot parse anyway.
+    parts = []
+    for unit, size in (("w", 7 * 86400), ("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        count = min(_MAX_NUMBER, seconds // size) if unit != "s" else seconds
+        seconds -= count * size
+        parts.append((count, unit))
+    week_day = " ".join(f"{n}{unit}" for n, unit in parts[:2] if n)
+    clock = "".join(f"{n}{unit}" for n, unit in parts[2:] if n)
+    return " ".join(part for part in (week_day, clock) if part)
 
 
 def format_elapsed(td: timedelta) -> str:

@@ -323,13 +323,19 @@ def _whole_policy_problems(data: dict, positions: Positions) -> list[PolicyProbl
         selector = rule.get("applies_to")
         if not isinstance(selector, dict):
             continue
-        for j, team in enumerate(selector.get("teams") or []):
+        # Only lists are walked here: `accounts: 9` is pydantic's to report, and enumerate(9)
+        # raised TypeError, an internal error for a typo (found by tests/fuzz).
+        for j, team in enumerate(_list(selector.get("teams"))):
             if isinstance(team, str) and team not in teams:
                 where = base + ("applies_to", "teams", j)
                 problems.append(_problem(positions.of_value(where), where,
                                          f"no account of the roster is in team {team!r}; teams: {', '.join(sorted(teams)) or 'none'}"))
-        for j, handle in enumerate(selector.get("accounts") or []):
+        for j, handle in enumerate(_list(selector.get("accounts"))):
             if isinstance(handle, str) and normalize_handle(handle) not in handles:
                 where = base + ("applies_to", "accounts", j)
                 problems.append(_problem(positions.of_value(where), where, f"account {handle!r} is not in the roster"))
     return problems
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []

@@ -102,11 +102,19 @@ def load_yaml(path: Path, display: str) -> tuple[Any, Positions]:
     if size > MAX_BYTES:
         raise PolicyError([PolicyProblem(display, 1, 1, "", f"file is {size} bytes; a policy may be at most {MAX_BYTES}")])
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise PolicyError([PolicyProblem(display, 1, 1, "", f"not UTF-8 text ({exc.reason})")]) from None
+        with open(path, "rb") as handle:
+            # At most one byte more than allowed, whatever the size said: it is 0 for /dev/zero, a pipe
+            # or /proc, and `auditor validate /dev/zero` read until memory ran out (found fuzzing).
+            raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         raise PolicyError([PolicyProblem(display, 1, 1, "", f"cannot read: {exc.strerror}")]) from None
+    if len(raw) > MAX_BYTES:
+        raise PolicyError([PolicyProblem(display, 1, 1, "", f"file is more than {MAX_BYTES} bytes; "
+                                                            f"a policy may be at most {MAX_BYTES}")])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PolicyError([PolicyProblem(display, 1, 1, "", f"not UTF-8 text ({exc.reason})")]) from None
     yaml = YAML(typ="rt")
     yaml.Scanner = _Scanner
     yaml.Composer = _Composer

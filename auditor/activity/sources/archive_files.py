@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections import defaultdict
 from pathlib import Path, PurePosixPath
 
@@ -128,7 +129,8 @@ class _Zip(Container):
         try:
             with self.zip.open(info) as handle:
                 data = handle.read(info.file_size + 1)
-        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
+        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError, zlib.error) as exc:
+            # zlib.error: a damaged deflate stream ("invalid block type"), which escaped before (found by tests/fuzz)
             raise DataError(f"{self.label}: {member}: cannot read from the zip ({_reason(exc)})") from None
         if len(data) > info.file_size:
             raise DataError(f"{self.label}: {member} holds more bytes than it declares: refusing")

@@ -30,7 +30,7 @@ class Collector:
     def skip(self, source: str, line: int, reason: str) -> None:
         self.info.skipped += 1
         if len(self.activity.skipped) < MAX_SKIPPED_KEPT:
-            self.activity.skipped.append(Skipped(source, line, reason))
+            self.activity.skipped.append(Skipped(source, line, one_line(reason)))
 
     def note(self, text: str) -> None:
         self.info.notes.append(text)
@@ -56,7 +56,11 @@ def parse_x_time(value: object, field_name: str = "created_at") -> datetime:
             raise ValueError(f"{field_name} is not a time: {value[:40]!r}") from None
         if moment.tzinfo is None:
             raise ValueError(f"{field_name} has no UTC offset: {value[:40]!r}")
-        return moment.astimezone(timezone.utc)
+        try:
+            return moment.astimezone(timezone.utc)
+        except OverflowError:
+            # 0001-01-01 at +01:00 is in year 0 in UTC (found by tests/fuzz): a bad time, not a crash
+            raise ValueError(f"{field_name} is not a time: {value[:40]!r}") from None
     parts = text.split()
     try:
         _, month, day, clock, offset, year = parts
@@ -67,9 +71,18 @@ def parse_x_time(value: object, field_name: str = "created_at") -> datetime:
             if offset[0] not in "+-" or len(offset) != 5 or not offset[1:].isdigit():
                 raise ValueError
             moment -= sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[3:5]))
-    except (ValueError, KeyError):
+    except (ValueError, KeyError, OverflowError):
+        # OverflowError: an offset that moves the time out of years 1-9999 ("+0100" on 1 January 0001; tests/fuzz)
         raise ValueError(f"{field_name} is not a time: {value[:40]!r}") from None
     return moment
+
+
+def one_line(text: str) -> str:
+    """A reason on one line. Reasons quote ids and cells, which may hold line breaks: a duplicate id
+    with a form feed split its row's reason in two (found by tests/fuzz). Unprintable characters are escaped."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 def unescape_x(text: str) -> str:

@@ -33,6 +33,7 @@ and a bad row is skipped with its physical line number (the line it starts on) a
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -43,7 +44,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from auditor.activity.events import MAX_TEXT, mentions_in, own_url
 from auditor.activity.model import DirectMessage, Post, normalize_handle
-from auditor.activity.sources.common import Collector, parse_x_time
+from auditor.activity.sources.common import Collector, one_line, parse_x_time
 from auditor.errors import DataError, PolicyError
 
 X_TIME_FORMAT = "%a %b %d %H:%M:%S %z %Y"
@@ -279,6 +280,11 @@ class _CsvReader:
 
     def _lines(self, handle) -> Iterator[str]:
         encoding = self.mapping.encoding
+        if "\n".encode(encoding.replace("-sig", "")) != b"\n":
+            # UTF-16 and UTF-32 (Excel's "Unicode text") cannot be split into lines as bytes: every
+            # line came out garbled and no such file could be read (found by tests/fuzz). Decode them
+            # as a stream; there a byte that is not valid reads as U+FFFD instead of marking its line.
+            handle, encoding = self._recoded(handle, encoding), "utf-8"
         for number, raw in enumerate(handle, start=1):
             if number == 1 and encoding == "utf-8-sig" and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
@@ -300,6 +306,16 @@ class _CsvReader:
                 line = line.replace("\r", " ")
             yield line
 
+    def _recoded(self, handle, encoding: str) -> Iterator[bytes]:
+        """The lines of a file in an encoding that is not ASCII-compatible, as UTF-8."""
+        text = io.TextIOWrapper(handle, encoding=encoding, errors="replace", newline="\n")
+        try:
+            for line in text:
+                yield line.encode("utf-8", "surrogatepass")
+        except UnicodeError as exc:  # utf-16 and utf-32 read as a stream need a byte-order mark
+            raise DataError(f"{self.name}: cannot read as {encoding} ({exc}): for a file without a byte-order "
+                            "mark, name the byte order in the mapping (encoding: utf-16-le)") from None
+
     def _columns(self, header: list[str]) -> dict[str, int]:
         names = [h.strip() for h in header]
         index = {}
@@ -309,7 +325,8 @@ class _CsvReader:
         for role, column in wanted.items():
             if column not in names:
                 path = ("direction", "column") if role == "direction" else ("columns", role)
-                shown = ", ".join(names[:20]) + (", ..." if len(names) > 20 else "")
+                # one_line: header cells may hold line breaks (a binary file read as CSV; found by tests/fuzz)
+                shown = one_line(", ".join(names[:20]) + (", ..." if len(names) > 20 else ""))
                 raise self.mapping.error(path, f"column {column!r} is not in the header of {self.name} (it has: {shown})")
             index[role] = names.index(column)
         return index

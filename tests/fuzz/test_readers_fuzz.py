@@ -468,6 +468,19 @@ def damaged_zip(draw) -> bytes:
     return bytes(data)
 
 
+def test_a_zip_needing_a_newer_version_is_a_data_error(tmp_path):
+    # A damaged "version needed to extract" in the central directory made zipfile raise NotImplementedError,
+    # which escaped read_source (found by fuzzing).
+    path = write_archive(tmp_path, {"tweets.js": b"window.YTD.tweets.part0 = []"}, "zip")
+    data = bytearray(path.read_bytes())
+    central = data.index(b"PK\x01\x02")
+    data[central + 6: central + 8] = (64).to_bytes(2, "little")  # version 6.4
+    path.write_bytes(bytes(data))
+    error = outcome(path)
+    assert isinstance(error, DataError)
+    assert str(error) == f"{path}: not a readable zip file (zip file version 6.4)"
+
+
 @budget(80, suppress_health_check=SLOW_OK)
 @given(st.one_of(damaged_zip(), st.binary(max_size=300)))
 @example(b"PK\x05\x06" + b"\x00" * 18)  # an empty zip: no data files

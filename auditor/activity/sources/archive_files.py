@@ -106,7 +106,9 @@ class _Zip(Container):
         super().__init__(label)
         try:
             self.zip = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
+            # NotImplementedError: a damaged "version needed to extract" ("zip file version 6.4"), which
+            # escaped before (found by tests/fuzz); EOFError, as in read(), for a directory cut short
             raise DataError(f"{label}: not a readable zip file ({_reason(exc)})") from None
         infos = self.zip.infolist()
         if len(infos) > MAX_ENTRIES:

@@ -11,7 +11,7 @@ import orjson
 
 from auditor import __version__
 from auditor.activity.events import utc_iso
-from auditor.activity.model import CHANNELS, Activity, Post
+from auditor.activity.model import CHANNELS, EVERY_ACCOUNT, Activity, Post
 from auditor.audit_context import RuleContext
 from auditor.index import ActivityIndex
 from auditor.period import Period
@@ -97,7 +97,7 @@ def audit(loaded: LoadedPolicy, activity: Activity, period: Period, *, as_of: da
             "end": period.end.isoformat(),
             "timezone": policy.timezone,
         },
-        data=_coverage(activity, index, as_of),
+        data=_coverage(activity, index, as_of, policy),
         summary=summarize(rule_results, findings),
         rules=tuple(rule_results),
         accounts=accounts,
@@ -188,11 +188,14 @@ def _evidence(ref, index: ActivityIndex) -> Evidence:
     return Evidence(event.id, "dm", event.sender, utc_iso(event.created_at), event.text, None, ref.role)
 
 
-def _coverage(activity: Activity, index: ActivityIndex, as_of: datetime) -> DataCoverage:
+def _coverage(activity: Activity, index: ActivityIndex, as_of: datetime, policy) -> DataCoverage:
     shown = {channel for source in activity.sources for channel in source.channels}
+    audited = {account.handle for rule in policy.rules if rule.enabled for account in policy.audited_by(rule)}
+    roster = index.roster | {EVERY_ACCOUNT}  # a report names whose DMs are held among the roster only, never customers
     return DataCoverage(
         sources=tuple(
-            SourceCoverage(s.name, s.kind, s.events, s.skipped, tuple(s.channels), tuple(s.notes))
+            SourceCoverage(s.name, s.kind, s.events, s.skipped, tuple(s.channels), tuple(s.notes),
+                           tuple(sorted(s.dm_accounts & roster)))
             for s in activity.sources
         ),
         events=len(index.posts) + len(index.dms),
@@ -207,6 +210,7 @@ def _coverage(activity: Activity, index: ActivityIndex, as_of: datetime) -> Data
         last_event=utc_iso(index.last_event),
         as_of=utc_iso(as_of),
         channels_missing=tuple(c for c in CHANNELS if c not in shown),
+        dms_not_held=tuple(sorted(handle for handle in audited if not index.holds_dms(handle))),
         sha256=_data_sha256(index),
     )
 

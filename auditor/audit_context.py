@@ -34,6 +34,10 @@ class RuleContext:
             self._clocks[name] = self.policy.clock(name)
         return self._clocks[name]
 
+    def holds_dms(self, handle: str) -> bool:
+        """Whether the data holds this account's DMs: what depends on DMs it does not hold cannot be judged."""
+        return self.index.holds_dms(handle)
+
     def local(self, moment: datetime) -> str:
         """A time as the policy's readers see it, for messages."""
         return moment.astimezone(self.policy.zone).strftime("%Y-%m-%d %H:%M %Z")

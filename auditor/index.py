@@ -13,7 +13,7 @@ from operator import attrgetter
 
 import orjson
 
-from auditor.activity.model import Activity, DirectMessage, Post
+from auditor.activity.model import EVERY_ACCOUNT, Activity, DirectMessage, Post
 from auditor.activity.sources.common import no_gc
 
 
@@ -79,6 +79,9 @@ class ActivityIndex:
             for recipient in dm.recipients:
                 dms_to[recipient].append(dm)
 
+        # Whose DMs the sources hold: an answer or a kept promise by DM can only be seen for them.
+        self.dm_accounts: frozenset[str] = activity.dm_accounts()
+
         times = [e.created_at for e in (posts[:1] + posts[-1:] + dms[:1] + dms[-1:])]
         self.first_event: datetime | None = min(times) if times else None
         self.last_event: datetime | None = max(times) if times else None
@@ -112,6 +115,10 @@ class ActivityIndex:
                 return parent.conversation_id
             current = parent
         return current.id
+
+    def holds_dms(self, handle: str) -> bool:
+        """Whether some source holds this account's DMs (so a DM it sent or missed would be seen)."""
+        return handle in self.dm_accounts or EVERY_ACCOUNT in self.dm_accounts
 
     def event(self, kind: str, event_id: str) -> Post | DirectMessage | None:
         return self.post_by_id.get(event_id) if kind == "post" else self.dm_by_id.get(event_id)

@@ -98,6 +98,7 @@ class SourceCoverage:
     skipped: int
     channels: tuple[str, ...]
     notes: tuple[str, ...] = ()
+    dm_accounts: tuple[str, ...] = ()  # whose DMs the source holds ("*": every account it names)
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,8 @@ class DataCoverage:
     last_event: str | None
     as_of: str | None
     channels_missing: tuple[str, ...]  # inbound channels no source could show
+    # Audited accounts whose DMs no source holds: answers and kept promises by DM cannot be seen for them.
+    dms_not_held: tuple[str, ...] = ()
     # SHA-256 of the events read (deduplicated, in time order, canonical JSON): pins the data a report is about
     sha256: str | None = None
 

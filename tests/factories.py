@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from auditor.activity.model import Activity, DirectMessage, Post, SourceInfo
+from auditor.activity.model import EVERY_ACCOUNT, Activity, DirectMessage, Post, SourceInfo
 from auditor.audit import audit
 from auditor.period import parse_period
 from auditor.policy.loader import LoadedPolicy, load_policy
@@ -23,7 +23,8 @@ def at(text: str) -> datetime:
 
 
 def post(author: str, when: str, text: str = "hello", *, id: str | None = None, reply_to: Post | None = None,
-         mentions: tuple[str, ...] | None = None, repost_of: str | None = None, conversation: str | None = None) -> Post:
+         mentions: tuple[str, ...] | None = None, repost_of: str | None = None, conversation: str | None = None,
+         real_id: bool = True) -> Post:
     post_id = id or str(next(_ids))
     if mentions is None:
         mentions = (reply_to.author,) if reply_to else ()
@@ -37,6 +38,7 @@ def post(author: str, when: str, text: str = "hello", *, id: str | None = None, 
         conversation_id=conversation,
         mentions=tuple(mentions),
         repost_of=repost_of,
+        real_id=real_id,
     )
 
 
@@ -51,11 +53,12 @@ def dm(sender: str, recipient: str, when: str, text: str = "hi", *, id: str | No
     )
 
 
-def activity(*events) -> Activity:
+def activity(*events, dms_of: tuple[str, ...] = (EVERY_ACCOUNT,)) -> Activity:
+    """The events as one source that holds the DMs of `dms_of` (default: of every account)."""
     return Activity(
         posts=[e for e in events if isinstance(e, Post)],
         dms=[e for e in events if isinstance(e, DirectMessage)],
-        sources=[SourceInfo("test", "jsonl", events=len(events))],
+        sources=[SourceInfo("test", "jsonl", events=len(events), dm_accounts=frozenset(dms_of))],
     )
 
 
@@ -82,6 +85,12 @@ def policy(tmp_path: Path, rules: list[dict], *, timezone: str = "America/Toront
     return load_policy(path)
 
 
-def run(loaded: LoadedPolicy, *events, period: str = "2026-10", as_of: str | None = None):
+def run(loaded: LoadedPolicy, *events, period: str = "2026-10", as_of: str | None = None,
+        dms_of: tuple[str, ...] = (EVERY_ACCOUNT,)):
+    """Audit the events as one source holding the DMs of `dms_of` (default: of every account)."""
+    return run_activity(loaded, activity(*events, dms_of=dms_of), period=period, as_of=as_of)
+
+
+def run_activity(loaded: LoadedPolicy, read: Activity, *, period: str = "2026-10", as_of: str | None = None):
     chosen = parse_period(period, loaded.policy.zone, datetime(2026, 11, 23).date())
-    return audit(loaded, activity(*events), chosen, as_of=at(as_of) if as_of else None)
+    return audit(loaded, read, chosen, as_of=at(as_of) if as_of else None)

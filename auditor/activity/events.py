@@ -136,7 +136,7 @@ def _canonical_post(obj: dict) -> Post | None:
         post_id, author, parse_time(created), text, reply_to, reply_author,
         intern(conversation) if conversation is not None else None,
         tuple(dict.fromkeys([normalize_handle(m) for m in mentions if m.strip("@ ")])),
-        repost, quote, own_url(url, author, post_id, platform), platform or "x",
+        repost, quote, own_url(url, author, post_id, platform), platform or "x", url is not None,
     )
 
 
@@ -150,17 +150,21 @@ def _checked_post(obj: dict) -> Post:
     if mentions is None:
         mentions = mentions_in(text)
     conversation = _text(obj, "conversation_id")
+    url = _text(obj, "url")
     return Post(
         post_id, author, created_at, text,
         _text(obj, "in_reply_to"), _handle(obj, "in_reply_to_author"),
         intern(conversation) if conversation is not None else None,
-        mentions, _text(obj, "repost_of"), _text(obj, "quote_of"), own_url(_text(obj, "url"), author, post_id, _text(obj, "platform")),
-        _text(obj, "platform") or "x",
+        mentions, _text(obj, "repost_of"), _text(obj, "quote_of"), own_url(url, author, post_id, _text(obj, "platform")),
+        _text(obj, "platform") or "x", real_id=url is not None,
     )
 
 
 def own_url(url: str | None, author: str, post_id: str, platform: str | None = "x") -> str | None:
-    """None for the link every post on X has, which `Post.link` rebuilds: a million copies cost 100 MB."""
+    """None for the link every post on X has, which `Post.link` rebuilds: a million copies cost 100 MB.
+
+    A line that gives a `url` vouches for its id: the post is built with `real_id` set, so the
+    link is rebuilt; a line without one gets no link (its id may be anonymised or made up)."""
     if url is not None and platform in (None, "x") and url == f"https://x.com/{author}/status/{post_id}":
         return None
     return url
@@ -192,7 +196,8 @@ def event_to_dict(event: Post | DirectMessage) -> dict:
             "text": event.text, "in_reply_to": event.in_reply_to,
             "in_reply_to_author": event.in_reply_to_author, "conversation_id": event.conversation_id,
             "mentions": list(event.mentions), "repost_of": event.repost_of, "quote_of": event.quote_of,
-            "url": event.url, "platform": event.platform,
+            # The link is written out for a real id, so the store and exported lines keep vouching for it.
+            "url": event.link if event.real_id else event.url, "platform": event.platform,
         }
     return {
         "type": "dm", "id": event.id, "conversation_id": event.conversation_id, "sender": event.sender,

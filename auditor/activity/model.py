@@ -16,6 +16,8 @@ from datetime import datetime
 
 # Channels an inbound item can arrive on; a source says which of them its data can show.
 CHANNELS = ("mention", "reply", "dm")
+# In `SourceInfo.dm_accounts`: the source holds the DMs of every account it names.
+EVERY_ACCOUNT = "*"
 
 
 def normalize_handle(handle: str) -> str:
@@ -38,11 +40,16 @@ class Post:
     quote_of: str | None = None
     url: str | None = None
     platform: str = "x"
+    # The id is the platform's own post id (X API, X archive, a canonical line with a `url`), so the
+    # address built from it is the real post. Anonymised ids (TWCS-style CSV) are not: a link built
+    # from one would point at a stranger's post.
+    real_id: bool = False
 
     @property
     def link(self) -> str | None:
-        """The post's address: its own `url`, or the one every post on X has (sources leave that one out)."""
-        if self.url is None and self.platform == "x":
+        """The post's address: its own `url`, or, for a real X id, the one every post on X has
+        (sources leave that one out: a million copies cost 100 MB)."""
+        if self.url is None and self.real_id and self.platform == "x":
             return f"https://x.com/{self.author}/status/{self.id}"
         return self.url
 
@@ -83,6 +90,9 @@ class SourceInfo:
     # and DMs but not other people's mentions of them: the report must say so.
     channels: tuple[str, ...] = CHANNELS
     notes: list[str] = field(default_factory=list)
+    # Accounts whose DMs this source holds (both directions, complete for the span it covers), or
+    # EVERY_ACCOUNT. A promise kept or an answer given by DM can only be seen for these accounts.
+    dm_accounts: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -94,6 +104,10 @@ class Activity:
     sources: list[SourceInfo] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     skipped_count: int = 0
+
+    def dm_accounts(self) -> frozenset[str]:
+        """Accounts whose DMs some source holds (EVERY_ACCOUNT among them when one holds all)."""
+        return frozenset().union(*(source.dm_accounts for source in self.sources))
 
     def extend(self, other: "Activity") -> None:
         self.posts.extend(other.posts)

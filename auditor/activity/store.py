@@ -6,8 +6,8 @@ Tables (schema version in `meta`):
   sorts as time; indexed) and the canonical JSON. The same post from an archive, a CSV and
   the API is one row; a later copy fills in what an earlier one lacked, and a DM header
   (time without text) never blanks a DM's text.
-- `sources`: what was imported or fetched, with its channels, notes and skipped count;
-  `skipped`: the first skipped records of each, with line and reason.
+- `sources`: what was imported or fetched, with its channels, notes, skipped count and the
+  accounts whose DMs it holds; `skipped`: the first skipped records of each, with line and reason.
 - `fetch_state`: per account and endpoint, the newest id fetched and, during a run, the
   pagination token, so a killed `auditor fetch` resumes where it stopped.
 - `coverage`: per account and endpoint, whether the last fetch got it, and why not.
@@ -33,7 +33,9 @@ from auditor.activity.model import Activity, DirectMessage, Post, Skipped, Sourc
 from auditor.activity.sources.common import MAX_SKIPPED_KEPT, no_gc
 from auditor.errors import DataError
 
-SCHEMA_VERSION = 1
+# 2: sources.dm_accounts (whose DMs a source holds). A version-1 store is upgraded when opened
+# for writing; read as it is, its sources' DM holders are worked out from their DMs.
+SCHEMA_VERSION = 2
 SQLITE_MAGIC = b"SQLite format 3\x00"
 STORE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 _BATCH = 500  # ids per IN (...) query: below SQLite's variable limit everywhere
@@ -51,6 +53,7 @@ CREATE TABLE sources (
     skipped INTEGER NOT NULL DEFAULT 0,
     channels TEXT NOT NULL DEFAULT '[]',
     notes TEXT NOT NULL DEFAULT '[]',
+    dm_accounts TEXT,
     UNIQUE (kind, location)
 );
 CREATE TABLE skipped (
@@ -195,6 +198,7 @@ class Store:
             with self.db:
                 self.db.executescript(_SCHEMA)
                 self.db.execute("INSERT INTO meta VALUES ('schema_version', ?), ('created_at', ?)", (str(SCHEMA_VERSION), _now()))
+            self.has_dm_accounts = True
             return
         row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         version = int(row[0]) if row and str(row[0]).isdigit() else None
@@ -206,6 +210,13 @@ class Store:
             raise DataError(
                 f"{self.name}: the store has schema version {version}, newer than this auditor reads "
                 f"({SCHEMA_VERSION}): upgrade auditor")
+        self.has_dm_accounts = any(row[1] == "dm_accounts" for row in self.db.execute("PRAGMA table_info(sources)"))
+        if version < 2 and not read_only:
+            with self.db:
+                if not self.has_dm_accounts:
+                    self.db.execute("ALTER TABLE sources ADD COLUMN dm_accounts TEXT")
+                self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+            self.has_dm_accounts = True
 
     def _close_quietly(self) -> None:
         try:
@@ -229,11 +240,13 @@ class Store:
         now = _now()
         channels = orjson.dumps(list(info.channels)).decode()
         notes = orjson.dumps(list(info.notes)).decode()
+        dm_accounts = orjson.dumps(sorted(info.dm_accounts)).decode()
         self.db.execute(
-            "INSERT INTO sources (kind, location, name, first_seen, last_seen, skipped, channels, notes) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, location) DO UPDATE SET name = excluded.name, "
-            "last_seen = excluded.last_seen, skipped = excluded.skipped, channels = excluded.channels, notes = excluded.notes",
-            (info.kind, location, info.name, now, now, info.skipped, channels, notes),
+            "INSERT INTO sources (kind, location, name, first_seen, last_seen, skipped, channels, notes, dm_accounts) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, location) DO UPDATE SET name = excluded.name, "
+            "last_seen = excluded.last_seen, skipped = excluded.skipped, channels = excluded.channels, "
+            "notes = excluded.notes, dm_accounts = excluded.dm_accounts",
+            (info.kind, location, info.name, now, now, info.skipped, channels, notes, dm_accounts),
         )
         source_id = self.db.execute("SELECT id FROM sources WHERE kind = ? AND location = ?", (info.kind, location)).fetchone()[0]
         self.db.execute("DELETE FROM skipped WHERE source_id = ?", (source_id,))
@@ -347,7 +360,7 @@ class Store:
     def posts_by(self, author: str, since: datetime) -> list[Post]:
         rows = self.db.execute("SELECT kind, json FROM events WHERE kind = 'post' AND author = ? AND created_at >= ?",
                                (author, stamp(since)))
-        return [_event(kind, text) for kind, text in rows]
+        return [_event(kind, text, False) for kind, text in rows]
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -364,11 +377,15 @@ class Store:
         activity = Activity()
         per_source: dict[int | None, int] = defaultdict(int)
         try:
+            # Posts from an archive or the API carry X's own ids, so their links are real (stores
+            # written before links were kept did not write them out).
+            real = {source_id for (source_id,) in self.db.execute(
+                "SELECT id FROM sources WHERE kind IN ('archive', 'x-api')")}
             with no_gc():
                 posts, dms = activity.posts, activity.dms
                 seen_posts: set[str] = set()
                 for kind, text, source_id in self.db.execute(f"SELECT kind, json, source_id FROM events {where}", args):
-                    event = _event(kind, text)
+                    event = _event(kind, text, source_id in real)
                     per_source[source_id] += 1
                     if kind == "post":
                         posts.append(event)
@@ -376,7 +393,7 @@ class Store:
                     else:
                         dms.append(event)
                 if clauses:
-                    self._ancestors(posts, seen_posts)
+                    self._ancestors(posts, seen_posts, real)
         except sqlite3.Error as exc:
             raise DataError(f"{self.name}: cannot read the store ({_reason(exc)})") from None
         except (orjson.JSONDecodeError, KeyError, ValueError, TypeError):
@@ -384,7 +401,15 @@ class Store:
         self._describe(activity, per_source)
         return activity
 
-    def _ancestors(self, posts: list[Post], seen: set[str], max_depth: int = 50) -> None:
+    def _dm_participants(self, source_id: int) -> frozenset[str]:
+        """A source stored before sources said whose DMs they hold: the accounts with a DM in it."""
+        held: set[str] = set()
+        for (text,) in self.db.execute("SELECT json FROM events WHERE kind = 'dm' AND source_id = ?", (source_id,)):
+            obj = orjson.loads(text)
+            held.update([obj["sender"], *obj["recipients"]])
+        return frozenset(held)
+
+    def _ancestors(self, posts: list[Post], seen: set[str], real: set[int], max_depth: int = 50) -> None:
         """Replies in the window answer posts that may be older: read those too, up the chain.
 
         Without them a conversation's root, and who a reply answered, would depend on the window.
@@ -398,8 +423,8 @@ class Store:
             for start in range(0, len(ids), _BATCH):
                 chunk = ids[start:start + _BATCH]
                 rows = self.db.execute(
-                    f"SELECT json FROM events WHERE kind = 'post' AND id IN ({','.join('?' * len(chunk))})", chunk)
-                found.extend(_event("post", text) for (text,) in rows)
+                    f"SELECT json, source_id FROM events WHERE kind = 'post' AND id IN ({','.join('?' * len(chunk))})", chunk)
+                found.extend(_event("post", text, source_id in real) for text, source_id in rows)
             seen.update(wanted)
             posts.extend(found)
             wanted = {p.in_reply_to for p in found if p.in_reply_to and p.in_reply_to not in seen}
@@ -410,11 +435,18 @@ class Store:
             if row.status != "ok":
                 missing[(row.account, row.reason or row.status)].append(row.endpoint)
         gaps = {"x-api": [f"@{account} {', '.join(endpoints)}: {reason}" for (account, reason), endpoints in missing.items()]}
-        rows = self.db.execute("SELECT id, kind, name, skipped, channels, notes FROM sources ORDER BY id").fetchall()
-        for source_id, kind, name, skipped, channels, notes in rows:
+        dm_column = "dm_accounts" if self.has_dm_accounts else "NULL"
+        rows = self.db.execute(
+            f"SELECT id, kind, name, skipped, channels, notes, {dm_column} FROM sources ORDER BY id").fetchall()
+        fetched_dms = frozenset(row.account for row in self.coverage() if row.endpoint == "dms" and row.status == "ok")
+        for source_id, kind, name, skipped, channels, notes, dm_accounts in rows:
+            held = frozenset(orjson.loads(dm_accounts)) if dm_accounts is not None else self._dm_participants(source_id)
+            if kind == "x-api":
+                held |= fetched_dms  # the accounts whose DMs the fetch read with their own user context
             info = SourceInfo(
                 name=f"{self.name}: {name}", kind=kind, events=per_source.get(source_id, 0), skipped=skipped,
-                channels=tuple(orjson.loads(channels)), notes=[*orjson.loads(notes), *gaps.get(kind, ())])
+                channels=tuple(orjson.loads(channels)), notes=[*orjson.loads(notes), *gaps.get(kind, ())],
+                dm_accounts=held)
             activity.sources.append(info)
             activity.skipped_count += skipped
             for source, line, reason in self.db.execute(
@@ -494,7 +526,8 @@ def _one_source(activity: Activity, name: str) -> SourceInfo:
     return SourceInfo(
         name=name, kind="store", events=len(activity.posts) + len(activity.dms), skipped=activity.skipped_count,
         channels=tuple(c for c in ("mention", "reply", "dm") if c in channels),
-        notes=[f"{s.name} ({s.kind}): {note}" for s in activity.sources for note in s.notes])
+        notes=[f"{s.name} ({s.kind}): {note}" for s in activity.sources for note in s.notes],
+        dm_accounts=activity.dm_accounts())
 
 
 def _has_magic(path: Path) -> bool:
@@ -534,19 +567,25 @@ def _merge(old: dict, new: dict) -> dict | None:
             continue
         if _KEEP_OLD.get(key) == value and old.get(key) not in (None, ""):
             continue
+        if key == "url" and old.get("url") and value == f"https://x.com/{new.get('author')}/status/{new.get('id')}":
+            continue  # the address any X post has never replaces one a source gave (they name the same post)
         merged[key] = value
     return None if merged == old else merged
 
 
-def _event(kind: str, text: str) -> Post | DirectMessage:
-    """A stored row back to an event. Rows were validated on the way in: no second validation."""
+def _event(kind: str, text: str, real_id: bool) -> Post | DirectMessage:
+    """A stored row back to an event. Rows were validated on the way in: no second validation.
+
+    `real_id`: the row came from a source whose post ids are X's own (an archive, the API)."""
     obj = orjson.loads(text)
     created_at = datetime.fromisoformat(obj["created_at"]).astimezone(timezone.utc)
     if kind == "post":
+        url = obj.get("url")
         return Post(obj["id"], obj["author"], created_at, obj["text"], obj.get("in_reply_to"),
                     obj.get("in_reply_to_author"), obj.get("conversation_id"), tuple(obj.get("mentions") or ()),
                     obj.get("repost_of"), obj.get("quote_of"),
-                    own_url(obj.get("url"), obj["author"], obj["id"], obj.get("platform")), obj.get("platform") or "x")
+                    own_url(url, obj["author"], obj["id"], obj.get("platform")), obj.get("platform") or "x",
+                    real_id=real_id or url is not None)
     return DirectMessage(obj["id"], obj["conversation_id"], obj["sender"], tuple(obj["recipients"]), created_at,
                          obj["text"], obj.get("platform") or "x")
 

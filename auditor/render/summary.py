@@ -31,4 +31,8 @@ def summary_table(result: AuditResult) -> str:
     if result.data.channels_missing:
         lines.append("note: the data cannot show inbound " + ", ".join(result.data.channels_missing)
                      + " items; rules on them may look better than they are")
+    if result.data.dms_not_held:
+        held = result.data.dms_not_held
+        named = ", ".join(f"@{h}" for h in held[:5]) + (f" and {len(held) - 5} more" if len(held) > 5 else "")
+        lines.append(f"note: no source holds the DMs of {named}; what depends on their DMs is not judged")
     return "\n".join(lines)

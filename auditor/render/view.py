@@ -683,8 +683,22 @@ def _cover(result: AuditResult, fmt: Formatter, generated: datetime, redaction: 
         "last_event": fmt.when(data.last_event),
         "as_of": fmt.when(data.as_of),
         "channels_missing": list(data.channels_missing),
+        "dms_not_held": _handles_line(data.dms_not_held),
         "redaction": redaction,
     }
+
+
+def _handles_line(handles, limit: int = 12) -> str:
+    """"@a, @b and 3 more": accounts named in a coverage line, a long list cut short."""
+    named = [f"@{handle}" for handle in handles[:limit]]
+    more = len(handles) - limit
+    return ", ".join(named) + (f" and {more} more" if more > 0 else "")
+
+
+def _dm_holders(dm_accounts) -> str:
+    if "*" in dm_accounts:
+        return "every account in it"
+    return _handles_line(list(dm_accounts)) or "none"
 
 
 _REDACTION_TEXT = {
@@ -709,7 +723,8 @@ def _methodology(result: AuditResult, fmt: Formatter, redaction: str, targets: d
     return {
         "sources": [
             {"name": s.name, "kind": s.kind, "events": s.events, "skipped": s.skipped,
-             "channels": ", ".join(s.channels) or "none", "notes": list(s.notes)}
+             "channels": ", ".join(s.channels) or "none", "notes": list(s.notes),
+             "dm_holders": _dm_holders(s.dm_accounts)}
             for s in data.sources
         ],
         "events": data.events,
@@ -727,6 +742,7 @@ def _methodology(result: AuditResult, fmt: Formatter, redaction: str, targets: d
         "last_event": fmt.when(data.last_event),
         "as_of": fmt.when(data.as_of),
         "channels_missing": list(data.channels_missing),
+        "dms_not_held": _handles_line(data.dms_not_held),
         "waivers": waivers,
         "notes": list(result.notes),
         "policy_file": result.policy.get("file"),

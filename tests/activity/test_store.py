@@ -75,7 +75,7 @@ def test_events_round_trip_and_are_keyed_by_platform_kind_and_id(tmp_path):
 
 def test_a_later_copy_fills_in_and_never_blanks(tmp_path):
     from_archive = post("acme_support", "2026-10-05 15:00", "RT @carol: nice", id="7", repost_of="unknown")
-    from_api = replace(from_archive, repost_of="6", conversation_id="6", url="https://x.com/i/web/status/7")
+    from_api = replace(from_archive, repost_of="6", conversation_id="6", url="https://x.com/i/web/status/7", real_id=True)
     full_dm = dm("bob", "acme_support", "2026-10-05 15:30", "my phone is 555-0100", id="d1")
     header = replace(full_dm, text="")
     with Store(tmp_path / "s.db") as store:
@@ -115,7 +115,7 @@ def test_sources_channels_notes_and_skipped_lines_survive_the_store(tmp_path):
     activity = read_store(tmp_path / "s.db")
     [info] = activity.sources
     assert (info.name, info.kind, info.events, info.skipped) == (f"{tmp_path / 's.db'}: {tmp_path / 'a.jsonl'}", "jsonl", 1, 2)
-    assert info.channels == ("mention", "reply", "dm")
+    assert info.channels == ("mention", "reply")  # a JSONL file without DMs does not claim them
     assert activity.skipped_count == 2
     assert [(s.line, s.reason) for s in activity.skipped] == [
         (2, "not valid JSON (column 2)"), (3, "unknown type 'like' (expected 'post' or 'dm')")]

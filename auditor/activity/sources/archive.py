@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from auditor.activity.events import mentions_in
@@ -189,6 +189,7 @@ class _ArchiveReader:
             repost_of=_repost_of(tweet, raw, entities),
             quote_of=_str(tweet.get("quoted_status_id_str")),
             url=None,  # Post.link: every post's address on X
+            real_id=True,
         )
 
     def _apply_notes(self, posts: dict[str, Post]) -> None:
@@ -311,6 +312,10 @@ class _ArchiveReader:
     def _describe(self) -> None:
         has_dm_files = any(kind in self.files for kind in _DM_FILES)
         self.out.info.channels = ("dm",) if has_dm_files else ()
+        # An archive holds both sides of every DM of its owner, and no one else's.
+        owner_key = self.owner.handle or (self._handle(self.owner.id) if self.owner.id else None)
+        if has_dm_files and owner_key:
+            self.out.info.dm_accounts = frozenset({owner_key})
         owner = f"@{self.owner.handle}" if self.owner.handle else f"user {self.owner.id}" if self.owner.id else "the owner"
         self.out.info.notes.insert(0, ARCHIVE_NOTE.replace("its owner's", f"{owner}'s"))
         if not has_dm_files:
@@ -457,5 +462,4 @@ def _with_text(post: Post, text: str) -> Post:
     if len(text) <= len(post.text):
         return post
     mentions = tuple(dict.fromkeys((*post.mentions, *mentions_in(text))))
-    return Post(post.id, post.author, post.created_at, text, post.in_reply_to, post.in_reply_to_author,
-                post.conversation_id, mentions, post.repost_of, post.quote_of, post.url, post.platform)
+    return replace(post, text=text, mentions=mentions)

@@ -22,6 +22,8 @@ DM. Example (every key but `columns.id/author/time/text` is optional)::
       outbound: ["False"]
       account: acme_support                  # author of outbound rows whose author cell is empty
     dm_types: [dm]
+    dms: all                                 # whose DMs the file holds: all, none or [handles]
+                                             # (default: accounts with a DM row in the file)
     delimiter: ","
     encoding: utf-8
     platform: x
@@ -43,14 +45,14 @@ from typing import Iterator
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from auditor.activity.events import MAX_TEXT, mentions_in, own_url
-from auditor.activity.model import DirectMessage, Post, normalize_handle
+from auditor.activity.model import EVERY_ACCOUNT, DirectMessage, Post, normalize_handle
 from auditor.activity.sources.common import Collector, one_line, parse_x_time
 from auditor.errors import DataError, PolicyError
 
 X_TIME_FORMAT = "%a %b %d %H:%M:%S %z %Y"
 REQUIRED = ("id", "author", "time", "text")
 OPTIONAL = ("in_reply_to", "in_reply_to_author", "conversation", "url", "mentions", "type", "recipients")
-_TOP_KEYS = {"columns", "time_format", "timezone", "direction", "dm_types", "delimiter", "encoding", "platform"}
+_TOP_KEYS = {"columns", "time_format", "timezone", "direction", "dm_types", "dms", "delimiter", "encoding", "platform"}
 _DIRECTION_KEYS = {"column", "inbound", "outbound", "account"}
 MAX_FIELD = MAX_TEXT + 1  # a field longer than a post can be is an unclosed quote eating the file
 MAX_MAPPING_BYTES = 100_000
@@ -77,6 +79,8 @@ class Mapping:
     outbound: frozenset[str] = frozenset()
     account: str | None = None
     dm_types: frozenset[str] = frozenset({"dm"})
+    # Whose DMs the file holds (EVERY_ACCOUNT for all); None: the accounts with a DM row in it.
+    dms: frozenset[str] | None = None
     delimiter: str = ","
     encoding: str = "utf-8-sig"
     platform: str = "x"
@@ -158,6 +162,16 @@ def _mapping(data: object, name: str, where: dict, where_keys: dict) -> Mapping:
             mapping.account = normalize_handle(str(direction["account"]))
     if "dm_types" in data:
         mapping.dm_types = _values(mapping, data, "dm_types")
+    if "dms" in data:
+        dms = data["dms"]
+        if dms == "all":
+            mapping.dms = frozenset({EVERY_ACCOUNT})
+        elif dms == "none":
+            mapping.dms = frozenset()
+        elif isinstance(dms, list) and all(isinstance(h, str) and h.strip("@ ") for h in dms):
+            mapping.dms = frozenset(normalize_handle(h) for h in dms)
+        else:
+            raise mapping.error(("dms",), "must be all, none or a list of handles")
     delimiter = data.get("delimiter", ",")
     if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in "\"\r\n":
         raise mapping.error(("delimiter",), "must be one character (not a quote or a newline)")
@@ -410,13 +424,20 @@ class _CsvReader:
                 id=event_id, author=author, created_at=created_at, text=text, in_reply_to=reply_to,
                 in_reply_to_author=reply_author, conversation_id=conversation,
                 mentions=mentions if mentions is not None else mentions_in(text),
-                url=own_url(url, author, event_id, platform), platform=platform))
+                url=own_url(url, author, event_id, platform), platform=platform,
+                # Only a url column vouches for an id: exports such as TWCS anonymise theirs.
+                real_id=url is not None))
 
     def _describe(self, direction: Counter, outbound_authors: Counter) -> None:
         info = self.out.info
         info.notes.append(f"mapping: {self.mapping.name}")
-        has_dms = "type" in self.mapping.columns
-        info.channels = ("mention", "reply", "dm") if has_dms else ("mention", "reply")
+        if self.mapping.dms is not None:
+            info.dm_accounts = self.mapping.dms
+        elif "type" in self.mapping.columns:
+            info.dm_accounts = frozenset(
+                handle for dm in self.out.activity.dms for handle in (dm.sender, *dm.recipients))
+        # A file without DM rows (TWCS among them) cannot show a DM, sent or left unanswered.
+        info.channels = ("mention", "reply", "dm") if info.dm_accounts else ("mention", "reply")
         if self.mapping.direction_column:
             info.notes.append(f"{direction['inbound']} inbound and {direction['outbound']} outbound rows")
             if outbound_authors:

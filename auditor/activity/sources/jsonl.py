@@ -16,7 +16,7 @@ from typing import BinaryIO, Iterator
 import orjson
 
 from auditor.activity.events import parse_event
-from auditor.activity.model import Activity, DirectMessage, Post, Skipped, SourceInfo
+from auditor.activity.model import CHANNELS, EVERY_ACCOUNT, Activity, DirectMessage, Post, Skipped, SourceInfo, normalize_handle
 from auditor.errors import DataError
 
 # Keep the reasons of the first lines skipped; count all of them.
@@ -58,7 +58,36 @@ def _open(path: Path) -> BinaryIO:
         raise DataError(f"{path}: cannot read: {exc.strerror}") from None
 
 
-def iter_jsonl(path: Path, name: str) -> Iterator[Post | DirectMessage | Skipped]:
+class CoverageLine:
+    """A `{"type": "coverage", "dms": ...}` line: whose DMs the file holds, declared by its writer.
+
+    `dms` is a list of handles, "all" (every account's DMs in the file are complete) or "none"
+    (the file's DMs are a partial copy: no account's DMs can be judged from it). Without such a
+    line, an account's DMs count as present when the file holds at least one DM sent or received
+    by it (docs/data.md).
+    """
+
+    __slots__ = ("dm_accounts",)
+
+    def __init__(self, dm_accounts: frozenset[str]):
+        self.dm_accounts = dm_accounts
+
+
+def parse_coverage(obj: dict) -> CoverageLine:
+    unknown = sorted(set(obj) - {"type", "dms"})
+    if unknown:
+        raise ValueError(f"coverage line: unknown field {unknown[0][:40]!r} (expected 'dms')")
+    dms = obj.get("dms")
+    if dms == "all":
+        return CoverageLine(frozenset({EVERY_ACCOUNT}))
+    if dms == "none":
+        return CoverageLine(frozenset())
+    if isinstance(dms, list) and all(isinstance(handle, str) and handle.strip("@ ") for handle in dms):
+        return CoverageLine(frozenset(normalize_handle(handle) for handle in dms))
+    raise ValueError('coverage line: dms must be "all", "none" or a list of handles')
+
+
+def iter_jsonl(path: Path, name: str) -> Iterator[Post | DirectMessage | Skipped | CoverageLine]:
     with _open(path) as handle:
         for number, raw in _lines(handle):
             if raw is None:
@@ -74,6 +103,13 @@ def iter_jsonl(path: Path, name: str) -> Iterator[Post | DirectMessage | Skipped
             try:
                 yield parse_event(obj)
             except ValueError as exc:
+                # A coverage line is rare: it is looked for only once a line is not an event.
+                if type(obj) is dict and obj.get("type") == "coverage":
+                    try:
+                        yield parse_coverage(obj)
+                    except ValueError as coverage_exc:
+                        yield Skipped(name, number, str(coverage_exc))
+                    continue
                 yield Skipped(name, number, str(exc))
 
 
@@ -86,17 +122,30 @@ def read_jsonl(path: Path, name: str | None = None, *, window: tuple[datetime, d
     posts, dms, skipped = activity.posts, activity.dms, activity.skipped
     start, end = window if window is not None else (None, None)
     dropped = False
+    declared: frozenset[str] | None = None
+    dm_participants: set[str] = set()  # of every DM in the file, inside the window or not
     for item in iter_jsonl(path, name):
-        if type(item) is Skipped:
+        kind = type(item)
+        if kind is Skipped:
             info.skipped += 1
             if len(skipped) < MAX_SKIPPED_KEPT:
                 skipped.append(item)
-        elif window is not None and not (start <= item.created_at < end):
+            continue
+        if kind is CoverageLine:
+            declared = item.dm_accounts if declared is None else declared | item.dm_accounts
+            continue
+        if kind is DirectMessage:
+            dm_participants.add(item.sender)
+            dm_participants.update(item.recipients)
+        if window is not None and not (start <= item.created_at < end):
             dropped = True  # outside the window: dropped as it is read, never held
-        elif type(item) is Post:
+        elif kind is Post:
             posts.append(item)
         else:
             dms.append(item)
+    info.dm_accounts = declared if declared is not None else frozenset(dm_participants)
+    # A file that holds nobody's DMs cannot show a DM left unanswered.
+    info.channels = CHANNELS if info.dm_accounts else tuple(c for c in CHANNELS if c != "dm")
     if dropped:
         # Only a dropped post can be an answered post outside the window: when nothing was
         # dropped, another pass over the file would find nothing (a month's file, audited whole).

@@ -84,6 +84,7 @@ def tweet_post(tweet: object, handles: dict[str, str]) -> Post:
         repost_of=references.get("retweeted"),
         quote_of=references.get("quoted"),
         url=None,  # Post.link: every post's address on X
+        real_id=True,
     )
 
 

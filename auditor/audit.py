@@ -27,6 +27,8 @@ from auditor.result import (
     RuleResult,
     SourceCoverage,
     WeekFigures,
+    meets_target,
+    share_of,
 )
 from auditor.rules.base import Check, RuleBase
 
@@ -56,7 +58,7 @@ def audit(loaded: LoadedPolicy, activity: Activity, period: Period, *, as_of: da
             by_account[check.account].append(check)
         for account in policy.audited_by(rule):
             per_account[account.handle][rule.id] = _figures(rule, by_account.get(account.handle, []))
-        previous_compliance = _figures(rule, rule.evaluate(previous_ctx)).compliance if has_previous else None
+        previous = _figures(rule, rule.evaluate(previous_ctx)) if has_previous else None
         rule_results.append(
             RuleResult(
                 id=rule.id,
@@ -68,7 +70,8 @@ def audit(loaded: LoadedPolicy, activity: Activity, period: Period, *, as_of: da
                 target=rule.target,
                 status=_status(figures, rule.target),
                 figures=figures,
-                previous_compliance=previous_compliance,
+                previous_compliance=previous.compliance if previous else None,
+                previous_checked=previous.checked if previous else None,
                 weeks=_weeks(checks, policy.zone),
                 options=rule.model_dump(mode="json", exclude=_COMMON, exclude_none=True),
             )
@@ -97,7 +100,7 @@ def audit(loaded: LoadedPolicy, activity: Activity, period: Period, *, as_of: da
             "end": period.end.isoformat(),
             "timezone": policy.timezone,
         },
-        data=_coverage(activity, index, as_of, policy),
+        data=_coverage(activity, index, as_of, policy, period),
         summary=summarize(rule_results, findings),
         rules=tuple(rule_results),
         accounts=accounts,
@@ -128,21 +131,19 @@ def _figures(rule: RuleBase, checks: list[Check]) -> Figures:
     failed = sum(1 for c in checks if c.status == "failed")
     pending = sum(1 for c in checks if c.status == "pending")
     checked = passed + failed
-    compliance = round(passed / checked, 4) if checked else None
-    return Figures(checked, passed, failed, pending, compliance, rule.metrics(checks))
+    return Figures(checked, passed, failed, pending, share_of(passed, checked), rule.metrics(checks))
 
 
 def _status(figures: Figures, target: float) -> str:
     if figures.compliance is None:
         return "no_data"
-    # Compare on the rounded share the report shows, so 95.00% against 95% passes.
-    return "pass" if figures.compliance + 1e-9 >= target else "fail"
+    return "pass" if meets_target(figures.passed, figures.checked, target) else "fail"
 
 
 def _weeks(checks: list[Check], zone) -> tuple[WeekFigures, ...]:
     weeks: dict[str, list[int]] = {}
     for check in checks:
-        if check.status == "pending":
+        if check.status not in ("passed", "failed"):
             continue
         local = check.occurred_at.astimezone(zone).date()
         monday = (local - timedelta(days=local.weekday())).isoformat()
@@ -174,6 +175,8 @@ def _findings(rule: RuleBase, checks: list[Check], index: ActivityIndex) -> list
                     evidence=tuple(_evidence(ref, index) for ref in draft.evidence),
                     fingerprint=fingerprint,
                     check=draft.check,
+                    wait=draft.wait,
+                    counted=check.status == "failed",
                 )
             )
     return findings
@@ -188,7 +191,18 @@ def _evidence(ref, index: ActivityIndex) -> Evidence:
     return Evidence(event.id, "dm", event.sender, utc_iso(event.created_at), event.text, None, ref.role)
 
 
-def _coverage(activity: Activity, index: ActivityIndex, as_of: datetime, policy) -> DataCoverage:
+def _ignored_events(index: ActivityIndex, policy, period: Period) -> int:
+    """Posts and DMs of the period written by accounts the policy's ignore_accounts sets aside."""
+    if not policy.ignore_accounts:
+        return 0
+    authors = (index.by_author.keys() | index.dms_from.keys()) - index.roster
+    return sum(
+        sum(1 for event in (*index.by_author.get(handle, ()), *index.dms_from.get(handle, ()))
+            if period.contains(event.created_at))
+        for handle in authors if policy.is_ignored(handle))
+
+
+def _coverage(activity: Activity, index: ActivityIndex, as_of: datetime, policy, period: Period) -> DataCoverage:
     shown = {channel for source in activity.sources for channel in source.channels}
     audited = {account.handle for rule in policy.rules if rule.enabled for account in policy.audited_by(rule)}
     roster = index.roster | {EVERY_ACCOUNT}  # a report names whose DMs are held among the roster only, never customers
@@ -211,6 +225,8 @@ def _coverage(activity: Activity, index: ActivityIndex, as_of: datetime, policy)
         as_of=utc_iso(as_of),
         channels_missing=tuple(c for c in CHANNELS if c not in shown),
         dms_not_held=tuple(sorted(handle for handle in audited if not index.holds_dms(handle))),
+        ignored_accounts=tuple(policy.ignore_accounts),
+        ignored_events=_ignored_events(index, policy, period),
         sha256=_data_sha256(index),
     )
 

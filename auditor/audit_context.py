@@ -34,6 +34,10 @@ class RuleContext:
             self._clocks[name] = self.policy.clock(name)
         return self._clocks[name]
 
+    def is_ignored(self, handle: str) -> bool:
+        """A counterpart the policy's `ignore_accounts` sets aside: never treated as a person."""
+        return self.policy.is_ignored(handle)
+
     def holds_dms(self, handle: str) -> bool:
         """Whether the data holds this account's DMs: what depends on DMs it does not hold cannot be judged."""
         return self.index.holds_dms(handle)

@@ -21,6 +21,55 @@ class Evidence:
     role: str = ""  # inbound, response, promise, ... (what the item is in the finding's story)
 
 
+def share_of(passed: int, checked: int) -> float | None:
+    """passed / checked to four decimals, rounded toward the truth: 1.0 only when every item
+    passed and 0.0 only when none did (10,656 of 10,658 is 0.9998, never 1.0). None: nothing checked."""
+    if not checked:
+        return None
+    share = round(passed / checked, 4)
+    if share == 1.0 and passed < checked:
+        return 0.9999
+    if share == 0.0 and passed > 0:
+        return 0.0001
+    return share
+
+
+def meets_target(passed: int, checked: int, target: float) -> bool:
+    """Whether a share reaches its target, judged on the counts (not on a rounded share)."""
+    return passed + 1e-9 >= target * checked
+
+
+def format_share(share: float | None) -> str:
+    """A share as every report writes it: "95%", "94.7%", "–" when nothing was checked. Never
+    "100%" unless all passed, nor "0%" unless none did (the share is rounded toward the truth)."""
+    if share is None:
+        return "–"
+    text = f"{share * 100:.1f}"
+    if text == "100.0" and share < 1:
+        text = "99.9"
+    elif text == "0.0" and share > 0:
+        text = "0.1"
+    return text.removesuffix(".0") + "%"
+
+
+# A trend against the previous period is shown only when that period checked at least this many items.
+TREND_MIN_ITEMS = 20
+
+
+@dataclass(frozen=True)
+class Wait:
+    """How long somebody waited: measured once by the rule, said the same way in every format."""
+
+    started_at: str  # ISO 8601 UTC: the first item of the episode
+    ended_at: str  # ISO 8601 UTC: the answer, or the end of the data when there was none
+    answered: bool
+    clock: str  # "wall clock" or the calendar's name
+    seconds: int  # on the rule's clock (open seconds on a calendar)
+    calendar_seconds: int  # from start to end, nights and weekends included
+    within_seconds: int  # the limit, on the same clock
+    text: str  # "142h40m of open hours (6d 2h calendar time)", "3d 4h15m"
+
+
 @dataclass(frozen=True)
 class Finding:
     rule: str
@@ -35,13 +84,17 @@ class Finding:
     evidence: tuple[Evidence, ...]
     fingerprint: str
     check: str | None = None
+    wait: Wait | None = None  # for findings about somebody left waiting
+    # False for what is listed but not counted against anyone: pending items, promises nobody
+    # took up, items the data cannot judge.
+    counted: bool = True
     waived: dict[str, Any] | None = None  # {reason, approved_by, expires} when a waiver applies
     baseline: str | None = None  # new | existing, when a baseline was given
 
     @property
     def is_failure(self) -> bool:
-        """Pending items are listed, not counted against anyone."""
-        return self.status != "pending"
+        """Pending and other uncounted items are listed, not counted against anyone."""
+        return self.counted
 
 
 @dataclass(frozen=True)
@@ -77,6 +130,7 @@ class RuleResult:
     previous_compliance: float | None  # the same rule over the previous period, when the data holds it
     weeks: tuple[WeekFigures, ...]
     options: dict[str, Any]
+    previous_checked: int | None = None  # items the previous period checked (a trend needs TREND_MIN_ITEMS)
 
 
 @dataclass(frozen=True)
@@ -116,6 +170,9 @@ class DataCoverage:
     channels_missing: tuple[str, ...]  # inbound channels no source could show
     # Audited accounts whose DMs no source holds: answers and kept promises by DM cannot be seen for them.
     dms_not_held: tuple[str, ...] = ()
+    # The policy's ignore_accounts patterns, and the events of the period written by accounts they match.
+    ignored_accounts: tuple[str, ...] = ()
+    ignored_events: int = 0
     # SHA-256 of the events read (deduplicated, in time order, canonical JSON): pins the data a report is about
     sha256: str | None = None
 
@@ -182,5 +239,6 @@ def _rule_dict(rule: RuleResult) -> dict[str, Any]:
         "target": rule.target, "checked": figures.checked, "passed": figures.passed, "failed": figures.failed,
         "pending": figures.pending, "compliance": figures.compliance, "status": rule.status,
         "metrics": figures.metrics, "previous_compliance": rule.previous_compliance,
+        "previous_checked": rule.previous_checked,
         "weeks": [_plain(w) for w in rule.weeks], "options": rule.options,
     }

@@ -167,3 +167,30 @@ def format_elapsed(td: timedelta) -> str:
     micros = (td.days * 86400 + td.seconds) * 1_000_000 + td.microseconds
     minutes = -(-micros // 60_000_000)
     return format_duration(timedelta(minutes=minutes))
+
+
+def format_open_hours(td: timedelta) -> str:
+    """Time on a business-hours clock: hours and minutes, rounded up, never days ("142h40m").
+
+    "7d" of open hours would read as a week; 168 open hours are four working weeks."""
+    if td < timedelta(minutes=1):
+        return format_duration(td)
+    micros = (td.days * 86400 + td.seconds) * 1_000_000 + td.microseconds
+    hours, minutes = divmod(-(-micros // 60_000_000), 60)
+    if not hours:
+        return f"{minutes}m"
+    return f"{hours}h{minutes:02d}m" if minutes else f"{hours}h"
+
+
+def format_wait(on_clock: timedelta, calendar: timedelta, business_hours: bool) -> str:
+    """One wait, as every report says it: the time on the rule's clock, labelled, and on a
+    business-hours clock the calendar time beside it once ("142h40m of open hours (6d 2h calendar time)")."""
+    if not business_hours:
+        return format_elapsed(on_clock)
+    if calendar >= timedelta(days=1):
+        hours = -(-int(calendar.total_seconds()) // 3600)
+        spent = format_duration(timedelta(hours=hours))
+    else:
+        spent = format_elapsed(calendar)
+    return f"{format_open_hours(on_clock)} of open hours ({spent} calendar time)"
+

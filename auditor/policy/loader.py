@@ -194,6 +194,9 @@ def _message(error: dict, path: tuple) -> str:
     if kind == "string_pattern_mismatch":
         if path and path[-1] == "id":
             return f"expected an id of letters, digits, '-', '_' and '.', got {_show(value)}"
+        if path and path[0] == "ignore_accounts":
+            return (f"expected a handle or a pattern such as \"*_bot\" (letters, digits, '_' and * ? [ ]), "
+                    f"got {_show(value)}")
         return f"expected an X handle (letters, digits and '_'), got {_show(value)}"
     if kind in {"too_short", "too_long"}:
         return message.replace("List should", "expected a list to").replace("after validation, ", "; got ").rstrip(".")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
+import re
 from functools import cached_property
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -12,7 +14,7 @@ from typing_extensions import Annotated
 
 from auditor.activity.model import normalize_handle
 from auditor.policy.calendars import WEEKDAYS, BusinessClock, WallClock, check_holiday_region, parse_hours
-from auditor.policy.types import Handle, Strict
+from auditor.policy.types import Handle, HandlePattern, Strict
 from auditor.rules import Rule
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -102,6 +104,11 @@ class Policy(Strict):
         description="the roster: a list of accounts, or the path of a YAML file holding it (relative to the policy)"
     )
     calendars: dict[str, Calendar] = Field(default_factory=dict)
+    ignore_accounts: list[HandlePattern] = Field(
+        default_factory=list,
+        description="counterparts no rule treats as people (monitoring bots, status pages): handles or glob "
+                    "patterns such as \"*_bot\"; never a roster account",
+    )
     rules: list[Rule] = Field(default_factory=list)
 
     @property
@@ -113,6 +120,20 @@ class Policy(Strict):
     @cached_property
     def roster_by_handle(self) -> dict[str, Account]:
         return {account.handle: account for account in self.roster}
+
+    @cached_property
+    def _ignore_patterns(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(fnmatch.translate(normalize_handle(p))) for p in self.ignore_accounts)
+
+    def is_ignored(self, handle: str) -> bool:
+        """Whether a counterpart is set aside by `ignore_accounts` (roster accounts never are)."""
+        if not self.ignore_accounts or handle in self.roster_by_handle:
+            return False
+        cache = self.__dict__.setdefault("_ignored_cache", {})
+        found = cache.get(handle)
+        if found is None:
+            found = cache[handle] = any(p.match(handle) for p in self._ignore_patterns)
+        return found
 
     @cached_property
     def zone(self) -> ZoneInfo:

@@ -83,6 +83,8 @@ Share = Annotated[
 ]
 
 Handle = Annotated[str, Field(pattern=r"^@?\w{1,50}$", examples=["acme_support"])]
+# A handle, or a glob pattern over handles ("*_bot", "status?age"): `*`, `?` and `[...]` as in fnmatch.
+HandlePattern = Annotated[str, Field(pattern=r"^@?[\w*?\[\]!-]{1,50}$", examples=["statuspage", "*_bot"])]
 
 
 class AppliesTo(Strict):

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from auditor.render.view import Chart, Formatter
-from auditor.result import AccountResult, Finding, RuleResult
+from auditor.result import AccountResult, Finding, RuleResult, meets_target, share_of
 
 GREEN, RED, GREY, INK, GRID = "#2e7d32", "#c62828", "#9e9e9e", "#212121", "#e0e0e0"
 WIDTH_IN = 6.6
@@ -120,17 +120,18 @@ def weekly_share(rule: RuleResult, fmt: Formatter) -> Chart | None:
     if len(weeks) < 2:  # one bar says no more than the rule's share (a per-period check has one "week")
         return None
     shares = [100 * w.passed / w.checked for w in weeks]
+    labels = [fmt.share(share_of(w.passed, w.checked)) for w in weeks]
     figure, ax = _figure(1.4)
     positions = range(len(weeks))
-    colours = [GREEN if s + 1e-7 >= rule.target * 100 else RED for s in shares]
+    colours = [GREEN if meets_target(w.passed, w.checked, rule.target) else RED for w in weeks]
     ax.bar(positions, shares, color=colours, width=0.6)
     ax.axhline(rule.target * 100, color=INK, linestyle="--", linewidth=1)
     ax.text(len(weeks) - 0.4, rule.target * 100, f" target {fmt.share(rule.target)}", va="center", ha="left",
             fontsize=7.5, color=INK)
-    for x, share in zip(positions, shares):
+    for x, share, text in zip(positions, shares, labels):
         # Inside the bar, below the target line, so the two never collide.
         inside = share >= 20
-        ax.text(x, share - 3 if inside else share + 2, fmt.share(share / 100), ha="center",
+        ax.text(x, share - 3 if inside else share + 2, text, ha="center",
                 va="top" if inside else "bottom", fontsize=7, color="white" if inside else INK,
                 fontweight="bold")
     ax.set_xticks(list(positions), [f"{_week_label(w.week_start)}\nn={w.checked}" for w in weeks], fontsize=7)
@@ -140,7 +141,7 @@ def weekly_share(rule: RuleResult, fmt: Formatter) -> Chart | None:
     ax.grid(axis="y", color=GRID, linewidth=0.6)
     ax.set_axisbelow(True)
     figure.subplots_adjust(right=0.86)
-    alt = "; ".join(f"week of {w.week_start}: {s:.0f}% of {w.checked}" for w, s in zip(weeks, shares))
+    alt = "; ".join(f"week of {w.week_start}: {text} of {w.checked}" for w, text in zip(weeks, labels))
     return Chart("Share met by week", "Weeks start on Monday; n is the number of items checked that week.",
                  _svg_uri(figure), f"Share met by week for {rule.id}: {alt}")
 

@@ -3,7 +3,9 @@
 Columns: rule, type, severity, account, counterpart, status, message,
 occurred_at, fingerprint, waived (yes or empty), waiver_reason,
 waiver_approved_by, waiver_expires, baseline (new, existing or empty),
-evidence_url (the first evidence item that has a link).
+evidence_url (the first evidence item that has a link), wait (how long somebody
+waited, worded as everywhere else in the report: "11h of open hours (3d 19h
+calendar time)"), wait_seconds (that wait on the rule's clock).
 
 Post text is hostile: a cell a spreadsheet would read as a formula (one that
 starts with = + - @, a tab or a carriage return) gets a leading apostrophe, as
@@ -20,7 +22,8 @@ from auditor.render.redact import redact
 from auditor.result import AuditResult, Finding
 
 COLUMNS = ("rule", "type", "severity", "account", "counterpart", "status", "message", "occurred_at", "fingerprint",
-           "waived", "waiver_reason", "waiver_approved_by", "waiver_expires", "baseline", "evidence_url")
+           "waived", "waiver_reason", "waiver_approved_by", "waiver_expires", "baseline", "evidence_url", "wait",
+           "wait_seconds")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -46,4 +49,5 @@ def _row(finding: Finding) -> list[object]:
         finding.rule, finding.type, finding.severity, finding.account, finding.counterpart, finding.status,
         finding.message, finding.occurred_at, finding.fingerprint, "yes" if finding.waived else "",
         waived.get("reason"), waived.get("approved_by"), waived.get("expires"), finding.baseline, url,
+        finding.wait.text if finding.wait else None, finding.wait.seconds if finding.wait else None,
     ]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from auditor.result import AuditResult
+from auditor.result import AuditResult, format_share
 
 
 def _share(value: float | None) -> str:
-    return "-" if value is None else f"{value * 100:.1f}%"
+    return "-" if value is None else format_share(value)
 
 
 def summary_table(result: AuditResult) -> str:

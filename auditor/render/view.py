@@ -22,8 +22,19 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from auditor.policy.durations import format_duration
-from auditor.result import AccountResult, AuditResult, Evidence, Figures, Finding, RuleResult
+from auditor.policy.durations import format_duration, format_elapsed, format_open_hours
+from auditor.result import (
+    TREND_MIN_ITEMS,
+    AccountResult,
+    AuditResult,
+    Evidence,
+    Figures,
+    Finding,
+    RuleResult,
+    Wait,
+    format_share,
+    meets_target,
+)
 
 # Finding kinds the executive summary lists by name (PRODUCT.md, Reports).
 WAITING_TYPES = ("response_time",)
@@ -33,8 +44,8 @@ WORST_CASES = 5  # rows of the "worst cases" table of a rule section
 SAFE_LINK_SCHEMES = ("https://", "http://")
 # Measure keys that are plumbing (ids of posts already quoted as evidence), not shown as details.
 _HIDDEN_KEYS = {"response_id"}
-# Metrics drawn as a chart rather than listed (see charts.py).
-_CHART_ONLY_METRICS = {"histogram"}
+# Metrics drawn as a chart (see charts.py), or said in the rule's "not counted" line, rather than listed.
+_NOT_LISTED_METRICS = {"histogram", "not_counted"}
 _ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
 _MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 _DAYS = "Mon Tue Wed Thu Fri Sat Sun".split()
@@ -113,10 +124,8 @@ class Formatter:
 
     @staticmethod
     def share(value: float | None) -> str:
-        """`95%`, `94.7%`, `–` for nothing checked."""
-        if value is None:
-            return "–"
-        return f"{value * 100:.1f}".removesuffix(".0") + "%"
+        """`95%`, `94.7%`, `–` for nothing checked (rounded toward the truth: result.format_share)."""
+        return format_share(value)
 
     def value(self, key: str, value: Any) -> str:
         """A measure or metric value, written by what its key says it is."""
@@ -232,6 +241,7 @@ class RuleView:
     failed: int
     pending: int
     trend: Trend
+    not_counted: str | None  # "Not counted: acknowledgement (80), passing mention (120)"
     metrics: list[tuple[str, list[str]]]
     settings: list[tuple[str, list[str]]]
     weeks: list[tuple[str, str, int]]
@@ -313,7 +323,7 @@ def build_view(result: AuditResult, *, evidence_cap: int = 25, appendix_cap: int
                        key=lambda a: (-len(a.rules_below), -a.findings, a.handle))
     # Links point only at findings the report prints (in the body or the appendix).
     printed = {v.anchor for rule in rules for v in rule.evidence} | {v.anchor for v in appendix}
-    waiting = _waiting_longest(result.findings, result.data.as_of, rule_anchor, fmt)
+    waiting = _waiting_longest(result.findings, rule_anchor, fmt)
     broken_findings = [f for f in result.findings if f.type in PROMISE_TYPES and f.is_failure]
     broken_findings.sort(key=lambda f: (f.occurred_at, f.account, f.fingerprint))
     broken = [_finding_view(f, 0, rule_anchor, fmt) for f in broken_findings[:SUMMARY_ROWS]]
@@ -404,16 +414,23 @@ def _finding_view(finding: Finding, number: int, rule_anchor: dict[str, str], fm
         message=finding.message,
         when=fmt.when(finding.occurred_at),
         when_short=fmt.short(finding.occurred_at),
-        waited=fmt.rounded(elapsed) if isinstance(elapsed, (int, float)) else None,
+        waited=_waited(finding.wait, elapsed, fmt),
         limit=fmt.duration(within) if isinstance(within, (int, float)) else None,
         answered=fmt.when(measure["answered_at"]) if measure.get("answered_at") else None,
-        story=clock_story(measure, fmt),
+        story=clock_story(measure, fmt, finding.wait),
         details=details,
         evidence=[_evidence_view(e, fmt) for e in finding.evidence],
         waived=waived,
         baseline=finding.baseline,
         check=finding.check,
     )
+
+
+def _waited(wait: Wait | None, elapsed: Any, fmt: Formatter) -> str | None:
+    """The finding's one wait: as the rule measured and worded it, else the measure's time."""
+    if wait is not None:
+        return wait.text
+    return fmt.rounded(elapsed) if isinstance(elapsed, (int, float)) else None
 
 
 def _is_time(key: str, value: Any) -> bool:
@@ -445,7 +462,7 @@ def story_keys(measure: dict[str, Any]) -> set[str]:
     return keys
 
 
-def clock_story(measure: dict[str, Any], fmt: Formatter) -> list[str]:
+def clock_story(measure: dict[str, Any], fmt: Formatter, wait: Wait | None = None) -> list[str]:
     """How the clock ran: the measure's moments in time order, the limit, and the time measured.
 
     Built from whatever the measure holds (`started_at`, `promised_at`, `deadline`,
@@ -484,7 +501,16 @@ def clock_story(measure: dict[str, Any], fmt: Formatter) -> list[str]:
     if "deadline" in measure and not answered:
         steps.append("No answer in the data.")
     key = _elapsed_key(measure)
-    if key is not None:
+    if wait is not None:
+        # The wait as every part of the report says it; over the limit on the same clock.
+        line = f"Waited {wait.text}"
+        if wait.seconds > wait.within_seconds:
+            over = wait.seconds - wait.within_seconds
+            line += f": {_on_clock(over, wait.clock)} over the limit."
+        else:
+            line += ": within the limit."
+        steps.append(line)
+    elif key is not None:
         elapsed = measure[key]
         if clock == "wall clock":
             line = f"{fmt.duration(elapsed)} on the clock"
@@ -499,6 +525,13 @@ def clock_story(measure: dict[str, Any], fmt: Formatter) -> list[str]:
             line += "."
         steps.append(line[0].upper() + line[1:])
     return steps
+
+
+def _on_clock(seconds: int, clock: str) -> str:
+    """A time on a wall or business-hours clock, open hours never written as days."""
+    if clock == "wall clock":
+        return format_elapsed(timedelta(seconds=seconds))
+    return format_open_hours(timedelta(seconds=seconds)) + " of open hours"
 
 
 _MOMENT_LABELS = {"started": "Clock started", "promised": "Promise made"}
@@ -528,17 +561,30 @@ def _status_label(status: str) -> str:
     return {"pass": "PASS", "fail": "FAIL", "no_data": "NO DATA"}.get(status, status.upper())
 
 
-def trend(current: float | None, previous: float | None, fmt: Formatter) -> Trend:
-    if previous is None:
+def trend(current: float | None, previous: float | None, fmt: Formatter, previous_checked: int | None = None) -> Trend:
+    """Against the previous period, only when that period checked enough items to compare with
+    (TREND_MIN_ITEMS): a swing on two items says nothing."""
+    if previous is None and previous_checked is None:
         return Trend("", "none", "no earlier data")
+    if previous_checked is not None and previous_checked < TREND_MIN_ITEMS:
+        return Trend("", "none", f"too few items last period ({previous_checked})")
+    was = f"was {fmt.share(previous)}" + (f", n={previous_checked:,}" if previous_checked is not None else "")
     if current is None:
-        return Trend("", "none", f"nothing checked (was {fmt.share(previous)})")
+        return Trend("", "none", f"nothing checked ({was})")
     delta = round((current - previous) * 100, 1)
     if delta > 0:
-        return Trend("▲", "up", f"+{delta:g} pts (was {fmt.share(previous)})")
+        return Trend("▲", "up", f"+{delta:g} pts ({was})")
     if delta < 0:
-        return Trend("▼", "down", f"−{-delta:g} pts (was {fmt.share(previous)})")
-    return Trend("▶", "flat", f"unchanged ({fmt.share(previous)})")
+        return Trend("▼", "down", f"−{-delta:g} pts ({was})")
+    return Trend("▶", "flat", f"unchanged ({was})")
+
+
+def not_counted_line(metrics: dict[str, Any]) -> str | None:
+    """What a rule looked at and did not count, and why, in one line (from the `not_counted` metric)."""
+    reasons = metrics.get("not_counted")
+    if not isinstance(reasons, dict) or not any(reasons.values()):
+        return None
+    return "Not counted: " + ", ".join(f"{reason} ({count:,})" for reason, count in reasons.items() if count) + "."
 
 
 def _rule_view(rule: RuleResult, anchor: str, findings: list[FindingView], total: int, cap: int, in_appendix: int,
@@ -561,8 +607,9 @@ def _rule_view(rule: RuleResult, anchor: str, findings: list[FindingView], total
         passed=figures.passed,
         failed=figures.failed,
         pending=figures.pending,
-        trend=trend(figures.compliance, rule.previous_compliance, fmt),
-        metrics=[(label(k), fmt.lines(k, v)) for k, v in figures.metrics.items() if k not in _CHART_ONLY_METRICS],
+        trend=trend(figures.compliance, rule.previous_compliance, fmt, rule.previous_checked),
+        not_counted=not_counted_line(figures.metrics),
+        metrics=[(label(k), fmt.lines(k, v)) for k, v in figures.metrics.items() if k not in _NOT_LISTED_METRICS],
         settings=[(label(k), fmt.lines(k, v)) for k, v in rule.options.items()],
         weeks=[(f"week of {fmt.day(w.week_start)}", fmt.share(w.passed / w.checked if w.checked else None), w.checked)
                for w in rule.weeks],
@@ -576,8 +623,8 @@ def _rule_view(rule: RuleResult, anchor: str, findings: list[FindingView], total
 
 
 def below_target(figures: Figures, target: float) -> bool:
-    # The same comparison the audit makes for a rule, on the same rounded share.
-    return figures.compliance is not None and figures.compliance + 1e-9 < target
+    # The same comparison the audit makes for a rule, on the counts.
+    return figures.compliance is not None and not meets_target(figures.passed, figures.checked, target)
 
 
 def _account_view(account: AccountResult, n: int, rules: tuple[RuleResult, ...], rule_anchor: dict[str, str],
@@ -614,25 +661,12 @@ class WaitingView:
     answered: str
 
 
-def _waiting_longest(findings: tuple[Finding, ...], as_of: str | None, rule_anchor: dict[str, str],
-                     fmt: Formatter) -> list[WaitingView]:
-    """Late or unanswered people, the longest wait first, in calendar time.
-
-    The measured time of a rule on business hours counts open hours only; a customer
-    waits in calendar time, nights and weekends included, until the answer or the
-    end of the data. That is the figure the manager reads here.
-    """
-    end_of_data = fmt.moment(as_of)
-    rows = []
-    for f in findings:
-        if f.type not in WAITING_TYPES or not f.is_failure:
-            continue
-        start = fmt.moment(f.measure.get("started_at") or f.occurred_at)
-        until = fmt.moment(f.measure.get("answered_at")) or end_of_data
-        if start is None or until is None:
-            continue
-        rows.append(((until - start).total_seconds(), f))
-    rows.sort(key=lambda row: (-row[0], row[1].occurred_at, row[1].fingerprint))
+def _waiting_longest(findings: tuple[Finding, ...], rule_anchor: dict[str, str], fmt: Formatter) -> list[WaitingView]:
+    """Late or unanswered people, the longest wait first (in calendar time, nights and weekends
+    included), each wait said as the rule measured it: on a business-hours clock, open hours with
+    the calendar time beside them."""
+    rows = [f for f in findings if f.type in WAITING_TYPES and f.is_failure and f.wait is not None]
+    rows.sort(key=lambda f: (-f.wait.calendar_seconds, f.occurred_at, f.fingerprint))
     return [
         WaitingView(
             counterpart=f.counterpart,
@@ -640,12 +674,12 @@ def _waiting_longest(findings: tuple[Finding, ...], as_of: str | None, rule_anch
             rule=f.rule,
             rule_anchor=rule_anchor.get(f.rule, ""),
             anchor=f"finding-{f.fingerprint}",
-            started=fmt.short(f.measure.get("started_at") or f.occurred_at),
-            waited=fmt.rounded(seconds) + ("" if f.measure.get("answered_at") else "+"),
+            started=fmt.short(f.wait.started_at),
+            waited=f.wait.text,
             limit=_limit(f.measure, fmt),
-            answered=fmt.short(f.measure["answered_at"]) if f.measure.get("answered_at") else "no answer",
+            answered=fmt.short(f.wait.ended_at) if f.wait.answered else "no answer",
         )
-        for seconds, f in rows
+        for f in rows
     ]
 
 
@@ -743,6 +777,8 @@ def _methodology(result: AuditResult, fmt: Formatter, redaction: str, targets: d
         "as_of": fmt.when(data.as_of),
         "channels_missing": list(data.channels_missing),
         "dms_not_held": _handles_line(data.dms_not_held),
+        "ignored_accounts": ", ".join(data.ignored_accounts),
+        "ignored_events": data.ignored_events,
         "waivers": waivers,
         "notes": list(result.notes),
         "policy_file": result.policy.get("file"),

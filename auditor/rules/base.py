@@ -16,11 +16,15 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import Field
 
 from auditor.policy.types import AppliesTo, Severity, Share, Strict
+from auditor.result import Wait
 
 if TYPE_CHECKING:
     from auditor.audit_context import RuleContext
 
-CheckStatus = Literal["passed", "failed", "pending"]
+# passed / failed: counted in the rule's share. pending: its deadline is still ahead, listed and not
+# counted. not_counted: looked at and set aside, or not judged (the data cannot show the outcome):
+# in the kind's metrics (by `counts`), its findings listed, never in the share.
+CheckStatus = Literal["passed", "failed", "pending", "not_counted"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +46,8 @@ class Draft:
     measure: dict[str, Any] = field(default_factory=dict)
     # Which part of the rule found it (a tone check's name); part of the fingerprint.
     check: str | None = None
+    # How long somebody waited, for findings about a wait (every report says it from here).
+    wait: Wait | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,6 +38,7 @@ from auditor.activity.model import Post
 from auditor.policy.types import Share
 from auditor.activity.events import utc_iso
 from auditor.rules._shared import own_posts, quote
+from auditor.result import share_of
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 
 if TYPE_CHECKING:
@@ -67,20 +68,22 @@ class EngagementRule(RuleBase):
             posts = own_posts(ctx, account.handle)
             if not posts:
                 continue
-            replies = sum(1 for post in posts if _answers_someone(post, roster))
+            replies = sum(1 for post in posts if _answers_someone(post, roster, ctx.is_ignored))
             broadcasts = [post for post in posts if post.in_reply_to is None]
             share = replies / len(posts)
             measure: dict[str, Any] = {
                 "posts": len(posts),
                 "replies": replies,
-                "reply_share": round(share, 4),
+                "reply_share": share_of(replies, len(posts)),
                 "min_reply_share": self.min_reply_share,
                 "period_start": utc_iso(start),
             }
             drafts = []
             if share + 1e-9 < self.min_reply_share:
-                # Rounded down, so a failing share never reads as the minimum itself.
-                shown = f"{math.floor(share * 1000) / 10:g}%"
+                # Rounded down, so a failing share never reads as the minimum itself (nor as 0% when
+                # some posts did answer people).
+                tenths = math.floor(share * 1000) / 10
+                shown = f"{tenths:g}%" if tenths or not replies else "under 0.1%"
                 message = (f"only {shown} of {len(posts)} posts answered people "
                            f"({replies} {'reply' if replies == 1 else 'replies'}; min {self.min_reply_share * 100:g}%)")
                 evidence = tuple(EvidenceRef(p.id, "post", "broadcast") for p in broadcasts[:_EVIDENCE_BROADCASTS])
@@ -118,10 +121,11 @@ class EngagementRule(RuleBase):
         return [group for group in groups.values() if len(group) > self.max_duplicates]
 
 
-def _answers_someone(post: Post, roster: set[str]) -> bool:
-    """A reply to a counterpart; a reply whose parent we do not hold counts when it mentions one."""
+def _answers_someone(post: Post, roster: set[str], is_ignored) -> bool:
+    """A reply to a counterpart (a person: not an ignored account); a reply whose parent we do not
+    hold counts when it mentions one."""
     if post.in_reply_to is None:
         return False
     if post.in_reply_to_author is not None:
-        return post.in_reply_to_author not in roster
-    return any(handle not in roster for handle in post.mentions)
+        return post.in_reply_to_author not in roster and not is_ignored(post.in_reply_to_author)
+    return any(handle not in roster and not is_ignored(handle) for handle in post.mentions)

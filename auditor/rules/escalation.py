@@ -113,7 +113,7 @@ class EscalationRule(RuleBase):
         replies = ctx.index.replies
         threads = {
             key for key in {(post.conversation_id, post.author) for post in inbound[period]}
-            if any(reply.author == handle for reply in replies.get(key, ()))
+            if not ctx.is_ignored(key[1]) and any(reply.author == handle for reply in replies.get(key, ()))
         }
         return [post for post in inbound[: period.stop] if (post.conversation_id, post.author) in threads]
 

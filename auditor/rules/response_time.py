@@ -10,6 +10,7 @@
   within: 4h
   clock: support-hours
   responders: account
+  needs_answer: auto
   only: [question, complaint]
   complaint_below: -0.3
   target: 95%
@@ -17,11 +18,24 @@
 
 Inbound item: a counterpart's post that replies to an audited account's post
 (`reply`) or mentions it (`mention`), or a counterpart's DM to it (`dm`).
-Reposts are not inbound, and nor is anything written by a roster account.
+Reposts are not inbound, and nor is anything written by a roster account or by
+an account the policy's `ignore_accounts` sets aside.
+
+Needs an answer (`needs_answer: auto`, the default): an item addressed to the
+account (a reply to its post, its handle among the @mentions that open the
+text, a DM), or a passing mention that is a question or whose sentence naming
+the account is a complaint. An acknowledgement ("thanks!", "ok, will do", "DM
+sent", 👍) never needs one. Items set aside are counted in the metrics by
+reason. `needs_answer: always` checks every inbound item; `only:` narrows to
+questions and/or complaints.
+
 Response: the audited account's post replying to the item or to a later post of
-the same counterpart in the same conversation; for DMs, its next DM in that DM
-conversation. Waiting episode: the items of one counterpart in one conversation
-that wait for the same response; the clock runs from the first of them.
+the same counterpart in the same conversation, or a DM from it to the
+counterpart sent after the item (taking the conversation private answers it);
+for DMs, its next DM in that DM conversation. With `responders: team` any
+audited account of the same team answers. Waiting episode: the items of one
+counterpart in one conversation that wait for the same response; the clock
+runs from the first of them.
 """
 
 from __future__ import annotations
@@ -29,18 +43,21 @@ from __future__ import annotations
 import math
 import statistics
 from bisect import bisect_left
-from collections import defaultdict
-from datetime import datetime
+from collections import Counter, defaultdict
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field
 
-from auditor.activity.model import DirectMessage, Post
-from auditor.policy.durations import format_duration, format_elapsed
-from auditor.policy.types import Duration
 from auditor.activity.events import utc_iso
+from auditor.activity.model import DirectMessage, Post
+from auditor.policy.durations import format_duration, format_wait
+from auditor.policy.types import Duration
+from auditor.result import Wait
 from auditor.rules._shared import per_text, responder_groups
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
+from auditor.text.acknowledgements import is_acknowledgement
+from auditor.text.addressing import opening_mentions, said_about
 from auditor.text.questions import is_question
 from auditor.text.sentiment import is_complaint
 
@@ -51,6 +68,10 @@ Channel = Literal["mention", "reply", "dm"]
 
 # Upper bounds of the response-time histogram, as multiples of the limit (the limit itself is one).
 _HISTOGRAM_FACTORS = (0.25, 0.5, 1, 2, 3, 6, 12, 24)
+# Why an inbound item was not checked, in the order they are tested (the metrics' words).
+SET_ASIDE_REASONS = ("ignored account", "acknowledgement", "passing mention", "not a question or complaint")
+# Joins an account and a text into one key for the per-text detectors.
+_KEY_SEPARATOR = "\x1f"
 
 
 class ResponseTimeRule(RuleBase):
@@ -64,6 +85,10 @@ class ResponseTimeRule(RuleBase):
     within: Duration
     clock: str | None = Field(default=None, description="a calendar of the policy; default: wall clock (24/7)")
     responders: Literal["account", "team"] = "account"
+    needs_answer: Literal["auto", "always"] = Field(
+        default="auto",
+        description="auto: only items that need an answer (addressed, or a question or complaint in passing; "
+                    "never an acknowledgement); always: every inbound item")
     only: list[Literal["question", "complaint"]] | None = None
     complaint_below: float = Field(default=-0.3, ge=-1, le=1)
 
@@ -72,7 +97,8 @@ class ResponseTimeRule(RuleBase):
         if not audited:
             return []
         groups = responder_groups(audited, self.responders)
-        items = self._inbound_items(ctx, audited, groups)
+        items, set_aside = self._inbound_items(ctx, audited, groups)
+        dms_sent = _dms_sent(ctx, groups) if any(not key[3] for key in items) else {}
         checks = []
         for (group, counterpart, conversation, is_dm), waiting in items.items():
             waiting.sort(key=lambda entry: (entry[1].created_at, entry[1].id))
@@ -80,19 +106,24 @@ class ResponseTimeRule(RuleBase):
             if is_dm:
                 answer = _dm_answers(ctx.index.dm_conversations[conversation], responders)
             else:
-                answer = _post_answers(ctx, conversation, counterpart, responders)
+                answer = _post_answers(ctx, conversation, counterpart, responders,
+                                       dms_sent.get((group, counterpart), ()))
             for episode in _episodes(waiting, answer):
                 check = self._judge(ctx, episode, counterpart, is_dm)
                 if check is not None:
                     checks.append(check)
+        # What was set aside, per account: counted in the metrics, never in the share.
+        start = ctx.period.start
+        for handle, reasons in sorted(set_aside.items()):
+            checks.append(Check(handle, start, "not_counted", counts=dict(reasons)))
         return checks
 
-    def _inbound_items(self, ctx, audited, groups) -> dict[tuple, list[tuple[str, Post | DirectMessage, str]]]:
-        """Inbound items keyed by (responder group, counterpart, conversation, is_dm)."""
+    def _inbound_items(self, ctx, audited, groups):
+        """Inbound items that need an answer, keyed by (responder group, counterpart, conversation, is_dm),
+        and per account the items of the period set aside, by reason."""
         index = ctx.index
         wanted = set(self.inbound)
-        selected = self._selection(index, audited, wanted)
-        items: dict[tuple, list] = defaultdict(list)
+        candidates = []  # (account, group, event, channel)
         seen: set[tuple[str, str]] = set()  # with team responders, a post to two teammates counts once
         for account in audited:
             handle = account.handle
@@ -100,29 +131,62 @@ class ResponseTimeRule(RuleBase):
             if wanted & {"mention", "reply"}:
                 for post in index.inbound_posts.get(handle, ()):
                     channel = "reply" if post.in_reply_to_author == handle else "mention"
-                    if channel not in wanted or (group, post.id) in seen or (selected and not selected[post.text]):
-                        continue
-                    seen.add((group, post.id))
-                    items[(group, post.author, post.conversation_id, False)].append((handle, post, channel))
+                    if channel in wanted and (group, post.id) not in seen:
+                        seen.add((group, post.id))
+                        candidates.append((handle, group, post, channel))
             if "dm" in wanted:
                 for dm in index.dms_to.get(handle, ()):
-                    if dm.sender in index.roster or (group, dm.id) in seen or (selected and not selected[dm.text]):
-                        continue
-                    seen.add((group, dm.id))
-                    items[(group, dm.sender, dm.conversation_id, True)].append((handle, dm, "dm"))
-        return items
+                    if dm.sender not in index.roster and (group, dm.id) not in seen:
+                        seen.add((group, dm.id))
+                        candidates.append((handle, group, dm, "dm"))
+        reasons = self._reasons(ctx, candidates)
+        items: dict[tuple, list] = defaultdict(list)
+        set_aside: dict[str, Counter] = defaultdict(Counter)
+        period = ctx.period
+        for (handle, group, event, channel), reason in zip(candidates, reasons):
+            if reason is None:
+                is_dm = channel == "dm"
+                counterpart = event.sender if is_dm else event.author
+                items[(group, counterpart, event.conversation_id, is_dm)].append((handle, event, channel))
+            elif period.contains(event.created_at):
+                set_aside[handle][reason] += 1
+        return items, set_aside
 
-    def _selection(self, index, audited, wanted) -> dict[str, bool] | None:
-        """With `only`, whether each inbound text is a question or complaint (None: every item counts)."""
-        if not self.only:
-            return None
-        texts = []
-        for account in audited:
-            if wanted & {"mention", "reply"}:
-                texts += [post.text for post in index.inbound_posts.get(account.handle, ())]
-            if "dm" in wanted:
-                texts += [dm.text for dm in index.dms_to.get(account.handle, ())]
-        return per_text(_selected, texts, tuple(self.only), self.complaint_below)
+    def _reasons(self, ctx, candidates) -> list[str | None]:
+        """Why each candidate item needs no answer (one of SET_ASIDE_REASONS), or None when it needs one."""
+        reasons: list[str | None] = [None] * len(candidates)
+        open_items = []
+        for n, (_, _, event, _) in enumerate(candidates):
+            author = event.sender if type(event) is DirectMessage else event.author
+            if ctx.is_ignored(author):
+                reasons[n] = "ignored account"
+            else:
+                open_items.append(n)
+        if self.needs_answer == "auto":
+            # Each distinct text read once, on every CPU: acknowledgement, and who the post opens with.
+            traits = per_text(_traits, (candidates[n][2].text for n in open_items))
+            passing = []
+            for n in open_items:
+                handle, _, event, channel = candidates[n]
+                acknowledgement, opening = traits[event.text]
+                if acknowledgement:
+                    reasons[n] = "acknowledgement"
+                elif channel == "mention" and handle not in opening:
+                    passing.append(n)
+            # A passing mention needs an answer only as a question, or when the sentence naming the account complains.
+            keys = [candidates[n][0] + _KEY_SEPARATOR + candidates[n][2].text for n in passing]
+            wanting = per_text(_passing_needs_answer, keys, self.complaint_below)
+            for n, key in zip(passing, keys):
+                if not wanting[key]:
+                    reasons[n] = "passing mention"
+        if self.only:
+            still = [n for n in open_items if reasons[n] is None]
+            selected = per_text(_selected, (candidates[n][2].text for n in still), tuple(self.only),
+                                self.complaint_below)
+            for n in still:
+                if not selected[candidates[n][2].text]:
+                    reasons[n] = "not a question or complaint"
+        return reasons
 
     def _judge(self, ctx: "RuleContext", episode, counterpart: str, is_dm: bool) -> Check | None:
         waiting, response = episode
@@ -146,43 +210,59 @@ class ResponseTimeRule(RuleBase):
             "started_at": utc_iso(start),
         }
         who = f"@{counterpart}"
-        limit = f"limit {format_duration(self.within)} on {clock_name}"
+        limit = self._limit()
         if response is not None:
+            wait = self._wait(start, response.created_at, elapsed, answered=True)
             measure.update(
                 elapsed_seconds=int(elapsed.total_seconds()),
                 answered_at=utc_iso(response.created_at),
                 response_id=response.id,
                 answered_by=_author(response),
             )
-            evidence += (EvidenceRef(response.id, kind, "response"),)
-            message = f"{who} waited {self._waited(elapsed)} for an answer ({limit})"
+            if type(response) is DirectMessage and not is_dm:
+                measure["answered_by_dm"] = True
+            evidence += (EvidenceRef(response.id, "dm" if type(response) is DirectMessage else "post", "response"),)
+            message = f"{who} waited {wait.text} for an answer ({limit})"
             return Check(account, start, "failed", counterpart, elapsed.total_seconds(),
-                         (Draft("breached", message, evidence, measure),))
+                         (Draft("breached", message, evidence, measure, wait=wait),))
         deadline = clock.deadline(start, self.within)
         measure["deadline"] = utc_iso(deadline) if deadline else None
+        waited = clock.open_between(start, ctx.as_of) if ctx.as_of > start else timedelta(0)
+        wait = self._wait(start, max(ctx.as_of, start), waited, answered=False)
         if deadline is not None and ctx.as_of > deadline:
-            waited = clock.open_between(start, ctx.as_of)
             measure["elapsed_seconds"] = int(waited.total_seconds())
-            message = f"{who} got no answer: waited {self._waited(waited)} by the end of the data ({limit})"
-            return Check(account, start, "failed", counterpart, None, (Draft("breached", message, evidence, measure),))
+            message = f"{who} got no answer: waited {wait.text} by the end of the data ({limit})"
+            return Check(account, start, "failed", counterpart, None,
+                         (Draft("breached", message, evidence, measure, wait=wait),))
         due = f"due {ctx.local(deadline)}" if deadline else "no open hours ahead on the calendar"
         message = f"{who} is still waiting for an answer ({due})"
-        return Check(account, start, "pending", counterpart, None, (Draft("pending", message, evidence, measure),))
+        return Check(account, start, "pending", counterpart, None,
+                     (Draft("pending", message, evidence, measure, wait=wait),))
 
-    def _waited(self, elapsed) -> str:
-        # On a business-hours clock "7d" would read as a week; say open hours instead.
+    def _limit(self) -> str:
         if self.clock is None:
-            return format_elapsed(elapsed)
-        minutes = math.ceil(elapsed.total_seconds() / 60)
-        hours, minutes = divmod(minutes, 60)
-        return f"{hours}h{minutes:02d}m of open hours" if minutes else f"{hours}h of open hours"
+            return f"limit {format_duration(self.within)} on wall clock"
+        return f"limit {format_duration(self.within)} of open hours on {self.clock}"
+
+    def _wait(self, start: datetime, end: datetime, on_clock, *, answered: bool) -> Wait:
+        calendar = end - start
+        return Wait(
+            started_at=utc_iso(start), ended_at=utc_iso(end), answered=answered,
+            clock=self.clock or "wall clock", seconds=math.ceil(on_clock.total_seconds()),
+            calendar_seconds=math.ceil(calendar.total_seconds()), within_seconds=int(self.within.total_seconds()),
+            text=format_wait(on_clock, calendar, business_hours=self.clock is not None),
+        )
 
     def metrics(self, checks: list[Check]) -> dict[str, Any]:
         times = sorted(c.value for c in checks if c.value is not None)
         met = sum(1 for c in checks if c.status == "passed")
         breached = sum(1 for c in checks if c.status == "failed")
+        set_aside: Counter = Counter()
+        for check in checks:
+            if check.status == "not_counted":
+                set_aside.update(check.counts)
         return {
-            "episodes": len(checks),
+            "episodes": sum(1 for c in checks if c.status != "not_counted"),
             "answered": len(times),
             "met": met,
             "breached": breached,
@@ -191,6 +271,8 @@ class ResponseTimeRule(RuleBase):
             "p90_response_seconds": round(_nearest_rank(times, 0.9)) if times else None,
             "share_met": round(met / (met + breached), 4) if met + breached else None,
             "histogram": self._histogram(times),
+            # Inbound items of the period that needed no answer, by reason (PRODUCT.md: "set aside").
+            "not_counted": {reason: set_aside[reason] for reason in SET_ASIDE_REASONS if set_aside[reason]},
         }
 
     def _histogram(self, times: list[float]) -> dict[str, Any]:
@@ -210,8 +292,34 @@ def _selected(text: str, only: tuple[str, ...], complaint_below: float) -> bool:
     return ("question" in only and is_question(text)) or ("complaint" in only and is_complaint(text, complaint_below))
 
 
-def _post_answers(ctx: "RuleContext", conversation: str, counterpart: str, responders: frozenset[str]):
-    """A function giving, for an inbound time, the first responder reply to that post or a later one of the counterpart."""
+def _traits(text: str) -> tuple[bool, tuple[str, ...]]:
+    """Whether a text only acknowledges, and the handles it opens with (who it is addressed to)."""
+    return is_acknowledgement(text), opening_mentions(text)
+
+
+def _passing_needs_answer(key: str, complaint_below: float) -> bool:
+    """A passing mention of an account ("account\x1ftext") needs an answer as a question, or when a
+    sentence that names the account is a complaint ("my order from @acme is two weeks late")."""
+    handle, text = key.split(_KEY_SEPARATOR, 1)
+    if is_question(text):
+        return True
+    return any(is_complaint(sentence, complaint_below) for sentence in said_about(text, handle))
+
+
+def _dms_sent(ctx: "RuleContext", groups) -> dict[tuple[str, str], list[DirectMessage]]:
+    """DMs each responder group sent, by counterpart: a DM after a public item answers it."""
+    sent: dict[tuple[str, str], dict[str, DirectMessage]] = defaultdict(dict)
+    for handle, group in groups.group_of.items():
+        for dm in ctx.index.dms_from.get(handle, ()):
+            for recipient in dm.recipients:
+                sent[(group, recipient)][dm.id] = dm  # a DM to two counterparts answers both; one copy each
+    return {key: list(dms.values()) for key, dms in sent.items()}
+
+
+def _post_answers(ctx: "RuleContext", conversation: str, counterpart: str, responders: frozenset[str],
+                  dms: list[DirectMessage] | tuple = ()):
+    """A function giving, for an inbound time, the first answer: a responder's reply to that post or to a
+    later one of the counterpart in the conversation, or a responder's DM to the counterpart sent after it."""
     index = ctx.index
     candidates = []
     for reply in index.replies.get((conversation, counterpart), ()):
@@ -221,6 +329,8 @@ def _post_answers(ctx: "RuleContext", conversation: str, counterpart: str, respo
         if parent is None or parent.author != counterpart:
             continue
         candidates.append((parent.created_at, reply.created_at, reply.id, reply))
+    # A DM answers what was written before it: its own time is its trigger (a DM sent before the item does not).
+    candidates += [(dm.created_at, dm.created_at, dm.id, dm) for dm in dms]
     return _first_after(candidates)
 
 

@@ -20,7 +20,7 @@ from auditor.text.spans import (
 
 # "?" (also full-width "？", Arabic "؟", Spanish "¿") when it ends a word, so
 # that "faq?id=3" in a bare link does not count.
-_MARK_RE = re.compile(r"[¿]|[?？؟](?=[\s?？؟!.,)\]\"'\u201d\u2019]|$)")
+_MARK_RE = re.compile(r"[¿]|[?？؟](?=[\s?？؟!.,)\]\"'\u201d\u2019@#]|$)")
 # Bare domains with a query string, which URL_RE (scheme or www.) misses.
 _BARE_LINK_RE = re.compile(r"(?i)(?<![\w.-])[a-z0-9-]+(?:\.[a-z0-9-]+)+/\S*")
 
@@ -43,14 +43,25 @@ _SUBJECTS = frozenset(
 # Exclamations that open like questions: "What a day", "How nice", "Any time!".
 _NOT_QUESTION = re.compile(
     r"(?i)^(?:what\s+an?\b|how\s+(?:nice|cool|great|awesome|kind|sweet|lovely|fun|amazing|sad|weird|funny|rude)\b|"
-    r"any\s*time\b|anyway\b|anyhow\b|who\s+knew\b|whatever\b)"
+    r"any\s*time\b|anyway\b|anyhow\b|who\s+knew\b|whatever\b|"
+    # "When you go to the shop in costume and..." tells a story; "When will it ship" asks.
+    r"when\s+(?:you|u|ur|you're|youre|your|i|i'm|im|my|someone|somebody|people|they|we|the|a|an)\b)"
 )
 _SENTENCE_RE = re.compile(r"[^.!?？؟。\n]+")
 _WORD_RE = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 
+# Words people put in front of a question ("So why is this happening", "Hey, why don't you...",
+# "Bruh can someone get back to me"): skipped before looking at the first word.
+_LEAD_INS = frozenset("so hey hi hello yo bruh um umm uh well ok okay but and also btw dear please pls plz "
+                      "lol seriously honestly guys ugh".split())
+
+
 def _opens_question(sentence: str) -> bool:
     words = _WORD_RE.findall(sentence)
+    while len(words) > 1 and words[0].lower() in _LEAD_INS:
+        words = words[1:]
+        sentence = sentence[sentence.index(words[0]):]
     if not words:
         return False
     first = words[0].lower()

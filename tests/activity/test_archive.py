@@ -248,3 +248,20 @@ def test_a_zip_that_lies_about_a_size_is_refused(tmp_path):
     path.write_bytes(bytes(data))
     with pytest.raises(DataError, match=r"data/account.js: (cannot read from the zip \(Bad CRC|holds more bytes)"):
         read_archive(path)
+
+
+def test_a_reply_without_its_screen_name_is_named_by_the_handle_its_text_opens_with(tmp_path):
+    # alrocar's real archive: "in_reply_to_screen_name": null, no mention entities, "@Dr___Mario ..." as text.
+    files = {"account.js": FILES["account.js"], "tweets.js": ("tweets", [
+        tweet("2001", "Mon Oct 05 14:02:00 +0000 2026", "@Dr___Mario Lo digo en serio", in_reply_to_status_id_str="1999",
+              in_reply_to_user_id_str="253752405", in_reply_to_screen_name=None)])}
+    [post] = read_archive(write_folder(tmp_path / "archive", files)).posts
+    assert post.in_reply_to_author == "dr___mario"
+
+
+def test_the_real_archives_name_every_replied_to_account_by_handle():
+    from tests.sources.support import shared
+
+    for name in ("andreruffert", "alrocar"):
+        posts = read_archive(shared("x-archive", name)).posts
+        assert not [p.id for p in posts if p.in_reply_to_author and p.in_reply_to_author.isdigit()], name

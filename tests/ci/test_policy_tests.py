@@ -80,7 +80,7 @@ def test_a_finding_that_must_not_be_produced_fails_with_its_message(tmp_path):
     assert result.exit_code == 1
     assert result.output.splitlines()[1] == (
         "  case late-answer: expected rule answer-customers not to find anything for @bob, found breached: "
-        "@bob waited 6h30m of open hours for an answer (limit 4h on support-hours)")
+        "@bob waited 6h30m of open hours (6h30m calendar time) for an answer (limit 4h of open hours on support-hours)")
 
 
 def test_count_must_match_exactly(tmp_path):

@@ -14,8 +14,10 @@ from auditor.result import (
     Finding,
     RuleResult,
     SourceCoverage,
+    Wait,
     WeekFigures,
 )
+from auditor.policy.durations import format_wait
 
 START = datetime(2026, 10, 1, 4, 0, tzinfo=timezone.utc)  # 2026-10-01 00:00 in Toronto
 HOUR = 3600
@@ -40,27 +42,36 @@ def _rule(rule_id: str, kind: str, severity: str, target: float, figures: Figure
                       status, figures, previous, weeks, options or {})
 
 
+def make_wait(start: datetime, end: datetime, on_clock: int, clock: str = "wall clock", answered: bool = True) -> Wait:
+    """A wait as response_time words it."""
+    return Wait(iso(start), iso(end), answered, clock, on_clock, int((end - start).total_seconds()), 4 * HOUR,
+                format_wait(timedelta(seconds=on_clock), end - start, business_hours=clock != "wall clock"))
+
+
 def sla_finding(rule: str, account: str, customer: str, n: int, *, text: str = "where is my order?",
                 dm: bool = False, url: str | None = "auto", answered: bool = True, severity: str = "high",
-                waived: dict | None = None) -> Finding:
-    start = START + timedelta(minutes=37 * n)
-    elapsed = 4 * HOUR + 60 * (n % 500) + 1
+                waived: dict | None = None, start: datetime | None = None, elapsed: int | None = None,
+                calendar: int | None = None, clock: str = "wall clock") -> Finding:
+    start = start or START + timedelta(minutes=37 * n)
+    elapsed = elapsed or 4 * HOUR + 60 * (n % 500) + 1
     kind = "dm" if dm else "post"
     link = (f"https://x.com/{customer}/status/{9000 + n}" if url == "auto" else url) if not dm else None
     evidence = [Evidence(f"{9000 + n}", kind, customer, iso(start), text, link, "inbound")]
-    measure = {"channel": "dm" if dm else "mention", "items": 1, "clock": "wall clock", "within_seconds": 4 * HOUR,
+    measure = {"channel": "dm" if dm else "mention", "items": 1, "clock": clock, "within_seconds": 4 * HOUR,
                "started_at": iso(start), "elapsed_seconds": elapsed}
+    end = start + timedelta(seconds=calendar or elapsed)
+    wait = make_wait(start, end, elapsed, clock, answered)
     if answered:
-        answer = start + timedelta(seconds=elapsed)
+        answer = end
         measure.update(answered_at=iso(answer), answered_by=account, response_id=f"r{n}")
         evidence.append(Evidence(f"r{n}", kind, account, iso(answer), f"@{customer} sorry for the wait", None,
                                  "response"))
-        message = f"@{customer} waited {elapsed // 3600}h for an answer (limit 4h on wall clock)"
+        message = f"@{customer} waited {wait.text} for an answer (limit 4h on wall clock)"
     else:
         measure["deadline"] = iso(start + timedelta(hours=4))
-        message = f"@{customer} got no answer (limit 4h on wall clock)"
+        message = f"@{customer} got no answer: waited {wait.text} by the end of the data (limit 4h on wall clock)"
     return Finding(rule, "response_time", severity, account, customer, "breached", message, iso(start), measure,
-                   tuple(evidence), _fingerprint(rule, account, customer, n), waived=waived)
+                   tuple(evidence), _fingerprint(rule, account, customer, n), waived=waived, wait=wait)
 
 
 def promise_finding(rule: str, account: str, customer: str, n: int, text: str = "DM me and we can talk") -> Finding:

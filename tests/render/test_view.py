@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
 
 from auditor.render.view import Formatter, build_view, clock_story, safe_link, story_keys, trend
@@ -38,6 +40,23 @@ def test_shares_and_values():
     assert fmt.value("complained_at", "2026-10-20T14:02:11Z") == "Tue 20 Oct 2026, 10:02 EDT"
     assert fmt.lines("checks", {"profanity": True, "shouting": {"caps_ratio": 0.7}}) == [
         "profanity: yes", "shouting: caps ratio: 0.7"]
+
+
+def test_shares_round_toward_the_truth():
+    from auditor.result import format_share, meets_target, share_of
+
+    assert share_of(10_656, 10_658) == 0.9998 and format_share(share_of(10_656, 10_658)) == "99.9%"
+    assert share_of(99_999, 100_000) == 0.9999 and format_share(share_of(99_999, 100_000)) == "99.9%"
+    assert share_of(1, 100_000) == 0.0001 and format_share(share_of(1, 100_000)) == "0.1%"
+    assert (format_share(share_of(5, 5)), format_share(share_of(0, 5)), share_of(0, 0)) == ("100%", "0%", None)
+    assert not meets_target(99_999, 100_000, 1.0) and meets_target(95, 100, 0.95)
+
+
+def test_a_trend_needs_twenty_items_last_period_and_says_how_many():
+    assert trend(0.95, 0.889, fmt, 45).text == "+6.1 pts (was 88.9%, n=45)"
+    low = trend(0.715, 0.0, fmt, 2)
+    assert (low.arrow, low.text) == ("", "too few items last period (2)")
+    assert trend(0.9, None, fmt, 0).text == "too few items last period (0)"
 
 
 def test_trend_arrows():
@@ -115,16 +134,27 @@ def test_findings_are_ordered_worst_first_and_capped():
 
 
 def test_customers_waiting_longest_are_sorted_by_calendar_time():
-    quick_clock = builders.sla_finding("answer", "agent001", "weekend", 1)
-    quick_clock.measure.update(clock="support-hours", started_at="2026-10-02T20:00:00Z",
-                               answered_at="2026-10-05T14:00:00Z", elapsed_seconds=5 * 3600)
-    long_clock = builders.sla_finding("answer", "agent001", "weekday", 2)
-    long_clock.measure.update(started_at="2026-10-06T13:00:00Z", answered_at="2026-10-07T13:00:00Z",
-                              elapsed_seconds=86400)
-    view = build_view(builders.result([quick_clock, long_clock]), charts=False)
+    # 5 open hours over a weekend (2d 18h of calendar time) beats a day on the wall clock.
+    weekend = builders.sla_finding("answer", "agent001", "weekend", 1, clock="support-hours", elapsed=5 * 3600,
+                                   start=datetime(2026, 10, 2, 20, tzinfo=timezone.utc), calendar=66 * 3600)
+    weekday = builders.sla_finding("answer", "agent001", "weekday", 2, elapsed=86400,
+                                   start=datetime(2026, 10, 6, 13, tzinfo=timezone.utc))
+    view = build_view(builders.result([weekday, weekend]), charts=False)
     waiting = view["summary"]["waiting"]
-    assert [w.counterpart for w in waiting] == ["weekend", "weekday"]  # 2d 18h of calendar time beats 1d
-    assert waiting[0].waited == "2d 18h" and waiting[0].limit == "4h (support-hours)"
+    assert [w.counterpart for w in waiting] == ["weekend", "weekday"]
+    assert waiting[0].waited == "5h of open hours (2d 18h calendar time)" and waiting[0].limit == "4h (support-hours)"
+    assert waiting[1].waited == "1d"
+
+
+def test_one_wait_is_said_the_same_way_in_the_summary_the_rule_section_and_the_evidence():
+    finding = builders.sla_finding("answer", "agent001", "bob", 1, clock="support-hours", elapsed=142 * 3600 + 2400,
+                                   calendar=6 * 86400 + 7200)
+    view = build_view(builders.result([finding]), charts=False)
+    [answer] = [r for r in view["rules"] if r.id == "answer"]
+    text = "142h40m of open hours (6d 2h calendar time)"
+    assert view["summary"]["waiting"][0].waited == answer.worst[0].waited == answer.evidence[0].waited == text
+    assert f"Waited {text}: 138h40m of open hours over the limit." in answer.evidence[0].story
+    assert text in answer.evidence[0].message
 
 
 def test_accounts_needing_attention_come_worst_first():

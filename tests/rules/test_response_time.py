@@ -170,7 +170,7 @@ def test_business_hours_skip_the_weekend(tmp_path):
     monday_late = post("acme_support", "2026-10-05 12:30-04:00", "@bob hi", reply_to=friday)
     result = run(loaded, friday, monday_late)
     [finding] = findings(result)
-    assert finding.message == "@bob waited 4h30m of open hours for an answer (limit 4h on support-hours)"
+    assert finding.message == "@bob waited 4h30m of open hours (2d 21h calendar time) for an answer (limit 4h of open hours on support-hours)"
 
 
 def test_business_hours_skip_holidays_and_closed_days(tmp_path):
@@ -244,6 +244,7 @@ def test_metrics_per_account_and_overall(tmp_path):
         "histogram": {"limit_seconds": 14400, "bins": [
             [3600, 4], [7200, 0], [14400, 0], [28800, 1], [43200, 0], [86400, 0], [172800, 0], [345600, 0],
             [None, 0]]},
+        "not_counted": {},
     }
     lchen = next(a for a in result.accounts if a.handle == "lchen")
     assert lchen.rules["answer"].checked == 5

@@ -21,6 +21,12 @@ from auditor.text.questions import is_question
         "wait what?!",
         "#fail why is this broken",
         "Is this a bug? https://acme.com/x?id=3",
+        # Real customer tweets (TWCS): a lead-in word before the question, a "?" right before a handle.
+        "So why is this happening I I I @AppleSupport",
+        "Hey @ChipotleTweets why don't you have chorizo anymore",
+        "Bruh can someone at @115873 get back to me on my Dms",
+        "After update #ios1103 no spotify on my lock screen?@AppleSupport",
+        "When will the infinity voice remote be able to find high definition channels again",
     ],
 )
 def test_questions(text):
@@ -37,6 +43,8 @@ def test_questions(text):
         "Will do!",
         "Do not reply to this message",
         "What a day!",
+        "When you go to @ChipotleTweets dressed as a soccer player and don't get 3$ burritos",
+        "So what a day",
         "How nice of you",
         "Any time!",
         "Can't log in since this morning",

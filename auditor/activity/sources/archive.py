@@ -23,6 +23,7 @@ from auditor.activity.events import mentions_in
 from auditor.activity.model import DirectMessage, Post, normalize_handle
 from auditor.activity.sources.archive_files import Container, open_container, parse_js
 from auditor.activity.sources.common import Collector, no_gc, parse_x_time, unescape_x
+from auditor.text.addressing import opening_mentions
 from auditor.errors import DataError
 
 # A retweet whose original the archive does not identify (it usually does not).
@@ -115,6 +116,16 @@ class _ArchiveReader:
             tweet = _tweet(record)
             if tweet is not None:
                 self._learn_handles(tweet)
+        # Some exports drop a reply's screen name and its mention entities, but the text still opens
+        # with the handle it answers (X puts the replied-to author first): name the id by it.
+        for _, _, record in tweets:
+            tweet = _tweet(record)
+            reply_id = tweet.get("in_reply_to_user_id_str") if tweet is not None else None
+            if isinstance(reply_id, str) and reply_id and reply_id not in self.handles:
+                text = tweet.get("full_text", tweet.get("text"))
+                opening = opening_mentions(text) if isinstance(text, str) else ()
+                if opening:
+                    self.handles[reply_id] = opening[0]
         posts: dict[str, Post] = {}
         versions: dict[str, str] = {}  # edit group -> id of the latest version kept
         replaced = 0

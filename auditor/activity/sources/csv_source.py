@@ -204,7 +204,11 @@ def detect_mapping(path: Path) -> Mapping | None:
             header = next(csv.reader([handle.readline(100_000)]), [])
     except (OSError, UnicodeDecodeError, csv.Error):
         return None
-    if tuple(h.strip() for h in header) == TWCS_HEADER:
+    names = tuple(h.strip() for h in header)
+    # pandas' to_csv adds its index as a first, unnamed column ("" or "Unnamed: 0"): the same export.
+    if names and names[0] in ("", "Unnamed: 0", "index"):
+        names = names[1:]
+    if names == TWCS_HEADER:
         return load_mapping("twcs")
     return None
 

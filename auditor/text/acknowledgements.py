@@ -1,0 +1,141 @@
+"""Acknowledgements: posts and DMs that close a conversation rather than ask for anything.
+
+PRODUCT.md (`response_time`, "needs an answer"): once handles, links, hashtags, emoji and
+punctuation are set aside, an acknowledgement has nothing left but thanks and closers
+("thanks!", "thank you so much", "ok", "got it", "perfect", "will do", "DM sent", "done",
+"cheers", 👍). It neither starts nor extends a waiting episode, addressed or not.
+
+The test is strict on purpose: every word must be a closer or a filler that only softens
+one ("so", "much", "guys", "for the help"), and at least one closer (or a closing emoji
+such as 👍 🙏 ✔) must be there. So "thanks, but it still doesn't work", "thanks for
+nothing", "no thanks", "great, another outage" and "ok when?" are not acknowledgements,
+and neither is a post with nothing but a link (usually a screenshot of the problem) or
+only hashtags ("#again #nothing #bs"). An emoji that is not a closing one (😡 🙄 😑) is
+content, not punctuation.
+
+English first; thanks in a few other languages (Spanish, French, German, Portuguese,
+Italian, Dutch, Scandinavian, Japanese, Chinese, Korean) count as closers on their own.
+Anything else in those languages ("danke für die Info") is read as content: a missed
+acknowledgement costs a debatable finding, a wrong one would hide a customer.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from auditor.text.spans import EMAIL_RE, HANDLE_RE, HASHTAG_RE, URL_RE, normalize_apostrophes
+
+# Phrases that close a conversation on their own. Written in lower case with plain
+# apostrophes; "it's" also matches "its" and "it is" (see _variants).
+CLOSERS = (
+    # thanks
+    "thanks", "thank you", "thank u", "thankyou", "thanx", "thx", "thnx", "thnks", "tks", "ty", "tysm", "tyvm",
+    "many thanks", "much appreciated", "appreciated", "appreciate it", "appreciate that", "i appreciate it",
+    "appreciate the help", "cheers", "ta",
+    # agreement and understanding
+    "ok", "okay", "okey", "okie", "k", "kk", "alright", "all right", "got it", "gotcha", "understood", "noted",
+    "will do", "i will", "i'll do that", "i'll try that", "will try", "i'll try", "sure", "sure thing", "of course",
+    "sounds good", "sounds great", "sounds perfect", "makes sense", "fair enough", "no worries", "no problem",
+    "no prob", "np", "that's fine", "fine", "it's ok", "it's okay", "that's ok", "that's okay", "never mind",
+    "nevermind", "nvm",
+    # praise that closes
+    "perfect", "great", "awesome", "cool", "nice", "excellent", "brilliant", "amazing", "lovely", "fantastic",
+    "wonderful", "super", "sweet", "good", "very good", "that's great", "that's perfect", "that's awesome",
+    "that's good", "good to know", "great news", "good news",
+    # it is solved
+    "that works", "that worked", "it worked", "worked", "works", "works now", "it works", "it works now",
+    "working now", "it's working", "it's working now", "it's working again", "working again", "fixed",
+    "it's fixed", "fixed it", "i fixed it", "all fixed", "sorted", "all sorted", "resolved", "solved", "all good",
+    "all set",
+    # done as asked
+    "dm sent", "dm'd", "dmed", "dm'ed", "sent", "just sent", "sent it", "sent you a dm", "sent a dm",
+    "just sent you a dm", "i sent you a dm", "i've sent you a dm", "sending you a dm", "sending a dm",
+    "i'll dm you", "will dm you", "dming you", "sent you a message", "details sent", "done", "just did",
+    "followed", "followed you", "woohoo", "yay", "hooray",
+    # goodbyes
+    "have a good day", "have a great day", "have a nice day", "have a good one", "have a great one",
+    "have a good weekend", "have a great weekend", "have a good night", "have a good evening", "you too",
+    "you as well", "same to you", "bye",
+    # thanks in other languages
+    "gracias", "muchas gracias", "mil gracias", "merci", "merci beaucoup", "danke", "danke schön", "danke schon",
+    "danke schoen", "vielen dank", "obrigado", "obrigada", "muito obrigado", "muito obrigada", "grazie",
+    "grazie mille", "bedankt", "dank je", "dank u", "dankjewel", "tack", "tack så mycket", "takk", "tusen takk",
+    "arigato", "ありがとう", "ありがとうございます", "ありがとうございました", "こちらこそありがとうございました",
+    "谢谢", "謝謝", "多谢", "감사합니다", "고맙습니다",
+)
+
+# Words that only soften or address a closer: never an acknowledgement on their own.
+FILLERS = (
+    "so", "so much", "very", "very much", "much", "really", "a lot", "lots", "loads", "heaps", "tons", "a ton",
+    "a million", "again", "and", "too", "also", "you", "u", "ya", "y'all", "guys", "team", "all", "folks",
+    "everyone", "both", "man", "mate", "dude", "sir", "buddy", "friend", "oh", "ah", "aw", "aww", "wow",
+    "lol", "haha", "hehe", "x", "xx", "xo", "xoxo", "in advance", "anyway", "anyways", "now", "for that", "for this",
+    "for the help", "for your help", "for all the help", "for the info", "for the information", "for the update",
+    "for the reply", "for the response", "for the quick reply", "for the quick response", "for the fast reply",
+    "for the fast response", "for your reply", "for your response", "for your quick reply",
+    "for your quick response", "for the assistance", "for your assistance", "for the support",
+    "for your support", "for the heads up", "for the tip", "for your time", "for your patience",
+    "for getting back", "for getting back to me", "for the follow up", "for following up", "for replying",
+    "for responding", "for helping", "for helping me", "for letting me know", "for the quick help",
+)
+
+# Emoji that close ("👍", "🙏") count as a closer; any other emoji is content.
+CLOSING_EMOJI = frozenset(
+    "👍👌🙏✔✅☑😊🙂😀😃😄😁☺🤗❤♥💙💚💛💜🧡🖤🤍💕💖💗💓💞💯🙌👏😍🥰😘✌🎉🥳👋😉😎🤝⭐🌟✨☀🙆💪"
+)
+# Characters that only modify an emoji: variation selectors, skin tones, the zero-width joiner.
+_MODIFIERS = frozenset("\ufe0e\ufe0f\u200d") | frozenset(chr(c) for c in range(0x1F3FB, 0x1F400))
+
+_WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+
+
+def _variants(phrase: str) -> set[str]:
+    """"it's ok" is also typed "its ok" and "it is ok"; "that's" likewise."""
+    out = {phrase}
+    for short, long in (("it's", "it is"), ("that's", "that is"), ("i'll", "i will")):
+        if short in phrase:
+            out |= {phrase.replace(short, short.replace("'", "")), phrase.replace(short, long)}
+    return out
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> tuple[dict[tuple[str, ...], bool], int]:
+    """Phrase (as a word tuple) -> is a closer (True) or only a filler (False); and the longest phrase."""
+    phrases: dict[tuple[str, ...], bool] = {}
+    for filler in FILLERS:
+        phrases[tuple(_WORD_RE.findall(filler))] = False
+    for closer in CLOSERS:
+        for variant in _variants(closer):
+            phrases[tuple(_WORD_RE.findall(variant))] = True
+    return phrases, max(len(words) for words in phrases)
+
+
+def is_acknowledgement(text: str) -> bool:
+    """True when nothing but thanks and closers is left once handles, links, hashtags, emoji and
+    punctuation are set aside (and at least one closer is there)."""
+    text = unicodedata.normalize("NFKC", normalize_apostrophes(text)).lower()
+    for pattern in (URL_RE, EMAIL_RE, HANDLE_RE, HASHTAG_RE):
+        text = pattern.sub(" ", text)
+    closers = 0
+    for char in text:
+        if char.isalnum() or char == "'" or char.isspace() or char in _MODIFIERS:
+            continue
+        if char in CLOSING_EMOJI:
+            closers += 1
+        elif unicodedata.category(char) == "So":
+            return False  # an emoji or symbol that does not close (😡 🙄 📦): content
+    words = _WORD_RE.findall(text)
+    phrases, longest = _lexicon()
+    position = 0
+    while position < len(words):
+        for size in range(min(longest, len(words) - position), 0, -1):
+            kind = phrases.get(tuple(words[position:position + size]))
+            if kind is not None:
+                closers += kind
+                position += size
+                break
+        else:
+            return False  # a word that neither closes nor softens a closer
+    return closers > 0

@@ -1,0 +1,50 @@
+"""Who a post speaks to: the @handles that open it, and the sentences that name an account.
+
+On X a reply starts with the handles it is addressed to ("@acme_support @bob my order…"):
+an account among those opening mentions is being spoken to. An account named later in the
+text ("I am switching to @acme_air, they rock!") is mentioned in passing: what is said
+about it is in the sentence that names it, not in the rest of the post.
+"""
+
+from __future__ import annotations
+
+import re
+
+from auditor.activity.model import normalize_handle
+
+# The run of @handles a post opens with. A leading "." (".@acme your service…", a habit from when
+# a reply was hidden from followers) or a salutation ("Dear @acme", "Hey @acme,") still addresses
+# the account: it is spoken to, not about.
+_SALUTATIONS = "dear|hey|hi|hello|hiya|yo|ok|okay|hola|buenas|bonjour|salut|hallo|ciao|oi|ola|olá"
+_OPENING_RE = re.compile(rf"^\s*(?:(?:{_SALUTATIONS})\b[\s,!]*)?[.\s]*((?:@\w{{1,50}}[\s,:]*)+)", re.IGNORECASE)
+_HANDLE_RE = re.compile(r"@(\w{1,50})")
+# What is left of a sentence that only tags an account ("... terrible. @acme"): no word at all.
+_WORD_RE = re.compile(r"[^\W_]{2,}")
+_NOT_WORDS_RE = re.compile(r"(?i)@\w+|#\w+|\b(?:https?://|www\.)\S+")
+# Sentences end at . ! ? (and their full-width forms) followed by a space, or at a line break.
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?。！？])\s+|\n+")
+
+
+def opening_mentions(text: str) -> tuple[str, ...]:
+    """The handles (normalised) of the @mentions that open ``text``, in order."""
+    match = _OPENING_RE.match(text)
+    if match is None:
+        return ()
+    return tuple(dict.fromkeys(normalize_handle(h) for h in _HANDLE_RE.findall(match.group(1))))
+
+
+def sentences_naming(text: str, handle: str) -> list[str]:
+    """The sentences of ``text`` that name ``@handle`` (any case)."""
+    wanted = normalize_handle(handle)
+    return [sentence for sentence in _SENTENCE_END_RE.split(text)
+            if any(normalize_handle(h) == wanted for h in _HANDLE_RE.findall(sentence))]
+
+
+def said_about(text: str, handle: str) -> list[str]:
+    """What ``text`` says about ``@handle``: the sentences that name it. A sentence that only tags the
+    account ("Two fake items in one day. @acme", "MY HOME BUTTON DOESN'T WORK #IOS11 @acme") has
+    nothing of its own to say: the tag puts the whole post to the account."""
+    sentences = sentences_naming(text, handle)
+    if any(not _WORD_RE.search(_NOT_WORDS_RE.sub(" ", sentence)) for sentence in sentences):
+        return [text]
+    return sentences

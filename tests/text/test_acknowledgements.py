@@ -1,0 +1,47 @@
+"""Acknowledgements: nothing left but thanks and closers once handles, links, hashtags, emoji and punctuation go."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from auditor.text.acknowledgements import is_acknowledgement
+from tests.sources.support import shared
+
+# Real customer replies from the TWCS rows in shared/data.
+CLOSERS = [
+    "Okay, thanks so much!", "Ok will do, thank you!", "✔", "@comcastcares ✔", "DM sent", "@Delta DM sent", "Thanks",
+    "Awesome, thanks", "@SpotifyCares ok thx", "@comcastcares Sent and thank you", "@AppleSupport Okey. Thank you! 🤗",
+    "@AppleSupport Worked 👌🏽", "@AskPlayStation It’s ok I fixed it thanks", "@ChaseSupport Sounds good, thanks!",
+    "@AirAsiaSupport thank you very much..", "@SouthwestAir Its working again", "@Delta Just did",
+    "Thanks @ChipotleTweets !!! https://t.co/M3N3dyvupA", "@AmazonHelp こちらこそありがとうございました。",
+    "Thanks for the quick response 🙏🏼", "Muchas gracias!", "👍", "Got it, cheers #support",
+]
+NOT_CLOSERS = [
+    "thanks, but it still doesn't work", "thanks for nothing", "no thanks", "Thanks! When will it ship?", "ok when?",
+    "@VerizonSupport Yep", "@AdobeCare nope still down.", "@115911  https://t.co/zc5zheYczx",
+    "@Delta #Again #nothing #bs #no #answers", "@116115 @Tesco 😂😂🙄", "😡", "@acme", "great, another outage",
+    "@AmazonHelp Okay, danke für die Info", "@Uber_Support pls check dm", "@Uber_Support done please check", "",
+    "@ChipotleTweets Tried, didn't work. How rude :/",
+]
+
+
+@pytest.mark.parametrize("text", CLOSERS)
+def test_thanks_and_closers_are_acknowledgements(text):
+    assert is_acknowledgement(text)
+
+
+@pytest.mark.parametrize("text", NOT_CLOSERS)
+def test_anything_more_is_not(text):
+    assert not is_acknowledgement(text)
+
+
+def test_on_real_support_traffic_acknowledgements_are_few_and_brand_replies_almost_never_one():
+    # 38 of 1,371 customer tweets (each checked by hand: all are closers); 1 of 1,127 brand replies ("@116077 Thanks!").
+    with open(shared("twcs", "twcs-rows-0-2499.csv"), encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    inbound = [r["text"] for r in rows if r["inbound"] == "True"]
+    outbound = [r["text"] for r in rows if r["inbound"] == "False"]
+    assert (len(inbound), sum(map(is_acknowledgement, inbound))) == (1371, 38)
+    assert (len(outbound), sum(map(is_acknowledgement, outbound))) == (1127, 1)

@@ -193,7 +193,7 @@ def event_to_dict(event: Post | DirectMessage) -> dict:
             "in_reply_to_author": event.in_reply_to_author, "conversation_id": event.conversation_id,
             "mentions": list(event.mentions), "repost_of": event.repost_of, "quote_of": event.quote_of,
             "url": event.url, "platform": event.platform,
-        }
+        } | ({"lang": event.lang} if event.lang is not None else {})
     return {
         "type": "dm", "id": event.id, "conversation_id": event.conversation_id, "sender": event.sender,
         "recipients": list(event.recipients), "created_at": when, "text": event.text,

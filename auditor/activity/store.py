@@ -11,6 +11,8 @@ Tables (schema version in `meta`):
 - `fetch_state`: per account and endpoint, the newest id fetched and, during a run, the
   pagination token, so a killed `auditor fetch` resumes where it stopped.
 - `coverage`: per account and endpoint, whether the last fetch got it, and why not.
+- the tables only `auditor fetch` writes (user ids, the spans each endpoint covers, reads and
+  their cost, edited posts, DM participants): `auditor/activity/store_fetch.py`.
 
 `read_store` reads only a time window (plus the posts that replies in it answer), so a
 monthly audit of a large store does not load years of history.
@@ -24,10 +26,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import orjson
 
+from auditor.activity import store_fetch
 from auditor.activity.events import event_to_dict, own_url
 from auditor.activity.model import Activity, DirectMessage, Post, Skipped, SourceInfo
 from auditor.activity.sources.common import MAX_SKIPPED_KEPT, no_gc
@@ -155,7 +158,7 @@ class FetchState:
 class CoverageRow:
     account: str
     endpoint: str
-    status: str  # ok | failed | not_fetched
+    status: str  # ok | failed | stopped (a limit, the usage cap, no credits: resumable) | not_fetched
     reason: str
 
 
@@ -195,6 +198,7 @@ class Store:
             with self.db:
                 self.db.executescript(_SCHEMA)
                 self.db.execute("INSERT INTO meta VALUES ('schema_version', ?), ('created_at', ?)", (str(SCHEMA_VERSION), _now()))
+                store_fetch.create(self.db)
             return
         row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         version = int(row[0]) if row and str(row[0]).isdigit() else None
@@ -206,6 +210,9 @@ class Store:
             raise DataError(
                 f"{self.name}: the store has schema version {version}, newer than this auditor reads "
                 f"({SCHEMA_VERSION}): upgrade auditor")
+        if not read_only:
+            with self.db:
+                store_fetch.create(self.db)  # tables added since the store was made
 
     def _close_quietly(self) -> None:
         try:
@@ -323,12 +330,35 @@ class Store:
             (state.account, state.endpoint, state.user_id, state.newest_id, state.newest_time, state.run_since_id,
              state.run_newest_id, state.next_token, orjson.dumps(state.params).decode() if state.params else None, _now()))
 
-    def save_page(self, events: list[Post | DirectMessage], source_id: int, state: FetchState) -> Counts:
-        """One page of a fetch and the state after it, atomically: a run killed here resumes after this page."""
+    def save_page(self, events: list[Post | DirectMessage], source_id: int, state: FetchState,
+                  then: Callable[[sqlite3.Connection], None] | None = None) -> Counts:
+        """One page of a fetch and the state after it, atomically: a run killed here resumes after this page.
+
+        `then` writes what else belongs to the page (its reads, edits, DM participants) in the same transaction.
+        """
         with self.db:
             counts = self._put(events, source_id)
             self.save_state(state)
+            if then is not None:
+                then(self.db)
         return counts
+
+    def update_events(self, events: list[Post | DirectMessage]) -> Counts:
+        """Merge changed copies of stored events, keeping their source. No commit: for `save_page`'s `then`."""
+        return self._put(events, None)
+
+    def dms_in(self, conversation_id: str, since: datetime) -> list[DirectMessage]:
+        """The stored DMs of one conversation sent since `since`."""
+        rows = self.db.execute("SELECT json FROM events WHERE kind = 'dm' AND created_at >= ?", (stamp(since),))
+        found = (_event("dm", text) for (text,) in rows)
+        return [dm for dm in found if dm.conversation_id == conversation_id]
+
+    def spans(self, endpoint: str | None = None) -> dict[tuple[str, str], list[store_fetch.Span]]:
+        """(account, endpoint) -> the spans of time the store holds completely, from `auditor fetch`.
+
+        `dms` spans: the times over which the account's DMs were fetched with its own user context.
+        """
+        return store_fetch.spans(self.db, endpoint)
 
     def set_coverage(self, account: str, endpoint: str, status: str, reason: str = "") -> None:
         with self.db:
@@ -364,6 +394,7 @@ class Store:
         activity = Activity()
         per_source: dict[int | None, int] = defaultdict(int)
         try:
+            edits = store_fetch.edits(self.db)
             with no_gc():
                 posts, dms = activity.posts, activity.dms
                 seen_posts: set[str] = set()
@@ -375,16 +406,17 @@ class Store:
                         seen_posts.add(event.id)
                     else:
                         dms.append(event)
+                _follow_edits(posts, edits)
                 if clauses:
-                    self._ancestors(posts, seen_posts)
+                    self._ancestors(posts, seen_posts, edits)
         except sqlite3.Error as exc:
             raise DataError(f"{self.name}: cannot read the store ({_reason(exc)})") from None
         except (orjson.JSONDecodeError, KeyError, ValueError, TypeError):
             raise DataError(f"{self.name}: the store holds an event that is not canonical JSON: was it edited by hand?") from None
-        self._describe(activity, per_source)
+        self._describe(activity, per_source, since, until)
         return activity
 
-    def _ancestors(self, posts: list[Post], seen: set[str], max_depth: int = 50) -> None:
+    def _ancestors(self, posts: list[Post], seen: set[str], edits: dict[str, str], max_depth: int = 50) -> None:
         """Replies in the window answer posts that may be older: read those too, up the chain.
 
         Without them a conversation's root, and who a reply answered, would depend on the window.
@@ -400,16 +432,20 @@ class Store:
                 rows = self.db.execute(
                     f"SELECT json FROM events WHERE kind = 'post' AND id IN ({','.join('?' * len(chunk))})", chunk)
                 found.extend(_event("post", text) for (text,) in rows)
+            _follow_edits(found, edits)
             seen.update(wanted)
             posts.extend(found)
             wanted = {p.in_reply_to for p in found if p.in_reply_to and p.in_reply_to not in seen}
 
-    def _describe(self, activity: Activity, per_source: dict[int | None, int]) -> None:
+    def _describe(self, activity: Activity, per_source: dict[int | None, int], since: datetime | None,
+                  until: datetime | None) -> None:
         missing: dict[tuple[str, str], list[str]] = defaultdict(list)
         for row in self.coverage():
             if row.status != "ok":
                 missing[(row.account, row.reason or row.status)].append(row.endpoint)
         gaps = {"x-api": [f"@{account} {', '.join(endpoints)}: {reason}" for (account, reason), endpoints in missing.items()]}
+        gaps["x-api"] += [_gap_note(account, endpoint, gap) for account, endpoint, gap in
+                          store_fetch.gaps(self.db, since, until)]
         rows = self.db.execute("SELECT id, kind, name, skipped, channels, notes FROM sources ORDER BY id").fetchall()
         for source_id, kind, name, skipped, channels, notes in rows:
             info = SourceInfo(
@@ -538,6 +574,34 @@ def _merge(old: dict, new: dict) -> dict | None:
     return None if merged == old else merged
 
 
+def _follow_edits(posts: list[Post], latest: dict[str, str]) -> None:
+    """References to an earlier version of an edited post point at the version the store keeps."""
+    if not latest:
+        return
+    for post in posts:
+        if post.in_reply_to in latest:
+            post.in_reply_to = latest[post.in_reply_to]
+        if post.conversation_id in latest:
+            post.conversation_id = latest[post.conversation_id]
+        if post.quote_of in latest:
+            post.quote_of = latest[post.quote_of]
+        if post.repost_of in latest:
+            post.repost_of = latest[post.repost_of]
+
+
+_GAP_WHY = {
+    "dms": "the X API keeps DMs for 30 days and fetches were further apart",
+    "mentions": "the X API returns at most the 800 most recent mentions",
+    "posts": "the X API returns at most the 3,200 most recent posts",
+    "conversations": "recent search reaches 7 days back and fetches were further apart",
+}
+
+
+def _gap_note(account: str, endpoint: str, gap) -> str:
+    return (f"@{account} {endpoint}: nothing fetched from {gap.start:%Y-%m-%d %H:%M} to {gap.end:%Y-%m-%d %H:%M} UTC"
+            f" ({_GAP_WHY.get(endpoint, 'fetches were further apart than the API reaches back')})")
+
+
 def _event(kind: str, text: str) -> Post | DirectMessage:
     """A stored row back to an event. Rows were validated on the way in: no second validation."""
     obj = orjson.loads(text)
@@ -546,7 +610,8 @@ def _event(kind: str, text: str) -> Post | DirectMessage:
         return Post(obj["id"], obj["author"], created_at, obj["text"], obj.get("in_reply_to"),
                     obj.get("in_reply_to_author"), obj.get("conversation_id"), tuple(obj.get("mentions") or ()),
                     obj.get("repost_of"), obj.get("quote_of"),
-                    own_url(obj.get("url"), obj["author"], obj["id"], obj.get("platform")), obj.get("platform") or "x")
+                    own_url(obj.get("url"), obj["author"], obj["id"], obj.get("platform")), obj.get("platform") or "x",
+                    obj.get("lang"))
     return DirectMessage(obj["id"], obj["conversation_id"], obj["sender"], tuple(obj["recipients"]), created_at,
                          obj["text"], obj.get("platform") or "x")
 

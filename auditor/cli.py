@@ -308,14 +308,10 @@ def fetch_command(
 ) -> None:
     """Pull the roster's posts, mentions, replies and DMs from the X API into the store, incrementally.
 
-    Tokens come from the environment only: X_BEARER_TOKEN, and for DMs X_CONSUMER_KEY,
-    X_CONSUMER_SECRET, X_ACCESS_TOKEN, X_ACCESS_TOKEN_SECRET (OAuth 1.0a) or X_OAUTH2_USER_TOKEN
-    (OAuth 2.0, dm.read; several separated by commas).
+    Tokens come from the environment only: X_BEARER_TOKEN, and for DMs X_CONSUMER_KEY, X_CONSUMER_SECRET, X_ACCESS_TOKEN, X_ACCESS_TOKEN_SECRET (OAuth 1.0a) or X_OAUTH2_USER_TOKEN (OAuth 2.0 with dm.read; several separated by commas).
 
-    Exit codes: 0 every endpoint needed was read; 1 some could not be (after retries, or the run
-    stopped at a limit, the usage cap or the credits): what was read is kept, and each missing
-    endpoint is named; 2 nothing could be read, or bad usage, input or credentials.
-    """
+    Exit codes: 0 every endpoint needed was read; 1 some could not be (after retries, or the run stopped at a limit, the usage cap or the credits): what was read is kept and each missing endpoint is named; 2 nothing could be read, or bad usage, input or credentials.
+    """  # noqa: E501 - typer keeps a docstring's line breaks in the help
     from auditor.activity.sources.x_api import credentials_from_env, fetch, parse_since
     from auditor.activity.sources.x_costs import parse_budget, parse_prices
     from auditor.policy.loader import load_policy

@@ -63,6 +63,7 @@ class FakeX:
     tokens: dict[str, str] = field(default_factory=dict)  # OAuth 2.0 user token -> its user id
     groups: dict[str, set[str]] = field(default_factory=dict)  # group DM conversation id -> its members
     hidden: set[str] = field(default_factory=set)  # ids of versions an edit replaced
+    auth_of: dict[str, set[str]] = field(default_factory=dict)  # path -> how it was asked: app, oauth1, oauth2
     page_size: int = 2
     calls: list[tuple[str, str, dict]] = field(default_factory=list)
     injected: list[Injected] = field(default_factory=list)
@@ -208,9 +209,13 @@ class FakeX:
         authorization = request.headers.get("Authorization", "")
         if isinstance(authorization, bytes):
             authorization = authorization.decode()
+        path = urlsplit(request.url).path
         if authorization.startswith("OAuth "):
+            self.auth_of.setdefault(path, set()).add("oauth1")
             return self.me
-        return self.tokens.get(authorization.removeprefix("Bearer "))
+        user = self.tokens.get(authorization.removeprefix("Bearer "))
+        self.auth_of.setdefault(path, set()).add("app" if user is None else "oauth2")
+        return user
 
     def _route(self, path: str, query: dict) -> dict:
         if match := re.fullmatch(r"/2/users/by/username/(\w+)", path):

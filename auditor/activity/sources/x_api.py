@@ -279,8 +279,8 @@ class _Run:
     def _stop_line(self, stop: Exception) -> str:
         if isinstance(stop, RunStopped):
             return self.scrub(stop.line)
-        return (f"stopped at the limit ({self.limits.describe()}): {self.ledger.run.line()} read; the next run "
-                "resumes where this one stopped")
+        return (f"stopped before the next page could pass the limit ({self.limits.describe()}): "
+                f"{self.ledger.run.line()} so far; the next run resumes where this one stopped")
 
     def _register(self) -> int:
         info = SourceInfo(name=SOURCE_NAME, kind="x-api", channels=())
@@ -447,7 +447,9 @@ class _Run:
             new = [c for c in conversations if c not in old]
             requests = [{"query": q, "since_id": since_id} for q in _queries(old)]
             requests += [{"query": q, "start_time": _iso(start)} for q in _queries(new)]
-            return requests, start
+            # Searched before: continuous from the newest reply the last search saw. New conversations started
+            # after it, in the window (`posts_by`): the window holds all of their replies.
+            return requests, (_snowflake_time(since_id) if old else start)
 
         self._pages(result, "conversations", self.app, "search_recent_tweets", plan, "posts", "next_token", source_id)
 
@@ -671,7 +673,7 @@ def _whose(auth: Auth) -> str:
 def _short(stop: Exception) -> str:
     if isinstance(stop, RunStopped):
         return "X API usage cap reached" if stop.kind == "usage-cap" else "out of X API credits"
-    return "the run's read limit was reached"
+    return "the run's --max-reads or --budget was reached"
 
 
 def _complete(state: FetchState) -> None:

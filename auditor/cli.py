@@ -334,12 +334,10 @@ def fetch_command(
     except AuditorError as exc:
         raise _fail(exc) from None
     typer.echo(summary.line())
-    missing = summary.missing()
-    if missing:
-        typer.echo(f"missing ({len(missing)}): " + "; ".join(missing), err=True)
+    if summary.failures:
+        typer.echo(f"missing ({summary.failures}): " + "; ".join(summary.missing()), err=True)
     if summary.exit_code == 2:
-        typer.echo("nothing could be read from the X API: the store is unchanged but for the coverage of this run",
-                   err=True)
+        typer.echo("nothing could be read from the X API: no new events in the store", err=True)
     elif summary.exit_code == 1:
         typer.echo("the store keeps what was read; the next run resumes and fills in what is missing", err=True)
     raise typer.Exit(summary.exit_code)

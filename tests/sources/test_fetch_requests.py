@@ -15,7 +15,6 @@ import tomllib
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 
 from auditor.activity.sources.x_api import fetch
 from auditor.activity.store import Store, read_store

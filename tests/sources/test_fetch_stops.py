@@ -66,7 +66,7 @@ def test_the_usage_cap_ends_the_run_at_once_with_one_line_and_the_next_run_resum
     assert [path for _, path, _ in fake.calls][-1] == "/2/users/101/tweets"
     assert statuses(tmp_path / "s.db")[("jdoe", "posts")][0] == "stopped"
     assert statuses(tmp_path / "s.db")[("jdoe", "mentions")] == (
-        "stopped", "not read: the run stopped (X API usage cap reached)")
+        "stopped", "not read: the run stopped at the X API usage cap")
     assert statuses(tmp_path / "s.db")[("acme_support", "dms")] == ("ok", "")
     run(roster_policy, tmp_path / "s.db")
     assert rows(tmp_path / "s.db") == rows(tmp_path / "whole.db")

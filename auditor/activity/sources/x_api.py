@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import sys
 import time
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Mapping
@@ -32,8 +31,10 @@ from typing import Callable, Mapping
 from auditor.activity import store_fetch
 from auditor.activity.model import SourceInfo, normalize_handle
 from auditor.activity.sources import x_api_events as events
-from auditor.activity.sources.x_api_calls import (
-    DM_METHOD,
+from auditor.activity.sources.x_api_calls import (  # noqa: F401 - the fault limits, re-exported with the fetch
+    MAX_RATE_WAIT,
+    MAX_RATE_WAITS,
+    MAX_RETRIES,
     AccountFailure,
     Auth,
     Caller,
@@ -42,6 +43,8 @@ from auditor.activity.sources.x_api_calls import (
     StaleToken,
     default_client_factory,
 )
+from auditor.activity.sources.x_api_dms import DmSteps
+from auditor.activity.sources.x_api_summary import AccountResult, FetchSummary
 from auditor.activity.sources.x_costs import Ledger, LimitReached, Limits, Reads, parse_prices
 from auditor.activity.sources.x_credentials import (
     ENV_BEARER,
@@ -57,97 +60,24 @@ from auditor.activity.sources.x_credentials import (
 from auditor.activity.store import FetchState, Store
 from auditor.errors import DataError
 
-__all__ = ["CredentialsError", "FetchSummary", "credentials_from_env", "default_client_factory", "fetch", "parse_since"]
+__all__ = ["MAX_RATE_WAIT", "MAX_RATE_WAITS", "MAX_RETRIES", "CredentialsError", "FetchSummary", "credentials_from_env",
+           "default_client_factory", "fetch", "parse_since"]
 
 ENDPOINTS = ("posts", "mentions", "conversations", "dms")
 SOURCE_NAME = "X API"
 SOURCE_LOCATION = "https://api.twitter.com/2"
 FIRST_WINDOW = timedelta(days=30)  # what a first fetch reads, without --since
 SEARCH_WINDOW = timedelta(days=7) - timedelta(minutes=5)  # recent search reaches 7 days back; keep a margin
-DM_HORIZON = timedelta(days=30)  # the X API keeps DM events 30 days
 USER_ID_FRESH = timedelta(days=30)  # a cached user id is checked again after this (handles change hands)
 MAX_QUERY = 512  # characters in a recent-search query (the basic access level's limit)
 PAGE_SIZE = 100
 MIN_PAGE = {"posts": 5, "mentions": 5, "conversations": 10, "dms": 1}  # X's smallest max_results
 TIMELINE_CAP = {"posts": 3200, "mentions": 800}  # the most a user timeline returns, however far back
 REFERENCED_PER_POST = 2  # a reply that quotes: its parent and the quoted post come with it, billed as posts
-SNOWFLAKE_EPOCH_MS = 1288834974657
 
 
 def _stderr(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
-
-
-# -- results -----------------------------------------------------------------------------------
-
-
-@dataclass
-class AccountResult:
-    handle: str
-    user_id: str | None = None
-    fetched: dict[str, int] = field(default_factory=dict)  # endpoint -> events received
-    added: int = 0
-    updated: int = 0
-    failures: dict[str, str] = field(default_factory=dict)  # endpoint -> reason (needed, not read)
-    not_fetched: dict[str, str] = field(default_factory=dict)  # endpoint -> why it is not asked (no user context)
-    read: set[str] = field(default_factory=set)  # endpoints of which at least a page was read
-    resumed: list[str] = field(default_factory=list)  # endpoints an earlier, interrupted run had started
-
-    def line(self) -> str:
-        parts = [f"{count} {endpoint}" for endpoint, count in self.fetched.items()]
-        text = f"@{self.handle}: " + (", ".join(parts) if parts else "nothing fetched")
-        text += f" ({self.added} new, {self.updated} updated)"
-        missing = {**self.failures, **self.not_fetched}
-        reasons = set(missing.values())
-        if len(missing) > 1 and len(reasons) == 1:
-            text += f"; missing: {', '.join(missing)} ({reasons.pop()})"
-        elif missing:
-            text += "; missing: " + "; ".join(f"{e} ({r})" for e, r in missing.items())
-        return text
-
-
-@dataclass
-class FetchSummary:
-    accounts: list[AccountResult]
-    requests: int = 0
-    reads: Reads = field(default_factory=Reads)
-    stopped: str | None = None  # why the run ended early (usage cap, credits, a limit)
-
-    @property
-    def added(self) -> int:
-        return sum(a.added for a in self.accounts)
-
-    @property
-    def updated(self) -> int:
-        return sum(a.updated for a in self.accounts)
-
-    @property
-    def failures(self) -> int:
-        """Endpoints the run needed and could not read (not those it had no credentials for)."""
-        return sum(len(a.failures) for a in self.accounts)
-
-    @property
-    def resumed(self) -> int:
-        return sum(len(a.resumed) for a in self.accounts)
-
-    def missing(self) -> list[str]:
-        return [f"@{a.handle} {endpoint} ({reason})" for a in self.accounts for endpoint, reason in a.failures.items()]
-
-    @property
-    def exit_code(self) -> int:
-        """0 every endpoint needed was read; 1 some could not be (what was read is kept); 2 none could."""
-        if not self.failures:
-            return 0
-        return 1 if any(a.read for a in self.accounts) else 2
-
-    def line(self) -> str:
-        text = (f"fetched {len(self.accounts)} accounts in {self.requests} requests: {self.added} new events, "
-                f"{self.updated} updated; {self.reads.line()}")
-        if self.failures:
-            text += f"; {self.failures} endpoint{'s' if self.failures > 1 else ''} missing"
-        if self.resumed:
-            text += f"; resumed {self.resumed} interrupted endpoint fetch{'es' if self.resumed > 1 else ''}"
-        return text
 
 
 # -- the fetch ---------------------------------------------------------------------------------
@@ -184,7 +114,7 @@ def fetch(
     try:
         with scrubbed_logging(scrub):
             try:
-                run = _Run(opened, credentials, client_factory, scrub, sleep or time.sleep, progress,
+                run = Run(opened, credentials, client_factory, scrub, sleep or time.sleep, progress,
                            clock or time.time, since, Limits(max_reads, budget), prices or parse_prices())
                 return run.all(roster)
             except CredentialsError as exc:
@@ -218,7 +148,9 @@ def make_auths(credentials: Credentials, client_factory) -> tuple[Auth, list[Aut
     return app, users
 
 
-class _Run:
+class Run(DmSteps):
+    """One fetch (or dry run): the credentials, the store, what was read and spent; step by step."""
+
     def __init__(self, store: Store, credentials: Credentials, client_factory, scrub: Scrubber, sleep, progress,
                  clock, since, limits: Limits, prices: dict[str, int]):
         self.store = store
@@ -255,9 +187,13 @@ class _Run:
         results = [AccountResult(account.handle) for account in roster]
         stopped = None
         try:
-            self._resolve_owners()
+            self.resolve_owners()
             for result in results:
-                self.account(result, source_id)
+                try:
+                    self.account(result, source_id)
+                except (RunStopped, LimitReached):
+                    self.say(result.line())  # what this account got before the stop
+                    raise
                 self.say(result.line())
         except (RunStopped, LimitReached) as stop:
             stopped = self._stop_line(stop)
@@ -266,10 +202,10 @@ class _Run:
                     if endpoint in result.fetched or endpoint in result.failures | result.not_fetched:
                         continue
                     if endpoint == "dms" and result.handle not in self.owners:
-                        result.not_fetched["dms"] = self._why_no_dms()
+                        result.not_fetched["dms"] = self.why_no_dms()
                         self.store.set_coverage(result.handle, "dms", "not_fetched", result.not_fetched["dms"])
                         continue
-                    self._gap(result, endpoint, f"not read: the run stopped ({_short(stop)})", status="stopped")
+                    self._gap(result, endpoint, f"not read: the run stopped {self._short(stop)}", status="stopped")
             self.say(f"stopped: {stopped}")
         self._finish(source_id)
         outcome = "stopped" if stopped else ("complete" if not any(r.failures for r in results) else "gaps")
@@ -279,15 +215,21 @@ class _Run:
     def _stop_line(self, stop: Exception) -> str:
         if isinstance(stop, RunStopped):
             return self.scrub(stop.line)
-        return (f"stopped before the next page could pass the limit ({self.limits.describe()}): "
-                f"{self.ledger.run.line()} so far; the next run resumes where this one stopped")
+        return (f"the next page could pass the limit ({self.limits.describe()}): {self.ledger.run.line()} so far; "
+                "the next run resumes where this one stopped")
+
+    def _short(self, stop: Exception) -> str:
+        """Why the run stopped, to follow "stopped": "at --max-reads 500", "at the X API usage cap"."""
+        if isinstance(stop, RunStopped):
+            return "at the X API usage cap" if stop.kind == "usage-cap" else "for want of X API credits"
+        return f"at {self.limits.describe()}"
 
     def _register(self) -> int:
         info = SourceInfo(name=SOURCE_NAME, kind="x-api", channels=())
         with self.db:
             return self.store.register_source(info, SOURCE_LOCATION)
 
-    def _resolve_owners(self) -> None:
+    def resolve_owners(self) -> None:
         """Whose user context each set of user credentials is (one user read each)."""
         for auth in self.user_auths:
             self._room_for_users()
@@ -306,7 +248,7 @@ class _Run:
     def account(self, result: AccountResult, source_id: int) -> None:
         handle = result.handle
         try:
-            result.user_id = self._user_id(handle)
+            result.user_id = self.user_id_of(handle)
         except EndpointFailure as exc:
             reason = self.scrub(exc)
             for endpoint in ENDPOINTS:
@@ -320,12 +262,12 @@ class _Run:
         for endpoint, step in steps:
             self._step(result, endpoint, step)
         if own is None:
-            result.not_fetched["dms"] = self._why_no_dms()
+            result.not_fetched["dms"] = self.why_no_dms()
             self.store.set_coverage(handle, "dms", "not_fetched", result.not_fetched["dms"])
         else:
             self._step(result, "dms", lambda: self._dms(result, own, source_id))
 
-    def _why_no_dms(self) -> str:
+    def why_no_dms(self) -> str:
         if not self.user_auths:
             return f"not fetched: no user-context credentials ({', '.join(ENV_USER)}, or {ENV_OAUTH2})"
         if not self.owners:
@@ -340,7 +282,11 @@ class _Run:
             self._gap(result, endpoint, self.scrub(exc))
             return
         except (RunStopped, LimitReached) as stop:
-            self._gap(result, endpoint, f"stopped: {_short(stop)}; the next run goes on from here", status="stopped")
+            if endpoint in result.read:
+                self._gap(result, endpoint, f"stopped part-way {self._short(stop)}: the next run goes on from here",
+                          status="stopped")
+            else:
+                self._gap(result, endpoint, f"not read: the run stopped {self._short(stop)}", status="stopped")
             raise
         except (CredentialsError, KeyboardInterrupt):
             raise
@@ -401,7 +347,7 @@ class _Run:
 
     # -- endpoints -------------------------------------------------------------------------
 
-    def _user_id(self, handle: str) -> str:
+    def user_id_of(self, handle: str) -> str:
         cached = store_fetch.cached_user_id(self.db, handle, self.now - USER_ID_FRESH)
         if cached is not None:
             return cached
@@ -421,9 +367,9 @@ class _Run:
 
         def plan(state: FetchState) -> tuple[list[dict], datetime]:
             if state.newest_id is not None:
-                return [{"since_id": state.newest_id}], _snowflake_time(state.newest_id)
+                return [{"since_id": state.newest_id}], events.snowflake_time(state.newest_id)
             self._say_window()
-            return [{"start_time": _iso(self.first_start)}], self.first_start
+            return [{"start_time": events.iso(self.first_start)}], self.first_start
 
         self._pages(result, endpoint, auth, method, plan, resource, "pagination_token", source_id)
 
@@ -442,14 +388,14 @@ class _Run:
             conversations = sorted({p.conversation_id or p.id for p in self.store.posts_by(result.handle, start)
                                     if p.conversation_id or p.in_reply_to is None})
             known = store_fetch.searched(self.db, result.handle, start)
-            since_id = state.newest_id if state.newest_id and _snowflake_time(state.newest_id) >= start else None
+            since_id = state.newest_id if state.newest_id and events.snowflake_time(state.newest_id) >= start else None
             old = [c for c in conversations if c in known] if since_id else []
             new = [c for c in conversations if c not in old]
             requests = [{"query": q, "since_id": since_id} for q in _queries(old)]
-            requests += [{"query": q, "start_time": _iso(start)} for q in _queries(new)]
+            requests += [{"query": q, "start_time": events.iso(start)} for q in _queries(new)]
             # Searched before: continuous from the newest reply the last search saw. New conversations started
             # after it, in the window (`posts_by`): the window holds all of their replies.
-            return requests, (_snowflake_time(since_id) if old else start)
+            return requests, (events.snowflake_time(since_id) if old else start)
 
         self._pages(result, "conversations", self.app, "search_recent_tweets", plan, "posts", "next_token", source_id)
 
@@ -465,7 +411,7 @@ class _Run:
             # A fresh paging (an interrupted one of an older auditor restarts: events are keyed by id).
             requests, span_from = plan(state)
             state.run_since_id, state.run_newest_id, state.next_token = state.newest_id, None, None
-            state.params = {"plan": requests, "index": 0, "started": _iso(self.now), "from": _iso(span_from),
+            state.params = {"plan": requests, "index": 0, "started": events.iso(self.now), "from": events.iso(span_from),
                             "received": 0}
         received = 0
         restarted = False
@@ -498,8 +444,8 @@ class _Run:
             received += len(data)
             state.params["received"] += len(data)
             oldest = events.oldest_time(data)
-            if oldest is not None and (state.params.get("oldest") is None or _iso(oldest) < state.params["oldest"]):
-                state.params["oldest"] = _iso(oldest)
+            if oldest is not None and (state.params.get("oldest") is None or events.iso(oldest) < state.params["oldest"]):
+                state.params["oldest"] = events.iso(oldest)
             state.run_newest_id = events.later_id(state.run_newest_id, events.newest_id(data))
             token = (page.get("meta") or {}).get("next_token")
             if token:
@@ -512,25 +458,25 @@ class _Run:
             if state.params["index"] >= len(state.params["plan"]):
                 span = self._timeline_span(endpoint, state.params)
                 searched = _conversation_ids(state.params["plan"])
-                _complete(state)
+                events.complete_paging(state)
             counts = self.store.save_page(posts, source_id, state, then=self._writer(
                 result.handle, endpoint, reads, links, span, searched))
             result.read.add(endpoint)
             result.added += counts.added
             result.updated += counts.updated
         if state.params:  # nothing to ask (no conversations): complete without a request
-            span = (_parse_iso(state.params["from"]), _parse_iso(state.params["started"]))
-            _complete(state)
+            span = (events.parse_iso(state.params["from"]), events.parse_iso(state.params["started"]))
+            events.complete_paging(state)
             self.store.save_page([], source_id, state, then=self._writer(result.handle, endpoint, Reads(), {}, span, []))
             result.read.add(endpoint)
         result.fetched[endpoint] = received
 
     def _timeline_span(self, endpoint: str, params: dict) -> tuple[datetime, datetime]:
         """What a completed paging holds: from where it asked, unless the timeline's cap cut it shorter."""
-        start, end = _parse_iso(params["from"]), _parse_iso(params["started"])
+        start, end = events.parse_iso(params["from"]), events.parse_iso(params["started"])
         cap = TIMELINE_CAP.get(endpoint)
         if cap is not None and params.get("received", 0) >= cap and params.get("oldest"):
-            start = max(start, _parse_iso(params["oldest"]))
+            start = max(start, events.parse_iso(params["oldest"]))
         return start, end
 
     def _link_edits(self, links: dict[str, str]) -> None:
@@ -551,115 +497,6 @@ class _Run:
                 store_fetch.mark_searched(db, handle, searched, self.now, self.now - SEARCH_WINDOW)
         return write
 
-    def _dms(self, result: AccountResult, own: Auth, source_id: int) -> None:
-        """DM events come newest first, without since_id: stop at the first page reaching what is stored.
-
-        The X API keeps 30 days of DM events: a run more than 30 days after the last one says
-        that the DMs in between are gone, and the store's spans keep the gap.
-        """
-        handle, endpoint = result.handle, "dms"
-        state = self.store.fetch_state(handle, endpoint) or FetchState(handle, endpoint)
-        state.user_id = result.user_id
-        if state.in_progress and "started" in state.params:
-            result.resumed.append(endpoint)
-            self.say(f"@{handle} {endpoint}: resuming an interrupted fetch")
-        else:
-            state.run_since_id, state.run_newest_id, state.next_token = state.newest_id, None, None
-            horizon = self.now - DM_HORIZON
-            if state.run_since_id is None:
-                self._say_window()
-                start = max(self.first_start, horizon)
-            else:
-                start = max(_snowflake_time(state.run_since_id), horizon)
-                last = store_fetch.spans(self.db, endpoint).get((handle, endpoint))
-                if last and last[-1].end < horizon:
-                    self.say(f"@{handle} DMs: the last DM fetch was {last[-1].end:%Y-%m-%d}, more than 30 days ago: "
-                             f"DMs from then to {horizon:%Y-%m-%d} are gone from the X API and missing from the store "
-                             "(fetch at least weekly)")
-            state.params = {"started": _iso(self.now), "from": _iso(start)}
-        stop_at = state.run_since_id
-        start = _parse_iso(state.params["from"])
-        received = 0
-        restarted = False
-        while True:
-            params = {"dm_event_fields": events.DM_EVENT_FIELDS, "event_types": events.DM_EVENT_TYPES,
-                      "expansions": events.DM_EXPANSIONS, "user_fields": events.USER_FIELDS,
-                      "max_results": self._page_size(endpoint, "dm_events")}
-            if state.next_token is not None:
-                params["pagination_token"] = state.next_token
-            try:
-                page = self.caller.call(f"@{handle} DMs", own, DM_METHOD, page=True, **params)
-            except StaleToken:
-                # Restart once, as the timelines do: an API that refuses every token it hands out
-                # would otherwise have the first page read again and again, for ever.
-                if restarted:
-                    raise EndpointFailure("the API refused the saved pagination token twice") from None
-                restarted, state.next_token = True, None
-                continue
-            handles = events.user_handles(page, self.handles)
-            people = self._dm_people(page, result.user_id)
-            handles.update(store_fetch.user_handles(self.db, sorted({u for ids in people.values() for u in ids} - set(handles))))
-            dms, problems = events.page_dms(page, handles, people)
-            for problem in problems:
-                self.say(f"@{handle} DMs: left out {problem}")
-            data = [d for d in page.get("data") or [] if isinstance(d, dict)]
-            reads = self.ledger.charge("dm_events", [str(d.get("id")) for d in data], self.clock())
-            received += len(data)
-            state.run_newest_id = events.later_id(state.run_newest_id, events.newest_id(data))
-            token = (page.get("meta") or {}).get("next_token")
-            reached = stop_at is not None and any(
-                str(d.get("id", "")).isdigit() and int(d["id"]) <= int(stop_at) for d in data)
-            oldest = events.oldest_time(data)
-            span = None
-            if token and not reached and (oldest is None or oldest >= start):
-                state.next_token = str(token)
-            else:
-                span = (start, _parse_iso(state.params["started"]))
-                state.next_token = None
-                _complete(state)
-            counts = self.store.save_page(dms, source_id, state, then=self._dm_writer(
-                handle, reads, handles, people, span))
-            result.read.add(endpoint)
-            result.added += counts.added
-            result.updated += counts.updated
-            if state.next_token is None:
-                break
-        result.fetched[endpoint] = received
-
-    def _dm_people(self, page: dict, owner_id: str | None) -> dict[str, set[str]]:
-        """Group conversation -> everyone known in it: this page's people and those stored before."""
-        people = events.dm_people(page, owner_id)
-        for conversation, found in people.items():
-            found |= store_fetch.participants(self.db, conversation)
-        return people
-
-    def _dm_writer(self, handle: str, reads: Reads, handles: dict[str, str], people: dict[str, set[str]],
-                   span: tuple[datetime, datetime] | None):
-        def write(db) -> None:
-            store_fetch.add_reads(db, self.run_id, handle, "dms", reads.reads, reads.cost)
-            store_fetch.remember_users(db, {u: handles[u] for ids in people.values() for u in ids if u in handles})
-            for conversation, found in people.items():
-                grown = found - store_fetch.participants(db, conversation)
-                store_fetch.add_participants(db, conversation, found)
-                if grown:
-                    self._renamed_recipients(conversation, found, handles)
-            if span is not None:
-                store_fetch.add_span(db, handle, "dms", *span)
-        return write
-
-    def _renamed_recipients(self, conversation: str, people: set[str], handles: dict[str, str]) -> None:
-        """Group DMs stored before everyone in the group was known get their full list of recipients."""
-        names = {handles.get(p, p) for p in people}
-        stored = self.store.dms_in(conversation, self.now - DM_HORIZON - timedelta(days=1))
-        updated = []
-        for dm in stored:
-            recipients = tuple(sorted(names - {dm.sender}))
-            if recipients and set(recipients) != set(dm.recipients):
-                dm.recipients = recipients
-                updated.append(dm)
-        if updated:
-            self.store.update_events(updated)
-
 
 # -- helpers -------------------------------------------------------------------------------------
 
@@ -668,20 +505,6 @@ def _whose(auth: Auth) -> str:
     if auth.name == "oauth1":
         return "who the user-context keys belong to"
     return f"who {auth.variables} belongs to"
-
-
-def _short(stop: Exception) -> str:
-    if isinstance(stop, RunStopped):
-        return "X API usage cap reached" if stop.kind == "usage-cap" else "out of X API credits"
-    return "the run's --max-reads or --budget was reached"
-
-
-def _complete(state: FetchState) -> None:
-    state.newest_id = events.later_id(state.newest_id, state.run_newest_id)
-    if state.newest_id is not None:
-        state.newest_time = _snowflake_time(state.newest_id).strftime("%Y-%m-%dT%H:%M:%SZ")
-    state.run_since_id = state.run_newest_id = state.next_token = None
-    state.params = {}
 
 
 def _conversation_ids(plan: list[dict]) -> list[str]:
@@ -702,19 +525,6 @@ def _queries(conversations: list[str]) -> list[str]:
     if current:
         queries.append(current)
     return queries
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _parse_iso(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
-def _snowflake_time(post_id: str) -> datetime:
-    """The time an X id was made: ids since 2010 carry their creation time in milliseconds."""
-    return datetime.fromtimestamp(((int(post_id) >> 22) + SNOWFLAKE_EPOCH_MS) / 1000, timezone.utc)
 
 
 def parse_since(text: str) -> datetime:

@@ -18,6 +18,8 @@ post that the audited account answered.
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from auditor.activity.events import mentions_in
 from auditor.activity.model import DirectMessage, Post, normalize_handle
 from auditor.activity.sources.common import parse_x_time, unescape_x
@@ -231,6 +233,32 @@ def oldest_time(items: list[dict]):
             continue
     times = [t for t in times if t is not None]
     return min(times) if times else None
+
+
+SNOWFLAKE_EPOCH_MS = 1288834974657
+
+
+def snowflake_time(post_id: str) -> datetime:
+    """The time an X id was made: ids since 2010 carry their creation time in milliseconds."""
+    return datetime.fromtimestamp(((int(post_id) >> 22) + SNOWFLAKE_EPOCH_MS) / 1000, timezone.utc)
+
+
+def iso(moment: datetime) -> str:
+    """The time format X takes in `start_time`."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def complete_paging(state) -> None:
+    """A paging read to its end: its newest id is where the next run starts (a store `FetchState`)."""
+    state.newest_id = later_id(state.newest_id, state.run_newest_id)
+    if state.newest_id is not None:
+        state.newest_time = iso(snowflake_time(state.newest_id))
+    state.run_since_id = state.run_newest_id = state.next_token = None
+    state.params = {}
 
 
 def later_id(a: str | None, b: str | None) -> str | None:

@@ -25,7 +25,7 @@ from auditor.activity.sources.x_api import (
     SEARCH_WINDOW,
     TIMELINE_CAP,
     USER_ID_FRESH,
-    _Run,
+    Run,
 )
 from auditor.activity.sources.x_api_calls import EndpointFailure, RunStopped, default_client_factory
 from auditor.activity.sources.x_costs import (
@@ -127,7 +127,7 @@ def estimate(
     try:
         with scrubbed_logging(scrub):
             try:
-                run = _Run(opened, credentials, client_factory, scrub, sleep or time.sleep, progress,
+                run = Run(opened, credentials, client_factory, scrub, sleep or time.sleep, progress,
                            clock or time.time, since, Limits(max_reads, budget), prices or parse_prices())
                 return _estimate(run, [account.handle for account in roster], since is not None)
             except CredentialsError as exc:
@@ -142,16 +142,16 @@ def estimate(
             opened.close()
 
 
-def _estimate(run: _Run, handles: list[str], since_given: bool) -> Estimate:
+def _estimate(run: Run, handles: list[str], since_given: bool) -> Estimate:
     run.run_id = store_fetch.start_run(run.db, run.now, {"dry_run": True})
     notes: list[str] = []
     ids: dict[str, str | None] = {}
     cached = sum(1 for h in handles if store_fetch.cached_user_id(run.db, h, run.now - USER_ID_FRESH) is not None)
     try:
-        run._resolve_owners()
+        run.resolve_owners()
         for handle in handles:
             try:
-                ids[handle] = run._user_id(handle)
+                ids[handle] = run.user_id_of(handle)
             except EndpointFailure as exc:
                 ids[handle] = None
                 notes.append(f"@{handle}: {run.scrub(exc)}")
@@ -172,7 +172,7 @@ def _estimate(run: _Run, handles: list[str], since_given: bool) -> Estimate:
                     run.prices, notes)
 
 
-def _bound(run: _Run, handle: str, endpoint: str) -> Bound:
+def _bound(run: Run, handle: str, endpoint: str) -> Bound:
     state = run.store.fetch_state(handle, endpoint)
     own = run.owners.get(handle)
     if state is not None and state.in_progress:
@@ -195,7 +195,7 @@ def _bound(run: _Run, handle: str, endpoint: str) -> Bound:
                      f"replies of the last 7 days in its conversations ({len(known)} known, and those of the posts "
                      "this run fetches)")
     if own is None:
-        return Bound(handle, endpoint, 0, 0, run._why_no_dms())
+        return Bound(handle, endpoint, 0, 0, run.why_no_dms())
     return Bound(handle, endpoint, None, None,
                  f"DM events {'since the last fetch' if state and state.newest_id else 'of the last 30 days'} "
                  "(the X API keeps 30 days)")

@@ -347,6 +347,16 @@ class Store:
         """Merge changed copies of stored events, keeping their source. No commit: for `save_page`'s `then`."""
         return self._put(events, None)
 
+    def post_ids(self, ids: list[str]) -> set[str]:
+        """Which of these post ids the store holds."""
+        found = set()
+        for start in range(0, len(ids), _BATCH):
+            chunk = ids[start:start + _BATCH]
+            rows = self.db.execute(
+                f"SELECT id FROM events WHERE kind = 'post' AND id IN ({','.join('?' * len(chunk))})", chunk)
+            found.update(row[0] for row in rows)
+        return found
+
     def dms_in(self, conversation_id: str, since: datetime) -> list[DirectMessage]:
         """The stored DMs of one conversation sent since `since`."""
         rows = self.db.execute("SELECT json FROM events WHERE kind = 'dm' AND created_at >= ?", (stamp(since),))
@@ -394,7 +404,7 @@ class Store:
         activity = Activity()
         per_source: dict[int | None, int] = defaultdict(int)
         try:
-            edits = store_fetch.edits(self.db)
+            edits = store_fetch.edits(self.db, stored_only=True)
             with no_gc():
                 posts, dms = activity.posts, activity.dms
                 seen_posts: set[str] = set()

@@ -206,15 +206,21 @@ def last_reads(db: sqlite3.Connection) -> dict[tuple[str, str], int]:
 # -- edits and DM participants --------------------------------------------------------------------------
 
 
-def edits(db: sqlite3.Connection) -> dict[str, str]:
-    """Earlier version id -> latest version id, for every edited post the API reported."""
+def edits(db: sqlite3.Connection, stored_only: bool = False) -> dict[str, str]:
+    """Earlier version id -> latest version id, for every edited post the API reported.
+
+    `stored_only`: those whose latest version is in the store (what a reference can be moved to).
+    """
     if not _has(db, "post_edits"):
         return {}
-    return dict(db.execute("SELECT id, latest_id FROM post_edits").fetchall())
+    sql = "SELECT id, latest_id FROM post_edits"
+    if stored_only:
+        sql += " e WHERE EXISTS (SELECT 1 FROM events WHERE kind = 'post' AND id = e.latest_id)"
+    return dict(db.execute(sql).fetchall())
 
 
 def record_edits(db: sqlite3.Connection, latest: dict[str, str]) -> None:
-    """`latest`: earlier id -> latest id. Earlier versions already stored are removed. No commit."""
+    """`latest`: earlier id -> latest id. An earlier version stored is removed once its latest is. No commit."""
     if not latest:
         return
     db.executemany("INSERT INTO post_edits VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET latest_id = excluded.latest_id",
@@ -223,7 +229,9 @@ def record_edits(db: sqlite3.Connection, latest: dict[str, str]) -> None:
     for old, new in latest.items():
         db.execute("UPDATE post_edits SET latest_id = ? WHERE latest_id = ?", (new, old))
     ids = list(latest)
-    db.execute(f"DELETE FROM events WHERE kind = 'post' AND id IN ({','.join('?' * len(ids))})", ids)
+    db.execute(f"DELETE FROM events WHERE kind = 'post' AND id IN ({','.join('?' * len(ids))}) AND EXISTS "
+               "(SELECT 1 FROM post_edits e JOIN events v ON v.kind = 'post' AND v.id = e.latest_id "
+               "WHERE e.id = events.id)", ids)
 
 
 def participants(db: sqlite3.Connection, conversation_id: str) -> set[str]:

@@ -139,6 +139,22 @@ def test_an_earlier_version_read_after_the_latest_is_left_out(fake, roster_polic
     assert "Sale ends Saturday" in texts and "Sale ends Friday" not in texts
 
 
+def test_an_earlier_version_whose_latest_is_not_read_is_kept_until_the_latest_comes(fake, roster_policy, tmp_path):
+    """A customer's edited post that the account quoted: only the quoted (first) version comes, in includes."""
+    original = fake.tweet("carol", "Acme lost my parcel", NOW - timedelta(hours=6))
+    latest = fake.edit(original, "Acme lost my parcel, found now", NOW - timedelta(hours=5))
+    quote = fake.tweet("acme_support", "We are on it", NOW - timedelta(hours=4), quote_of=original)
+    run(roster_policy, tmp_path / "s.db")
+    posts = {p.id: p for p in read_store(tmp_path / "s.db").posts}
+    assert posts[original["id"]].text == "Acme lost my parcel" and posts[quote["id"]].quote_of == original["id"]
+    # The latest version arrives (it now mentions the account): it replaces the first, and the quote follows it.
+    latest["text"] = "@acme_support lost my parcel, found now"
+    latest["entities"] = {"mentions": [{"start": 0, "end": 13, "username": "acme_support", "id": "100"}]}
+    run(roster_policy, tmp_path / "s.db", now=NOW + timedelta(hours=1))
+    posts = {p.id: p for p in read_store(tmp_path / "s.db").posts}
+    assert original["id"] not in posts and posts[quote["id"]].quote_of == latest["id"]
+
+
 # -- DMs: groups, media, shared posts ----------------------------------------------------------------
 
 

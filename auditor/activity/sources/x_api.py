@@ -434,7 +434,7 @@ class Run(DmSteps):
             handles = events.user_handles(page, self.handles)
             links = events.edit_links(page)
             self._link_edits(links)
-            posts, problems = events.page_posts(page, handles, self.edits)
+            posts, problems = events.page_posts(page, handles, self._superseded(page))
             for problem in problems:
                 self.say(f"@{result.handle} {endpoint}: left out {problem}")
             data = [t for t in page.get("data") or [] if isinstance(t, dict)]
@@ -478,6 +478,18 @@ class Run(DmSteps):
         if cap is not None and params.get("received", 0) >= cap and params.get("oldest"):
             start = max(start, events.parse_iso(params["oldest"]))
         return start, end
+
+    def _superseded(self, page: dict) -> dict[str, str]:
+        """Earlier versions on this page whose latest version is on it too or stored: those are left out.
+
+        An earlier version whose latest the store does not hold (a customer's edited post, quoted) is
+        kept until the latest comes: a version of the post is better than none.
+        """
+        ids = {str(t.get("id")) for t in events.page_tweets(page)}
+        earlier = {i: self.edits[i] for i in ids if i in self.edits}
+        missing = sorted({latest for latest in earlier.values() if latest not in ids})
+        stored = self.store.post_ids(missing) if missing else set()
+        return {old: new for old, new in earlier.items() if new in ids or new in stored}
 
     def _link_edits(self, links: dict[str, str]) -> None:
         for old, new in list(self.edits.items()):

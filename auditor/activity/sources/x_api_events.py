@@ -74,10 +74,10 @@ def page_posts(page: dict, handles: dict[str, str], superseded: dict[str, str] |
                ) -> tuple[list[Post], list[str]]:
     """The page's tweets and its included tweets as posts; and why any were left out.
 
-    Earlier versions of edited posts (ids in `superseded`, or not last in their own edit
-    history) are left out: the latest version stands for the post.
+    Earlier versions of edited posts in `superseded` are left out: the latest version stands
+    for the post.
     """
-    superseded = {**(superseded or {}), **edit_links(page)}
+    superseded = superseded or {}
     posts, problems = [], []
     data = page.get("data") or []
     included = (page.get("includes") or {}).get("tweets") or []

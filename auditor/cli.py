@@ -302,7 +302,7 @@ def fetch_command(
     store: Annotated[Path, typer.Option("--store", "-s", help="The store file (SQLite); created if missing.")],
     since: Annotated[Optional[str], typer.Option(help="Where a first fetch starts: a date (2026-10-01) or an ISO time (default: 30 days ago).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Look up user ids only and print the most each account and endpoint could cost.")] = False,
-    max_reads: Annotated[Optional[int], typer.Option("--max-reads", min=1, help="Stop before the run reads more than this many resources (posts, users, DM events).")] = None,
+    max_reads: Annotated[Optional[str], typer.Option("--max-reads", help="Stop before the run reads more than this many resources (posts, users, DM events).")] = None,
     budget: Annotated[Optional[str], typer.Option("--budget", help="Stop before the run costs more than this many dollars (at --price).")] = None,
     price: Annotated[Optional[list[str]], typer.Option("--price", help="RESOURCE=DOLLARS per read, to change the price table (posts, owned_posts, users, dm_events). Repeatable.")] = None,
 ) -> None:
@@ -313,7 +313,7 @@ def fetch_command(
     Exit codes: 0 every endpoint needed was read; 1 some could not be (after retries, or the run stopped at a limit, the usage cap or the credits): what was read is kept and each missing endpoint is named; 2 nothing could be read, or bad usage, input or credentials.
     """  # noqa: E501 - typer keeps a docstring's line breaks in the help
     from auditor.activity.sources.x_api import credentials_from_env, fetch, parse_since
-    from auditor.activity.sources.x_costs import parse_budget, parse_prices
+    from auditor.activity.sources.x_costs import parse_budget, parse_max_reads, parse_prices
     from auditor.policy.loader import load_policy
 
     try:
@@ -321,15 +321,16 @@ def fetch_command(
         start = parse_since(since) if since else None
         prices = parse_prices(price)
         limit = parse_budget(budget) if budget is not None else None
+        reads = parse_max_reads(max_reads) if max_reads is not None else None
         loaded = load_policy(policy)
         if dry_run:
             from auditor.activity.sources.x_api_plan import estimate
 
-            plan = estimate(loaded, store, start, max_reads=max_reads, budget=limit, prices=prices,
+            plan = estimate(loaded, store, start, max_reads=reads, budget=limit, prices=prices,
                             progress=lambda line: typer.echo(line, err=True))
             typer.echo("\n".join(plan.lines()))
             return
-        summary = fetch(loaded, store, start, max_reads=max_reads, budget=limit, prices=prices,
+        summary = fetch(loaded, store, start, max_reads=reads, budget=limit, prices=prices,
                         progress=lambda line: typer.echo(line, err=True))
     except AuditorError as exc:
         raise _fail(exc) from None

@@ -229,6 +229,8 @@ def test_fetch_dry_run_on_the_command_line(fake, demo, tmp_path, monkeypatch):
 
 @pytest.mark.parametrize(("args", "message"), [
     (["--budget", "lots"], "error: --budget must be an amount of dollars, like 5 or 2.50, got 'lots'\n"),
+    (["--max-reads", "0"], "error: --max-reads must be a whole number of reads, at least 1, got '0'\n"),
+    (["--max-reads", "a lot"], "error: --max-reads must be a whole number of reads, at least 1, got 'a lot'\n"),
     (["--price", "tweets=1"], "error: --price must be RESOURCE=DOLLARS with RESOURCE one of posts, owned_posts, users, "
                               "dm_events, got 'tweets=1'\n"),
 ])

@@ -137,3 +137,17 @@ def test_dms_within_30_days_leave_no_gap(fake, roster_policy, tmp_path):
     with Store(tmp_path / "s.db") as store:
         assert len(store.spans("dms")[("acme_support", "dms")]) == 1
     assert not any("nothing fetched from" in n for n in read_store(tmp_path / "s.db").sources[0].notes)
+
+
+def test_what_a_hostile_server_says_reaches_no_terminal_as_control_characters(fake, roster_policy, tmp_path):
+    fake.fail("/2/users/101/mentions", 403, body={"title": "Forbidden", "detail": "\x1b]52;c;cm0gLXJmIC8=\x07 \x1b[2J no"})
+    recorder = Recorder()
+    summary = run(roster_policy, tmp_path / "s.db", recorder=recorder)
+    fake.fail("/2/users/100/tweets", 402, body={**CREDITS_DEPLETED, "detail": "gone\x1b[31m red"})
+    stopped = run(roster_policy, tmp_path / "s.db", recorder=recorder)
+    shown = "\n".join(recorder.lines + summary.missing() + stopped.missing() + [stopped.stopped])
+    assert "\x1b" not in shown and "\x07" not in shown
+    assert "403 Forbidden: \\x1b]52;c;cm0gLXJmIC8=\\x07 \\x1b[2J no" in summary.missing()[0]
+    assert "gone\\x1b[31m red" in stopped.stopped
+    with Store(tmp_path / "s.db") as store:
+        assert all("\x1b" not in row.reason for row in store.coverage())

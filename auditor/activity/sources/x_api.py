@@ -30,6 +30,7 @@ from typing import Callable, Mapping
 
 from auditor.activity import store_fetch
 from auditor.activity.model import SourceInfo, normalize_handle
+from auditor.activity.sources.common import one_line
 from auditor.activity.sources import x_api_events as events
 from auditor.activity.sources.x_api_calls import (  # noqa: F401 - the fault limits, re-exported with the fetch
     MAX_RATE_WAIT,
@@ -176,7 +177,8 @@ class Run(DmSteps):
         return datetime.fromtimestamp(self.clock(), timezone.utc)
 
     def say(self, line: str) -> None:
-        self._progress(self.scrub(line))
+        # Lines quote what the server said (error details, ids): no control character reaches a terminal.
+        self._progress(one_line(self.scrub(line)))
 
     # -- the run ---------------------------------------------------------------------------
 
@@ -214,7 +216,7 @@ class Run(DmSteps):
 
     def _stop_line(self, stop: Exception) -> str:
         if isinstance(stop, RunStopped):
-            return self.scrub(stop.line)
+            return one_line(self.scrub(stop.line))
         return (f"the next page could pass the limit ({self.limits.describe()}): {self.ledger.run.line()} so far; "
                 "the next run resumes where this one stopped")
 
@@ -296,7 +298,7 @@ class Run(DmSteps):
         self.store.set_coverage(result.handle, endpoint, "ok")
 
     def _gap(self, result: AccountResult, endpoint: str, reason: str, status: str = "failed") -> None:
-        reason = reason.splitlines()[0] if reason else status
+        reason = one_line(reason.splitlines()[0]) if reason else status
         result.failures[endpoint] = reason
         self.store.set_coverage(result.handle, endpoint, status, reason)
 

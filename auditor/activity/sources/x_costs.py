@@ -52,6 +52,14 @@ def parse_budget(text: str) -> int:
     return amount
 
 
+def parse_max_reads(text: str) -> int:
+    """`--max-reads`: a whole number of reads, at least 1 ("5000", "5,000")."""
+    value = text.strip().replace(",", "").replace("_", "")
+    if not value.isdigit() or int(value) < 1 or len(value) > 12:
+        raise UsageError(f"--max-reads must be a whole number of reads, at least 1, got {text[:20]!r}")
+    return int(value)
+
+
 def _micro(text: str) -> int:
     value = Decimal(text)
     if not value.is_finite() or value < 0 or value > 1000:

@@ -15,6 +15,7 @@ import tomllib
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 
 from auditor.activity.sources.x_api import fetch
 from auditor.activity.store import Store, read_store
@@ -230,6 +231,19 @@ def test_a_user_context_request_is_made_with_that_user_s_token(api, roster_polic
     assert auth["/2/users/101/tweets"] == "Bearer oauth2-token-of-jdoe-0123456789"
     assert auth["/2/dm_events"] == "Bearer oauth2-token-of-jdoe-0123456789"
     assert auth["/2/users/100/tweets"] == f"Bearer {BEARER}"
+
+
+def test_an_expired_oauth2_token_stops_the_run_with_one_line_naming_it(fake, roster_policy, tmp_path):
+    from auditor.activity.sources.x_credentials import CredentialsError
+
+    fake.fail("/2/users/me", 401, body={"title": "Unauthorized", "type": "about:blank", "status": 401,
+                                        "detail": "Unauthorized"})
+    env = {**APP_ENV, "X_OAUTH2_USER_TOKEN": "expired-token-0123456789,other-token-0123456789"}
+    with pytest.raises(CredentialsError) as caught:
+        run(roster_policy, tmp_path / "s.db", env=env)
+    assert str(caught.value) == ("the X API refused the credentials (401 Unauthorized) for who X_OAUTH2_USER_TOKEN (token 1) "
+                       "belongs to: check X_OAUTH2_USER_TOKEN (token 1) (OAuth 2.0 user tokens expire after two "
+                       "hours: refresh it)")
 
 
 # -- the tweepy floor --------------------------------------------------------------------------------

@@ -139,8 +139,9 @@ class Caller:
                     raise EndpointFailure(f"still rate limited after {MAX_RATE_WAITS} waits") from None
                 self._wait_for_reset(what, exc.reset_time)
             except tweepy.Unauthorized:
-                raise CredentialsError(
-                    f"the X API refused the credentials (401 Unauthorized) for {what}: check {auth.variables}") from None
+                hint = " (OAuth 2.0 user tokens expire after two hours: refresh it)" if auth.name.startswith("oauth2") else ""
+                raise CredentialsError(f"the X API refused the credentials (401 Unauthorized) for {what}: "
+                                       f"check {auth.variables}{hint}") from None
             except tweepy.Forbidden as exc:
                 stopped = _spent(exc)
                 if stopped is not None:

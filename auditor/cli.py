@@ -300,23 +300,48 @@ def import_command(
 def fetch_command(
     policy: Annotated[Path, typer.Option("--policy", "-p", help="The policy whose roster is fetched.")],
     store: Annotated[Path, typer.Option("--store", "-s", help="The store file (SQLite); created if missing.")],
-    since: Annotated[Optional[str], typer.Option(help="Where a first fetch starts: a date (2026-10-01) or an ISO time.")] = None,
+    since: Annotated[Optional[str], typer.Option(help="Where a first fetch starts: a date (2026-10-01) or an ISO time (default: 30 days ago).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Look up user ids only and print the most each account and endpoint could cost.")] = False,
+    max_reads: Annotated[Optional[str], typer.Option("--max-reads", help="Stop before the run reads more than this many resources (posts, users, DM events).")] = None,
+    budget: Annotated[Optional[str], typer.Option("--budget", help="Stop before the run costs more than this many dollars (at --price).")] = None,
+    price: Annotated[Optional[list[str]], typer.Option("--price", help="RESOURCE=DOLLARS per read, to change the price table (posts, owned_posts, users, dm_events). Repeatable.")] = None,
 ) -> None:
     """Pull the roster's posts, mentions, replies and DMs from the X API into the store, incrementally.
 
-    Tokens come from the environment only: X_BEARER_TOKEN, and for DMs X_CONSUMER_KEY,
-    X_CONSUMER_SECRET, X_ACCESS_TOKEN, X_ACCESS_TOKEN_SECRET.
-    """
+    Tokens come from the environment only: X_BEARER_TOKEN, and for DMs X_CONSUMER_KEY, X_CONSUMER_SECRET, X_ACCESS_TOKEN, X_ACCESS_TOKEN_SECRET (OAuth 1.0a) or X_OAUTH2_USER_TOKEN (OAuth 2.0 with dm.read; several separated by commas).
+
+    Exit codes: 0 every endpoint needed was read; 1 some could not be (after retries, or the run stopped at a limit, the usage cap or the credits): what was read is kept and each missing endpoint is named; 2 nothing could be read, or bad usage, input or credentials.
+    """  # noqa: E501 - typer keeps a docstring's line breaks in the help
     from auditor.activity.sources.x_api import credentials_from_env, fetch, parse_since
+    from auditor.activity.sources.x_costs import parse_budget, parse_max_reads, parse_prices
     from auditor.policy.loader import load_policy
 
     try:
         credentials_from_env()
         start = parse_since(since) if since else None
-        summary = fetch(load_policy(policy), store, start, progress=lambda line: typer.echo(line, err=True))
+        prices = parse_prices(price)
+        limit = parse_budget(budget) if budget is not None else None
+        reads = parse_max_reads(max_reads) if max_reads is not None else None
+        loaded = load_policy(policy)
+        if dry_run:
+            from auditor.activity.sources.x_api_plan import estimate
+
+            plan = estimate(loaded, store, start, max_reads=reads, budget=limit, prices=prices,
+                            progress=lambda line: typer.echo(line, err=True))
+            typer.echo("\n".join(plan.lines()))
+            return
+        summary = fetch(loaded, store, start, max_reads=reads, budget=limit, prices=prices,
+                        progress=lambda line: typer.echo(line, err=True))
     except AuditorError as exc:
         raise _fail(exc) from None
     typer.echo(summary.line())
+    if summary.failures:
+        typer.echo(f"missing ({summary.failures}): " + "; ".join(summary.missing()), err=True)
+    if summary.exit_code == 2:
+        typer.echo("nothing could be read from the X API: no new events in the store", err=True)
+    elif summary.exit_code == 1:
+        typer.echo("the store keeps what was read; the next run resumes and fills in what is missing", err=True)
+    raise typer.Exit(summary.exit_code)
 
 
 def main() -> None:

@@ -136,7 +136,7 @@ def _canonical_post(obj: dict) -> Post | None:
         post_id, author, parse_time(created), text, reply_to, reply_author,
         intern(conversation) if conversation is not None else None,
         tuple(dict.fromkeys([normalize_handle(m) for m in mentions if m.strip("@ ")])),
-        repost, quote, own_url(url, author, post_id, platform), platform or "x", url is not None,
+        repost, quote, own_url(url, author, post_id, platform), platform or "x", real_id=url is not None,
     )
 
 
@@ -198,7 +198,7 @@ def event_to_dict(event: Post | DirectMessage) -> dict:
             "mentions": list(event.mentions), "repost_of": event.repost_of, "quote_of": event.quote_of,
             # The link is written out for a real id, so the store and exported lines keep vouching for it.
             "url": event.link if event.real_id else event.url, "platform": event.platform,
-        }
+        } | ({"lang": event.lang} if event.lang is not None else {})
     return {
         "type": "dm", "id": event.id, "conversation_id": event.conversation_id, "sender": event.sender,
         "recipients": list(event.recipients), "created_at": when, "text": event.text,

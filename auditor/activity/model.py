@@ -40,6 +40,7 @@ class Post:
     quote_of: str | None = None
     url: str | None = None
     platform: str = "x"
+    lang: str | None = None
     # The id is the platform's own post id (X API, X archive, a canonical line with a `url`), so the
     # address built from it is the real post. Anonymised ids (TWCS-style CSV) are not: a link built
     # from one would point at a stranger's post.

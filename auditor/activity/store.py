@@ -11,6 +11,8 @@ Tables (schema version in `meta`):
 - `fetch_state`: per account and endpoint, the newest id fetched and, during a run, the
   pagination token, so a killed `auditor fetch` resumes where it stopped.
 - `coverage`: per account and endpoint, whether the last fetch got it, and why not.
+- the tables only `auditor fetch` writes (user ids, the spans each endpoint covers, reads and
+  their cost, edited posts, DM participants): `auditor/activity/store_fetch.py`.
 
 `read_store` reads only a time window (plus the posts that replies in it answer), so a
 monthly audit of a large store does not load years of history.
@@ -24,10 +26,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import orjson
 
+from auditor.activity import store_fetch
 from auditor.activity.events import event_to_dict, own_url
 from auditor.activity.model import Activity, DirectMessage, Post, Skipped, SourceInfo
 from auditor.activity.sources.common import MAX_SKIPPED_KEPT, no_gc
@@ -158,7 +161,7 @@ class FetchState:
 class CoverageRow:
     account: str
     endpoint: str
-    status: str  # ok | failed | not_fetched
+    status: str  # ok | failed | stopped (a limit, the usage cap, no credits: resumable) | not_fetched
     reason: str
 
 
@@ -198,6 +201,7 @@ class Store:
             with self.db:
                 self.db.executescript(_SCHEMA)
                 self.db.execute("INSERT INTO meta VALUES ('schema_version', ?), ('created_at', ?)", (str(SCHEMA_VERSION), _now()))
+                store_fetch.create(self.db)
             self.has_dm_accounts = True
             return
         row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
@@ -211,11 +215,13 @@ class Store:
                 f"{self.name}: the store has schema version {version}, newer than this auditor reads "
                 f"({SCHEMA_VERSION}): upgrade auditor")
         self.has_dm_accounts = any(row[1] == "dm_accounts" for row in self.db.execute("PRAGMA table_info(sources)"))
-        if version < 2 and not read_only:
+        if not read_only:
             with self.db:
-                if not self.has_dm_accounts:
-                    self.db.execute("ALTER TABLE sources ADD COLUMN dm_accounts TEXT")
-                self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+                if version < 2:
+                    if not self.has_dm_accounts:
+                        self.db.execute("ALTER TABLE sources ADD COLUMN dm_accounts TEXT")
+                    self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+                store_fetch.create(self.db)  # tables added since the store was made
             self.has_dm_accounts = True
 
     def _close_quietly(self) -> None:
@@ -336,12 +342,45 @@ class Store:
             (state.account, state.endpoint, state.user_id, state.newest_id, state.newest_time, state.run_since_id,
              state.run_newest_id, state.next_token, orjson.dumps(state.params).decode() if state.params else None, _now()))
 
-    def save_page(self, events: list[Post | DirectMessage], source_id: int, state: FetchState) -> Counts:
-        """One page of a fetch and the state after it, atomically: a run killed here resumes after this page."""
+    def save_page(self, events: list[Post | DirectMessage], source_id: int, state: FetchState,
+                  then: Callable[[sqlite3.Connection], None] | None = None) -> Counts:
+        """One page of a fetch and the state after it, atomically: a run killed here resumes after this page.
+
+        `then` writes what else belongs to the page (its reads, edits, DM participants) in the same transaction.
+        """
         with self.db:
             counts = self._put(events, source_id)
             self.save_state(state)
+            if then is not None:
+                then(self.db)
         return counts
+
+    def update_events(self, events: list[Post | DirectMessage]) -> Counts:
+        """Merge changed copies of stored events, keeping their source. No commit: for `save_page`'s `then`."""
+        return self._put(events, None)
+
+    def post_ids(self, ids: list[str]) -> set[str]:
+        """Which of these post ids the store holds."""
+        found = set()
+        for start in range(0, len(ids), _BATCH):
+            chunk = ids[start:start + _BATCH]
+            rows = self.db.execute(
+                f"SELECT id FROM events WHERE kind = 'post' AND id IN ({','.join('?' * len(chunk))})", chunk)
+            found.update(row[0] for row in rows)
+        return found
+
+    def dms_in(self, conversation_id: str, since: datetime) -> list[DirectMessage]:
+        """The stored DMs of one conversation sent since `since`."""
+        rows = self.db.execute("SELECT json FROM events WHERE kind = 'dm' AND created_at >= ?", (stamp(since),))
+        found = (_event("dm", text, False) for (text,) in rows)
+        return [dm for dm in found if dm.conversation_id == conversation_id]
+
+    def spans(self, endpoint: str | None = None) -> dict[tuple[str, str], list[store_fetch.Span]]:
+        """(account, endpoint) -> the spans of time the store holds completely, from `auditor fetch`.
+
+        `dms` spans: the times over which the account's DMs were fetched with its own user context.
+        """
+        return store_fetch.spans(self.db, endpoint)
 
     def set_coverage(self, account: str, endpoint: str, status: str, reason: str = "") -> None:
         with self.db:
@@ -381,6 +420,7 @@ class Store:
             # written before links were kept did not write them out).
             real = {source_id for (source_id,) in self.db.execute(
                 "SELECT id FROM sources WHERE kind IN ('archive', 'x-api')")}
+            edits = store_fetch.edits(self.db, stored_only=True)
             with no_gc():
                 posts, dms = activity.posts, activity.dms
                 seen_posts: set[str] = set()
@@ -392,13 +432,14 @@ class Store:
                         seen_posts.add(event.id)
                     else:
                         dms.append(event)
+                _follow_edits(posts, edits)
                 if clauses:
-                    self._ancestors(posts, seen_posts, real)
+                    self._ancestors(posts, seen_posts, real, edits)
         except sqlite3.Error as exc:
             raise DataError(f"{self.name}: cannot read the store ({_reason(exc)})") from None
         except (orjson.JSONDecodeError, KeyError, ValueError, TypeError):
             raise DataError(f"{self.name}: the store holds an event that is not canonical JSON: was it edited by hand?") from None
-        self._describe(activity, per_source)
+        self._describe(activity, per_source, since, until)
         return activity
 
     def _dm_participants(self, source_id: int) -> frozenset[str]:
@@ -409,7 +450,8 @@ class Store:
             held.update([obj["sender"], *obj["recipients"]])
         return frozenset(held)
 
-    def _ancestors(self, posts: list[Post], seen: set[str], real: set[int], max_depth: int = 50) -> None:
+    def _ancestors(self, posts: list[Post], seen: set[str], real: set[int], edits: dict[str, str],
+                   max_depth: int = 50) -> None:
         """Replies in the window answer posts that may be older: read those too, up the chain.
 
         Without them a conversation's root, and who a reply answered, would depend on the window.
@@ -425,24 +467,36 @@ class Store:
                 rows = self.db.execute(
                     f"SELECT json, source_id FROM events WHERE kind = 'post' AND id IN ({','.join('?' * len(chunk))})", chunk)
                 found.extend(_event("post", text, source_id in real) for text, source_id in rows)
+            _follow_edits(found, edits)
             seen.update(wanted)
             posts.extend(found)
             wanted = {p.in_reply_to for p in found if p.in_reply_to and p.in_reply_to not in seen}
 
-    def _describe(self, activity: Activity, per_source: dict[int | None, int]) -> None:
+    def _describe(self, activity: Activity, per_source: dict[int | None, int], since: datetime | None,
+                  until: datetime | None) -> None:
         missing: dict[tuple[str, str], list[str]] = defaultdict(list)
         for row in self.coverage():
             if row.status != "ok":
                 missing[(row.account, row.reason or row.status)].append(row.endpoint)
         gaps = {"x-api": [f"@{account} {', '.join(endpoints)}: {reason}" for (account, reason), endpoints in missing.items()]}
+        # Recent search reaches 7 days back at each fetch, whatever the schedule: the source's notes say so
+        # once, and its spans are not listed as gaps.
+        gaps["x-api"] += [_gap_note(account, endpoint, gap) for account, endpoint, gap in
+                          store_fetch.gaps(self.db, since, until) if endpoint != "conversations"]
         dm_column = "dm_accounts" if self.has_dm_accounts else "NULL"
         rows = self.db.execute(
             f"SELECT id, kind, name, skipped, channels, notes, {dm_column} FROM sources ORDER BY id").fetchall()
-        fetched_dms = frozenset(row.account for row in self.coverage() if row.endpoint == "dms" and row.status == "ok")
+        # The accounts whose DMs a fetch read with their own user context (a span of the `dms` endpoint
+        # reaching into the window), or, in a store from before spans, whose last DM fetch was ok.
+        fetched_dms = {account for (account, _), spans in store_fetch.spans(self.db, "dms").items()
+                       if any((until is None or span.start < until) and (since is None or span.end >= since)
+                              for span in spans)}
+        fetched_dms |= {row.account for row in self.coverage() if row.endpoint == "dms" and row.status == "ok"
+                        and not store_fetch.spans(self.db, "dms")}
         for source_id, kind, name, skipped, channels, notes, dm_accounts in rows:
             held = frozenset(orjson.loads(dm_accounts)) if dm_accounts is not None else self._dm_participants(source_id)
             if kind == "x-api":
-                held |= fetched_dms  # the accounts whose DMs the fetch read with their own user context
+                held |= fetched_dms
             info = SourceInfo(
                 name=f"{self.name}: {name}", kind=kind, events=per_source.get(source_id, 0), skipped=skipped,
                 channels=tuple(orjson.loads(channels)), notes=[*orjson.loads(notes), *gaps.get(kind, ())],
@@ -573,6 +627,33 @@ def _merge(old: dict, new: dict) -> dict | None:
     return None if merged == old else merged
 
 
+def _follow_edits(posts: list[Post], latest: dict[str, str]) -> None:
+    """References to an earlier version of an edited post point at the version the store keeps."""
+    if not latest:
+        return
+    for post in posts:
+        if post.in_reply_to in latest:
+            post.in_reply_to = latest[post.in_reply_to]
+        if post.conversation_id in latest:
+            post.conversation_id = latest[post.conversation_id]
+        if post.quote_of in latest:
+            post.quote_of = latest[post.quote_of]
+        if post.repost_of in latest:
+            post.repost_of = latest[post.repost_of]
+
+
+_GAP_WHY = {
+    "dms": "the X API keeps DMs for 30 days and fetches were further apart",
+    "mentions": "the X API returns at most the 800 most recent mentions",
+    "posts": "the X API returns at most the 3,200 most recent posts",
+}
+
+
+def _gap_note(account: str, endpoint: str, gap) -> str:
+    return (f"@{account} {endpoint}: nothing fetched from {gap.start:%Y-%m-%d %H:%M} to {gap.end:%Y-%m-%d %H:%M} UTC"
+            f" ({_GAP_WHY.get(endpoint, 'fetches were further apart than the API reaches back')})")
+
+
 def _event(kind: str, text: str, real_id: bool) -> Post | DirectMessage:
     """A stored row back to an event. Rows were validated on the way in: no second validation.
 
@@ -585,7 +666,7 @@ def _event(kind: str, text: str, real_id: bool) -> Post | DirectMessage:
                     obj.get("in_reply_to_author"), obj.get("conversation_id"), tuple(obj.get("mentions") or ()),
                     obj.get("repost_of"), obj.get("quote_of"),
                     own_url(url, obj["author"], obj["id"], obj.get("platform")), obj.get("platform") or "x",
-                    real_id=real_id or url is not None)
+                    obj.get("lang"), real_id=real_id or url is not None)
     return DirectMessage(obj["id"], obj["conversation_id"], obj["sender"], tuple(obj["recipients"]), created_at,
                          obj["text"], obj.get("platform") or "x")
 

@@ -50,12 +50,13 @@ def test_import_of_unreadable_input_exits_2_with_one_line(tmp_path):
 
 
 def test_fetch_without_credentials_exits_2_naming_the_variables(tmp_path, monkeypatch):
-    for name in FULL_ENV:
+    for name in [*FULL_ENV, "X_OAUTH2_USER_TOKEN"]:
         monkeypatch.delenv(name, raising=False)
     result = invoke("fetch", "--policy", tmp_path / "p.yaml", "--store", tmp_path / "s.db")
     assert result.exit_code == 2
-    assert result.output == ("error: no X API credentials: set X_BEARER_TOKEN (app), or X_CONSUMER_KEY, X_CONSUMER_SECRET, "
-                             "X_ACCESS_TOKEN, X_ACCESS_TOKEN_SECRET (user context, needed for DMs)\n")
+    assert result.output == ("error: no X API credentials: set X_BEARER_TOKEN (app), and for DMs X_CONSUMER_KEY, "
+                             "X_CONSUMER_SECRET, X_ACCESS_TOKEN, X_ACCESS_TOKEN_SECRET (OAuth 1.0a user context) or "
+                             "X_OAUTH2_USER_TOKEN (OAuth 2.0 user context with dm.read)\n")
     assert not (tmp_path / "s.db").exists()
 
 
@@ -65,7 +66,11 @@ def test_fetch_prints_a_line_per_account_and_a_summary(fake, roster_policy, tmp_
     assert result.exit_code == 0, result.output
     assert "@acme_support: 3 posts, 2 mentions, 5 conversations, 3 dms (10 new, 0 updated)" in result.stderr
     assert "@jdoe: 1 posts, 1 mentions, 1 conversations (1 new, 0 updated); missing: dms (not fetched: the user-context keys are @acme_support's)" in result.stderr
-    assert result.stdout == "fetched 2 accounts in 14 requests: 11 new events, 0 updated, 1 endpoints missing (see the store's coverage)\n"
+    # A first fetch says where it starts; the summary says what it cost, by resource type. @acme_support's own
+    # posts and mentions are read with its own keys, as owned reads (a post read twice in a day is billed once).
+    assert "first fetch: from 2026-10-01 00:00 UTC (--since)" in result.stderr
+    assert result.stdout == ("fetched 2 accounts in 13 requests: 11 new events, 0 updated; "
+                             "13 reads ($0.074: 4 posts, 4 owned posts, 2 users, 3 DM events)\n")
     assert all(q.get("start_time", "2026-10-01") >= "2026-10-01" for _, _, q in fake.calls)
     assert not any(secret in result.output for secret in SECRETS)
 

@@ -21,7 +21,8 @@ import pytest
 import requests
 from typer.testing import CliRunner
 
-from auditor.activity.sources.x_api import MAX_RATE_WAIT, MAX_RATE_WAITS, MAX_RETRIES, CredentialsError, fetch
+from auditor.activity.sources.x_api import CredentialsError, fetch
+from auditor.activity.sources.x_api_calls import MAX_RATE_WAIT, MAX_RATE_WAITS, MAX_RETRIES
 from auditor.activity.store import Store
 from auditor.cli import app
 from tests.sources.fake_x import NOW, FakeX
@@ -113,7 +114,9 @@ def requests_to(fake: FakeX, fragment: str) -> list[dict]:
 def whole(x, roster_policy, tmp_path):
     """The store an undisturbed run makes (11 events), and its rows; the fake's calls are then forgotten."""
     summary = run(roster_policy, tmp_path / "whole.db")
-    assert summary.added == 11 and summary.failures == 1  # jdoe's DMs: the user keys are acme_support's
+    assert summary.added == 11 and summary.failures == 0 and summary.exit_code == 0
+    # jdoe's DMs are not fetched (the user keys are acme_support's): not needed, so not missing.
+    assert summary.accounts[1].not_fetched == {"dms": "not fetched: the user-context keys are @acme_support's"}
     x.calls.clear()
     return rows(tmp_path / "whole.db")
 
@@ -128,17 +131,19 @@ def test_a_429_storm_gives_up_after_bounded_fake_waits_and_a_later_run_gets_ever
     x.fail("/mentions", 429, body=RATE_LIMITED, headers={"x-rate-limit-reset": RESET, "x-rate-limit-remaining": "0"},
            times=1000)
     recorder = Recorder()
-    summary = run(roster_policy, tmp_path / "s.db", recorder=recorder)
+    summary = run(roster_policy, tmp_path / "s.db", env=APP_ENV, recorder=recorder)
     # One request and MAX_RATE_WAITS waits of 151 s for @acme_support's mentions; X's limits are per
-    # endpoint, so @jdoe's mentions are not waited for again (with 100 accounts: 100 hours).
+    # endpoint and app, so @jdoe's mentions are not waited for again (with 100 accounts: 100 hours).
     assert len(requests_to(x, "/2/users/100/mentions")) == 1 + MAX_RATE_WAITS
     assert requests_to(x, "/2/users/101/mentions") == []
     assert recorder.sleeps == [60, 60, 31] * MAX_RATE_WAITS
+    no_dms = "not fetched: no user-context credentials (X_CONSUMER_KEY, X_CONSUMER_SECRET, X_ACCESS_TOKEN, " \
+             "X_ACCESS_TOKEN_SECRET, or X_OAUTH2_USER_TOKEN)"
     assert gaps(tmp_path / "s.db") == {
         ("acme_support", "mentions"): "still rate limited after 4 waits",
         ("jdoe", "mentions"): "still rate limited (gave up on get_users_mentions after 4 waits earlier in this run)",
-        **NOT_FETCHED}
-    assert summary.line().endswith("3 endpoints missing (see the store's coverage)")
+        ("acme_support", "dms"): no_dms, ("jdoe", "dms"): no_dms}
+    assert summary.line().endswith("; 2 endpoints missing") and summary.exit_code == 1
     x.faults.clear()
     x.injected.clear()  # the storm is over
     run(roster_policy, tmp_path / "s.db")
@@ -207,7 +212,7 @@ def test_a_connection_that_keeps_timing_out_is_a_gap_and_the_next_run_fills_it(x
     again = run(roster_policy, tmp_path / "s.db")
     assert rows(tmp_path / "s.db") == whole
     assert summary.added + again.added == 11
-    assert again.line().endswith("1 endpoints missing (see the store's coverage); resumed 1 interrupted endpoint fetch")
+    assert again.line().endswith("; resumed 1 interrupted endpoint fetch") and again.exit_code == 0
 
 
 # -- bodies cut short or garbled -----------------------------------------------------------------
@@ -307,19 +312,39 @@ def test_fetch_with_refused_credentials_exits_2_with_one_line_and_no_traceback(x
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
-def test_fetch_through_a_storm_of_server_errors_exits_0_with_the_gaps_and_never_sleeps(x, roster_policy, tmp_path, monkeypatch):
+def test_fetch_through_a_storm_of_server_errors_exits_2_naming_every_endpoint_and_never_sleeps(
+        x, roster_policy, tmp_path, monkeypatch):
     slept = []
     monkeypatch.setattr("auditor.activity.sources.x_api.time.sleep", slept.append)  # the CLI's real sleep, faked
     monkeypatch.setattr("auditor.activity.sources.x_api.time.time", NOW.timestamp)
     x.fail("/2/", 503, times=10_000)  # every request
     result = CliRunner().invoke(app, ["fetch", "--policy", str(roster_policy.path), "--store", str(tmp_path / "s.db")],
                                 env=FULL_ENV)
-    assert result.exit_code == 0, result.output
-    assert result.stdout == ("fetched 2 accounts in 18 requests: 0 new events, 0 updated, "
-                             "8 endpoints missing (see the store's coverage)\n")
-    assert result.stderr.splitlines()[-1] == ("@jdoe: nothing fetched (0 new, 0 updated); missing: posts, mentions, "
-                                              "conversations, dms (503 Service Unavailable, 5 retries failed)")
+    # Nothing could be read: CI must not go green on it.
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ("fetched 2 accounts in 18 requests: 0 new events, 0 updated; 0 reads ($0.00); "
+                             "8 endpoints missing\n")
+    assert result.stderr.splitlines()[-2:] == [
+        "missing (8): " + ", ".join(f"@{a} {e}" for a in ("acme_support", "jdoe")
+                                    for e in ("posts", "mentions", "conversations", "dms"))
+        + " (503 Service Unavailable, 5 retries failed)",
+        "nothing could be read from the X API: no new events in the store"]
     assert slept == [2, 4, 8, 16, 32] * 3 and "Traceback" not in result.output  # the keys' owner, then each account
+
+
+def test_fetch_with_one_endpoint_missing_exits_1_naming_it_and_keeps_the_rest(x, roster_policy, tmp_path, monkeypatch):
+    monkeypatch.setattr("auditor.activity.sources.x_api.time.sleep", lambda s: None)
+    monkeypatch.setattr("auditor.activity.sources.x_api.time.time", NOW.timestamp)
+    x.fail("/2/users/101/mentions", 503, times=10_000)
+    result = CliRunner().invoke(app, ["fetch", "--policy", str(roster_policy.path), "--store", str(tmp_path / "s.db")],
+                                env=FULL_ENV)
+    assert result.exit_code == 1, result.output
+    assert result.stdout.endswith("; 1 endpoint missing\n")
+    assert result.stderr.splitlines()[-2:] == [
+        "missing (1): @jdoe mentions (503 Service Unavailable, 5 retries failed)",
+        "the store keeps what was read; the next run resumes and fills in what is missing"]
+    with Store(tmp_path / "s.db") as store:
+        assert store.count() == {"post": 7, "dm": 3}  # everything but @bob's mention of @jdoe
 
 
 # -- killed mid-way ------------------------------------------------------------------------------
@@ -346,8 +371,9 @@ def test_a_run_killed_between_pages_resumes_there(x, whole, roster_policy, tmp_p
     assert f"@acme_support {endpoint}: resuming an interrupted fetch" in recorder.lines
     assert rows(tmp_path / "s.db") == whole
     assert stored + summary.added == 11  # nothing lost, nothing twice
-    assert summary.line() == (f"fetched 2 accounts in {summary.requests} requests: {11 - stored} new events, 0 updated, "
-                              "1 endpoints missing (see the store's coverage); resumed 1 interrupted endpoint fetch")
+    assert summary.line() == (f"fetched 2 accounts in {summary.requests} requests: {11 - stored} new events, 0 updated; "
+                              f"{summary.reads.line()}; resumed 1 interrupted endpoint fetch")
+    assert summary.exit_code == 0
 
 
 def test_a_run_killed_while_writing_a_page_loses_only_that_page_and_redoes_it(x, whole, roster_policy, tmp_path, monkeypatch):

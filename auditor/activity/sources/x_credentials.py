@@ -1,12 +1,19 @@
 """X API credentials: only from the environment, and scrubbed from everything the fetch says or stores.
 
-`X_BEARER_TOKEN` (app-only OAuth 2.0) reads posts, mentions and search; the four OAuth 1.0a
-user-context variables read the DMs of the account they belong to (and everything else when
-there is no bearer token). A credential never appears in a log record, a message, an error
-or the store: `Scrubber` replaces it (raw, URL-encoded, base64, or cut short) with ***,
-`scrubbed_logging` applies it to every log record made while fetching, because tweepy logs
-request headers at DEBUG and oauthlib logs signed parameters, and `scrubbed_exception` to an
-error that ends the fetch.
+`X_BEARER_TOKEN` (app-only OAuth 2.0) reads posts, mentions and search. User context reads the
+DMs of the account it belongs to, and that account's own posts and mentions (X's cheaper "owned
+reads"): the four OAuth 1.0a variables, and/or `X_OAUTH2_USER_TOKEN`, OAuth 2.0 user access
+tokens with the `dm.read` scope (several separated by commas, one per account). Without a
+bearer token, the app endpoints are called with the user context.
+
+A credential is one line of printable ASCII: one holding a line break or any other control
+character (a wrapped paste) is refused before any request, naming the variable only, because
+HTTP libraries quote a header they refuse with `repr()` and the scrubber cannot know every
+escaped form. A credential never appears in a log record, a message, an error or the store:
+`Scrubber` replaces it (raw, URL-encoded, base64, or cut short) with ***, `scrubbed_logging`
+applies it to every log record made while fetching, because tweepy logs request headers at
+DEBUG and oauthlib logs signed parameters, and `scrubbed_exception` to an error that ends the
+fetch.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from auditor.errors import AuditorError
 
 ENV_BEARER = "X_BEARER_TOKEN"
 ENV_USER = ("X_CONSUMER_KEY", "X_CONSUMER_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET")
+ENV_OAUTH2 = "X_OAUTH2_USER_TOKEN"
 
 
 class CredentialsError(AuditorError):
@@ -38,27 +46,56 @@ class Credentials:
     consumer_secret: str | None = field(default=None, repr=False)
     access_token: str | None = field(default=None, repr=False)
     access_token_secret: str | None = field(default=None, repr=False)
+    oauth2_user_tokens: tuple[str, ...] = field(default=(), repr=False)
 
     @property
     def user_context(self) -> bool:
+        """OAuth 1.0a user-context keys are set."""
         return all((self.consumer_key, self.consumer_secret, self.access_token, self.access_token_secret))
 
     def secrets(self) -> list[str]:
-        values = (self.bearer_token, self.consumer_key, self.consumer_secret, self.access_token, self.access_token_secret)
+        values = (self.bearer_token, self.consumer_key, self.consumer_secret, self.access_token, self.access_token_secret,
+                  *self.oauth2_user_tokens)
         return [v for v in values if v]
 
 
 def credentials_from_env(env: Mapping[str, str] | None = None) -> Credentials:
     env = os.environ if env is None else env
-    values = {name: (env.get(name) or "").strip() or None for name in (ENV_BEARER, *ENV_USER)}
+    values = {name: _value(env, name) for name in (ENV_BEARER, *ENV_USER)}
+    tokens = tuple(dict.fromkeys(_checked(ENV_OAUTH2, token.strip(" "))
+                                 for token in (env.get(ENV_OAUTH2) or "").split(",") if token.strip(" ")))
     user = [values[name] for name in ENV_USER]
     if any(user) and not all(user):
         missing = ", ".join(name for name in ENV_USER if not values[name])
         raise CredentialsError(f"incomplete X API user-context credentials: {missing} not set (all of {', '.join(ENV_USER)} are needed)")
-    if not values[ENV_BEARER] and not all(user):
+    if not values[ENV_BEARER] and not all(user) and not tokens:
         raise CredentialsError(
-            f"no X API credentials: set {ENV_BEARER} (app), or {', '.join(ENV_USER)} (user context, needed for DMs)")
-    return Credentials(values[ENV_BEARER], *user)
+            f"no X API credentials: set {ENV_BEARER} (app), and for DMs {', '.join(ENV_USER)} (OAuth 1.0a user "
+            f"context) or {ENV_OAUTH2} (OAuth 2.0 user context with dm.read)")
+    return Credentials(values[ENV_BEARER], *user, oauth2_user_tokens=tokens)
+
+
+def _value(env: Mapping[str, str], name: str) -> str | None:
+    value = (env.get(name) or "").strip(" ")
+    return _checked(name, value) if value else None
+
+
+def _checked(name: str, value: str) -> str:
+    """`value` when it is one line of printable ASCII without spaces, as every X credential is.
+
+    The refusal names the variable only: the value, or any piece or escaped form of it, never appears.
+    """
+    for char in value:
+        code = ord(char)
+        if code < 0x20 or code == 0x7F or 0x80 <= code <= 0x9F or char in "\u2028\u2029\x85":
+            raise CredentialsError(
+                f"{name} holds a line break or another control character: a token is one line (was it "
+                "wrapped when pasted?); set it again")
+        if not 0x20 < code < 0x7F:
+            raise CredentialsError(
+                f"{name} holds a space or a character that is not plain ASCII (a typographic quote or dash "
+                "from a copy?): X tokens never do; set it again")
+    return value
 
 
 # How much of a credential, at least, counts as the credential when a message was cut in its middle

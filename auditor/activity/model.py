@@ -38,6 +38,7 @@ class Post:
     quote_of: str | None = None
     url: str | None = None
     platform: str = "x"
+    lang: str | None = None
 
     @property
     def link(self) -> str | None:

@@ -546,7 +546,8 @@ def _event(kind: str, text: str) -> Post | DirectMessage:
         return Post(obj["id"], obj["author"], created_at, obj["text"], obj.get("in_reply_to"),
                     obj.get("in_reply_to_author"), obj.get("conversation_id"), tuple(obj.get("mentions") or ()),
                     obj.get("repost_of"), obj.get("quote_of"),
-                    own_url(obj.get("url"), obj["author"], obj["id"], obj.get("platform")), obj.get("platform") or "x")
+                    own_url(obj.get("url"), obj["author"], obj["id"], obj.get("platform")), obj.get("platform") or "x",
+                    obj.get("lang"))
     return DirectMessage(obj["id"], obj["conversation_id"], obj["sender"], tuple(obj["recipients"]), created_at,
                          obj["text"], obj.get("platform") or "x")
 

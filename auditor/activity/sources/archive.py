@@ -189,6 +189,7 @@ class _ArchiveReader:
             repost_of=_repost_of(tweet, raw, entities),
             quote_of=_str(tweet.get("quoted_status_id_str")),
             url=None,  # Post.link: every post's address on X
+            lang=_str(tweet.get("lang")) or None,  # X's guess, "und" when it could not tell
         )
 
     def _apply_notes(self, posts: dict[str, Post]) -> None:
@@ -458,4 +459,4 @@ def _with_text(post: Post, text: str) -> Post:
         return post
     mentions = tuple(dict.fromkeys((*post.mentions, *mentions_in(text))))
     return Post(post.id, post.author, post.created_at, text, post.in_reply_to, post.in_reply_to_author,
-                post.conversation_id, mentions, post.repost_of, post.quote_of, post.url, post.platform)
+                post.conversation_id, mentions, post.repost_of, post.quote_of, post.url, post.platform, post.lang)

@@ -23,7 +23,8 @@ def at(text: str) -> datetime:
 
 
 def post(author: str, when: str, text: str = "hello", *, id: str | None = None, reply_to: Post | None = None,
-         mentions: tuple[str, ...] | None = None, repost_of: str | None = None, conversation: str | None = None) -> Post:
+         mentions: tuple[str, ...] | None = None, repost_of: str | None = None, conversation: str | None = None,
+         lang: str | None = None) -> Post:
     post_id = id or str(next(_ids))
     if mentions is None:
         mentions = (reply_to.author,) if reply_to else ()
@@ -37,6 +38,7 @@ def post(author: str, when: str, text: str = "hello", *, id: str | None = None, 
         conversation_id=conversation,
         mentions=tuple(mentions),
         repost_of=repost_of,
+        lang=lang,
     )
 
 

@@ -33,8 +33,10 @@ WORST_CASES = 5  # rows of the "worst cases" table of a rule section
 SAFE_LINK_SCHEMES = ("https://", "http://")
 # Measure keys that are plumbing (ids of posts already quoted as evidence), not shown as details.
 _HIDDEN_KEYS = {"response_id"}
-# Metrics drawn as a chart rather than listed (see charts.py).
+# Metrics drawn as a chart rather than listed (see charts.py), and a rule's sentence about its
+# figures (`note`), printed under them rather than as a row.
 _CHART_ONLY_METRICS = {"histogram"}
+_NOTE_METRIC = "note"
 _ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
 _MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 _DAYS = "Mon Tue Wed Thu Fri Sat Sun".split()
@@ -233,6 +235,7 @@ class RuleView:
     pending: int
     trend: Trend
     metrics: list[tuple[str, list[str]]]
+    notes: list[str]  # sentences about the figures (what was not scored, and why)
     settings: list[tuple[str, list[str]]]
     weeks: list[tuple[str, str, int]]
     findings_total: int
@@ -562,7 +565,9 @@ def _rule_view(rule: RuleResult, anchor: str, findings: list[FindingView], total
         failed=figures.failed,
         pending=figures.pending,
         trend=trend(figures.compliance, rule.previous_compliance, fmt),
-        metrics=[(label(k), fmt.lines(k, v)) for k, v in figures.metrics.items() if k not in _CHART_ONLY_METRICS],
+        metrics=[(label(k), fmt.lines(k, v)) for k, v in figures.metrics.items()
+                 if k not in _CHART_ONLY_METRICS and k != _NOTE_METRIC],
+        notes=[str(figures.metrics[_NOTE_METRIC])] if figures.metrics.get(_NOTE_METRIC) else [],
         settings=[(label(k), fmt.lines(k, v)) for k, v in rule.options.items()],
         weeks=[(f"week of {fmt.day(w.week_start)}", fmt.share(w.passed / w.checked if w.checked else None), w.checked)
                for w in rule.weeks],

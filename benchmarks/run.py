@@ -307,27 +307,42 @@ def _rate(fn, texts: list[str]) -> dict[str, Any]:
 
 def text_analysis(texts: list[str]) -> dict[str, Any]:
     """Each detector as the rules call it, caches bypassed: every text is scored, none looked up."""
-    from auditor.text import profanity, promises, sentiment, toxicity
+    from profanity_check import predict_prob as base_predict_prob
+
+    from auditor.text import language, profanity, promises, sentiment, toxicity
 
     score = getattr(sentiment.sentiment, "__wrapped__", sentiment.sentiment)  # the function under lru_cache
+    detect = getattr(language.detect, "__wrapped__", language.detect)
     extra = ("ping me",)  # benchmarks/policy.yaml: promises: {extend: ["ping me"]}
 
-    # Loading is not scoring: build VADER, the classifier and the regexes first, and time that apart.
+    # Loading is not scoring: build VADER, the classifiers and the regexes first, and time that apart.
     started = time.perf_counter()
     score("warm up")
     toxicity.toxicity_scores(["warm up"])
+    base_predict_prob(["warm up"])
     profanity.find_profanity("warm up")
     promises.find_promise("warm up", extra)
+    detect("warm up")
     load_seconds = time.perf_counter() - started
     toxicity.clear_cache()
 
     figures: dict[str, Any] = {"texts": len(texts), "load_seconds": round(load_seconds, 2)}
     figures["sentiment"] = _rate(lambda ts: [score(t) for t in ts], texts)
-    # tone scores all its texts in one call; the module's cache is emptied first so every text is scored
-    figures["toxicity"] = _rate(toxicity.toxicity_scores, texts)
-    toxicity.clear_cache()
+    # tone scores all its texts in one call; the module's cache is emptied first so every text is scored.
+    # The model before it (alt-profanity-check alone, one batched call) is timed in the same run, alternately,
+    # best of three each: the ratio is what the new model costs per text.
+    old, new = [], []
+    for _ in range(3):
+        old.append(_rate(base_predict_prob, texts))
+        toxicity.clear_cache()
+        new.append(_rate(toxicity.toxicity_scores, texts))
+        toxicity.clear_cache()
+    figures["toxicity"] = min(new, key=lambda f: f["seconds"])
+    figures["toxicity_base"] = min(old, key=lambda f: f["seconds"])
+    figures["toxicity_ratio_to_base"] = round(figures["toxicity"]["seconds"] / figures["toxicity_base"]["seconds"], 2)
     figures["profanity"] = _rate(lambda ts: [profanity.find_profanity(t) for t in ts], texts)
     figures["promises"] = _rate(lambda ts: [promises.find_promise(t, extra) for t in ts], texts)
+    figures["language"] = _rate(lambda ts: [detect(t) for t in ts], texts)
     return figures
 
 
@@ -422,7 +437,10 @@ def targets(sizes: list[dict[str, Any]], pdf_figures: dict[str, Any] | None) -> 
     return out
 
 
-def print_report(result: dict[str, Any], previous: dict[str, Any] | None) -> None:
+def print_report(result: dict[str, Any], previous: dict[str, Any] | None, detectors_only: bool = False) -> None:
+    if detectors_only:
+        _print_text(result["text"])
+        return
     m, o = result["machine"], result["options"]
     changed = " + uncommitted changes" if m.get("uncommitted_changes") else ""
     print()
@@ -458,13 +476,8 @@ def print_report(result: dict[str, Any], previous: dict[str, Any] | None) -> Non
               f"{sh['authors']:,} authors, {sh['active_roster_accounts']:,} of {sh['roster_accounts']:,} roster "
               f"accounts active, busiest @{busiest['handle']} ({busiest['events']:,} events); the report: "
               f"{report.get('events', 0):,} events in the period, {report.get('findings', 0):,} findings")
-    t = result.get("text")
-    if t:
-        print()
-        print(f"text analysis: {t['texts']:,} distinct post texts of the smallest file, caches bypassed "
-              f"(loading {t['load_seconds']} s, not counted)")
-        for name in ("sentiment", "toxicity", "profanity", "promises"):
-            print(f"  {name:<10} {t[name]['texts_per_second']:>9,} texts/s")
+    if result.get("text"):
+        _print_text(result["text"])
     p = result.get("pdf")
     if p:
         print()
@@ -485,6 +498,34 @@ def print_report(result: dict[str, Any], previous: dict[str, Any] | None) -> Non
         print(f"  {row['status']:<5} {row['target']:<70} {measured:>10}  limit {row['limit']:g} {row['unit']}{note}")
 
 
+def _print_text(t: dict[str, Any]) -> None:
+    print()
+    print(f"text analysis: {t['texts']:,} distinct post texts of the smallest file, caches bypassed "
+          f"(loading {t['load_seconds']} s, not counted)")
+    for name in ("sentiment", "toxicity", "toxicity_base", "profanity", "promises", "language"):
+        if name in t:
+            print(f"  {name:<13} {t[name]['texts_per_second']:>9,} texts/s")
+    if "toxicity_ratio_to_base" in t:
+        print(f"  toxicity per text: {t['toxicity_ratio_to_base']:g}x alt-profanity-check alone (the model before it)")
+
+
+def detectors_only(args: argparse.Namespace, events: int, n_texts: int) -> int:
+    path, _ = generate(args, events)
+    _, post_texts = shape(path, roster_handles(), keep_texts=True)
+    texts = random.Random(args.seed).sample(post_texts, min(n_texts, len(post_texts)))
+    print(f"  text analysis on {len(texts):,} texts", flush=True)
+    figures = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "machine": machine(),
+               "events": events, "seed": args.seed, "text": text_analysis(texts)}
+    print_report({"machine": figures["machine"], "options": None, "sizes": [], "text": figures["text"]}, None,
+                 detectors_only=True)
+    (RESULTS / "detectors.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
+    print(f"figures written to {(RESULTS / 'detectors.json').relative_to(ROOT)}")
+    if not args.keep:
+        path.unlink(missing_ok=True)
+        path.with_suffix(".args.json").unlink(missing_ok=True)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default=None, help="events per generated file, comma-separated "
@@ -495,6 +536,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--texts", type=int, default=None,
                         help="distinct post texts for the text analysis (default: 5000; with --quick: 1000)")
     parser.add_argument("--skip-pdf", action="store_true", help="leave out the PDF figures")
+    parser.add_argument("--detectors-only", action="store_true", help="only the text detectors, on distinct post "
+                        "texts of one generated file (the smallest size); writes benchmarks/results/detectors.json")
     parser.add_argument("--quick", action="store_true", help="a smoke run: small files, a small PDF; writes "
                         "benchmarks/results/quick.json, not latest.json")
     parser.add_argument("--keep", action="store_true", help="keep the generated files (benchmarks/data/) and "
@@ -509,6 +552,8 @@ def main(argv: list[str] | None = None) -> int:
 
     DATA.mkdir(parents=True, exist_ok=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
+    if args.detectors_only:
+        return detectors_only(args, sizes[0], n_texts)
     started = datetime.now(timezone.utc)
     load_at_start = round(os.getloadavg()[0], 2)
     print(f"auditor benchmark: sizes {', '.join(f'{n:,}' for n in sizes)}; work folder {DATA.relative_to(ROOT)}/")

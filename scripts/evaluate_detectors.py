@@ -10,6 +10,13 @@ Data (read in place, never copied into the repository):
   0 hate speech, 1 offensive, 2 neither. alt-profanity-check was trained on
   these, so its figures there flatter it; the VADER tweets are the check on
   text it has not seen.
+* ``tone/tweeteval-offensive/``: TweetEval's offensive-language task. The
+  shipped model was trained on its train split (scripts/train_toxicity.py); its
+  validation split (1,324 tweets) is measured here. The test split is not read.
+* ``twcs/twcs-rows-0-2499.csv``: 1,127 real brand support replies (``inbound``
+  False), none of which should be flagged.
+* ``x-archive/alrocar`` and ``x-archive/andreruffert``: tweets X tagged with a
+  language, for the language detector.
 """
 
 from __future__ import annotations
@@ -25,6 +32,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from auditor.text.idioms import set_aside
+from auditor.text.language import detect
 from auditor.text.profanity import find_profanity
 from auditor.text.promises import find_promise
 from auditor.text.sentiment import sentiment
@@ -104,6 +113,84 @@ def table(header: list[str], rows: list[list[object]]) -> str:
 
 def rate(n: int, seconds: float) -> str:
     return f"{n / seconds:,.0f} texts/s"
+
+
+def read_tweeteval(folder: Path, name: str) -> tuple[list[str], list[bool]]:
+    labels = [x == "1" for x in (folder / f"{name}_labels.txt").read_text(encoding="utf-8").split()]
+    return (folder / f"{name}_text.txt").read_text(encoding="utf-8").split("\n")[: len(labels)], labels
+
+
+def macro_f1(predicted: list[bool], gold: list[bool]) -> tuple[float, float, float]:
+    def f1(p: float, r: float) -> float:
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    p1, r1, _ = precision_recall(predicted, gold)
+    p0, r0, _ = precision_recall([not p for p in predicted], [not g for g in gold])
+    return (f1(p1, r1) + f1(p0, r0)) / 2, p1, r1
+
+
+def tone_defaults(data: Path) -> None:
+    """The tone rule's defaults (profanity list or classifier, idioms set aside) on TweetEval and real brand replies."""
+    from profanity_check import predict_prob as base_predict_prob
+
+    texts, gold = read_tweeteval(data / "tone" / "tweeteval-offensive", "val")
+    readable = [set_aside(t) for t in texts]
+    listed = [bool(find_profanity(t)) for t in readable]
+    new = toxicity_scores(readable)
+    old = list(base_predict_prob(readable))
+    with (data / "twcs" / "twcs-rows-0-2499.csv").open(encoding="utf-8", newline="") as handle:
+        brand = [row["text"] for row in csv.DictReader(handle) if row["inbound"] == "False"]
+    b_listed = [bool(find_profanity(set_aside(t))) for t in brand]
+    b_new = toxicity_scores([set_aside(t) for t in brand])
+    b_old = list(base_predict_prob([set_aside(t) for t in brand]))
+    print(f"\n## The tone rule's defaults on TweetEval offensive, validation split ({len(texts)} tweets, "
+          f"{sum(gold)} offensive), and on {len(brand)} real brand replies\n")
+    rows = []
+    for name, scores, b_scores, thresholds in (
+        ("alt-profanity-check alone (before)", old, b_old, (0.9, 0.95)),
+        ("shipped model", new, b_new, (0.6, 0.7, TOXICITY_ABOVE, 0.8, 0.9)),
+    ):
+        for threshold in thresholds:
+            flags = [s > threshold for s in scores]
+            union = [f or w for f, w in zip(flags, listed, strict=True)]
+            f, p, r = macro_f1(union, gold)
+            fa, pa, ra = macro_f1(flags, gold)
+            b_flags = [s > threshold or w for s, w in zip(b_scores, b_listed, strict=True)]
+            mark = "**" if name == "shipped model" and threshold == TOXICITY_ABOVE else ""
+            rows.append([f"{mark}{name} > {threshold:g}{mark}", f"{f:.3f}", f"{p:.3f}", f"{r:.3f}", f"{fa:.3f}",
+                         f"{pa:.3f}", f"{ra:.3f}", sum(b_flags)])
+    f, p, r = macro_f1(listed, gold)
+    rows.append(["profanity list alone", f"{f:.3f}", f"{p:.3f}", f"{r:.3f}", "–", "–", "–", sum(b_listed)])
+    print(table(["classifier", "list or classifier: macro-F1", "precision", "recall", "classifier alone: macro-F1",
+                 "precision", "recall", "brand replies flagged"], rows))
+
+
+def languages(data: Path) -> None:
+    """The language detector against the language X gave each tweet of two real archives."""
+    import json
+
+    tweets = []
+    for owner in ("alrocar", "andreruffert"):
+        raw = (data / "x-archive" / owner / "tweets.js").read_text(encoding="utf-8")
+        tweets += [(t["tweet"].get("lang"), t["tweet"]["full_text"]) for t in json.loads(raw[raw.index("["):])
+                   if not t["tweet"]["full_text"].startswith("RT @")]
+    started = time.perf_counter()
+    guesses = [detect(text) for _, text in tweets]
+    seconds = time.perf_counter() - started
+    named = ("es", "de", "pt", "fr", "ca", "it", "nl")
+    english = [g for (lang, _), g in zip(tweets, guesses) if lang == "en"]
+    other = [g for (lang, _), g in zip(tweets, guesses) if lang in named]
+    unknown = [g for (lang, _), g in zip(tweets, guesses) if lang not in named and lang != "en"]
+    print(f"\n## Language detector on {len(tweets)} archive tweets (X's own tag as the reference; "
+          f"{rate(len(tweets), seconds)}, model load included)\n")
+    print(table(["X says", "tweets", "detector: English", "detector: another language", "detector: unknown"], [
+        ["en", len(english), sum(g == "en" for g in english), sum(g not in (None, "en") for g in english),
+         sum(g is None for g in english)],
+        [", ".join(named), len(other), sum(g == "en" for g in other), sum(g not in (None, "en") for g in other),
+         sum(g is None for g in other)],
+        ["und, zxx, qme, ... or rare", len(unknown), sum(g == "en" for g in unknown),
+         sum(g not in (None, "en") for g in unknown), sum(g is None for g in unknown)],
+    ]))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -205,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     v_tox = toxicity_scores(v_texts)
     toxicity_time = time.perf_counter() - started
     print(
-        f"\n## Toxicity (alt-profanity-check), one batched call per data set "
+        f"\n## Toxicity (the shipped model), one batched call per data set "
         f"({rate(len(d_texts) + len(v_texts), toxicity_time)}, model load included)\n"
     )
     rows = []
@@ -241,6 +328,9 @@ def main(argv: list[str] | None = None) -> int:
             rows,
         )
     )
+
+    tone_defaults(args.data)
+    languages(args.data)
 
     # --- promises on real support replies ----------------------------------
     twcs = args.data / "twcs" / "sample.csv"

@@ -24,7 +24,7 @@ def at(text: str) -> datetime:
 
 def post(author: str, when: str, text: str = "hello", *, id: str | None = None, reply_to: Post | None = None,
          mentions: tuple[str, ...] | None = None, repost_of: str | None = None, conversation: str | None = None,
-         real_id: bool = True) -> Post:
+         real_id: bool = True, lang: str | None = None) -> Post:
     post_id = id or str(next(_ids))
     if mentions is None:
         mentions = (reply_to.author,) if reply_to else ()
@@ -39,6 +39,7 @@ def post(author: str, when: str, text: str = "hello", *, id: str | None = None, 
         mentions=tuple(mentions),
         repost_of=repost_of,
         real_id=real_id,
+        lang=lang,
     )
 
 

@@ -120,10 +120,12 @@ def _canonical_post(obj: dict) -> Post | None:
     post_id, author, created, text = get("id"), get("author"), get("created_at"), get("text")
     reply_to, reply_author, conversation = get("in_reply_to"), get("in_reply_to_author"), get("conversation_id")
     repost, quote, url, platform, mentions = get("repost_of"), get("quote_of"), get("url"), get("platform"), get("mentions")
+    lang = get("lang")
     if not (type(post_id) is str and post_id and not post_id.isspace() and type(author) is str and type(created) is str and type(text) is str
             and type(reply_to) in _OPTIONAL and type(reply_author) in _OPTIONAL and type(conversation) in _OPTIONAL
             and type(repost) in _OPTIONAL and type(quote) in _OPTIONAL and type(url) in _OPTIONAL
-            and type(platform) in _OPTIONAL and type(mentions) is list and len(text) <= MAX_TEXT):
+            and type(platform) in _OPTIONAL and type(lang) in _OPTIONAL and type(mentions) is list
+            and len(text) <= MAX_TEXT):
         return None
     author = normalize_handle(author)
     if reply_author is not None:
@@ -136,7 +138,7 @@ def _canonical_post(obj: dict) -> Post | None:
         post_id, author, parse_time(created), text, reply_to, reply_author,
         intern(conversation) if conversation is not None else None,
         tuple(dict.fromkeys([normalize_handle(m) for m in mentions if m.strip("@ ")])),
-        repost, quote, own_url(url, author, post_id, platform), platform or "x", real_id=url is not None,
+        repost, quote, own_url(url, author, post_id, platform), platform or "x", lang or None, real_id=url is not None,
     )
 
 
@@ -156,7 +158,7 @@ def _checked_post(obj: dict) -> Post:
         _text(obj, "in_reply_to"), _handle(obj, "in_reply_to_author"),
         intern(conversation) if conversation is not None else None,
         mentions, _text(obj, "repost_of"), _text(obj, "quote_of"), own_url(url, author, post_id, _text(obj, "platform")),
-        _text(obj, "platform") or "x", real_id=url is not None,
+        _text(obj, "platform") or "x", _text(obj, "lang") or None, real_id=url is not None,
     )
 
 

@@ -44,8 +44,10 @@ WORST_CASES = 5  # rows of the "worst cases" table of a rule section
 SAFE_LINK_SCHEMES = ("https://", "http://")
 # Measure keys that are plumbing (ids of posts already quoted as evidence), not shown as details.
 _HIDDEN_KEYS = {"response_id"}
-# Metrics drawn as a chart (see charts.py), or said in the rule's "not counted" line, rather than listed.
-_NOT_LISTED_METRICS = {"histogram", "not_counted"}
+# Metrics drawn as a chart (see charts.py), said in the rule's "not counted" line, or a rule's sentence
+# about its figures (`note`): printed under the figures rather than as rows.
+_NOTE_METRIC = "note"
+_NOT_LISTED_METRICS = {"histogram", "not_counted", _NOTE_METRIC}
 _ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
 _MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 _DAYS = "Mon Tue Wed Thu Fri Sat Sun".split()
@@ -243,6 +245,7 @@ class RuleView:
     trend: Trend
     not_counted: str | None  # "Not counted: acknowledgement (80), passing mention (120)"
     metrics: list[tuple[str, list[str]]]
+    notes: list[str]  # sentences about the figures (what was not scored, and why)
     settings: list[tuple[str, list[str]]]
     weeks: list[tuple[str, str, int]]
     findings_total: int
@@ -610,6 +613,7 @@ def _rule_view(rule: RuleResult, anchor: str, findings: list[FindingView], total
         trend=trend(figures.compliance, rule.previous_compliance, fmt, rule.previous_checked),
         not_counted=not_counted_line(figures.metrics),
         metrics=[(label(k), fmt.lines(k, v)) for k, v in figures.metrics.items() if k not in _NOT_LISTED_METRICS],
+        notes=[str(figures.metrics[_NOTE_METRIC])] if figures.metrics.get(_NOTE_METRIC) else [],
         settings=[(label(k), fmt.lines(k, v)) for k, v in rule.options.items()],
         weeks=[(f"week of {fmt.day(w.week_start)}", fmt.share(w.passed / w.checked if w.checked else None), w.checked)
                for w in rule.weeks],

@@ -6,20 +6,28 @@ on PyPI mix swear words with words like "domination" or "intercourse". The
 list here (``profanity_words.txt``) says where each part came from.
 
 The whole list is one compiled regular expression, built once per allow-list:
-a word matches only as a whole word (Scunthorpe, assess, class, cocktail and
-Dickens are clean), in any case, with
+a word matches only as a whole word (Scunthorpe, assess, class, cocktail,
+Dickens, Penistone, Middlesex and shiitake are clean), in any case, with
 
 * repeated letters: "fuuuck", "shiiit" (two extra letters at least);
 * look-alike characters: "sh1t", "a$$", "sh!t", "b@stard", "fvck";
-* "*" standing for letters after the first: "f*ck", "f**k", "f***", "a**".
+* "*" standing for letters after the first: "f*ck", "f**k", "f***", "a**";
+* Unicode look-alikes, read as the Latin letter they imitate: full-width
+  "ｆｕｃｋ", letters with diacritics "fůck", Cyrillic and Greek homoglyphs
+  ("fuсk" with a Cyrillic "с"), and invisible characters inside a word;
+* single letters split by spaces, dots, dashes or underscores: "f u c k",
+  "f.u.c.k", "s-h-i-t" (the whole run must spell one listed word);
+* respellings, which are entries of the list ("fcuk", "phuck", "biatch", "a-hole").
 
 Each branch is deterministic (a letter run, or exactly one "*" per letter),
 so the pattern cannot backtrack badly on long runs of "*" or letters.
+Harmless idioms ("dependency hell") are the tone rule's business: see idioms.py.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 from importlib.resources import files
@@ -39,6 +47,23 @@ _LOOKALIKES = {
 
 
 _NAMES = frozenset({"Dick", "Dicks"})
+
+# Letters of other scripts that look Latin (the rest is left to Unicode's own decomposition:
+# full-width and mathematical letters, and letters with diacritics, fold to their base letter).
+_HOMOGLYPHS = dict(zip(
+    "аеорсухкіїјѕԁԛԝһӏвмнтАВЕКМНОРСТХУІЈЅ" "αοειικνρτυχΑΒΕΖΗΙΚΜΝΟΡΤΥΧ" "‐‑‒–—−",
+    "aeopcyxkiijsdqwhlbmhtABEKMHOPCTXYIJS" "aoeiikvptuxABEZHIKMNOPTYX" "------",
+))
+# Characters that do not show, typed inside a word to break a filter: skipped when reading.
+_INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
+_SKIP = "\x00"  # what an invisible character folds to, before it is taken out
+
+# Single letters (or look-alike symbols) split by one kind of separator, three letters at least:
+# "f u c k", "f.u.c.k", "s-h-1-t". A run of more than 21 is no word, and is not tried at all.
+_SPACED = re.compile(
+    r"(?<![\w$@!*.-])(?:[^\W_]|[$@!])(?P<sep>[ ._-])(?:(?:[^\W_]|[$@!])(?P=sep)){1,20}(?:[^\W_]|[$@!])"
+    r"(?![\w$@!*])(?!(?P=sep)(?:[^\W_]|[$@!])(?![\w$@!*]))"
+)
 
 
 @lru_cache(maxsize=1)
@@ -67,6 +92,8 @@ def _runs(word: str) -> list[tuple[str, int]]:
 def _run_pattern(ch: str, count: int, first: bool) -> str:
     if ch == " ":
         return r"[\s_-]+"
+    if ch == "-":
+        return "-"  # "a-hole" is not "a hole" (nor "a hole in the roof")
     cls = "[" + re.escape(_LOOKALIKES.get(ch, ch)) + "]"
     # A stretched letter is typed at least twice more ("fuuuck"): one extra
     # letter would turn "asses" into "assess" and "hel" into "hell".
@@ -107,16 +134,64 @@ def find_profanity(text: str, allow: Iterable[str] = ()) -> list[Match]:
     @handles are not the author's language and are skipped."""
     pattern = _compiled(frozenset(a.strip().lower() for a in allow))
     clean = blank_out(text, URL_RE, EMAIL_RE, HANDLE_RE)
+    folded, where = _fold(clean)
+    found: list[tuple[int, int]] = []
+    for m in pattern.finditer(folded):
+        if _is_word(m.group()):
+            found.append(m.span())
+    for m in _SPACED.finditer(folded):
+        letters = m.group().replace(m.group("sep"), "")
+        if pattern.fullmatch(letters) and _is_word(letters):
+            found.append(m.span())
     out = []
-    for m in pattern.finditer(clean):
-        found = m.group()
-        # "A55" is a phone model and "7175" a number, not "ass" and "tits":
-        # a disguised word needs at least two real letters.
-        if any(c.isdigit() for c in found) and sum(c.isalpha() for c in found) < 2:
-            continue
-        # "Dick" with a capital is a name far more often than an insult in
-        # posts (Philip K. Dick, Dick's Sporting Goods).
-        if found in _NAMES:
-            continue
-        out.append(Match(m.start(), m.end(), text[m.start() : m.end()]))
+    for start, end in sorted(found):
+        if where is not None:
+            start, end = where[start], where[end - 1] + 1
+        out.append(Match(start, end, text[start:end]))
     return out
+
+
+def _is_word(found: str) -> bool:
+    # "A55" is a phone model and "7175" a number, not "ass" and "tits":
+    # a disguised word needs at least two real letters.
+    if any(c.isdigit() for c in found) and sum(c.isalpha() for c in found) < 2:
+        return False
+    # "Dick" with a capital is a name far more often than an insult in
+    # posts (Philip K. Dick, Dick's Sporting Goods).
+    return found not in _NAMES
+
+
+def _fold(text: str) -> tuple[str, list[int] | None]:
+    """``text`` with look-alike letters read as Latin ones, and where each folded character came from.
+
+    One character in, one out, so offsets stay those of ``text``; only invisible characters are taken
+    out, and then the second value maps each folded position back (None when nothing was taken out).
+    """
+    if text.isascii():
+        return text, None  # nearly every post: nothing to fold
+    folded = text.translate(_FOLDS)
+    if _SKIP not in folded:
+        return folded, None
+    where = [i for i, c in enumerate(folded) if c != _SKIP]
+    return folded.replace(_SKIP, ""), where
+
+
+class _Folds(dict):
+    """`str.translate` table, filled one character at a time as texts bring new ones."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = value = _fold_char(chr(code))
+        return value
+
+
+def _fold_char(ch: str) -> str:
+    if ch in _HOMOGLYPHS:
+        return _HOMOGLYPHS[ch]
+    if ch in _INVISIBLE or unicodedata.combining(ch):
+        return _SKIP
+    base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+    # Only a single Latin letter or digit: "ﬁ" or "½" would change the text's length.
+    return base if len(base) == 1 and base.isascii() and base.isalnum() else ch
+
+
+_FOLDS = _Folds()

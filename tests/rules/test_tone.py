@@ -31,10 +31,10 @@ def test_profanity_is_quoted_and_scunthorpe_is_clean(tmp_path):
     figures = outcome(result).figures
     assert (figures.checked, figures.passed, figures.failed) == (2, 1, 1)
     [finding] = result.findings
-    assert (finding.check, finding.status, finding.counterpart) == ("profanity", "violation", "bob")
+    assert (finding.status, finding.counterpart) == ("violation", "bob")
     assert finding.message == 'profanity: "f***ing" (reply to @bob)'
     assert [(e.id, e.role) for e in finding.evidence] == [(rude.id, "offending")]
-    assert finding.measure == {"words": ["f***ing"]}
+    assert finding.measure == {"checks": ["profanity"], "profanity": {"words": ["f***ing"]}}
 
 
 def test_profanity_allow_list(tmp_path):
@@ -56,7 +56,7 @@ def test_toxicity_is_scored_in_one_batched_call(tmp_path, monkeypatch):
     result = run(policy(tmp_path, [rule({"toxicity": True})]), *posts)
     assert calls == [["you are an idiot", "have a nice day", "see you soon"]]  # once, each distinct text once
     [finding] = result.findings
-    assert finding.message == "toxicity: offensive-language score 0.99 (above 0.95)"
+    assert finding.message == "toxicity: offensive-language score 0.99 (above 0.735)"
     strict = run(policy(tmp_path, [rule({"toxicity": {"above": 0.05}})]), *posts)
     assert outcome(strict).figures.failed == 4
 
@@ -65,7 +65,7 @@ def test_toxicity_with_the_real_classifier(tmp_path):
     insult = post("jdoe", "2026-10-05 10:00", "fuck you, you stupid bitch")
     kind = post("jdoe", "2026-10-05 11:00", "Thanks for waiting, the fix ships tomorrow.")
     result = run(policy(tmp_path, [rule({"toxicity": True})]), insult, kind)
-    assert [f.measure["score"] > 0.95 for f in result.findings] == [True]
+    assert [f.measure["toxicity"]["score"] > 0.95 for f in result.findings] == [True]
 
 
 def test_negativity_defaults_to_the_threshold_of_docs_detectors(tmp_path):
@@ -79,10 +79,10 @@ def test_negativity_below_the_threshold(tmp_path):
     mild = post("jdoe", "2026-10-05 11:00", "Not the best day, but fine.")
     result = run(policy(tmp_path, [rule({"negativity": {"below": -0.6}})]), grim, mild)
     [finding] = result.findings
-    assert finding.check == "negativity"
+    assert finding.measure["checks"] == ["negativity"]
     assert finding.message.startswith("negativity: sentiment -0.")
     assert finding.message.endswith("(below -0.6)")
-    assert finding.measure["sentiment"] < -0.6
+    assert finding.measure["negativity"]["sentiment"] < -0.6
 
 
 def test_shouting_but_not_acronyms(tmp_path):
@@ -101,34 +101,62 @@ def test_banned_phrases_and_regexes(tmp_path):
     fine = post("jdoe", "2026-10-05 12:00", "not my problems to solve, whateverland")
     result = run(policy(tmp_path, [rule(checks)]), one, two, fine)
     assert messages(result) == ['banned: "NOT my problem"', 'banned: "Whatever"']  # quoted on one line
-    assert result.findings[0].measure == {"words": ["NOT my   problem"]}
+    assert result.findings[0].measure == {"checks": ["banned"], "banned": {"words": ["NOT my   problem"]}}
 
 
-def test_competitors_are_disparaged_only_by_a_negative_post(tmp_path):
-    checks = {"competitors": ["WidgetCo", "@widgetco"]}
-    bashing = post("jdoe", "2026-10-05 10:00", "WidgetCo's sync is garbage and their support is awful. Stop wasting "
-                                              "your time and switch to Acme.")
-    fair = post("jdoe", "2026-10-05 11:00", "Our honest comparison of Acme and WidgetCo, pros and cons included.")
-    handle = post("jdoe", "2026-10-05 12:00", "@widgetco is a terrible, awful, useless company")
-    result = run(policy(tmp_path, [rule(checks)]), bashing, fair, handle)
-    assert messages(result) == ['competitors: negative post mentioning "WidgetCo"',
-                                'competitors: negative post mentioning "@widgetco"']
-    # With negativity checked, its threshold decides what is negative (-0.64 is not below -0.9).
-    strict = run(policy(tmp_path, [rule(dict(checks, negativity={"below": -0.9}))]), bashing)
-    assert strict.findings == ()
+@pytest.mark.parametrize(("text", "found"), [
+    ("Honestly WidgetCo's product is garbage and their support is awful",
+     'competitors: disparages "WidgetCo": "WidgetCo\'s product is garbage"'),
+    ("WidgetCo is a joke, never buy from them", 'competitors: disparages "WidgetCo": "WidgetCo is a joke"'),
+    ("WidgetCo is trash", 'competitors: disparages "WidgetCo": "WidgetCo is trash"'),
+    ("Tried WidgetCo last year, never buy from them!", 'competitors: disparages "WidgetCo": "never buy from them"'),
+    ("Avoid WidgetCo.", 'competitors: disparages "WidgetCo": "Avoid WidgetCo"'),
+    ("@widgetco is a total scam", 'competitors: disparages "@widgetco": "@widgetco is a total scam"'),
+    ("WidgetCo's sync is garbage and their support is awful. Stop wasting your time and switch to Acme.",
+     'competitors: disparages "WidgetCo": "WidgetCo\'s sync is garbage"'),
+    ("I hate how WidgetCo treats people, it is sad and cruel.",
+     'competitors: negative sentence naming "WidgetCo" (sentiment -0.89, below -0.5)'),
+])
+def test_competitors_disparaged_by_the_lexicon_or_a_negative_sentence(tmp_path, text, found):
+    result = run(policy(tmp_path, [rule({"competitors": ["WidgetCo", "@widgetco"]})]), post("jdoe", "2026-10-05 10:00", text))
+    assert messages(result) == [found]
 
 
-def test_one_post_failing_two_checks_is_one_failed_post_with_two_findings(tmp_path):
+@pytest.mark.parametrize("text", [
+    "WidgetCo is not a scam",
+    "WidgetCo isn't garbage, it's just a different trade-off.",
+    "Our honest comparison of Acme and WidgetCo, pros and cons included.",
+    "Avoid WidgetCo import timeouts: update to 5.2",
+    "Our WidgetCo importer has a bug: a fix ships today.",
+    "WidgetCo's garbage collector tuning guide is great",
+    "Congrats to WidgetCo on the launch! Our outage yesterday was terrible, awful, sorry.",
+])
+def test_competitors_named_without_disparaging_them(tmp_path, text):
+    result = run(policy(tmp_path, [rule({"competitors": ["WidgetCo", "@widgetco"]})]), post("jdoe", "2026-10-05 10:00", text))
+    assert result.findings == ()
+
+
+def test_one_post_failing_two_checks_is_one_finding_that_names_both(tmp_path):
     question = post("bob", "2026-10-14 15:00", "@lchen which limit?", mentions=("lchen",))
     rude = post("lchen", "2026-10-14 15:40", "not my problem, read the f***ing docs", reply_to=question)
     result = run(policy(tmp_path, [rule({"profanity": True, "banned": ["not my problem"], "shouting": True})]),
                  question, rude)
     figures = outcome(result).figures
     assert (figures.checked, figures.failed) == (1, 1)
-    assert sorted(f.check for f in result.findings) == ["banned", "profanity"]
-    assert len({f.fingerprint for f in result.findings}) == 2
+    [finding] = result.findings
+    assert finding.message == 'profanity: "f***ing"; banned: "not my problem" (reply to @bob)'
+    assert finding.measure == {"checks": ["profanity", "banned"], "profanity": {"words": ["f***ing"]},
+                               "banned": {"words": ["not my problem"]}}
     assert figures.metrics == {"posts": 1, "dms": 0, "flagged": 1,
-                               "by_check": {"profanity": 1, "shouting": 0, "banned": 1}}
+                               "by_check": {"profanity": 1, "shouting": 0, "banned": 1},
+                               "not_scored": {"language": 0}}
+
+
+def test_the_fingerprint_is_the_posts_whichever_checks_trip(tmp_path):
+    rude = post("lchen", "2026-10-14 15:40", "not my problem, read the f***ing docs")
+    one = run(policy(tmp_path, [rule({"profanity": True})]), rude)
+    two = run(policy(tmp_path, [rule({"profanity": True, "banned": ["not my problem"]})]), rude)
+    assert [f.fingerprint for f in one.findings] == [f.fingerprint for f in two.findings]
 
 
 def test_reposts_and_other_peoples_posts_are_not_checked(tmp_path):
@@ -144,7 +172,7 @@ def test_dms_only_with_include_dms_and_their_words_are_not_quoted(tmp_path):
     result = run(policy(tmp_path, [rule({"profanity": True}, include_dms=True)]), message)
     [finding] = result.findings
     assert finding.message == "profanity: in a DM to @bob (words withheld; DMs are private)"
-    assert "fuck" not in finding.message and finding.measure == {}
+    assert "fuck" not in finding.message and finding.measure == {"checks": ["profanity"], "profanity": {}}
     assert [(e.type, e.role) for e in finding.evidence] == [("dm", "offending")]
     assert outcome(result).figures.metrics["dms"] == 1
 

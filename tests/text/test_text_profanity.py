@@ -27,6 +27,26 @@ from auditor.text.spans import Match
         ("damn, hell!", ["damn", "hell"]),
         ("fuck fuck", ["fuck", "fuck"]),
         ("Bullshit.", ["Bullshit"]),
+        # single letters split by spaces, dots, dashes or underscores: the whole run spells one word
+        ("f u c k this", ["f u c k"]),
+        ("f.u.c.k this", ["f.u.c.k"]),
+        ("what a S.H.I.T. day", ["S.H.I.T"]),
+        ("s-h-1-t happens", ["s-h-1-t"]),
+        ("shove it up your A-S-S", ["A-S-S"]),
+        # Unicode look-alikes: full width, diacritics (precomposed and combining), Cyrillic, invisible characters
+        ("ｆｕｃｋ ｔｈｉｓ", ["ｆｕｃｋ"]),
+        ("fůck it", ["fůck"]),
+        ("fu\u030ack it", ["fu\u030ack"]),
+        ("what the fu\u0441k", ["fu\u0441k"]),
+        ("\u0430\u0455\u0455hole", ["\u0430\u0455\u0455hole"]),
+        ("f\u200bu\u200bck", ["f\u200bu\u200bck"]),
+        ("𝐬𝐡𝐢𝐭", ["𝐬𝐡𝐢𝐭"]),
+        # respellings on the list
+        ("fcuk off", ["fcuk"]),
+        ("get the phuck out", ["phuck"]),
+        ("This biatch", ["biatch"]),
+        ("He is such an A-Hole. Sad.", ["A-Hole"]),
+        ("opportunistic a-holes", ["a-holes"]),
     ],
 )
 def test_profanity_found(text, quoted):
@@ -52,6 +72,14 @@ def test_profanity_found(text, quoted):
         "@asshole_fan thanks",
         "see https://example.com/shit/page",
         "shiitake mushrooms",
+        "Penistone and Middlesex",
+        "Ｓｃｕｎｔｈｏｒｐｅ, ａｓｓｅｓｓ",
+        "Scúnthorpe, cöcktail, Díckens",
+        "a hole in the roof",
+        "U.S.A. and a.s.a.p. and e.g. I.T.",
+        "A B C D E F",
+        "a." * 40 + "ss",
+        "Dupliqué sin darme cuenta una tabla",
         "thanks for the follow",
         "",
     ],
@@ -62,6 +90,23 @@ def test_clean(text):
 
 def test_spans_are_exact():
     assert find_profanity("Oh, for f*ck's sake") == [Match(8, 12, "f*ck")]
+
+
+def test_spans_are_exact_around_folded_and_invisible_characters():
+    # Offsets are the original text's, even when an invisible character was taken out before matching.
+    assert find_profanity("é f\u200bu\u200bck ｓｈｉｔ") == [Match(2, 8, "f\u200bu\u200bck"), Match(9, 13, "ｓｈｉｔ")]
+    assert find_profanity("oh f u c k.") == [Match(3, 10, "f u c k")]
+
+
+def test_real_brand_replies_are_clean():
+    import csv
+
+    from tests.sources.support import shared
+
+    with shared("twcs", "twcs-rows-0-2499.csv").open(encoding="utf-8", newline="") as handle:
+        replies = [row["text"] for row in csv.DictReader(handle) if row["inbound"] == "False"]
+    assert len(replies) == 1127
+    assert [text for text in replies if find_profanity(text)] == []
 
 
 def test_allow_list():

@@ -201,6 +201,7 @@ class _ArchiveReader:
             quote_of=_str(tweet.get("quoted_status_id_str")),
             url=None,  # Post.link: every post's address on X
             real_id=True,
+            lang=_str(tweet.get("lang")) or None,  # X's guess, "und" when it could not tell
         )
 
     def _apply_notes(self, posts: dict[str, Post]) -> None:

@@ -14,6 +14,7 @@ DM. Example (every key but `columns.id/author/time/text` is optional)::
       url: link
       type: channel                          # with dm_types, rows that are DMs
       recipients: to                         # DM recipients, separated by , ; or spaces
+      lang: language                         # the post's language as X gives it (en, es, und)
     time_format: "%a %b %d %H:%M:%S %z %Y"   # or iso (default)
     timezone: Europe/Berlin                  # for times written without an offset
     direction:                               # how to tell inbound from outbound rows
@@ -51,7 +52,7 @@ from auditor.errors import DataError, PolicyError
 
 X_TIME_FORMAT = "%a %b %d %H:%M:%S %z %Y"
 REQUIRED = ("id", "author", "time", "text")
-OPTIONAL = ("in_reply_to", "in_reply_to_author", "conversation", "url", "mentions", "type", "recipients")
+OPTIONAL = ("in_reply_to", "in_reply_to_author", "conversation", "url", "mentions", "type", "recipients", "lang")
 _TOP_KEYS = {"columns", "time_format", "timezone", "direction", "dm_types", "dms", "delimiter", "encoding", "platform"}
 _DIRECTION_KEYS = {"column", "inbound", "outbound", "account"}
 MAX_FIELD = MAX_TEXT + 1  # a field longer than a post can be is an unclosed quote eating the file
@@ -260,8 +261,8 @@ class _CsvReader:
                 continue
             seen[event_id] = line
             parsed.append(item)
-            direction[item[-1]] += 1
-            if item[-1] == "outbound":
+            direction[item[11]] += 1
+            if item[11] == "outbound":
                 outbound_authors[item[2]] += 1
         self._build(parsed)
         self._describe(direction, outbound_authors)
@@ -384,7 +385,7 @@ class _CsvReader:
         if "mentions" in index:
             mentions = tuple(normalize_handle(m) for m in re.split(r"[;,\s]+", cell("mentions") or "") if m.strip("@"))
         return (kind, event_id, normalize_handle(author), created_at, text, _id(cell("in_reply_to")),
-                cell("in_reply_to_author"), cell("conversation"), cell("url"), mentions, recipients, direction)
+                cell("in_reply_to_author"), cell("conversation"), cell("url"), mentions, recipients, direction, cell("lang"))
 
     def _time(self, value: str | None) -> datetime:
         column = self.mapping.columns["time"]
@@ -414,7 +415,8 @@ class _CsvReader:
         # The replied-to row's author names who a reply answers, when no column says so.
         author_of = {item[1]: item[2] for item in parsed if item[0] == "post"}
         platform = self.mapping.platform
-        for kind, event_id, author, created_at, text, reply_to, reply_author, conversation, url, mentions, recipients, _ in parsed:
+        for (kind, event_id, author, created_at, text, reply_to, reply_author, conversation, url, mentions, recipients, _,
+             lang) in parsed:
             if kind == "dm":
                 self.out.add(DirectMessage(
                     id=event_id, sender=author, recipients=recipients, created_at=created_at, text=text,
@@ -428,7 +430,7 @@ class _CsvReader:
                 id=event_id, author=author, created_at=created_at, text=text, in_reply_to=reply_to,
                 in_reply_to_author=reply_author, conversation_id=conversation,
                 mentions=mentions if mentions is not None else mentions_in(text),
-                url=own_url(url, author, event_id, platform), platform=platform,
+                url=own_url(url, author, event_id, platform), platform=platform, lang=lang,
                 # Only a url column vouches for an id: exports such as TWCS anonymise theirs.
                 real_id=url is not None))
 

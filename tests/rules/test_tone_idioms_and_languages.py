@@ -1,0 +1,79 @@
+"""tone: harmless idioms are set aside, and the English-only checks skip posts in other languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from auditor.rules import tone
+from tests.factories import policy, post, run
+from tests.rules.test_tone import messages, outcome, rule
+
+ENGLISH_ONLY = {"profanity": True, "toxicity": True, "negativity": {"below": -0.5}}
+
+
+@pytest.mark.parametrize("text", [
+    "Finally out of dependency hell after the 5.0 upgrade",
+    "Callback hell is why we moved to async/await",
+    "Remember DLL hell? Our installer fixes that.",
+    "Config hell, solved: one file for every environment",
+    "What a hell of a launch, thank you all!",
+])
+def test_harmless_idioms_are_no_finding_by_default(tmp_path, text):
+    result = run(policy(tmp_path, [rule(ENGLISH_ONLY)]), post("jdoe", "2026-10-05 10:00", text))
+    assert result.findings == (), messages(result)
+
+
+def test_the_policy_can_turn_the_idiom_exemption_off(tmp_path):
+    text = post("jdoe", "2026-10-05 10:00", "Finally out of dependency hell")
+    result = run(policy(tmp_path, [rule({"profanity": True}, exempt_idioms=False)]), text)
+    assert messages(result) == ['profanity: "hell"']
+
+
+@pytest.mark.parametrize("text", ["Go to hell", "What the hell is this release", "Hell yeah, launch day!"])
+def test_hell_outside_the_idioms_is_still_profanity(tmp_path, text):
+    result = run(policy(tmp_path, [rule({"profanity": True})]), post("jdoe", "2026-10-05 10:00", text))
+    assert len(result.findings) == 1
+
+
+def test_idioms_are_set_aside_before_the_classifier_reads_the_post(tmp_path, monkeypatch):
+    read = []
+    monkeypatch.setattr(tone, "toxicity_scores", lambda texts: read.extend(texts) or [0.0] * len(texts))
+    run(policy(tmp_path, [rule({"toxicity": True})]), post("jdoe", "2026-10-05 10:00", "Out of callback hell at last"))
+    assert read == ["Out of " + " " * len("callback hell") + " at last"]
+
+
+def test_spanish_is_not_scored_by_the_english_checks(tmp_path):
+    spanish = post("jdoe", "2026-10-05 10:00", "Dupliqué sin darme cuenta una tabla")  # VADER alone: -0.80
+    result = run(policy(tmp_path, [rule(ENGLISH_ONLY)]), spanish)
+    assert result.findings == ()
+    figures = outcome(result).figures
+    assert (figures.checked, figures.passed) == (1, 1)
+    assert figures.metrics["not_scored"] == {"language": 1}
+    assert figures.metrics["note"] == ("1 item in other languages (es 1) not scored by profanity, toxicity, "
+                                       "negativity: those checks read English only.")
+
+
+def test_the_sources_lang_decides_before_the_detector(tmp_path):
+    english_words = post("jdoe", "2026-10-05 10:00", "this is shit", lang="de")
+    said_english = post("jdoe", "2026-10-05 11:00", "Dupliqué sin darme cuenta una tabla, shit", lang="en")
+    unknown = post("jdoe", "2026-10-05 12:00", "shit", lang="und")
+    result = run(policy(tmp_path, [rule({"profanity": True})]), english_words, said_english, unknown)
+    assert [f.evidence[0].id for f in result.findings] == [said_english.id, unknown.id]
+    assert outcome(result).figures.metrics["not_scored"] == {"language": 1}
+
+
+def test_banned_shouting_and_competitor_names_apply_to_every_language(tmp_path):
+    checks = {**ENGLISH_ONLY, "banned": ["no es mi problema"], "shouting": True, "competitors": ["WidgetCo"]}
+    posts = [post("jdoe", "2026-10-05 10:00", "Eso no es mi problema, pregunta al banco", lang="es"),
+             post("jdoe", "2026-10-05 11:00", "NO VAMOS A DEVOLVER EL DINERO NUNCA MAS", lang="es"),
+             post("jdoe", "2026-10-05 12:00", "WidgetCo is a scam, nunca compres ahí", lang="es")]
+    result = run(policy(tmp_path, [rule(checks)]), *posts)
+    assert [f.measure["checks"] for f in result.findings] == [["banned"], ["shouting"], ["competitors"]]
+
+
+def test_a_german_support_reply_is_not_scored_by_the_classifier(tmp_path, monkeypatch):
+    read = []
+    monkeypatch.setattr(tone, "toxicity_scores", lambda texts: read.extend(texts) or [0.99] * len(texts))
+    german = post("jdoe", "2026-10-05 10:00", "Vielen Dank für Ihre Geduld, wir melden uns per DM.")
+    result = run(policy(tmp_path, [rule({"toxicity": True})]), german)
+    assert read == [] and result.findings == ()

@@ -21,6 +21,12 @@ class Evidence:
     role: str = ""  # inbound, response, promise, ... (what the item is in the finding's story)
 
 
+# Finding statuses that are listed and never counted: not in a rule's failures, share or status, the
+# score, the scorecards or --fail-on. `pending`: its deadline is still ahead; `cannot_tell`: the data
+# cannot show the outcome (a promise kept by DM, where no source holds the account's DMs).
+LISTED_ONLY = ("pending", "cannot_tell")
+
+
 @dataclass(frozen=True)
 class Finding:
     rule: str
@@ -28,7 +34,7 @@ class Finding:
     severity: str
     account: str
     counterpart: str | None
-    status: str  # breached, broken, violation, pending ...
+    status: str  # breached, broken, violation, pending, cannot_tell ...
     message: str
     occurred_at: str
     measure: dict[str, Any]
@@ -40,8 +46,8 @@ class Finding:
 
     @property
     def is_failure(self) -> bool:
-        """Pending items are listed, not counted against anyone."""
-        return self.status != "pending"
+        """Pending and cannot-tell items are listed, not counted against anyone."""
+        return self.status not in LISTED_ONLY
 
 
 @dataclass(frozen=True)

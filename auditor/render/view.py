@@ -340,6 +340,7 @@ def build_view(result: AuditResult, *, evidence_cap: int = 25, appendix_cap: int
             "rules_no_data": result.summary.get("rules_no_data", 0),
             "findings": result.summary.get("findings", 0),
             "pending": result.summary.get("pending", 0),
+            "cannot_tell": result.summary.get("cannot_tell", 0),
             "waived": result.summary.get("waived", 0),
             "by_severity": [(sev, n) for sev, n in result.summary.get("findings_by_severity", {}).items() if n],
             "attention": attention[:SUMMARY_ROWS],

@@ -20,7 +20,11 @@ from auditor.policy.types import AppliesTo, Severity, Share, Strict
 if TYPE_CHECKING:
     from auditor.audit_context import RuleContext
 
-CheckStatus = Literal["passed", "failed", "pending"]
+# What became of a checked item. Only passed and failed count (a rule's share, the score); pending
+# (its deadline is still ahead) and uncounted (looked at, but not judged against anyone: a promise
+# nobody took up, an outcome the data cannot show) are listed or counted in the kind's metrics only.
+# The findings of a pending or uncounted item carry a status in `result.LISTED_ONLY`.
+CheckStatus = Literal["passed", "failed", "pending", "uncounted"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +40,7 @@ class EvidenceRef:
 class Draft:
     """A finding as a rule sees it; the audit adds severity, evidence text and fingerprint."""
 
-    status: str  # what went wrong, in the kind's words: breached, broken, violation, pending...
+    status: str  # what went wrong, in the kind's words: breached, broken, violation, pending, cannot_tell...
     message: str
     evidence: tuple[EvidenceRef, ...]
     measure: dict[str, Any] = field(default_factory=dict)

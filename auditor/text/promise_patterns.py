@@ -142,7 +142,7 @@ PATTERNS: list[Pattern] = [
             rf"e-?mail|drop)\s+(?:{_ME_US}\b(?!\s+(?:an?\s+)?(?:{_DM}|line|note)\b)|{OUR_PEOPLE})"
             rf"|(?:\b{_PLEASE}|\bor|\band)\s+(?:call|ring)\s+(?:{_ME_US}|{OUR_PEOPLE})\b"
             rf"|\b(?:call|ring)\s+(?:{_ME_US}|{OUR_PEOPLE})\s+(?:at|on|back)\b"
-            rf"|\bgive\s+{_ME_US}\s+a\s+(?:shout|call|ring|buzz)\b",
+            rf"|\bgive\s+{_ME_US}\s+a\s+(?:shout(?![\s-]*out)|call|ring|buzz)\b",
             (("reach ", "contact ", "touch ", "write ", "message ", "mail ", "call ", "ring ", "drop ", "give "),
              (" me", " us", " our")), INVITATION),
     # forms behind a link: "please tell us more here: <link>", "provide some details here"

@@ -310,14 +310,14 @@ def text_analysis(texts: list[str]) -> dict[str, Any]:
     from auditor.text import profanity, promises, sentiment, toxicity
 
     score = getattr(sentiment.sentiment, "__wrapped__", sentiment.sentiment)  # the function under lru_cache
-    extra = ("ping me",)  # benchmarks/policy.yaml: promises: {extend: ["ping me"]}
+    extra = ("ping me",)  # benchmarks/policy.yaml: invitations: {extend: ["ping me"]}
 
     # Loading is not scoring: build VADER, the classifier and the regexes first, and time that apart.
     started = time.perf_counter()
     score("warm up")
     toxicity.toxicity_scores(["warm up"])
     profanity.find_profanity("warm up")
-    promises.find_promise("warm up", extra)
+    promises.find_promise("warm up", (), None, extra)
     load_seconds = time.perf_counter() - started
     toxicity.clear_cache()
 
@@ -327,7 +327,7 @@ def text_analysis(texts: list[str]) -> dict[str, Any]:
     figures["toxicity"] = _rate(toxicity.toxicity_scores, texts)
     toxicity.clear_cache()
     figures["profanity"] = _rate(lambda ts: [profanity.find_profanity(t) for t in ts], texts)
-    figures["promises"] = _rate(lambda ts: [promises.find_promise(t, extra) for t in ts], texts)
+    figures["promises"] = _rate(lambda ts: [promises.find_promise(t, (), None, extra) for t in ts], texts)
     return figures
 
 

@@ -57,14 +57,18 @@ Names = Annotated[list[str], Field(min_length=1), AfterValidator(_names)]
 
 class DisclosureRule(RuleBase):
     meaning: ClassVar[str] = (
-        "Employees who mention the company, its products or competitors say that they work for the company."
+        "Employees who mention the company, its products or competitors say that they work for the company: "
+        "with an agreed phrase (#employee), or in their own words (\"we at Acme\", \"I work at Acme\")."
     )
     item_name: ClassVar[str] = "posts mentioning"
 
     type: Literal["disclosure"]
     when_mentioning: PhraseList
-    require_any: PhraseList | None = None
-    employer: Names | None = None
+    require_any: PhraseList | None = Field(
+        None, description="phrases or #hashtags that disclose (\"#employee\", \"I work at Acme\")")
+    employer: Names | None = Field(
+        None, description="the employer's names and handles: a first-person affiliation with one of them "
+                          "(\"we at Acme\", \"my colleagues at @acme\") discloses")
 
     @model_validator(mode="after")
     def _some_disclosure(self) -> "DisclosureRule":

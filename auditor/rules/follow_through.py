@@ -60,7 +60,7 @@ from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from auditor.activity.events import utc_iso
 from auditor.activity.model import DirectMessage, Post
@@ -110,8 +110,12 @@ class FollowThroughRule(RuleBase):
     type: Literal["follow_through"]
     within: Duration
     responders: Literal["account", "team"] = "account"
-    promises: PromisePhrases | None = None
-    invitations: PromisePhrases | None = None
+    promises: PromisePhrases | None = Field(
+        None, description="commitments: phrases by which the account promises to make contact (\"I'll ping you\"); "
+                          "extend or replace the built-in set")
+    invitations: PromisePhrases | None = Field(
+        None, description="invitations: phrases that ask the counterpart to write privately (\"ping me\"); "
+                          "extend or replace the built-in set")
 
     def evaluate(self, ctx: "RuleContext") -> list[Check]:
         audited = ctx.audited(self)

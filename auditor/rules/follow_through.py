@@ -215,7 +215,7 @@ class _Judgement:
             if self.found.elsewhere:
                 return self._cannot_tell(f"whether @{cp} took up the invitation {self.words}",
                                          f"it asks for contact {_BY[self.found.elsewhere]}, which the data cannot "
-                                         f"show, and @{cp} did not write by DM within {self.limit}")
+                                         f"show, and they did not write by DM within {self.limit}")
             return self._check("not_taken_up")
         deadline = wrote.created_at + within
         answer = _first_contact(sent, public, wrote.created_at, wrote.created_at, self.post)

@@ -89,3 +89,15 @@ def test_html_says_it_in_the_summary_and_on_the_finding(result):
     assert "CANNOT TELL" in html
     assert "no source holds the DMs of @acme_support" in html
     assert "<th>not taken up</th><td>1</td>" in html and "<th>cannot tell</th><td>1</td>" in html
+
+
+def test_redacting_customers_reaches_the_words_of_a_measure(result):
+    from dataclasses import replace
+
+    from auditor.render.redact import pseudonym, redact
+
+    [cannot, _] = result.findings
+    named = replace(result, findings=(replace(cannot, measure={**cannot.measure, "reason": "@bob never wrote"}),))
+    [hidden] = redact(named, "customers").findings
+    assert hidden.measure["reason"] == f"@{pseudonym('bob')} never wrote"
+    assert hidden.measure["promise"] == "DM us"

@@ -157,7 +157,7 @@ def test_an_invitation_to_a_channel_no_data_shows_cannot_be_told(tmp_path, text,
     assert (finding.status, finding.is_failure) == ("cannot_tell", False)
     assert finding.message.startswith("cannot tell whether @bob took up the invitation ")
     assert finding.message.endswith(f": it asks for contact {elsewhere}, which the data cannot show, "
-                                    "and @bob did not write by DM within 1d")
+                                    "and they did not write by DM within 1d")
     assert finding.measure["reason"] in finding.message
     assert [e.role for e in finding.evidence] == ["promise"]
     assert result.summary["cannot_tell"] == 1 and result.summary["findings"] == 0

@@ -145,6 +145,7 @@ def test_a_dm_named_by_the_promise_is_the_channel(text):
     "Please reach out to the Flight Attendants for assistance.",
     "They call us Southbest for a reason.",
     "Call me crazy",
+    "Next time you visit NYC, please give us a shout out :)",
     "Meeting with a PM at 3 PM us time",
     "see you at 10:30 pm you know where",
     "Great news about the launch today",

@@ -43,8 +43,9 @@ user tokens, an archive that is not the account's own; with `responders: team`
 every teammate's DMs are needed) is `cannot_tell`, never `broken`: listed with
 its reason, not counted. So is an invitation to a channel no data shows (an
 e-mail address, a phone number, a link to a web form, another desk) that the
-counterpart did not take up by DM, and a commitment to contact them that way
-that was not kept in sight. A commitment kept in public is `kept` whatever the
+counterpart did not take up by DM anyway, within `within` (a DM days later is
+another conversation), and a commitment to contact them that way that was not
+kept in sight. A commitment kept in public is `kept` whatever the
 DMs. Promises count in the period they are made in; the contact may come later.
 
 Metrics: promises, invitations, commitments, each outcome, and the median time

@@ -31,8 +31,9 @@ PROMISE_TYPES = ("follow_through",)
 SUMMARY_ROWS = 5  # rows of each list on the one-page executive summary
 WORST_CASES = 5  # rows of the "worst cases" table of a rule section
 SAFE_LINK_SCHEMES = ("https://", "http://")
-# Measure keys that are plumbing (ids of posts already quoted as evidence), not shown as details.
-_HIDDEN_KEYS = {"response_id"}
+# Measure keys not shown as details: plumbing (ids of posts already quoted as evidence), or words the
+# message already says (a cannot-tell finding's reason).
+_HIDDEN_KEYS = {"response_id", "reason"}
 # Metrics drawn as a chart rather than listed (see charts.py).
 _CHART_ONLY_METRICS = {"histogram"}
 _ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")

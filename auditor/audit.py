@@ -120,7 +120,8 @@ def summarize(rules: Iterable[RuleResult], findings: Iterable[Finding]) -> dict:
         "rules_failed": sum(1 for r in rules if r.status == "fail"),
         "rules_no_data": sum(1 for r in rules if r.status == "no_data"),
         "findings": len(counted),
-        "pending": sum(1 for f in findings if not f.is_failure),
+        "pending": sum(1 for f in findings if f.status == "pending"),
+        "cannot_tell": sum(1 for f in findings if f.status == "cannot_tell"),
         "waived": sum(1 for f in findings if f.waived),
         "findings_by_severity": {severity: by_severity.get(severity, 0) for severity in reversed(SEVERITIES)},
     }

@@ -23,7 +23,7 @@ import orjson
 
 from auditor.errors import DataError
 from auditor.policy.types import severity_rank
-from auditor.result import AuditResult, Finding
+from auditor.result import LISTED_ONLY, AuditResult, Finding
 
 MAX_BYTES = 1 << 30  # a report of a large company is tens of megabytes; a gigabyte is not a report
 GONE_NAMED = 20  # gone findings named one by one in the notes; the rest by count
@@ -67,7 +67,11 @@ def load_baseline(path: Path | str) -> Baseline:
         counterpart = finding.get("counterpart")
         known[finding["fingerprint"]] = (_text(finding.get("rule")), _text(finding.get("account")),
                                          counterpart if isinstance(counterpart, str) else None)
-        if finding.get("status") != "pending" and not finding.get("waived"):
+        # `counted` says it where the report has it; older reports are read by their status.
+        counted_then = finding.get("counted")
+        if counted_then is None:
+            counted_then = finding.get("status") not in LISTED_ONLY
+        if counted_then and not finding.get("waived"):
             counted.add(finding["fingerprint"])
     period = report.get("period")
     label = period.get("label") if isinstance(period, dict) and isinstance(period.get("label"), str) else None

@@ -21,6 +21,12 @@ class Evidence:
     role: str = ""  # inbound, response, promise, ... (what the item is in the finding's story)
 
 
+# Finding statuses that are listed and never counted: not in a rule's failures, share or status, the
+# score, the scorecards or --fail-on. `pending`: its deadline is still ahead; `cannot_tell`: the data
+# cannot show the outcome (a promise kept by DM, where no source holds the account's DMs).
+LISTED_ONLY = ("pending", "cannot_tell")
+
+
 def share_of(passed: int, checked: int) -> float | None:
     """passed / checked to four decimals, rounded toward the truth: 1.0 only when every item
     passed and 0.0 only when none did (10,656 of 10,658 is 0.9998, never 1.0). None: nothing checked."""
@@ -77,7 +83,7 @@ class Finding:
     severity: str
     account: str
     counterpart: str | None
-    status: str  # breached, broken, violation, pending ...
+    status: str  # breached, broken, violation, pending, cannot_tell ...
     message: str
     occurred_at: str
     measure: dict[str, Any]
@@ -93,7 +99,7 @@ class Finding:
 
     @property
     def is_failure(self) -> bool:
-        """Pending and other uncounted items are listed, not counted against anyone."""
+        """Pending and other uncounted items (cannot tell...) are listed, not counted against anyone."""
         return self.counted
 
 

@@ -313,7 +313,7 @@ def text_analysis(texts: list[str]) -> dict[str, Any]:
 
     score = getattr(sentiment.sentiment, "__wrapped__", sentiment.sentiment)  # the function under lru_cache
     detect = getattr(language.detect, "__wrapped__", language.detect)
-    extra = ("ping me",)  # benchmarks/policy.yaml: promises: {extend: ["ping me"]}
+    extra = ("ping me",)  # benchmarks/policy.yaml: invitations: {extend: ["ping me"]}
 
     # Loading is not scoring: build VADER, the classifiers and the regexes first, and time that apart.
     started = time.perf_counter()
@@ -321,7 +321,7 @@ def text_analysis(texts: list[str]) -> dict[str, Any]:
     toxicity.toxicity_scores(["warm up"])
     base_predict_prob(["warm up"])
     profanity.find_profanity("warm up")
-    promises.find_promise("warm up", extra)
+    promises.find_promise("warm up", (), None, extra)
     detect("warm up")
     load_seconds = time.perf_counter() - started
     toxicity.clear_cache()
@@ -341,7 +341,7 @@ def text_analysis(texts: list[str]) -> dict[str, Any]:
     figures["toxicity_base"] = min(old, key=lambda f: f["seconds"])
     figures["toxicity_ratio_to_base"] = round(figures["toxicity"]["seconds"] / figures["toxicity_base"]["seconds"], 2)
     figures["profanity"] = _rate(lambda ts: [profanity.find_profanity(t) for t in ts], texts)
-    figures["promises"] = _rate(lambda ts: [promises.find_promise(t, extra) for t in ts], texts)
+    figures["promises"] = _rate(lambda ts: [promises.find_promise(t, (), None, extra) for t in ts], texts)
     figures["language"] = _rate(lambda ts: [detect(t) for t in ts], texts)
     return figures
 

@@ -5,7 +5,8 @@ waived) under that rule: one `<failure>` (most dashboards show only one a
 testcase) whose message counts them and whose text lists each with its time,
 fingerprint and first evidence link. With a baseline each is marked [new] or
 [existing]: the dashboard shows every real finding, `--fail-on` decides the job.
-Pending and waived findings are listed in the testcase's `<system-out>`.
+Pending, cannot-tell and waived findings are listed in the testcase's `<system-out>`. A rule's own
+metrics (a promise rule's not_taken_up and cannot_tell among them) are properties of its testsuite.
 
 Post text is hostile: ElementTree escapes markup, and characters XML 1.0 cannot
 hold at all (NUL, other control characters, lone surrogates) are dropped.
@@ -49,6 +50,9 @@ def render(result: AuditResult, options: RenderOptions) -> bytes:
                             ("target", f"{rule.target * 100:g}%"), ("status", rule.status),
                             ("compliance", "-" if compliance is None else f"{compliance:.4f}")):
             ET.SubElement(properties, "property", name=name, value=clean(value))
+        for name, value in rule.figures.metrics.items():
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                ET.SubElement(properties, "property", name=clean(f"metric.{name}"), value=clean(value))
         failures = 0
         for account in accounts:
             case = ET.SubElement(suite, "testcase", classname=clean(rule.id), name=clean(account))
@@ -86,7 +90,7 @@ def _line(finding: Finding) -> str:
     if finding.baseline:
         marks.append(finding.baseline)
     if not finding.is_failure:
-        marks.append("pending")
+        marks.append(finding.status.replace("_", " "))  # pending, cannot tell: listed, not counted
     if finding.waived:
         marks.append(f"waived until {finding.waived.get('expires')} by {finding.waived.get('approved_by')}: "
                      f"{finding.waived.get('reason')}")

@@ -66,8 +66,9 @@ def _pseudonymise(finding: Finding, roster: set[str]) -> Finding:
         )
         for e in finding.evidence
     )
-    measure = {k: (hide(v) if k in {"answered_by", "counterpart"} and isinstance(v, str) else v)
-               for k, v in finding.measure.items()}
+    # Handles in a measure's words (a reason, the quoted promise) are swapped like the message's.
+    measure = {k: (hide(v) if k in {"answered_by", "counterpart"} else _HANDLE_RE.sub(swap, v))
+               if isinstance(v, str) else v for k, v in finding.measure.items()}
     return replace(
         finding,
         counterpart=hide(finding.counterpart),

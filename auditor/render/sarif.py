@@ -1,7 +1,8 @@
 """SARIF 2.1.0, for code-scanning dashboards: one reportingDescriptor per rule, one result per finding.
 
 - level from severity: critical and high are `error`, medium `warning`, low and
-  info `note`; a pending finding is `kind: open` with level `none` (not decided yet).
+  info `note`; a pending or cannot-tell finding is `kind: open` with level `none` (not decided: the
+  deadline is ahead, or the data cannot show the outcome).
 - `partialFingerprints["auditorFinding/v1"]` is the finding's fingerprint, so a
   dashboard tracks the same finding across runs.
 - location: the audited account as a logical location, and the policy file as
@@ -88,6 +89,7 @@ def _descriptor(rule: RuleResult) -> dict[str, Any]:
             "failed": figures.failed,
             "pending": figures.pending,
             "compliance": figures.compliance,
+            "metrics": figures.metrics,
             "options": rule.options,
         },
     }

@@ -27,7 +27,8 @@ def summary_table(result: AuditResult) -> str:
     score = "-" if summary["score"] is None else f"{summary['score']:.1f}"
     lines.append(f"score {score}; rules passed {summary['rules_passed']}, failed {summary['rules_failed']}; "
                  f"findings {summary['findings']}" + (f" ({by_severity})" if by_severity else "")
-                 + (f"; pending {summary['pending']}" if summary["pending"] else ""))
+                 + (f"; pending {summary['pending']}" if summary["pending"] else "")
+                 + (f"; cannot tell {summary['cannot_tell']}" if summary.get("cannot_tell") else ""))
     if result.data.channels_missing:
         lines.append("note: the data cannot show inbound " + ", ".join(result.data.channels_missing)
                      + " items; rules on them may look better than they are")

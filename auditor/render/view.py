@@ -42,8 +42,9 @@ PROMISE_TYPES = ("follow_through",)
 SUMMARY_ROWS = 5  # rows of each list on the one-page executive summary
 WORST_CASES = 5  # rows of the "worst cases" table of a rule section
 SAFE_LINK_SCHEMES = ("https://", "http://")
-# Measure keys that are plumbing (ids of posts already quoted as evidence), not shown as details.
-_HIDDEN_KEYS = {"response_id"}
+# Measure keys not shown as details: plumbing (ids of posts already quoted as evidence), or words the
+# message already says (a cannot-tell finding's reason).
+_HIDDEN_KEYS = {"response_id", "reason"}
 # Metrics drawn as a chart (see charts.py), said in the rule's "not counted" line, or a rule's sentence
 # about its figures (`note`): printed under the figures rather than as rows.
 _NOTE_METRIC = "note"
@@ -353,6 +354,7 @@ def build_view(result: AuditResult, *, evidence_cap: int = 25, appendix_cap: int
             "rules_no_data": result.summary.get("rules_no_data", 0),
             "findings": result.summary.get("findings", 0),
             "pending": result.summary.get("pending", 0),
+            "cannot_tell": result.summary.get("cannot_tell", 0),
             "waived": result.summary.get("waived", 0),
             "by_severity": [(sev, n) for sev, n in result.summary.get("findings_by_severity", {}).items() if n],
             "attention": attention[:SUMMARY_ROWS],

@@ -21,10 +21,11 @@ from auditor.result import Wait
 if TYPE_CHECKING:
     from auditor.audit_context import RuleContext
 
-# passed / failed: counted in the rule's share. pending: its deadline is still ahead, listed and not
-# counted. not_counted: looked at and set aside, or not judged (the data cannot show the outcome):
-# in the kind's metrics (by `counts`), its findings listed, never in the share.
-CheckStatus = Literal["passed", "failed", "pending", "not_counted"]
+# What became of a checked item. Only passed and failed count (a rule's share, the score); pending
+# (its deadline is still ahead) and uncounted (looked at, but not judged against anyone: a promise
+# nobody took up, an outcome the data cannot show) are listed or counted in the kind's metrics only.
+# The findings of a pending or uncounted item carry a status in `result.LISTED_ONLY`.
+CheckStatus = Literal["passed", "failed", "pending", "uncounted"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +41,7 @@ class EvidenceRef:
 class Draft:
     """A finding as a rule sees it; the audit adds severity, evidence text and fingerprint."""
 
-    status: str  # what went wrong, in the kind's words: breached, broken, violation, pending...
+    status: str  # what went wrong, in the kind's words: breached, broken, violation, pending, cannot_tell...
     message: str
     evidence: tuple[EvidenceRef, ...]
     measure: dict[str, Any] = field(default_factory=dict)

@@ -8,6 +8,7 @@
   applies_to: {kinds: [employee]}
   when_mentioning: ["Acme", "@acme", "WidgetCo"]
   require_any: ["#employee", "I work at Acme"]
+  employer: ["Acme", "@acme"]
 ```
 
 Checked items: the posts (not reposts) of audited accounts in the period that
@@ -16,47 +17,90 @@ mention one of `when_mentioning`: a name matches as a whole word in any case
 an @handle matches that mention; links and e-mail addresses are not mentions
 (an address at acme.com is not talk about Acme). `/regex/` entries work too.
 A checked post passes when it contains one of `require_any`: a phrase (whole
-words, any case) or a #hashtag. Which accounts are audited is up to
-`applies_to`; the kind itself does not look at `kind: employee`.
+words, any case) or a #hashtag; or, with `employer` (the employer's names and
+handles), when the author says in the first person that they work there: "I
+work at/for Acme", "we at Acme", "here at Acme", "our team at Acme", "my
+colleagues at Acme", "join us at Acme", "I'm the <role> at Acme", "At Acme,
+we..." (the whole set: auditor/text/affiliation.py). The third person ("Acme's
+team shipped..."), the past ("I used to work at Acme") and a negation do not
+disclose. A rule gives `require_any`, `employer` or both. Which accounts are
+audited is up to `applies_to`; the kind itself does not look at `kind: employee`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+
+from pydantic import AfterValidator, Field, model_validator
 
 from auditor.rules._shared import PhraseList, matcher, own_posts, quote
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
+from auditor.text.affiliation import find_affiliation
 from auditor.text.spans import EMAIL_RE, URL_RE, blank_out
 
 if TYPE_CHECKING:
     from auditor.audit_context import RuleContext
 
 
+def _names(entries: list[str]) -> list[str]:
+    for entry in entries:
+        if not entry.strip("@ \t"):
+            raise ValueError("an employer name or handle may not be empty")
+        if len(entry) >= 2 and entry.startswith("/") and entry.endswith("/"):
+            raise ValueError(f"employer takes names and handles, not regular expressions: {entry!r}")
+    return entries
+
+
+# The employer's names and handles, as written ("Acme", "Acme Corp", "@acme").
+Names = Annotated[list[str], Field(min_length=1), AfterValidator(_names)]
+
+
 class DisclosureRule(RuleBase):
     meaning: ClassVar[str] = (
-        "Employees who mention the company, its products or competitors say that they work for the company."
+        "Employees who mention the company, its products or competitors say that they work for the company: "
+        "with an agreed phrase (#employee), or in their own words (\"we at Acme\", \"I work at Acme\")."
     )
     item_name: ClassVar[str] = "posts mentioning"
 
     type: Literal["disclosure"]
     when_mentioning: PhraseList
-    require_any: PhraseList
+    require_any: PhraseList | None = Field(
+        None, description="phrases or #hashtags that disclose (\"#employee\", \"I work at Acme\")")
+    employer: Names | None = Field(
+        None, description="the employer's names and handles: a first-person affiliation with one of them "
+                          "(\"we at Acme\", \"my colleagues at @acme\") discloses")
+
+    @model_validator(mode="after")
+    def _some_disclosure(self) -> "DisclosureRule":
+        if self.require_any is None and self.employer is None:
+            raise ValueError("give require_any: [...] (phrases that disclose), employer: [...] (names and handles "
+                             "a first-person affiliation may name), or both")
+        return self
 
     def evaluate(self, ctx: "RuleContext") -> list[Check]:
         mentioning = matcher(tuple(self.when_mentioning))
-        disclosing = matcher(tuple(self.require_any))
-        required = ", ".join(quote(entry) for entry in self.require_any)
+        disclosing = matcher(tuple(self.require_any or ()))
+        employer = tuple(self.employer or ())
+        wanted = []
+        if self.require_any:
+            wanted.append("none of " + ", ".join(quote(entry) for entry in self.require_any))
+        if employer:
+            wanted.append("no first-person affiliation with " + ", ".join(quote(entry) for entry in employer))
         checks = []
         for account in ctx.audited(self):
             for post in own_posts(ctx, account.handle):
                 mention = mentioning.search(blank_out(post.text, URL_RE, EMAIL_RE))
                 if mention is None:
                     continue
-                if disclosing.search(post.text):
+                if disclosing.search(post.text) or find_affiliation(post.text, employer):
                     checks.append(Check(post.author, post.created_at, "passed"))
                     continue
-                message = f"mentions {quote(mention.text)} without saying they work there (none of {required})"
-                measure = {"mentioned": mention.text, "require_any": list(self.require_any)}
+                message = f"mentions {quote(mention.text)} without saying they work there ({'; '.join(wanted)})"
+                measure: dict[str, Any] = {"mentioned": mention.text}
+                if self.require_any:
+                    measure["require_any"] = list(self.require_any)
+                if employer:
+                    measure["employer"] = list(employer)
                 evidence = (EvidenceRef(post.id, "post", "undisclosed"),)
                 checks.append(Check(post.author, post.created_at, "failed", None, None,
                                     (Draft("violation", message, evidence, measure),)))

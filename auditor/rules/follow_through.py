@@ -1,61 +1,89 @@
-"""`follow_through`: a public "DM me" or "we'll get back to you" is followed by a DM in time.
+"""`follow_through`: a public "DM us" is answered once taken up, a public "we'll get back to you" is kept.
 
 ```yaml
 - id: keep-dm-promises
   type: follow_through
   severity: critical
-  description: A promise of private contact made in public is kept by DM within a day.
+  description: A promise of private contact made in public is kept within a day.
   within: 24h
   responders: account
-  promises: {extend: ["ping me", "/call me (today|tomorrow)/"]}
+  promises: {extend: ["I'll ping you"]}        # commitments; or {replace: [...]}
+  invitations: {extend: ["ping me"]}           # invitations; same forms
 ```
 
-Promise: a post (not a repost) of an audited account, in the period, that
-matches a promise phrase (built-in: "DM me/us", "check your DMs", "take this
-offline", "talk off air", "I'll get back to you", "we'll reach out"...;
-`promises: {extend: [...]}` adds phrases, `{replace: [...]}` uses only the
-policy's; refusals such as "please don't DM me" are not promises). It is made
-to the counterpart the post replies to and to every counterpart it mentions,
-never to a roster account: one post to two counterparts is two promises.
+Promise: a post (not a repost) of an audited account, in the period, with a
+promise phrase (auditor/text/promises.py; the built-in sets and what is not a
+promise are in docs/detectors.md). It is made to the counterpart the post
+replies to and to every counterpart it mentions, never to a roster account nor to one the
+policy's `ignore_accounts` sets aside:
+one post to two counterparts is two promises. `promises:` extends or replaces
+the built-in commitments, `invitations:` the built-in invitations.
 
-Deadline: `within` after the promise. When the counterpart writes to the
-account by DM after the promise and before that deadline, they are owed an
-answer within `within` of their first such DM, so the deadline moves to then.
+**Invitation** ("DM us your order number", "our DMs are open", "feel free to
+contact us"): the counterpart takes it up by a DM to the account (with
+`responders: team`, to any audited account of its team) after the invitation.
+- `kept`: their first DM is answered within `within` by a DM to them, or by a
+  public post replying to or mentioning them; or the account wrote to them by
+  DM first, within `within` of the invitation.
+- `broken`: taken up and not answered within `within`; the unanswered DMs are
+  the evidence. `pending`: taken up, and the answer not yet due.
+- `not_taken_up`: no DM from the counterpart by the end of the data. Nobody
+  broke anything: counted in the metrics, not in the share, no finding.
 
-Kept: the account (or, with `responders: team`, an audited account of its
-team) sends the counterpart a DM at or before the deadline, whether it answers
-the counterpart's DM or writes first. A DM sent up to one hour before the
-promise keeps it too: "check your DMs" is posted after the DM it announces.
-Broken: no such DM and the deadline passed before the end of the data; the
-counterpart's unanswered DMs are the evidence. Pending: the deadline is still
-ahead. Promises count in the period they are made in; the DM may come later.
+**Commitment** ("I'll DM you", "we'll look into it and get back to you", "I've
+sent you a DM"): `kept` when, within `within`, the account (or its team)
+contacts the counterpart: a DM to them, or a public post replying to or
+mentioning them. A DM sent up to an hour before keeps it too ("check your DMs"
+is posted after the DM it announces), up to `within` before for a claim of
+contact already made. Else `broken` once `within` has passed before the end of
+the data, `pending` before.
+
+**What the data can show.** An outcome that depends on DMs the data does not
+hold (`ctx.holds_dms`: a CSV export without DMs, a fetch without the account's
+user tokens, an archive that is not the account's own; with `responders: team`
+every teammate's DMs are needed) is `cannot_tell`, never `broken`: listed with
+its reason, not counted. So is an invitation to a channel no data shows (an
+e-mail address, a phone number, a link to a web form, another desk) that the
+counterpart did not take up by DM anyway, within `within` (a DM days later is
+another conversation), and a commitment to contact them that way that was not
+kept in sight. A commitment kept in public is `kept` whatever the
+DMs. Promises count in the period they are made in; the contact may come later.
+
+Metrics: promises, invitations, commitments, each outcome, and the median time
+to keep (from the counterpart's DM to the answer for an invitation, from the
+promise to the contact for a commitment).
 """
 
 from __future__ import annotations
 
 import statistics
 from bisect import bisect_left
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
+from auditor.activity.events import utc_iso
 from auditor.activity.model import DirectMessage, Post
 from auditor.policy.durations import format_duration
 from auditor.policy.types import Duration, Strict
-from auditor.activity.events import utc_iso
 from auditor.rules._shared import PhraseList, created_at, own_posts, per_text, quote, responder_groups
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
-from auditor.text.promises import find_promise
+from auditor.text.promises import COMMITMENT, INVITATION, Promise, find_promise
 
 if TYPE_CHECKING:
     from auditor.audit_context import RuleContext
 
-# A DM sent this long before the promise post still keeps it ("I've sent you a DM", "check your DMs").
+OUTCOMES = ("kept", "broken", "pending", "not_taken_up", "cannot_tell")
+# A DM sent this long before a commitment still keeps it ("check your DMs" is posted after the DM).
 ANNOUNCED_DM = timedelta(hours=1)
-# Unanswered DMs quoted as evidence of one broken promise, at most.
+# Counterpart DMs quoted as evidence of one promise, at most.
 _EVIDENCE_DMS = 5
+# How a finding names the channel a promise asks for that no data shows.
+_BY = {"e-mail": "by e-mail", "phone": "by phone", "chat": "by chat", "a web form": "through a web form",
+       "a link": "through a link", "the app": "in the app", "another desk": "with another desk"}
+_STATUS = {"kept": "passed", "broken": "failed", "pending": "pending"}
 
 
 class PromisePhrases(Strict):
@@ -75,15 +103,21 @@ class PromisePhrases(Strict):
 
 class FollowThroughRule(RuleBase):
     meaning: ClassVar[str] = (
-        "A public promise of private contact (\"DM me\", \"we'll get back to you\") is followed by a DM "
-        "to that person within the time limit."
+        "A public promise of private contact is kept: an invitation (\"DM us\") that the person takes up by DM "
+        "gets an answer, and a commitment (\"we'll get back to you\") is followed by a DM or a reply, within "
+        "the time limit."
     )
     item_name: ClassVar[str] = "promises"
 
     type: Literal["follow_through"]
     within: Duration
     responders: Literal["account", "team"] = "account"
-    promises: PromisePhrases | None = None
+    promises: PromisePhrases | None = Field(
+        None, description="commitments: phrases by which the account promises to make contact (\"I'll ping you\"); "
+                          "extend or replace the built-in set")
+    invitations: PromisePhrases | None = Field(
+        None, description="invitations: phrases that ask the counterpart to write privately (\"ping me\"); "
+                          "extend or replace the built-in set")
 
     def evaluate(self, ctx: "RuleContext") -> list[Check]:
         audited = ctx.audited(self)
@@ -95,87 +129,170 @@ class FollowThroughRule(RuleBase):
             return []
         wanted = {(groups.group_of[post.author], counterpart) for post, counterpart, _ in promises}
         sent, received = _dms_between(ctx, groups.members, wanted)
+        public = _public_contacts(ctx, groups.members, wanted)
+        not_held = {group: sorted(h for h in members if not ctx.holds_dms(h))
+                    for group, members in groups.members.items()}
         checks = []
-        for post, counterpart, words in promises:
-            key = (groups.group_of[post.author], counterpart)
-            checks.append(self._judge(ctx, post, counterpart, words, sent.get(key, []), received.get(key, [])))
+        for post, counterpart, found in promises:
+            group = groups.group_of[post.author]
+            key = (group, counterpart)
+            judge = _Judgement(self, ctx, post, counterpart, found, not_held[group])
+            if found.kind == INVITATION:
+                checks.append(judge.invitation(sent.get(key, []), received.get(key, []), public.get(key, [])))
+            else:
+                checks.append(judge.commitment(sent.get(key, []), received.get(key, []), public.get(key, [])))
         return checks
 
-    def _promises(self, ctx: "RuleContext", audited) -> list[tuple[Post, str, str]]:
-        """(promise post, counterpart, the promise's words), one per counterpart."""
-        extra = tuple(self.promises.extend or ()) if self.promises else ()
-        replace = tuple(self.promises.replace) if self.promises and self.promises.replace else None
+    def _promises(self, ctx: "RuleContext", audited) -> list[tuple[Post, str, Promise]]:
+        """(promise post, counterpart, the promise found), one per counterpart."""
         roster = ctx.index.roster
         addressed_posts = []
         for account in audited:
             for post in own_posts(ctx, account.handle):
                 addressed = [post.in_reply_to_author] if post.in_reply_to_author else []
+                # Never to a roster account, nor to an account the policy ignores (a bot is no person).
                 counterparts = [handle for handle in dict.fromkeys(addressed + list(post.mentions))
-                                if handle not in roster]
+                                if handle not in roster and not ctx.is_ignored(handle)]
                 if counterparts:  # a promise to nobody: no need to read it
                     addressed_posts.append((post, counterparts))
-        matches = per_text(find_promise, (post.text for post, _ in addressed_posts), extra, replace)
+        matches = per_text(find_promise, (post.text for post, _ in addressed_posts), *self._phrases())
         found = []
         for post, counterparts in addressed_posts:
             match = matches[post.text]
             if match is not None:
-                found += [(post, counterpart, match.text) for counterpart in counterparts]
+                found += [(post, counterpart, match) for counterpart in counterparts]
         return found
 
-    def _judge(self, ctx: "RuleContext", promise: Post, counterpart: str, words: str,
-               sent: list[DirectMessage], received: list[DirectMessage]) -> Check:
-        made = promise.created_at
-        wrote = _first_at_or_after(received, made)
-        window_end = made + self.within
-        # A counterpart who took up the offer in time is owed an answer within `within` of writing.
-        took_up = wrote is not None and wrote.created_at <= window_end
-        deadline = wrote.created_at + self.within if took_up else window_end
-        dm = _first_at_or_after(sent, made - ANNOUNCED_DM)
-        account = promise.author
-        limit = format_duration(self.within)
-        measure: dict[str, Any] = {
-            "promise": words,
-            "promised_at": utc_iso(made),
-            "within_seconds": int(self.within.total_seconds()),
-            "deadline": utc_iso(deadline),
-            "counterpart_wrote_at": utc_iso(wrote.created_at) if wrote else None,
-        }
-        if dm is not None and dm.created_at <= deadline:
-            seconds = max(0.0, (dm.created_at - made).total_seconds())
-            return Check(account, made, "passed", counterpart, seconds)
-        first = bisect_left(received, made, key=created_at)
-        evidence = (EvidenceRef(promise.id, "post", "promise"),) + tuple(
-            EvidenceRef(item.id, "dm", "unanswered-dm")
-            for item in received[first : first + _EVIDENCE_DMS]
-            if dm is None or item.created_at < dm.created_at
-        )
-        promised = f"the promise {quote(words)}"
-        if dm is None and deadline >= ctx.as_of:  # as in response_time: broken once the deadline is past
-            message = f"{promised} to @{counterpart} is still open (due {ctx.local(deadline)})"
-            return Check(account, made, "pending", counterpart, None, (Draft("pending", message, evidence, measure),))
-        if dm is not None:
-            measure.update(first_dm_at=utc_iso(dm.created_at), first_dm_by=dm.sender)
-            evidence += (EvidenceRef(dm.id, "dm", "late-answer"),)
-        if took_up:
-            waited = (dm.created_at if dm else ctx.as_of) - wrote.created_at
-            measure["waited_seconds"] = int(waited.total_seconds())
-            outcome = f"was answered only after {format_duration(waited)}" if dm else "got no answer"
-            message = f"@{counterpart} wrote by DM after {promised} and {outcome} (limit {limit})"
-        else:
-            late = f"was followed by a DM only after {format_duration(dm.created_at - made)}" if dm else None
-            outcome = late or "was not followed by any DM"
-            message = f"{promised} to @{counterpart} {outcome} (limit {limit})"
-        return Check(account, made, "failed", counterpart, None, (Draft("broken", message, evidence, measure),))
+    def _phrases(self) -> tuple:
+        """`find_promise`'s policy arguments: commitments extra and replace, invitations extra and replace."""
+        args: list = []
+        for phrases in (self.promises, self.invitations):
+            args.append(tuple(phrases.extend or ()) if phrases else ())
+            args.append(tuple(phrases.replace) if phrases and phrases.replace else None)
+        return tuple(args)
 
     def metrics(self, checks: list[Check]) -> dict[str, Any]:
+        counts: Counter[str] = Counter()
+        for check in checks:
+            counts.update(check.counts)
         times = sorted(c.value for c in checks if c.status == "passed" and c.value is not None)
         return {
             "promises": len(checks),
-            "kept": sum(1 for c in checks if c.status == "passed"),
-            "broken": sum(1 for c in checks if c.status == "failed"),
-            "pending": sum(1 for c in checks if c.status == "pending"),
+            "invitations": counts[INVITATION],
+            "commitments": counts[COMMITMENT],
+            **{outcome: counts[outcome] for outcome in OUTCOMES},
             "median_seconds_to_keep": round(statistics.median(times)) if times else None,
         }
+
+
+class _Judgement:
+    """One promise to one counterpart, judged on what the data shows."""
+
+    def __init__(self, rule: FollowThroughRule, ctx: "RuleContext", post: Post, counterpart: str, found: Promise,
+                 not_held: list[str]):
+        self.rule, self.ctx, self.post, self.counterpart, self.found = rule, ctx, post, counterpart, found
+        self.not_held = not_held  # the responders whose DMs no source holds
+        self.made = post.created_at
+        self.limit = format_duration(rule.within)
+        self.words = quote(found.text)
+        self.measure: dict[str, Any] = {
+            "kind": found.kind,
+            "promise": found.text,
+            "promised_at": utc_iso(self.made),
+            "within_seconds": int(rule.within.total_seconds()),
+        }
+
+    def invitation(self, sent: list[DirectMessage], received: list[DirectMessage], public: list[Post]) -> Check:
+        made, within, cp = self.made, self.rule.within, self.counterpart
+        wrote = _first_at_or_after(received, made)
+        if self.found.elsewhere and wrote is not None and wrote.created_at > made + within:
+            wrote = None  # asked to call or e-mail, they did not write instead; a DM days later is another matter
+        ours = _first_at_or_after(sent, made)
+        if ours is not None and ours.created_at <= made + within and (wrote is None or ours.created_at < wrote.created_at):
+            # The account took it private itself before the counterpart wrote.
+            self.measure.update(answered_at=utc_iso(ours.created_at), answered_by=ours.sender)
+            return self._check("kept", seconds=(ours.created_at - made).total_seconds())
+        if wrote is None:
+            if self.not_held:
+                return self._cannot_tell(f"whether @{cp} took up the invitation {self.words}", self._no_dms())
+            if self.found.elsewhere:
+                return self._cannot_tell(f"whether @{cp} took up the invitation {self.words}",
+                                         f"it asks for contact {_BY[self.found.elsewhere]}, which the data cannot "
+                                         f"show, and they did not write by DM within {self.limit}")
+            return self._check("not_taken_up")
+        deadline = wrote.created_at + within
+        answer = _first_contact(sent, public, wrote.created_at, wrote.created_at, self.post)
+        self.measure.update(counterpart_wrote_at=utc_iso(wrote.created_at), deadline=utc_iso(deadline))
+        evidence = (EvidenceRef(self.post.id, "post", "promise"),) + _their_dms(received, wrote.created_at, answer,
+                                                                               "unanswered-dm")
+        if answer is not None:
+            self.measure.update(answered_at=utc_iso(answer.created_at), answered_by=_author(answer))
+            if answer.created_at <= deadline:
+                return self._check("kept", seconds=(answer.created_at - wrote.created_at).total_seconds())
+        waited = (answer.created_at if answer else self.ctx.as_of) - wrote.created_at
+        if answer is None and deadline >= self.ctx.as_of:  # as in response_time: broken once the deadline is past
+            return self._check("pending", f"@{cp} wrote by DM after the invitation {self.words}; the answer is due "
+                                          f"{self.ctx.local(deadline)}", evidence)
+        if self.not_held:
+            return self._cannot_tell(f"whether @{cp}'s DM after the invitation {self.words} was answered in time",
+                                     self._no_dms(), evidence)
+        self.measure["waited_seconds"] = int(waited.total_seconds())
+        if answer is not None:
+            evidence += (_ref(answer, "late-answer"),)
+            outcome = f"was answered only after {format_duration(waited)}"
+        else:
+            outcome = "got no answer"
+        return self._check("broken", f"@{cp} wrote by DM after the invitation {self.words} and {outcome} "
+                                     f"(limit {self.limit})", evidence)
+
+    def commitment(self, sent: list[DirectMessage], received: list[DirectMessage], public: list[Post]) -> Check:
+        made, within, cp = self.made, self.rule.within, self.counterpart
+        deadline = made + within
+        earliest = made - (within if self.found.claim else ANNOUNCED_DM)
+        contact = _first_contact(sent, public, earliest, made, self.post)
+        self.measure["deadline"] = utc_iso(deadline)
+        if contact is not None:
+            self.measure.update(answered_at=utc_iso(contact.created_at), answered_by=_author(contact))
+            if contact.created_at <= deadline:
+                return self._check("kept", seconds=max(0.0, (contact.created_at - made).total_seconds()))
+        evidence = (EvidenceRef(self.post.id, "post", "promise"),) + _their_dms(received, made, contact,
+                                                                               "counterpart-dm")
+        promised = f"the promise {self.words} to @{cp}"
+        if contact is None and deadline >= self.ctx.as_of:
+            return self._check("pending", f"{promised} is still open (due {self.ctx.local(deadline)})", evidence)
+        late = f"only after {format_duration(contact.created_at - made)}" if contact else None
+        public_seen = f"a public reply came {late}" if isinstance(contact, Post) else f"no public reply within {self.limit}"
+        if self.not_held:
+            return self._cannot_tell(f"whether {promised} was kept", f"{public_seen}, and {self._no_dms()}", evidence)
+        if self.found.elsewhere:
+            return self._cannot_tell(f"whether {promised} was kept",
+                                     f"it promises contact {_BY[self.found.elsewhere]}, which the data cannot show, "
+                                     f"and no DM or public reply followed within {self.limit}", evidence)
+        self.measure["waited_seconds"] = int(((contact.created_at if contact else self.ctx.as_of) - made).total_seconds())
+        if contact is not None:
+            evidence += (_ref(contact, "late-answer"),)
+            return self._check("broken", f"{promised} was followed by contact only after "
+                                         f"{format_duration(contact.created_at - made)} (limit {self.limit})", evidence)
+        return self._check("broken", f"{promised} was not followed by a DM or a public reply (limit {self.limit})",
+                           evidence)
+
+    def _no_dms(self) -> str:
+        named = ", ".join(f"@{handle}" for handle in self.not_held)
+        return f"no source holds the DMs of {named}"
+
+    def _cannot_tell(self, what: str, why: str, evidence: tuple[EvidenceRef, ...] | None = None) -> Check:
+        self.measure["reason"] = why
+        for key in ("deadline", "answered_at", "answered_by"):  # no clock story for what cannot be judged
+            self.measure.pop(key, None)
+        return self._check("cannot_tell", f"cannot tell {what}: {why}",
+                           evidence or (EvidenceRef(self.post.id, "post", "promise"),))
+
+    def _check(self, outcome: str, message: str = "", evidence: tuple[EvidenceRef, ...] = (),
+               seconds: float | None = None) -> Check:
+        """Kept and not taken up are no finding; the other outcomes are one, under the outcome's name."""
+        drafts = () if outcome in ("kept", "not_taken_up") else (Draft(outcome, message, evidence, self.measure),)
+        return Check(self.post.author, self.made, _STATUS.get(outcome, "uncounted"), self.counterpart, seconds,
+                     drafts, counts={self.found.kind: 1, outcome: 1})
 
 
 def _dms_between(ctx: "RuleContext", members: dict[str, frozenset[str]], wanted: set[tuple[str, str]]):
@@ -195,10 +312,50 @@ def _dms_between(ctx: "RuleContext", members: dict[str, frozenset[str]], wanted:
     return _sorted(sent), _sorted(received)
 
 
-def _sorted(by_pair: dict[tuple[str, str], dict[str, DirectMessage]]) -> dict[tuple[str, str], list[DirectMessage]]:
-    return {pair: sorted(dms.values(), key=lambda dm: (dm.created_at, dm.id)) for pair, dms in by_pair.items()}
+def _public_contacts(ctx: "RuleContext", members: dict[str, frozenset[str]],
+                     wanted: set[tuple[str, str]]) -> dict[tuple[str, str], list[Post]]:
+    """Posts of each responder group that reply to or mention a promised counterpart, in time order."""
+    found: dict[tuple[str, str], dict[str, Post]] = defaultdict(dict)
+    for group in {group for group, _ in wanted}:
+        for handle in members[group]:
+            for post in ctx.index.by_author.get(handle, ()):
+                if post.is_repost:
+                    continue
+                for counterpart in {post.in_reply_to_author, *post.mentions}:
+                    if (group, counterpart) in wanted:
+                        found[(group, counterpart)][post.id] = post
+    return _sorted(found)
 
 
-def _first_at_or_after(dms: list[DirectMessage], moment: datetime) -> DirectMessage | None:
-    position = bisect_left(dms, moment, key=created_at)
-    return dms[position] if position < len(dms) else None
+def _sorted(by_pair: dict[tuple[str, str], dict[str, Any]]) -> dict[tuple[str, str], list[Any]]:
+    return {pair: sorted(events.values(), key=lambda e: (e.created_at, e.id)) for pair, events in by_pair.items()}
+
+
+def _first_at_or_after(events: list, moment: datetime):
+    position = bisect_left(events, moment, key=created_at)
+    return events[position] if position < len(events) else None
+
+
+def _first_contact(sent: list[DirectMessage], public: list[Post], dm_since: datetime, post_since: datetime,
+                   promise: Post) -> DirectMessage | Post | None:
+    """The first DM to the counterpart from `dm_since` on, or public post to them from `post_since`
+    on (not the promise itself, which also replies to them), whichever came first."""
+    dm = _first_at_or_after(sent, dm_since)
+    post = next((p for p in public[bisect_left(public, post_since, key=created_at):] if p.id != promise.id), None)
+    candidates = [event for event in (dm, post) if event is not None]
+    return min(candidates, key=lambda e: e.created_at, default=None)
+
+
+def _their_dms(received: list[DirectMessage], since: datetime, answer, role: str) -> tuple[EvidenceRef, ...]:
+    """The counterpart's DMs from `since` until the answer, at most a few."""
+    first = bisect_left(received, since, key=created_at)
+    return tuple(EvidenceRef(dm.id, "dm", role) for dm in received[first : first + _EVIDENCE_DMS]
+                 if answer is None or dm.created_at < answer.created_at)
+
+
+def _author(event: DirectMessage | Post) -> str:
+    return event.sender if isinstance(event, DirectMessage) else event.author
+
+
+def _ref(event: DirectMessage | Post, role: str) -> EvidenceRef:
+    return EvidenceRef(event.id, "dm" if isinstance(event, DirectMessage) else "post", role)

@@ -115,7 +115,7 @@ class ResponseTimeRule(RuleBase):
         # What was set aside, per account: counted in the metrics, never in the share.
         start = ctx.period.start
         for handle, reasons in sorted(set_aside.items()):
-            checks.append(Check(handle, start, "not_counted", counts=dict(reasons)))
+            checks.append(Check(handle, start, "uncounted", counts=dict(reasons)))
         return checks
 
     def _inbound_items(self, ctx, audited, groups):
@@ -259,10 +259,10 @@ class ResponseTimeRule(RuleBase):
         breached = sum(1 for c in checks if c.status == "failed")
         set_aside: Counter = Counter()
         for check in checks:
-            if check.status == "not_counted":
+            if check.status == "uncounted":
                 set_aside.update(check.counts)
         return {
-            "episodes": sum(1 for c in checks if c.status != "not_counted"),
+            "episodes": sum(1 for c in checks if c.status != "uncounted"),
             "answered": len(times),
             "met": met,
             "breached": breached,

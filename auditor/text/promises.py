@@ -1,9 +1,23 @@
-"""Promises and invitations of private contact ("DM us", "we'll get back to you").
+"""Promises of private contact in a post: invitations ("DM us") and commitments ("we'll get back to you").
 
 A promise made in public and not kept is the failure the auditor exists to
-catch (PRODUCT.md, ``follow_through``), so the built-in phrases aim at what
-support and sales accounts actually write, and refusals ("please don't DM
-me") are not promises.
+catch (PRODUCT.md, ``follow_through``), so the built-in phrases
+(:mod:`auditor.text.promise_patterns`) aim at what support and sales accounts
+actually write, and what is not a promise stays out:
+
+* a refusal close before the phrase cancels it ("please don't DM me", "we
+  can't discuss this by DM", "we haven't replied to your DM");
+* a commitment with someone else as its subject is nobody's promise here
+  ("the courier will contact you", "they will be in touch");
+* a commitment that waits for the counterpart is an invitation: "Can we DM
+  you?", "Please share your details here: <link> and I'll get back to you",
+  "if you send us the order number we'll get back to you".
+
+When a post holds several, the first one decides its kind ("DM us your order
+number and we'll get back to you" is an invitation). Each promise also says
+which channel it asks for that no data can show (e-mail, phone, a link to a
+web form...): an invitation to DM, or one that names no channel ("feel free
+to contact us", "let's take this offline"), is taken up by a DM.
 
 The built-in patterns are ours and safe for Python's ``re``; phrases supplied
 by a policy go through :mod:`auditor.text.patterns` (RE2).
@@ -13,85 +27,40 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 from auditor import speedups
 from auditor.text.patterns import Matcher, compile_phrases
+from auditor.text.promise_patterns import COMMITMENT, INVITATION, OUR_PEOPLE, PATTERNS, SUBJECT
 from auditor.text.spans import Match, normalize_apostrophes
 
-_DM = r"(?:dms?|pms?|direct\s+messages?|private\s+messages?|inbox)"
-_YOU = r"(?:you|u|ya)"
-_ME_US = r"(?:me|us)"
-_PLEASE = r"(?:please|pls|plz|kindly|just|feel\s+free\s+to|go\s+ahead\s+and|you\s+can|can\s+you|could\s+you)"
+__all__ = ["COMMITMENT", "INVITATION", "Promise", "find_dm_invitation", "find_promise"]
 
-# Patterns that move the conversation to a private channel: these also count
-# as "offering a DM" for the escalation rule (see channels.py).
-_DM_PATTERNS = [
-    # "DM me", "DM us your order number", "PM me" (not "5 PM us time")
-    rf"(?<![\d:])(?<!\d\s)\b(?:dm|pm|inbox|message)\s+{_ME_US}\b",
-    # "pls dm", "please DM the details", "feel free to DM", "DM please"
-    rf"\b{_PLEASE}\s+(?:dm|pm)\b",
-    r"(?<![\d:])\b(?:dm|pm)\s+(?:please|pls|plz)\b",
-    # "I'll DM you", "DMing you now", "will PM you"
-    rf"(?<![\d:])(?<!\d\s)\b(?:dm|pm)(?:'?ing)?\s+{_YOU}\b",
-    # claims of contact: "I've DM'd you", "DMed you", "sent you a DM"
-    rf"\b(?:dm|pm)(?:'d|'ed|ed|d)\s+{_YOU}\b",
-    rf"\b(?:sent|send|sending)\s+{_YOU}\s+(?:an?\s+)?(?:quick\s+)?(?:{_DM}|message|note)\b",
-    # "send us a DM / direct message / private message", "please send a DM"
-    rf"\bsend\s+{_ME_US}\s+(?:an?\s+)?(?:quick\s+)?(?:{_DM}|message|note|line)\b",
-    r"\b(?:send|sending)\s+an?\s+(?:quick\s+)?(?:dm|pm|direct\s+message|private\s+message)\b",
-    # "drop us a DM/line", "shoot us a DM", "slide into our DMs"
-    rf"\b(?:drop|shoot)\s+{_ME_US}\s+(?:an?\s+)?(?:quick\s+)?(?:{_DM}|message|line|note)\b",
-    r"\bslide\s+into\s+(?:my|our)\s+dms\b",
-    # "check your DMs/inbox"
-    rf"\bcheck\s+(?:your|ur|yr)\s+(?:{_DM}|messages|email|e-mail|mail)\b",
-    # "via DM", "by direct message", "in a private message", "over PM"
-    r"\b(?:via|by|in|through|over)\s+(?:an?\s+|the\s+)?(?:dms?|direct\s+messages?|private\s+messages?)\b",
-    # "our DMs are open", "DMs open"
-    r"\b(?:my|our)\s+(?:dms|inbox)\s+(?:is\s+|are\s+)?(?:always\s+)?open\b",
-    # "let's take this offline", "take it to DM", "move this to private"
-    r"\b(?:take|taking|move|moving|continue|continuing|carry)\s+"
-    r"(?:this|it|that|things|the\s+conversation|this\s+conversation|our\s+conversation|the\s+chat|this\s+chat)\s+"
-    rf"(?:offline|private(?:ly)?|(?:to|in|into|over|via)\s+(?:the\s+|a\s+)?(?:{_DM}|private|email|e-mail))\b",
-    # "talk off air", "chat offline", "discuss this privately"
-    r"\b(?:talk|chat|speak|discuss|connect|catch\s+up)(?:\s+(?:about\s+)?(?:this|it|more|further))?\s+"
-    r"(?:off[\s-]?air|offline|privately|in\s+private)\b",
-]
 
-# Patterns that promise a later contact without naming the channel.
-# "you'll reach out"/"you will get back to" is the customer's part, not ours.
-_MODAL = r"(?:(?<!you)(?<!\bu)'ll|(?<!you\s)(?<!\bu\s)\b(?:will|shall|can|going\s+to|gonna|would\s+like\s+to))"
-# The subject, when there is one, is part of the quote: "We'll get back to you".
-_SUBJECT = (
-    r"(?:\b(?:i|we|someone|somebody|they|he|she|(?:our|the|my|a)\s+(?:team|agents?|colleagues?|"
-    r"specialists?|reps?|representatives?|manager|member\s+of\s+(?:our|the)\s+team))\s*(?:'m|'re|am|are)?\s*)?"
-)
-# Words allowed between the modal and the verb: adverbs and softeners only,
-# so "will you get back to me?" (the customer's question) does not match.
-_FILLER = (
-    r"(?:(?:definitely|certainly|surely|personally|quickly|happily|gladly|also|soon|then|now|asap|"
-    r"be\s+sure\s+to|make\s+sure\s+to|be\s+happy\s+to|be\s+glad\s+to|try\s+to|aim\s+to|"
-    r"be\s+able\s+to|need\s+to|have\s+to|have\s+someone|get\s+someone\s+to)\s+){0,2}"
-)
-_FOLLOW_UP_PATTERNS = [
-    rf"{_SUBJECT}{_MODAL}\s+{_FILLER}"
-    rf"(?:get\s+back\s+to\s+{_YOU}|reach\s+out|be\s+in\s+touch|get\s+in\s+touch|follow[\s-]up|touch\s+base|"
-    rf"(?:message|dm|pm|contact|email|e-mail|call|ring|text)\s+{_YOU}|"
-    rf"send\s+{_YOU}\s+(?:an?\s+)?(?:{_DM}|message|email|e-mail|note))\b",
-    # "the team should send you an email", "I've sent you an email"
-    rf"\b(?:send|sending|sent)\s+{_YOU}\s+(?:an?\s+)?(?:email|e-mail|text|call)\b",
-    # invitations: "please reach out", "don't hesitate to contact us"
-    r"\b(?:please|pls|plz|kindly|feel\s+free\s+to|hesitate\s+to|be\s+sure\s+to)\s+"
-    r"(?:reach\s+out|get\s+in\s+touch|contact\s+us|message\s+us|email\s+us|e-mail\s+us|drop\s+us)\b",
-]
+@dataclass(frozen=True, slots=True)
+class Promise:
+    """A promise found in a text: ``text == source[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # INVITATION or COMMITMENT
+    # The channel the post asks for that no data shows ("e-mail", "phone", "a link", "chat", "the app"),
+    # or None: by DM, or no channel named.
+    elsewhere: str | None = None
+    # A commitment saying the contact was already made ("I've sent you a DM", "check your DMs").
+    claim: bool = False
+
 
 # A negation or refusal just before a match cancels it: "please don't DM
-# me", "we can't discuss this by DM", "no need to DM us", "never DM us".
-# Bare "not"/"no" are left out on purpose: "sorry it's not working, DM us" is
-# still an invitation.
+# me", "we can't discuss this by DM", "no need to DM us", "never DM us",
+# "we haven't replied to your DM". Bare "not"/"no" are left out on purpose:
+# "sorry it's not working, DM us" is still an invitation.
 _NEGATION = re.compile(
     r"\b(?:don't|dont|do\s+not|does\s+not|doesn't|never|no\s+need\s+to|can't|cant|cannot|can\s+not|"
     r"won't|wont|will\s+not|shouldn't|should\s+not|must\s+not|mustn't|unable\s+to|not\s+able\s+to|"
+    r"haven't|havent|hasn't|have\s+not|has\s+not|didn't|did\s+not|not\s+yet|"
     r"rather\s+not|instead\s+of|rather\s+than|stop|avoid)\b",
     re.IGNORECASE,
 )
@@ -106,77 +75,150 @@ _SOFTENER = re.compile(
 _CLAUSE_BREAK = re.compile(r"[.!?;,:\n()\[\]]|\s[-\u2013\u2014]\s|\b(?:but|and|so|then|or)\b", re.IGNORECASE)
 _WINDOW_WORDS = 4
 
+# A full stop is followed by a space or the end: the dots of "https://t.co/x" end nothing.
+_SUBJECT = re.compile(SUBJECT, re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n")
+# A commitment whose match starts at its modal ("will", "can"...) has its subject just before it.
+_BARE_MODAL = re.compile(r"(?i)(?:will|shall|can|going|gonna|would)\b|'ll\b")
+# Words before a bare modal that leave "we" as its subject: "Thanks, will follow up", "... and will be in touch".
+_IMPLIED_WE = {"and", "&", "&amp;", "so", "also", "then", "now", "just", "definitely", "certainly", "surely",
+               "soon", "but", "which", "who"}
+_LEADING_HANDLES = re.compile(r"^\W*(?:@\w+\W+)*$")
+# A commitment in a question asks first ("Can we DM you?"); one that depends on the counterpart waits
+# for them ("if you send us...", "please share your details here and we'll get back to you").
+_ASKING = re.compile(r"(?i)\b(?:can|could|may|shall|should|would|will)\s+(?:i|we)\b|\bmind\s+if\b")
+_WAITING = re.compile(
+    r"(?i)\b(?:if|once|when|whenever|as\s+soon\s+as|after)\s+(?:you|u)\b|\bonce\s+we\s+(?:receive|get|have|hear)\b"
+    r"|^\W*(?:@\w+\W+)*(?:(?:please|pls|plz|kindly|just|simply)\W+)?(?:send|share|provide|fill|submit|tell|"
+    r"let\s+us\s+know|give\s+us|reply|respond|follow|confirm|dm|pm|message|email|e-mail|call|contact|reach|drop|"
+    r"shoot|write|go\s+to|visit|click|tap|use|select|log\s+in|sign\s+in|open)\b"
+    r"|\b(?:please|pls|plz|kindly|could\s+you|can\s+you|would\s+you)\s+(?:\w+\s+){0,2}?(?:follow|send|share|provide|"
+    r"fill|submit|tell|let\s+us\s+know|give|reply|respond|confirm|dm|pm|message|email|e-mail|call|contact|reach|"
+    r"drop|shoot|write|go\s+to|visit|click|tap|use|select|log\s+in|sign\s+in)\b"
+)
 
-def _compile(patterns: list[str]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
-
-
-
-# What each built-in pattern cannot match without: groups of words (or starts of words:
-# "sen" for send/sent, "tak" for take/taking), one word of every group. Testing for them
-# is a few substring searches, against a quarter of a millisecond for the patterns, and
-# most posts fail them. tests/text/test_shortcuts.py generates texts from each pattern
-# and checks them against its entry here, in the same order as the patterns.
-_ME_US_WORDS = ("me", "us")
-_YOU_WORDS = ("you", "u", "ya")
-_DM_CHANNEL = ("dm", "pm", "inbox", "message")
-_DM_REQUIRES = [
-    (_DM_CHANNEL, _ME_US_WORDS),
-    (("dm", "pm"), ("please", "pls", "plz", "kindly", "just", "feel", "go", "you", "can", "could")),
-    (("dm", "pm"), ("please", "pls", "plz")),
-    (("dm", "pm"), _YOU_WORDS),
-    (("dm", "pm"), _YOU_WORDS),
-    (("sen",), _DM_CHANNEL + ("note",)),
-    (("send",), _DM_CHANNEL + ("note", "line")),
-    (("send",), ("dm", "pm", "message")),
-    (("drop", "shoot"), _DM_CHANNEL + ("line", "note")),
-    (("slide",), ("dms",)),
-    (("check",), _DM_CHANNEL + ("mail",)),
-    (("dm", "message"),),
-    (("dms", "inbox"), ("open",)),
-    (("tak", "mov", "continu", "carry"), ("offline", "private", "mail") + _DM_CHANNEL),
-    (("talk", "chat", "speak", "discuss", "connect", "catch"), ("off", "private")),
+# Channels a post can name. Private messages on X are the one the data can show.
+_DM_WORDS = re.compile(r"(?i)\b(?:dms?|pms?|direct\s+messages?|private\s+messages?|inbox|messag(?:e|es|ing))\b|\bdm'")
+_CHANNEL_WORDS = [
+    ("e-mail", re.compile(r"(?i)\be-?mail")),
+    ("phone", re.compile(r"(?i)\b(?:call|ring|phone|telephone|text)\b")),
 ]
-_FOLLOW_UP_REQUIRES = [
-    (("'ll", "will", "shall", "can", "going", "gonna", "would"),
-     ("back", "reach", "touch", "follow", "message", "dm", "pm", "contact", "mail", "call", "ring", "text", "send")),
-    (("sen",), ("mail", "text", "call")),
-    (("please", "pls", "plz", "kindly", "feel", "hesitate", "sure"),
-     ("reach", "touch", "contact", "message", "mail", "drop")),
+_OTHER_DESK = re.compile(rf"(?i)\b(?:reach|contact|touch\s+with|write|to|message|e-?mail|call|ring)\s+{OUR_PEOPLE}")
+# A post that offers another way to reach the account: the counterpart may have used it.
+_OFFERS_ELSEWHERE = [
+    ("e-mail", re.compile(r"(?i)\be-?mail\s+(?:us|me)\b|\b(?:by|via|over|through)\s+e-?mail\b")),
+    ("phone", re.compile(
+        r"(?i)\b(?:call|ring|phone)\s+(?:us|me)\b|\bgive\s+(?:us|me)\s+a\s+(?:call|ring)\b|\b(?:by|via|over|on\s+the)\s+"
+        r"(?:tele)?phone\b|\bphone\s*(?:/|or)\s*chat\b|\breturn\s+(?:my|our)\s+call\b|\bcall\s*back\b|\bring\s+in\b")),
+    ("chat", re.compile(r"(?i)\blive\s+chat\b|\bchat\s+(?:in\s+)?with\s+(?:us|me)\b|\b(?:by|via)\s+chat\b|\bchat\s+in\b")),
+    ("a web form", re.compile(r"(?i)\b(?:web|contact|online|support)\s+form\b|\bfill\s+(?:in|out)\b")),
+    ("the app", re.compile(r"(?i)\bin-app\b|\b(?:via|through|in)\s+(?:the|our)\s+app\b")),
 ]
-_ALL_REQUIRES = _DM_REQUIRES + _FOLLOW_UP_REQUIRES
+
+
+def find_promise(text: str, extra: Iterable[str] = (), replace: Iterable[str] | None = None,
+                 invitations_extra: Iterable[str] = (), invitations_replace: Iterable[str] | None = None
+                 ) -> Promise | None:
+    """The first promise of private contact in ``text``, or None.
+
+    ``extra`` adds policy phrases to the built-in commitments; ``replace``
+    (when not None) is used instead of them. ``invitations_extra`` and
+    ``invitations_replace`` do the same for invitations. Phrases match whole
+    words in any case; ``/regex/`` entries are RE2 expressions. An invalid one
+    raises ValueError.
+    """
+    norm = normalize_apostrophes(text)
+    kinds = tuple(kind for kind, replaced in ((COMMITMENT, replace), (INVITATION, invitations_replace))
+                  if replaced is None)
+    candidates = _builtin(norm, _allowed(kinds)) if kinds else []
+    for kind, phrases in ((COMMITMENT, (*(replace or ()), *extra)),
+                          (INVITATION, (*(invitations_replace or ()), *invitations_extra))):
+        if phrases:
+            candidates += [(m.start, m.end, kind, False) for m in _matcher(tuple(phrases)).find_all(text)]
+    for start, end, kind, claim in sorted(candidates, key=lambda c: (c[0], -c[1])):
+        if _negated(norm, start):
+            continue
+        if kind == COMMITMENT:
+            if _someone_else(norm, start):
+                continue
+            if not claim and _waits_for_them(norm, start):
+                kind = INVITATION
+        words = text[start:end]
+        return Promise(start, end, words, kind, _elsewhere(norm, words, kind), claim)
+    return None
+
+
+def find_dm_invitation(text: str) -> Match | None:
+    """The first built-in phrase that offers a private message ("DM us", "check your DMs", "I'll DM
+    you", "let's take this offline"), for the escalation rule; not bare "we'll get back to you"."""
+    norm = normalize_apostrophes(text)
+    for start, end, _, _ in _builtin(norm, _DM_FORMS):
+        if _named_channel(norm[start:end]) in ("dm", None) and not _negated(norm, start):
+            return Match(start, end, text[start:end])
+    return None
+
+
+# -- the built-in patterns, screened by the words they need -------------------------------------------
+
+_DM_FORMS = tuple(i for i, pattern in enumerate(PATTERNS) if pattern.dm)
+
+
+@lru_cache(maxsize=4)
+def _allowed(kinds: tuple[str, ...]) -> tuple[int, ...]:
+    return tuple(i for i, pattern in enumerate(PATTERNS) if pattern.kind in kinds)
+
+
+def _builtin(norm: str, allowed: tuple[int, ...]) -> list[tuple[int, int, str, bool]]:
+    """(start, end, kind, claim) of every built-in match among the ``allowed`` patterns, left to right."""
+    chosen = _may_match(norm, allowed)
+    if not chosen:
+        return []
+    found = []
+    for m in _alternation(chosen).finditer(norm):
+        pattern = PATTERNS[chosen[m.lastindex - 1]]
+        start = m.start()
+        if pattern.subject:
+            subject = _SUBJECT.search(norm, max(0, start - 60), start)
+            if subject is not None:
+                start = subject.start()
+        found.append((start, m.end(), pattern.kind, pattern.claim))
+    return found
+
+
 # Case-insensitive `re` also matches these four letters to ASCII ones.
 _FOLD = str.maketrans({"\u0131": "i", "\u017f": "s", "\u212a": "k", "\u0130": "i"})
 
 
-def _may_match(norm: str, requires: list[tuple[tuple[str, ...], ...]]) -> tuple[int, ...]:
-    """The patterns of ``requires`` (by position) that may match ``norm``: the others cannot (see above)."""
+def _may_match(norm: str, allowed: tuple[int, ...]) -> tuple[int, ...]:
+    """The patterns of ``allowed`` that may match ``norm``: the others lack a word they need."""
     if not speedups.enabled():
-        return tuple(range(len(requires)))
-    folded = norm.lower()
+        return allowed
+    # One space for every run of white space (the `\s+` of a pattern), so a screen word may hold one.
+    folded = " ".join(norm.lower().split())
     if not folded.isascii():
         folded = folded.translate(_FOLD)
-    word_bits, needs = _bit_table(tuple(requires))
+    word_bits, needs = _bit_table()
     got = 0
     for word, bits in word_bits:
         if word in folded:
             got |= bits
     if not got:
         return ()
-    return tuple(i for i, need in enumerate(needs) if got & need == need)
+    return tuple(i for i in allowed if got & needs[i] == needs[i])
 
 
-@lru_cache(maxsize=16)
-def _bit_table(requires: tuple) -> tuple[tuple[tuple[str, int], ...], tuple[int, ...]]:
-    """One bit per group of every pattern: a word sets the bits of the groups it is in, and a
+@lru_cache(maxsize=1)
+def _bit_table() -> tuple[tuple[tuple[str, int], ...], tuple[int, ...]]:
+    """One bit per word group of every pattern: a word sets the bits of the groups it is in, and a
     pattern may match when all of its bits are set. Integers do the set logic of a text at once."""
     word_bits: dict[str, int] = {}
     needs = []
     bit = 0
-    for groups in requires:
+    for pattern in PATTERNS:
         need = 0
-        for group in groups:
-            for word in group:
+        for group in pattern.requires:
+            # A word holding another word of its group adds nothing: "you" is never there without "u".
+            for word in {w for w in group if not any(v != w and v in w for v in group)}:
                 word_bits[word] = word_bits.get(word, 0) | (1 << bit)
             need |= 1 << bit
             bit += 1
@@ -186,13 +228,20 @@ def _bit_table(requires: tuple) -> tuple[tuple[tuple[str, int], ...], tuple[int,
 
 @lru_cache(maxsize=512)
 def _alternation(chosen: tuple[int, ...]) -> re.Pattern[str]:
-    # The built-in alternation without the patterns that cannot match this text. Leaving out an
-    # alternative that fails everywhere changes no match of the others: finditer gives the same
-    # spans as the whole alternation, and a text that names one or two patterns is read far faster.
-    return _compile([_ALL_PATTERNS[i] for i in chosen])
+    # The built-in alternation without the patterns that cannot match this text, each in its own
+    # group (`lastindex` names the one that matched). Leaving out an alternative that fails
+    # everywhere changes no match of the others: finditer gives the same spans as the whole
+    # alternation, and a text that names one or two patterns is read far faster.
+    return re.compile("|".join(f"({PATTERNS[i].regex})" for i in chosen), re.IGNORECASE)
 
 
-_ALL_PATTERNS = _DM_PATTERNS + _FOLLOW_UP_PATTERNS
+@lru_cache(maxsize=64)
+def _matcher(entries: tuple[str, ...]) -> Matcher:
+    # Policies are few; compile each list of extra phrases once.
+    return compile_phrases(entries)
+
+
+# -- what is not a promise, and what kind one is ---------------------------------------------------
 
 
 def _negated(text: str, start: int) -> bool:
@@ -210,49 +259,80 @@ def _negated(text: str, start: int) -> bool:
     return False
 
 
-def _first_unnegated(text: str, spans: Iterable[tuple[int, int]]) -> Match | None:
-    # Earliest first, the longer of two at one place first.
-    for start, end in sorted(spans, key=lambda s: (s[0], -s[1])):
-        if not _negated(text, start):
-            return Match(start, end, text[start:end])
+def _sentence_before(text: str, start: int) -> str:
+    lo = max(0, start - 300)
+    ends = list(_SENTENCE_END.finditer(text, lo, start))
+    return text[ends[-1].end() if ends else lo : start]
+
+
+def _someone_else(text: str, start: int) -> bool:
+    """A commitment matched from its bare modal ("will be in touch") whose subject is not us:
+    "The courier will contact you", "Team @carrier will reach out"."""
+    if not _BARE_MODAL.match(text, start):
+        return False
+    if text.startswith("'", start):
+        return True  # "you'll", "they'll", "it'll": "I'll" and "we'll" are matched from their subject
+    before = _sentence_before(text, start)
+    words = before.split()
+    if not words or words[-1].endswith(","):
+        return False
+    if words[-1].lower() in _IMPLIED_WE:
+        return False
+    # "@bob will follow up": the handles that open a reply address it, they are not its subject.
+    return not (words[-1].startswith("@") and _LEADING_HANDLES.match(before))
+
+
+def _waits_for_them(text: str, start: int) -> bool:
+    """Is this commitment asked as a question, or conditional on the counterpart acting first?"""
+    before = _sentence_before(text, start)
+    if _WAITING.search(before):
+        return True
+    end = _SENTENCE_END.search(text, start)
+    return end is not None and end.group() == "?" and _ASKING.search(before) is not None
+
+
+def _named_channel(words: str) -> str | None:
+    """The channel a promise's own words name: "dm", "e-mail", "phone", "another desk", or None."""
+    if _DM_WORDS.search(words):
+        return "dm"
+    if _OTHER_DESK.search(words):
+        return "another desk"  # "contact our Aftersales team": someone else, and not here
+    for name, pattern in _CHANNEL_WORDS:
+        if pattern.search(words):
+            return name
     return None
 
 
-@lru_cache(maxsize=64)
-def _matcher(entries: tuple[str, ...]) -> Matcher:
-    # Policies are few; compile each list of extra phrases once.
-    return compile_phrases(entries)
+def _elsewhere(text: str, words: str, kind: str) -> str | None:
+    """The channel the post asks for that no data shows, or None (a DM, or no channel named)."""
+    named = _named_channel(words)
+    if named is None and _DM_WORDS.search(text):
+        named = "dm"  # "please reach out via DM"
+    if named not in ("dm", None):
+        return named
+    offered = _offered_elsewhere(text)
+    if named == "dm":
+        # "DM me or call us at 555-0100": the counterpart may have called. A commitment to DM is
+        # kept by a DM whatever else the post offers.
+        return offered if kind == INVITATION else None
+    if offered:
+        return offered
+    if kind == INVITATION:
+        from auditor.text.channels import find_url  # channels builds on this module
+
+        return "a link" if find_url(text) else None  # "reach out to us here: <link>"
+    # "We're reviewing your email and will be in touch": the contact may come by e-mail.
+    return next((name for name, pattern in _CHANNEL_WORDS if pattern.search(text)), None)
 
 
-def find_promise(text: str, extra: Iterable[str] = (), replace: Iterable[str] | None = None) -> Match | None:
-    """The first promise or invitation of private contact in ``text``, or None.
+def _offered_elsewhere(text: str) -> str | None:
+    from auditor.text.channels import find_email, find_phone  # channels builds on this module
 
-    ``extra`` adds policy phrases to the built-in set; ``replace`` (when not
-    None) is used instead of it. Phrases match whole words in any case;
-    ``/regex/`` entries are RE2 expressions. An invalid one raises ValueError.
-    Matches preceded by a negation in the same clause are ignored.
-    """
-    norm = normalize_apostrophes(text)
-    spans: list[tuple[int, int]] = []
-    if replace is None:
-        chosen = _may_match(norm, _ALL_REQUIRES)
-        if chosen:
-            spans += [m.span() for m in _alternation(chosen).finditer(norm)]
-        policy = tuple(extra)
-    else:
-        policy = tuple(replace) + tuple(extra)
-    if policy:
-        spans += [(m.start, m.end) for m in _matcher(policy).find_all(text)]
-    found = _first_unnegated(norm, spans)
-    return None if found is None else Match(found.start, found.end, text[found.start : found.end])
-
-
-def find_dm_invitation(text: str) -> Match | None:
-    """Like :func:`find_promise` with the built-in phrases that name a private
-    channel (DM, private message, "take this offline"), not bare "we'll get back to you"."""
-    norm = normalize_apostrophes(text)
-    chosen = _may_match(norm, _DM_REQUIRES)  # the DM patterns come first in _ALL_PATTERNS
-    if not chosen:
-        return None
-    found = _first_unnegated(norm, (m.span() for m in _alternation(chosen).finditer(norm)))
-    return None if found is None else Match(found.start, found.end, text[found.start : found.end])
+    if find_email(text):
+        return "e-mail"
+    if find_phone(text):
+        return "phone"
+    for name, pattern in _OFFERS_ELSEWHERE:
+        if pattern.search(text):
+            return name
+    return None

@@ -51,7 +51,7 @@ def test_without_a_baseline_every_counted_finding_fails(tmp_path):
 
 def test_a_finding_pending_or_waived_in_the_baseline_is_new_when_it_counts_now(tmp_path):
     result = run(loaded_policy(tmp_path), *events(), as_of="2026-10-31 12:00")
-    marked = tuple(replace(f, status="pending") if f.counterpart == "bob" else
+    marked = tuple(replace(f, status="pending", counted=False) if f.counterpart == "bob" else
                    replace(f, waived={"reason": "r", "approved_by": "a", "expires": "2026-10-01"})
                    if f.counterpart == "carol" else f for f in result.findings)
     baseline = load_baseline(write_report(tmp_path / "before.json", replace(result, findings=marked)))

@@ -66,3 +66,74 @@ def test_reposts_are_not_checked(tmp_path):
 def test_regex_entries(tmp_path):
     assert judged(tmp_path, "Acme Sync 3 is out", when_mentioning=["/acme\\s+sync/"]) == "undisclosed"
     assert judged(tmp_path, "Acme Cloud is out", when_mentioning=["/acme\\s+sync/"]) == "not checked"
+
+
+# -- employer: a first-person affiliation discloses ----------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("We at Acme just shipped offline folders", "disclosed"),
+    ("Here at @acme we ship on Fridays", "disclosed"),
+    ("Proud of my colleagues at Acme for this launch", "disclosed"),
+    ("I'm the head of sales at Acme: ask me anything about Acme Cloud", "disclosed"),
+    ("Acme's team shipped offline folders", "undisclosed"),  # third person
+    ("I used to work at Acme and Acme Cloud was my baby", "undisclosed"),  # the past
+    ("I'm a happy customer at Acme, Acme Cloud rocks", "undisclosed"),
+    ("WidgetCo is slow. I work at Acme, so take it with a grain of salt", "disclosed"),
+    ("#employee Acme Cloud is out", "disclosed"),  # require_any still works beside it
+])
+def test_a_first_person_affiliation_with_the_employer_discloses(tmp_path, text, expected):
+    assert judged(tmp_path, text, employer=["Acme", "@acme"]) == expected
+
+
+def test_employer_alone_is_enough_and_the_finding_says_what_was_looked_for(tmp_path):
+    loaded = policy(tmp_path, [rule(require_any=None, employer=["Acme", "@acme"])])
+    result = run(loaded, post("jdoe", "2026-10-27 09:00", "Acme's team shipped offline folders"),
+                 post("jdoe", "2026-10-27 10:00", "We at Acme shipped offline folders"))
+    assert (outcome(result).figures.passed, outcome(result).figures.failed) == (1, 1)
+    [finding] = result.findings
+    assert finding.message == ('mentions "Acme" without saying they work there '
+                               '(no first-person affiliation with "Acme", "@acme")')
+    assert finding.measure == {"mentioned": "Acme", "employer": ["Acme", "@acme"]}
+    both = run(policy(tmp_path, [rule(employer=["Acme"])]), post("jdoe", "2026-10-27 09:00", "Acme Cloud rocks"))
+    assert both.findings[0].message == ('mentions "Acme" without saying they work there (none of "#employee", '
+                                        '"I work at Acme"; no first-person affiliation with "Acme")')
+
+
+def test_we_at_tinybird_discloses_when_tinybird_is_the_employer(tmp_path):
+    options = {"when_mentioning": ["Tinybird", "@tinybirdco"], "require_any": ["#employee"]}
+    text = "We at Tinybird just shipped Data Branches"
+    assert judged(tmp_path, text, **options) == "undisclosed"
+    assert judged(tmp_path, text, employer=["Tinybird", "@tinybirdco"], **options) == "disclosed"
+
+
+@pytest.mark.parametrize(("tweet_id", "expected"), [
+    ("1703841412939174260", "disclosed"),  # "Working on a big announcement at Tinybird together with the marketing team..."
+    ("1722663842222624904", "undisclosed"),  # "I was curious about the length of Tinybird CLI's integrated help..."
+])
+def test_real_posts_of_a_tinybird_engineer(tmp_path, tweet_id, expected):
+    from auditor.activity.sources.archive import read_archive
+    from tests.sources.support import shared
+
+    archive = read_archive(shared("x-archive", "alrocar"))
+    [original] = [p for p in archive.posts if p.id == tweet_id]
+    events = [post("jdoe", "2026-10-27 09:00", original.text)]
+    options = {"when_mentioning": ["Tinybird", "@tinybirdco"], "employer": ["Tinybird", "@tinybirdco"],
+               "require_any": None}
+    result = run(policy(tmp_path, [rule(**options)]), *events)
+    figures = outcome(result).figures
+    assert {(1, 0): "disclosed", (0, 1): "undisclosed"}[(figures.passed, figures.failed)] == expected
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"require_any": None}, "give require_any: [...]"),
+    ({"employer": []}, "at least 1 item"),
+    ({"employer": ["  "]}, "may not be empty"),
+    ({"employer": ["/acme/"]}, "not regular expressions"),
+])
+def test_bad_disclosure_options_are_policy_errors(tmp_path, options, message):
+    from auditor.errors import PolicyError
+
+    with pytest.raises(PolicyError) as caught:
+        policy(tmp_path, [rule(**options)])
+    assert message in str(caught.value)

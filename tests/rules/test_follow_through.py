@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from auditor.errors import PolicyError
+from auditor.result import LISTED_ONLY
 from tests.factories import dm, policy, post, run
 
 
@@ -23,6 +24,15 @@ def figures(result):
     return figures.checked, figures.passed, figures.failed, figures.pending
 
 
+def outcomes(result):
+    """The rule's outcome counts, the zero ones left out."""
+    metrics = outcome(result).figures.metrics
+    return {key: metrics[key] for key in ("kept", "broken", "pending", "not_taken_up", "cannot_tell") if metrics[key]}
+
+
+# -- invitations ---------------------------------------------------------------------------------
+
+
 def test_the_story_dm_me_then_silence_is_a_broken_promise(tmp_path):
     question = post("northwind_cto", "2026-10-06 14:14", "@jdoe we're evaluating Acme for 400 seats. Who can help?",
                     mentions=("jdoe",))
@@ -33,93 +43,180 @@ def test_the_story_dm_me_then_silence_is_a_broken_promise(tmp_path):
     result = run(policy(tmp_path, [rule()]), question, promise, details, much_later)
     assert figures(result) == (1, 0, 1, 0)
     [finding] = result.findings
-    assert finding.status == "broken"
+    assert (finding.status, finding.severity, finding.is_failure) == ("broken", "critical", True)
     assert (finding.account, finding.counterpart) == ("jdoe", "northwind_cto")
-    assert finding.message == '@northwind_cto wrote by DM after the promise "DM me" and got no answer (limit 1d)'
+    assert finding.message == '@northwind_cto wrote by DM after the invitation "DM me" and got no answer (limit 1d)'
     assert [(e.id, e.role) for e in finding.evidence] == [(promise.id, "promise"), (details.id, "unanswered-dm")]
+    assert finding.measure["kind"] == "invitation"
     assert finding.measure["counterpart_wrote_at"] == "2026-10-06T15:02:00Z"
     assert finding.measure["deadline"] == "2026-10-07T15:02:00Z"
     assert outcome(result).figures.metrics == {
-        "promises": 1, "kept": 0, "broken": 1, "pending": 0, "median_seconds_to_keep": None,
+        "promises": 1, "invitations": 1, "commitments": 0, "kept": 0, "broken": 1, "pending": 0,
+        "not_taken_up": 0, "cannot_tell": 0, "median_seconds_to_keep": None,
     }
+    assert result.summary["findings_by_severity"]["critical"] == 1
 
 
-def test_answering_the_counterparts_dm_in_time_keeps_the_promise(tmp_path):
+def test_an_invitation_nobody_takes_up_is_no_failure_and_no_finding(tmp_path):
+    promise = post("jdoe", "2026-10-06 10:00", "@bob shoot me a DM", mentions=("bob",))
+    result = run(policy(tmp_path, [rule()]), promise, as_of="2026-10-30 00:00")
+    assert figures(result) == (0, 0, 0, 0)
+    assert result.findings == ()
+    assert outcomes(result) == {"not_taken_up": 1}
+    assert outcome(result).figures.metrics["promises"] == 1
+    assert outcome(result).status == "no_data"
+    assert result.summary["score"] is None
+
+
+def test_answering_the_counterparts_dm_in_time_keeps_the_invitation(tmp_path):
     promise = post("jdoe", "2026-10-06 10:00", "@bob send me a DM with your team size", mentions=("bob",))
     asked = dm("bob", "jdoe", "2026-10-06 10:30", "25 people")
     answer = dm("jdoe", "bob", "2026-10-06 12:00", "quote attached")
     result = run(policy(tmp_path, [rule()]), promise, asked, answer)
     assert figures(result) == (1, 1, 0, 0)
     assert result.findings == ()
-    assert outcome(result).figures.metrics["median_seconds_to_keep"] == 2 * 3600
+    assert outcome(result).figures.metrics["median_seconds_to_keep"] == 90 * 60  # from the counterpart's DM
 
 
-def test_a_dm_the_account_sends_first_keeps_the_promise(tmp_path):
-    promise = post("acme_support", "2026-10-06 10:00", "@bob we'll get back to you shortly", mentions=("bob",))
-    first = dm("acme_support", "bob", "2026-10-07 10:00", "here is what we found")
-    assert figures(run(policy(tmp_path, [rule()]), promise, first)) == (1, 1, 0, 0)  # the limit itself included
-    late = dm("acme_support", "bob", "2026-10-07 10:00:01", "here is what we found")
-    result = run(policy(tmp_path, [rule()]), promise, late)
-    assert figures(result) == (1, 0, 1, 0)
-    [finding] = result.findings
-    assert finding.message == ("the promise \"we'll get back to you\" to @bob was followed by a DM only after 1d 1s "
-                               "(limit 1d)")
-    assert [e.role for e in finding.evidence] == ["promise", "late-answer"]
-
-
-def test_a_counterpart_who_writes_in_time_is_owed_an_answer_within_the_limit_of_writing(tmp_path):
+def test_an_invitation_taken_up_days_later_is_judged_from_that_dm(tmp_path):
     promise = post("jdoe", "2026-10-06 10:00", "@bob DM me", mentions=("bob",))
-    asked = dm("bob", "jdoe", "2026-10-07 09:00", "hi Jane")
-    answer = dm("jdoe", "bob", "2026-10-08 08:00", "hi Bob")  # 46h after the promise, 23h after Bob wrote
+    asked = dm("bob", "jdoe", "2026-10-09 09:00", "hi Jane")
+    answer = dm("jdoe", "bob", "2026-10-10 09:00", "hi Bob")  # the limit itself included
     assert figures(run(policy(tmp_path, [rule()]), promise, asked, answer)) == (1, 1, 0, 0)
+    late = dm("jdoe", "bob", "2026-10-10 09:00:01", "hi Bob")
+    result = run(policy(tmp_path, [rule()]), promise, asked, late)
+    [finding] = result.findings
+    assert finding.message == '@bob wrote by DM after the invitation "DM me" and was answered only after 1d 1s (limit 1d)'
+    assert [e.role for e in finding.evidence] == ["promise", "unanswered-dm", "late-answer"]
+    assert finding.measure["waited_seconds"] == 86401
 
 
 def test_a_late_answer_to_the_counterparts_dm_is_a_broken_promise(tmp_path):
     promise = post("acme_support", "2026-10-08 14:20", "@priya Please DM us the email on the account",
                    mentions=("priya",))
     asked = dm("priya", "acme_support", "2026-10-08 14:25", "priya@mail.example")
+    again = dm("priya", "acme_support", "2026-10-09 09:00", "hello?")
     answer = dm("acme_support", "priya", "2026-10-09 16:41", "unlocked now")
-    result = run(policy(tmp_path, [rule()]), promise, asked, answer)
+    result = run(policy(tmp_path, [rule()]), promise, asked, again, answer)
     [finding] = result.findings
-    assert finding.message == ('@priya wrote by DM after the promise "Please DM" and was answered only after '
+    assert finding.message == ('@priya wrote by DM after the invitation "Please DM" and was answered only after '
                                "1d 2h16m (limit 1d)")
     assert [(e.id, e.role) for e in finding.evidence] == [
-        (promise.id, "promise"), (asked.id, "unanswered-dm"), (answer.id, "late-answer"),
+        (promise.id, "promise"), (asked.id, "unanswered-dm"), (again.id, "unanswered-dm"), (answer.id, "late-answer"),
     ]
-    assert finding.measure["waited_seconds"] == 26 * 3600 + 16 * 60
 
 
-def test_a_counterpart_writing_after_the_deadline_does_not_reopen_it(tmp_path):
-    promise = post("jdoe", "2026-10-06 10:00", "@bob DM me", mentions=("bob",))
-    asked = dm("bob", "jdoe", "2026-10-08 10:00", "hi Jane")
-    answer = dm("jdoe", "bob", "2026-10-08 10:05", "hi Bob")
-    result = run(policy(tmp_path, [rule()]), promise, asked, answer)
-    [finding] = result.findings
-    assert finding.message == 'the promise "DM me" to @bob was followed by a DM only after 2d 5m (limit 1d)'
-    assert [e.role for e in finding.evidence] == ["promise", "unanswered-dm", "late-answer"]
-
-
-def test_no_dm_at_all_is_broken_once_the_deadline_passed_and_pending_before(tmp_path):
+def test_the_account_writing_first_by_dm_keeps_the_invitation(tmp_path):
     promise = post("jdoe", "2026-10-06 10:00", "@bob let's take this offline", mentions=("bob",))
-    broken = run(policy(tmp_path, [rule()]), promise, as_of="2026-10-07 10:00:01")
+    ours = dm("jdoe", "bob", "2026-10-06 11:00", "Hi Bob, Jane here. When suits you?")
+    thanks = dm("bob", "jdoe", "2026-10-06 11:05", "thanks!")
+    result = run(policy(tmp_path, [rule()]), promise, ours, thanks, as_of="2026-10-30 00:00")
+    assert figures(result) == (1, 1, 0, 0)
+    assert outcome(result).figures.metrics["median_seconds_to_keep"] == 3600
+
+
+def test_a_public_reply_after_the_counterparts_dm_answers_it(tmp_path):
+    promise = post("acme_support", "2026-10-06 10:00", "@bob DM us your order number", mentions=("bob",))
+    asked = dm("bob", "acme_support", "2026-10-06 10:10", "order 5531")
+    public = post("acme_support", "2026-10-06 11:00", "@bob got it, the refund is on its way", mentions=("bob",))
+    assert figures(run(policy(tmp_path, [rule()]), promise, asked, public)) == (1, 1, 0, 0)
+
+
+def test_taken_up_and_not_yet_due_is_pending_then_broken(tmp_path):
+    promise = post("jdoe", "2026-10-06 10:00", "@bob DM me", mentions=("bob",))
+    asked = dm("bob", "jdoe", "2026-10-06 20:00", "hi")
+    pending = run(policy(tmp_path, [rule()]), promise, asked, as_of="2026-10-07 12:00")
+    assert figures(pending) == (0, 0, 0, 1)
+    [finding] = pending.findings
+    assert (finding.status, finding.is_failure) == ("pending", False)
+    assert finding.message == '@bob wrote by DM after the invitation "DM me"; the answer is due 2026-10-07 16:00 EDT'
+    assert finding.measure["deadline"] == "2026-10-07T20:00:00Z"
+    broken = run(policy(tmp_path, [rule()]), promise, asked, as_of="2026-10-07 20:00:01")
     assert figures(broken) == (1, 0, 1, 0)
-    assert broken.findings[0].message == 'the promise "take this offline" to @bob was not followed by any DM (limit 1d)'
-    assert [e.role for e in broken.findings[0].evidence] == ["promise"]
+
+
+def test_a_dm_to_someone_else_takes_nothing_up(tmp_path):
+    promise = post("jdoe", "2026-10-06 10:00", "@bob DM me", mentions=("bob",))
+    other = dm("carol", "jdoe", "2026-10-06 11:00", "hi Jane")
+    result = run(policy(tmp_path, [rule()]), promise, other, as_of="2026-10-30 00:00")
+    assert outcomes(result) == {"not_taken_up": 1}
+
+
+@pytest.mark.parametrize(("text", "elsewhere"), [
+    ("@bob Please reach out to us here: https://acme.example/help", "through a link"),
+    ("@bob sorry! Please email us at help@acme.example", "by e-mail"),
+    ("@bob Please contact us by phone or chat", "by phone"),
+    ("@bob You'd need to contact our Aftersales team on 0344 556 5650", "with another desk"),
+])
+def test_an_invitation_to_a_channel_no_data_shows_cannot_be_told(tmp_path, text, elsewhere):
+    promise = post("acme_support", "2026-10-06 10:00", text, mentions=("bob",))
+    result = run(policy(tmp_path, [rule()]), promise, as_of="2026-10-30 00:00")
+    assert figures(result) == (0, 0, 0, 0)
+    assert outcomes(result) == {"cannot_tell": 1}
+    [finding] = result.findings
+    assert (finding.status, finding.is_failure) == ("cannot_tell", False)
+    assert finding.message.startswith("cannot tell whether @bob took up the invitation ")
+    assert finding.message.endswith(f": it asks for contact {elsewhere}, which the data cannot show, "
+                                    "and they did not write by DM within 1d")
+    assert finding.measure["reason"] in finding.message
+    assert [e.role for e in finding.evidence] == ["promise"]
+    assert result.summary["cannot_tell"] == 1 and result.summary["findings"] == 0
+
+
+def test_an_invitation_elsewhere_taken_up_by_dm_anyway_is_judged(tmp_path):
+    promise = post("acme_support", "2026-10-06 10:00", "@bob please email us at help@acme.example", mentions=("bob",))
+    asked = dm("bob", "acme_support", "2026-10-06 10:30", "I'd rather write here: order 5531")
+    result = run(policy(tmp_path, [rule()]), promise, asked, as_of="2026-10-30 00:00")
+    assert [f.status for f in result.findings] == ["broken"]
+    answer = dm("acme_support", "bob", "2026-10-06 11:00", "no problem, looking")
+    assert figures(run(policy(tmp_path, [rule()]), promise, asked, answer)) == (1, 1, 0, 0)
+
+
+# -- commitments ---------------------------------------------------------------------------------
+
+
+def test_a_commitment_is_kept_by_a_dm_within_the_limit(tmp_path):
+    promise = post("acme_support", "2026-10-06 10:00", "@bob we'll get back to you shortly", mentions=("bob",))
+    first = dm("acme_support", "bob", "2026-10-07 10:00", "here is what we found")
+    result = run(policy(tmp_path, [rule()]), promise, first)
+    assert figures(result) == (1, 1, 0, 0)  # the limit itself included
+    assert outcome(result).figures.metrics["commitments"] == 1
+    late = dm("acme_support", "bob", "2026-10-07 10:00:01", "here is what we found")
+    result = run(policy(tmp_path, [rule()]), promise, late)
+    assert figures(result) == (1, 0, 1, 0)
+    [finding] = result.findings
+    assert finding.message == ("the promise \"we'll get back to you\" to @bob was followed by contact only after 1d 1s "
+                               "(limit 1d)")
+    assert [e.role for e in finding.evidence] == ["promise", "late-answer"]
+    assert finding.measure["kind"] == "commitment"
+
+
+def test_a_commitment_is_kept_by_a_public_reply_or_mention(tmp_path):
+    question = post("bob", "2026-10-06 09:00", "@acme_support my order is late", mentions=("acme_support",))
+    promise = post("acme_support", "2026-10-06 10:00", "@bob We'll look into it and get back to you", reply_to=question)
+    later = post("bob", "2026-10-06 12:00", "@acme_support any news?", mentions=("acme_support",))
+    reply = post("acme_support", "2026-10-06 15:00", "@bob It ships today, sorry for the wait", reply_to=later)
+    result = run(policy(tmp_path, [rule()]), question, promise, later, reply)
+    assert figures(result) == (1, 1, 0, 0)
+    assert outcome(result).figures.metrics["median_seconds_to_keep"] == 5 * 3600
+    mention = post("acme_support", "2026-10-06 15:00", "Shout-out to @bob for the patience!", mentions=("bob",))
+    assert figures(run(policy(tmp_path, [rule()]), question, promise, mention)) == (1, 1, 0, 0)
+
+
+def test_a_commitment_with_no_contact_is_broken_once_due_and_pending_before(tmp_path):
+    promise = post("jdoe", "2026-10-06 10:00", "@bob I'll reach out tomorrow", mentions=("bob",))
+    asked = dm("bob", "jdoe", "2026-10-06 18:00", "still waiting")
+    broken = run(policy(tmp_path, [rule()]), promise, asked, as_of="2026-10-07 10:00:01")
+    assert figures(broken) == (1, 0, 1, 0)
+    [finding] = broken.findings
+    assert finding.message == ("the promise \"I'll reach out\" to @bob was not followed by a DM or a public reply "
+                               "(limit 1d)")
+    assert [(e.id, e.role) for e in finding.evidence] == [(promise.id, "promise"), (asked.id, "counterpart-dm")]
     pending = run(policy(tmp_path, [rule()]), promise, as_of="2026-10-07 10:00")
     assert figures(pending) == (0, 0, 0, 1)
     [finding] = pending.findings
     assert finding.status == "pending"
-    assert finding.message == 'the promise "take this offline" to @bob is still open (due 2026-10-07 06:00 EDT)'
-
-
-def test_a_counterpart_dm_moves_a_pending_deadline(tmp_path):
-    promise = post("jdoe", "2026-10-06 10:00", "@bob DM me", mentions=("bob",))
-    asked = dm("bob", "jdoe", "2026-10-06 20:00", "hi")
-    result = run(policy(tmp_path, [rule()]), promise, asked, as_of="2026-10-07 12:00")
-    [finding] = result.findings
-    assert finding.status == "pending"
-    assert finding.measure["deadline"] == "2026-10-07T20:00:00Z"
-    assert [e.role for e in finding.evidence] == ["promise", "unanswered-dm"]
+    assert finding.message == 'the promise "I\'ll reach out" to @bob is still open (due 2026-10-07 06:00 EDT)'
 
 
 def test_check_your_dms_is_kept_by_the_dm_sent_just_before_it(tmp_path):
@@ -128,20 +225,115 @@ def test_check_your_dms_is_kept_by_the_dm_sent_just_before_it(tmp_path):
     result = run(policy(tmp_path, [rule()]), sent, promise)
     assert figures(result) == (1, 1, 0, 0)
     assert outcome(result).figures.metrics["median_seconds_to_keep"] == 0
-    # A DM from the day before is another conversation, not the one announced.
+    # A claim of contact is kept by a DM within the limit before it; one from the day before is another matter.
+    earlier = dm("acme_support", "jen", "2026-10-06 18:00", "Hi Jen")
+    assert figures(run(policy(tmp_path, [rule()]), earlier, promise, as_of="2026-10-20 00:00")) == (1, 1, 0, 0)
     old = dm("acme_support", "jen", "2026-10-06 11:30", "Hi Jen")
     assert figures(run(policy(tmp_path, [rule()]), old, promise, as_of="2026-10-20 00:00")) == (1, 0, 1, 0)
+
+
+def test_a_promise_to_dm_is_not_kept_by_a_dm_long_before_it(tmp_path):
+    old = dm("jdoe", "bob", "2026-10-06 07:00", "Hi Bob")
+    promise = post("jdoe", "2026-10-06 10:00", "@bob I'll DM you the details", mentions=("bob",))
+    assert figures(run(policy(tmp_path, [rule()]), old, promise, as_of="2026-10-20 00:00")) == (1, 0, 1, 0)
+
+
+def test_a_commitment_by_a_channel_no_data_shows_cannot_be_told_unless_kept_in_sight(tmp_path):
+    promise = post("acme_support", "2026-10-06 10:00", "@bob Thanks, we'll call you shortly", mentions=("bob",))
+    result = run(policy(tmp_path, [rule()]), promise, as_of="2026-10-30 00:00")
+    [finding] = result.findings
+    assert finding.status == "cannot_tell"
+    assert finding.message == ("cannot tell whether the promise \"we'll call you\" to @bob was kept: it promises "
+                               "contact by phone, which the data cannot show, and no DM or public reply followed "
+                               "within 1d")
+    kept = dm("acme_support", "bob", "2026-10-06 12:00", "tried to call, no answer")
+    assert figures(run(policy(tmp_path, [rule()]), promise, kept)) == (1, 1, 0, 0)
+
+
+# -- what the data can show ----------------------------------------------------------------------
+
+
+def test_without_the_accounts_dms_an_invitation_cannot_be_told(tmp_path):
+    # A CSV export without DMs (TWCS): no account's DMs are held.
+    promise = post("acme_support", "2026-10-06 10:00", "@bob DM us your order number", mentions=("bob",))
+    result = run(policy(tmp_path, [rule()]), promise, as_of="2026-10-30 00:00", dms_of=())
+    assert figures(result) == (0, 0, 0, 0)
+    assert outcomes(result) == {"cannot_tell": 1}
+    [finding] = result.findings
+    assert finding.message == ('cannot tell whether @bob took up the invitation "DM us": '
+                               "no source holds the DMs of @acme_support")
+    assert not finding.is_failure
+    assert outcome(result).status == "no_data"
+
+
+def test_an_archive_of_another_account_cannot_show_this_ones_dms(tmp_path):
+    promise = post("jdoe", "2026-10-06 10:00", "@bob DM me", mentions=("bob",))
+    asked = dm("bob", "jdoe", "2026-10-06 10:30", "hi Jane")  # the account's inbox, seen from bob's side
+    result = run(policy(tmp_path, [rule()]), promise, asked, as_of="2026-10-30 00:00", dms_of=("acme_support",))
+    [finding] = result.findings
+    assert finding.status == "cannot_tell"
+    assert finding.message == ('cannot tell whether @bob\'s DM after the invitation "DM me" was answered in time: '
+                               "no source holds the DMs of @jdoe")
+    assert [e.role for e in finding.evidence] == ["promise", "unanswered-dm"]
+    # What the data does show is still kept.
+    answer = dm("jdoe", "bob", "2026-10-06 11:00", "hi Bob")
+    assert figures(run(policy(tmp_path, [rule()]), promise, asked, answer, dms_of=("acme_support",))) == (1, 1, 0, 0)
+
+
+def test_without_the_accounts_dms_a_commitment_is_kept_in_public_or_cannot_be_told(tmp_path):
+    promise = post("acme_support", "2026-10-06 10:00", "@bob we'll DM you the tracking link", mentions=("bob",))
+    public = post("acme_support", "2026-10-06 11:00", "@bob sent, let us know if it works", mentions=("bob",))
+    kept = run(policy(tmp_path, [rule()]), promise, public, dms_of=())
+    assert figures(kept) == (1, 1, 0, 0)
+    silent = run(policy(tmp_path, [rule()]), promise, as_of="2026-10-30 00:00", dms_of=())
+    [finding] = silent.findings
+    assert finding.message == ("cannot tell whether the promise \"we'll DM you\" to @bob was kept: no public reply "
+                               "within 1d, and no source holds the DMs of @acme_support")
+    late = post("acme_support", "2026-10-09 11:00", "@bob sorry for the wait", mentions=("bob",))
+    [finding] = run(policy(tmp_path, [rule()]), promise, late, dms_of=()).findings
+    assert finding.message == ("cannot tell whether the promise \"we'll DM you\" to @bob was kept: a public reply "
+                               "came only after 3d 1h, and no source holds the DMs of @acme_support")
+    # Before the deadline it is pending, whatever the DMs.
+    early = run(policy(tmp_path, [rule()]), promise, as_of="2026-10-06 12:00", dms_of=())
+    assert [f.status for f in early.findings] == ["pending"]
+
+
+def test_with_team_responders_every_teammates_dms_are_needed(tmp_path):
+    promise = post("acme_support", "2026-10-06 10:00", "@bob DM us", mentions=("bob",))
+    team = rule(responders="team", applies_to={"teams": ["support"]})
+    result = run(policy(tmp_path, [team]), promise, as_of="2026-10-30 00:00", dms_of=("acme_support",))
+    [finding] = result.findings
+    assert finding.message == 'cannot tell whether @bob took up the invitation "DM us": no source holds the DMs of @lchen'
+    both = run(policy(tmp_path, [team]), promise, as_of="2026-10-30 00:00", dms_of=("acme_support", "lchen"))
+    assert outcomes(both) == {"not_taken_up": 1}
+
+
+def test_what_cannot_be_told_never_counts(tmp_path):
+    promise = post("acme_support", "2026-10-06 10:00", "@bob DM us", mentions=("bob",))
+    broken = post("jdoe", "2026-10-06 10:00", "@carol I'll DM you", mentions=("carol",))
+    result = run(policy(tmp_path, [rule()]), promise, broken, as_of="2026-10-30 00:00", dms_of=("jdoe",))
+    assert sorted(f.status for f in result.findings) == ["broken", "cannot_tell"]
+    assert figures(result) == (1, 0, 1, 0)
+    assert result.summary["findings"] == 1 and result.summary["cannot_tell"] == 1
+    assert {a.handle: a.findings for a in result.accounts}["acme_support"] == 0
+    assert outcome(result).figures.compliance == 0.0
+    assert "cannot_tell" in LISTED_ONLY
+
+
+# -- who and what --------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("text", [
     "@bob thanks for the follow!",
     "@bob please don't DM me, I only answer here",
     "@bob we can't discuss this by DM",
+    "@bob Sorry, we haven't replied to your DM yet",
+    "@bob the courier will contact you tomorrow",
 ])
 def test_posts_without_a_promise_are_not_checked(tmp_path, text):
     result = run(policy(tmp_path, [rule()]), post("jdoe", "2026-10-06 10:00", text, mentions=("bob",)),
                  as_of="2026-10-30 00:00")
-    assert figures(result) == (0, 0, 0, 0)
+    assert outcome(result).figures.metrics["promises"] == 0
     assert outcome(result).status == "no_data"
 
 
@@ -159,20 +351,14 @@ def test_a_teammate_keeps_the_promise_only_with_team_responders(tmp_path):
 def test_with_team_responders_a_dm_to_a_teammate_is_writing_to_the_team(tmp_path):
     promise = post("acme_support", "2026-10-06 10:00", "@bob DM us", mentions=("bob",))
     asked = dm("bob", "lchen", "2026-10-07 09:00", "hi")
-    answer = dm("lchen", "bob", "2026-10-07 12:00", "hi Bob")  # after the 24h, within 24h of Bob's DM
+    answer = dm("lchen", "bob", "2026-10-07 12:00", "hi Bob")
     team = rule(responders="team", applies_to={"teams": ["support"]})
     assert figures(run(policy(tmp_path, [team]), promise, asked, answer)) == (1, 1, 0, 0)
 
 
-def test_a_dm_to_someone_else_keeps_nothing(tmp_path):
-    promise = post("jdoe", "2026-10-06 10:00", "@bob DM me", mentions=("bob",))
-    other = dm("jdoe", "carol", "2026-10-06 11:00", "hi Carol")
-    assert figures(run(policy(tmp_path, [rule()]), promise, other, as_of="2026-10-30 00:00")) == (1, 0, 1, 0)
-
-
 def test_one_post_to_two_counterparts_is_two_promises_and_roster_accounts_get_none(tmp_path):
     question = post("bob", "2026-10-06 09:00", "@jdoe @lchen price?", mentions=("jdoe", "lchen"))
-    promise = post("jdoe", "2026-10-06 10:00", "@bob @carol @lchen DM me, both of you",
+    promise = post("jdoe", "2026-10-06 10:00", "@bob @carol @lchen I'll DM you both",
                    reply_to=question, mentions=("bob", "carol", "lchen"))
     answer = dm("jdoe", "bob", "2026-10-06 11:00", "hi Bob")
     result = run(policy(tmp_path, [rule()]), question, promise, answer, as_of="2026-10-30 00:00")
@@ -185,36 +371,62 @@ def test_a_repost_of_a_promise_is_not_a_promise(tmp_path):
     original = post("carol", "2026-10-06 09:00", "DM me for a discount")
     repost = post("jdoe", "2026-10-06 10:00", "RT @carol: DM me for a discount", mentions=("carol",),
                   repost_of=original.id)
-    assert figures(run(policy(tmp_path, [rule()]), original, repost, as_of="2026-10-30 00:00")) == (0, 0, 0, 0)
+    result = run(policy(tmp_path, [rule()]), original, repost, as_of="2026-10-30 00:00")
+    assert outcome(result).figures.metrics["promises"] == 0
 
 
 def test_promises_count_in_the_period_they_are_made_in(tmp_path):
-    september = post("jdoe", "2026-09-30 23:00-04:00", "@bob DM me", mentions=("bob",))
-    october = post("jdoe", "2026-10-31 23:00-04:00", "@carol DM me", mentions=("carol",))
+    september = post("jdoe", "2026-09-30 23:00-04:00", "@bob I'll DM you", mentions=("bob",))
+    october = post("jdoe", "2026-10-31 23:00-04:00", "@carol I'll DM you", mentions=("carol",))
     answer = dm("jdoe", "carol", "2026-11-01 09:00-05:00", "hi Carol")
     result = run(policy(tmp_path, [rule()]), september, october, answer)
-    assert figures(result) == (1, 1, 0, 0)  # September's promise belongs to September; the answer may come later
+    assert figures(result) == (1, 1, 0, 0)  # September's promise belongs to September; the DM may come later
 
 
-def test_policy_phrases_extend_or_replace_the_built_in_ones(tmp_path):
+def test_policy_phrases_extend_or_replace_each_kind(tmp_path):
     ping = post("jdoe", "2026-10-06 10:00", "@bob ping me later", mentions=("bob",))
     dm_me = post("jdoe", "2026-10-06 10:00", "@carol DM me", mentions=("carol",))
-    extended = run(policy(tmp_path, [rule(promises={"extend": ["ping me"]})]), ping, dm_me, as_of="2026-10-30 00:00")
-    assert sorted(f.counterpart for f in extended.findings) == ["bob", "carol"]
-    assert {f.counterpart: f.measure["promise"] for f in extended.findings} == {"bob": "ping me", "carol": "DM me"}
-    replaced = run(policy(tmp_path, [rule(promises={"replace": ["/ping\\s+me/"]})]), ping, dm_me,
+    call = post("jdoe", "2026-10-06 10:00", "@dan I'll holler at you tonight", mentions=("dan",))
+    events = (ping, dm_me, call)
+    invitations = run(policy(tmp_path, [rule(invitations={"extend": ["ping me"]})]), *events, as_of="2026-10-30 00:00")
+    assert outcome(invitations).figures.metrics["invitations"] == 2  # "ping me" and "DM me"
+    assert outcomes(invitations) == {"not_taken_up": 2}
+    commitments = run(policy(tmp_path, [rule(promises={"extend": ["holler at you"]})]), *events,
+                      as_of="2026-10-30 00:00")
+    assert [(f.counterpart, f.measure["kind"], f.measure["promise"]) for f in commitments.findings] == [
+        ("dan", "commitment", "holler at you")]
+    replaced = run(policy(tmp_path, [rule(invitations={"replace": ["/ping\\s+me/"]})]), *events,
                    as_of="2026-10-30 00:00")
-    assert [f.counterpart for f in replaced.findings] == ["bob"]
+    assert outcome(replaced).figures.metrics["invitations"] == 1  # "DM me" is not a built-in any more
+    # Replacing the commitments keeps the built-in invitations.
+    only_ours = run(policy(tmp_path, [rule(promises={"replace": ["holler at you"]})]), *events, as_of="2026-10-30 00:00")
+    assert (outcome(only_ours).figures.metrics["invitations"], outcome(only_ours).figures.metrics["commitments"]) == (1, 1)
 
 
-@pytest.mark.parametrize(("promises", "message"), [
+@pytest.mark.parametrize("key", ["promises", "invitations"])
+@pytest.mark.parametrize(("phrases", "message"), [
     ({"extend": ["a"], "replace": ["b"]}, "give either extend: [...]"),
     ({}, "give either extend: [...]"),
     ({"extend": ["/(unclosed/"]}, "invalid regular expression '/(unclosed/'"),
     ({"replace": []}, "expected a list to have at least 1 item"),
 ])
-def test_bad_promise_phrases_are_policy_errors(tmp_path, promises, message):
+def test_bad_promise_phrases_are_policy_errors(tmp_path, key, phrases, message):
     with pytest.raises(PolicyError) as caught:
-        policy(tmp_path, [rule(promises=promises)])
+        policy(tmp_path, [rule(**{key: phrases})])
     [line] = caught.value.lines()
-    assert "rules[0].promises" in line and message in line, line
+    assert f"rules[0].{key}" in line and message in line, line
+
+
+def test_every_finding_that_does_not_count_comes_from_a_check_that_does_not_count(tmp_path):
+    events = [
+        post("acme_support", "2026-10-06 10:00", "@bob DM us", mentions=("bob",)),
+        post("acme_support", "2026-10-06 10:00", "@carol email us at help@acme.example", mentions=("carol",)),
+        post("jdoe", "2026-10-06 10:00", "@dan I'll DM you", mentions=("dan",)),
+        post("jdoe", "2026-10-29 10:00", "@erin I'll DM you", mentions=("erin",)),
+    ]
+    result = run(policy(tmp_path, [rule()]), *events, as_of="2026-10-29 12:00", dms_of=("jdoe",))
+    assert sorted(f.status for f in result.findings) == ["broken", "cannot_tell", "cannot_tell", "pending"]
+    metrics = outcome(result).figures.metrics
+    assert figures(result) == (1, 0, 1, 1)
+    assert (metrics["broken"], metrics["pending"], metrics["cannot_tell"]) == (1, 1, 2)
+    assert [w.checked for w in outcome(result).weeks] == [1]

@@ -52,3 +52,14 @@ def test_a_bad_pattern_is_a_policy_error_with_its_place(tmp_path, pattern):
     with pytest.raises(PolicyError) as error:
         with_ignore(tmp_path, [], [pattern])
     assert ": ignore_accounts[0]: expected a handle or a pattern such as \"*_bot\"" in error.value.lines()[0]
+
+
+def test_a_promise_to_an_ignored_account_is_no_promise(tmp_path):
+    rules = [{"id": "promises", "type": "follow_through", "severity": "critical", "within": "24h",
+              "applies_to": {"accounts": ["acme_support"]}}]
+    (tmp_path / "a").mkdir()
+    alert = post("uptime_bot", "2026-10-05 10:00", "@acme_support checkout 500s", mentions=("acme_support",))
+    reply = post("acme_support", "2026-10-05 10:05", "@uptime_bot we'll get back to you", reply_to=alert)
+    assert next(r for r in run(policy(tmp_path / "a", rules), alert, reply, as_of="2026-10-09 10:00").rules).figures.failed == 1
+    result = run(with_ignore(tmp_path / "b", rules, ["*_bot"]), alert, reply, as_of="2026-10-09 10:00")
+    assert next(r for r in result.rules).figures.metrics["promises"] == 0

@@ -89,36 +89,39 @@ def test_shouting_shortcut_agrees_on_built_text(text, caps_ratio, min_letters):
 # -- promises: the keyword screen in front of the built-in patterns ---------------------------------
 
 from auditor.text import promises  # noqa: E402
+from auditor.text.promise_patterns import PATTERNS  # noqa: E402
+
+_EVERY = tuple(range(len(PATTERNS)))
 
 
-def test_each_builtin_pattern_has_its_requirements():
-    assert len(promises._DM_REQUIRES) == len(promises._DM_PATTERNS)
-    assert len(promises._FOLLOW_UP_REQUIRES) == len(promises._FOLLOW_UP_PATTERNS)
-
-
-@pytest.mark.parametrize("number", range(len(promises._DM_PATTERNS) + len(promises._FOLLOW_UP_PATTERNS)))
+@pytest.mark.parametrize("number", _EVERY)
 def test_every_text_a_builtin_pattern_matches_has_the_words_it_requires(number):
-    pattern = (promises._DM_PATTERNS + promises._FOLLOW_UP_PATTERNS)[number]
-    requires = [promises._ALL_REQUIRES[number]]
-    compiled = re.compile(pattern, re.IGNORECASE)
+    compiled = re.compile(PATTERNS[number].regex, re.IGNORECASE)
 
     @settings(max_examples=40, deadline=None)
     @given(st.from_regex(compiled))
     def check(text):
-        assert promises._may_match(promises.normalize_apostrophes(text), requires), text
+        assert promises._may_match(promises.normalize_apostrophes(text), (number,)) == (number,), text
 
     check()
 
 
 @pytest.mark.parametrize("texts", [_vader_tweets, _davidson_tweets, _demo_texts], ids=["vader", "davidson", "demo"])
 def test_screened_alternation_finds_the_spans_of_the_whole_one(texts):
-    whole = re.compile("|".join(f"(?:{p})" for p in promises._ALL_PATTERNS), re.IGNORECASE)
-    whole_dm = re.compile("|".join(f"(?:{p})" for p in promises._DM_PATTERNS), re.IGNORECASE)
+    def whole(indexes):
+        return re.compile("|".join(f"(?:{PATTERNS[i].regex})" for i in indexes), re.IGNORECASE)
+
+    subsets = [_EVERY, promises._DM_FORMS, promises._allowed(("invitation",)), promises._allowed(("commitment",))]
+    wholes = [whole(subset) for subset in subsets]
     for text in texts()[::2]:  # every other text: the whole alternation is the slow part
         norm = promises.normalize_apostrophes(text)
-        chosen = promises._may_match(norm, promises._ALL_REQUIRES)
-        screened = [m.span() for m in promises._alternation(chosen).finditer(norm)] if chosen else []
-        assert screened == [m.span() for m in whole.finditer(norm)], text
-        chosen = promises._may_match(norm, promises._DM_REQUIRES)
-        screened = [m.span() for m in promises._alternation(chosen).finditer(norm)] if chosen else []
-        assert screened == [m.span() for m in whole_dm.finditer(norm)], text
+        for subset, unscreened in zip(subsets, wholes):
+            chosen = promises._may_match(norm, subset)
+            screened = [m.span() for m in promises._alternation(chosen).finditer(norm)] if chosen else []
+            assert screened == [m.span() for m in unscreened.finditer(norm)], text
+
+
+def test_the_screen_tells_which_pattern_matched():
+    # Each alternative is its own group: the kind comes from the pattern that matched.
+    found = promises._builtin("@bob DM us, we'll get back to you", _EVERY)
+    assert [(start, end, kind) for start, end, kind, _ in found] == [(5, 10, "invitation"), (12, 33, "commitment")]

@@ -4,6 +4,7 @@ import time
 
 import pytest
 
+from auditor.text.affiliation import find_affiliation
 from auditor.text.channels import find_channels
 from auditor.text.patterns import compile_phrases
 from auditor.text.profanity import find_profanity
@@ -28,10 +29,22 @@ HOSTILE = [
     "sh" + "i" * 20000 + "tx",
     "? " * 10000,
     "A " * 15000,
+    "we'll look into it and " * 3000 + "x",
+    "I'm a senior staff " * 3000 + "at Acme",
+    "our team our team " * 3000 + "at Acme",
+    "Working on " * 5000 + "at Acme",
+    "Please reach out to " * 3000,
+    "if you " * 5000 + "we'll DM you",
+    "." * 20000 + "we will call you",
 ]
+
+def employed_at_acme(text):
+    return find_affiliation(text, ("Acme", "@acme"))
+
 
 DETECTORS = [
     find_promise,
+    employed_at_acme,
     find_channels,
     is_question,
     shouting,

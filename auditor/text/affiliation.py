@@ -1,0 +1,82 @@
+"""First-person affiliation: does a post say, in the author's own voice, that they work for the employer?
+
+Used by the `disclosure` rule when it names the employer (`employer: ["Acme", "@acme"]`).
+An employee who writes "We at Acme just shipped…" has said where they work; "Acme's team
+shipped…" has not (third person), nor "I used to work at Acme" (the past), nor "I don't
+work at Acme". The built-in forms, with E for one of the employer's names or handles:
+
+* "I work at/for E", "I'm working at E", "I currently work for E";
+* "we at E", "we here at E", "join us at E", "here at E", "at E, we ...";
+* "our team at E", "my colleagues/coworkers/teammates at E" (not "my friends at E");
+* "I'm the <role> at/of/for E", "I'm a <role> at E", "as the <role> at E", "I'm <role> at E"
+  (a role of one to four words; "I'm a customer at E" and "I'm waiting at E" are no role);
+* "I lead/run/manage/head <team> at E", "Working on <something> at E" (opening a sentence);
+* "I (have/just) joined E", "I'm an E employee".
+
+A name matches as a whole word in any case ("Acme's" and "@acme" are Acme; "Acmeville" and
+"@acme_support" are not); a handle matches that handle. The employer is a literal, escaped:
+no policy text becomes a pattern.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from auditor.text.spans import Match, normalize_apostrophes
+
+# Words that make "I'm a <word> at E" a relation other than working there.
+_NOT_ROLES = (r"customer|client|user|guest|visitor|fan|member|shopper|subscriber|buyer|patient|passenger|"
+              r"student|tourist|investor|partner|reseller|competitor|friend|stranger|regular")
+# One word of a role: not a verb form ("waiting"), not a state ("stuck", "back"), not a relation above.
+_NOT_STATES = (r"still|just|now|currently|here|there|so|very|stuck|back|home|out|in|lost|live|online|late|early|"
+               r"already|always|never|not|no")
+_ROLE_WORD = rf"(?!(?:{_NOT_ROLES})s?\b)(?![\w-]*(?:ing|ed)\b)(?!(?:{_NOT_STATES})\b)[\w&/-]+"
+_ROLE = rf"(?:{_ROLE_WORD}\s+){{0,3}}{_ROLE_WORD}"
+_I_AM = r"\bi(?:'m|\s+am)"
+
+
+def _forms(employer: str) -> list[str]:
+    e = employer
+    return [
+        rf"\bi(?:'m|\s+am)?\s+(?:currently\s+|now\s+|also\s+)?(?:work|working)\s+(?:at|for)\s+{e}",
+        rf"\b(?:we|us)\s+(?:here\s+|all\s+)?at\s+{e}",
+        rf"\bhere\s+at\s+{e}",
+        rf"(?:^|[.!?]\s+|\n)at\s+{e}\s*,?\s+(?:we|our)\b",
+        rf"\b(?:our|my)\s+(?:[\w-]+\s+){{0,2}}?(?:team|teams|colleagues|coworkers|co-workers|teammates|crew|folks)\s+"
+        rf"(?:at|@)\s+{e}",
+        rf"{_I_AM}\s+(?:the|a|an)\s+{_ROLE}\s+(?:at|of|for|@)\s+{e}",
+        rf"{_I_AM}\s+{_ROLE}\s+(?:at|@)\s+{e}",
+        rf"\bas\s+(?:the|a|an)\s+{_ROLE}\s+(?:at|of|for|@)\s+{e}",
+        rf"\bi\s+(?:lead|run|manage|head)\s+(?:[\w&-]+\s+){{1,3}}?(?:at|@)\s+{e}",
+        rf"(?:^|[.!?]\s+|\n)(?:i'm\s+|we're\s+)?working\s+(?:on|with)\s+(?:[\w'-]+\s+){{0,6}}?(?:at|@)\s+{e}",
+        rf"\b(?:i|we)(?:'ve|\s+have)?\s+(?:just\s+|recently\s+)?joined\s+{e}(?!')",
+        rf"{_I_AM}\s+(?:an?\s+)?{e}\s+(?:employee|staffer|team\s+member)",
+    ]
+
+
+def _name(entry: str) -> str:
+    """One employer entry as a pattern: whole words, any run of space between them."""
+    words = normalize_apostrophes(entry.strip()).split()
+    body = r"\s+".join(re.escape(word) for word in words)
+    # "@acme" is that handle; "Acme" is the name wherever it stands alone, "@acme" and "Acme's" included.
+    start = r"(?<![\w@])" if entry.strip().startswith("@") else r"(?<!\w)"
+    return f"{start}{body}(?!\\w)"
+
+
+@lru_cache(maxsize=32)
+def _compiled(employer: tuple[str, ...]) -> re.Pattern[str]:
+    names = "(?:" + "|".join(_name(entry) for entry in employer if entry.strip()) + ")"
+    return re.compile("|".join(f"(?:{form})" for form in _forms(names)), re.IGNORECASE)
+
+
+def find_affiliation(text: str, employer: tuple[str, ...]) -> Match | None:
+    """The first words in ``text`` by which the author says they work for ``employer``, or None."""
+    if not employer or not text:
+        return None
+    norm = normalize_apostrophes(text)
+    found = _compiled(tuple(employer)).search(norm)
+    if found is None:
+        return None
+    start = found.start() + (len(found.group()) - len(found.group().lstrip(".!?\n \t")))
+    return Match(start, found.end(), text[start : found.end()])

@@ -1,0 +1,185 @@
+"""The built-in promise phrases: one regular expression per form, its kind, and the words it needs.
+
+Two kinds (PRODUCT.md, ``follow_through``):
+
+* **invitations** ask the counterpart to make private contact: "DM us your
+  order number", "send us a DM", "our DMs are open", "let's take this
+  offline", "feel free to contact us", "reach out to us here: <link>";
+* **commitments** promise that the account makes contact itself: "I'll DM
+  you", "we'll look into it and get back to you", "we'll be in touch", and
+  *claims* that it already did: "I've sent you a DM", "check your DMs", "we've
+  replied via DM".
+
+Every pattern is ours, safe for Python's ``re`` and free of capture groups
+(the matcher wraps each one in a group to tell which matched).
+
+``requires`` is what a pattern cannot match without: groups of words (or
+starts of words: "sen" for send/sent, "tak" for take/taking), one word of
+every group. Testing for them is a few substring searches, against a quarter
+of a millisecond for the patterns, and most posts fail them.
+tests/text/test_shortcuts.py generates texts from each pattern and checks
+them against its entry.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+INVITATION = "invitation"
+COMMITMENT = "commitment"
+
+_DM = r"(?:dms?|pms?|direct\s+messages?|private\s+messages?|inbox)"
+_YOU = r"(?:you|u|ya)"
+_ME_US = r"(?:me|us)"
+# "DM" or "PM", but not the PM of a time: "5 PM us time", "10:30 pm you". The look-behinds come after
+# the word, so the pattern starts with letters and `re` only tries it where one of them is.
+_DM_PM = r"\b(?:dm|pm)(?<![\d:][dp]m)(?<!\b\d\s[dp]m)(?<!\b\d\d\s[dp]m)"
+_PLEASE = r"(?:please|pls|plz|kindly|just|feel\s+free\s+to|go\s+ahead\s+and|you\s+can|can\s+you|could\s+you)"
+
+# A modal that makes a promise. Matched without a subject ("'ll get back to you", "will be in
+# touch"), promises.py looks at the word before it: "you'll reach out" is the customer's part, and
+# "they will be in touch" (the courier, another team) is nobody's promise here.
+_MODAL = r"(?:'ll|\b(?:will|shall|can|going\s+to|gonna|would\s+like\s+to|let\s+(?:me|us)))"
+# The subject just before a commitment's modal is part of the quote ("We'll get back to you"); the
+# pattern starts at the modal, and promises.py looks for the subject before it (`subject=True`).
+SUBJECT = (
+    r"\b(?:i|we|someone|somebody|(?:our|the|my|a)\s+(?:team|agents?|colleagues?|"
+    r"specialists?|reps?|representatives?|manager|member\s+of\s+(?:our|the)\s+team))\s*(?:'m|'re|am|are)?\s*$"
+)
+# Words allowed between the modal and the verb: adverbs and softeners only,
+# so "will you get back to me?" (the customer's question) does not match.
+_FILLER = (
+    r"(?:(?:definitely|certainly|surely|personally|quickly|happily|gladly|also|soon|then|now|asap|just|"
+    r"be\s+sure\s+to|make\s+sure\s+to|be\s+happy\s+to|be\s+glad\s+to|try\s+to|aim\s+to|"
+    r"be\s+able\s+to|need\s+to|have\s+to|have\s+someone|get\s+someone\s+to)\s+){0,2}"
+)
+# What the account promises to do. "reach out", "get in touch", "follow up" and "touch base" with
+# someone else ("we'll reach out to the warehouse", "get in touch with them") promise nothing to the
+# counterpart; "we'll follow up with next steps" does.
+_WITH_YOU_ONLY = r"(?!\s+(?:to|with)\s+(?:(?:the|our|their|his|her|my|them|him|it)\b|@))"
+_CONTACT = (
+    rf"(?:get\s+back\s+to\s+{_YOU}|reach\s+out{_WITH_YOU_ONLY}|be\s+in\s+(?:touch|contact)|get\s+in\s+touch{_WITH_YOU_ONLY}|"
+    rf"follow[\s-]?up{_WITH_YOU_ONLY}|touch\s+base{_WITH_YOU_ONLY}|"
+    rf"(?:message|dm|pm|contact|email|e-mail|call|ring|text)\s+{_YOU}|"
+    rf"send\s+{_YOU}\s+(?:an?\s+)?(?:{_DM}|message|email|e-mail|note|text)|give\s+{_YOU}\s+a\s+(?:call|ring)|"
+    rf"(?:be\s+)?(?:reply|replying|respond|responding)(?:\s+to\s+(?:{_YOU}|your\s+(?:dms?|messages?)))?(?:\s+in\s+kind)?"
+    rf"\s+(?:shortly|soon|asap|there|now|in\s+dms?|via\s+dms?)|be\s+(?:replying|responding)|"
+    rf"continue\s+(?:(?:working|chatting|talking)\s+with\s+{_YOU}\s+|(?:our|the|this)\s+conversation\s+)?"
+    rf"(?:there|in\s+dms?|via\s+dms?)|"
+    rf"connect(?:\s+with\s+{_YOU})?\b(?!\s+(?:{_YOU}|with|to)\b))"
+)
+_CONTACT_WORDS = ("back", "reach", "touch", "contact", "follow", "message", "dm", "pm", "mail", "call", "ring",
+                  "text", "send", "give", "repl", "respon", "continue", "connect")
+# With a space: the screen sees runs of white space as one space (promises._may_match).
+_MODAL_WORDS = ("'ll ", "will ", "shall ", "can ", "going ", "gonna ", "would ", "let ")
+_DM_CHANNEL = ("dm", "pm", "inbox", "message")
+_ME_US_WORDS = ("me", "us")
+_YOU_WORDS = ("you", "u", "ya")
+# Another desk of the same company: "please contact our Aftersales team on 0344 556 5650".
+OUR_PEOPLE = (r"our\s+(?:[\w-]+\s+){0,3}?(?:team|office|folks|department|desk|specialists?|experts?|agents?|"
+               r"support|staff)\b")
+_PLEASE_WORDS = ("please", "pls", "plz", "kindly", "just", "feel", "ahead", "can", "could")
+
+
+@dataclass(frozen=True)
+class Pattern:
+    regex: str
+    requires: tuple[tuple[str, ...], ...]
+    kind: str
+    dm: bool = False  # the form itself names a private message (what escalation counts as offering a DM)
+    claim: bool = False  # a commitment saying the contact was already made
+    subject: bool = False  # starts at its modal: the subject before it belongs to the quote
+
+
+PATTERNS: list[Pattern] = [
+    # -- invitations ------------------------------------------------------------------------------
+    # "DM me", "DM us your order number", "PM me" (not "5 PM us time")
+    Pattern(rf"(?:{_DM_PM}|\binbox|\bmessage)\s+{_ME_US}\b", (_DM_CHANNEL, _ME_US_WORDS),
+            INVITATION, dm=True),
+    # "pls dm", "please, DM the details", "feel free to DM", "could you DM"
+    Pattern(rf"\b{_PLEASE},?\s+(?:dm|pm)\b", (("dm", "pm"), _PLEASE_WORDS), INVITATION, dm=True),
+    # "DM please"
+    Pattern(rf"{_DM_PM}\s+(?:please|pls|plz)\b", (("dm", "pm"), ("please", "pls", "plz")),
+            INVITATION, dm=True),
+    # "DM your tracking number", "DM our team", "DM which device it is", "DM w/ any questions"
+    Pattern(rf"{_DM_PM}\s+(?:(?:(?:your|ur)(?!\s+way)|our\s+team|my\s+team|which|what|"
+            r"with\s+(?:your|any|the|more))\b|w/)",
+            (("dm", "pm"), ("your", "ur", "team", "which", "what", "w/", "with")), INVITATION, dm=True),
+    # "send us a DM / direct message / private message / note / line"
+    Pattern(rf"\bsend\s+{_ME_US}\s+(?:an?\s+)?(?:quick\s+)?(?:{_DM}|message|note|line)\b",
+            (("send",), _DM_CHANNEL + ("note", "line")), INVITATION, dm=True),
+    # "please send a DM", "sending a DM"
+    Pattern(r"\b(?:send|sending)\s+an?\s+(?:quick\s+)?(?:dm|pm|direct\s+message|private\s+message)\b",
+            (("send",), ("dm", "pm", "message")), INVITATION, dm=True),
+    # "drop us a DM/line", "shoot me a DM"
+    Pattern(rf"\b(?:drop|shoot)\s+{_ME_US}\s+(?:an?\s+)?(?:quick\s+)?(?:{_DM}|message|line|note)\b",
+            (("drop", "shoot"), _DM_CHANNEL + ("line", "note")), INVITATION, dm=True),
+    # "slide into our DMs"
+    Pattern(r"\bslide\s+into\s+(?:my|our)\s+dms\b", (("slide",), ("dms",)), INVITATION, dm=True),
+    # "via DM", "by direct message", "in a private message", "meet us in DM"
+    Pattern(r"\b(?:via|by|in|through|over)\s+(?:an?\s+|the\s+)?(?:dms?|direct\s+messages?|private\s+messages?)\b",
+            (("dm", "message"),), INVITATION, dm=True),
+    # "our DMs are open"
+    Pattern(r"\b(?:my|our)\s+(?:dms|inbox)\s+(?:is\s+|are\s+)?(?:always\s+)?open\b", (("dms", "inbox"), ("open",)),
+            INVITATION, dm=True),
+    # "let's take this offline", "take it to DM", "move this to e-mail"
+    Pattern(r"\b(?:take|taking|move|moving|continue|continuing|carry)\s+"
+            r"(?:this|it|that|things|the\s+conversation|this\s+conversation|our\s+conversation|the\s+chat|this\s+chat)\s+"
+            rf"(?:offline|private(?:ly)?|(?:to|in|into|over|via)\s+(?:the\s+|a\s+)?(?:{_DM}|private|email|e-mail))\b",
+            (("tak", "mov", "continu", "carry"), ("offline", "private", "mail") + _DM_CHANNEL), INVITATION, dm=True),
+    # "talk off air", "chat offline", "discuss this privately"
+    Pattern(r"\b(?:talk|chat|speak|discuss|connect|catch\s+up)(?:\s+(?:about\s+)?(?:this|it|more|further))?\s+"
+            r"(?:off[\s-]?air|offline|privately|in\s+private)\b",
+            (("talk", "chat", "speak", "discuss", "connect", "catch"), ("off", "private")), INVITATION, dm=True),
+    # "please reach out", "feel free to get in touch" (no one else named: "reach out to the crew" is not us)
+    Pattern(rf"\b(?:{_PLEASE}|hesitate\s+to|be\s+sure\s+to)\s+(?:reach\s+out|get\s+in\s+touch)"
+            r"(?!\s+(?:to|with)\s+(?!(?:me|us|our)\b))",
+            (_PLEASE_WORDS + ("hesitate", "sure"), ("reach", "touch")), INVITATION),
+    # "contact us", "reach out to us here:", "get in touch with us by phone", "give us a shout", "write to us"
+    # ("They call us Southbest" is no invitation: "call us" needs a request or a number.)
+    Pattern(rf"\b(?:reach\s+out\s+to|reach|contact|get\s+in\s+touch\s+with|write(?:\s+to)?|message|"
+            rf"e-?mail|drop)\s+(?:{_ME_US}\b(?!\s+(?:an?\s+)?(?:{_DM}|line|note)\b)|{OUR_PEOPLE})"
+            rf"|(?:\b{_PLEASE}|\bor|\band)\s+(?:call|ring)\s+(?:{_ME_US}|{OUR_PEOPLE})\b"
+            rf"|\b(?:call|ring)\s+(?:{_ME_US}|{OUR_PEOPLE})\s+(?:at|on|back)\b"
+            rf"|\bgive\s+{_ME_US}\s+a\s+(?:shout(?![\s-]*out)|call|ring|buzz)\b",
+            (("reach ", "contact ", "touch ", "write ", "message ", "mail ", "call ", "ring ", "drop ", "give "),
+             (" me", " us", " our")), INVITATION),
+    # forms behind a link: "please tell us more here: <link>", "provide some details here"
+    Pattern(r"\b(?:tell\s+us\s+more|share\s+(?:more|the|your|some)\s+details|"
+            r"provide\s+(?:us\s+with\s+)?(?:more|the|your|some)\s+(?:details|info(?:rmation)?|feedback))\s+"
+            r"(?:here|via|using|through)\b",
+            (("tell", "share", "provide"), ("here", "via", "using", "through")), INVITATION),
+    # -- commitments ------------------------------------------------------------------------------
+    # "I'll DM you", "DMing you now", "will PM you"
+    Pattern(rf"{_DM_PM}(?:'?ing)?\s+{_YOU}\b", (("dm", "pm"), _YOU_WORDS), COMMITMENT, dm=True),
+    # "we'll get back to you", "our team will reach out", "we'll look into it and get back to you",
+    # "let me check and get back to you", "we will be responding shortly"
+    Pattern(rf"{_MODAL}\s+(?:(?:[\w']+[\s,]+){{1,6}}?and\s+(?:then\s+)?)?{_FILLER}{_CONTACT}\b",
+            (_MODAL_WORDS, _CONTACT_WORDS), COMMITMENT, subject=True),
+    # "we'll send you an email", "the team should send you a DM", "sending you a message now"
+    Pattern(rf"\b(?:send|sending)\s+{_YOU}\s+(?:an?\s+)?(?:quick\s+)?(?:{_DM}|message|note|email|e-mail|text|call)\b",
+            (("send",), _DM_CHANNEL + ("note", "mail", "text", "call")), COMMITMENT, dm=True),
+    # claims of contact: "I've DM'd you", "DMed you"
+    Pattern(rf"\b(?:dm|pm)(?:'d|'ed|ed|d)\s+{_YOU}\b", (("dm", "pm"), _YOU_WORDS), COMMITMENT, dm=True, claim=True),
+    # "just sent you a DM", "I've sent you an email", "we've just sent a DM your way"
+    Pattern(rf"\bsent\s+{_YOU}\s+(?:an?\s+)?(?:quick\s+)?(?:{_DM}|message|note|email|e-mail|text)\b"
+            rf"|\bsent\s+(?:an?\s+)?(?:{_DM}|message)\s+(?:your\s+way|to\s+{_YOU})\b",
+            (("sent",), _DM_CHANNEL + ("note", "mail", "text")), COMMITMENT, dm=True, claim=True),
+    # "check your DMs/inbox/email"
+    Pattern(rf"\bcheck\s+(?:your|ur|yr)\s+(?:{_DM}|messages|email|e-mail|mail)\b",
+            (("check",), _DM_CHANNEL + ("mail",)), COMMITMENT, dm=True, claim=True),
+    # "we've replied via DM", "we have followed up via DM", "we've been in touch via DM"
+    Pattern(r"\b(?:replied|responded|respond|answered|followed\s+up|folllwed\s+up|been\s+in\s+touch|reached\s+out|"
+            rf"written|wrote|got\s+back)\s+(?:(?:to|with)\s+{_YOU}\s+|{_YOU}\s+)?(?:via|in|by|through|over)\s+"
+            r"(?:an?\s+|the\s+)?(?:dms?|direct\s+messages?|private\s+messages?)\b",
+            (("repl", "respon", "answer", "follow", "folllw", "been", "reach", "writ", "wrote", "got"),
+             ("dm", "message")), COMMITMENT, dm=True, claim=True),
+    # "we've replied to your DM", "I've just responded to your message"
+    Pattern(r"\b(?:replied|responded|respond|answered|replying|responding)\s+to\s+(?:your|ur)\s+"
+            r"(?:dms?|direct\s+messages?|private\s+messages?|messages?)\b",
+            (("repl", "respon", "answer"), ("dm", "message")), COMMITMENT, dm=True, claim=True),
+]
+
+for _pattern in PATTERNS:  # the matcher tells patterns apart by their group: none may have its own
+    assert re.compile(_pattern.regex).groups == 0, _pattern.regex

@@ -1,0 +1,73 @@
+"""First-person affiliation: the words by which an author says they work for the employer."""
+
+import pytest
+
+from auditor.text.affiliation import find_affiliation
+
+ACME = ("Acme", "@acme")
+
+
+@pytest.mark.parametrize(("text", "quoted"), [
+    ("I work at Acme", "I work at Acme"),
+    ("i work for ACME and love it", "i work for ACME"),
+    ("I\u2019m working at Acme now", "I\u2019m working at Acme"),
+    ("I currently work for Acme", "I currently work for Acme"),
+    ("We at Acme just shipped v2", "We at Acme"),
+    ("we here at @acme love Fridays", "we here at @acme"),
+    ("Join us at Acme!", "us at Acme"),
+    ("Here at Acme we care", "Here at Acme"),
+    ("At Acme, we believe in boring tech", "At Acme, we"),
+    ("Our team at Acme shipped", "Our team at Acme"),
+    ("Our support team at Acme is hiring", "Our support team at Acme"),
+    ("my colleagues at @acme rock", "my colleagues at @acme"),
+    ("I'm the CTO at Acme", "I'm the CTO at Acme"),
+    ("I am a senior engineer at Acme", "I am a senior engineer at Acme"),
+    ("I'm head of sales at Acme", "I'm head of sales at Acme"),
+    ("I'm the founder of Acme", "I'm the founder of Acme"),
+    ("As a PM at Acme, I think", "As a PM at Acme"),
+    ("I lead design at Acme", "I lead design at Acme"),
+    ("I've just joined Acme!", "I've just joined Acme"),
+    ("I'm an Acme employee", "I'm an Acme employee"),
+    ("Working on the new API at Acme. Stay tuned", "Working on the new API at Acme"),
+])
+def test_first_person_affiliation(text, quoted):
+    found = find_affiliation(text, ACME)
+    assert found is not None, text
+    assert (found.text, text[found.start : found.end]) == (quoted, quoted)
+
+
+@pytest.mark.parametrize("text", [
+    "Acme's team shipped a new thing",  # third person
+    "The Acme team shipped a new thing",
+    "I used to work at Acme",  # the past
+    "I worked at Acme for ten years",
+    "I don't work at Acme",  # a negation
+    "I no longer work at Acme",
+    "I work with Acme on our integration",  # a partner
+    "I'm a customer at Acme",
+    "I'm a big fan of Acme",
+    "I'm so proud of Acme",
+    "I'm waiting at Acme's store",
+    "I'm stuck at Acme support",
+    "I'm at Acme today for a meeting",
+    "my friends at Acme shipped",
+    "I joined Acme's webinar",
+    "I work at Acmeville",  # another name
+    "we at @acme_support",  # another handle
+    "We at WidgetCo just shipped",  # another employer
+    "",
+])
+def test_no_first_person_affiliation(text):
+    assert find_affiliation(text, ACME) is None
+
+
+def test_a_multi_word_employer_and_no_employer():
+    assert find_affiliation("We at Acme   Corp shipped", ("Acme Corp",)).text == "We at Acme   Corp"
+    assert find_affiliation("We at Acme shipped", ()) is None
+
+
+def test_the_employer_is_a_literal():
+    assert find_affiliation("I work at A.me", ("A.me",)).text == "I work at A.me"
+    assert find_affiliation("I work at Acme", ("A.me",)) is None
+    assert find_affiliation("I work at (x", ("(x",)).text == "I work at (x"  # no pattern, no error
+    assert find_affiliation("I work at xx", ("(x",)) is None

@@ -45,8 +45,8 @@ def read_source(
 
     `roster_ids` (numeric user id -> handle) names DM participants an archive knows only by id;
     `mapping` is a CSV's column mapping (a YAML file or `twcs`); `window` (start, end) limits
-    what is kept from a store or a JSONL file to that time span, plus the older posts that
-    replies in it answer (archives and CSV files are read whole).
+    what is kept from a store, an archive or a JSONL file to that time span, plus the older posts
+    that replies in it answer (CSV files are read whole).
     """
     if not path.exists():
         raise DataError(f"{path}: no such file or folder")
@@ -56,7 +56,7 @@ def read_source(
     if kind == "archive":
         from auditor.activity.sources.archive import read_archive
 
-        return read_archive(path, roster_ids=roster_ids)
+        return read_archive(path, roster_ids=roster_ids, window=window)
     if kind == "csv":
         from auditor.activity.sources.csv_source import read_csv
 

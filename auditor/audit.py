@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left
 from collections import Counter, defaultdict
+from dataclasses import replace
+from operator import attrgetter
 from datetime import datetime, timedelta
 from typing import Iterable
 
@@ -97,7 +100,7 @@ def audit(loaded: LoadedPolicy, activity: Activity, period: Period, *, as_of: da
             "end": period.end.isoformat(),
             "timezone": policy.timezone,
         },
-        data=_coverage(activity, index, as_of),
+        data=replace(_coverage(activity, index, as_of), period_events=_period_events(index, period, as_of)),
         summary=summarize(rule_results, findings),
         rules=tuple(rule_results),
         accounts=accounts,
@@ -209,6 +212,29 @@ def _coverage(activity: Activity, index: ActivityIndex, as_of: datetime) -> Data
         channels_missing=tuple(c for c in CHANNELS if c not in shown),
         sha256=_data_sha256(index),
     )
+
+
+def _period_events(index: ActivityIndex, period: Period, as_of: datetime) -> int:
+    """Events of the roster's accounts in the period, up to the end of the data: by one of them,
+    replying to or mentioning one, or a DM to one."""
+    roster = index.roster
+    start, end = period.start, period.end
+    count = 0
+    for events in (index.posts, index.dms):  # each sorted by time
+        first = bisect_left(events, start, key=_created_at)
+        for event in events[first:bisect_left(events, end, key=_created_at)]:
+            if event.created_at > as_of:
+                break
+            if type(event) is Post:
+                involved = (event.author in roster or event.in_reply_to_author in roster
+                            or any(handle in roster for handle in event.mentions))
+            else:
+                involved = event.sender in roster or any(handle in roster for handle in event.recipients)
+            count += involved
+    return count
+
+
+_created_at = attrgetter("created_at")
 
 
 def _data_sha256(index: ActivityIndex) -> str:

@@ -8,6 +8,7 @@ error (a bug), one line, never 0 or 1.
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -82,6 +83,9 @@ def _period(policy, period: str | None, start: date | None, end: date | None):
 
     zone = policy.zone
     try:
+        if period is not None and not period.strip():
+            raise UsageError("--period is empty; give a month (2026-10), a quarter (2026-Q3), a year, "
+                             "last-month, this-month or last-quarter")
         if period and (start or end):
             raise UsageError("give either --period or --from/--to, not both")
         if start or end:
@@ -120,10 +124,23 @@ def audit(
     waivers: Annotated[Optional[Path], typer.Option("--waivers", help="YAML list of approved, dated exceptions to findings.")] = None,
     baseline: Annotated[Optional[Path], typer.Option("--baseline", help="An earlier report.json: its findings are 'existing', the rest 'new'.")] = None,
     paper: Annotated[str, typer.Option("--paper", help="Page size of the PDF: A4 or Letter.")] = "A4",
+    allow_empty: Annotated[bool, typer.Option("--allow-empty", help="Accept a period with no event of the roster's accounts (exit 0; the report says so) instead of failing with exit 2.")] = False,
 ) -> None:
     """Run the audit for a period and write the report.
 
-    Exit codes: 0 ran, nothing counted at or above --fail-on; 1 a finding was; 2 bad usage or input; 3 a bug.
+    \b
+    Exit codes:
+      0  the audit ran; nothing counted at or above --fail-on
+      1  a counted finding (not pending, not waived, new against
+         --baseline) is at or above --fail-on
+      2  bad usage or input; nothing to audit (no event of the
+         roster's accounts in the period: a wrong file, every line
+         skipped, a period with no data, --as-of before the period);
+         a locked, read-only, full or damaged store; an unwritable
+         output. One line each, no traceback.
+      3  an internal error: a bug (AUDITOR_DEBUG=1 for the traceback)
+    With --allow-empty, nothing to audit is exit 0 and the report
+    says the period was empty.
     """
     from auditor.baseline import apply_baseline, failing, load_baseline
     from auditor.render.redact import REDACT_MODES
@@ -139,6 +156,7 @@ def audit(
         waiver_file = load_waivers(waivers) if waivers is not None else None
         known = load_baseline(baseline) if baseline is not None else None
         result = _run_audit(policy, data, period, from_, to, as_of)
+        result = _fail_closed(result, allow_empty)
         if waiver_file is not None:
             result = apply_waivers(result, waiver_file)
         if known is not None:
@@ -158,6 +176,29 @@ def audit(
                        f"at or above {threshold}", err=True)
             raise typer.Exit(1)
         typer.echo(f"fail-on {threshold}: no {scope}findings at or above {threshold}", err=True)
+
+
+def _fail_closed(result, allow_empty: bool):
+    """Nothing to audit is an error, not a clean pass: CI must not go green on a wrong file or an empty period."""
+    from dataclasses import replace
+
+    from auditor.errors import DataError
+
+    if result.data.period_events:
+        return result
+    data = result.data
+    seen = f"{data.events} events read for it and around it, {data.skipped} line{'s' if data.skipped != 1 else ''} skipped"
+    if data.as_of and _instant(data.as_of) < _instant(result.period["start"]):
+        seen += f"; the end of the data, {data.as_of}, is before the period starts"
+    if not allow_empty:
+        raise DataError(f"nothing to audit: no event of the roster's accounts in {result.period['label']} "
+                        f"({seen}); check --data, --period and the roster, or pass --allow-empty")
+    note = f"empty period: no event of the roster's accounts in {result.period['label']} ({seen}); accepted with --allow-empty"
+    return replace(result, notes=result.notes + (note,))
+
+
+def _instant(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def _severity(text: str | None) -> str | None:
@@ -321,9 +362,21 @@ def fetch_command(
 
 def main() -> None:
     """The `auditor` entry point. A bug must never look like a clean run (0) or like findings (1):
-    anything unexpected exits 3 with one line and a request to report it, never a traceback."""
+    anything unexpected exits 3 with one line and a request to report it, never a traceback. The
+    machine failing (a full or read-only disk, standard output closed or full, a store another
+    process holds) is not a bug: one line, exit 2."""
     try:
-        app()
+        try:
+            app()
+        finally:
+            sys.stdout.flush()  # a full or closed standard output fails here, not at exit
+    except OSError as exc:
+        _environment_failure(f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror
+                             else exc.strerror or str(exc))
+    except sqlite3.Error as exc:
+        from auditor.activity.store import store_problem
+
+        _environment_failure(store_problem(exc))
     except Exception as exc:  # noqa: BLE001 - AuditorError is handled per command; this is the last line
         message = " ".join(str(exc).split())[:300]
         typer.echo(f"internal error: {type(exc).__name__}: {message}" if message
@@ -335,6 +388,20 @@ def main() -> None:
 
             traceback.print_exc()
         sys.exit(3)
+
+
+def _environment_failure(reason: str) -> None:
+    # Whatever was left unwritten in standard output goes nowhere: flushing it again at exit would fail again.
+    try:
+        sys.stdout = open(os.devnull, "w")
+    except OSError:
+        pass
+    typer.echo(f"error: {reason}", err=True)
+    if os.environ.get("AUDITOR_DEBUG"):
+        import traceback
+
+        traceback.print_exc()
+    sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -115,6 +115,9 @@ class DataCoverage:
     channels_missing: tuple[str, ...]  # inbound channels no source could show
     # SHA-256 of the events read (deduplicated, in time order, canonical JSON): pins the data a report is about
     sha256: str | None = None
+    # Events in the period (up to the end of the data) by, to or mentioning a roster account:
+    # none means there was nothing to audit (`auditor audit` then fails unless --allow-empty).
+    period_events: int = 0
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,8 @@ class Figures:
     pending: int
     compliance: float | None  # passed / checked, None when nothing was checked
     metrics: dict[str, Any]
+    # Failed items whose every finding a waiver covers: in none of the figures above, nor the metrics.
+    waived: int = 0
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,10 @@ class RuleResult:
     previous_compliance: float | None  # the same rule over the previous period, when the data holds it
     weeks: tuple[WeekFigures, ...]
     options: dict[str, Any]
+    # What waivers need to count the rule again (`audit.recount`); never rendered.
+    checks: tuple[Any, ...] = field(default=(), compare=False, repr=False)
+    check_fingerprints: tuple[tuple[str, ...], ...] = field(default=(), compare=False, repr=False)
+    kind: Any = field(default=None, compare=False, repr=False)  # the rule itself, for its metrics
 
 
 @dataclass(frozen=True)
@@ -180,7 +186,7 @@ def _rule_dict(rule: RuleResult) -> dict[str, Any]:
     return {
         "id": rule.id, "type": rule.type, "severity": rule.severity, "description": rule.description,
         "target": rule.target, "checked": figures.checked, "passed": figures.passed, "failed": figures.failed,
-        "pending": figures.pending, "compliance": figures.compliance, "status": rule.status,
+        "pending": figures.pending, "waived": figures.waived, "compliance": figures.compliance, "status": rule.status,
         "metrics": figures.metrics, "previous_compliance": rule.previous_compliance,
         "weeks": [_plain(w) for w in rule.weeks], "options": rule.options,
     }

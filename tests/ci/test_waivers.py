@@ -157,3 +157,68 @@ def test_a_missing_waivers_file_is_an_error(tmp_path):
     with pytest.raises(PolicyError) as info:
         load_waivers(tmp_path / "nope.yaml")
     assert info.value.lines() == [f"{tmp_path / 'nope.yaml'}:1:1: cannot read: No such file or directory"]
+
+
+CAROL = """\
+- rule: answer
+  account: acme_support
+  counterpart: carol
+  reason: answered by phone
+  approved_by: Dana Reyes
+  expires: 2026-12-31
+"""
+
+
+def test_a_waived_finding_counts_nowhere_rule_score_scorecard_and_fail_on(tmp_path):
+    from auditor.baseline import failing
+    from tests.factories import post
+
+    ask = post("gina", "2026-10-08 10:00", "@acme_support where is my parcel?", id="600", mentions=("acme_support",))
+    answered = post("acme_support", "2026-10-08 10:30", "@gina on its way", id="601", reply_to=ask)
+    base = scenario(tmp_path, extra=(ask, answered))
+    answer = next(r for r in base.rules if r.id == "answer")
+    assert (answer.status, answer.figures.checked, answer.figures.failed) == ("fail", 3, 2)
+    assert base.summary["score"] == round(100 * (1 / 3 + 0) / 2, 1)
+    # Waiving every failing finding of the rule: it used to stay FAIL, with the score and scorecard unchanged.
+    result = apply_waivers(base, waivers(tmp_path, BOB.format(expires="2026-12-31") + CAROL))
+    answer = next(r for r in result.rules if r.id == "answer")
+    assert (answer.status, answer.figures.checked, answer.figures.failed, answer.figures.waived) == ("pass", 1, 0, 2)
+    assert answer.figures.compliance == 1.0 and answer.figures.metrics["breached"] == 0
+    assert result.summary["score"] == 50.0
+    assert (result.summary["rules_passed"], result.summary["rules_failed"]) == (1, 1)
+    card = next(a for a in result.accounts if a.handle == "acme_support")
+    assert (card.findings, card.rules["answer"].failed, card.rules["answer"].waived) == (0, 0, 2)
+    assert card.rules["answer"].compliance == 1.0
+    assert failing(result, "high") == []
+    assert [n for n in result.notes if "covered" in n] == [
+        f"{tmp_path / 'waivers.yaml'}:1:3: waiver covered 1 finding (answer, acme_support, @bob)",
+        f"{tmp_path / 'waivers.yaml'}:7:3: waiver covered 1 finding (answer, acme_support, @carol)",
+    ]
+
+
+def test_a_rule_whose_every_item_is_waived_passes_and_leaves_the_score(tmp_path):
+    result = apply_waivers(scenario(tmp_path), waivers(tmp_path, BOB.format(expires="2026-12-31") + CAROL))
+    answer = next(r for r in result.rules if r.id == "answer")
+    assert (answer.status, answer.figures.checked, answer.figures.waived, answer.figures.compliance) == ("pass", 0, 2, None)
+    assert result.summary["score"] == 0.0  # answer-sales alone, at 0 of 1
+
+
+def test_waiving_one_of_two_failures_leaves_the_other_counted(tmp_path):
+    result = apply_waivers(scenario(tmp_path), waivers(tmp_path, CAROL))
+    answer = next(r for r in result.rules if r.id == "answer")
+    assert (answer.status, answer.figures.checked, answer.figures.failed, answer.figures.waived) == ("fail", 1, 1, 1)
+    assert answer.figures.metrics == next(r for r in scenario(tmp_path).rules if r.id == "answer").kind.metrics(
+        [c for c in answer.checks if c.counterpart != "carol"])
+
+
+def test_waivers_recount_report_json(tmp_path):
+    import orjson
+
+    from auditor.render import render
+
+    report = orjson.loads(render(apply_waivers(scenario(tmp_path), waivers(tmp_path, CAROL)), "json"))
+    answer = next(r for r in report["rules"] if r["id"] == "answer")
+    assert (answer["checked"], answer["failed"], answer["waived"], answer["status"]) == (1, 1, 1, "fail")
+    card = next(a for a in report["accounts"] if a["handle"] == "acme_support")
+    assert (card["findings"], card["rules"]["answer"]["failed"], card["rules"]["answer"]["waived"]) == (1, 1, 1)
+    assert report["summary"]["waived"] == 1

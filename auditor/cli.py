@@ -18,6 +18,7 @@ import typer
 
 from auditor import __version__
 from auditor.errors import AuditorError, UsageError
+from auditor.terminal import echo
 
 app = typer.Typer(
     name="auditor",
@@ -30,14 +31,14 @@ app = typer.Typer(
 
 def _fail(error: AuditorError) -> typer.Exit:
     for line in error.lines():
-        typer.echo(line if ":" in line.split(" ")[0] else f"error: {line}", err=True)
+        echo(line if ":" in line.split(" ")[0] else f"error: {line}", err=True)
     return typer.Exit(2)
 
 
 @app.callback(invoke_without_command=True)
 def _root(version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False) -> None:
     if version:
-        typer.echo(f"auditor {__version__}")
+        echo(f"auditor {__version__}")
         raise typer.Exit(0)
 
 
@@ -55,10 +56,10 @@ def validate(
         except AuditorError as exc:
             errors += 1
             for line in exc.lines():
-                typer.echo(line)
+                echo(line)
             continue
         policy = loaded.policy
-        typer.echo(f"{path}: ok ({len(policy.rules)} rules, {len(policy.roster)} accounts)")
+        echo(f"{path}: ok ({len(policy.rules)} rules, {len(policy.roster)} accounts)")
     raise typer.Exit(2 if errors else 0)
 
 
@@ -67,7 +68,7 @@ def schema() -> None:
     """Print the JSON Schema of the policy format (for editor completion)."""
     from auditor.policy.schema import policy_schema_json
 
-    typer.echo(policy_schema_json())
+    echo(policy_schema_json())
 
 
 @app.command()
@@ -75,7 +76,7 @@ def rules() -> None:
     """List the rule kinds, what each means, and its options."""
     from auditor.policy.schema import describe_rule_kinds
 
-    typer.echo(describe_rule_kinds())
+    echo(describe_rule_kinds())
 
 
 def _period(policy, period: str | None, start: date | None, end: date | None):
@@ -167,15 +168,15 @@ def audit(
     # stdout may be carrying the JSON report: the summary goes to stderr.
     _print_summary(result, err=True)
     for note in result.notes:
-        typer.echo(f"note: {note}", err=True)
+        echo(f"note: {note}", err=True)
     if threshold is not None:
         over = failing(result, threshold)
         scope = "new " if known is not None else ""
         if over:
-            typer.echo(f"fail-on {threshold}: {len(over)} {scope}finding{'s' if len(over) != 1 else ''} "
+            echo(f"fail-on {threshold}: {len(over)} {scope}finding{'s' if len(over) != 1 else ''} "
                        f"at or above {threshold}", err=True)
             raise typer.Exit(1)
-        typer.echo(f"fail-on {threshold}: no {scope}findings at or above {threshold}", err=True)
+        echo(f"fail-on {threshold}: no {scope}findings at or above {threshold}", err=True)
 
 
 def _fail_closed(result, allow_empty: bool):
@@ -267,13 +268,13 @@ def _write_reports(result, formats: list[str], targets: list[Path | None], redac
             sys.stdout.flush()
         else:
             write(result, fmt, target, options)
-            typer.echo(f"wrote {target}", err=True)
+            echo(f"wrote {target}", err=True)
 
 
 def _print_summary(result, err: bool) -> None:
     from auditor.render.summary import summary_table
 
-    typer.echo(summary_table(result), err=err)
+    echo(summary_table(result), err=err)
 
 
 @app.command("test")
@@ -293,7 +294,7 @@ def run_policy_cases(
     except AuditorError as exc:
         raise _fail(exc) from None
     for line in report_lines(outcomes):
-        typer.echo(line)
+        echo(line)
     raise typer.Exit(exit_code(outcomes))
 
 
@@ -332,7 +333,7 @@ def import_command(
 
     try:
         for result in import_sources(list(sources), store, mapping):
-            typer.echo("\n".join(result.lines()))
+            echo("\n".join(result.lines()))
     except AuditorError as exc:
         raise _fail(exc) from None
 
@@ -354,10 +355,10 @@ def fetch_command(
     try:
         credentials_from_env()
         start = parse_since(since) if since else None
-        summary = fetch(load_policy(policy), store, start, progress=lambda line: typer.echo(line, err=True))
+        summary = fetch(load_policy(policy), store, start, progress=lambda line: echo(line, err=True))
     except AuditorError as exc:
         raise _fail(exc) from None
-    typer.echo(summary.line())
+    echo(summary.line())
 
 
 def main() -> None:
@@ -379,9 +380,9 @@ def main() -> None:
         _environment_failure(store_problem(exc))
     except Exception as exc:  # noqa: BLE001 - AuditorError is handled per command; this is the last line
         message = " ".join(str(exc).split())[:300]
-        typer.echo(f"internal error: {type(exc).__name__}: {message}" if message
+        echo(f"internal error: {type(exc).__name__}: {message}" if message
                    else f"internal error: {type(exc).__name__}", err=True)
-        typer.echo(f"this is a bug in auditor {__version__}; please report it with the command you ran "
+        echo(f"this is a bug in auditor {__version__}; please report it with the command you ran "
                    "(set AUDITOR_DEBUG=1 for the traceback)", err=True)
         if os.environ.get("AUDITOR_DEBUG"):
             import traceback
@@ -396,7 +397,7 @@ def _environment_failure(reason: str) -> None:
         sys.stdout = open(os.devnull, "w")
     except OSError:
         pass
-    typer.echo(f"error: {reason}", err=True)
+    echo(f"error: {reason}", err=True)
     if os.environ.get("AUDITOR_DEBUG"):
         import traceback
 

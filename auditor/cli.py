@@ -125,6 +125,7 @@ def audit(
     waivers: Annotated[Optional[Path], typer.Option("--waivers", help="YAML list of approved, dated exceptions to findings.")] = None,
     baseline: Annotated[Optional[Path], typer.Option("--baseline", help="An earlier report.json: its findings are 'existing', the rest 'new'.")] = None,
     paper: Annotated[str, typer.Option("--paper", help="Page size of the PDF: A4 or Letter.")] = "A4",
+    pseudonym_key: Annotated[Optional[Path], typer.Option("--pseudonym-key", help="With --redact customers: the file holding the secret that keys the pseudonyms (created if missing). Default: $AUDITOR_PSEUDONYM_KEY, else <store>.pseudonym-key beside the store audited.")] = None,
     allow_empty: Annotated[bool, typer.Option("--allow-empty", help="Accept a period with no event of the roster's accounts (exit 0; the report says so) instead of failing with exit 2.")] = False,
 ) -> None:
     """Run the audit for a period and write the report.
@@ -154,6 +155,7 @@ def audit(
         threshold = _severity(fail_on)
         paper_size = _paper(paper)
         # Read the side files before the data, so a typo in them fails in a second, not after the audit.
+        key = _pseudonym_key(pseudonym_key, data) if redact == "customers" else None
         waiver_file = load_waivers(waivers) if waivers is not None else None
         known = load_baseline(baseline) if baseline is not None else None
         result = _run_audit(policy, data, period, from_, to, as_of)
@@ -162,7 +164,7 @@ def audit(
             result = apply_waivers(result, waiver_file)
         if known is not None:
             result = apply_baseline(result, known)  # after waivers: its counts leave waived findings out
-        _write_reports(result, formats, targets, redact, paper_size)
+        _write_reports(result, formats, targets, redact, paper_size, key)
     except AuditorError as exc:
         raise _fail(exc) from None
     # stdout may be carrying the JSON report: the summary goes to stderr.
@@ -257,12 +259,18 @@ def _run_audit(policy_path: Path, data: list[Path], period, from_, to, as_of):
             return run(loaded, activity, chosen, as_of=moment)
 
 
+def _pseudonym_key(given: Path | None, data: list[Path]) -> bytes:
+    from auditor.pseudonym_key import pseudonym_key
+
+    return pseudonym_key(given, data)
+
+
 def _write_reports(result, formats: list[str], targets: list[Path | None], redact: str | None,
-                   paper: str = "A4") -> None:
+                   paper: str = "A4", key: bytes | None = None) -> None:
     from auditor.render import RenderOptions, render, write
 
     for fmt, target in zip(formats, targets):
-        options = RenderOptions(redact=redact, paper=paper)
+        options = RenderOptions(redact=redact, paper=paper, pseudonym_key=key)
         if target is None:
             sys.stdout.buffer.write(render(result, fmt, options))
             sys.stdout.flush()

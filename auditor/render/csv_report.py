@@ -38,7 +38,7 @@ def neutralise(value: object) -> str:
 
 
 def render(result: AuditResult, options: RenderOptions) -> bytes:
-    result = redact(result, options.redact)
+    result = redact(result, options.redact, options.pseudonym_key)
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(COLUMNS)

@@ -45,6 +45,7 @@ def _root(version: Annotated[bool, typer.Option("--version", help="Print the ver
 @app.command()
 def validate(
     policies: Annotated[list[Path], typer.Argument(help="Policy files to check.", show_default=False)],
+    allow_outside: Annotated[bool, typer.Option("--allow-outside", help="Read a roster file outside the policy's folder (refused by default).")] = False,
 ) -> None:
     """Check policies (and the roster each names); print file:line:col: message per mistake."""
     from auditor.policy.loader import load_policy
@@ -52,7 +53,7 @@ def validate(
     errors = 0
     for path in policies:
         try:
-            loaded = load_policy(path)
+            loaded = load_policy(path, allow_outside=allow_outside)
         except AuditorError as exc:
             errors += 1
             for line in exc.lines():
@@ -126,6 +127,7 @@ def audit(
     baseline: Annotated[Optional[Path], typer.Option("--baseline", help="An earlier report.json: its findings are 'existing', the rest 'new'.")] = None,
     paper: Annotated[str, typer.Option("--paper", help="Page size of the PDF: A4 or Letter.")] = "A4",
     pseudonym_key: Annotated[Optional[Path], typer.Option("--pseudonym-key", help="With --redact customers: the file holding the secret that keys the pseudonyms (created if missing). Default: $AUDITOR_PSEUDONYM_KEY, else <store>.pseudonym-key beside the store audited.")] = None,
+    allow_outside: Annotated[bool, typer.Option("--allow-outside", help="Read a roster file outside the policy's folder (refused by default).")] = False,
     allow_empty: Annotated[bool, typer.Option("--allow-empty", help="Accept a period with no event of the roster's accounts (exit 0; the report says so) instead of failing with exit 2.")] = False,
 ) -> None:
     """Run the audit for a period and write the report.
@@ -158,7 +160,7 @@ def audit(
         key = _pseudonym_key(pseudonym_key, data) if redact == "customers" else None
         waiver_file = load_waivers(waivers) if waivers is not None else None
         known = load_baseline(baseline) if baseline is not None else None
-        result = _run_audit(policy, data, period, from_, to, as_of)
+        result = _run_audit(policy, data, period, from_, to, as_of, allow_outside)
         result = _fail_closed(result, allow_empty)
         if waiver_file is not None:
             result = apply_waivers(result, waiver_file)
@@ -239,7 +241,7 @@ def _targets(out: Path | None, format_: str | None, out_dir: Path | None) -> tup
     return formats, [out]
 
 
-def _run_audit(policy_path: Path, data: list[Path], period, from_, to, as_of):
+def _run_audit(policy_path: Path, data: list[Path], period, from_, to, as_of, allow_outside: bool = False):
     from auditor.activity.sources import read_sources
     from auditor.activity.store import audit_window
     from auditor.audit import audit as run
@@ -247,7 +249,7 @@ def _run_audit(policy_path: Path, data: list[Path], period, from_, to, as_of):
     from auditor.activity.sources.common import no_gc
     from auditor.speedups import worker_pool
 
-    loaded = load_policy(policy_path)
+    loaded = load_policy(policy_path, allow_outside=allow_outside)
     chosen = _period(loaded.policy, period, from_.date() if from_ else None, to.date() if to else None)
     moment = _as_of(as_of)
     # A store may hold years: read only the period, the previous one (for the trend) and a look-ahead.
@@ -289,6 +291,7 @@ def _print_summary(result, err: bool) -> None:
 def run_policy_cases(
     policy: Annotated[Path, typer.Argument(help="The policy file to test.", show_default=False)],
     cases: Annotated[Path, typer.Option("--cases", "-c", help="Folder of cases: NAME/events.jsonl + NAME/expect.yaml, or NAME.jsonl + NAME.yaml.")],
+    allow_outside: Annotated[bool, typer.Option("--allow-outside", help="Read a roster file outside the policy's folder (refused by default).")] = False,
 ) -> None:
     """Run the policy on small example timelines and check the findings each case expects.
 
@@ -298,7 +301,7 @@ def run_policy_cases(
     from auditor.policy_tests import exit_code, report_lines, run_cases
 
     try:
-        outcomes = run_cases(load_policy(policy), cases)
+        outcomes = run_cases(load_policy(policy, allow_outside=allow_outside), cases)
     except AuditorError as exc:
         raise _fail(exc) from None
     for line in report_lines(outcomes):
@@ -351,6 +354,7 @@ def fetch_command(
     policy: Annotated[Path, typer.Option("--policy", "-p", help="The policy whose roster is fetched.")],
     store: Annotated[Path, typer.Option("--store", "-s", help="The store file (SQLite); created if missing.")],
     since: Annotated[Optional[str], typer.Option(help="Where a first fetch starts: a date (2026-10-01) or an ISO time.")] = None,
+    allow_outside: Annotated[bool, typer.Option("--allow-outside", help="Read a roster file outside the policy's folder (refused by default).")] = False,
 ) -> None:
     """Pull the roster's posts, mentions, replies and DMs from the X API into the store, incrementally.
 
@@ -363,7 +367,7 @@ def fetch_command(
     try:
         credentials_from_env()
         start = parse_since(since) if since else None
-        summary = fetch(load_policy(policy), store, start, progress=lambda line: echo(line, err=True))
+        summary = fetch(load_policy(policy, allow_outside=allow_outside), store, start, progress=lambda line: echo(line, err=True))
     except AuditorError as exc:
         raise _fail(exc) from None
     echo(summary.line())

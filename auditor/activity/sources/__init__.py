@@ -50,6 +50,10 @@ def read_source(
     """
     if not path.exists():
         raise DataError(f"{path}: no such file or folder")
+    if not (path.is_file() or path.is_dir()):
+        # /dev/zero, /dev/urandom, a pipe or a socket: read as JSONL, an endless one never ends.
+        raise DataError(f"{path}: not a regular file or folder (a device or a pipe): give an export file, "
+                        "an archive or a store")
     kind = source_kind(path)
     if mapping is not None and kind != "csv":
         raise DataError(f"{path}: --mapping is for CSV files, and this is read as {kind}")

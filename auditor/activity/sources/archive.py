@@ -135,7 +135,7 @@ class _ArchiveReader:
             kept = versions.get(group)
             if kept is not None:
                 replaced += 1
-                if int(kept) > int(post.id):
+                if (len(kept), kept) > (len(post.id), post.id):  # numeric order; int() refuses 5,000 digits
                     continue
                 posts.pop(kept, None)
                 outside.pop(kept, None)

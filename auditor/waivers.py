@@ -19,11 +19,10 @@ how many findings each waiver covered. Waivers fail closed: an entry that is mal
 unknown key, a wrong value) or expired is never honoured, and the report's notes
 say which one and why.
 
-Expiry is judged against the audit's reference day: the last local day of the
-period, or the day of the end of the data (`--as-of`, default the latest event)
-when that comes first. A waiver expiring on that day still holds; one that
-expired the day before does not. The wall clock is never read, so the same
-input gives the same report.
+Expiry is judged against the end of the audited period: its last local day. A
+waiver expiring on that day still holds; one that expires the day before does
+not, however early in the period the audit runs. The wall clock is never read,
+so the same input gives the same report.
 """
 
 from __future__ import annotations
@@ -147,13 +146,11 @@ def _date(value: Any) -> date:
 
 
 def reference_day(result: AuditResult) -> date:
-    """The day waivers are judged on: the period's last local day, or the end of the data if earlier."""
+    """The day waivers are judged on: the last local day of the audited period. Not the end of the
+    data: a waiver that lapses before the period ends does not cover the period, however early the
+    audit runs (an audit of October on the 20th must not honour a waiver that expires on the 25th)."""
     zone = ZoneInfo(result.period["timezone"])
-    last_day = datetime.fromisoformat(result.period["end"]).astimezone(zone).date() - timedelta(days=1)
-    if result.data.as_of:
-        as_of_day = datetime.fromisoformat(result.data.as_of.replace("Z", "+00:00")).astimezone(zone).date()
-        return min(last_day, as_of_day)
-    return last_day
+    return datetime.fromisoformat(result.period["end"]).astimezone(zone).date() - timedelta(days=1)
 
 
 def apply_waivers(result: AuditResult, waivers: WaiverFile) -> AuditResult:

@@ -51,14 +51,17 @@ def test_a_waiver_holds_through_the_day_it_expires(tmp_path, expires, honoured):
                                    "before 2026-10-31 (answer, acme_support, @bob)")
 
 
-def test_an_earlier_end_of_the_data_moves_the_reference_day(tmp_path):
+def test_an_earlier_end_of_the_data_does_not_move_the_reference_day(tmp_path):
+    # Expiry is judged against the end of the audited period: a waiver that lapses on the 20th does not
+    # cover October, even when the audit runs on the 20th.
     from tests.ci.scenario import events, loaded_policy
     from tests.factories import run
 
     early = run(loaded_policy(tmp_path), *events(), as_of="2026-10-20 12:00")
-    assert reference_day(early).isoformat() == "2026-10-20"
+    assert reference_day(early).isoformat() == "2026-10-31"
     result = apply_waivers(early, waivers(tmp_path, BOB.format(expires="2026-10-20")))
-    assert by_counterpart(result)["bob"].waived is not None
+    assert by_counterpart(result)["bob"].waived is None
+    assert result.notes[0].endswith("waiver ignored: expired on 2026-10-20, before 2026-10-31 (answer, acme_support, @bob)")
 
 
 def test_a_waiver_by_fingerprint_covers_exactly_that_finding(tmp_path):

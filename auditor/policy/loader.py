@@ -218,8 +218,9 @@ def _message(error: dict, path: tuple) -> str:
 
 def _show(value: Any, path: tuple = ()) -> str:
     # A roster is a file the policy names, and a wrong one (a credentials file, /etc/shadow) must not
-    # be printed back line by line: under `accounts`, only a handle is quoted, anything else by its type.
-    if path[:1] == ("accounts",) and path[-1:] != ("handle",):
+    # be printed back line by line: under `accounts`, only a handle or a kind is quoted (keys only a
+    # roster has), anything else by its type.
+    if path[:1] == ("accounts",) and path[-1:] not in (("handle",), ("kind",)):
         return {str: "a text", int: "a number", float: "a number", bool: "true or false"}.get(type(value), "a value")
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "...'"

@@ -225,3 +225,13 @@ def test_waivers_recount_report_json(tmp_path):
     card = next(a for a in report["accounts"] if a["handle"] == "acme_support")
     assert (card["findings"], card["rules"]["answer"]["failed"], card["rules"]["answer"]["waived"]) == (1, 1, 1)
     assert report["summary"]["waived"] == 1
+
+
+def test_the_summary_table_shows_a_waived_column_only_when_something_was_waived(tmp_path):
+    from auditor.render.summary import summary_table
+
+    assert " waived " not in summary_table(scenario(tmp_path))
+    table = summary_table(apply_waivers(scenario(tmp_path), waivers(tmp_path, CAROL))).splitlines()
+    assert table[1].split() == ["rule", "type", "severity", "checked", "failed", "pending", "waived", "compliance",
+                                "target", "status"]
+    assert table[3].split()[:7] == ["answer", "response_time", "high", "1", "1", "1", "1"]

@@ -80,7 +80,7 @@ def test_a_roster_outside_the_policy_folder_is_refused_unless_allowed(tmp_path, 
 
 def test_a_wrong_roster_file_is_never_echoed(tmp_path):
     (tmp_path / "secrets.yaml").write_text("- AKIAIOSFODNN7EXAMPLE\n- {handle: a, kind: brand, team: [sk_live_51H]}\n"
-                                           "- {handle: b, kind: hunter2hunter2}\n")
+                                           "- {handle: b, kind: brand, name: [hunter2hunter2]}\n")
     result = validate(policy_file(tmp_path, accounts="secrets.yaml"))
     assert result.exit_code == 2
     for secret in ("AKIAIOSFODNN7EXAMPLE", "sk_live_51H", "hunter2hunter2"):

@@ -203,18 +203,14 @@ class _Cutter:
         while True:
             match = _TOKEN_RE.search(buf.data, pos)
             if match is None:
-                self._check_size(start)
-                if not buf.more():
-                    raise self._error(len(buf.data), "the list is cut short")
+                self._read_more(start, "the list is cut short")
                 continue
             index = match.start()
             char = buf.data[index]
             if char == 0x22:
                 string = _STRING_REST_RE.match(buf.data, index + 1)
                 if string is None:
-                    self._check_size(start)
-                    if not buf.more():
-                        raise self._error(len(buf.data), "a string is cut short")
+                    self._read_more(start, "a string is cut short")
                     continue
                 pos = string.end()
             elif char in (0x5B, 0x7B):
@@ -225,6 +221,12 @@ class _Cutter:
                 pos = index + 1
                 if depth == 0:
                     return pos
+
+    def _read_more(self, start: int, cut_short: str) -> None:
+        """More of the record that opens at `start`; the end of the file inside it is an error."""
+        self._check_size(start)
+        if not self.buf.more():
+            raise self._error(len(self.buf.data), cut_short)
 
     def _check_size(self, start: int) -> None:
         if len(self.buf.data) - start > MAX_RECORD:

@@ -17,7 +17,6 @@ kept, whatever the archive inflates to.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +24,7 @@ from pathlib import Path
 from auditor.activity.events import mentions_in
 from auditor.activity.model import DirectMessage, Post, normalize_handle
 from auditor.activity.sources.archive_files import Container, open_container, parse_js
+from auditor.activity.sources.archive_notes import complete_long_posts
 from auditor.activity.sources.archive_records import records
 from auditor.activity.sources.common import Collector, no_gc, parse_x_time, unescape_x
 from auditor.errors import DataError
@@ -232,57 +232,14 @@ class _ArchiveReader:
         )
 
     def _apply_notes(self, posts: dict[str, Post]) -> None:
-        """Long posts: the tweet holds a truncated text; note-tweet.js holds the full one.
-
-        X links them by neither id: a note is matched to the post created in the same
-        second (or two) whose visible text the note's text starts with. Only the notes of
-        posts kept are held.
-        """
+        """Long posts: the full text of the cut ones, from note-tweet.js (`archive_notes.py`)."""
         if "note-tweet" not in self.files:
             return
-        seconds = {int(post.created_at.timestamp()) for post in posts.values()}
-        by_second: dict[int, list[tuple[str, str]]] = defaultdict(list)
-        for member, number, record in self._records(("note-tweet",)):
-            note = record.get("noteTweet") if isinstance(record, dict) else None
-            core = note.get("core") if isinstance(note, dict) else None
-            text = core.get("text") if isinstance(core, dict) else None
-            try:
-                if not isinstance(text, str):
-                    raise ValueError("note has no core.text")
-                when = parse_x_time(note.get("createdAt"), "createdAt")
-            except ValueError as exc:
-                self.out.skip(f"{self.name}:{member}", number, str(exc))
-                continue
-            second = int(when.timestamp())
-            if any(second + delta in seconds for delta in (-2, -1, 0, 1, 2)) or self.window is None:
-                by_second[second].append((_str(note.get("noteTweetId")) or "", text))
-        notes = sum(len(found) for found in by_second.values())
-        completed = whole = cut = 0
-        for post_id, post in list(posts.items()):
-            second = int(post.created_at.timestamp())
-            candidates = [c for s in (second, second - 1, second + 1, second - 2, second + 2) for c in by_second.get(s, ())]
-            if not candidates:
-                continue
-            full = _match_note(post, candidates)
-            if full is None:
-                continue
-            prefix, body = _visible(post)
-            # Against the visible text: a cut post's raw text may end in a link that makes it look longer.
-            if len(full) > len(prefix) + len(body):
-                posts[post_id] = _with_text(post, full)
-                completed += 1
-            elif _CUT_RE.search(post.text):
-                cut += 1
-            else:
-                whole += 1
-        parts = [f"{completed} of {notes} long posts completed from note-tweet.js"]
-        if whole:
-            parts.append(f"{whole} already held their full text")
-        if cut:
-            parts.append(f"{cut} stayed cut (the note was no longer than the cut text)")
-        if notes - completed - whole - cut > 0:
-            parts.append(f"{notes - completed - whole - cut} notes matched no post")
-        self.out.note("; ".join(parts))
+
+        def skip(member: str, number: int, reason: str) -> None:
+            self.out.skip(f"{self.name}:{member}", number, reason)
+
+        self.out.note(complete_long_posts(posts, self._records(("note-tweet",)), skip, keep_all=self.window is None))
 
     # -- direct messages -------------------------------------------------------------------
 
@@ -496,36 +453,3 @@ def _participants(conversation_id: str, messages: list, owner_id: str | None) ->
                 if isinstance(value.get(key), list):
                     people.update(v for v in value[key] if isinstance(v, str))
     return people
-
-
-_SPACE_RE = re.compile(r"\s+")
-_TAIL_RE = re.compile(r"(?:\s*https://t\.co/\w+)+\s*$")
-_CUT_RE = re.compile(r"…(?:\s*https://t\.co/\w+)*\s*$")  # X's mark on a post whose text was cut
-
-
-def _visible(post: Post) -> tuple[str, str]:
-    """A post's leading @mentions (X shows them apart) and the rest, trimmed of the truncation mark and t.co links."""
-    text = post.text
-    prefix = re.match(r"^(?:@\w{1,15}\s+)*", text).group(0)
-    body = _TAIL_RE.sub("", text[len(prefix):]).rstrip().rstrip("…").rstrip()
-    return prefix, body
-
-
-def _match_note(post: Post, candidates: list[tuple[str, str]]) -> str | None:
-    for note_id, text in candidates:
-        if note_id == post.id:
-            return text
-    prefix, body = _visible(post)
-    key = _SPACE_RE.sub(" ", body)[:60]
-    if len(key) < 5:
-        return None
-    for _, text in candidates:
-        if _SPACE_RE.sub(" ", text).startswith(key):
-            return prefix + text if prefix and not text.startswith(prefix.strip()) else text
-    return None
-
-
-def _with_text(post: Post, text: str) -> Post:
-    mentions = tuple(dict.fromkeys((*post.mentions, *mentions_in(text))))
-    return Post(post.id, post.author, post.created_at, text, post.in_reply_to, post.in_reply_to_author,
-                post.conversation_id, mentions, post.repost_of, post.quote_of, post.url, post.platform)

@@ -148,6 +148,7 @@ def audit(
     """
     from auditor.baseline import apply_baseline, failing, load_baseline
     from auditor.render.redact import REDACT_MODES
+    from auditor.render.redact import redact as redact_result
     from auditor.waivers import apply_waivers, load_waivers
 
     try:
@@ -171,14 +172,17 @@ def audit(
         raise _fail(exc) from None
     # stdout may be carrying the JSON report: the summary goes to stderr.
     _print_summary(result, err=True)
-    for note in result.notes:
+    # CI logs are read by more people than the reports: with --redact customers the notes (waivers,
+    # baseline) name customers by pseudonym there too.
+    notes = redact_result(result, "customers", key).notes if redact == "customers" else result.notes
+    for note in notes:
         echo(f"note: {note}", err=True)
     if threshold is not None:
         over = failing(result, threshold)
         scope = "new " if known is not None else ""
         if over:
             echo(f"fail-on {threshold}: {len(over)} {scope}finding{'s' if len(over) != 1 else ''} "
-                       f"at or above {threshold}", err=True)
+                 f"at or above {threshold}", err=True)
             raise typer.Exit(1)
         echo(f"fail-on {threshold}: no {scope}findings at or above {threshold}", err=True)
 

@@ -122,3 +122,13 @@ def test_nothing_else_names_the_customer_links_ids_or_their_words(setup, tmp_pat
     customers = [e for e in evidence if e["author"].startswith("customer-")]
     assert customers and {e["text"] for e in customers} <= {"[customer's post: text withheld]",
                                                              "[direct message: text withheld]"}
+
+
+def test_notes_on_standard_error_name_customers_by_pseudonym_too(setup, tmp_path):
+    policy_path, _, store = setup
+    (tmp_path / "waivers.yaml").write_text("- {rule: answer, account: acme_support, counterpart: bob, reason: by phone, "
+                                           "approved_by: Dana, expires: 2026-12-31}\n")
+    result = audit(policy_path, store, tmp_path / "r.json", "--waivers", tmp_path / "waivers.yaml")
+    assert result.exit_code == 0, result.output
+    assert "waiver covered 1 finding (answer, acme_support, @customer-" in result.stderr
+    assert "bob" not in result.stderr

@@ -5,8 +5,6 @@ echoed that should not have been."""
 from __future__ import annotations
 
 import json
-import os
-import time
 import tracemalloc
 import zipfile
 from pathlib import Path
@@ -140,12 +138,10 @@ def test_one_bad_byte_near_the_top_of_a_twcs_csv_does_not_hide_its_header(tmp_pa
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
 def test_a_device_as_data_is_refused_at_once(tmp_path, device):
-    started = time.monotonic()
-    result = audit(policy_file(tmp_path), Path(device))
+    result = audit(policy_file(tmp_path), Path(device))  # read as JSONL, it never ended
     assert result.exit_code == 2
     assert one_line(result) == (f"{device}: not a regular file or folder (a device or a pipe): give an export file, "
                                 "an archive or a store")
-    assert time.monotonic() - started < 30  # it never ended
 
 
 # -- X archives ----------------------------------------------------------------------------------

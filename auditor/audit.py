@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left
 from collections import Counter, defaultdict
+from dataclasses import replace
+from operator import attrgetter
 from datetime import datetime, timedelta
 from typing import Iterable
 
@@ -59,6 +62,7 @@ def audit(loaded: LoadedPolicy, activity: Activity, period: Period, *, as_of: da
         for account in policy.audited_by(rule):
             per_account[account.handle][rule.id] = _figures(rule, by_account.get(account.handle, []))
         previous = _figures(rule, rule.evaluate(previous_ctx)) if has_previous else None
+        per_check = [_check_findings(rule, check, index) for check in checks]
         rule_results.append(
             RuleResult(
                 id=rule.id,
@@ -74,9 +78,13 @@ def audit(loaded: LoadedPolicy, activity: Activity, period: Period, *, as_of: da
                 previous_checked=previous.checked if previous else None,
                 weeks=_weeks(checks, policy.zone),
                 options=rule.model_dump(mode="json", exclude=_COMMON, exclude_none=True),
+                checks=tuple(checks),
+                check_fingerprints=tuple(tuple(f.fingerprint for f in found if f.is_failure) for found in per_check),
+                kind=rule,
             )
         )
-        findings.extend(_findings(rule, checks, index))
+        for found in per_check:
+            findings.extend(found)
 
     findings.sort(key=lambda f: (f.rule, f.account, f.occurred_at, f.fingerprint))
     findings_count = Counter(f.account for f in findings if f.is_failure)
@@ -100,7 +108,8 @@ def audit(loaded: LoadedPolicy, activity: Activity, period: Period, *, as_of: da
             "end": period.end.isoformat(),
             "timezone": policy.timezone,
         },
-        data=_coverage(activity, index, as_of, policy, period),
+        data=replace(_coverage(activity, index, as_of, policy, period),
+                     period_events=_period_events(index, period, as_of)),
         summary=summarize(rule_results, findings),
         rules=tuple(rule_results),
         accounts=accounts,
@@ -137,7 +146,8 @@ def _figures(rule: RuleBase, checks: list[Check]) -> Figures:
 
 def _status(figures: Figures, target: float) -> str:
     if figures.compliance is None:
-        return "no_data"
+        # Items were there, and every failure among them is waived: nothing counts against the rule.
+        return "pass" if figures.waived else "no_data"
     return "pass" if meets_target(figures.passed, figures.checked, target) else "fail"
 
 
@@ -154,33 +164,65 @@ def _weeks(checks: list[Check], zone) -> tuple[WeekFigures, ...]:
     return tuple(WeekFigures(week, checked, passed) for week, (checked, passed) in sorted(weeks.items()))
 
 
-def _findings(rule: RuleBase, checks: list[Check], index: ActivityIndex) -> list[Finding]:
+def _check_findings(rule: RuleBase, check: Check, index: ActivityIndex) -> list[Finding]:
     findings = []
-    for check in checks:
-        for draft in check.findings:
-            anchor = draft.evidence[0].id if draft.evidence else check.occurred_at.isoformat()
-            fingerprint = hashlib.sha256(
-                "\x1f".join([rule.id, check.account, check.counterpart or "", draft.check or "", anchor]).encode()
-            ).hexdigest()[:20]
-            findings.append(
-                Finding(
-                    rule=rule.id,
-                    type=rule.type,
-                    severity=rule.severity,
-                    account=check.account,
-                    counterpart=check.counterpart,
-                    status=draft.status,
-                    message=draft.message,
-                    occurred_at=utc_iso(check.occurred_at),
-                    measure=draft.measure,
-                    evidence=tuple(_evidence(ref, index) for ref in draft.evidence),
-                    fingerprint=fingerprint,
-                    check=draft.check,
-                    wait=draft.wait,
-                    counted=check.status == "failed",
-                )
+    for draft in check.findings:
+        anchor = draft.evidence[0].id if draft.evidence else check.occurred_at.isoformat()
+        fingerprint = hashlib.sha256(
+            "\x1f".join([rule.id, check.account, check.counterpart or "", draft.check or "", anchor]).encode()
+        ).hexdigest()[:20]
+        findings.append(
+            Finding(
+                rule=rule.id,
+                type=rule.type,
+                severity=rule.severity,
+                account=check.account,
+                counterpart=check.counterpart,
+                status=draft.status,
+                message=draft.message,
+                occurred_at=utc_iso(check.occurred_at),
+                measure=draft.measure,
+                evidence=tuple(_evidence(ref, index) for ref in draft.evidence),
+                fingerprint=fingerprint,
+                check=draft.check,
+                wait=draft.wait,
+                counted=check.status == "failed",
             )
+        )
     return findings
+
+
+def recount(result: AuditResult, findings: tuple[Finding, ...], zone) -> AuditResult:
+    """The result with `findings` (some now waived) and every figure counted again without the
+    items whose failing findings are all waived: not in a rule's checked, failed or metrics, its
+    share or status, the score, the scorecards, nor the weekly trend. Pure."""
+    waived = {f.fingerprint for f in findings if f.waived and f.is_failure}
+    rules, per_account = [], defaultdict(dict)
+    for rule in result.rules:
+        counted = [check for check, prints in zip(rule.checks, rule.check_fingerprints)
+                   if not (check.status == "failed" and prints and all(p in waived for p in prints))]
+        if len(counted) == len(rule.checks) and rule.figures.waived == 0:
+            rules.append(rule)
+            for account in result.accounts:
+                if rule.id in account.rules:
+                    per_account[account.handle][rule.id] = account.rules[rule.id]
+            continue
+        figures = replace(_figures(rule.kind, counted), waived=len(rule.checks) - len(counted))
+        rules.append(replace(rule, figures=figures, status=_status(figures, rule.target), weeks=_weeks(counted, zone)))
+        by_account: dict[str, list[Check]] = defaultdict(list)
+        all_by_account: dict[str, int] = Counter(check.account for check in rule.checks)
+        for check in counted:
+            by_account[check.account].append(check)
+        for account in result.accounts:
+            if rule.id in account.rules:
+                own = by_account.get(account.handle, [])
+                per_account[account.handle][rule.id] = replace(
+                    _figures(rule.kind, own), waived=all_by_account.get(account.handle, 0) - len(own))
+    counted_findings = Counter(f.account for f in findings if f.is_failure and not f.waived)
+    accounts = tuple(replace(a, rules=dict(per_account.get(a.handle, {})), findings=counted_findings[a.handle])
+                     for a in result.accounts)
+    return replace(result, findings=findings, rules=tuple(rules), accounts=accounts,
+                   summary={**result.summary, **summarize(rules, findings)})
 
 
 def _evidence(ref, index: ActivityIndex) -> Evidence:
@@ -230,6 +272,29 @@ def _coverage(activity: Activity, index: ActivityIndex, as_of: datetime, policy,
         ignored_events=_ignored_events(index, policy, period),
         sha256=_data_sha256(index),
     )
+
+
+def _period_events(index: ActivityIndex, period: Period, as_of: datetime) -> int:
+    """Events of the roster's accounts in the period, up to the end of the data: by one of them,
+    replying to or mentioning one, or a DM to one."""
+    roster = index.roster
+    start, end = period.start, period.end
+    count = 0
+    for events in (index.posts, index.dms):  # each sorted by time
+        first = bisect_left(events, start, key=_created_at)
+        for event in events[first:bisect_left(events, end, key=_created_at)]:
+            if event.created_at > as_of:
+                break
+            if type(event) is Post:
+                involved = (event.author in roster or event.in_reply_to_author in roster
+                            or any(handle in roster for handle in event.mentions))
+            else:
+                involved = event.sender in roster or any(handle in roster for handle in event.recipients)
+            count += involved
+    return count
+
+
+_created_at = attrgetter("created_at")
 
 
 def _data_sha256(index: ActivityIndex) -> str:

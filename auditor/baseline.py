@@ -92,7 +92,8 @@ def apply_baseline(result: AuditResult, baseline: Baseline) -> AuditResult:
     since = f" ({baseline.period})" if baseline.period else ""
     notes = [f"baseline {baseline.path}{since}: {counts['new']} new, {counts['existing']} existing, "
              f"{len(gone)} gone"]
-    for fingerprint in sorted(gone, key=lambda fp: (baseline.findings[fp], fp))[:GONE_NAMED]:
+    # Counterparts may be None (an engagement finding has none): None never sorts against text.
+    for fingerprint in sorted(gone, key=lambda fp: (*_sort_key(baseline.findings[fp]), fp))[:GONE_NAMED]:
         rule, account, counterpart = baseline.findings[fingerprint]
         who = f"{account}/@{counterpart}" if counterpart else account
         notes.append(f"baseline: gone {rule} for {who} (fingerprint {fingerprint})")
@@ -100,6 +101,11 @@ def apply_baseline(result: AuditResult, baseline: Baseline) -> AuditResult:
         notes.append(f"baseline: and {len(gone) - GONE_NAMED} more gone")
     return replace(result, findings=findings, summary={**result.summary, "baseline": figures},
                    notes=result.notes + tuple(notes))
+
+
+def _sort_key(known: tuple[str, str, str | None]) -> tuple[str, str, str]:
+    rule, account, counterpart = known
+    return rule, account, counterpart or ""
 
 
 def _mark(finding: Finding, baseline: Baseline) -> str:

@@ -8,6 +8,7 @@ error (a bug), one line, never 0 or 1.
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -17,6 +18,7 @@ import typer
 
 from auditor import __version__
 from auditor.errors import AuditorError, UsageError
+from auditor.terminal import echo
 
 app = typer.Typer(
     name="auditor",
@@ -29,20 +31,21 @@ app = typer.Typer(
 
 def _fail(error: AuditorError) -> typer.Exit:
     for line in error.lines():
-        typer.echo(line if ":" in line.split(" ")[0] else f"error: {line}", err=True)
+        echo(line if ":" in line.split(" ")[0] else f"error: {line}", err=True)
     return typer.Exit(2)
 
 
 @app.callback(invoke_without_command=True)
 def _root(version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False) -> None:
     if version:
-        typer.echo(f"auditor {__version__}")
+        echo(f"auditor {__version__}")
         raise typer.Exit(0)
 
 
 @app.command()
 def validate(
     policies: Annotated[list[Path], typer.Argument(help="Policy files to check.", show_default=False)],
+    allow_outside: Annotated[bool, typer.Option("--allow-outside", help="Read a roster file outside the policy's folder (refused by default).")] = False,
 ) -> None:
     """Check policies (and the roster each names); print file:line:col: message per mistake."""
     from auditor.policy.loader import load_policy
@@ -50,14 +53,14 @@ def validate(
     errors = 0
     for path in policies:
         try:
-            loaded = load_policy(path)
+            loaded = load_policy(path, allow_outside=allow_outside)
         except AuditorError as exc:
             errors += 1
             for line in exc.lines():
-                typer.echo(line)
+                echo(line)
             continue
         policy = loaded.policy
-        typer.echo(f"{path}: ok ({len(policy.rules)} rules, {len(policy.roster)} accounts)")
+        echo(f"{path}: ok ({len(policy.rules)} rules, {len(policy.roster)} accounts)")
     raise typer.Exit(2 if errors else 0)
 
 
@@ -66,7 +69,7 @@ def schema() -> None:
     """Print the JSON Schema of the policy format (for editor completion)."""
     from auditor.policy.schema import policy_schema_json
 
-    typer.echo(policy_schema_json())
+    echo(policy_schema_json())
 
 
 @app.command()
@@ -74,7 +77,7 @@ def rules() -> None:
     """List the rule kinds, what each means, and its options."""
     from auditor.policy.schema import describe_rule_kinds
 
-    typer.echo(describe_rule_kinds())
+    echo(describe_rule_kinds())
 
 
 def _period(policy, period: str | None, start: date | None, end: date | None):
@@ -82,6 +85,9 @@ def _period(policy, period: str | None, start: date | None, end: date | None):
 
     zone = policy.zone
     try:
+        if period is not None and not period.strip():
+            raise UsageError("--period is empty; give a month (2026-10), a quarter (2026-Q3), a year, "
+                             "last-month, this-month or last-quarter")
         if period and (start or end):
             raise UsageError("give either --period or --from/--to, not both")
         if start or end:
@@ -120,13 +126,29 @@ def audit(
     waivers: Annotated[Optional[Path], typer.Option("--waivers", help="YAML list of approved, dated exceptions to findings.")] = None,
     baseline: Annotated[Optional[Path], typer.Option("--baseline", help="An earlier report.json: its findings are 'existing', the rest 'new'.")] = None,
     paper: Annotated[str, typer.Option("--paper", help="Page size of the PDF: A4 or Letter.")] = "A4",
+    pseudonym_key: Annotated[Optional[Path], typer.Option("--pseudonym-key", help="With --redact customers: the file holding the secret that keys the pseudonyms (created if missing). Default: $AUDITOR_PSEUDONYM_KEY, else <store>.pseudonym-key beside the store audited.")] = None,
+    allow_outside: Annotated[bool, typer.Option("--allow-outside", help="Read a roster file outside the policy's folder (refused by default).")] = False,
+    allow_empty: Annotated[bool, typer.Option("--allow-empty", help="Accept a period with no event of the roster's accounts (exit 0; the report says so) instead of failing with exit 2.")] = False,
 ) -> None:
     """Run the audit for a period and write the report.
 
-    Exit codes: 0 ran, nothing counted at or above --fail-on; 1 a finding was; 2 bad usage or input; 3 a bug.
+    \b
+    Exit codes:
+      0  the audit ran; nothing counted at or above --fail-on
+      1  a counted finding (not pending, not waived, new against
+         --baseline) is at or above --fail-on
+      2  bad usage or input; nothing to audit (no event of the
+         roster's accounts in the period: a wrong file, every line
+         skipped, a period with no data, --as-of before the period);
+         a locked, read-only, full or damaged store; an unwritable
+         output. One line each, no traceback.
+      3  an internal error: a bug (AUDITOR_DEBUG=1 for the traceback)
+    With --allow-empty, nothing to audit is exit 0 and the report
+    says the period was empty.
     """
     from auditor.baseline import apply_baseline, failing, load_baseline
     from auditor.render.redact import REDACT_MODES
+    from auditor.render.redact import redact as redact_result
     from auditor.waivers import apply_waivers, load_waivers
 
     try:
@@ -136,28 +158,56 @@ def audit(
         threshold = _severity(fail_on)
         paper_size = _paper(paper)
         # Read the side files before the data, so a typo in them fails in a second, not after the audit.
+        key = _pseudonym_key(pseudonym_key, data) if redact == "customers" else None
         waiver_file = load_waivers(waivers) if waivers is not None else None
         known = load_baseline(baseline) if baseline is not None else None
-        result = _run_audit(policy, data, period, from_, to, as_of)
+        result = _run_audit(policy, data, period, from_, to, as_of, allow_outside)
+        result = _fail_closed(result, allow_empty)
         if waiver_file is not None:
             result = apply_waivers(result, waiver_file)
         if known is not None:
             result = apply_baseline(result, known)  # after waivers: its counts leave waived findings out
-        _write_reports(result, formats, targets, redact, paper_size)
+        _write_reports(result, formats, targets, redact, paper_size, key)
     except AuditorError as exc:
         raise _fail(exc) from None
     # stdout may be carrying the JSON report: the summary goes to stderr.
     _print_summary(result, err=True)
-    for note in result.notes:
-        typer.echo(f"note: {note}", err=True)
+    # CI logs are read by more people than the reports: with --redact customers the notes (waivers,
+    # baseline) name customers by pseudonym there too.
+    notes = redact_result(result, "customers", key).notes if redact == "customers" else result.notes
+    for note in notes:
+        echo(f"note: {note}", err=True)
     if threshold is not None:
         over = failing(result, threshold)
         scope = "new " if known is not None else ""
         if over:
-            typer.echo(f"fail-on {threshold}: {len(over)} {scope}finding{'s' if len(over) != 1 else ''} "
-                       f"at or above {threshold}", err=True)
+            echo(f"fail-on {threshold}: {len(over)} {scope}finding{'s' if len(over) != 1 else ''} "
+                 f"at or above {threshold}", err=True)
             raise typer.Exit(1)
-        typer.echo(f"fail-on {threshold}: no {scope}findings at or above {threshold}", err=True)
+        echo(f"fail-on {threshold}: no {scope}findings at or above {threshold}", err=True)
+
+
+def _fail_closed(result, allow_empty: bool):
+    """Nothing to audit is an error, not a clean pass: CI must not go green on a wrong file or an empty period."""
+    from dataclasses import replace
+
+    from auditor.errors import DataError
+
+    if result.data.period_events:
+        return result
+    data = result.data
+    seen = f"{data.events} events read for it and around it, {data.skipped} line{'s' if data.skipped != 1 else ''} skipped"
+    if data.as_of and _instant(data.as_of) < _instant(result.period["start"]):
+        seen += f"; the end of the data, {data.as_of}, is before the period starts"
+    if not allow_empty:
+        raise DataError(f"nothing to audit: no event of the roster's accounts in {result.period['label']} "
+                        f"({seen}); check --data, --period and the roster, or pass --allow-empty")
+    note = f"empty period: no event of the roster's accounts in {result.period['label']} ({seen}); accepted with --allow-empty"
+    return replace(result, notes=result.notes + (note,))
+
+
+def _instant(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def _severity(text: str | None) -> str | None:
@@ -195,7 +245,7 @@ def _targets(out: Path | None, format_: str | None, out_dir: Path | None) -> tup
     return formats, [out]
 
 
-def _run_audit(policy_path: Path, data: list[Path], period, from_, to, as_of):
+def _run_audit(policy_path: Path, data: list[Path], period, from_, to, as_of, allow_outside: bool = False):
     from auditor.activity.sources import read_sources
     from auditor.activity.store import audit_window
     from auditor.audit import audit as run
@@ -203,7 +253,7 @@ def _run_audit(policy_path: Path, data: list[Path], period, from_, to, as_of):
     from auditor.activity.sources.common import no_gc
     from auditor.speedups import worker_pool
 
-    loaded = load_policy(policy_path)
+    loaded = load_policy(policy_path, allow_outside=allow_outside)
     chosen = _period(loaded.policy, period, from_.date() if from_ else None, to.date() if to else None)
     moment = _as_of(as_of)
     # A store may hold years: read only the period, the previous one (for the trend) and a look-ahead.
@@ -215,30 +265,37 @@ def _run_audit(policy_path: Path, data: list[Path], period, from_, to, as_of):
             return run(loaded, activity, chosen, as_of=moment)
 
 
+def _pseudonym_key(given: Path | None, data: list[Path]) -> bytes:
+    from auditor.pseudonym_key import pseudonym_key
+
+    return pseudonym_key(given, data)
+
+
 def _write_reports(result, formats: list[str], targets: list[Path | None], redact: str | None,
-                   paper: str = "A4") -> None:
+                   paper: str = "A4", key: bytes | None = None) -> None:
     from auditor.render import RenderOptions, render, write
 
     for fmt, target in zip(formats, targets):
-        options = RenderOptions(redact=redact, paper=paper)
+        options = RenderOptions(redact=redact, paper=paper, pseudonym_key=key)
         if target is None:
             sys.stdout.buffer.write(render(result, fmt, options))
             sys.stdout.flush()
         else:
             write(result, fmt, target, options)
-            typer.echo(f"wrote {target}", err=True)
+            echo(f"wrote {target}", err=True)
 
 
 def _print_summary(result, err: bool) -> None:
     from auditor.render.summary import summary_table
 
-    typer.echo(summary_table(result), err=err)
+    echo(summary_table(result), err=err)
 
 
 @app.command("test")
 def run_policy_cases(
     policy: Annotated[Path, typer.Argument(help="The policy file to test.", show_default=False)],
     cases: Annotated[Path, typer.Option("--cases", "-c", help="Folder of cases: NAME/events.jsonl + NAME/expect.yaml, or NAME.jsonl + NAME.yaml.")],
+    allow_outside: Annotated[bool, typer.Option("--allow-outside", help="Read a roster file outside the policy's folder (refused by default).")] = False,
 ) -> None:
     """Run the policy on small example timelines and check the findings each case expects.
 
@@ -248,11 +305,11 @@ def run_policy_cases(
     from auditor.policy_tests import exit_code, report_lines, run_cases
 
     try:
-        outcomes = run_cases(load_policy(policy), cases)
+        outcomes = run_cases(load_policy(policy, allow_outside=allow_outside), cases)
     except AuditorError as exc:
         raise _fail(exc) from None
     for line in report_lines(outcomes):
-        typer.echo(line)
+        echo(line)
     raise typer.Exit(exit_code(outcomes))
 
 
@@ -291,7 +348,7 @@ def import_command(
 
     try:
         for result in import_sources(list(sources), store, mapping):
-            typer.echo("\n".join(result.lines()))
+            echo("\n".join(result.lines()))
     except AuditorError as exc:
         raise _fail(exc) from None
 
@@ -305,6 +362,7 @@ def fetch_command(
     max_reads: Annotated[Optional[str], typer.Option("--max-reads", help="Stop before the run reads more than this many resources (posts, users, DM events).")] = None,
     budget: Annotated[Optional[str], typer.Option("--budget", help="Stop before the run costs more than this many dollars (at --price).")] = None,
     price: Annotated[Optional[list[str]], typer.Option("--price", help="RESOURCE=DOLLARS per read, to change the price table (posts, owned_posts, users, dm_events). Repeatable.")] = None,
+    allow_outside: Annotated[bool, typer.Option("--allow-outside", help="Read a roster file outside the policy's folder (refused by default).")] = False,
 ) -> None:
     """Pull the roster's posts, mentions, replies and DMs from the X API into the store, incrementally.
 
@@ -322,44 +380,70 @@ def fetch_command(
         prices = parse_prices(price)
         limit = parse_budget(budget) if budget is not None else None
         reads = parse_max_reads(max_reads) if max_reads is not None else None
-        loaded = load_policy(policy)
+        loaded = load_policy(policy, allow_outside=allow_outside)
         if dry_run:
             from auditor.activity.sources.x_api_plan import estimate
 
             plan = estimate(loaded, store, start, max_reads=reads, budget=limit, prices=prices,
-                            progress=lambda line: typer.echo(line, err=True))
-            typer.echo("\n".join(plan.lines()))
+                            progress=lambda line: echo(line, err=True))
+            echo("\n".join(plan.lines()))
             return
         summary = fetch(loaded, store, start, max_reads=reads, budget=limit, prices=prices,
-                        progress=lambda line: typer.echo(line, err=True))
+                        progress=lambda line: echo(line, err=True))
     except AuditorError as exc:
         raise _fail(exc) from None
-    typer.echo(summary.line())
+    echo(summary.line())
     if summary.failures:
-        typer.echo(f"missing ({summary.failures}): " + "; ".join(summary.missing()), err=True)
+        echo(f"missing ({summary.failures}): " + "; ".join(summary.missing()), err=True)
     if summary.exit_code == 2:
-        typer.echo("nothing could be read from the X API: no new events in the store", err=True)
+        echo("nothing could be read from the X API: no new events in the store", err=True)
     elif summary.exit_code == 1:
-        typer.echo("the store keeps what was read; the next run resumes and fills in what is missing", err=True)
+        echo("the store keeps what was read; the next run resumes and fills in what is missing", err=True)
     raise typer.Exit(summary.exit_code)
 
 
 def main() -> None:
     """The `auditor` entry point. A bug must never look like a clean run (0) or like findings (1):
-    anything unexpected exits 3 with one line and a request to report it, never a traceback."""
+    anything unexpected exits 3 with one line and a request to report it, never a traceback. The
+    machine failing (a full or read-only disk, standard output closed or full, a store another
+    process holds) is not a bug: one line, exit 2."""
     try:
-        app()
+        try:
+            app()
+        finally:
+            sys.stdout.flush()  # a full or closed standard output fails here, not at exit
+    except OSError as exc:
+        _environment_failure(f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror
+                             else exc.strerror or str(exc))
+    except sqlite3.Error as exc:
+        from auditor.activity.store import store_problem
+
+        _environment_failure(store_problem(exc))
     except Exception as exc:  # noqa: BLE001 - AuditorError is handled per command; this is the last line
         message = " ".join(str(exc).split())[:300]
-        typer.echo(f"internal error: {type(exc).__name__}: {message}" if message
+        echo(f"internal error: {type(exc).__name__}: {message}" if message
                    else f"internal error: {type(exc).__name__}", err=True)
-        typer.echo(f"this is a bug in auditor {__version__}; please report it with the command you ran "
+        echo(f"this is a bug in auditor {__version__}; please report it with the command you ran "
                    "(set AUDITOR_DEBUG=1 for the traceback)", err=True)
         if os.environ.get("AUDITOR_DEBUG"):
             import traceback
 
             traceback.print_exc()
         sys.exit(3)
+
+
+def _environment_failure(reason: str) -> None:
+    # Whatever was left unwritten in standard output goes nowhere: flushing it again at exit would fail again.
+    try:
+        sys.stdout = open(os.devnull, "w")
+    except OSError:
+        pass
+    echo(f"error: {reason}", err=True)
+    if os.environ.get("AUDITOR_DEBUG"):
+        import traceback
+
+        traceback.print_exc()
+    sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -113,6 +113,8 @@ class Figures:
     pending: int
     compliance: float | None  # passed / checked, None when nothing was checked
     metrics: dict[str, Any]
+    # Failed items whose every finding a waiver covers: in none of the figures above, nor the metrics.
+    waived: int = 0
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,10 @@ class RuleResult:
     weeks: tuple[WeekFigures, ...]
     options: dict[str, Any]
     previous_checked: int | None = None  # items the previous period checked (a trend needs TREND_MIN_ITEMS)
+    # What waivers need to count the rule again (`audit.recount`); never rendered.
+    checks: tuple[Any, ...] = field(default=(), compare=False, repr=False)
+    check_fingerprints: tuple[tuple[str, ...], ...] = field(default=(), compare=False, repr=False)
+    kind: Any = field(default=None, compare=False, repr=False)  # the rule itself, for its metrics
 
 
 @dataclass(frozen=True)
@@ -181,6 +187,9 @@ class DataCoverage:
     ignored_events: int = 0
     # SHA-256 of the events read (deduplicated, in time order, canonical JSON): pins the data a report is about
     sha256: str | None = None
+    # Events in the period (up to the end of the data) by, to or mentioning a roster account:
+    # none means there was nothing to audit (`auditor audit` then fails unless --allow-empty).
+    period_events: int = 0
 
 
 @dataclass(frozen=True)
@@ -243,7 +252,7 @@ def _rule_dict(rule: RuleResult) -> dict[str, Any]:
     return {
         "id": rule.id, "type": rule.type, "severity": rule.severity, "description": rule.description,
         "target": rule.target, "checked": figures.checked, "passed": figures.passed, "failed": figures.failed,
-        "pending": figures.pending, "compliance": figures.compliance, "status": rule.status,
+        "pending": figures.pending, "waived": figures.waived, "compliance": figures.compliance, "status": rule.status,
         "metrics": figures.metrics, "previous_compliance": rule.previous_compliance,
         "previous_checked": rule.previous_checked,
         "weeks": [_plain(w) for w in rule.weeks], "options": rule.options,

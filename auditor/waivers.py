@@ -12,15 +12,17 @@
 A waiver applies to the findings of its rule and account that have its
 fingerprint, or its counterpart (when it gives both, both must match). A waived
 finding stays in the report with `waived = {reason, approved_by, expires}` and
-no longer counts. Waivers fail closed: an entry that is malformed (a missing or
+no longer counts anywhere: an item whose failing findings are all waived leaves
+its rule's checked and failed counts, share, status and metrics (it is counted
+under `waived` instead), the score, the scorecards and `--fail-on`. The notes say
+how many findings each waiver covered. Waivers fail closed: an entry that is malformed (a missing or
 unknown key, a wrong value) or expired is never honoured, and the report's notes
 say which one and why.
 
-Expiry is judged against the audit's reference day: the last local day of the
-period, or the day of the end of the data (`--as-of`, default the latest event)
-when that comes first. A waiver expiring on that day still holds; one that
-expired the day before does not. The wall clock is never read, so the same
-input gives the same report.
+Expiry is judged against the end of the audited period: its last local day. A
+waiver expiring on that day still holds; one that expires the day before does
+not, however early in the period the audit runs. The wall clock is never read,
+so the same input gives the same report.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from auditor.activity.model import normalize_handle
-from auditor.audit import summarize
+from auditor.audit import recount
 from auditor.errors import PolicyError, PolicyProblem
 from auditor.policy.yaml_positions import load_yaml
 from auditor.result import AuditResult, Finding
@@ -144,18 +146,17 @@ def _date(value: Any) -> date:
 
 
 def reference_day(result: AuditResult) -> date:
-    """The day waivers are judged on: the period's last local day, or the end of the data if earlier."""
+    """The day waivers are judged on: the last local day of the audited period. Not the end of the
+    data: a waiver that lapses before the period ends does not cover the period, however early the
+    audit runs (an audit of October on the 20th must not honour a waiver that expires on the 25th)."""
     zone = ZoneInfo(result.period["timezone"])
-    last_day = datetime.fromisoformat(result.period["end"]).astimezone(zone).date() - timedelta(days=1)
-    if result.data.as_of:
-        as_of_day = datetime.fromisoformat(result.data.as_of.replace("Z", "+00:00")).astimezone(zone).date()
-        return min(last_day, as_of_day)
-    return last_day
+    return datetime.fromisoformat(result.period["end"]).astimezone(zone).date() - timedelta(days=1)
 
 
 def apply_waivers(result: AuditResult, waivers: WaiverFile) -> AuditResult:
-    """The result with the findings that valid waivers cover marked waived, the summary recounted,
-    and a note for every refused, expired or unused waiver. Pure: no I/O, no clock."""
+    """The result with the findings that valid waivers cover marked waived and every figure counted
+    again without them (`audit.recount`), and a note for each waiver: how many findings it covered,
+    or why it was refused, expired or unused. Pure: no I/O, no clock."""
     day = reference_day(result)
     notes = list(waivers.refused)
     valid = []
@@ -165,29 +166,26 @@ def apply_waivers(result: AuditResult, waivers: WaiverFile) -> AuditResult:
                          f"before {day.isoformat()} ({waiver.label()})")
         else:
             valid.append(waiver)
-    used: set[int] = set()
+    covered: Counter[int] = Counter()
     findings = []
     for finding in result.findings:
         waiver = next((w for w in valid if w.matches(finding)), None) if not finding.waived else None
         if waiver is not None:
-            used.add(id(waiver))
+            covered[id(waiver)] += 1
             finding = replace(finding, waived={
                 "reason": waiver.reason, "approved_by": waiver.approved_by, "expires": waiver.expires.isoformat(),
             })
         findings.append(finding)
     rules = {rule.id for rule in result.rules}
     for waiver in valid:
-        if id(waiver) not in used:
+        count = covered[id(waiver)]
+        if count:
+            notes.append(f"{waiver.where}: waiver covered {count} finding{'s' if count != 1 else ''} ({waiver.label()})")
+        else:
             why = "" if waiver.rule in rules else f"; the policy has no rule {waiver.rule!r}"
             notes.append(f"{waiver.where}: waiver matched no finding ({waiver.label()}){why}")
     waived = sum(1 for f in findings if f.waived)
     notes.append(f"waivers {waivers.path}: {waived} finding{'s' if waived != 1 else ''} waived by "
-                 f"{len(used)} of {len(waivers.waivers) + len(waivers.refused)} waivers (judged on {day.isoformat()})")
-    counted = Counter(f.account for f in findings if f.is_failure and not f.waived)
-    return replace(
-        result,
-        findings=tuple(findings),
-        accounts=tuple(replace(a, findings=counted[a.handle]) for a in result.accounts),
-        summary={**result.summary, **summarize(result.rules, findings)},
-        notes=result.notes + tuple(notes),
-    )
+                 f"{len(covered)} of {len(waivers.waivers) + len(waivers.refused)} waivers (judged on {day.isoformat()})")
+    recounted = recount(result, tuple(findings), ZoneInfo(result.period["timezone"]))
+    return replace(recounted, notes=result.notes + tuple(notes))

@@ -20,6 +20,7 @@ monthly audit of a large store does not load years of history.
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 from collections import defaultdict
@@ -165,6 +166,37 @@ class CoverageRow:
     reason: str
 
 
+def _store_errors(method):
+    """SQLite's failures are the machine's or the file's, not the auditor's: one line naming the store
+    and what to do (exit 2), never a traceback. Locked, read-only, full or damaged stores end here."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            raise DataError(f"{self.name}: {store_problem(exc)}") from None
+
+    return wrapper
+
+
+def store_problem(exc: sqlite3.Error) -> str:
+    """What a user can do about an SQLite error, in words."""
+    reason = _reason(exc)
+    lowered = reason.lower()
+    if "locked" in lowered or "busy" in lowered:
+        return f"the store is in use by another process ({reason}); run one import, fetch or audit at a time"
+    if "readonly" in lowered or "read-only" in lowered:
+        return f"cannot write the store ({reason}): the file or its folder is read-only"
+    if "unable to open" in lowered:
+        return f"cannot open or create the store ({reason}): check the path and that its folder is writable"
+    if "full" in lowered:
+        return f"cannot write the store ({reason}): free some disk space"
+    if "no such table" in lowered or "no such column" in lowered or "malformed" in lowered or "not a database" in lowered:
+        return f"the store is damaged ({reason}); import the sources again into a new store"
+    return f"cannot use the store ({reason})"
+
+
 class Store:
     """An open store. Use as a context manager; every write method commits its own transaction."""
 
@@ -187,7 +219,7 @@ class Store:
             self._check_schema(read_only)
         except sqlite3.Error as exc:
             self._close_quietly()
-            raise DataError(f"{self.name}: cannot open the store ({_reason(exc)})") from None
+            raise DataError(f"{self.name}: {store_problem(exc)}") from None
 
     def _check_schema(self, read_only: bool) -> None:
         tables = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -241,6 +273,7 @@ class Store:
 
     # -- sources ---------------------------------------------------------------------------
 
+    @_store_errors
     def register_source(self, info: SourceInfo, location: str, skipped: Iterable[Skipped] = ()) -> int:
         """The source's row (created or refreshed), its skipped records replaced; returns its id. No commit."""
         now = _now()
@@ -266,6 +299,7 @@ class Store:
         self.db.execute("UPDATE sources SET events = (SELECT count(*) FROM events WHERE source_id = ?) WHERE id = ?",
                         (source_id, source_id))
 
+    @_store_errors
     def add_activity(self, activity: Activity, location: str) -> Counts:
         """One read source into the store, in one transaction (all of it or nothing)."""
         info = _one_source(activity, location)
@@ -277,6 +311,7 @@ class Store:
 
     # -- events ----------------------------------------------------------------------------
 
+    @_store_errors
     def add_events(self, events: list[Post | DirectMessage], source_id: int | None = None) -> Counts:
         with self.db:
             counts = self._put(events, source_id)
@@ -322,11 +357,13 @@ class Store:
             found[(event_id, kind, platform)] = text
         return found
 
+    @_store_errors
     def count(self) -> dict[str, int]:
         return dict(self.db.execute("SELECT kind, count(*) FROM events GROUP BY kind").fetchall())
 
     # -- fetch state and coverage ----------------------------------------------------------
 
+    @_store_errors
     def fetch_state(self, account: str, endpoint: str) -> FetchState | None:
         row = self.db.execute(
             "SELECT account, endpoint, user_id, newest_id, newest_time, run_since_id, run_newest_id, next_token, params "
@@ -335,6 +372,7 @@ class Store:
             return None
         return FetchState(*row[:8], params=orjson.loads(row[8]) if row[8] else {})
 
+    @_store_errors
     def save_state(self, state: FetchState) -> None:
         """No commit: a fetched page and the state that says it was fetched go in one transaction."""
         self.db.execute(
@@ -342,6 +380,7 @@ class Store:
             (state.account, state.endpoint, state.user_id, state.newest_id, state.newest_time, state.run_since_id,
              state.run_newest_id, state.next_token, orjson.dumps(state.params).decode() if state.params else None, _now()))
 
+    @_store_errors
     def save_page(self, events: list[Post | DirectMessage], source_id: int, state: FetchState,
                   then: Callable[[sqlite3.Connection], None] | None = None) -> Counts:
         """One page of a fetch and the state after it, atomically: a run killed here resumes after this page.
@@ -382,20 +421,24 @@ class Store:
         """
         return store_fetch.spans(self.db, endpoint)
 
+    @_store_errors
     def set_coverage(self, account: str, endpoint: str, status: str, reason: str = "") -> None:
         with self.db:
             self.db.execute("INSERT OR REPLACE INTO coverage VALUES (?, ?, ?, ?, ?)", (account, endpoint, status, reason, _now()))
 
+    @_store_errors
     def coverage(self) -> list[CoverageRow]:
         rows = self.db.execute("SELECT account, endpoint, status, reason FROM coverage ORDER BY account, endpoint")
         return [CoverageRow(*row) for row in rows]
 
+    @_store_errors
     def finish_source(self, source_id: int, channels: tuple[str, ...], notes: list[str]) -> None:
         with self.db:
             self.db.execute("UPDATE sources SET channels = ?, notes = ?, last_seen = ? WHERE id = ?",
                             (orjson.dumps(list(channels)).decode(), orjson.dumps(notes).decode(), _now(), source_id))
             self._count_source(source_id)
 
+    @_store_errors
     def posts_by(self, author: str, since: datetime) -> list[Post]:
         rows = self.db.execute("SELECT kind, json FROM events WHERE kind = 'post' AND author = ? AND created_at >= ?",
                                (author, stamp(since)))
@@ -403,6 +446,7 @@ class Store:
 
     # -- reading ---------------------------------------------------------------------------
 
+    @_store_errors
     def read(self, since: datetime | None = None, until: datetime | None = None) -> Activity:
         """The events from `since` (inclusive) to `until` (exclusive), plus the posts replies in it answer."""
         clauses, args = [], []
@@ -435,11 +479,13 @@ class Store:
                 _follow_edits(posts, edits)
                 if clauses:
                     self._ancestors(posts, seen_posts, real, edits)
-        except sqlite3.Error as exc:
-            raise DataError(f"{self.name}: cannot read the store ({_reason(exc)})") from None
         except (orjson.JSONDecodeError, KeyError, ValueError, TypeError):
             raise DataError(f"{self.name}: the store holds an event that is not canonical JSON: was it edited by hand?") from None
-        self._describe(activity, per_source, since, until)
+        try:
+            self._describe(activity, per_source, since, until)
+        except (orjson.JSONDecodeError, KeyError, ValueError, TypeError):
+            raise DataError(f"{self.name}: the store is damaged: a source's channels or notes are not "
+                            "the JSON the auditor wrote: was it edited by hand?") from None
         return activity
 
     def _dm_participants(self, source_id: int) -> frozenset[str]:

@@ -33,15 +33,17 @@ class LoadedPolicy:
     sha256: str
 
 
-def load_policy(path: Path | str) -> LoadedPolicy:
+def load_policy(path: Path | str, *, allow_outside: bool = False) -> LoadedPolicy:
+    """The policy and its roster. A roster file outside the policy's folder (after symlinks) is
+    refused unless `allow_outside`: `accounts: /etc/passwd` must not read, nor echo, any file."""
     try:
-        return _load_policy(Path(path), quick_roster=True)
+        return _load_policy(Path(path), quick_roster=True, allow_outside=allow_outside)
     except PolicyError:
         # A roster read quickly has no positions: read it again, slowly, to place every problem.
-        return _load_policy(Path(path), quick_roster=False)
+        return _load_policy(Path(path), quick_roster=False, allow_outside=allow_outside)
 
 
-def _load_policy(path: Path, quick_roster: bool) -> LoadedPolicy:
+def _load_policy(path: Path, quick_roster: bool, allow_outside: bool = False) -> LoadedPolicy:
     display = str(path)
     data, positions = load_yaml(path, display)
     digest = hashlib.sha256(path.read_bytes())
@@ -50,13 +52,14 @@ def _load_policy(path: Path, quick_roster: bool) -> LoadedPolicy:
     problems: list[PolicyProblem] = []
     roster = data.get("accounts")
     if isinstance(roster, str):
-        roster_data = _load_roster(path, roster, positions, problems, digest, quick_roster)
+        roster_data = _load_roster(path, roster, positions, problems, digest, quick_roster, allow_outside)
         if roster_data is None:
             data = {k: v for k, v in data.items() if k != "accounts"}
             data["accounts"] = []
         else:
             data["accounts"] = roster_data
     problems.extend(_whole_policy_problems(data, positions))
+    problems.extend(_pattern_budget_problems(data, positions))
     try:
         policy = Policy.model_validate(data)
     except ValidationError as exc:
@@ -67,11 +70,23 @@ def _load_policy(path: Path, quick_roster: bool) -> LoadedPolicy:
 
 
 def _load_roster(policy_path: Path, name: str, positions: Positions, problems: list, digest,
-                 quick: bool = False) -> list | None:
+                 quick: bool = False, allow_outside: bool = False) -> list | None:
     roster_path = policy_path.parent / name
-    if not roster_path.is_file():
-        file, line, col = positions.of_value(("accounts",))
-        problems.append(PolicyProblem(file, line, col, "accounts", f"roster file {name!r} not found next to the policy"))
+    file, line, col = positions.of_value(("accounts",))
+    shown = name if len(name) <= 80 else name[:77] + "..."
+    try:
+        found = roster_path.is_file()
+        outside = found and not roster_path.resolve().is_relative_to(policy_path.parent.resolve())
+    except (OSError, ValueError, RuntimeError) as exc:  # a name too long for the file system, a NUL, a link loop
+        reason = getattr(exc, "strerror", None) or "not a usable file name"
+        problems.append(PolicyProblem(file, line, col, "accounts", f"roster file {shown!r} cannot be read: {reason}"))
+        return None
+    if not found:
+        problems.append(PolicyProblem(file, line, col, "accounts", f"roster file {shown!r} not found next to the policy"))
+        return None
+    if outside and not allow_outside:
+        problems.append(PolicyProblem(file, line, col, "accounts", f"roster file {shown!r} is outside the policy's "
+                                      "folder: refused (pass --allow-outside to read it)"))
         return None
     # A roster of thousands of accounts is where the round-trip loader's time goes.
     roster = load_yaml_quickly(roster_path) if quick else None
@@ -190,21 +205,26 @@ def _message(error: dict, path: tuple) -> str:
     if kind in {"value_error", "assertion_error"}:
         return message.split(", ", 1)[1] if ", " in message else message
     if kind == "literal_error":
-        return f"expected one of {error['ctx']['expected']}, got {_show(value)}"
+        return f"expected one of {error['ctx']['expected']}, got {_show(value, path)}"
     if kind == "string_pattern_mismatch":
         if path and path[-1] == "id":
-            return f"expected an id of letters, digits, '-', '_' and '.', got {_show(value)}"
+            return f"expected an id of letters, digits, '-', '_' and '.', got {_show(value, path)}"
         if path and path[0] == "ignore_accounts":
             return (f"expected a handle or a pattern such as \"*_bot\" (letters, digits, '_' and * ? [ ]), "
-                    f"got {_show(value)}")
-        return f"expected an X handle (letters, digits and '_'), got {_show(value)}"
+                    f"got {_show(value, path)}")
+        return f"expected an X handle (letters, digits and '_'), got {_show(value, path)}"
     if kind in {"too_short", "too_long"}:
         return message.replace("List should", "expected a list to").replace("after validation, ", "; got ").rstrip(".")
     text = message.replace("Input should be", "expected").rstrip(".")
-    return f"{text}, got {_show(value)}" if not isinstance(value, (dict, list)) else text
+    return f"{text}, got {_show(value, path)}" if not isinstance(value, (dict, list)) else text
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, path: tuple = ()) -> str:
+    # A roster is a file the policy names, and a wrong one (a credentials file, /etc/shadow) must not
+    # be printed back line by line: under `accounts`, only a handle or a kind is quoted (keys only a
+    # roster has), anything else by its type.
+    if path[:1] == ("accounts",) and path[-1:] not in (("handle",), ("kind",)):
+        return {str: "a text", int: "a number", float: "a number", bool: "true or false"}.get(type(value), "a value")
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "...'"
 
@@ -281,6 +301,51 @@ def _inner_model(annotation: Any) -> tuple[Any, list]:
 
 def _is_rule_union(args) -> bool:
     return bool(args) and all(a in KIND_BY_TYPE.values() for a in args)
+
+
+# What all the /regex/ entries of one policy may compile to, together. One entry may be 3,000
+# instructions (MAX_PROGRAM: ~5 s on a hostile 100,000-character post when RE2's DFA gives up), and
+# every entry runs on every post: ten such entries took 36 s on three long posts. Together they may
+# cost what two of the largest cost; ordinary patterns are 20 to 200 instructions, so hundreds fit.
+MAX_POLICY_PROGRAM = 6_000
+MAX_POLICY_PATTERNS = 200  # /regex/ entries in one policy, whatever their size
+
+
+def _pattern_budget_problems(data: dict, positions: Positions) -> list[PolicyProblem]:
+    """The policy's /regex/ entries, together, within the budget; the entry that crosses it is named.
+    A bad entry is left to its rule's own check, which says what is wrong with it."""
+    from auditor.text.patterns import compile_regex, is_regex
+
+    total = count = 0
+    for path, entry in _list_strings(data.get("rules"), ("rules",)):
+        if not is_regex(entry):
+            continue
+        try:
+            size = compile_regex(entry).programsize
+        except ValueError:
+            continue
+        total += size
+        count += 1
+        if count > MAX_POLICY_PATTERNS or total > MAX_POLICY_PROGRAM:
+            what = (f"more than {MAX_POLICY_PATTERNS} regular expressions in one policy" if count > MAX_POLICY_PATTERNS
+                    else f"the policy's regular expressions compile to more than {MAX_POLICY_PROGRAM} RE2 "
+                         "instructions together")
+            return [_problem(positions.of_value(path), path, f"{what}: each runs on every post; "
+                             "use plain phrases or fewer, smaller patterns")]
+    return []
+
+
+def _list_strings(value: Any, path: tuple):
+    """(path, text) of every string in a list anywhere under `value`: where patterns are written."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _list_strings(item, path + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            if isinstance(item, str):
+                yield path + (i,), item
+            else:
+                yield from _list_strings(item, path + (i,))
 
 
 def _whole_policy_problems(data: dict, positions: Positions) -> list[PolicyProblem]:

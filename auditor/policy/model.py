@@ -23,10 +23,15 @@ Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 def _timezone(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"expected an IANA time zone like America/Toronto, got {value!r}")
+    unknown = f"unknown time zone {value[:60]!r}; expected an IANA name like America/Toronto or UTC"
+    # IANA names are short, of at most three parts (America/Argentina/Buenos_Aires). A name of 250 parts
+    # made ZoneInfo look for a tzdata package 250 levels deep and exhaust the recursion limit.
+    if len(value) > 64 or value.count("/") > 3:
+        raise ValueError(unknown)
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone {value[:60]!r}; expected an IANA name like America/Toronto or UTC") from None
+    except (ZoneInfoNotFoundError, ValueError, OSError, RecursionError):
+        raise ValueError(unknown) from None
     return value
 
 

@@ -8,6 +8,8 @@ so the node count is bounded: a "billion laughs" document is refused, not expand
 
 from __future__ import annotations
 
+import sys
+
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -199,6 +201,9 @@ def _plain(node: Any, path: Path_, positions: Positions, display: str, budget: l
 def _first_line(exc: BaseException) -> str:
     # str() of some exceptions is empty (KeyError('') is "''"), and `"".splitlines()` is []: never index it blindly
     lines = str(exc).splitlines()
+    if lines and "integer string conversion" in lines[0]:
+        # Python's advice (sys.set_int_max_str_digits) is for programmers, not for a policy's author.
+        return f"a number with more than {sys.get_int_max_str_digits()} digits"
     return one_line((lines[0] if lines else type(exc).__name__)[:200])
 
 

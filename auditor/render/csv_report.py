@@ -9,13 +9,19 @@ calendar time)"), wait_seconds (that wait on the rule's clock).
 
 Post text is hostile: a cell a spreadsheet would read as a formula (one that
 starts with = + - @, a tab or a carriage return) gets a leading apostrophe, as
-cloud-custodian does. UTF-8 without a byte-order mark, RFC 4180 line ends.
+cloud-custodian does. A spreadsheet whose locale separates values with `;`
+splits what this file writes on `,` differently (and one that guesses may split
+on either, or on tabs): so every piece of a cell that follows a `,`, `;`, tab or
+line break and would start a formula (spaces before it included) gets the
+apostrophe too, and every cell is quoted. An author `x;=2+3;` is written
+`"x;'=2+3;"`. UTF-8 without a byte-order mark, RFC 4180 line ends.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 
 from auditor.render import RenderOptions
 from auditor.render.redact import redact
@@ -24,18 +30,20 @@ from auditor.result import AuditResult, Finding
 COLUMNS = ("rule", "type", "severity", "account", "counterpart", "status", "message", "occurred_at", "fingerprint",
            "waived", "waiver_reason", "waiver_approved_by", "waiver_expires", "baseline", "evidence_url", "wait",
            "wait_seconds")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# The start of the cell, or of any piece a spreadsheet may split it into, then (after spaces) a formula's first character.
+_FORMULA_RE = re.compile(r"(?:^|(?<=[,;\t\r\n]))([ \u00a0]*)(?=[=+\-@])")
 
 
 def neutralise(value: object) -> str:
     text = "" if value is None else str(value).replace("\x00", "")
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    text = _FORMULA_RE.sub(r"\1'", text)
+    return "'" + text if text.startswith(("\t", "\r")) else text
 
 
 def render(result: AuditResult, options: RenderOptions) -> bytes:
-    result = redact(result, options.redact)
+    result = redact(result, options.redact, options.pseudonym_key)
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(COLUMNS)
     for finding in result.findings:
         writer.writerow([neutralise(cell) for cell in _row(finding)])

@@ -90,7 +90,8 @@ def content_security_policy(css: str) -> str:
 def document(result: AuditResult, options: RenderOptions, medium: str) -> str:
     """The report as one HTML document; `medium` is "screen" (the HTML file) or "print" (the PDF)."""
     mode = options.redact or "dms"  # DM text is withheld unless asked for
-    view = build_view(redact(result, mode), evidence_cap=options.evidence_cap, appendix_cap=options.appendix_cap,
+    view = build_view(redact(result, mode, options.pseudonym_key), evidence_cap=options.evidence_cap,
+                      appendix_cap=options.appendix_cap,
                       redaction=mode, paper=options.paper)
     view["medium"] = medium
     css = stylesheet(options.paper)

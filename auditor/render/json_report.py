@@ -11,5 +11,5 @@ from auditor.result import AuditResult
 
 def render(result: AuditResult, options: RenderOptions) -> bytes:
     # JSON is for machines that already hold the data: nothing is redacted unless asked.
-    data = redact(result, options.redact).as_dict()
+    data = redact(result, options.redact, options.pseudonym_key).as_dict()
     return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"

@@ -32,7 +32,7 @@ def clean(text: object) -> str:
 
 
 def render(result: AuditResult, options: RenderOptions) -> bytes:
-    result = redact(result, options.redact)
+    result = redact(result, options.redact, options.pseudonym_key)
     findings: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     for finding in result.findings:
         findings[(finding.rule, finding.account)].append(finding)

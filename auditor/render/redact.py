@@ -1,42 +1,60 @@
 """Redaction: a result with DM text, or counterpart handles, taken out. Applied before any renderer sees it.
 
 `dms`: a DM's evidence keeps that it was sent, by whom and when, not its text.
-`customers`: every counterpart handle becomes a stable pseudonym (the same handle
-gives the same pseudonym in every report), in findings, evidence and quoted text;
-and DM text is withheld as with `dms`: a customer's private messages carry their
-name, phone and order numbers, which would undo the pseudonym (and asking for more
-privacy must never print what the default hides). Roster handles stay: the report
-is about them.
+`customers`: every counterpart handle becomes a pseudonym, in findings, evidence, quoted text and
+notes; and what would name the customer anyway is dropped:
+- DM text, as with `dms` (a customer's private messages carry their name, phone and order numbers);
+- the text of the customers' own posts (a quoted post is found on X by searching for its words);
+- every evidence link and every link inside quoted text (a link to the brand's reply opens the
+  conversation, and the customer with it), and post and DM ids (x.com/i/status/<id> is a link too).
+Roster handles and the roster's own words stay: the report is about them.
+
+A pseudonym is `customer-` and 16 hex digits (64 bits) of HMAC-SHA-256 over the handle, keyed with a
+secret (`auditor/pseudonym_key.py`): nobody can recompute it from a guessed handle without the key,
+the same key gives a customer the same pseudonym every month, and two customers share one with
+odds of about n²/2⁶⁵ (one in 37 million for a million customers).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 from dataclasses import replace
 
+from auditor.errors import UsageError
 from auditor.result import AuditResult, Evidence, Finding
 
 REDACT_MODES = ("dms", "customers", "none")
 DM_REDACTED = "[direct message: text withheld]"
+POST_REDACTED = "[customer's post: text withheld]"
+LINK_REDACTED = "[link withheld]"
+PSEUDONYM_HEX = 16  # 64 bits
 
 
-def pseudonym(handle: str) -> str:
-    return "customer-" + hashlib.sha256(handle.lower().encode()).hexdigest()[:6]
+def pseudonym(handle: str, key: bytes) -> str:
+    digest = hmac.new(key, b"handle\x1f" + handle.lower().encode("utf-8"), hashlib.sha256).hexdigest()
+    return "customer-" + digest[:PSEUDONYM_HEX]
 
 
-def redact(result: AuditResult, mode: str | None) -> AuditResult:
+def _hidden_id(kind: str, event_id: str, key: bytes) -> str:
+    digest = hmac.new(key, f"{kind}\x1f{event_id}".encode("utf-8"), hashlib.sha256).hexdigest()
+    return f"{kind}-{digest[:PSEUDONYM_HEX]}"
+
+
+def redact(result: AuditResult, mode: str | None, key: bytes | None = None) -> AuditResult:
     if mode in (None, "none"):
         return result
-    roster = {a.handle for a in result.accounts}
     if mode == "dms":
         findings = tuple(replace(f, evidence=tuple(_without_dm_text(e) for e in f.evidence)) for f in result.findings)
-    elif mode == "customers":
-        findings = tuple(_pseudonymise(replace(f, evidence=tuple(_without_dm_text(e) for e in f.evidence)), roster)
-                         for f in result.findings)
-    else:
+        return replace(result, findings=findings)
+    if mode != "customers":
         raise ValueError(f"unknown redaction {mode!r}")
-    return replace(result, findings=findings)
+    if not key:
+        raise UsageError("--redact customers needs a pseudonym key (see auditor/pseudonym_key.py)")
+    hider = _Hider({a.handle for a in result.accounts}, key)
+    return replace(result, findings=tuple(hider.finding(f) for f in result.findings),
+                   notes=tuple(hider.text(note) for note in result.notes))
 
 
 def _without_dm_text(evidence: Evidence) -> Evidence:
@@ -44,35 +62,44 @@ def _without_dm_text(evidence: Evidence) -> Evidence:
 
 
 _HANDLE_RE = re.compile(r"(?<![\w@])@(\w{1,15})\b")
+_URL_RE = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
-def _pseudonymise(finding: Finding, roster: set[str]) -> Finding:
-    def swap(match: re.Match) -> str:
-        handle = match.group(1).lower()
-        return match.group(0) if handle in roster else "@" + pseudonym(handle)
+class _Hider:
+    def __init__(self, roster: set[str], key: bytes):
+        self.roster = roster
+        self.key = key
 
-    def hide(handle: str | None) -> str | None:
-        if handle is None or handle.lower() in roster:
+    def handle(self, handle: str | None) -> str | None:
+        if handle is None or handle.lower() in self.roster:
             return handle
-        return pseudonym(handle)
+        return pseudonym(handle, self.key)
 
-    evidence = tuple(
-        replace(
-            e,
-            author=hide(e.author) or "",
-            text=_HANDLE_RE.sub(swap, e.text),
-            # A post URL names its author; a pseudonymised author keeps no link back.
-            url=e.url if e.author.lower() in roster else None,
+    def text(self, text: str) -> str:
+        def swap(match: re.Match) -> str:
+            return match.group(0) if match.group(1).lower() in self.roster else "@" + pseudonym(match.group(1), self.key)
+
+        return _HANDLE_RE.sub(swap, _URL_RE.sub(LINK_REDACTED, text))
+
+    def evidence(self, e: Evidence) -> Evidence:
+        if e.type == "dm":
+            text = DM_REDACTED
+        elif e.author.lower() not in self.roster:
+            text = POST_REDACTED
+        else:
+            text = self.text(e.text)
+        return replace(e, id=_hidden_id(e.type, e.id, self.key), author=self.handle(e.author) or "", text=text, url=None)
+
+    def finding(self, finding: Finding) -> Finding:
+        # Handles in a measure's words (a reason, the quoted promise) are swapped like the message's.
+        measure = {k: (self.handle(v) if k in {"answered_by", "counterpart"} else self.text(v))
+                   if isinstance(v, str) else v for k, v in finding.measure.items()}
+        waived = finding.waived and {k: (self.text(v) if isinstance(v, str) else v) for k, v in finding.waived.items()}
+        return replace(
+            finding,
+            counterpart=self.handle(finding.counterpart),
+            message=self.text(finding.message),
+            evidence=tuple(self.evidence(e) for e in finding.evidence),
+            measure=measure,
+            waived=waived or finding.waived,
         )
-        for e in finding.evidence
-    )
-    # Handles in a measure's words (a reason, the quoted promise) are swapped like the message's.
-    measure = {k: (hide(v) if k in {"answered_by", "counterpart"} else _HANDLE_RE.sub(swap, v))
-               if isinstance(v, str) else v for k, v in finding.measure.items()}
-    return replace(
-        finding,
-        counterpart=hide(finding.counterpart),
-        message=_HANDLE_RE.sub(swap, finding.message),
-        evidence=evidence,
-        measure=measure,
-    )

@@ -32,7 +32,7 @@ LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "not
 
 
 def render(result: AuditResult, options: RenderOptions) -> bytes:
-    result = redact(result, options.redact)
+    result = redact(result, options.redact, options.pseudonym_key)
     rule_index = {rule.id: n for n, rule in enumerate(result.rules)}
     policy_location = _artifact(result.policy.get("file") or "policy.yaml")
     run: dict[str, Any] = {

@@ -10,10 +10,14 @@ def _share(value: float | None) -> str:
 
 
 def summary_table(result: AuditResult) -> str:
-    rows = [("rule", "type", "severity", "checked", "failed", "pending", "compliance", "target", "status")]
+    # A waived column only when a waiver took items out of the counts, so the usual table stays as it was.
+    waived = any(rule.figures.waived for rule in result.rules)
+    rows = [("rule", "type", "severity", "checked", "failed", "pending", *(("waived",) if waived else ()),
+             "compliance", "target", "status")]
     for rule in result.rules:
         f = rule.figures
         rows.append((rule.id, rule.type, rule.severity, str(f.checked), str(f.failed), str(f.pending),
+                     *((str(f.waived),) if waived else ()),
                      _share(f.compliance), _share(rule.target), rule.status.upper().replace("_", " ")))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = [f"{result.policy['name']} {result.policy['version']} - period {result.period['label']} "

@@ -209,7 +209,8 @@ def test_unreadable_archives_are_one_line_data_errors(tmp_path):
     (broken / "data" / "tweets.js").write_text('window.YTD.tweets.part0 = [ {"tweet": ')
     with pytest.raises(DataError) as caught:
         read_archive(broken)
-    assert str(caught.value).endswith("data/tweets.js: not valid JSON after the window.YTD wrapper (line 1, column 38)")
+    assert str(caught.value).endswith(
+        "data/tweets.js: not valid JSON after the window.YTD wrapper (line 1, column 39): the list is cut short")
     (broken / "data" / "tweets.js").write_text("var x = 1;")
     with pytest.raises(DataError, match=r"not an archive data file \(expected window.YTD.<name>.part0 = \[...\]\)"):
         read_archive(broken)

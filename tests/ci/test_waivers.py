@@ -51,14 +51,17 @@ def test_a_waiver_holds_through_the_day_it_expires(tmp_path, expires, honoured):
                                    "before 2026-10-31 (answer, acme_support, @bob)")
 
 
-def test_an_earlier_end_of_the_data_moves_the_reference_day(tmp_path):
+def test_an_earlier_end_of_the_data_does_not_move_the_reference_day(tmp_path):
+    # Expiry is judged against the end of the audited period: a waiver that lapses on the 20th does not
+    # cover October, even when the audit runs on the 20th.
     from tests.ci.scenario import events, loaded_policy
     from tests.factories import run
 
     early = run(loaded_policy(tmp_path), *events(), as_of="2026-10-20 12:00")
-    assert reference_day(early).isoformat() == "2026-10-20"
+    assert reference_day(early).isoformat() == "2026-10-31"
     result = apply_waivers(early, waivers(tmp_path, BOB.format(expires="2026-10-20")))
-    assert by_counterpart(result)["bob"].waived is not None
+    assert by_counterpart(result)["bob"].waived is None
+    assert result.notes[0].endswith("waiver ignored: expired on 2026-10-20, before 2026-10-31 (answer, acme_support, @bob)")
 
 
 def test_a_waiver_by_fingerprint_covers_exactly_that_finding(tmp_path):
@@ -157,3 +160,78 @@ def test_a_missing_waivers_file_is_an_error(tmp_path):
     with pytest.raises(PolicyError) as info:
         load_waivers(tmp_path / "nope.yaml")
     assert info.value.lines() == [f"{tmp_path / 'nope.yaml'}:1:1: cannot read: No such file or directory"]
+
+
+CAROL = """\
+- rule: answer
+  account: acme_support
+  counterpart: carol
+  reason: answered by phone
+  approved_by: Dana Reyes
+  expires: 2026-12-31
+"""
+
+
+def test_a_waived_finding_counts_nowhere_rule_score_scorecard_and_fail_on(tmp_path):
+    from auditor.baseline import failing
+    from tests.factories import post
+
+    ask = post("gina", "2026-10-08 10:00", "@acme_support where is my parcel?", id="600", mentions=("acme_support",))
+    answered = post("acme_support", "2026-10-08 10:30", "@gina on its way", id="601", reply_to=ask)
+    base = scenario(tmp_path, extra=(ask, answered))
+    answer = next(r for r in base.rules if r.id == "answer")
+    assert (answer.status, answer.figures.checked, answer.figures.failed) == ("fail", 3, 2)
+    assert base.summary["score"] == round(100 * (1 / 3 + 0) / 2, 1)
+    # Waiving every failing finding of the rule: it used to stay FAIL, with the score and scorecard unchanged.
+    result = apply_waivers(base, waivers(tmp_path, BOB.format(expires="2026-12-31") + CAROL))
+    answer = next(r for r in result.rules if r.id == "answer")
+    assert (answer.status, answer.figures.checked, answer.figures.failed, answer.figures.waived) == ("pass", 1, 0, 2)
+    assert answer.figures.compliance == 1.0 and answer.figures.metrics["breached"] == 0
+    assert result.summary["score"] == 50.0
+    assert (result.summary["rules_passed"], result.summary["rules_failed"]) == (1, 1)
+    card = next(a for a in result.accounts if a.handle == "acme_support")
+    assert (card.findings, card.rules["answer"].failed, card.rules["answer"].waived) == (0, 0, 2)
+    assert card.rules["answer"].compliance == 1.0
+    assert failing(result, "high") == []
+    assert [n for n in result.notes if "covered" in n] == [
+        f"{tmp_path / 'waivers.yaml'}:1:3: waiver covered 1 finding (answer, acme_support, @bob)",
+        f"{tmp_path / 'waivers.yaml'}:7:3: waiver covered 1 finding (answer, acme_support, @carol)",
+    ]
+
+
+def test_a_rule_whose_every_item_is_waived_passes_and_leaves_the_score(tmp_path):
+    result = apply_waivers(scenario(tmp_path), waivers(tmp_path, BOB.format(expires="2026-12-31") + CAROL))
+    answer = next(r for r in result.rules if r.id == "answer")
+    assert (answer.status, answer.figures.checked, answer.figures.waived, answer.figures.compliance) == ("pass", 0, 2, None)
+    assert result.summary["score"] == 0.0  # answer-sales alone, at 0 of 1
+
+
+def test_waiving_one_of_two_failures_leaves_the_other_counted(tmp_path):
+    result = apply_waivers(scenario(tmp_path), waivers(tmp_path, CAROL))
+    answer = next(r for r in result.rules if r.id == "answer")
+    assert (answer.status, answer.figures.checked, answer.figures.failed, answer.figures.waived) == ("fail", 1, 1, 1)
+    assert answer.figures.metrics == next(r for r in scenario(tmp_path).rules if r.id == "answer").kind.metrics(
+        [c for c in answer.checks if c.counterpart != "carol"])
+
+
+def test_waivers_recount_report_json(tmp_path):
+    import orjson
+
+    from auditor.render import render
+
+    report = orjson.loads(render(apply_waivers(scenario(tmp_path), waivers(tmp_path, CAROL)), "json"))
+    answer = next(r for r in report["rules"] if r["id"] == "answer")
+    assert (answer["checked"], answer["failed"], answer["waived"], answer["status"]) == (1, 1, 1, "fail")
+    card = next(a for a in report["accounts"] if a["handle"] == "acme_support")
+    assert (card["findings"], card["rules"]["answer"]["failed"], card["rules"]["answer"]["waived"]) == (1, 1, 1)
+    assert report["summary"]["waived"] == 1
+
+
+def test_the_summary_table_shows_a_waived_column_only_when_something_was_waived(tmp_path):
+    from auditor.render.summary import summary_table
+
+    assert " waived " not in summary_table(scenario(tmp_path))
+    table = summary_table(apply_waivers(scenario(tmp_path), waivers(tmp_path, CAROL))).splitlines()
+    assert table[1].split() == ["rule", "type", "severity", "checked", "failed", "pending", "waived", "compliance",
+                                "target", "status"]
+    assert table[3].split()[:7] == ["answer", "response_time", "high", "1", "1", "1", "1"]

@@ -8,6 +8,7 @@ Where the file is well formed apart from the bad records, the good records are s
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import csv
 import io
@@ -21,7 +22,7 @@ from hypothesis import HealthCheck, example, given
 from hypothesis import strategies as st
 
 from auditor.activity.model import Activity, DirectMessage, Post
-from auditor.activity.sources import read_source, read_sources
+from auditor.activity.sources import archive_records, read_source, read_sources
 from auditor.errors import AuditorError, DataError
 from tests.fuzz.support import LONE_SURROGATES, NASTY_STRINGS, ODD_TIMES, budget, messy_scalar, messy_text, scratch, watchdog
 
@@ -531,3 +532,64 @@ def test_read_sources_merges_whatever_it_can_read(kinds, data):
         check_activity(activity)
         assert len(activity.sources) == len(paths)
         assert activity.skipped_count == sum(info.skipped for info in activity.sources)
+
+
+# -- archive data files, one record at a time ----------------------------------------------------
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.text(st.characters(blacklist_categories=("Cs",)), max_size=12),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=5), children, max_size=4),
+    max_leaves=20)
+
+
+@contextlib.contextmanager
+def small_chunks(size: int):
+    """Records cut from a stream read a few bytes at a time: every boundary falls inside a token somewhere."""
+    saved = archive_records.CHUNK
+    archive_records.CHUNK = size
+    try:
+        yield
+    finally:
+        archive_records.CHUNK = saved
+
+
+@budget(100, suppress_health_check=SLOW_OK)
+@given(st.lists(JSON_VALUES, max_size=8), st.sampled_from(["x", "compact", "spaced"]), st.integers(1, 40),
+       st.sampled_from(["", ";", ";\n", "\n"]))
+def test_records_cut_from_a_stream_are_the_list_parsed_whole(items, layout, chunk, tail):
+    if layout == "x":  # X's own: "[\n  {\n    ...\n  },\n  {" (indent 2, records shifted by two spaces)
+        body = json.dumps(items, indent=2, ensure_ascii=False)
+    elif layout == "compact":
+        body = json.dumps(items, separators=(",", ":"), ensure_ascii=False)
+    else:
+        body = json.dumps(items, indent=1, ensure_ascii=False).replace("\n", "\n ")
+    data = ("window.YTD.tweets.part0 = " + body + tail).encode("utf-8")
+    with small_chunks(chunk), watchdog():
+        assert list(archive_records.records(io.BytesIO(data), "t.js")) == items
+
+
+@budget(100, suppress_health_check=SLOW_OK)
+@given(st.binary(max_size=200), st.integers(1, 16))
+def test_records_of_arbitrary_bytes_are_records_or_one_data_error(data, chunk):
+    with small_chunks(chunk), watchdog():
+        try:
+            for record in archive_records.records(io.BytesIO(b"window.YTD.x.part0 = [" + data), "t.js"):
+                assert record is not None or record is None
+        except DataError as exc:
+            assert "\n" not in str(exc)
+
+
+@pytest.mark.parametrize("name", ["", "/", "data/", "\x00", "../../etc/tweets.js", "data/\x1b]0;t\x07tweets.js"])
+def test_a_zip_member_with_an_empty_or_odd_name_is_ignored(tmp_path, name):
+    # A member with an empty name made zipfile's is_dir() raise IndexError (found by the long fuzz run).
+    path = tmp_path / "archive.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("data/account.js", "window.YTD.account.part0 = " + json.dumps(ACCOUNT))
+        archive.writestr("data/tweets.js", "window.YTD.tweets.part0 = " + json.dumps(TWEETS))
+        odd = zipfile.ZipInfo("placeholder")
+        odd.filename = name  # set after the constructor, which would refuse or clean some of these names
+        with archive.open(odd, "w") as handle:
+            handle.write(b"window.YTD.tweets.part0 = []")
+    result = outcome(path)
+    assert isinstance(result, Activity)
+    assert {p.id for p in result.posts} == {"1001", "1002", "1003", "1006"}

@@ -98,6 +98,7 @@ def test_redacting_customers_reaches_the_words_of_a_measure(result):
 
     [cannot, _] = result.findings
     named = replace(result, findings=(replace(cannot, measure={**cannot.measure, "reason": "@bob never wrote"}),))
-    [hidden] = redact(named, "customers").findings
-    assert hidden.measure["reason"] == f"@{pseudonym('bob')} never wrote"
+    key = b"k" * 32
+    [hidden] = redact(named, "customers", key).findings
+    assert hidden.measure["reason"] == f"@{pseudonym('bob', key)} never wrote"
     assert hidden.measure["promise"] == "DM us"

@@ -65,7 +65,9 @@ def test_waiver_and_baseline_columns_with_formula_cells_neutralised(tmp_path):
 @pytest.mark.parametrize(
     ("value", "cell"),
     [("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"),
-     ("a=1", "a=1"), (" =1", " =1"), ("", ""), (None, ""), ("nul\x00here", "nulhere"), ("\x00=1", "'=1")],
+     ("a=1", "a=1"), (" =1", " '=1"), ("", ""), (None, ""), ("nul\x00here", "nulhere"), ("\x00=1", "'=1"),
+     # Pieces a spreadsheet splits off on `;`, `,`, tabs or line breaks are neutralised too.
+     ("x;=2+3;", "x;'=2+3;"), ("a, -1", "a, '-1"), ("a\n@b", "a\n'@b"), ("x,\t=1", "x,\t'=1"), ("1-2", "1-2")],
 )
 def test_neutralise(value, cell):
     assert neutralise(value) == cell

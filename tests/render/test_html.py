@@ -85,7 +85,7 @@ def test_dm_text_is_withheld_by_default_and_shown_with_redact_none(small_result)
 
 
 def test_customers_redaction_hides_handles(small_result):
-    text = html(small_result, redact="customers")
+    text = html(small_result, redact="customers", pseudonym_key=b"a test key of 16+ chars")
     assert "@bob" not in text and "@carol" not in text
     assert "@customer-" in text
 

@@ -110,7 +110,7 @@ def test_same_input_same_bytes(tmp_path):
 
 
 def test_redaction_reaches_sarif(tmp_path):
-    [run] = sarif(scenario(tmp_path), redact="customers")["runs"]
+    [run] = sarif(scenario(tmp_path), redact="customers", pseudonym_key=b"a test key of 16+ chars")["runs"]
     text = json.dumps(run["results"])
     assert "bob" not in text and "customer-" in text
     [run] = sarif(scenario(tmp_path), redact="dms")["runs"]

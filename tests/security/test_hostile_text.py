@@ -79,7 +79,9 @@ def hostile_texts(base: str) -> dict[str, str]:
 # Counterpart handles are not checked against X's alphabet (an import can carry anything): they reach the
 # message, the CSV's counterpart column and JUnit's text.
 HOSTILE_HANDLES = ('=hyperlink("http://evil.example","x")', "+cmd|' /c calc'!a0", "-1+1",
-                   "ctl\x00\x01\x1b[2j]]>", "\u202eevil")
+                   "ctl\x00\x01\x1b[2j]]>", "\u202eevil",
+                   # Formulas a spreadsheet in a `;` (or `,`, or tab) locale finds after splitting a cell.
+                   "x;=2+3;", "y, @sum(1),", "z\t+1")
 
 
 def hostile_urls(base: str) -> list[str]:
@@ -435,6 +437,18 @@ def test_no_csv_cell_starts_a_formula(run):
             assert "\x00" not in cell
 
 
+@pytest.mark.parametrize("separator", [";", ",", "\t"])
+def test_no_csv_piece_starts_a_formula_whatever_the_list_separator(run, separator):
+    """A spreadsheet in a `;` locale splits the file on `;`, quotes respected or not (an author
+    `x;=2+3;` reached the CSV as an unquoted cell, and `=2+3` ran)."""
+    text = run.bytes("csv").decode("utf-8")
+    quoted = [cell for row in csv.reader(io.StringIO(text, newline=""), delimiter=separator) for cell in row]
+    naive = [piece for line in text.split("\r\n") for piece in line.split(separator)]
+    for piece in quoted + naive:
+        assert not piece.lstrip(' "\u00a0').startswith(FORMULA_START[:4]), piece
+    assert "x;'=2+3;" in text and "y, '@sum(1)," in text
+
+
 def test_csv_cells_keep_the_hostile_text_after_the_apostrophe(run):
     rows = csv_rows(run)
     counterparts = {row["counterpart"] for row in rows}
@@ -443,6 +457,8 @@ def test_csv_cells_keep_the_hostile_text_after_the_apostrophe(run):
     assert "ctl\x01\x1b[2j]]>" in counterparts  # NUL dropped, the rest kept (a CSV can hold it)
     urls = {row["evidence_url"] for row in rows}
     for url in hostile_urls(run.base):
+        if url.startswith(("\t", "\r")):  # a tab splits the cell: the formula after it is neutralised too
+            url = "'" + url[0] + "'" + url[1:]
         assert (("'" + url) if url.startswith(FORMULA_START) else url) in urls, url
     waived = [row for row in rows if row["waived"] == "yes"]
     assert [(row["waiver_reason"], row["waiver_approved_by"]) for row in waived] == [

@@ -34,7 +34,8 @@ from auditor.render import FORMATS, RenderOptions, write
 from auditor.render.html import document
 from auditor.render.redact import DM_REDACTED
 
-PSEUDONYM_RE = re.compile(r"customer-[0-9a-f]{6}")
+PSEUDONYM_RE = re.compile(r"customer-[0-9a-f]{16}")
+KEY = b"the secret kept beside the store"
 # A DM text shorter than this ("thanks!", "ok, done") is also said in public posts and in the report's own
 # words: finding it in a report would not show a leak. From 20 characters on, a DM's words are its own:
 # printed anywhere, they were printed from the DM.
@@ -154,11 +155,11 @@ def reports(tmp_path_factory) -> Reports:
     audited = audit(loaded, read_jsonl(sample_data()), parse_period("2026-10", loaded.policy.zone, date(2026, 11, 23)))
     write(audited, "html", folder / "default" / "report.html")
     for fmt in ("html", "json", "csv", "sarif", "junit"):
-        write(audited, fmt, folder / "customers" / f"report{FORMATS[fmt][1]}", RenderOptions(redact="customers"))
+        write(audited, fmt, folder / "customers" / f"report{FORMATS[fmt][1]}", RenderOptions(redact="customers", pseudonym_key=KEY))
     # The document WeasyPrint prints for `--redact customers --format pdf`: the PDF is this document
     # printed, and the module's one PDF render is the default one above.
     (folder / "customers" / "print.html").write_text(
-        document(audited, RenderOptions(redact="customers"), "print"), encoding="utf-8")
+        document(audited, RenderOptions(redact="customers", pseudonym_key=KEY), "print"), encoding="utf-8")
     return Reports(folder)
 
 

@@ -45,18 +45,22 @@ def read_source(
 
     `roster_ids` (numeric user id -> handle) names DM participants an archive knows only by id;
     `mapping` is a CSV's column mapping (a YAML file or `twcs`); `window` (start, end) limits
-    what is kept from a store or a JSONL file to that time span, plus the older posts that
-    replies in it answer (archives and CSV files are read whole).
+    what is kept from a store, an archive or a JSONL file to that time span, plus the older posts
+    that replies in it answer (CSV files are read whole).
     """
     if not path.exists():
         raise DataError(f"{path}: no such file or folder")
+    if not (path.is_file() or path.is_dir()):
+        # /dev/zero, /dev/urandom, a pipe or a socket: read as JSONL, an endless one never ends.
+        raise DataError(f"{path}: not a regular file or folder (a device or a pipe): give an export file, "
+                        "an archive or a store")
     kind = source_kind(path)
     if mapping is not None and kind != "csv":
         raise DataError(f"{path}: --mapping is for CSV files, and this is read as {kind}")
     if kind == "archive":
         from auditor.activity.sources.archive import read_archive
 
-        return read_archive(path, roster_ids=roster_ids)
+        return read_archive(path, roster_ids=roster_ids, window=window)
     if kind == "csv":
         from auditor.activity.sources.csv_source import read_csv
 

@@ -10,18 +10,22 @@ An archive holds its owner's posts and both sides of their DMs, never other peop
 of or replies to them: the `SourceInfo` says so, so the report does not call silence compliance.
 
 A zip is read in memory, never extracted; declared and actual sizes are capped (zip bombs).
+Data files are parsed one record at a time (`archive_records.py`): memory follows the events
+kept, whatever the archive inflates to.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from auditor.activity.events import mentions_in
 from auditor.activity.model import DirectMessage, Post, normalize_handle
 from auditor.activity.sources.archive_files import Container, open_container, parse_js
+from auditor.activity.sources.archive_notes import complete_long_posts
+from auditor.activity.sources.archive_records import records
 from auditor.activity.sources.common import Collector, no_gc, parse_x_time, unescape_x
 from auditor.text.addressing import opening_mentions
 from auditor.errors import DataError
@@ -31,20 +35,25 @@ UNKNOWN_ORIGINAL = "unknown"
 
 ARCHIVE_NOTE = "an X archive holds its owner's posts and both sides of their DMs; mentions and replies by others are not in an archive"
 
+_TWEET_FILES = ("tweets", "tweet")
 _DM_FILES = ("direct-messages", "direct-messages-group", "direct-message-headers", "direct-message-group-headers")
 
 
-def read_archive(path: Path, *, roster_ids: dict[str, str] | None = None, name: str | None = None):
+def read_archive(path: Path, *, roster_ids: dict[str, str] | None = None, name: str | None = None,
+                 window: tuple[datetime, datetime] | None = None):
     """An X archive (zip or folder) as canonical events.
 
     `roster_ids` maps numeric user ids to handles, for DM participants the archive names only by id.
+    With `window` (start inclusive, end exclusive) only the events inside it are kept, plus the
+    owner's older posts that replies inside it answer; records are parsed one at a time, so memory
+    follows the events kept, not the size of the archive.
     """
     name = name or str(path)
     with open_container(path) as container:
         files = container.files()
-        if not any(kind in files for kind in ("tweets", "tweet", *_DM_FILES)):
+        if not any(kind in files for kind in (*_TWEET_FILES, *_DM_FILES)):
             raise DataError(f"{name}: no tweets.js or direct-messages.js found: is this an X data archive?")
-        reader = _ArchiveReader(name, container, files, roster_ids or {})
+        reader = _ArchiveReader(name, container, files, roster_ids or {}, window)
         return reader.read()
 
 
@@ -55,10 +64,12 @@ class _Owner:
 
 
 class _ArchiveReader:
-    def __init__(self, name: str, container: Container, files: dict[str, list[str]], roster_ids: dict[str, str]):
+    def __init__(self, name: str, container: Container, files: dict[str, list[str]], roster_ids: dict[str, str],
+                 window: tuple[datetime, datetime] | None = None):
         self.name = name
         self.container = container
         self.files = files
+        self.window = window
         self.out = Collector(name, "archive")
         # Numeric user id -> handle, from every place the archive pairs the two.
         self.handles: dict[str, str] = {str(k): normalize_handle(v) for k, v in roster_ids.items()}
@@ -68,25 +79,23 @@ class _ArchiveReader:
         # Hundreds of thousands of small objects and no cycles: the collector would only slow the load.
         with no_gc():
             self._read_owner()
-            tweets = self._load_all("tweets") + self._load_all("tweet")
-            if tweets and self.owner.handle is None:
-                self.owner.handle = _owner_from_links(tweets)
-            if tweets and self.owner.handle is None:
-                raise DataError(f"{self.name}: cannot tell whose archive this is: account.js and manifest.js are missing")
-            posts = self._posts(tweets)
-            del tweets
+            posts = self._read_posts()
             self._apply_notes(posts)
             for post in posts.values():
                 self.out.add(post)
+            del posts
             self._read_dms()
         self._describe()
         return self.out.done()
+
+    def _inside(self, moment: datetime) -> bool:
+        return self.window is None or self.window[0] <= moment < self.window[1]
 
     # -- owner -----------------------------------------------------------------------------
 
     def _read_owner(self) -> None:
         for member, records in self._load("account"):
-            for record in records:
+            for record in records if isinstance(records, list) else ():
                 account = record.get("account") if isinstance(record, dict) else None
                 if isinstance(account, dict) and isinstance(account.get("username"), str):
                     self.owner = _Owner(_str(account.get("accountId")), normalize_handle(account["username"]))
@@ -101,36 +110,20 @@ class _ArchiveReader:
 
     # -- posts -----------------------------------------------------------------------------
 
-    def _load_all(self, kind: str) -> list[tuple[str, int, object]]:
-        """(member, record number, record) for every record of every part of a file kind."""
-        records = []
-        for member, data in self._load(kind):
-            if not isinstance(data, list):
-                raise DataError(f"{self.name}: {member}: expected a list of records")
-            records.extend((member, number, record) for number, record in enumerate(data, start=1))
-        return records
-
-    def _posts(self, tweets: list) -> dict[str, Post]:
-        # Learn every id -> handle pair first, so DMs can be named whatever order the files come in.
-        for _, _, record in tweets:
+    def _read_posts(self) -> dict[str, Post]:
+        """The posts kept, by id, in one pass over the tweet files (and one more for older posts
+        that kept replies answer, when the window left some out)."""
+        posts: dict[str, Post] = {}
+        versions: dict[str, str] = {}  # edit group -> id of the latest version read
+        outside: dict[str, str | None] = {}  # posts left out by the window: id -> the post it replies to
+        named_by_id: list[Post] = []  # replies whose author was known only by id when they were read
+        replaced = 0
+        for member, number, record in self._records(_TWEET_FILES):
             tweet = _tweet(record)
             if tweet is not None:
                 self._learn_handles(tweet)
-        # Some exports drop a reply's screen name and its mention entities, but the text still opens
-        # with the handle it answers (X puts the replied-to author first): name the id by it.
-        for _, _, record in tweets:
-            tweet = _tweet(record)
-            reply_id = tweet.get("in_reply_to_user_id_str") if tweet is not None else None
-            if isinstance(reply_id, str) and reply_id and reply_id not in self.handles:
-                text = tweet.get("full_text", tweet.get("text"))
-                opening = opening_mentions(text) if isinstance(text, str) else ()
-                if opening:
-                    self.handles[reply_id] = opening[0]
-        posts: dict[str, Post] = {}
-        versions: dict[str, str] = {}  # edit group -> id of the latest version kept
-        replaced = 0
-        for member, number, record in tweets:
-            tweet = _tweet(record)
+                if self.owner.handle is None:
+                    self.owner.handle = _own_link(tweet)
             try:
                 if tweet is None:
                     raise ValueError("a record must be an object")
@@ -143,14 +136,59 @@ class _ArchiveReader:
             kept = versions.get(group)
             if kept is not None:
                 replaced += 1
-                if int(kept) > int(post.id):
+                if (len(kept), kept) > (len(post.id), post.id):  # numeric order; int() refuses 5,000 digits
                     continue
                 posts.pop(kept, None)
+                outside.pop(kept, None)
             versions[group] = post.id
-            posts[post.id] = post
+            if self._inside(post.created_at):
+                posts[post.id] = post
+                if post.in_reply_to_author is not None and post.in_reply_to_author.isdigit():
+                    named_by_id.append(post)
+            else:
+                outside[post.id] = post.in_reply_to
         if replaced:
             self.out.note(f"{replaced} earlier versions of edited posts left out (the latest version is kept)")
+        if self.owner.handle is None and (posts or outside):
+            raise DataError(f"{self.name}: cannot tell whose archive this is: account.js and manifest.js are missing")
+        posts.update(self._older_posts(posts, outside))
+        for post in posts.values():
+            post.author = self.owner.handle  # the owner may have been learnt after the first posts were read
+        for post in named_by_id:
+            user_id = post.in_reply_to_author
+            named = self.handles.get(user_id)
+            if named is None:
+                # Some exports drop a reply's screen name and its mention entities, but the text still
+                # opens with the handle it answers (X puts the replied-to author first): name the id by it.
+                opening = opening_mentions(post.text)
+                if opening:
+                    named = self.handles[user_id] = opening[0]
+            post.in_reply_to_author = named or user_id
         return posts
+
+    def _older_posts(self, posts: dict[str, Post], outside: dict[str, str | None]) -> dict[str, Post]:
+        """The posts outside the window that kept replies answer, and theirs, up the chain: without
+        them a conversation's root would depend on the window (the store and JSONL reader do the same)."""
+        wanted: set[str] = set()
+        todo = [p.in_reply_to for p in posts.values() if p.in_reply_to and p.in_reply_to not in posts]
+        while todo:
+            post_id = todo.pop()
+            if post_id in outside and post_id not in wanted:
+                wanted.add(post_id)
+                if outside[post_id]:
+                    todo.append(outside[post_id])
+        found: dict[str, Post] = {}
+        if not wanted:
+            return found
+        for _, _, record in self._records(_TWEET_FILES):
+            tweet = _tweet(record)
+            post_id = (_str(tweet.get("id_str")) or _str(tweet.get("id"))) if tweet is not None else None
+            if post_id in wanted:
+                try:
+                    found[post_id] = self._post(tweet)
+                except ValueError:
+                    continue  # reported when first read
+        return found
 
     def _learn_handles(self, tweet: dict) -> None:
         reply_id, reply_name = tweet.get("in_reply_to_user_id_str"), tweet.get("in_reply_to_screen_name")
@@ -205,83 +243,61 @@ class _ArchiveReader:
         )
 
     def _apply_notes(self, posts: dict[str, Post]) -> None:
-        """Long posts: the tweet holds a truncated text; note-tweet.js holds the full one.
-
-        X links them by neither id: a note is matched to the post created in the same
-        second (or two) whose visible text the note's text starts with.
-        """
-        notes = self._load_all("note-tweet")
-        if not notes:
+        """Long posts: the full text of the cut ones, from note-tweet.js (`archive_notes.py`)."""
+        if "note-tweet" not in self.files:
             return
-        by_second: dict[int, list[tuple[str, str]]] = defaultdict(list)
-        usable = 0
-        for member, number, record in notes:
-            note = record.get("noteTweet") if isinstance(record, dict) else None
-            core = note.get("core") if isinstance(note, dict) else None
-            text = core.get("text") if isinstance(core, dict) else None
-            try:
-                if not isinstance(text, str):
-                    raise ValueError("note has no core.text")
-                when = parse_x_time(note.get("createdAt"), "createdAt")
-            except ValueError as exc:
-                self.out.skip(f"{self.name}:{member}", number, str(exc))
-                continue
-            usable += 1
-            by_second[int(when.timestamp())].append((_str(note.get("noteTweetId")) or "", text))
-        matched = 0
-        for post_id, post in list(posts.items()):
-            second = int(post.created_at.timestamp())
-            candidates = [c for s in (second, second - 1, second + 1, second - 2, second + 2) for c in by_second.get(s, ())]
-            if not candidates:
-                continue
-            full = _match_note(post, candidates)
-            if full is not None:
-                posts[post_id] = _with_text(post, full)
-                matched += 1
-        self.out.note(f"{matched} of {usable} long posts completed from note-tweet.js")
+
+        def skip(member: str, number: int, reason: str) -> None:
+            self.out.skip(f"{self.name}:{member}", number, reason)
+
+        self.out.note(complete_long_posts(posts, self._records(("note-tweet",)), skip, keep_all=self.window is None))
 
     # -- direct messages -------------------------------------------------------------------
 
     def _read_dms(self) -> None:
-        loaded = [(kind, member, data) for kind in _DM_FILES for member, data in self._load(kind)]
-        if self.owner.id is None:
-            self.owner.id = _common_participant(data for _, _, data in loaded)
+        if self.owner.id is None:  # one more pass, over conversation ids only
+            self.owner.id = _common_participant(record for _, _, record in self._records(_DM_FILES))
         if self.owner.handle is None and self.owner.id in self.handles:
             self.owner.handle = self.handles[self.owner.id]
-        headers_only = 0
+        headers_only = welcome = 0
         seen: set[str] = set()  # a DM in both direct-messages.js and the headers file: keep the one with text
-        for kind, member, data in loaded:
+        for kind in _DM_FILES:
             has_text = "headers" not in kind
-            if not isinstance(data, list):
-                raise DataError(f"{self.name}: {member}: expected a list of conversations")
-            where = f"{self.name}:{member}"
-            number = 0  # DMs are numbered by message across the file (a conversation holds many)
-            for record in data:
-                conversation = record.get("dmConversation") if isinstance(record, dict) else None
-                messages = conversation.get("messages") if isinstance(conversation, dict) else None
-                if not isinstance(messages, list):
-                    number += 1
-                    self.out.skip(where, number, "a record must be a dmConversation with messages")
-                    continue
-                conversation_id = _str(conversation.get("conversationId")) or ""
-                participants = _participants(conversation_id, messages, self.owner.id)
-                for message in messages:
-                    create = message.get("messageCreate") if isinstance(message, dict) else None
-                    if create is None:
-                        continue  # joins, leaves, renames, reactions: not messages
-                    number += 1
-                    try:
-                        dm = self._dm(create, conversation_id, participants, has_text)
-                    except ValueError as exc:
-                        self.out.skip(where, number, f"conversation {conversation_id[:60]}: {exc}")
+            for member in self.files.get(kind, ()):
+                where = f"{self.name}:{member}"
+                number = 0  # DMs are numbered by message across the file (a conversation holds many)
+                for record in self._member_records(member):
+                    conversation = record.get("dmConversation") if isinstance(record, dict) else None
+                    messages = conversation.get("messages") if isinstance(conversation, dict) else None
+                    if not isinstance(messages, list):
+                        number += 1
+                        self.out.skip(where, number, "a record must be a dmConversation with messages")
                         continue
-                    if dm.id in seen:
-                        continue
-                    seen.add(dm.id)
-                    self.out.add(dm)
-                    headers_only += not has_text
+                    conversation_id = _str(conversation.get("conversationId")) or ""
+                    participants = _participants(conversation_id, messages, self.owner.id)
+                    for message in messages:
+                        create = message.get("messageCreate") if isinstance(message, dict) else None
+                        if create is None:
+                            # An automated greeting X sends when a conversation opens: not a message anyone
+                            # wrote, so never an answer; counted so the report says what was left out.
+                            welcome += isinstance(message, dict) and "welcomeMessageCreate" in message
+                            continue  # joins, leaves, renames, reactions: not messages
+                        number += 1
+                        try:
+                            dm = self._dm(create, conversation_id, participants, has_text)
+                        except ValueError as exc:
+                            self.out.skip(where, number, f"conversation {conversation_id[:60]}: {exc}")
+                            continue
+                        if dm.id in seen or not self._inside(dm.created_at):
+                            continue
+                        seen.add(dm.id)
+                        self.out.add(dm)
+                        headers_only += not has_text
         if headers_only:
             self.out.note(f"{headers_only} DMs from direct-message-headers files: times and people, no text")
+        if welcome:
+            self.out.note(f"{welcome} automated welcome messages (welcomeMessageCreate) left out: "
+                          "not written by anyone, so never counted as an answer")
 
     def _dm(self, create: object, conversation_id: str, participants: set[str], has_text: bool) -> DirectMessage:
         if not isinstance(create, dict):
@@ -316,10 +332,21 @@ class _ArchiveReader:
     # -- reading files ---------------------------------------------------------------------
 
     def _load(self, kind: str):
-        """(member, parsed JSON) for each part of one file kind, in part order."""
+        """(member, parsed JSON) for each part of a small file kind (account, manifest), in part order."""
         for member in self.files.get(kind, ()):
             raw = self.container.read(member)
             yield member, parse_js(raw, f"{self.name}: {member}")
+
+    def _records(self, kinds: tuple[str, ...]):
+        """(member, record number, record) for every record of every part of some file kinds, streamed."""
+        for kind in kinds:
+            for member in self.files.get(kind, ()):
+                for number, record in enumerate(self._member_records(member), start=1):
+                    yield member, number, record
+
+    def _member_records(self, member: str):
+        with self.container.open(member) as handle:
+            yield from records(handle, f"{self.name}: {member}")
 
     def _describe(self) -> None:
         has_dm_files = any(kind in self.files for kind in _DM_FILES)
@@ -396,30 +423,29 @@ def _edit_group(tweet: dict, post_id: str) -> str:
     return post_id
 
 
-def _owner_from_links(tweets: list) -> str | None:
+_OWN_LINK_RE = re.compile(r"https?://(?:twitter|x)\.com/(\w{1,15})/status/")
+
+
+def _own_link(tweet: dict) -> str | None:
     """Without account.js: the handle in links to the owner's own media ("x.com/<owner>/status/...")."""
-    link = re.compile(r"https?://(?:twitter|x)\.com/(\w{1,15})/status/")
-    for _, _, record in tweets:
-        tweet = _tweet(record)
-        if tweet is None or str(tweet.get("full_text", "")).startswith("RT @"):
-            continue
-        for media in _media(tweet):
-            match = link.match(str(media.get("expanded_url", "")))
-            if match:
-                return normalize_handle(match.group(1))
+    if str(tweet.get("full_text", "")).startswith("RT @"):
+        return None
+    for media in _media(tweet):
+        match = _OWN_LINK_RE.match(str(media.get("expanded_url", "")))
+        if match:
+            return normalize_handle(match.group(1))
     return None
 
 
-def _common_participant(files) -> str | None:
+def _common_participant(conversations) -> str | None:
     """Without account.js: the one user id in every one-to-one conversation ("A-B") is the owner's."""
     common: set[str] | None = None
-    for data in files:
-        for record in data if isinstance(data, list) else ():
-            conversation = record.get("dmConversation") if isinstance(record, dict) else None
-            conversation_id = conversation.get("conversationId") if isinstance(conversation, dict) else None
-            if isinstance(conversation_id, str) and re.fullmatch(r"\d+-\d+", conversation_id):
-                pair = set(conversation_id.split("-"))
-                common = pair if common is None else common & pair
+    for record in conversations:
+        conversation = record.get("dmConversation") if isinstance(record, dict) else None
+        conversation_id = conversation.get("conversationId") if isinstance(conversation, dict) else None
+        if isinstance(conversation_id, str) and re.fullmatch(r"\d+-\d+", conversation_id):
+            pair = set(conversation_id.split("-"))
+            common = pair if common is None else common & pair
     return next(iter(common)) if common and len(common) == 1 else None
 
 
@@ -442,36 +468,3 @@ def _participants(conversation_id: str, messages: list, owner_id: str | None) ->
                 if isinstance(value.get(key), list):
                     people.update(v for v in value[key] if isinstance(v, str))
     return people
-
-
-_SPACE_RE = re.compile(r"\s+")
-_TAIL_RE = re.compile(r"(?:\s*https://t\.co/\w+)+\s*$")
-
-
-def _visible(post: Post) -> tuple[str, str]:
-    """A post's leading @mentions (X shows them apart) and the rest, trimmed of the truncation mark and t.co links."""
-    text = post.text
-    prefix = re.match(r"^(?:@\w{1,15}\s+)*", text).group(0)
-    body = _TAIL_RE.sub("", text[len(prefix):]).rstrip().rstrip("…").rstrip()
-    return prefix, body
-
-
-def _match_note(post: Post, candidates: list[tuple[str, str]]) -> str | None:
-    for note_id, text in candidates:
-        if note_id == post.id:
-            return text
-    prefix, body = _visible(post)
-    key = _SPACE_RE.sub(" ", body)[:60]
-    if len(key) < 5:
-        return None
-    for _, text in candidates:
-        if _SPACE_RE.sub(" ", text).startswith(key):
-            return prefix + text if prefix and not text.startswith(prefix.strip()) else text
-    return None
-
-
-def _with_text(post: Post, text: str) -> Post:
-    if len(text) <= len(post.text):
-        return post
-    mentions = tuple(dict.fromkeys((*post.mentions, *mentions_in(text))))
-    return replace(post, text=text, mentions=mentions)

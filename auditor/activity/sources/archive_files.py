@@ -7,11 +7,13 @@ bombs before inflating anything) and as actually read (a zip can lie about sizes
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 import zlib
 from collections import defaultdict
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 import orjson
 
@@ -23,11 +25,16 @@ MAX_TOTAL_BYTES = 3 << 30
 # JSON deflates 5-20x; a member declaring far more than that is a bomb, not an archive.
 MAX_RATIO = 200
 MAX_ENTRIES = 2_000_000
+# account.js and manifest.js are read whole: a few kilobytes in a real archive.
+MAX_SMALL_FILE = 16 << 20
 
 FILE_RE = re.compile(
     r"^(tweets?|note-tweet|direct-messages|direct-messages-group|direct-message-headers|"
     r"direct-message-group-headers|account|manifest)(?:-part(\d+))?\.js$"
 )
+# The kinds that hold events: an archive folder without any of them is not the one to read.
+DATA_KINDS = ("tweets", "tweet", "direct-messages", "direct-messages-group", "direct-message-headers",
+              "direct-message-group-headers")
 _WRAPPER_RE = re.compile(rb"^\s*window\.(?:YTD\.\w+\.part\d+|__THAR_CONFIG)\s*=\s*")
 
 
@@ -78,7 +85,7 @@ class Container:
         found: dict[str, dict[str, list[tuple[int, str]]]] = defaultdict(lambda: defaultdict(list))
         for member, _ in self.names():
             pure = PurePosixPath(member)
-            if len(pure.parts) > 3:
+            if len(pure.parts) > 4:  # data/x.js, in up to two wrapping folders
                 continue
             match = FILE_RE.match(pure.name)
             if match:
@@ -86,8 +93,11 @@ class Container:
                 found[str(pure.parent)][kind].append((part, member))
         if not found:
             return {}
-        # Prefer the `data/` folder, then the shallowest: an archive zip may wrap everything in one folder.
-        best = min(found, key=lambda folder: (PurePosixPath(folder).name != "data", len(PurePosixPath(folder).parts), folder))
+        # Prefer a folder with posts or DMs, then `data/`, then the shallowest: an archive zip may wrap
+        # everything in a folder, and an older one may keep its data files beside other `.js` files.
+        best = min(found, key=lambda folder: (not any(kind in found[folder] for kind in DATA_KINDS),
+                                              PurePosixPath(folder).name != "data", len(PurePosixPath(folder).parts),
+                                              folder))
         return {kind: [m for _, m in sorted(parts)] for kind, parts in found[best].items()}
 
     def _count(self, size: int, member: str) -> None:
@@ -97,8 +107,17 @@ class Container:
         if self.total > MAX_TOTAL_BYTES:
             raise DataError(f"{self.label}: the archive's data files exceed {MAX_TOTAL_BYTES:,} bytes in total")
 
-    def read(self, member: str) -> bytes:
+    def open(self, member: str) -> BinaryIO:
+        """The member's bytes as a stream, within the caps."""
         raise NotImplementedError
+
+    def read(self, member: str) -> bytes:
+        """A small member whole (account.js, manifest.js)."""
+        with self.open(member) as handle:
+            data = handle.read(MAX_SMALL_FILE + 1)
+        if len(data) > MAX_SMALL_FILE:
+            raise DataError(f"{self.label}: {member} is more than the {MAX_SMALL_FILE:,} bytes read from such a file")
+        return data
 
 
 class _Zip(Container):
@@ -114,7 +133,16 @@ class _Zip(Container):
         if len(infos) > MAX_ENTRIES:
             self.zip.close()
             raise DataError(f"{label}: {len(infos):,} entries in the zip: refusing (more than {MAX_ENTRIES:,})")
-        self.infos = {info.filename: info for info in infos if not info.is_dir()}
+        self.infos = {}
+        for info in infos:
+            # Not is_dir(): it indexes the name's last character, and a member may have no name (tests/fuzz).
+            if not info.filename or info.filename.endswith("/"):
+                continue
+            if info.filename in self.infos:
+                # Which copy is the archive's? Reading the last one silently lets a second copy hide the first.
+                self.zip.close()
+                raise DataError(f"{label}: the zip holds {clean(info.filename)!r} twice: refusing")
+            self.infos[info.filename] = info
 
     def close(self) -> None:
         self.zip.close()
@@ -122,56 +150,92 @@ class _Zip(Container):
     def names(self) -> list[tuple[str, int]]:
         return [(name, info.file_size) for name, info in self.infos.items()]
 
-    def read(self, member: str) -> bytes:
+    def open(self, member: str) -> BinaryIO:
         info = self.infos[member]
         # Declared sizes first (cheap), then the bytes actually inflated (a zip can lie about sizes).
         self._count(info.file_size, member)
         if info.file_size > (1 << 20) and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise DataError(f"{self.label}: {member} inflates {info.file_size // max(info.compress_size, 1):,}x: refusing a zip bomb")
         try:
-            with self.zip.open(info) as handle:
-                data = handle.read(info.file_size + 1)
-        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError, zlib.error) as exc:
-            # zlib.error: a damaged deflate stream ("invalid block type"), which escaped before (found by tests/fuzz)
+            handle = self.zip.open(info)
+        except _ZIP_ERRORS as exc:
             raise DataError(f"{self.label}: {member}: cannot read from the zip ({_reason(exc)})") from None
-        if len(data) > info.file_size:
-            raise DataError(f"{self.label}: {member} holds more bytes than it declares: refusing")
+        return _Capped(handle, info.file_size, f"{self.label}: {member}")
+
+
+# zlib.error: a damaged deflate stream ("invalid block type"), which escaped before (found by tests/fuzz)
+_ZIP_ERRORS = (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError, zlib.error)
+
+
+class _Capped(io.RawIOBase):
+    """A member's bytes, refused past what it declared (a zip can lie about sizes); read errors are DataError."""
+
+    def __init__(self, handle: BinaryIO, limit: int, where: str):
+        self.handle = handle
+        self.limit = limit
+        self.where = where
+        self.done = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            data = self.handle.read(size if size >= 0 else self.limit + 1 - self.done)
+        except _ZIP_ERRORS as exc:
+            raise DataError(f"{self.where}: cannot read from the zip ({_reason(exc)})") from None
+        self.done += len(data)
+        if self.done > self.limit:
+            raise DataError(f"{self.where} holds more bytes than it declares: refusing")
         return data
+
+    def close(self) -> None:
+        self.handle.close()
+        super().close()
 
 
 class _Folder(Container):
     def __init__(self, path: Path, label: str):
         super().__init__(label)
         self.root = path
+        try:
+            self.real_root = path.resolve(strict=True)
+        except (OSError, RuntimeError) as exc:
+            raise DataError(f"{label}: cannot read the folder ({getattr(exc, 'strerror', None) or exc})") from None
+
+    def _inside(self, path: Path) -> bool:
+        """A symlink that leads out of the archive folder is not followed: the folder is what was given."""
+        try:
+            return path.resolve(strict=True).is_relative_to(self.real_root)
+        except (OSError, RuntimeError):  # a dangling or looping link
+            return False
 
     def names(self) -> list[tuple[str, int]]:
         # The folder itself, its data/, and the same one level down (an unzipped archive's wrapping folder).
         folders = [self.root, self.root / "data"]
         try:
-            below = sorted(child for child in self.root.iterdir() if child.is_dir() and child.name != "data")
+            below = sorted(child for child in self.root.iterdir()
+                           if child.is_dir() and child.name != "data" and self._inside(child))
+            names = []
+            for child in below[:20]:
+                folders += [child, child / "data"]
+            for folder in folders:
+                if folder.is_dir() and self._inside(folder):
+                    for child in folder.iterdir():
+                        if FILE_RE.match(child.name) and child.is_file() and self._inside(child):
+                            names.append((child.relative_to(self.root).as_posix(), child.stat().st_size))
         except OSError as exc:
             raise DataError(f"{self.label}: cannot read the folder ({exc.strerror})") from None
-        for child in below[:20]:
-            folders += [child, child / "data"]
-        names = []
-        for folder in folders:
-            if folder.is_dir():
-                for child in folder.iterdir():
-                    if child.is_file() and FILE_RE.match(child.name):
-                        names.append((child.relative_to(self.root).as_posix(), child.stat().st_size))
         return names
 
-    def read(self, member: str) -> bytes:
+    def open(self, member: str) -> BinaryIO:
         path = self.root / member
         try:
-            self._count(path.stat().st_size, member)
-            with open(path, "rb") as handle:
-                data = handle.read(MAX_FILE_BYTES + 1)
+            size = path.stat().st_size
+            self._count(size, member)
+            return _Capped(open(path, "rb"), min(size, MAX_FILE_BYTES), f"{self.label}: {member}")
         except OSError as exc:
             raise DataError(f"{self.label}: {member}: cannot read ({exc.strerror})") from None
-        if len(data) > MAX_FILE_BYTES:
-            raise DataError(f"{self.label}: {member} is more than the {MAX_FILE_BYTES:,} bytes read from one file")
-        return data
 
 
 def open_container(path: Path) -> Container:
@@ -179,6 +243,11 @@ def open_container(path: Path) -> Container:
     if path.is_dir():
         return _Folder(path, label)
     return _Zip(path, label)
+
+
+def clean(name: str) -> str:
+    """A member name as it may be shown: at most 200 characters, no control characters."""
+    return "".join(ch if ch.isprintable() else "?" for ch in name[:200])
 
 
 def _reason(exc: BaseException) -> str:

@@ -142,8 +142,11 @@ def _mapping(data: object, name: str, where: dict, where_keys: dict) -> Mapping:
     mapping.time_format = time_format
     if "timezone" in data:
         try:
-            mapping.zone = ZoneInfo(str(data["timezone"]))
-        except (ZoneInfoNotFoundError, ValueError):
+            name = str(data["timezone"])
+            if len(name) > 64 or name.count("/") > 3:  # ZoneInfo recursed once a level on 250 parts
+                raise ValueError(name)
+            mapping.zone = ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError, OSError, RecursionError):
             raise mapping.error(("timezone",), f"unknown time zone {str(data['timezone'])[:40]!r}") from None
 
     direction = data.get("direction")
@@ -201,9 +204,13 @@ def _values(mapping: Mapping, holder: dict, key: str) -> frozenset[str]:
 def detect_mapping(path: Path) -> Mapping | None:
     """A built-in mapping whose header this CSV has (for `--data x.csv` without `--mapping`)."""
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            header = next(csv.reader([handle.readline(100_000)]), [])
-    except (OSError, UnicodeDecodeError, csv.Error):
+        # The first line alone, as bytes: decoding a text stream decodes 8 KB at once, and one bad byte
+        # anywhere in them (a bad row that would be skipped) hid a good header.
+        with open(path, "rb") as handle:
+            first = handle.readline(100_000)
+        first = first[3:] if first.startswith(b"\xef\xbb\xbf") else first
+        header = next(csv.reader([first.decode("utf-8", "replace")]), [])
+    except (OSError, csv.Error):
         return None
     names = tuple(h.strip() for h in header)
     # pandas' to_csv adds its index as a first, unnamed column ("" or "Unnamed: 0"): the same export.

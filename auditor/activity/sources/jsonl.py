@@ -41,6 +41,8 @@ def _lines(handle: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
         if not raw:
             return
         number += 1
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]  # a byte-order mark (Windows editors write one) is not part of the first event
         if len(raw) > MAX_LINE and not raw.endswith(b"\n"):
             while True:  # drop the rest of the line, a chunk at a time
                 rest = handle.readline(_SKIP_CHUNK)

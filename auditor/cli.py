@@ -120,34 +120,59 @@ def audit(
     waivers: Annotated[Optional[Path], typer.Option("--waivers", help="YAML list of approved, dated exceptions to findings.")] = None,
     baseline: Annotated[Optional[Path], typer.Option("--baseline", help="An earlier report.json: its findings are 'existing', the rest 'new'.")] = None,
     paper: Annotated[str, typer.Option("--paper", help="Page size of the PDF: A4 or Letter.")] = "A4",
+    split: Annotated[Optional[str], typer.Option("--split", help="One report per manager, team or account (in every format asked for, default pdf), plus overview.json and an overview for HR, in --out-dir (default reports/<period>).")] = None,
+    mail: Annotated[bool, typer.Option("--mail", help="Then send each manager their report (as `auditor mail` does; implies --split manager).")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="With --mail: write the messages as .eml files into <out-dir>/outbox instead of sending them.")] = False,
+    overview_to: Annotated[Optional[list[str]], typer.Option("--overview-to", help="With --mail: also send the overview to this address (compliance, HR). Repeatable.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no summary table: only problems, notes and the --fail-on verdict.")] = False,
 ) -> None:
     """Run the audit for a period and write the report.
 
-    Exit codes: 0 ran, nothing counted at or above --fail-on; 1 a finding was; 2 bad usage or input; 3 a bug.
+    Exit codes: 0 ran, nothing counted at or above --fail-on; 1 a finding was (or, with --mail, a report
+    could not be delivered); 2 bad usage or input; 3 a bug.
     """
     from auditor.baseline import apply_baseline, failing, load_baseline
+    from auditor.progress import reporter
     from auditor.render.redact import REDACT_MODES
     from auditor.waivers import apply_waivers, load_waivers
 
-    try:
-        formats, targets = _targets(out, format_, out_dir)
-        if redact is not None and redact not in REDACT_MODES:
-            raise UsageError(f"--redact must be dms, customers or none, got {redact!r}")
-        threshold = _severity(fail_on)
-        paper_size = _paper(paper)
-        # Read the side files before the data, so a typo in them fails in a second, not after the audit.
-        waiver_file = load_waivers(waivers) if waivers is not None else None
-        known = load_baseline(baseline) if baseline is not None else None
-        result = _run_audit(policy, data, period, from_, to, as_of)
-        if waiver_file is not None:
-            result = apply_waivers(result, waiver_file)
-        if known is not None:
-            result = apply_baseline(result, known)  # after waivers: its counts leave waived findings out
-        _write_reports(result, formats, targets, redact, paper_size)
-    except AuditorError as exc:
-        raise _fail(exc) from None
+    delivered = True
+    with reporter("audit", quiet=quiet) as progress:
+        try:
+            if mail and split is None:
+                split = "manager"
+            if dry_run and not mail:
+                raise UsageError("--dry-run goes with --mail (or use `auditor mail --dry-run`)")
+            split_by = _split(split, out)
+            formats, targets = _targets(out, format_ or ("pdf" if split_by else None), out_dir)
+            if mail and "pdf" not in formats:
+                raise UsageError("--mail sends the PDF reports: put pdf in --format")
+            if overview_to and not mail:
+                raise UsageError("--overview-to goes with --mail")
+            if redact is not None and redact not in REDACT_MODES:
+                raise UsageError(f"--redact must be dms, customers or none, got {redact!r}")
+            threshold = _severity(fail_on)
+            paper_size = _paper(paper)
+            sender = _mail_settings(dry_run) if mail else None  # a missing SMTP setting fails before the audit
+            # Read the side files before the data, so a typo in them fails in a second, not after the audit.
+            waiver_file = load_waivers(waivers) if waivers is not None else None
+            known = load_baseline(baseline) if baseline is not None else None
+            loaded, result = _run_audit(policy, data, period, from_, to, as_of)
+            if waiver_file is not None:
+                result = apply_waivers(result, waiver_file)
+            if known is not None:
+                result = apply_baseline(result, known)  # after waivers: its counts leave waived findings out
+            if split_by:
+                written = _write_split(result, split_by, formats, out_dir, redact, paper_size, loaded, progress)
+                if mail:
+                    delivered = _send(written.folder, sender, dry_run, None, overview_to or [], progress)
+            else:
+                _write_reports(result, formats, targets, redact, paper_size, progress)
+        except AuditorError as exc:
+            raise _fail(exc) from None
     # stdout may be carrying the JSON report: the summary goes to stderr.
-    _print_summary(result, err=True)
+    if not quiet:
+        _print_summary(result, err=True)
     for note in result.notes:
         typer.echo(f"note: {note}", err=True)
     if threshold is not None:
@@ -158,6 +183,52 @@ def audit(
                        f"at or above {threshold}", err=True)
             raise typer.Exit(1)
         typer.echo(f"fail-on {threshold}: no {scope}findings at or above {threshold}", err=True)
+    if not delivered:
+        raise typer.Exit(1)
+
+
+def _split(text: str | None, out: Path | None) -> str | None:
+    from auditor.render.split import SPLITS
+
+    if text is None:
+        return None
+    value = text.strip().lower()
+    if value not in SPLITS:
+        raise UsageError(f"--split must be one of {', '.join(SPLITS)}, got {text[:40]!r}")
+    if out is not None:
+        raise UsageError("--split writes a report per group into --out-dir, not --out")
+    return value
+
+
+def _write_split(result, by: str, formats: list[str], out_dir: Path | None, redact: str | None, paper: str,
+                 loaded, progress):
+    from auditor.render import RenderOptions
+    from auditor.render.split_reports import default_folder, write_split
+
+    folder = out_dir if out_dir is not None else default_folder(result.period["label"])
+    recipients = {name: manager.email for name, manager in loaded.policy.managers.items()}
+    task = progress.task("writing reports", unit="files")
+    written = write_split(result, by, formats, folder, RenderOptions(redact=redact, paper=paper), recipients,
+                          on_file=lambda path: task.advance(1, path.name))
+    task.done()
+    progress.say(written.line())
+    return written
+
+
+def _mail_settings(dry_run: bool):
+    from auditor.delivery.smtp import settings_from_env
+
+    return settings_from_env(dry_run=dry_run)
+
+
+def _send(folder: Path, settings, dry_run: bool, outbox: Path | None, overview_to: list[str], progress) -> bool:
+    """Send (or, dry run, write) each group's report; True when every one went."""
+    from auditor.delivery.send import deliver
+
+    outcome = deliver(folder, settings, dry_run=dry_run, outbox=outbox, overview_to=overview_to)
+    for line in outcome.lines():
+        progress.say(line)
+    return outcome.ok
 
 
 def _severity(text: str | None) -> str | None:
@@ -212,11 +283,11 @@ def _run_audit(policy_path: Path, data: list[Path], period, from_, to, as_of):
     with worker_pool(prepare=lambda: [rule.prepare() for rule in rules]):
         with no_gc():  # the events form no cycles; full collections would walk all of them, again and again
             activity = read_sources(list(data), window=audit_window(chosen))
-            return run(loaded, activity, chosen, as_of=moment)
+            return loaded, run(loaded, activity, chosen, as_of=moment)
 
 
 def _write_reports(result, formats: list[str], targets: list[Path | None], redact: str | None,
-                   paper: str = "A4") -> None:
+                   paper: str = "A4", progress=None) -> None:
     from auditor.render import RenderOptions, render, write
 
     for fmt, target in zip(formats, targets):
@@ -226,13 +297,49 @@ def _write_reports(result, formats: list[str], targets: list[Path | None], redac
             sys.stdout.flush()
         else:
             write(result, fmt, target, options)
-            typer.echo(f"wrote {target}", err=True)
+            if progress is None:
+                typer.echo(f"wrote {target}", err=True)
+            else:
+                progress.say(f"wrote {target}")
 
 
 def _print_summary(result, err: bool) -> None:
     from auditor.render.summary import summary_table
 
     typer.echo(summary_table(result), err=err)
+
+
+@app.command("mail")
+def mail_command(
+    reports: Annotated[Path, typer.Argument(help="The folder auditor audit --split wrote (it holds overview.json).", show_default=False)],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Write each message as an .eml file instead of sending it.")] = False,
+    outbox: Annotated[Optional[Path], typer.Option("--outbox", help="Folder for the .eml files of a dry run (default: REPORTS/outbox).")] = None,
+    overview_to: Annotated[Optional[list[str]], typer.Option("--overview-to", help="Also send the overview to this address (compliance, HR). Repeatable.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only what was not delivered.")] = False,
+) -> None:
+    """Send each manager their report from a split audit: the PDF attached, the score and worst items in the body.
+
+    SMTP settings come from the environment: AUDITOR_SMTP_HOST, AUDITOR_SMTP_PORT, AUDITOR_SMTP_SECURITY
+    (starttls, ssl, none), AUDITOR_SMTP_USER, AUDITOR_SMTP_PASSWORD, AUDITOR_SMTP_CA_FILE, AUDITOR_MAIL_FROM.
+    Exit codes: 0 every message went; 1 some could not be delivered (the others went); 2 bad input or settings,
+    or the server could not be used at all.
+    """
+    from auditor.delivery.send import deliver
+    from auditor.delivery.smtp import settings_from_env
+    from auditor.progress import reporter
+
+    if outbox is not None and not dry_run:
+        raise _fail(UsageError("--outbox goes with --dry-run"))
+    with reporter("mail", quiet=quiet) as progress:
+        try:
+            settings = settings_from_env(dry_run=dry_run)
+            outcome = deliver(reports, settings, dry_run=dry_run, outbox=outbox, overview_to=overview_to or [])
+        except AuditorError as exc:
+            raise _fail(exc) from None
+        for line in outcome.lines():
+            if not quiet or line.startswith("not sent"):
+                typer.echo(line, err=True) if quiet else progress.say(line)
+    raise typer.Exit(0 if outcome.ok else 1)
 
 
 @app.command("test")

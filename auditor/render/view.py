@@ -330,7 +330,7 @@ def build_view(result: AuditResult, *, evidence_cap: int = 25, appendix_cap: int
     for item in [*waiting, *broken, *(w for rule in rules for w in rule.worst)]:
         if item.anchor not in printed:
             item.anchor = None
-    generated = generated_at or _now()
+    generated = generated_at or generated_now()
     methodology = _methodology(result, fmt, redaction, targets)
     for waiver in methodology["waivers"]:
         if waiver["anchor"] not in printed:
@@ -375,7 +375,7 @@ def build_view(result: AuditResult, *, evidence_cap: int = 25, appendix_cap: int
     }
 
 
-def _now() -> datetime:
+def generated_now() -> datetime:
     # SOURCE_DATE_EPOCH makes the "generated at" line (and so the report) reproducible.
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():

@@ -25,6 +25,7 @@ from auditor.activity.sources.archive_files import Container, open_container, pa
 from auditor.activity.sources.common import Collector, no_gc, parse_x_time, unescape_x
 from auditor.text.addressing import opening_mentions
 from auditor.errors import DataError
+from auditor.progress import counted
 
 # A retweet whose original the archive does not identify (it usually does not).
 UNKNOWN_ORIGINAL = "unknown"
@@ -129,7 +130,7 @@ class _ArchiveReader:
         posts: dict[str, Post] = {}
         versions: dict[str, str] = {}  # edit group -> id of the latest version kept
         replaced = 0
-        for member, number, record in tweets:
+        for member, number, record in counted(tweets, f"reading {Path(self.name).name}", "posts"):
             tweet = _tweet(record)
             try:
                 if tweet is None:

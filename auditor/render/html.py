@@ -91,7 +91,7 @@ def document(result: AuditResult, options: RenderOptions, medium: str) -> str:
     """The report as one HTML document; `medium` is "screen" (the HTML file) or "print" (the PDF)."""
     mode = options.redact or "dms"  # DM text is withheld unless asked for
     view = build_view(redact(result, mode), evidence_cap=options.evidence_cap, appendix_cap=options.appendix_cap,
-                      redaction=mode, paper=options.paper)
+                      redaction=mode, paper=options.paper, narrow_charts=medium == "screen")
     view["medium"] = medium
     css = stylesheet(options.paper)
     page = environment().get_template(TEMPLATE).render(

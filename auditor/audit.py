@@ -48,7 +48,7 @@ def audit(loaded: LoadedPolicy, activity: Activity, period: Period, *, as_of: da
 
     rule_results, findings = [], []
     per_account: dict[str, dict[str, Figures]] = defaultdict(dict)
-    task = progress.current().task("rules", total=sum(1 for rule in policy.rules if rule.enabled), unit="rules")
+    task = progress.current().task("evaluating rules", total=sum(1 for rule in policy.rules if rule.enabled), unit="rules")
     for rule in policy.rules:
         if not rule.enabled:
             continue

@@ -392,15 +392,18 @@ def import_command(
     sources: Annotated[list[Path], typer.Argument(help="X archives (zip or folder), JSONL, CSV files, or other stores.", show_default=False)],
     store: Annotated[Path, typer.Option("--store", "-s", help="The store file (SQLite); created if missing.")],
     mapping: Annotated[Optional[str], typer.Option("--mapping", "-m", help="Column mapping for CSV sources: a YAML file, or twcs.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on standard error.")] = False,
 ) -> None:
     """Read exports into the local store; print what each source gave and the records skipped."""
     from auditor.activity.store import import_sources
+    from auditor.progress import reporter
 
-    try:
-        for result in import_sources(list(sources), store, mapping):
-            typer.echo("\n".join(result.lines()))
-    except AuditorError as exc:
-        raise _fail(exc) from None
+    with reporter("import", quiet=quiet) as progress:
+        try:
+            for result in import_sources(list(sources), store, mapping):
+                progress.out("\n".join(result.lines()))
+        except AuditorError as exc:
+            raise _fail(exc) from None
 
 
 @app.command("fetch")
@@ -408,6 +411,7 @@ def fetch_command(
     policy: Annotated[Path, typer.Option("--policy", "-p", help="The policy whose roster is fetched.")],
     store: Annotated[Path, typer.Option("--store", "-s", help="The store file (SQLite); created if missing.")],
     since: Annotated[Optional[str], typer.Option(help="Where a first fetch starts: a date (2026-10-01) or an ISO time.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no line per account: only problems and the summary.")] = False,
 ) -> None:
     """Pull the roster's posts, mentions, replies and DMs from the X API into the store, incrementally.
 
@@ -416,13 +420,15 @@ def fetch_command(
     """
     from auditor.activity.sources.x_api import credentials_from_env, fetch, parse_since
     from auditor.policy.loader import load_policy
+    from auditor.progress import reporter
 
-    try:
-        credentials_from_env()
-        start = parse_since(since) if since else None
-        summary = fetch(load_policy(policy), store, start, progress=lambda line: typer.echo(line, err=True))
-    except AuditorError as exc:
-        raise _fail(exc) from None
+    with reporter("fetch", quiet=quiet) as progress:
+        try:
+            credentials_from_env()
+            start = parse_since(since) if since else None
+            summary = fetch(load_policy(policy), store, start, progress=progress.say)
+        except AuditorError as exc:
+            raise _fail(exc) from None
     typer.echo(summary.line())
 
 

@@ -63,8 +63,8 @@ class Task:
 
     def summary(self) -> str:
         seconds = self.seconds
-        rate = f", {self.count / seconds:,.0f}/s" if seconds >= 0.05 and self.count > 1 and self.unit == "events" else ""
-        return f"{self.label} {self.count:,} {self.unit} in {seconds:.1f} s{rate}"
+        rate = f" ({self.count / seconds:,.0f}/s)" if seconds >= 0.05 and self.count > 1 else ""
+        return f"{self.label}: {self.count:,} {self.unit} in {seconds:.1f} s{rate}"
 
 
 class Reporter:
@@ -82,6 +82,10 @@ class Reporter:
 
     def say(self, line: str) -> None:
         """A line for the person running the command (not progress: what was written, fetched...)."""
+
+    def out(self, line: str) -> None:
+        """A line of the command's output proper, on standard output."""
+        print(line, file=sys.stdout, flush=True)
 
     def close(self, ok: bool = True) -> None:
         """`ok` False: the command failed, and its one error line is all it should print."""
@@ -128,6 +132,9 @@ class LiveReporter(Reporter):
             console=self.console,
             refresh_per_second=5,
             transient=False,
+            # Standard output may be a file or a pipe (a JSON report): never routed to the display.
+            redirect_stdout=False,
+            redirect_stderr=False,
         )
         self.ids: dict[int, int] = {}
         self.progress.start()
@@ -148,6 +155,12 @@ class LiveReporter(Reporter):
 
     def say(self, line: str) -> None:
         self.console.print(clean(line), markup=False, highlight=False, soft_wrap=True)
+
+    def out(self, line: str) -> None:
+        if _is_terminal(sys.stdout):  # the same screen as the bars: above them, or the display garbles it
+            self.say(line)
+        else:
+            super().out(line)
 
     def close(self, ok: bool = True) -> None:
         super().close(ok)

@@ -39,6 +39,7 @@ from auditor.activity.sources.x_credentials import (
     scrubbed_logging,
 )
 from auditor.activity.store import FetchState, Store
+from auditor.progress import current as current_progress
 from auditor.errors import DataError
 
 __all__ = ["CredentialsError", "FetchSummary", "credentials_from_env", "default_client_factory", "fetch", "parse_since"]
@@ -214,6 +215,7 @@ class _Run:
         # API methods that stayed rate limited through MAX_RATE_WAITS waits: X's limits are per
         # endpoint and app, so the next account would wait as long again (100 accounts, 100 hours).
         self.rate_exhausted: set[str] = set()
+        self.events = current_progress().task("fetching events", unit="events")
 
     def say(self, line: str) -> None:
         self._progress(self.scrub(line))
@@ -222,9 +224,14 @@ class _Run:
         source_id = self._register()
         dm_owner = self._dm_owner()
         results = []
+        accounts = current_progress().task("fetching accounts", total=len(roster), unit="accounts")
         for account in roster:
+            accounts.update(f"@{account.handle}")
             results.append(self.account(account.handle, source_id, dm_owner))
             self.say(results[-1].line())
+            accounts.advance(1)
+        accounts.done()
+        self.events.done()
         self._finish(source_id)
         return FetchSummary(results, self.requests)
 
@@ -384,6 +391,7 @@ class _Run:
                 self.say(f"@{result.handle} {endpoint}: left out {problem}")
             data = page.get("data") or []
             received += len(data)
+            self.events.advance(len(data), f"@{result.handle} {endpoint}")
             state.run_newest_id = events.later_id(state.run_newest_id, events.newest_id(data))
             token = (page.get("meta") or {}).get("next_token")
             if token:
@@ -433,6 +441,7 @@ class _Run:
                 self.say(f"@{result.handle} DMs: left out {problem}")
             data = page.get("data") or []
             received += len(data)
+            self.events.advance(len(data), f"@{result.handle} DMs")
             state.run_newest_id = events.later_id(state.run_newest_id, events.newest_id(data))
             token = (page.get("meta") or {}).get("next_token")
             reached = stop_at is not None and any(
@@ -464,6 +473,7 @@ class _Run:
         names = ", ".join(ENV_USER) if params.get("user_auth") else ENV_BEARER
         failures = 0
         rate_waits = 0
+        self.events.update(what)
         while True:
             self.requests += 1
             try:
@@ -523,6 +533,7 @@ class _Run:
         wait = max(1.0, min(float(wait), MAX_RATE_WAIT))
         until = datetime.fromtimestamp(now + wait, timezone.utc).strftime("%H:%M:%S UTC")
         self.say(f"  {what}: rate limited; waiting {_duration(wait)} until {until}")
+        self.events.update(f"{what}: rate limited until {until}")
         left = wait
         while left > 0:
             step = min(left, COUNTDOWN_STEP)

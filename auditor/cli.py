@@ -226,9 +226,17 @@ def _send(folder: Path, settings, dry_run: bool, outbox: Path | None, overview_t
     from auditor.delivery.send import deliver
 
     outcome = deliver(folder, settings, dry_run=dry_run, outbox=outbox, overview_to=overview_to)
-    for line in outcome.lines():
-        progress.say(line)
+    _say_outcome(outcome, progress)
     return outcome.ok
+
+
+def _say_outcome(outcome, progress) -> None:
+    """What was sent is said like progress (not with --quiet); what was not is always said."""
+    for line in outcome.lines():
+        if line.startswith("not sent"):
+            typer.echo(line, err=True)
+        else:
+            progress.say(line)
 
 
 def _severity(text: str | None) -> str | None:
@@ -336,9 +344,7 @@ def mail_command(
             outcome = deliver(reports, settings, dry_run=dry_run, outbox=outbox, overview_to=overview_to or [])
         except AuditorError as exc:
             raise _fail(exc) from None
-        for line in outcome.lines():
-            if not quiet or line.startswith("not sent"):
-                typer.echo(line, err=True) if quiet else progress.say(line)
+        _say_outcome(outcome, progress)
     raise typer.Exit(0 if outcome.ok else 1)
 
 

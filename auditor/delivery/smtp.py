@@ -190,9 +190,12 @@ class Sender:
                     continue
                 return Attempted(False, attempt, self.settings.scrub(reason))
             except smtplib.SMTPSenderRefused as exc:
+                # 530: authentication or TLS required, which every message would meet again.
+                hint = ("; the server wants TLS or a login: check AUDITOR_SMTP_SECURITY and AUDITOR_SMTP_USER"
+                        if exc.smtp_code == 530 else "")
                 raise SmtpError(self.settings.scrub(
                     f"the SMTP server refused the sender {self.settings.sender!r}: "
-                    f"{_answer(exc.smtp_code, exc.smtp_error)}")) from None
+                    f"{_answer(exc.smtp_code, exc.smtp_error)}{hint}")) from None
             except smtplib.SMTPResponseException as exc:
                 reason = _answer(exc.smtp_code, exc.smtp_error)
                 self._drop()
@@ -243,16 +246,16 @@ class Sender:
             raise SmtpError(f"TLS with {where} failed ({exc.reason or type(exc).__name__}): check "
                             "AUDITOR_SMTP_SECURITY (ssl for port 465, starttls for 587)") from None
         except smtplib.SMTPNotSupportedError:
-            raise SmtpError(f"{where} does not offer STARTTLS: set AUDITOR_SMTP_SECURITY=ssl, or none only for "
+            raise SmtpError(f"the SMTP server {where} does not offer STARTTLS: set AUDITOR_SMTP_SECURITY=ssl, or none only for "
                             "a relay on this machine") from None
         except smtplib.SMTPAuthenticationError as exc:
-            raise SmtpError(s.scrub(f"{where} refused the login of AUDITOR_SMTP_USER with AUDITOR_SMTP_PASSWORD: "
+            raise SmtpError(s.scrub(f"the SMTP server {where} refused the login of AUDITOR_SMTP_USER with AUDITOR_SMTP_PASSWORD: "
                                     f"{_answer(exc.smtp_code, exc.smtp_error)}")) from None
         except smtplib.SMTPResponseException as exc:
-            raise SmtpError(s.scrub(f"{where} refused the connection: {_answer(exc.smtp_code, exc.smtp_error)}")) from None
+            raise SmtpError(s.scrub(f"the SMTP server {where} refused the connection: {_answer(exc.smtp_code, exc.smtp_error)}")) from None
         except (OSError, smtplib.SMTPException) as exc:
             raise _Unreachable(f"cannot reach the SMTP server {where}: {exc.strerror or type(exc).__name__}"
-                               if isinstance(exc, OSError) else s.scrub(f"{where}: {exc}")) from None
+                               if isinstance(exc, OSError) else s.scrub(f"the SMTP server {where}: {exc}")) from None
         self.smtp = smtp
 
 

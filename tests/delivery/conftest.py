@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from auditor.activity.sources.jsonl import read_jsonl
-from auditor.audit import audit
 from auditor.bundled import policies_folder, sample_data
 from auditor.cli import app
-from auditor.period import parse_period
-from auditor.policy.loader import load_policy
 
 POLICY = policies_folder() / "example.yaml"
 MANAGERS = ("Dana Reyes", "Marcus Bell", "Olivia Grünwald")
-
-
-@pytest.fixture(scope="session")
-def demo_result():
-    loaded = load_policy(POLICY)
-    period = parse_period("2026-10", loaded.policy.zone, date(2026, 11, 23))
-    return audit(loaded, read_jsonl(sample_data(), name="sample"), period)
 
 
 @pytest.fixture(scope="session")

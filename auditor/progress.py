@@ -63,7 +63,7 @@ class Task:
 
     def summary(self) -> str:
         seconds = self.seconds
-        rate = f" ({self.count / seconds:,.0f}/s)" if seconds >= 0.05 and self.count > 1 else ""
+        rate = f" ({self.count / seconds:,.0f}/s)" if seconds > 0 and self.count > 1 else ""
         return f"{self.label}: {self.count:,} {self.unit} in {seconds:.1f} s{rate}"
 
 
@@ -148,7 +148,8 @@ class LiveReporter(Reporter):
     def refresh(self, task: Task) -> None:
         seconds = task.seconds
         count = f"{task.count:,}/{task.total:,} {task.unit}" if task.total else f"{task.count:,} {task.unit}"
-        rate = f"{task.count / seconds:,.0f}/s" if seconds >= 0.5 and task.count else ""
+        # A rate over the first instants swings wildly: said once the task has run a while, or is done.
+        rate = f"{task.count / seconds:,.0f}/s" if task.count and seconds > 0 and (seconds >= 0.5 or task.finished) else ""
         total = task.total if task.total else (task.count if task.finished else None)
         self.progress.update(self.ids[id(task)], completed=task.count, total=total, count=count, rate=rate,
                              what=task.what)

@@ -149,6 +149,7 @@ def audit(
                 raise UsageError("--mail sends the PDF reports: put pdf in --format")
             if overview_to and not mail:
                 raise UsageError("--overview-to goes with --mail")
+            _check_addresses(overview_to or [])
             if redact is not None and redact not in REDACT_MODES:
                 raise UsageError(f"--redact must be dms, customers or none, got {redact!r}")
             threshold = _severity(fail_on)
@@ -213,6 +214,13 @@ def _write_split(result, by: str, formats: list[str], out_dir: Path | None, reda
     task.done()
     progress.say(written.line())
     return written
+
+
+def _check_addresses(addresses: list[str]) -> None:
+    from auditor.delivery.send import parse_address
+
+    for address in addresses:
+        parse_address(address)
 
 
 def _mail_settings(dry_run: bool):
@@ -340,6 +348,7 @@ def mail_command(
         raise _fail(UsageError("--outbox goes with --dry-run"))
     with reporter("mail", quiet=quiet) as progress:
         try:
+            _check_addresses(overview_to or [])
             settings = settings_from_env(dry_run=dry_run)
             outcome = deliver(reports, settings, dry_run=dry_run, outbox=outbox, overview_to=overview_to or [])
         except AuditorError as exc:

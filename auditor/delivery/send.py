@@ -92,7 +92,7 @@ def plan(folder: Path, data: dict[str, Any], sender: Address, overview_to: list[
     for address in overview_to:
         pdf_name = f"{OVERVIEW_STEM}.pdf"
         pdf = _read_report(folder, pdf_name) if (folder / pdf_name).is_file() else None
-        to = _address(address)
+        to = parse_address(address)
         message = mail.build_overview(data, to, pdf, pdf_name, sender, when)
         planned.append(Planned(f"{OVERVIEW_STEM}-to-{slug(to.addr_spec)}", f"the overview to {to}", message))
     return planned
@@ -143,7 +143,7 @@ def _read_report(folder: Path, name: str) -> bytes:
         raise DataError(f"{folder / name}: cannot read: {exc.strerror}") from None
 
 
-def _address(text: str) -> Address:
+def parse_address(text: str) -> Address:
     from email.utils import parseaddr
 
     from auditor.errors import UsageError

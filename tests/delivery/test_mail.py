@@ -38,6 +38,18 @@ def no_waiting(monkeypatch):
     monkeypatch.setattr(smtp, "RETRY_DELAYS", (0.0, 0.0))
 
 
+def edited_reports(split_folder: Path, tmp_path: Path, edit) -> Path:
+    """A copy of the split's overview.json, changed by `edit`, beside stand-in PDFs."""
+    overview = json.loads((split_folder / "overview.json").read_text())
+    edit(overview)
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "overview.json").write_text(json.dumps(overview))
+    for group in overview["groups"]:
+        (folder / group["files"]["pdf"]).write_bytes(b"%PDF-1.7 test")
+    return folder
+
+
 def parts(message) -> list[str]:
     return [part.get_content_type() for part in message.walk()]
 
@@ -76,13 +88,8 @@ def test_a_dry_run_writes_eml_files_a_mail_client_shows_right(split_folder, tmp_
 
 
 def test_html_bodies_escape_what_comes_from_the_data(split_folder, tmp_path):
-    overview = json.loads((split_folder / "overview.json").read_text())
-    overview["groups"][0]["worst"][0]["message"] = '<script>alert(1)</script><img src="http://127.0.0.1:9/x">'
-    folder = tmp_path / "reports"
-    folder.mkdir()
-    (folder / "overview.json").write_text(json.dumps(overview))
-    for group in overview["groups"]:
-        (folder / group["files"]["pdf"]).write_bytes(b"%PDF-1.7 test")
+    folder = edited_reports(split_folder, tmp_path, lambda overview: overview["groups"][0]["worst"][0].update(
+        message='<script>alert(1)</script><img src="http://127.0.0.1:9/x">'))
     result = mail(folder, "--dry-run")
     assert result.exit_code == 0, result.output
     message = BytesParser(policy=policy.default).parsebytes((folder / "outbox" / "manager-dana-reyes.eml").read_bytes())
@@ -224,13 +231,7 @@ def test_mail_needs_the_folder_a_split_audit_wrote(tmp_path):
 
 
 def test_a_manager_without_an_address_is_reported_and_the_others_still_go(split_folder, tmp_path):
-    overview = json.loads((split_folder / "overview.json").read_text())
-    overview["groups"][1]["recipients"] = []
-    folder = tmp_path / "reports"
-    folder.mkdir()
-    (folder / "overview.json").write_text(json.dumps(overview))
-    for group in overview["groups"]:
-        (folder / group["files"]["pdf"]).write_bytes(b"%PDF-1.7 test")
+    folder = edited_reports(split_folder, tmp_path, lambda overview: overview["groups"][1].update(recipients=[]))
     result = mail(folder, "--dry-run")
     assert result.exit_code == 1
     assert ("not sent: manager-marcus-bell.pdf: no e-mail address for manager Marcus Bell (add it under managers: "

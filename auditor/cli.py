@@ -206,7 +206,7 @@ def _write_split(result, by: str, formats: list[str], out_dir: Path | None, reda
     from auditor.render import RenderOptions
     from auditor.render.split_reports import default_folder, write_split
 
-    folder = out_dir if out_dir is not None else default_folder(result.period["label"])
+    folder = out_dir if out_dir is not None else default_folder(result.period)
     recipients = {name: manager.email for name, manager in loaded.policy.managers.items()}
     task = progress.task("writing reports", unit="files")
     written = write_split(result, by, formats, folder, RenderOptions(redact=redact, paper=paper), recipients,

@@ -28,6 +28,7 @@ T = TypeVar("T")
 # Lines come from data (file names, handles): never a control character into a terminal.
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 COUNT_EVERY = 4096  # items between two updates of a counted loop
+RATED = {"events", "rows", "posts"}  # units a rate says something about (not 7 rules, nor 5 files)
 
 
 def clean(text: str) -> str:
@@ -63,7 +64,7 @@ class Task:
 
     def summary(self) -> str:
         seconds = self.seconds
-        rate = f" ({self.count / seconds:,.0f}/s)" if seconds > 0 and self.count > 1 else ""
+        rate = f" ({self.count / seconds:,.0f}/s)" if seconds > 0 and self.count > 1 and self.unit in RATED else ""
         return f"{self.label}: {self.count:,} {self.unit} in {seconds:.1f} s{rate}"
 
 
@@ -149,7 +150,8 @@ class LiveReporter(Reporter):
         seconds = task.seconds
         count = f"{task.count:,}/{task.total:,} {task.unit}" if task.total else f"{task.count:,} {task.unit}"
         # A rate over the first instants swings wildly: said once the task has run a while, or is done.
-        rate = f"{task.count / seconds:,.0f}/s" if task.count and seconds > 0 and (seconds >= 0.5 or task.finished) else ""
+        rate = f"{task.count / seconds:,.0f}/s" if task.count and seconds > 0 and task.unit in RATED \
+            and (seconds >= 0.5 or task.finished) else ""
         total = task.total if task.total else (task.count if task.finished else None)
         self.progress.update(self.ids[id(task)], completed=task.count, total=total, count=count, rate=rate,
                              what=task.what)

@@ -14,8 +14,8 @@ Files, in one folder (`--out-dir`, by default `reports/<period>`):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,9 +45,20 @@ class SplitOutput:
                 f"({len(self.files)} files) to {self.folder}")
 
 
-def default_folder(period_label: str) -> Path:
-    """`reports/2026-10`, `reports/2026-Q3`, `reports/2026-10-01-to-2026-10-15`."""
-    return Path("reports") / re.sub(r"[^A-Za-z0-9_-]+", "-", period_label).strip("-")
+def default_folder(period: dict) -> Path:
+    """`reports/2026-10` for a month, `reports/2026-Q3` for a quarter, `reports/2026` for a year, else
+    `reports/2026-10-01_2026-10-15` (first and last day), from the period's local start and end."""
+    start = datetime.fromisoformat(period["start"]).date()
+    last = (datetime.fromisoformat(period["end"]) - timedelta(days=1)).date()
+    if start.day == 1 and (last + timedelta(days=1)).day == 1:
+        months = (last.year - start.year) * 12 + last.month - start.month + 1
+        if months == 1:
+            return Path("reports") / f"{start:%Y-%m}"
+        if months == 3 and start.month % 3 == 1:
+            return Path("reports") / f"{start.year}-Q{start.month // 3 + 1}"
+        if months == 12 and start.month == 1:
+            return Path("reports") / f"{start.year}"
+    return Path("reports") / f"{start.isoformat()}_{last.isoformat()}"
 
 
 def write_split(result: AuditResult, by: str, formats: list[str], folder: Path, options: RenderOptions,

@@ -161,3 +161,28 @@ def test_split_and_mail_usage_errors_are_one_line(args, message, tmp_path):
                                       "--period", "2026-10", "--out-dir", str(tmp_path), *args])
     assert result.exit_code == 2
     assert result.output.strip() == f"error: {message}"
+
+
+@pytest.mark.parametrize("start, end, folder", [
+    ("2026-10-01T00:00:00-04:00", "2026-11-01T00:00:00-04:00", "reports/2026-10"),
+    ("2026-07-01T00:00:00-04:00", "2026-10-01T00:00:00-04:00", "reports/2026-Q3"),
+    ("2026-01-01T00:00:00-05:00", "2027-01-01T00:00:00-05:00", "reports/2026"),
+    ("2026-10-01T00:00:00-04:00", "2026-10-16T00:00:00-04:00", "reports/2026-10-01_2026-10-15"),
+    ("2026-02-01T00:00:00-05:00", "2026-04-01T00:00:00-04:00", "reports/2026-02-01_2026-03-31"),
+])
+def test_the_default_folder_is_named_by_the_period(start, end, folder):
+    from pathlib import Path
+
+    from auditor.render.split_reports import default_folder
+
+    assert default_folder({"start": start, "end": end}) == Path(folder)
+
+
+def test_without_out_dir_a_split_goes_to_reports_and_the_month(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["audit", "--policy", str(POLICY), "--data", str(sample_data()),
+                                      "--period", "2026-10", "--split", "team", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "reports" / "2026-10").iterdir()) == [
+        "overview.json", "report.json", "team-marketing.json", "team-sales.json", "team-support.json"]
+    assert "wrote 3 team reports and the overview (5 files) to reports/2026-10" in result.output

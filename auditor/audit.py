@@ -12,7 +12,7 @@ from typing import Iterable
 
 import orjson
 
-from auditor import __version__
+from auditor import __version__, progress
 from auditor.activity.events import utc_iso
 from auditor.activity.model import CHANNELS, EVERY_ACCOUNT, Activity, Post
 from auditor.audit_context import RuleContext
@@ -51,9 +51,11 @@ def audit(loaded: LoadedPolicy, activity: Activity, period: Period, *, as_of: da
 
     rule_results, findings = [], []
     per_account: dict[str, dict[str, Figures]] = defaultdict(dict)
+    task = progress.current().task("evaluating rules", total=sum(1 for rule in policy.rules if rule.enabled), unit="rules")
     for rule in policy.rules:
         if not rule.enabled:
             continue
+        task.update(rule.id)
         checks = rule.evaluate(ctx)
         figures = _figures(rule, checks)
         by_account: dict[str, list[Check]] = defaultdict(list)
@@ -85,6 +87,8 @@ def audit(loaded: LoadedPolicy, activity: Activity, period: Period, *, as_of: da
         )
         for found in per_check:
             findings.extend(found)
+        task.advance(1)
+    task.done()
 
     findings.sort(key=lambda f: (f.rule, f.account, f.occurred_at, f.fingerprint))
     findings_count = Counter(f.account for f in findings if f.is_failure)

@@ -129,6 +129,11 @@ def audit(
     pseudonym_key: Annotated[Optional[Path], typer.Option("--pseudonym-key", help="With --redact customers: the file holding the secret that keys the pseudonyms (created if missing). Default: $AUDITOR_PSEUDONYM_KEY, else <store>.pseudonym-key beside the store audited.")] = None,
     allow_outside: Annotated[bool, typer.Option("--allow-outside", help="Read a roster file outside the policy's folder (refused by default).")] = False,
     allow_empty: Annotated[bool, typer.Option("--allow-empty", help="Accept a period with no event of the roster's accounts (exit 0; the report says so) instead of failing with exit 2.")] = False,
+    split: Annotated[Optional[str], typer.Option("--split", help="One report per manager, team or account (in every format asked for, default pdf), plus overview.json and an overview for HR, in --out-dir (default reports/<period>).")] = None,
+    mail: Annotated[bool, typer.Option("--mail", help="Then send each manager their report (as `auditor mail` does; implies --split manager).")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="With --mail: write the messages as .eml files into <out-dir>/outbox instead of sending them.")] = False,
+    overview_to: Annotated[Optional[list[str]], typer.Option("--overview-to", help="With --mail: also send the overview to this address (compliance, HR). Repeatable.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no summary table: only problems, notes and the --fail-on verdict.")] = False,
 ) -> None:
     """Run the audit for a period and write the report.
 
@@ -144,34 +149,55 @@ def audit(
          output. One line each, no traceback.
       3  an internal error: a bug (AUDITOR_DEBUG=1 for the traceback)
     With --allow-empty, nothing to audit is exit 0 and the report
-    says the period was empty.
+    says the period was empty. With --mail, a report that could not
+    be delivered is exit 1 too.
     """
     from auditor.baseline import apply_baseline, failing, load_baseline
+    from auditor.progress import reporter
     from auditor.render.redact import REDACT_MODES
     from auditor.render.redact import redact as redact_result
     from auditor.waivers import apply_waivers, load_waivers
 
-    try:
-        formats, targets = _targets(out, format_, out_dir)
-        if redact is not None and redact not in REDACT_MODES:
-            raise UsageError(f"--redact must be dms, customers or none, got {redact!r}")
-        threshold = _severity(fail_on)
-        paper_size = _paper(paper)
-        # Read the side files before the data, so a typo in them fails in a second, not after the audit.
-        key = _pseudonym_key(pseudonym_key, data) if redact == "customers" else None
-        waiver_file = load_waivers(waivers) if waivers is not None else None
-        known = load_baseline(baseline) if baseline is not None else None
-        result = _run_audit(policy, data, period, from_, to, as_of, allow_outside)
-        result = _fail_closed(result, allow_empty)
-        if waiver_file is not None:
-            result = apply_waivers(result, waiver_file)
-        if known is not None:
-            result = apply_baseline(result, known)  # after waivers: its counts leave waived findings out
-        _write_reports(result, formats, targets, redact, paper_size, key)
-    except AuditorError as exc:
-        raise _fail(exc) from None
+    delivered = True
+    with reporter("audit", quiet=quiet) as progress:
+        try:
+            if mail and split is None:
+                split = "manager"
+            if dry_run and not mail:
+                raise UsageError("--dry-run goes with --mail (or use `auditor mail --dry-run`)")
+            split_by = _split(split, out)
+            formats, targets = _targets(out, format_ or ("pdf" if split_by else None), out_dir)
+            if mail and "pdf" not in formats:
+                raise UsageError("--mail sends the PDF reports: put pdf in --format")
+            if overview_to and not mail:
+                raise UsageError("--overview-to goes with --mail")
+            _check_addresses(overview_to or [])
+            if redact is not None and redact not in REDACT_MODES:
+                raise UsageError(f"--redact must be dms, customers or none, got {redact!r}")
+            threshold = _severity(fail_on)
+            paper_size = _paper(paper)
+            sender = _mail_settings(dry_run) if mail else None  # a missing SMTP setting fails before the audit
+            # Read the side files before the data, so a typo in them fails in a second, not after the audit.
+            key = _pseudonym_key(pseudonym_key, data) if redact == "customers" else None
+            waiver_file = load_waivers(waivers) if waivers is not None else None
+            known = load_baseline(baseline) if baseline is not None else None
+            loaded, result = _run_audit(policy, data, period, from_, to, as_of, allow_outside)
+            result = _fail_closed(result, allow_empty)
+            if waiver_file is not None:
+                result = apply_waivers(result, waiver_file)
+            if known is not None:
+                result = apply_baseline(result, known)  # after waivers: its counts leave waived findings out
+            if split_by:
+                written = _write_split(result, split_by, formats, out_dir, redact, paper_size, loaded, progress, key)
+                if mail:
+                    delivered = _send(written.folder, sender, dry_run, None, overview_to or [], progress)
+            else:
+                _write_reports(result, formats, targets, redact, paper_size, key, progress)
+        except AuditorError as exc:
+            raise _fail(exc) from None
     # stdout may be carrying the JSON report: the summary goes to stderr.
-    _print_summary(result, err=True)
+    if not quiet:
+        _print_summary(result, err=True)
     # CI logs are read by more people than the reports: with --redact customers the notes (waivers,
     # baseline) name customers by pseudonym there too.
     notes = redact_result(result, "customers", key).notes if redact == "customers" else result.notes
@@ -185,6 +211,8 @@ def audit(
                  f"at or above {threshold}", err=True)
             raise typer.Exit(1)
         echo(f"fail-on {threshold}: no {scope}findings at or above {threshold}", err=True)
+    if not delivered:
+        raise typer.Exit(1)
 
 
 def _fail_closed(result, allow_empty: bool):
@@ -208,6 +236,65 @@ def _fail_closed(result, allow_empty: bool):
 
 def _instant(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _split(text: str | None, out: Path | None) -> str | None:
+    from auditor.render.split import SPLITS
+
+    if text is None:
+        return None
+    value = text.strip().lower()
+    if value not in SPLITS:
+        raise UsageError(f"--split must be one of {', '.join(SPLITS)}, got {text[:40]!r}")
+    if out is not None:
+        raise UsageError("--split writes a report per group into --out-dir, not --out")
+    return value
+
+
+def _write_split(result, by: str, formats: list[str], out_dir: Path | None, redact: str | None, paper: str,
+                 loaded, progress, key: bytes | None = None):
+    from auditor.render import RenderOptions
+    from auditor.render.split_reports import default_folder, write_split
+
+    folder = out_dir if out_dir is not None else default_folder(result.period)
+    recipients = {name: manager.email for name, manager in loaded.policy.managers.items()}
+    task = progress.task("writing reports", unit="files")
+    written = write_split(result, by, formats, folder, RenderOptions(redact=redact, paper=paper, pseudonym_key=key), recipients,
+                          on_file=lambda path: task.advance(1, path.name))
+    task.done()
+    progress.say(written.line())
+    return written
+
+
+def _check_addresses(addresses: list[str]) -> None:
+    from auditor.delivery.send import parse_address
+
+    for address in addresses:
+        parse_address(address)
+
+
+def _mail_settings(dry_run: bool):
+    from auditor.delivery.smtp import settings_from_env
+
+    return settings_from_env(dry_run=dry_run)
+
+
+def _send(folder: Path, settings, dry_run: bool, outbox: Path | None, overview_to: list[str], progress) -> bool:
+    """Send (or, dry run, write) each group's report; True when every one went."""
+    from auditor.delivery.send import deliver
+
+    outcome = deliver(folder, settings, dry_run=dry_run, outbox=outbox, overview_to=overview_to)
+    _say_outcome(outcome, progress)
+    return outcome.ok
+
+
+def _say_outcome(outcome, progress) -> None:
+    """What was sent is said like progress (not with --quiet); what was not is always said."""
+    for line in outcome.lines():
+        if line.startswith("not sent"):
+            echo(line, err=True)
+        else:
+            progress.say(line)
 
 
 def _severity(text: str | None) -> str | None:
@@ -262,7 +349,7 @@ def _run_audit(policy_path: Path, data: list[Path], period, from_, to, as_of, al
     with worker_pool(prepare=lambda: [rule.prepare() for rule in rules]):
         with no_gc():  # the events form no cycles; full collections would walk all of them, again and again
             activity = read_sources(list(data), window=audit_window(chosen))
-            return run(loaded, activity, chosen, as_of=moment)
+            return loaded, run(loaded, activity, chosen, as_of=moment)
 
 
 def _pseudonym_key(given: Path | None, data: list[Path]) -> bytes:
@@ -272,7 +359,7 @@ def _pseudonym_key(given: Path | None, data: list[Path]) -> bytes:
 
 
 def _write_reports(result, formats: list[str], targets: list[Path | None], redact: str | None,
-                   paper: str = "A4", key: bytes | None = None) -> None:
+                   paper: str = "A4", key: bytes | None = None, progress=None) -> None:
     from auditor.render import RenderOptions, render, write
 
     for fmt, target in zip(formats, targets):
@@ -282,13 +369,48 @@ def _write_reports(result, formats: list[str], targets: list[Path | None], redac
             sys.stdout.flush()
         else:
             write(result, fmt, target, options)
-            echo(f"wrote {target}", err=True)
+            if progress is None:
+                echo(f"wrote {target}", err=True)
+            else:
+                progress.say(f"wrote {target}")
 
 
 def _print_summary(result, err: bool) -> None:
     from auditor.render.summary import summary_table
 
     echo(summary_table(result), err=err)
+
+
+@app.command("mail")
+def mail_command(
+    reports: Annotated[Path, typer.Argument(help="The folder auditor audit --split wrote (it holds overview.json).", show_default=False)],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Write each message as an .eml file instead of sending it.")] = False,
+    outbox: Annotated[Optional[Path], typer.Option("--outbox", help="Folder for the .eml files of a dry run (default: REPORTS/outbox).")] = None,
+    overview_to: Annotated[Optional[list[str]], typer.Option("--overview-to", help="Also send the overview to this address (compliance, HR). Repeatable.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only what was not delivered.")] = False,
+) -> None:
+    """Send each manager their report from a split audit: the PDF attached, the score and worst items in the body.
+
+    SMTP settings come from the environment: AUDITOR_SMTP_HOST, AUDITOR_SMTP_PORT, AUDITOR_SMTP_SECURITY
+    (starttls, ssl, none), AUDITOR_SMTP_USER, AUDITOR_SMTP_PASSWORD, AUDITOR_SMTP_CA_FILE, AUDITOR_MAIL_FROM.
+    Exit codes: 0 every message went; 1 some could not be delivered (the others went); 2 bad input or settings,
+    or the server could not be used at all.
+    """
+    from auditor.delivery.send import deliver
+    from auditor.delivery.smtp import settings_from_env
+    from auditor.progress import reporter
+
+    if outbox is not None and not dry_run:
+        raise _fail(UsageError("--outbox goes with --dry-run"))
+    with reporter("mail", quiet=quiet) as progress:
+        try:
+            _check_addresses(overview_to or [])
+            settings = settings_from_env(dry_run=dry_run)
+            outcome = deliver(reports, settings, dry_run=dry_run, outbox=outbox, overview_to=overview_to or [])
+        except AuditorError as exc:
+            raise _fail(exc) from None
+        _say_outcome(outcome, progress)
+    raise typer.Exit(0 if outcome.ok else 1)
 
 
 @app.command("test")
@@ -342,15 +464,18 @@ def import_command(
     sources: Annotated[list[Path], typer.Argument(help="X archives (zip or folder), JSONL, CSV files, or other stores.", show_default=False)],
     store: Annotated[Path, typer.Option("--store", "-s", help="The store file (SQLite); created if missing.")],
     mapping: Annotated[Optional[str], typer.Option("--mapping", "-m", help="Column mapping for CSV sources: a YAML file, or twcs.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on standard error.")] = False,
 ) -> None:
     """Read exports into the local store; print what each source gave and the records skipped."""
     from auditor.activity.store import import_sources
+    from auditor.progress import reporter
 
-    try:
-        for result in import_sources(list(sources), store, mapping):
-            echo("\n".join(result.lines()))
-    except AuditorError as exc:
-        raise _fail(exc) from None
+    with reporter("import", quiet=quiet) as progress:
+        try:
+            for result in import_sources(list(sources), store, mapping):
+                progress.out("\n".join(result.lines()))
+        except AuditorError as exc:
+            raise _fail(exc) from None
 
 
 @app.command("fetch")
@@ -363,6 +488,7 @@ def fetch_command(
     budget: Annotated[Optional[str], typer.Option("--budget", help="Stop before the run costs more than this many dollars (at --price).")] = None,
     price: Annotated[Optional[list[str]], typer.Option("--price", help="RESOURCE=DOLLARS per read, to change the price table (posts, owned_posts, users, dm_events). Repeatable.")] = None,
     allow_outside: Annotated[bool, typer.Option("--allow-outside", help="Read a roster file outside the policy's folder (refused by default).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no line per account: only problems and the summary.")] = False,
 ) -> None:
     """Pull the roster's posts, mentions, replies and DMs from the X API into the store, incrementally.
 
@@ -373,25 +499,26 @@ def fetch_command(
     from auditor.activity.sources.x_api import credentials_from_env, fetch, parse_since
     from auditor.activity.sources.x_costs import parse_budget, parse_max_reads, parse_prices
     from auditor.policy.loader import load_policy
+    from auditor.progress import reporter
 
-    try:
-        credentials_from_env()
-        start = parse_since(since) if since else None
-        prices = parse_prices(price)
-        limit = parse_budget(budget) if budget is not None else None
-        reads = parse_max_reads(max_reads) if max_reads is not None else None
-        loaded = load_policy(policy, allow_outside=allow_outside)
-        if dry_run:
-            from auditor.activity.sources.x_api_plan import estimate
+    with reporter("fetch", quiet=quiet) as progress:
+        try:
+            credentials_from_env()
+            start = parse_since(since) if since else None
+            prices = parse_prices(price)
+            limit = parse_budget(budget) if budget is not None else None
+            reads = parse_max_reads(max_reads) if max_reads is not None else None
+            loaded = load_policy(policy, allow_outside=allow_outside)
+            if dry_run:
+                from auditor.activity.sources.x_api_plan import estimate
 
-            plan = estimate(loaded, store, start, max_reads=reads, budget=limit, prices=prices,
-                            progress=lambda line: echo(line, err=True))
-            echo("\n".join(plan.lines()))
-            return
-        summary = fetch(loaded, store, start, max_reads=reads, budget=limit, prices=prices,
-                        progress=lambda line: echo(line, err=True))
-    except AuditorError as exc:
-        raise _fail(exc) from None
+                plan = estimate(loaded, store, start, max_reads=reads, budget=limit, prices=prices,
+                                progress=progress.say)
+                echo("\n".join(plan.lines()))
+                return
+            summary = fetch(loaded, store, start, max_reads=reads, budget=limit, prices=prices, progress=progress.say)
+        except AuditorError as exc:
+            raise _fail(exc) from None
     echo(summary.line())
     if summary.failures:
         echo(f"missing ({summary.failures}): " + "; ".join(summary.missing()), err=True)

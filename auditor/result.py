@@ -203,9 +203,13 @@ class AuditResult:
     accounts: tuple[AccountResult, ...]
     findings: tuple[Finding, ...]
     notes: tuple[str, ...] = field(default=())  # e.g. expired waivers, baseline counts
+    # A group's report (`--split`): which group it is and the company's figures beside its own
+    # (auditor/render/split.py). None for the company's report, whose JSON then has no "scope".
+    scope: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape of report.json (PRODUCT.md)."""
+        scope = {"scope": self.scope} if self.scope is not None else {}
         return {
             "tool": self.tool,
             "policy": self.policy,
@@ -223,6 +227,7 @@ class AuditResult:
             ],
             "findings": [_plain(f) for f in self.findings],
             "notes": list(self.notes),
+            **scope,
         }
 
 

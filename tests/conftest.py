@@ -36,3 +36,22 @@ HEAVY_FACTOR = 50
 settings.register_profile("auditor", deadline=None, print_blob=True)
 settings.register_profile("auditor-fuzz", deadline=None, print_blob=True, max_examples=100 * HEAVY_FACTOR)
 settings.load_profile("auditor-fuzz" if os.environ.get(FUZZ_ENV, "").strip() not in ("", "0") else "auditor")
+
+
+import pytest  # noqa: E402 - after the profiles, which must be loaded first
+
+
+@pytest.fixture(scope="session")
+def demo_result():
+    """The bundled demo audited once: October 2026 with policies/example.yaml (split, mail and browser tests)."""
+    from datetime import date
+
+    from auditor.activity.sources.jsonl import read_jsonl
+    from auditor.audit import audit
+    from auditor.bundled import policies_folder, sample_data
+    from auditor.period import parse_period
+    from auditor.policy.loader import load_policy
+
+    loaded = load_policy(policies_folder() / "example.yaml")
+    period = parse_period("2026-10", loaded.policy.zone, date(2026, 11, 23))
+    return audit(loaded, read_jsonl(sample_data(), name="sample"), period)

@@ -36,6 +36,7 @@ from auditor.activity.events import event_to_dict, own_url
 from auditor.activity.model import Activity, DirectMessage, Post, Skipped, SourceInfo
 from auditor.activity.sources.common import MAX_SKIPPED_KEPT, no_gc
 from auditor.errors import DataError
+from auditor.progress import counted
 
 # 2: sources.dm_accounts (whose DMs a source holds). A version-1 store is upgraded when opened
 # for writing; read as it is, its sources' DM holders are worked out from their DMs.
@@ -468,7 +469,8 @@ class Store:
             with no_gc():
                 posts, dms = activity.posts, activity.dms
                 seen_posts: set[str] = set()
-                for kind, text, source_id in self.db.execute(f"SELECT kind, json, source_id FROM events {where}", args):
+                rows = self.db.execute(f"SELECT kind, json, source_id FROM events {where}", args)
+                for kind, text, source_id in counted(rows, f"reading {Path(self.name).name}"):
                     event = _event(kind, text, source_id in real)
                     per_source[source_id] += 1
                     if kind == "post":

@@ -52,12 +52,11 @@ def _load_policy(path: Path, quick_roster: bool, allow_outside: bool = False) ->
     problems: list[PolicyProblem] = []
     roster = data.get("accounts")
     if isinstance(roster, str):
-        roster_data = _load_roster(path, roster, positions, problems, digest, quick_roster, allow_outside)
-        if roster_data is None:
-            data = {k: v for k, v in data.items() if k != "accounts"}
-            data["accounts"] = []
-        else:
-            data["accounts"] = roster_data
+        roster_data, managers = _load_roster(path, roster, positions, problems, digest, quick_roster, allow_outside)
+        data = {k: v for k, v in data.items() if k != "accounts"}
+        data["accounts"] = [] if roster_data is None else roster_data
+        if managers is not None:
+            data = _with_roster_managers(data, managers, positions, problems)
     problems.extend(_whole_policy_problems(data, positions))
     problems.extend(_pattern_budget_problems(data, positions))
     try:
@@ -70,7 +69,8 @@ def _load_policy(path: Path, quick_roster: bool, allow_outside: bool = False) ->
 
 
 def _load_roster(policy_path: Path, name: str, positions: Positions, problems: list, digest,
-                 quick: bool = False, allow_outside: bool = False) -> list | None:
+                 quick: bool = False, allow_outside: bool = False) -> tuple[list | None, Any]:
+    """The roster file's accounts, and its `managers:` map when it has one (None when it has not)."""
     roster_path = policy_path.parent / name
     file, line, col = positions.of_value(("accounts",))
     shown = name if len(name) <= 80 else name[:77] + "..."
@@ -80,14 +80,14 @@ def _load_roster(policy_path: Path, name: str, positions: Positions, problems: l
     except (OSError, ValueError, RuntimeError) as exc:  # a name too long for the file system, a NUL, a link loop
         reason = getattr(exc, "strerror", None) or "not a usable file name"
         problems.append(PolicyProblem(file, line, col, "accounts", f"roster file {shown!r} cannot be read: {reason}"))
-        return None
+        return None, None
     if not found:
         problems.append(PolicyProblem(file, line, col, "accounts", f"roster file {shown!r} not found next to the policy"))
-        return None
+        return None, None
     if outside and not allow_outside:
         problems.append(PolicyProblem(file, line, col, "accounts", f"roster file {shown!r} is outside the policy's "
                                       "folder: refused (pass --allow-outside to read it)"))
-        return None
+        return None, None
     # A roster of thousands of accounts is where the round-trip loader's time goes.
     roster = load_yaml_quickly(roster_path) if quick else None
     roster_positions = Positions()
@@ -96,16 +96,35 @@ def _load_roster(policy_path: Path, name: str, positions: Positions, problems: l
             roster, roster_positions = load_yaml(roster_path, str(roster_path))
     except PolicyError as exc:
         problems.extend(exc.problems)
-        return None
+        return None, None
     digest.update(b"\0" + roster_path.read_bytes())
-    if isinstance(roster, dict) and set(roster) == {"accounts"}:
+    managers = None
+    if isinstance(roster, dict) and "accounts" in roster and set(roster) <= {"accounts", "managers"}:
+        if "managers" in roster:
+            managers = roster["managers"]
+            positions.graft(("managers",), _strip(roster_positions, "managers"))
         roster = roster["accounts"]
         roster_positions = _strip(roster_positions, "accounts")
     if not isinstance(roster, list):
-        problems.append(PolicyProblem(str(roster_path), 1, 1, "", "a roster is a list of accounts (or a mapping with one key, accounts)"))
-        return None
+        problems.append(PolicyProblem(str(roster_path), 1, 1, "", "a roster is a list of accounts (or a mapping "
+                                      "with the key accounts, and managers beside it)"))
+        return None, managers
     positions.graft(("accounts",), roster_positions)
-    return roster
+    return roster, managers
+
+
+def _with_roster_managers(data: dict, managers: Any, positions: Positions, problems: list) -> dict:
+    """The roster file's `managers:` joined to the policy's; a name in both is a mistake (which to believe?)."""
+    own = data.get("managers")
+    if own is None:
+        return {**data, "managers": managers}
+    if isinstance(own, dict) and isinstance(managers, dict):
+        for name in own:
+            if name in managers:
+                problems.append(_problem(positions.of_key(("managers", name)), ("managers", name),
+                                         f"manager {str(name)[:60]!r} is also under managers: in the roster file"))
+        return {**data, "managers": {**managers, **own}}
+    return data  # one of them is not a mapping: pydantic says so about the policy's own
 
 
 def _strip(positions: Positions, key: str) -> Positions:
@@ -212,6 +231,8 @@ def _message(error: dict, path: tuple) -> str:
         if path and path[0] == "ignore_accounts":
             return (f"expected a handle or a pattern such as \"*_bot\" (letters, digits, '_' and * ? [ ]), "
                     f"got {_show(value, path)}")
+        if path and path[-1] == "email":
+            return f"expected an e-mail address like dana.reyes@acme.example, got {_show(value, path)}"
         return f"expected an X handle (letters, digits and '_'), got {_show(value, path)}"
     if kind in {"too_short", "too_long"}:
         return message.replace("List should", "expected a list to").replace("after validation, ", "; got ").rstrip(".")
@@ -370,6 +391,7 @@ def _whole_policy_problems(data: dict, positions: Positions) -> list[PolicyProbl
             problems.append(_problem(positions.of_value(("accounts", i, "handle")), ("accounts", i, "handle"),
                                      f"duplicate account {handle!r} (also accounts[{handles[handle]}])"))
         handles.setdefault(handle, i)
+    problems.extend(_manager_problems(data, accounts, positions))
     calendars = data.get("calendars") if isinstance(data.get("calendars"), dict) else {}
     rules = data.get("rules") if isinstance(data.get("rules"), list) else []
     rule_ids: dict[str, int] = {}
@@ -402,6 +424,23 @@ def _whole_policy_problems(data: dict, positions: Positions) -> list[PolicyProbl
             if isinstance(handle, str) and normalize_handle(handle) not in handles:
                 where = base + ("applies_to", "accounts", j)
                 problems.append(_problem(positions.of_value(where), where, f"account {handle!r} is not in the roster"))
+    return problems
+
+
+def _manager_problems(data: dict, accounts: list, positions: Positions) -> list[PolicyProblem]:
+    """A `managers:` entry no account names as its manager is a typo: that manager's report would never go."""
+    managers = data.get("managers")
+    if not isinstance(managers, dict):
+        return []
+    named = {a["manager"] for a in accounts if isinstance(a, dict) and isinstance(a.get("manager"), str)}
+    problems = []
+    for name in managers:
+        if isinstance(name, str) and name not in named:
+            close = difflib.get_close_matches(name, sorted(named), n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else (
+                f"; managers named in the roster: {', '.join(sorted(named)[:10])}" if named else "")
+            problems.append(_problem(positions.of_key(("managers", name)), ("managers", name),
+                                     f"no account of the roster has manager {name[:60]!r}{hint}"))
     return problems
 
 

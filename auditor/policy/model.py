@@ -52,12 +52,32 @@ class Account(Strict):
     name: str | None = None
     kind: Literal["brand", "employee"] = "employee"
     team: str | None = None
-    manager: str | None = None
+    manager: Annotated[str, BeforeValidator(_manager_name)] | None = None
 
     @field_validator("handle")
     @classmethod
     def _normalize(cls, value: str) -> str:
         return normalize_handle(value)
+
+
+# An address as people type it in a roster: one @, no spaces, quotes, angle brackets or control
+# characters (it goes into a mail header as it is written).
+EMAIL_PATTERN = r"^[^@\s<>()\[\]\\,;:\"\x00-\x1f\x7f]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$"
+
+
+class Manager(Strict):
+    """Where a manager's monthly report goes (`auditor mail`); the key is the name accounts give as `manager`."""
+
+    email: Annotated[str, Field(pattern=EMAIL_PATTERN, max_length=254, examples=["dana.reyes@acme.example"])]
+
+
+def _manager_name(value: Any) -> Any:
+    if isinstance(value, str) and (not value.strip() or any(ord(c) < 32 or ord(c) == 127 for c in value)):
+        raise ValueError(f"expected a manager's name on one line, got {value[:60]!r}")
+    return value
+
+
+ManagerName = Annotated[str, BeforeValidator(_manager_name)]
 
 
 class HolidayRegion(Strict):
@@ -107,6 +127,11 @@ class Policy(Strict):
     timezone: TimeZoneName = "UTC"
     accounts: list[Account] | str = Field(
         description="the roster: a list of accounts, or the path of a YAML file holding it (relative to the policy)"
+    )
+    managers: dict[ManagerName, Manager] = Field(
+        default_factory=dict,
+        description="managers' e-mail addresses, by the name the roster's accounts give as `manager` "
+                    "(also allowed in a roster file beside `accounts:`); `auditor mail` sends each their report",
     )
     calendars: dict[str, Calendar] = Field(default_factory=dict)
     ignore_accounts: list[HandlePattern] = Field(

@@ -26,6 +26,9 @@ from auditor.result import AccountResult, Finding, RuleResult, meets_target, sha
 
 GREEN, RED, GREY, INK, GRID = "#2e7d32", "#c62828", "#9e9e9e", "#212121", "#e0e0e0"
 WIDTH_IN = 6.6
+# The HTML file's second drawing, for a phone: a 390 px screen shows about 4 inches of it at its natural
+# size, so its 7-8 pt labels stay 9-11 px (the wide drawing, shrunk to fit, had 6 px labels).
+NARROW_WIDTH_IN = 3.9
 # Heights are kept low so that a rule's section (figures, up to three charts, the worst cases) fits one page.
 TOP_ACCOUNTS = 12
 
@@ -48,16 +51,21 @@ _RC = {
 
 
 def rule_charts(rule: RuleResult, findings: Sequence[Finding], accounts: Iterable[AccountResult],
-                fmt: Formatter) -> list[Chart]:
+                fmt: Formatter, *, narrow: bool = False) -> list[Chart]:
+    """The rule's charts; with `narrow`, each carries a second drawing for a phone's width too."""
     import matplotlib
 
+    accounts = list(accounts)
     charts = []
     # Every artist takes its fonts and colours from rcParams when it is made: style the whole drawing.
     with matplotlib.rc_context(_RC):
-        for draw in (lambda: wait_distribution(rule, findings, fmt), lambda: weekly_share(rule, fmt),
-                     lambda: findings_by_account(rule, accounts)):
-            chart = draw()
+        for draw in (lambda width: wait_distribution(rule, findings, fmt, width),
+                     lambda width: weekly_share(rule, fmt, width),
+                     lambda width: findings_by_account(rule, accounts, width)):
+            chart = draw(WIDTH_IN)
             if chart is not None:
+                if narrow:
+                    chart.narrow_uri = draw(NARROW_WIDTH_IN).uri
                 charts.append(chart)
     return charts
 
@@ -65,7 +73,8 @@ def rule_charts(rule: RuleResult, findings: Sequence[Finding], accounts: Iterabl
 # -- the charts -----------------------------------------------------------------------------------
 
 
-def wait_distribution(rule: RuleResult, findings: Sequence[Finding], fmt: Formatter) -> Chart | None:
+def wait_distribution(rule: RuleResult, findings: Sequence[Finding], fmt: Formatter,
+                      width: float = WIDTH_IN) -> Chart | None:
     """Bars of how long people waited, in bins of the limit, with the limit marked."""
     bins = _histogram_bins(rule.figures.metrics.get("histogram"))
     if bins is not None:
@@ -92,7 +101,7 @@ def wait_distribution(rule: RuleResult, findings: Sequence[Finding], fmt: Format
                    f"{len(timed)} late or unanswered, by how long they waited.{on}")
     while len(counts) > within + 1 and counts[-1] == 0:  # no empty bins after the longest wait
         counts, labels = counts[:-1], labels[:-1]
-    figure, ax = _figure(1.6)
+    figure, ax = _figure(1.6 if width >= WIDTH_IN else 2.1, width)
     colours = [GREEN] * within + [RED] * (len(counts) - within)
     positions = range(len(counts))
     ax.bar(positions, counts, color=colours, width=0.75)
@@ -102,7 +111,10 @@ def wait_distribution(rule: RuleResult, findings: Sequence[Finding], fmt: Format
     for x, count in zip(positions, counts):
         if count:
             ax.text(x, count, str(count), ha="center", va="bottom", fontsize=7, color=INK)
-    ax.set_xticks(list(positions), labels, fontsize=7)
+    if width < WIDTH_IN and len(labels) > 4:  # a narrow drawing has no room for them side by side
+        ax.set_xticks(list(positions), labels, fontsize=7, rotation=40, ha="right", rotation_mode="anchor")
+    else:
+        ax.set_xticks(list(positions), labels, fontsize=7)
     ax.set_ylabel(rule.item_name)
     from matplotlib.ticker import MaxNLocator
 
@@ -114,14 +126,14 @@ def wait_distribution(rule: RuleResult, findings: Sequence[Finding], fmt: Format
     return Chart("How long people waited", caption, _svg_uri(figure), f"Wait distribution of {rule.id}: {alt}")
 
 
-def weekly_share(rule: RuleResult, fmt: Formatter) -> Chart | None:
+def weekly_share(rule: RuleResult, fmt: Formatter, width: float = WIDTH_IN) -> Chart | None:
     """Share met per week (bars), against the target (a line)."""
     weeks = [w for w in rule.weeks if w.checked]
     if len(weeks) < 2:  # one bar says no more than the rule's share (a per-period check has one "week")
         return None
     shares = [100 * w.passed / w.checked for w in weeks]
     labels = [fmt.share(share_of(w.passed, w.checked)) for w in weeks]
-    figure, ax = _figure(1.4)
+    figure, ax = _figure(1.4 if width >= WIDTH_IN else 1.8, width)
     positions = range(len(weeks))
     colours = [GREEN if meets_target(w.passed, w.checked, rule.target) else RED for w in weeks]
     ax.bar(positions, shares, color=colours, width=0.6)
@@ -140,13 +152,13 @@ def weekly_share(rule: RuleResult, fmt: Formatter) -> Chart | None:
     ax.set_xlim(-0.6, len(weeks) - 0.4)
     ax.grid(axis="y", color=GRID, linewidth=0.6)
     ax.set_axisbelow(True)
-    figure.subplots_adjust(right=0.86)
+    figure.subplots_adjust(right=0.86 if width >= WIDTH_IN else 0.78)
     alt = "; ".join(f"week of {w.week_start}: {text} of {w.checked}" for w, text in zip(weeks, labels))
     return Chart("Share met by week", "Weeks start on Monday; n is the number of items checked that week.",
                  _svg_uri(figure), f"Share met by week for {rule.id}: {alt}")
 
 
-def findings_by_account(rule: RuleResult, accounts: Iterable[AccountResult]) -> Chart | None:
+def findings_by_account(rule: RuleResult, accounts: Iterable[AccountResult], width: float = WIDTH_IN) -> Chart | None:
     """Failed items per account, the most first (top 12)."""
     rows = [(a.handle, figures.failed, figures.checked) for a in accounts
             if (figures := a.rules.get(rule.id)) is not None and figures.failed]
@@ -155,7 +167,7 @@ def findings_by_account(rule: RuleResult, accounts: Iterable[AccountResult]) -> 
     rows.sort(key=lambda row: (-row[1], row[0]))
     more = len(rows) - TOP_ACCOUNTS
     rows = rows[:TOP_ACCOUNTS]
-    figure, ax = _figure(0.4 + 0.16 * len(rows))
+    figure, ax = _figure(0.4 + 0.16 * len(rows), width)
     positions = list(range(len(rows)))[::-1]
     ax.barh(positions, [r[1] for r in rows], color=RED, height=0.6)
     for y, (_, failed, checked) in zip(positions, rows):
@@ -164,7 +176,7 @@ def findings_by_account(rule: RuleResult, accounts: Iterable[AccountResult]) -> 
     ax.set_xlim(0, max(r[1] for r in rows) * 1.25)
     ax.xaxis.set_visible(False)
     ax.spines["bottom"].set_visible(False)
-    figure.subplots_adjust(left=0.22)
+    figure.subplots_adjust(left=0.22 if width >= WIDTH_IN else 0.36)
     caption = f"Failed {rule.item_name} per account" + (f"; {more} more accounts not shown." if more > 0 else ".")
     alt = "; ".join(f"@{h}: {f} of {c}" for h, f, c in rows)
     return Chart("Findings by account", caption, _svg_uri(figure), f"Findings by account for {rule.id}: {alt}")
@@ -219,12 +231,12 @@ def _week_label(week_start: str) -> str:
     return text.rsplit(" ", 1)[0] if text != "–" else week_start
 
 
-def _figure(height_in: float):
+def _figure(height_in: float, width_in: float = WIDTH_IN):
     # A bare Figure with the SVG canvas: no pyplot, no GUI backend, no global figure list.
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(WIDTH_IN, height_in), dpi=100)
+    figure = Figure(figsize=(width_in, height_in), dpi=100)
     FigureCanvasSVG(figure)
     return figure, figure.add_subplot()
 

@@ -92,7 +92,7 @@ def document(result: AuditResult, options: RenderOptions, medium: str) -> str:
     mode = options.redact or "dms"  # DM text is withheld unless asked for
     view = build_view(redact(result, mode, options.pseudonym_key), evidence_cap=options.evidence_cap,
                       appendix_cap=options.appendix_cap,
-                      redaction=mode, paper=options.paper)
+                      redaction=mode, paper=options.paper, narrow_charts=medium == "screen")
     view["medium"] = medium
     css = stylesheet(options.paper)
     page = environment().get_template(TEMPLATE).render(

@@ -224,6 +224,7 @@ class Chart:
     caption: str
     uri: str  # a data: URI of an SVG
     alt: str
+    narrow_uri: str | None = None  # the same chart drawn for a phone's width (the HTML file only)
 
 
 @dataclass
@@ -256,6 +257,7 @@ class RuleView:
     in_appendix: int  # findings past the body that the appendix lists
     not_printed: int  # findings past the appendix's cap: counted, and in the JSON and CSV reports
     charts: list[Chart] = field(default_factory=list)
+    company: dict[str, str] | None = None  # a group's report: the company's share and status of the rule
 
 
 @dataclass
@@ -286,8 +288,10 @@ class AccountView:
 
 
 def build_view(result: AuditResult, *, evidence_cap: int = 25, appendix_cap: int = 500, redaction: str = "dms",
-               paper: str = "A4", generated_at: datetime | None = None, charts: bool = True) -> dict[str, Any]:
-    """Everything the report templates show, from an (already redacted) result."""
+               paper: str = "A4", generated_at: datetime | None = None, charts: bool = True,
+               narrow_charts: bool = False) -> dict[str, Any]:
+    """Everything the report templates show, from an (already redacted) result. `narrow_charts`: draw each
+    chart a second time for a phone's width (the HTML file shows that one on a small screen)."""
     fmt = Formatter(result.policy.get("timezone") or result.period.get("timezone"))
     evidence_cap, appendix_cap = max(0, evidence_cap), max(0, appendix_cap)
     by_rule: dict[str, list[Finding]] = {rule.id: [] for rule in result.rules}
@@ -319,7 +323,9 @@ def build_view(result: AuditResult, *, evidence_cap: int = 25, appendix_cap: int
         if charts:
             from auditor.render import charts as chart_module
 
-            view.charts = chart_module.rule_charts(rule, ordered, result.accounts, fmt)
+            view.charts = chart_module.rule_charts(rule, ordered, result.accounts, fmt, narrow=narrow_charts)
+        if result.scope is not None:
+            _with_company(view, rule, result.scope, fmt)
         rules.append(view)
 
     accounts = [_account_view(a, n, result.rules, rule_anchor, fmt) for n, a in enumerate(result.accounts, 1)]
@@ -334,18 +340,19 @@ def build_view(result: AuditResult, *, evidence_cap: int = 25, appendix_cap: int
     for item in [*waiting, *broken, *(w for rule in rules for w in rule.worst)]:
         if item.anchor not in printed:
             item.anchor = None
-    generated = generated_at or _now()
+    generated = generated_at or generated_now()
     methodology = _methodology(result, fmt, redaction, targets)
     for waiver in methodology["waivers"]:
         if waiver["anchor"] not in printed:
             waiver["anchor"] = None
 
+    scope = _scope(result) if result.scope is not None else None
     return {
         "medium": "print",
         "paper": paper,
         "title": f"Social media policy audit: {result.policy.get('company') or result.policy.get('name')}, "
-                 f"{result.period.get('label', '')}",
-        "cover": _cover(result, fmt, generated, redaction),
+                 f"{result.period.get('label', '')}" + (f", {scope['label']}" if scope else ""),
+        "cover": {**_cover(result, fmt, generated, redaction), "scope": scope},
         "summary": {
             "score": "–" if result.summary.get("score") is None else f"{result.summary['score']:.1f}".removesuffix(".0"),
             "score_value": result.summary.get("score"),
@@ -366,6 +373,7 @@ def build_view(result: AuditResult, *, evidence_cap: int = 25, appendix_cap: int
             "broken_more": max(0, len(broken_findings) - SUMMARY_ROWS),
             "broken_shown": any(r.type in PROMISE_TYPES for r in result.rules),
             "notes": list(result.notes),
+            "scope": scope,
         },
         "rules": rules,
         "accounts": accounts,
@@ -380,12 +388,39 @@ def build_view(result: AuditResult, *, evidence_cap: int = 25, appendix_cap: int
     }
 
 
-def _now() -> datetime:
+def generated_now() -> datetime:
     # SOURCE_DATE_EPOCH makes the "generated at" line (and so the report) reproducible.
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), timezone.utc)
     return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def _scope(result: AuditResult) -> dict[str, Any]:
+    """A group's report (`--split`): which accounts it covers, and the company's figures beside its own."""
+    scope, company = result.scope, result.scope["company"]
+    handles = [f"@{h}" for h in scope["accounts"]]
+    return {
+        "label": scope["label"],
+        "accounts": len(handles),
+        "handles": ", ".join(handles[:12]) + (f" and {len(handles) - 12} more" if len(handles) > 12 else ""),
+        "company_accounts": company["accounts"],
+        "company_score": "–" if company["score"] is None else f"{company['score']:.1f}".removesuffix(".0"),
+        "company_rules_passed": company["rules_passed"],
+        "company_rules": len(company["rules"]),
+        "company_findings": company["findings"],
+    }
+
+
+def _with_company(view: RuleView, rule: RuleResult, scope: dict[str, Any], fmt: Formatter) -> None:
+    """A group has no trend of its own (its accounts' figures do not hold the previous period): it shows the
+    company's, said to be the company's, beside the company's share and status."""
+    company = scope["company"]["rules"].get(rule.id)
+    if company is None:
+        return
+    view.company = {"share": fmt.share(company["compliance"]), "status": company["status"],
+                    "status_label": _status_label(company["status"])}
+    view.trend = trend(company["compliance"], company["previous_compliance"], fmt, company["previous_checked"])
 
 
 def _worst_first(finding: Finding) -> tuple:
@@ -787,7 +822,6 @@ def _methodology(result: AuditResult, fmt: Formatter, redaction: str, targets: d
         "ignored_events": data.ignored_events,
         "waivers": waivers,
         "notes": list(result.notes),
-        "policy_file": result.policy.get("file"),
         "policy_sha256": result.policy.get("sha256"),
         "timezone": str(fmt.zone.key),
         "period_start": fmt.when(result.period.get("start")),

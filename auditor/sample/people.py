@@ -21,15 +21,15 @@ from auditor.sample.events import Rng
 # (tests/test_sample.py compares them): the example policy audits the demo with it.
 ROSTER: tuple[tuple[str, str, str, str, str], ...] = (
     ("acme_support", "Acme Support", "brand", "support", "Dana Reyes"),
-    ("acme", "Acme", "brand", "marketing", "Olivia Grant"),
+    ("acme", "Acme", "brand", "marketing", "Olivia Grünwald"),
     ("jdoe", "Jane Doe", "employee", "sales", "Marcus Bell"),
     ("mkhan", "Mo Khan", "employee", "sales", "Marcus Bell"),
     ("lchen", "Lily Chen", "employee", "support", "Dana Reyes"),
     ("rpatel", "Raj Patel", "employee", "support", "Dana Reyes"),
     ("tnguyen", "Tam Nguyen", "employee", "support", "Dana Reyes"),
-    ("bsmith", "Ben Smith", "employee", "marketing", "Olivia Grant"),
+    ("bsmith", "Ben Smith", "employee", "marketing", "Olivia Grünwald"),
 )
-_MANAGERS = {"support": "Dana Reyes", "sales": "Marcus Bell", "marketing": "Olivia Grant"}  # of extra accounts
+_MANAGERS = {"support": "Dana Reyes", "sales": "Marcus Bell", "marketing": "Olivia Grünwald"}  # of extra accounts
 
 # Customers with a part in the story; filler never uses them, so their
 # findings are the same at every size.

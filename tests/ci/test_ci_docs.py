@@ -98,13 +98,21 @@ def test_the_workflows_are_valid_github_actions_yaml(path):
             assert ("uses" in step) != ("run" in step), step
 
 
-def test_the_monthly_audit_fails_on_high_keeps_json_and_publishes_the_pdf():
+def test_the_monthly_audit_fails_on_high_keeps_json_splits_by_manager_and_mails():
     [audit] = [words for where, words in all_commands() if where == "audit.yml" and words[0] == "audit"]
     values = dict(zip(audit, audit[1:]))
-    assert values["--period"] == "last-month" and values["--fail-on"] == "high"
+    document = YAML(typ="safe").load((DOCS / "examples" / "audit.yml").read_text())
+    assert values["--period"] == "$PERIOD" and document["env"]["PERIOD"] == "last-month"
+    assert values["--fail-on"] == "high" and values["--split"] == "manager" and "--mail" in audit
     assert {"json", "pdf"} <= set(values["--format"].split(","))
     text = (DOCS / "examples" / "audit.yml").read_text()
-    assert "reports/report.json" in text and "reports/report.pdf" in text
+    assert "reports/report.json" in text and "reports/*.pdf" in text
+
+
+def test_no_recipe_installs_the_auditor_from_a_package_index():
+    for path in [*WORKFLOWS, DOCS / "ci.md"]:
+        text = path.read_text()
+        assert "auditor==" not in text and "pip install auditor" not in text, path.name
 
 
 def test_the_audit_command_of_the_workflow_runs(tmp_path):
@@ -113,10 +121,13 @@ def test_the_audit_command_of_the_workflow_runs(tmp_path):
     values = dict(zip(audit, audit[1:]))
     data = write_events(tmp_path / "events.jsonl")
     args = [{"$POLICY": str(DOCS.parent / "policies" / "example.yaml"), "$STORE": str(data),
-             "reports": str(tmp_path / "reports")}.get(word, word) for word in audit]
+             "reports": str(tmp_path / "reports"), "$COMPLIANCE_EMAIL": "compliance@acme.example"}.get(word, word)
+            for word in audit]
     args[args.index("--period") + 1] = "2026-10"  # the month the timeline covers
+    args += ["--dry-run"]  # the mail as .eml files (tests/ci/test_recipes.py sends it through a real server)
     result = runner.invoke(app, args)
     assert result.exit_code in (0, 1), result.output
     assert ("fail-on high:" in result.stderr.splitlines()[-1]), result.stderr
     written = sorted(p.name for p in (tmp_path / "reports").iterdir())
-    assert written == sorted(f"report{FORMATS[f][1]}" for f in values["--format"].split(","))
+    machine = [f"report{FORMATS[f][1]}" for f in values["--format"].split(",") if f not in ("pdf", "html")]
+    assert set(machine) | {"overview.json", "overview.pdf", "overview.csv", "outbox"} <= set(written)

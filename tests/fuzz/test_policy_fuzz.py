@@ -276,7 +276,7 @@ def test_nesting_a_little_below_the_limit_still_loads_as_yaml(tmp_path):
     outcome = load(tmp_path, b"name: x\naccounts: []\nextra: " + b"[" * depth + b"]" * depth + b"\n")
     assert isinstance(outcome, PolicyError)
     assert [p.message for p in outcome.problems] == [
-        "unknown key 'extra'; expected one of: name, version, company, timezone, accounts, calendars, ignore_accounts, rules"]
+        "unknown key 'extra'; expected one of: name, version, company, timezone, accounts, managers, calendars, ignore_accounts, rules"]
 
 
 MERGED = """\
@@ -313,7 +313,7 @@ def test_merge_keys_load_and_errors_inside_them_have_a_position(tmp_path):
 
 @pytest.mark.parametrize(("data", "expected"), [
     (b'name: x\naccounts: []\n"\\n": 1\n',
-     "3:1: \\n: unknown key '\\n'; expected one of: name, version, company, timezone, accounts, calendars, ignore_accounts, rules"),
+     "3:1: \\n: unknown key '\\n'; expected one of: name, version, company, timezone, accounts, managers, calendars, ignore_accounts, rules"),
     (b'"\\r": 1\n"\\r": 2\n', '2:1: invalid YAML: duplicate key "\\r" with value "2" (original value: "1")'),
     (b'name: x\naccounts: [{handle: a, team: "s\\u2028t"}]\nrules: [{id: a, type: engagement, severity: low, '
      b'applies_to: {teams: [q]}}]\n',

@@ -593,3 +593,18 @@ def test_a_zip_member_with_an_empty_or_odd_name_is_ignored(tmp_path, name):
     result = outcome(path)
     assert isinstance(result, Activity)
     assert {p.id for p in result.posts} == {"1001", "1002", "1003", "1006"}
+
+
+def test_a_local_header_name_that_is_not_its_claimed_utf8_is_a_data_error(tmp_path):
+    # The central directory names data/account.js; the member's own header says its name is UTF-8 and
+    # starts with a byte that is not: zipfile raised UnicodeDecodeError, which escaped (found by tests/fuzz).
+    path = write_archive(tmp_path, {"account.js": b"window.YTD.account.part0 = []",
+                                    "tweets.js": b"window.YTD.tweets.part0 = []"}, "zip")
+    data = bytearray(path.read_bytes())
+    local = data.index(b"PK\x03\x04")
+    data[local + 7] |= 0x08  # general purpose flag bit 11: the name is UTF-8
+    name = data.index(b"data/account.js", local)
+    data[name] = 0x80
+    path.write_bytes(bytes(data))
+    error = outcome(path)
+    assert isinstance(error, DataError) and "account.js" in str(error), error

@@ -88,7 +88,7 @@ def test_html_says_it_in_the_summary_and_on_the_finding(result):
     assert "1 the data cannot tell" in html
     assert "CANNOT TELL" in html
     assert "no source holds the DMs of @acme_support" in html
-    assert "<th>not taken up</th><td>1</td>" in html and "<th>cannot tell</th><td>1</td>" in html
+    assert '<th scope="row">not taken up</th><td>1</td>' in html and '<th scope="row">cannot tell</th><td>1</td>' in html
 
 
 def test_redacting_customers_reaches_the_words_of_a_measure(result):

@@ -31,9 +31,9 @@ def test_html_of_a_large_month_names_what_was_left_out():
     assert "820 more findings are not printed (the appendix holds 150)" in text
     appendix = text[text.index('id="appendix"'):text.index('id="methodology"')]
     # The appendix goes on where the body stopped (#11), rule by rule, until it holds 150 findings.
-    assert re.findall(r'<h2 class="appendix-rule">.*?</h2>', appendix) == [
-        '<h2 class="appendix-rule"><span class="appendix-rule-id">answer</span> '
-        '<span class="muted">(#11–#160 of 600)</span></h2>']
+    assert re.findall(r'<h3 class="appendix-rule">.*?</h3>', appendix) == [
+        '<h3 class="appendix-rule"><span class="appendix-rule-id">answer</span> '
+        '<span class="muted">(#11–#160 of 600)</span></h3>']
     assert appendix.count('<div class="appendix-line"') == 150 and ">#160 · " in appendix and "#161" not in appendix
     assert "keep-promises #10 · " in text and "keep-promises #11 · " not in text
     assert text.count('<section class="scorecard') == 50

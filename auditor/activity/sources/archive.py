@@ -27,8 +27,10 @@ from auditor.activity.sources.archive_files import Container, open_container, pa
 from auditor.activity.sources.archive_notes import complete_long_posts
 from auditor.activity.sources.archive_records import records
 from auditor.activity.sources.common import Collector, no_gc, parse_x_time, unescape_x
+from auditor.progress import counted
 from auditor.text.addressing import opening_mentions
 from auditor.errors import DataError
+from auditor.progress import counted
 
 # A retweet whose original the archive does not identify (it usually does not).
 UNKNOWN_ORIGINAL = "unknown"
@@ -118,7 +120,7 @@ class _ArchiveReader:
         outside: dict[str, str | None] = {}  # posts left out by the window: id -> the post it replies to
         named_by_id: list[Post] = []  # replies whose author was known only by id when they were read
         replaced = 0
-        for member, number, record in self._records(_TWEET_FILES):
+        for member, number, record in counted(self._records(_TWEET_FILES), f"reading {Path(self.name).name}", "posts"):
             tweet = _tweet(record)
             if tweet is not None:
                 self._learn_handles(tweet)

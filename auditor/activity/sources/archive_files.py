@@ -164,7 +164,8 @@ class _Zip(Container):
 
 
 # zlib.error: a damaged deflate stream ("invalid block type"), which escaped before (found by tests/fuzz)
-_ZIP_ERRORS = (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError, zlib.error)
+# ValueError: a local header whose name is not the UTF-8 its flag claims (UnicodeDecodeError; found by tests/fuzz).
+_ZIP_ERRORS = (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError, zlib.error, ValueError)
 
 
 class _Capped(io.RawIOBase):

@@ -49,6 +49,7 @@ from auditor.activity.events import MAX_TEXT, mentions_in, own_url
 from auditor.activity.model import EVERY_ACCOUNT, DirectMessage, Post, normalize_handle
 from auditor.activity.sources.common import Collector, one_line, parse_x_time
 from auditor.errors import DataError, PolicyError
+from auditor.progress import counted
 
 X_TIME_FORMAT = "%a %b %d %H:%M:%S %z %Y"
 REQUIRED = ("id", "author", "time", "text")
@@ -240,7 +241,7 @@ class _CsvReader:
         self.carriage_returns = 0
 
     def read(self):
-        rows = self._rows()
+        rows = iter(counted(self._rows(), f"reading {Path(self.name).name}", "rows"))
         try:
             header = next(rows)[1]
         except StopIteration:

@@ -18,6 +18,7 @@ import orjson
 from auditor.activity.events import parse_event
 from auditor.activity.model import CHANNELS, EVERY_ACCOUNT, Activity, DirectMessage, Post, Skipped, SourceInfo, normalize_handle
 from auditor.errors import DataError
+from auditor.progress import counted
 
 # Keep the reasons of the first lines skipped; count all of them.
 MAX_SKIPPED_KEPT = 1000
@@ -126,7 +127,7 @@ def read_jsonl(path: Path, name: str | None = None, *, window: tuple[datetime, d
     dropped = False
     declared: frozenset[str] | None = None
     dm_participants: set[str] = set()  # of every DM in the file, inside the window or not
-    for item in iter_jsonl(path, name):
+    for item in counted(iter_jsonl(path, name), f"reading {Path(name).name}"):
         kind = type(item)
         if kind is Skipped:
             info.skipped += 1

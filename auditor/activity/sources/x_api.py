@@ -59,6 +59,7 @@ from auditor.activity.sources.x_credentials import (
     scrubbed_logging,
 )
 from auditor.activity.store import FetchState, Store
+from auditor.progress import current as current_progress
 from auditor.errors import DataError
 
 __all__ = ["MAX_RATE_WAIT", "MAX_RATE_WAITS", "MAX_RETRIES", "CredentialsError", "FetchSummary", "credentials_from_env",
@@ -172,6 +173,7 @@ class Run(DmSteps):
         self.edits = store_fetch.edits(self.db)
         self.run_id = 0
         self.window_said = False
+        self.events = current_progress().task("fetching events", unit="events")
 
     def _now(self) -> datetime:
         return datetime.fromtimestamp(self.clock(), timezone.utc)
@@ -188,15 +190,18 @@ class Run(DmSteps):
         self.run_id = store_fetch.start_run(self.db, self.now, limits)
         results = [AccountResult(account.handle) for account in roster]
         stopped = None
+        accounts = current_progress().task("fetching accounts", total=len(results), unit="accounts")
         try:
             self.resolve_owners()
             for result in results:
+                accounts.update(f"@{result.handle}")
                 try:
                     self.account(result, source_id)
                 except (RunStopped, LimitReached):
                     self.say(result.line())  # what this account got before the stop
                     raise
                 self.say(result.line())
+                accounts.advance(1)
         except (RunStopped, LimitReached) as stop:
             stopped = self._stop_line(stop)
             for result in results:
@@ -209,6 +214,8 @@ class Run(DmSteps):
                         continue
                     self._gap(result, endpoint, f"not read: the run stopped {self._short(stop)}", status="stopped")
             self.say(f"stopped: {stopped}")
+        accounts.done()
+        self.events.done()
         self._finish(source_id)
         outcome = "stopped" if stopped else ("complete" if not any(r.failures for r in results) else "gaps")
         store_fetch.finish_run(self.db, self.run_id, self._now(), outcome)
@@ -444,6 +451,7 @@ class Run(DmSteps):
             reads = self.ledger.charge(resource, [str(t.get("id")) for t in data], self.clock())
             reads.merge(self.ledger.charge("posts", [str(t.get("id")) for t in included], self.clock()))
             received += len(data)
+            self.events.advance(len(data), f"@{result.handle} {endpoint}")
             state.params["received"] += len(data)
             oldest = events.oldest_time(data)
             if oldest is not None and (state.params.get("oldest") is None or events.iso(oldest) < state.params["oldest"]):

@@ -79,6 +79,7 @@ class DmSteps:
             data = [d for d in page.get("data") or [] if isinstance(d, dict)]
             reads = self.ledger.charge("dm_events", [str(d.get("id")) for d in data], self.clock())
             received += len(data)
+            self.events.advance(len(data), f"@{result.handle} DMs")
             state.run_newest_id = events.later_id(state.run_newest_id, events.newest_id(data))
             token = (page.get("meta") or {}).get("next_token")
             reached = stop_at is not None and any(

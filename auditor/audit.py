@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
+from operator import attrgetter
 from typing import Iterable
 
 import orjson
@@ -12,6 +13,7 @@ import orjson
 from auditor import __version__
 from auditor.activity.events import utc_iso
 from auditor.activity.model import CHANNELS, EVERY_ACCOUNT, Activity, Post
+from auditor.activity.networks import PLATFORMS, handle_platform
 from auditor.audit_context import RuleContext
 from auditor.index import ActivityIndex
 from auditor.period import Period
@@ -24,6 +26,7 @@ from auditor.result import (
     Evidence,
     Figures,
     Finding,
+    NetworkCoverage,
     RuleResult,
     SourceCoverage,
     WeekFigures,
@@ -81,7 +84,8 @@ def audit(loaded: LoadedPolicy, activity: Activity, period: Period, *, as_of: da
     findings.sort(key=lambda f: (f.rule, f.account, f.occurred_at, f.fingerprint))
     findings_count = Counter(f.account for f in findings if f.is_failure)
     accounts = tuple(
-        AccountResult(a.handle, a.name, a.kind, a.team, a.manager, per_account.get(a.handle, {}), findings_count[a.handle])
+        AccountResult(a.handle, a.name, a.kind, a.team, a.manager, per_account.get(a.handle, {}), findings_count[a.handle],
+                      a.platform)
         for a in sorted(policy.roster, key=lambda a: a.handle)
     )
     return AuditResult(
@@ -157,6 +161,8 @@ def _weeks(checks: list[Check], zone) -> tuple[WeekFigures, ...]:
 def _findings(rule: RuleBase, checks: list[Check], index: ActivityIndex) -> list[Finding]:
     findings = []
     for check in checks:
+        # Handles are disjoint across networks: the account's names its network, and its evidence is there.
+        platform = handle_platform(check.account)
         for draft in check.findings:
             anchor = draft.evidence[0].id if draft.evidence else check.occurred_at.isoformat()
             fingerprint = hashlib.sha256(
@@ -173,18 +179,19 @@ def _findings(rule: RuleBase, checks: list[Check], index: ActivityIndex) -> list
                     message=draft.message,
                     occurred_at=utc_iso(check.occurred_at),
                     measure=draft.measure,
-                    evidence=tuple(_evidence(ref, index) for ref in draft.evidence),
+                    evidence=tuple(_evidence(ref, index, platform) for ref in draft.evidence),
                     fingerprint=fingerprint,
                     check=draft.check,
                     wait=draft.wait,
                     counted=check.status == "failed",
+                    platform=platform,
                 )
             )
     return findings
 
 
-def _evidence(ref, index: ActivityIndex) -> Evidence:
-    event = index.event(ref.kind, ref.id)
+def _evidence(ref, index: ActivityIndex, platform: str) -> Evidence:
+    event = index.event(ref.kind, ref.id, platform)
     if event is None:  # a rule only cites what it read; this keeps a report readable if one does not
         return Evidence(ref.id, ref.kind, "", "", "", None, ref.role)
     if isinstance(event, Post):
@@ -229,7 +236,37 @@ def _coverage(activity: Activity, index: ActivityIndex, as_of: datetime, policy,
         ignored_accounts=tuple(policy.ignore_accounts),
         ignored_events=_ignored_events(index, policy, period),
         sha256=_data_sha256(index),
+        networks=_networks(index, policy, audited),
     )
+
+
+def _networks(index: ActivityIndex, policy, audited: set[str]) -> tuple[NetworkCoverage, ...]:
+    """The data per network: every network with a roster account or an event, in PLATFORMS order."""
+    roster = Counter(account.platform for account in policy.roster)
+    posts = Counter(map(_platform_of, index.posts))  # C-speed: a month can be a million events
+    dms = Counter(map(_platform_of, index.dms))
+    first: dict[str, datetime] = {}
+    last: dict[str, datetime] = {}
+    if len(posts.keys() | dms.keys()) == 1:  # one network (the usual case): the index's own bounds
+        only = next(iter(posts.keys() | dms.keys()))
+        first[only], last[only] = index.first_event, index.last_event
+    else:
+        for event in (*index.posts, *index.dms):
+            moment = event.created_at
+            if event.platform not in first or moment < first[event.platform]:
+                first[event.platform] = moment
+            if event.platform not in last or moment > last[event.platform]:
+                last[event.platform] = moment
+    known = [p for p in PLATFORMS if roster[p] or posts[p] or dms[p]]
+    known += sorted(p for p in (posts.keys() | dms.keys()) if p not in PLATFORMS)
+    return tuple(
+        NetworkCoverage(platform, roster[platform], posts[platform] + dms[platform], posts[platform], dms[platform],
+                        utc_iso(first.get(platform)), utc_iso(last.get(platform)),
+                        tuple(sorted(h for h in audited if handle_platform(h) == platform and not index.holds_dms(h))))
+        for platform in known)
+
+
+_platform_of = attrgetter("platform")
 
 
 def _data_sha256(index: ActivityIndex) -> str:

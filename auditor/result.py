@@ -96,6 +96,7 @@ class Finding:
     counted: bool = True
     waived: dict[str, Any] | None = None  # {reason, approved_by, expires} when a waiver applies
     baseline: str | None = None  # new | existing, when a baseline was given
+    platform: str = "x"  # the network of the account (and so of the counterpart and evidence)
 
     @property
     def is_failure(self) -> bool:
@@ -148,6 +149,7 @@ class AccountResult:
     manager: str | None
     rules: dict[str, Figures]  # rule id -> figures for this account
     findings: int
+    platform: str = "x"
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,20 @@ class SourceCoverage:
     channels: tuple[str, ...]
     notes: tuple[str, ...] = ()
     dm_accounts: tuple[str, ...] = ()  # whose DMs the source holds ("*": every account it names)
+
+
+@dataclass(frozen=True)
+class NetworkCoverage:
+    """One network's share of the data: its roster accounts, its events, whose DMs are missing."""
+
+    platform: str  # x | bluesky | mastodon
+    accounts: int  # roster accounts on it
+    events: int
+    posts: int
+    dms: int
+    first_event: str | None
+    last_event: str | None
+    dms_not_held: tuple[str, ...] = ()  # its audited accounts whose DMs no source holds
 
 
 @dataclass(frozen=True)
@@ -181,6 +197,8 @@ class DataCoverage:
     ignored_events: int = 0
     # SHA-256 of the events read (deduplicated, in time order, canonical JSON): pins the data a report is about
     sha256: str | None = None
+    # Per network (those with roster accounts or events), X first.
+    networks: tuple[NetworkCoverage, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -206,8 +224,8 @@ class AuditResult:
             "rules": [_rule_dict(rule) for rule in self.rules],
             "accounts": [
                 {
-                    "handle": a.handle, "name": a.name, "kind": a.kind, "team": a.team, "manager": a.manager,
-                    "findings": a.findings,
+                    "handle": a.handle, "platform": a.platform, "name": a.name, "kind": a.kind, "team": a.team,
+                    "manager": a.manager, "findings": a.findings,
                     "rules": {rule_id: _plain(figures) for rule_id, figures in a.rules.items()},
                 }
                 for a in self.accounts

@@ -323,7 +323,11 @@ def fetch_command(
         prices = parse_prices(price)
         limit = parse_budget(budget) if budget is not None else None
         reads = parse_max_reads(max_reads) if max_reads is not None else None
-        loaded = load_policy(policy)
+        try:
+            loaded = load_policy(policy)
+        except AuditorError:
+            credentials_from_env()  # missing X credentials are said first, as before the roster named networks
+            raise
         networks = networks_of(loaded)
         if X in networks or not networks:
             credentials_from_env()

@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 from operator import attrgetter
 from datetime import datetime, timedelta
+from operator import attrgetter
 from typing import Iterable
 
 import orjson
@@ -15,6 +16,7 @@ import orjson
 from auditor import __version__, progress
 from auditor.activity.events import utc_iso
 from auditor.activity.model import CHANNELS, EVERY_ACCOUNT, Activity, Post
+from auditor.activity.networks import PLATFORMS, handle_platform
 from auditor.audit_context import RuleContext
 from auditor.index import ActivityIndex
 from auditor.period import Period
@@ -27,6 +29,7 @@ from auditor.result import (
     Evidence,
     Figures,
     Finding,
+    NetworkCoverage,
     RuleResult,
     SourceCoverage,
     WeekFigures,
@@ -93,7 +96,8 @@ def audit(loaded: LoadedPolicy, activity: Activity, period: Period, *, as_of: da
     findings.sort(key=lambda f: (f.rule, f.account, f.occurred_at, f.fingerprint))
     findings_count = Counter(f.account for f in findings if f.is_failure)
     accounts = tuple(
-        AccountResult(a.handle, a.name, a.kind, a.team, a.manager, per_account.get(a.handle, {}), findings_count[a.handle])
+        AccountResult(a.handle, a.name, a.kind, a.team, a.manager, per_account.get(a.handle, {}), findings_count[a.handle],
+                      a.platform)
         for a in sorted(policy.roster, key=lambda a: a.handle)
     )
     return AuditResult(
@@ -170,6 +174,8 @@ def _weeks(checks: list[Check], zone) -> tuple[WeekFigures, ...]:
 
 def _check_findings(rule: RuleBase, check: Check, index: ActivityIndex) -> list[Finding]:
     findings = []
+    # Handles are disjoint across networks: the account's names its network, and its evidence is there.
+    platform = handle_platform(check.account)
     for draft in check.findings:
         anchor = draft.evidence[0].id if draft.evidence else check.occurred_at.isoformat()
         fingerprint = hashlib.sha256(
@@ -186,11 +192,12 @@ def _check_findings(rule: RuleBase, check: Check, index: ActivityIndex) -> list[
                 message=draft.message,
                 occurred_at=utc_iso(check.occurred_at),
                 measure=draft.measure,
-                evidence=tuple(_evidence(ref, index) for ref in draft.evidence),
+                evidence=tuple(_evidence(ref, index, platform) for ref in draft.evidence),
                 fingerprint=fingerprint,
                 check=draft.check,
                 wait=draft.wait,
                 counted=check.status == "failed",
+                platform=platform,
             )
         )
     return findings
@@ -229,8 +236,8 @@ def recount(result: AuditResult, findings: tuple[Finding, ...], zone) -> AuditRe
                    summary={**result.summary, **summarize(rules, findings)})
 
 
-def _evidence(ref, index: ActivityIndex) -> Evidence:
-    event = index.event(ref.kind, ref.id)
+def _evidence(ref, index: ActivityIndex, platform: str) -> Evidence:
+    event = index.event(ref.kind, ref.id, platform)
     if event is None:  # a rule only cites what it read; this keeps a report readable if one does not
         return Evidence(ref.id, ref.kind, "", "", "", None, ref.role)
     if isinstance(event, Post):
@@ -275,6 +282,7 @@ def _coverage(activity: Activity, index: ActivityIndex, as_of: datetime, policy,
         ignored_accounts=tuple(policy.ignore_accounts),
         ignored_events=_ignored_events(index, policy, period),
         sha256=_data_sha256(index),
+        networks=_networks(index, policy, audited),
     )
 
 
@@ -299,6 +307,35 @@ def _period_events(index: ActivityIndex, period: Period, as_of: datetime) -> int
 
 
 _created_at = attrgetter("created_at")
+
+
+def _networks(index: ActivityIndex, policy, audited: set[str]) -> tuple[NetworkCoverage, ...]:
+    """The data per network: every network with a roster account or an event, in PLATFORMS order."""
+    roster = Counter(account.platform for account in policy.roster)
+    posts = Counter(map(_platform_of, index.posts))  # C-speed: a month can be a million events
+    dms = Counter(map(_platform_of, index.dms))
+    first: dict[str, datetime] = {}
+    last: dict[str, datetime] = {}
+    if len(posts.keys() | dms.keys()) == 1:  # one network (the usual case): the index's own bounds
+        only = next(iter(posts.keys() | dms.keys()))
+        first[only], last[only] = index.first_event, index.last_event
+    else:
+        for event in (*index.posts, *index.dms):
+            moment = event.created_at
+            if event.platform not in first or moment < first[event.platform]:
+                first[event.platform] = moment
+            if event.platform not in last or moment > last[event.platform]:
+                last[event.platform] = moment
+    known = [p for p in PLATFORMS if roster[p] or posts[p] or dms[p]]
+    known += sorted(p for p in (posts.keys() | dms.keys()) if p not in PLATFORMS)
+    return tuple(
+        NetworkCoverage(platform, roster[platform], posts[platform] + dms[platform], posts[platform], dms[platform],
+                        utc_iso(first.get(platform)), utc_iso(last.get(platform)),
+                        tuple(sorted(h for h in audited if handle_platform(h) == platform and not index.holds_dms(h))))
+        for platform in known)
+
+
+_platform_of = attrgetter("platform")
 
 
 def _data_sha256(index: ActivityIndex) -> str:

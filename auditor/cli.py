@@ -490,12 +490,14 @@ def fetch_command(
     allow_outside: Annotated[bool, typer.Option("--allow-outside", help="Read a roster file outside the policy's folder (refused by default).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no line per account: only problems and the summary.")] = False,
 ) -> None:
-    """Pull the roster's posts, mentions, replies and DMs from the X API into the store, incrementally.
+    """Pull the roster's posts, mentions, replies and DMs from the X, Bluesky and Mastodon APIs into the store, incrementally.
 
-    Tokens come from the environment only: X_BEARER_TOKEN, and for DMs X_CONSUMER_KEY, X_CONSUMER_SECRET, X_ACCESS_TOKEN, X_ACCESS_TOKEN_SECRET (OAuth 1.0a) or X_OAUTH2_USER_TOKEN (OAuth 2.0 with dm.read; several separated by commas).
+    Credentials come from the environment only. X: X_BEARER_TOKEN, and for DMs X_CONSUMER_KEY, X_CONSUMER_SECRET, X_ACCESS_TOKEN, X_ACCESS_TOKEN_SECRET (OAuth 1.0a) or X_OAUTH2_USER_TOKEN (OAuth 2.0 with dm.read; several separated by commas). Bluesky: BLUESKY_HANDLE and BLUESKY_APP_PASSWORD (or BLUESKY_APP_PASSWORDS, handle=password pairs). Mastodon: MASTODON_ACCESS_TOKEN with MASTODON_API_BASE_URL (or MASTODON_ACCESS_TOKENS, handle=token pairs). --dry-run, --max-reads, --budget and --price are about the X API: the others cost nothing to read.
 
     Exit codes: 0 every endpoint needed was read; 1 some could not be (after retries, or the run stopped at a limit, the usage cap or the credits): what was read is kept and each missing endpoint is named; 2 nothing could be read, or bad usage, input or credentials.
     """  # noqa: E501 - typer keeps a docstring's line breaks in the help
+    from auditor.activity.networks import X
+    from auditor.activity.sources.fetch_networks import adapters, combined, fetch_network, networks_of
     from auditor.activity.sources.x_api import credentials_from_env, fetch, parse_since
     from auditor.activity.sources.x_costs import parse_budget, parse_max_reads, parse_prices
     from auditor.policy.loader import load_policy
@@ -503,30 +505,52 @@ def fetch_command(
 
     with reporter("fetch", quiet=quiet) as progress:
         try:
-            credentials_from_env()
             start = parse_since(since) if since else None
             prices = parse_prices(price)
             limit = parse_budget(budget) if budget is not None else None
             reads = parse_max_reads(max_reads) if max_reads is not None else None
-            loaded = load_policy(policy, allow_outside=allow_outside)
+            try:
+                loaded = load_policy(policy, allow_outside=allow_outside)
+            except AuditorError:
+                credentials_from_env()  # missing X credentials are said first, as before the roster named networks
+                raise
+            networks = networks_of(loaded)
+            if X in networks or not networks:
+                credentials_from_env()
+            others = adapters(loaded)  # their credentials are checked now, before any request
+            say = progress.say
             if dry_run:
                 from auditor.activity.sources.x_api_plan import estimate
 
-                plan = estimate(loaded, store, start, max_reads=reads, budget=limit, prices=prices,
-                                progress=progress.say)
-                echo("\n".join(plan.lines()))
+                if others:
+                    say("--dry-run estimates the X API only: Bluesky and Mastodon cost nothing to read")
+                if X in networks:
+                    plan = estimate(loaded, store, start, max_reads=reads, budget=limit, prices=prices, progress=say)
+                    echo("\n".join(plan.lines()))
                 return
-            summary = fetch(loaded, store, start, max_reads=reads, budget=limit, prices=prices, progress=progress.say)
+            summaries = {}
+            if X in networks:
+                summaries[X] = fetch(loaded, store, start, max_reads=reads, budget=limit, prices=prices, progress=say)
+            for platform, adapter in others.items():
+                summaries[platform] = fetch_network(loaded, store, adapter, start, progress=say)
+            summary = combined(summaries) if len(summaries) != 1 else next(iter(summaries.values()))
         except AuditorError as exc:
             raise _fail(exc) from None
     echo(summary.line())
     if summary.failures:
         echo(f"missing ({summary.failures}): " + "; ".join(summary.missing()), err=True)
     if summary.exit_code == 2:
-        echo("nothing could be read from the X API: no new events in the store", err=True)
+        echo(f"nothing could be read from the {_apis(summaries)}: no new events in the store", err=True)
     elif summary.exit_code == 1:
         echo("the store keeps what was read; the next run resumes and fills in what is missing", err=True)
     raise typer.Exit(summary.exit_code)
+
+
+def _apis(summaries: dict) -> str:
+    from auditor.activity.networks import platform_label
+
+    names = [f"{platform_label(p)} API" for p in summaries] or ["X API"]
+    return " or the ".join(names)
 
 
 def main() -> None:

@@ -33,19 +33,20 @@ class ActivityIndex:
         posts.sort(key=_time_key)
         dms.sort(key=_time_key)
 
-        by_id = {post.id: post for post in posts}
+        # Keyed as `_dedupe` keys: a Mastodon post "17" is not the X post "17".
+        by_id = {_key(post): post for post in posts}
         # Fill what the canonical format lets sources leave out: the replied-to author
         # and the conversation (the root of the reply chain). Chains are walked over the
         # posts as read, so the order of completion cannot change a root.
         completed = {}
         for i, post in enumerate(posts):
             if post.conversation_id is None or (post.in_reply_to is not None and post.in_reply_to_author is None):
-                posts[i] = completed[post.id] = self._complete(post, by_id)
+                posts[i] = completed[_key(post)] = self._complete(post, by_id)
         by_id.update(completed)
         self.posts: list[Post] = posts
         self.post_by_id: dict[str, Post] = by_id
         self.dms: list[DirectMessage] = dms
-        self.dm_by_id: dict[str, DirectMessage] = {dm.id: dm for dm in dms}
+        self.dm_by_id: dict[str, DirectMessage] = {_key(dm): dm for dm in dms}
 
         self.by_author: dict[str, list[Post]] = defaultdict(list)
         self.inbound_posts: dict[str, list[Post]] = defaultdict(list)  # counterpart posts addressing a roster account
@@ -90,7 +91,7 @@ class ActivityIndex:
     def _complete(self, post: Post, by_id: dict[str, Post]) -> Post:
         if post.conversation_id is not None and (post.in_reply_to is None or post.in_reply_to_author is not None):
             return post
-        parent = by_id.get(post.in_reply_to) if post.in_reply_to else None
+        parent = by_id.get(_ref(post.platform, post.in_reply_to)) if post.in_reply_to else None
         changes = {}
         if post.in_reply_to_author is None and parent is not None:
             changes["in_reply_to_author"] = parent.author
@@ -108,7 +109,7 @@ class ActivityIndex:
             if current.id in seen:
                 break
             seen.add(current.id)
-            parent = by_id.get(current.in_reply_to)
+            parent = by_id.get(_ref(current.platform, current.in_reply_to))
             if parent is None:
                 return current.in_reply_to
             if parent.conversation_id is not None:
@@ -120,8 +121,22 @@ class ActivityIndex:
         """Whether some source holds this account's DMs (so a DM it sent or missed would be seen)."""
         return handle in self.dm_accounts or EVERY_ACCOUNT in self.dm_accounts
 
-    def event(self, kind: str, event_id: str) -> Post | DirectMessage | None:
-        return self.post_by_id.get(event_id) if kind == "post" else self.dm_by_id.get(event_id)
+    def event(self, kind: str, event_id: str, platform: str = "x") -> Post | DirectMessage | None:
+        key = _ref(platform, event_id)
+        return self.post_by_id.get(key) if kind == "post" else self.dm_by_id.get(key)
+
+    def parent(self, post: Post) -> Post | None:
+        """The post `post` replies to, on its own network, when the data holds it."""
+        return self.post_by_id.get(_ref(post.platform, post.in_reply_to)) if post.in_reply_to else None
+
+
+def _key(event) -> str | tuple[str, str]:
+    """An event's key: its id on X (nearly every event, and no tuple built), (platform, id) elsewhere."""
+    return event.id if event.platform == "x" else (event.platform, event.id)
+
+
+def _ref(platform: str, event_id: str) -> str | tuple[str, str]:
+    return event_id if platform == "x" else (platform, event_id)
 
 
 def _dedupe(events: list) -> list:
@@ -130,7 +145,7 @@ def _dedupe(events: list) -> list:
     # never equals a tuple, and no tuple is built per event in the common case.
     kept = {}
     for event in events:
-        key = event.id if event.platform == "x" else (event.platform, event.id)
+        key = _key(event)
         other = kept.get(key)
         if other is None:
             kept[key] = event

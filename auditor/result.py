@@ -96,6 +96,7 @@ class Finding:
     counted: bool = True
     waived: dict[str, Any] | None = None  # {reason, approved_by, expires} when a waiver applies
     baseline: str | None = None  # new | existing, when a baseline was given
+    platform: str = "x"  # the network of the account (and so of the counterpart and evidence)
 
     @property
     def is_failure(self) -> bool:
@@ -154,6 +155,7 @@ class AccountResult:
     manager: str | None
     rules: dict[str, Figures]  # rule id -> figures for this account
     findings: int
+    platform: str = "x"
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,20 @@ class SourceCoverage:
     channels: tuple[str, ...]
     notes: tuple[str, ...] = ()
     dm_accounts: tuple[str, ...] = ()  # whose DMs the source holds ("*": every account it names)
+
+
+@dataclass(frozen=True)
+class NetworkCoverage:
+    """One network's share of the data: its roster accounts, its events, whose DMs are missing."""
+
+    platform: str  # x | bluesky | mastodon
+    accounts: int  # roster accounts on it
+    events: int
+    posts: int
+    dms: int
+    first_event: str | None
+    last_event: str | None
+    dms_not_held: tuple[str, ...] = ()  # its audited accounts whose DMs no source holds
 
 
 @dataclass(frozen=True)
@@ -190,6 +206,8 @@ class DataCoverage:
     # Events in the period (up to the end of the data) by, to or mentioning a roster account:
     # none means there was nothing to audit (`auditor audit` then fails unless --allow-empty).
     period_events: int = 0
+    # Per network (those with roster accounts or events), X first.
+    networks: tuple[NetworkCoverage, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -219,8 +237,8 @@ class AuditResult:
             "rules": [_rule_dict(rule) for rule in self.rules],
             "accounts": [
                 {
-                    "handle": a.handle, "name": a.name, "kind": a.kind, "team": a.team, "manager": a.manager,
-                    "findings": a.findings,
+                    "handle": a.handle, "platform": a.platform, "name": a.name, "kind": a.kind, "team": a.team,
+                    "manager": a.manager, "findings": a.findings,
                     "rules": {rule_id: _plain(figures) for rule_id, figures in a.rules.items()},
                 }
                 for a in self.accounts

@@ -12,7 +12,9 @@ from datetime import datetime, timezone
 from sys import intern
 from typing import Any
 
+from auditor.activity import networks
 from auditor.activity.model import DirectMessage, Post, normalize_handle
+from auditor.activity.networks import X, canonical_handle, check_platform, instance_of
 
 # X handles: letters, digits and underscore, up to 15 characters.
 MENTION_RE = re.compile(r"(?<![\w@])@(\w{1,15})\b")
@@ -65,23 +67,28 @@ def _id(obj: dict) -> str:
     return value
 
 
-def _handle(obj: dict, name: str, required: bool = False) -> str | None:
+def _handle(obj: dict, name: str, required: bool = False, platform: str = X, home: str | None = None) -> str | None:
     value = _text(obj, name, required)
     if value is None:
         return None
-    handle = normalize_handle(value)
-    if not handle:
+    if not value.strip("@ "):
         raise ValueError(f"{name} is empty")
-    return handle
+    try:
+        return canonical_handle(value, platform, home)
+    except ValueError as exc:
+        raise ValueError(f"{name}: {exc}") from None
 
 
-def _handles(obj: dict, name: str) -> tuple[str, ...] | None:
+def _handles(obj: dict, name: str, platform: str = X, home: str | None = None) -> tuple[str, ...] | None:
     value = obj.get(name)
     if value is None:
         return None
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ValueError(f"{name} must be a list of handles")
-    return tuple(dict.fromkeys(normalize_handle(v) for v in value if v.strip("@ ")))
+    try:
+        return tuple(dict.fromkeys(canonical_handle(v, platform, home) for v in value if v.strip("@ ")))
+    except ValueError as exc:
+        raise ValueError(f"{name}: {exc}") from None
 
 
 def mentions_in(text: str) -> tuple[str, ...]:
@@ -124,41 +131,46 @@ def _canonical_post(obj: dict) -> Post | None:
     if not (type(post_id) is str and post_id and not post_id.isspace() and type(author) is str and type(created) is str and type(text) is str
             and type(reply_to) in _OPTIONAL and type(reply_author) in _OPTIONAL and type(conversation) in _OPTIONAL
             and type(repost) in _OPTIONAL and type(quote) in _OPTIONAL and type(url) in _OPTIONAL
-            and type(platform) in _OPTIONAL and type(lang) in _OPTIONAL and type(mentions) is list
+            and (platform is None or platform == "x") and type(lang) in _OPTIONAL and type(mentions) is list
             and len(text) <= MAX_TEXT):
         return None
     author = normalize_handle(author)
     if reply_author is not None:
         reply_author = normalize_handle(reply_author)
-        if not reply_author:
+        if not reply_author or "." in reply_author or "@" in reply_author:
             return None
-    if not author or not all(type(m) is str for m in mentions):
+    if not author or "." in author or "@" in author or not all(type(m) is str for m in mentions):
         return None
+    mentioned = tuple(dict.fromkeys([normalize_handle(m) for m in mentions if m.strip("@ ")]))
+    if any("." in m or "@" in m for m in mentioned):
+        return None  # not X handles: the checked reader says so
     return Post(
         post_id, author, parse_time(created), text, reply_to, reply_author,
-        intern(conversation) if conversation is not None else None,
-        tuple(dict.fromkeys([normalize_handle(m) for m in mentions if m.strip("@ ")])),
-        repost, quote, own_url(url, author, post_id, platform), platform or "x", lang or None, real_id=url is not None,
+        intern(conversation) if conversation is not None else None, mentioned,
+        repost, quote, own_url(url, author, post_id, platform), "x", lang or None, real_id=url is not None,
     )
 
 
 def _checked_post(obj: dict) -> Post:
     # Fields are read in a fixed order so a record with several faults names the same one each time.
     post_id = _id(obj)
-    author = _handle(obj, "author", required=True)
+    platform = check_platform(obj.get("platform"))
+    author = _handle(obj, "author", required=True, platform=platform)
+    # A Mastodon handle written without its instance is on the instance of the post naming it.
+    home = instance_of(author)
     created_at = parse_time(obj.get("created_at") if "created_at" in obj else _missing("created_at"))
     text = _text(obj, "text", required=True)
-    mentions = _handles(obj, "mentions")
+    mentions = _handles(obj, "mentions", platform, home)
     if mentions is None:
-        mentions = mentions_in(text)
+        mentions = networks.mentions_in(text, platform, home)
     conversation = _text(obj, "conversation_id")
     url = _text(obj, "url")
     return Post(
         post_id, author, created_at, text,
-        _text(obj, "in_reply_to"), _handle(obj, "in_reply_to_author"),
+        _text(obj, "in_reply_to"), _handle(obj, "in_reply_to_author", platform=platform, home=home),
         intern(conversation) if conversation is not None else None,
-        mentions, _text(obj, "repost_of"), _text(obj, "quote_of"), own_url(url, author, post_id, _text(obj, "platform")),
-        _text(obj, "platform") or "x", _text(obj, "lang") or None, real_id=url is not None,
+        mentions, _text(obj, "repost_of"), _text(obj, "quote_of"), own_url(url, author, post_id, platform),
+        platform, _text(obj, "lang") or None, real_id=url is not None,
     )
 
 
@@ -174,14 +186,15 @@ def own_url(url: str | None, author: str, post_id: str, platform: str | None = "
 
 def parse_dm(obj: dict) -> DirectMessage:
     dm_id = _id(obj)
-    sender = _handle(obj, "sender", required=True)
-    recipients = _handles(obj, "recipients")
+    platform = check_platform(obj.get("platform"))
+    sender = _handle(obj, "sender", required=True, platform=platform)
+    recipients = _handles(obj, "recipients", platform, instance_of(sender))
     if not recipients:
         raise ValueError("missing required field 'recipients'")
     created_at = parse_time(obj.get("created_at") if "created_at" in obj else _missing("created_at"))
     text = _text(obj, "text", required=True)
     conversation = _text(obj, "conversation_id") or ":".join(sorted({sender, *recipients}))
-    return DirectMessage(dm_id, conversation, sender, recipients, created_at, text, _text(obj, "platform") or "x")
+    return DirectMessage(dm_id, conversation, sender, recipients, created_at, text, platform)
 
 
 def _missing(name: str):

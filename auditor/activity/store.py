@@ -526,11 +526,15 @@ class Store:
         for row in self.coverage():
             if row.status != "ok":
                 missing[(row.account, row.reason or row.status)].append(row.endpoint)
-        gaps = {"x-api": [f"@{account} {', '.join(endpoints)}: {reason}" for (account, reason), endpoints in missing.items()]}
+        # Each account's gaps are notes of its network's API source (handles name their network).
+        gaps: dict[str, list[str]] = defaultdict(list)
+        for (account, reason), endpoints in missing.items():
+            gaps[_api_kind(account)].append(f"@{account} {', '.join(endpoints)}: {reason}")
         # Recent search reaches 7 days back at each fetch, whatever the schedule: the source's notes say so
         # once, and its spans are not listed as gaps.
-        gaps["x-api"] += [_gap_note(account, endpoint, gap) for account, endpoint, gap in
-                          store_fetch.gaps(self.db, since, until) if endpoint != "conversations"]
+        for account, endpoint, gap in store_fetch.gaps(self.db, since, until):
+            if endpoint != "conversations":
+                gaps[_api_kind(account)].append(_gap_note(account, endpoint, gap))
         dm_column = "dm_accounts" if self.has_dm_accounts else "NULL"
         rows = self.db.execute(
             f"SELECT id, kind, name, skipped, channels, notes, {dm_column} FROM sources ORDER BY id").fetchall()
@@ -543,8 +547,8 @@ class Store:
                         and not store_fetch.spans(self.db, "dms")}
         for source_id, kind, name, skipped, channels, notes, dm_accounts in rows:
             held = frozenset(orjson.loads(dm_accounts)) if dm_accounts is not None else self._dm_participants(source_id)
-            if kind == "x-api":
-                held |= fetched_dms
+            if kind in _API_KINDS:
+                held |= {account for account in fetched_dms if _api_kind(account) == kind}
             info = SourceInfo(
                 name=f"{self.name}: {name}", kind=kind, events=per_source.get(source_id, 0), skipped=skipped,
                 channels=tuple(orjson.loads(channels)), notes=[*orjson.loads(notes), *gaps.get(kind, ())],
@@ -690,6 +694,16 @@ def _follow_edits(posts: list[Post], latest: dict[str, str]) -> None:
             post.repost_of = latest[post.repost_of]
 
 
+_API_KINDS = ("x-api", "bluesky-api", "mastodon-api")
+
+
+def _api_kind(account: str) -> str:
+    """The source kind of the API an account is fetched from: its handle names its network."""
+    from auditor.activity.networks import handle_platform
+
+    return f"{handle_platform(account)}-api"
+
+
 _GAP_WHY = {
     "dms": "the X API keeps DMs for 30 days and fetches were further apart",
     "mentions": "the X API returns at most the 800 most recent mentions",
@@ -699,7 +713,7 @@ _GAP_WHY = {
 
 def _gap_note(account: str, endpoint: str, gap) -> str:
     return (f"@{account} {endpoint}: nothing fetched from {gap.start:%Y-%m-%d %H:%M} to {gap.end:%Y-%m-%d %H:%M} UTC"
-            f" ({_GAP_WHY.get(endpoint, 'fetches were further apart than the API reaches back')})")
+            f" ({_GAP_WHY.get(endpoint) if _api_kind(account) == 'x-api' else None or 'fetches were further apart than the API reaches back'})")
 
 
 def _event(kind: str, text: str, real_id: bool) -> Post | DirectMessage:

@@ -9,10 +9,11 @@ from functools import cached_property
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BeforeValidator, Field, field_validator
+from pydantic import BeforeValidator, Field, ValidationInfo, field_validator
 from typing_extensions import Annotated
 
 from auditor.activity.model import normalize_handle
+from auditor.activity.networks import canonical_handle
 from auditor.policy.calendars import WEEKDAYS, BusinessClock, WallClock, check_holiday_region, parse_hours
 from auditor.policy.types import Handle, HandlePattern, Strict
 from auditor.rules import Rule
@@ -46,9 +47,13 @@ def _version(value: Any) -> Any:
 
 
 class Account(Strict):
-    """One audited account of the roster."""
+    """One audited account of the roster: a handle on one network."""
 
-    handle: Handle
+    # Before `handle`: the handle is read in its network's form (auditor/activity/networks.py).
+    platform: Literal["x", "bluesky", "mastodon"] = Field(
+        default="x", description="the network: x (default), bluesky or mastodon")
+    handle: Handle = Field(description="in the network's form: acme_support (X), acme.bsky.social (Bluesky), "
+                                       "@acme@mastodon.social (Mastodon)")
     name: str | None = None
     kind: Literal["brand", "employee"] = "employee"
     team: str | None = None
@@ -56,8 +61,8 @@ class Account(Strict):
 
     @field_validator("handle")
     @classmethod
-    def _normalize(cls, value: str) -> str:
-        return normalize_handle(value)
+    def _normalize(cls, value: str, info: ValidationInfo) -> str:
+        return canonical_handle(value, info.data.get("platform", "x"))
 
 
 # An address as people type it in a roster: one @, no spaces, quotes, angle brackets or control

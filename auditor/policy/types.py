@@ -82,9 +82,12 @@ Share = Annotated[
     }),
 ]
 
-Handle = Annotated[str, Field(pattern=r"^@?\w{1,50}$", examples=["acme_support"])]
-# A handle, or a glob pattern over handles ("*_bot", "status?age"): `*`, `?` and `[...]` as in fnmatch.
-HandlePattern = Annotated[str, Field(pattern=r"^@?[\w*?\[\]!-]{1,50}$", examples=["statuspage", "*_bot"])]
+# X (acme_support), Bluesky (acme.bsky.social, or a did:plc:...) or Mastodon (@acme@mastodon.social) handles.
+Handle = Annotated[str, Field(pattern=r"^@?[\w.:-]+(@[\w.:-]+)?$", max_length=300,
+                              examples=["acme_support", "acme.bsky.social", "@acme@mastodon.social"])]
+# A handle, or a glob pattern over handles ("*_bot", "status?age", "*@botsin.space"): `*`, `?` and `[...]` as in fnmatch.
+HandlePattern = Annotated[str, Field(pattern=r"^@?[\w*?\[\]!.:-]+(@[\w*?\[\]!.:-]+)?$", max_length=300,
+                                     examples=["statuspage", "*_bot", "*.bsky.social", "*@botsin.space"])]
 
 
 class AppliesTo(Strict):

@@ -1,6 +1,7 @@
 """CSV of findings, one row each, for spreadsheets.
 
-Columns: rule, type, severity, account, counterpart, status, message,
+Columns: rule, type, severity, account, platform (the account's network: x,
+bluesky or mastodon), counterpart, status, message,
 occurred_at, fingerprint, waived (yes or empty), waiver_reason,
 waiver_approved_by, waiver_expires, baseline (new, existing or empty),
 evidence_url (the first evidence item that has a link), wait (how long somebody
@@ -27,7 +28,7 @@ from auditor.render import RenderOptions
 from auditor.render.redact import redact
 from auditor.result import AuditResult, Finding
 
-COLUMNS = ("rule", "type", "severity", "account", "counterpart", "status", "message", "occurred_at", "fingerprint",
+COLUMNS = ("rule", "type", "severity", "account", "platform", "counterpart", "status", "message", "occurred_at", "fingerprint",
            "waived", "waiver_reason", "waiver_approved_by", "waiver_expires", "baseline", "evidence_url", "wait",
            "wait_seconds")
 # The start of the cell, or of any piece a spreadsheet may split it into, then (after spaces) a formula's first character.
@@ -54,7 +55,7 @@ def _row(finding: Finding) -> list[object]:
     waived = finding.waived or {}
     url = next((e.url for e in finding.evidence if e.url), None)
     return [
-        finding.rule, finding.type, finding.severity, finding.account, finding.counterpart, finding.status,
+        finding.rule, finding.type, finding.severity, finding.account, finding.platform, finding.counterpart, finding.status,
         finding.message, finding.occurred_at, finding.fingerprint, "yes" if finding.waived else "",
         waived.get("reason"), waived.get("approved_by"), waived.get("expires"), finding.baseline, url,
         finding.wait.text if finding.wait else None, finding.wait.seconds if finding.wait else None,

@@ -22,6 +22,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from auditor.activity.networks import platform_label
 from auditor.policy.durations import format_duration, format_elapsed, format_open_hours
 from auditor.result import (
     TREND_MIN_ITEMS,
@@ -65,6 +66,11 @@ class Formatter:
             self.zone = ZoneInfo(zone_name or "UTC")
         except (ValueError, KeyError, OSError):
             self.zone = ZoneInfo("UTC")
+        self.networks = False  # whether the report spans several networks (so each account's is named)
+
+    def network(self, platform: str) -> str | None:
+        """The network's name beside an account ("Bluesky"), when the report spans several networks."""
+        return platform_label(platform) if self.networks else None
 
     def moment(self, value: str | datetime | None) -> datetime | None:
         if value is None or value == "":
@@ -216,6 +222,7 @@ class FindingView:
     waived: dict[str, str] | None
     baseline: str | None
     check: str | None
+    network: str | None = None  # "Bluesky", beside the account, when the report spans several networks
 
 
 @dataclass
@@ -285,6 +292,7 @@ class AccountView:
     findings: int
     rules_below: list[str]
     rows: list[ScoreRow]
+    network: str | None = None
 
 
 def build_view(result: AuditResult, *, evidence_cap: int = 25, appendix_cap: int = 500, redaction: str = "dms",
@@ -293,6 +301,9 @@ def build_view(result: AuditResult, *, evidence_cap: int = 25, appendix_cap: int
     """Everything the report templates show, from an (already redacted) result. `narrow_charts`: draw each
     chart a second time for a phone's width (the HTML file shows that one on a small screen)."""
     fmt = Formatter(result.policy.get("timezone") or result.period.get("timezone"))
+    # A report of one network's accounts names none: the network is said beside each account only when
+    # the roster or the data spans several.
+    fmt.networks = len({a.platform for a in result.accounts} | {n.platform for n in result.data.networks}) > 1
     evidence_cap, appendix_cap = max(0, evidence_cap), max(0, appendix_cap)
     by_rule: dict[str, list[Finding]] = {rule.id: [] for rule in result.rules}
     for finding in result.findings:
@@ -463,6 +474,7 @@ def _finding_view(finding: Finding, number: int, rule_anchor: dict[str, str], fm
         waived=waived,
         baseline=finding.baseline,
         check=finding.check,
+        network=fmt.network(finding.platform),
     )
 
 
@@ -686,7 +698,7 @@ def _account_view(account: AccountResult, n: int, rules: tuple[RuleResult, ...],
                              figures.pending, fmt.share(figures.compliance), fmt.share(rule.target), status,
                              _status_label(status)))
     return AccountView(f"account-{n}", account.handle, account.name, account.kind, account.team, account.manager,
-                       account.findings, below, rows)
+                       account.findings, below, rows, fmt.network(account.platform))
 
 
 @dataclass
@@ -700,6 +712,7 @@ class WaitingView:
     waited: str
     limit: str | None
     answered: str
+    network: str | None = None
 
 
 def _waiting_longest(findings: tuple[Finding, ...], rule_anchor: dict[str, str], fmt: Formatter) -> list[WaitingView]:
@@ -719,6 +732,7 @@ def _waiting_longest(findings: tuple[Finding, ...], rule_anchor: dict[str, str],
             waited=f.wait.text,
             limit=_limit(f.measure, fmt),
             answered=fmt.short(f.wait.ended_at) if f.wait.answered else "no answer",
+            network=fmt.network(f.platform),
         )
         for f in rows
     ]
@@ -760,7 +774,15 @@ def _cover(result: AuditResult, fmt: Formatter, generated: datetime, redaction: 
         "channels_missing": list(data.channels_missing),
         "dms_not_held": _handles_line(data.dms_not_held),
         "redaction": redaction,
+        "networks": _networks(data, fmt) if fmt.networks else [],
     }
+
+
+def _networks(data, fmt: "Formatter") -> list[dict[str, Any]]:
+    """The data coverage per network: its audited accounts, its events, whose DMs are missing."""
+    return [{"name": platform_label(n.platform), "accounts": n.accounts, "events": n.events, "posts": n.posts,
+             "dms": n.dms, "first_event": fmt.when(n.first_event), "last_event": fmt.when(n.last_event),
+             "dms_not_held": _handles_line(n.dms_not_held)} for n in data.networks]
 
 
 def _handles_line(handles, limit: int = 12) -> str:
@@ -818,6 +840,7 @@ def _methodology(result: AuditResult, fmt: Formatter, redaction: str, targets: d
         "as_of": fmt.when(data.as_of),
         "channels_missing": list(data.channels_missing),
         "dms_not_held": _handles_line(data.dms_not_held),
+        "networks": _networks(data, fmt) if fmt.networks else [],
         "ignored_accounts": ", ".join(data.ignored_accounts),
         "ignored_events": data.ignored_events,
         "waivers": waivers,

@@ -57,7 +57,7 @@ from auditor.result import Wait
 from auditor.rules._shared import per_text, responder_groups
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.text.acknowledgements import is_acknowledgement
-from auditor.text.addressing import opening_mentions, said_about
+from auditor.text.addressing import is_addressed, opening_mentions, said_about
 from auditor.text.questions import is_question
 from auditor.text.sentiment import is_complaint
 
@@ -171,7 +171,7 @@ class ResponseTimeRule(RuleBase):
                 acknowledgement, opening = traits[event.text]
                 if acknowledgement:
                     reasons[n] = "acknowledgement"
-                elif channel == "mention" and handle not in opening:
+                elif channel == "mention" and not is_addressed(handle, opening):
                     passing.append(n)
             # A passing mention needs an answer only as a question, or when the sentence naming the account complains.
             keys = [candidates[n][0] + _KEY_SEPARATOR + candidates[n][2].text for n in passing]
@@ -325,7 +325,7 @@ def _post_answers(ctx: "RuleContext", conversation: str, counterpart: str, respo
     for reply in index.replies.get((conversation, counterpart), ()):
         if reply.author not in responders:
             continue
-        parent = index.post_by_id.get(reply.in_reply_to)
+        parent = index.parent(reply)
         if parent is None or parent.author != counterpart:
             continue
         candidates.append((parent.created_at, reply.created_at, reply.id, reply))

@@ -1,7 +1,9 @@
 """Who a post speaks to: the @handles that open it, and the sentences that name an account.
 
 On X a reply starts with the handles it is addressed to ("@acme_support @bob my order…"):
-an account among those opening mentions is being spoken to. An account named later in the
+an account among those opening mentions is being spoken to. Bluesky and Mastodon replies do the
+same, with their own handles ("@acme.bsky.social", "@acme@mastodon.social", or "@acme" for an
+account Mastodon shows without its instance). An account named later in the
 text ("I am switching to @acme_air, they rock!") is mentioned in passing: what is said
 about it is in the sentence that names it, not in the rest of the post.
 """
@@ -16,13 +18,25 @@ from auditor.activity.model import normalize_handle
 # a reply was hidden from followers) or a salutation ("Dear @acme", "Hey @acme,") still addresses
 # the account: it is spoken to, not about.
 _SALUTATIONS = "dear|hey|hi|hello|hiya|yo|ok|okay|hola|buenas|bonjour|salut|hallo|ciao|oi|ola|olá"
-_OPENING_RE = re.compile(rf"^\s*(?:(?:{_SALUTATIONS})\b[\s,!]*)?[.\s]*((?:@\w{{1,50}}[\s,:]*)+)", re.IGNORECASE)
-_HANDLE_RE = re.compile(r"@(\w{1,50})")
+# A handle: X's letters, digits and _, and the dots and inner @ of Bluesky and Mastodon handles.
+_HANDLE = r"@[\w-]+(?:[.@][\w-]+)*"
+_OPENING_RE = re.compile(rf"^\s*(?:(?:{_SALUTATIONS})\b[\s,!]*)?[.\s]*((?:{_HANDLE}[\s,:.]*)+)", re.IGNORECASE)
+_HANDLE_RE = re.compile(_HANDLE)
+_X_PART_RE = re.compile(r"\w{1,50}")
 # What is left of a sentence that only tags an account ("... terrible. @acme"): no word at all.
 _WORD_RE = re.compile(r"[^\W_]{2,}")
-_NOT_WORDS_RE = re.compile(r"(?i)@\w+|#\w+|\b(?:https?://|www\.)\S+")
+_NOT_WORDS_RE = re.compile(rf"(?i){_HANDLE}|#\w+|\b(?:https?://|www\.)\S+")
 # Sentences end at . ! ? (and their full-width forms) followed by a space, or at a line break.
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?。！？])\s+|\n+")
+
+
+def _names(token: str) -> list[str]:
+    """What one written @handle may name: itself, and, as X reads "@bob.jones", its leading X handle."""
+    handle = normalize_handle(token)
+    if _X_PART_RE.fullmatch(handle):
+        return [handle]
+    prefix = _X_PART_RE.match(handle)
+    return [handle, prefix.group()] if prefix else [handle]
 
 
 def opening_mentions(text: str) -> tuple[str, ...]:
@@ -30,14 +44,20 @@ def opening_mentions(text: str) -> tuple[str, ...]:
     match = _OPENING_RE.match(text)
     if match is None:
         return ()
-    return tuple(dict.fromkeys(normalize_handle(h) for h in _HANDLE_RE.findall(match.group(1))))
+    return tuple(dict.fromkeys(name for token in _HANDLE_RE.findall(match.group(1)) for name in _names(token)))
+
+
+def is_addressed(handle: str, opening: tuple[str, ...]) -> bool:
+    """Whether an account is among the opening mentions; a Mastodon account also by its bare user name,
+    as Mastodon writes accounts of the instance it shows them on ("@acme" for acme@mastodon.social)."""
+    return handle in opening or ("@" in handle and handle.partition("@")[0] in opening)
 
 
 def sentences_naming(text: str, handle: str) -> list[str]:
     """The sentences of ``text`` that name ``@handle`` (any case)."""
     wanted = normalize_handle(handle)
     return [sentence for sentence in _SENTENCE_END_RE.split(text)
-            if any(normalize_handle(h) == wanted for h in _HANDLE_RE.findall(sentence))]
+            if any(is_addressed(wanted, tuple(_names(token))) for token in _HANDLE_RE.findall(sentence))]
 
 
 def said_about(text: str, handle: str) -> list[str]:

@@ -109,7 +109,7 @@ def fetch(
     time) make every wait fake-able in tests.
     """
     credentials = credentials_from_env(env)
-    roster = getattr(policy, "policy", policy).roster
+    roster = [account for account in getattr(policy, "policy", policy).roster if account.platform == "x"]
     scrub = Scrubber(credentials.secrets())
     own_store = not isinstance(store, Store)
     opened = Store(store) if own_store else store

@@ -120,7 +120,7 @@ def estimate(
 ) -> Estimate:
     """Look up the roster's user ids (cached in the store) and bound what a fetch would read."""
     credentials = credentials_from_env(env)
-    roster = getattr(policy, "policy", policy).roster
+    roster = [account for account in getattr(policy, "policy", policy).roster if account.platform == "x"]
     scrub = Scrubber(credentials.secrets())
     own_store = not isinstance(store, Store)
     opened = Store(store) if own_store else store

@@ -37,6 +37,7 @@ class FetchSummary:
     requests: int = 0
     reads: Reads = field(default_factory=Reads)
     stopped: str | None = None  # why the run ended early (usage cap, credits, a limit)
+    priced: bool = True  # whether the run read a paid API (X): its reads and their cost are said
 
     @property
     def added(self) -> int:
@@ -73,7 +74,7 @@ class FetchSummary:
     def line(self) -> str:
         text = (f"fetched {count(len(self.accounts), 'account')} in {count(self.requests, 'request')}: "
                 f"{count(self.added, 'new event')}, "
-                f"{self.updated} updated; {self.reads.line()}")
+                f"{self.updated} updated" + (f"; {self.reads.line()}" if self.priced else ""))
         if self.failures:
             text += f"; {self.failures} endpoint{'s' if self.failures > 1 else ''} missing"
         if self.resumed:

@@ -1,0 +1,85 @@
+"""`auditor fetch` across networks: the roster's X accounts through the X API, its Bluesky and
+Mastodon accounts through theirs, into one store; one exit code for the whole run.
+
+Every network's credentials are checked before any request: a roster with Bluesky accounts and
+no Bluesky credentials stops at once (exit 2), as one with X accounts and no X token does.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, Mapping
+
+from auditor.activity.networks import BLUESKY, MASTODON, X
+from auditor.activity.sources.x_api_summary import FetchSummary
+from auditor.activity.sources.x_credentials import CredentialsError, Scrubber, scrubbed_exception, scrubbed_logging
+from auditor.activity.store import Store
+
+
+def networks_of(policy) -> list[str]:
+    roster = getattr(policy, "policy", policy).roster
+    present = {account.platform for account in roster}
+    return [p for p in (X, BLUESKY, MASTODON) if p in present]
+
+
+def adapters(policy, env: Mapping[str, str] | None = None, factories: dict | None = None,
+             clock: Callable[[], float] | None = None) -> dict:
+    """The Bluesky and Mastodon adapters the roster needs, credentials checked (CredentialsError if not)."""
+    factories = factories or {}
+    roster = getattr(policy, "policy", policy).roster
+    found = {}
+    if BLUESKY in networks_of(policy):
+        from auditor.activity.sources.bluesky_api import BlueskyAdapter
+
+        found[BLUESKY] = BlueskyAdapter(roster, env, clock=clock,
+                                        **({"client_factory": factories[BLUESKY]} if BLUESKY in factories else {}))
+    if MASTODON in networks_of(policy):
+        from auditor.activity.sources.mastodon_api import MastodonAdapter
+
+        found[MASTODON] = MastodonAdapter(roster, env, clock=clock,
+                                          **({"client_factory": factories[MASTODON]} if MASTODON in factories else {}))
+    return found
+
+
+def fetch_network(policy, store: Store | Path | str, adapter, since: datetime | None = None, *,
+                  sleep: Callable[[float], None] | None = None, clock: Callable[[], float] | None = None,
+                  progress: Callable[[str], None] = lambda line: None) -> FetchSummary:
+    """Fetch the roster's accounts of one network (the adapter's) into the store."""
+    from auditor.activity.sources.net_fetch import NetworkFetch
+
+    platform = adapter.kind.removesuffix("-api")
+    roster = [a for a in getattr(policy, "policy", policy).roster if a.platform == platform]
+    scrub = Scrubber(adapter.secrets)
+    own_store = not isinstance(store, Store)
+    opened = Store(store) if own_store else store
+    try:
+        with scrubbed_logging(scrub):
+            try:
+                run = NetworkFetch(opened, adapter, since=since, sleep=sleep or time.sleep, clock=clock or time.time,
+                                   progress=progress)
+                return run.run(roster)
+            except CredentialsError as exc:
+                raise CredentialsError(scrub(exc)) from None
+            except Exception as exc:  # a surprise ends the run: the CLI prints its message, so scrub it first
+                clean = scrubbed_exception(exc, scrub)
+                if clean is exc:
+                    raise
+                raise clean from None
+    finally:
+        if own_store:
+            opened.close()
+
+
+def combined(summaries: dict[str, FetchSummary]) -> FetchSummary:
+    """One summary of several networks' runs: its exit code is 0 when every endpoint of every network was
+    read, 1 when some were not and something was, 2 when nothing could be read anywhere."""
+    merged = FetchSummary([account for s in summaries.values() for account in s.accounts],
+                          sum(s.requests for s in summaries.values()))
+    for summary in summaries.values():
+        merged.reads.merge(summary.reads)
+    merged.stopped = next((s.stopped for s in summaries.values() if s.stopped), None)
+    merged.priced = X in summaries
+    return merged
+

@@ -48,7 +48,7 @@ from auditor.activity.model import Post
 from auditor.activity.events import utc_iso
 from auditor.rules._shared import per_text, period_slice, quote
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
-from auditor.text.channels import find_channels
+from auditor.text.offers import find_channels
 from auditor.text.sentiment import sentiment, sentiment_below
 
 if TYPE_CHECKING:

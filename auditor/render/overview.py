@@ -140,7 +140,7 @@ def render_csv(data: dict[str, Any]) -> bytes:
 
 def document(data: dict[str, Any], paper: str, medium: str) -> str:
     from auditor.render.html import contain_text, content_security_policy, environment, stylesheet
-    from auditor.render.view import Formatter, generated_now
+    from auditor.render.formatting import Formatter, generated_now
     from markupsafe import Markup
 
     fmt = Formatter(data["period"].get("timezone"))

@@ -6,7 +6,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from auditor.render.view import Formatter, build_view, clock_story, safe_link, story_keys, trend
+from auditor.render.formatting import Formatter, safe_link
+from auditor.render.story import clock_story, story_keys
+from auditor.render.view import build_view, trend
 from tests.render import builders
 
 fmt = Formatter("America/Toronto")

@@ -33,7 +33,7 @@ from auditor.audit import audit
 from auditor.errors import AuditorError, DataError
 from auditor.period import Period, parse_period, period_from_dates
 from auditor.policy.loader import LoadedPolicy
-from auditor.policy.yaml_positions import Positions, load_yaml
+from auditor.yamlsrc import Positions, load_yaml
 from auditor.result import AuditResult, Finding
 
 CASE_KEYS = ("description", "period", "from", "to", "as_of", "findings", "no_findings")

@@ -37,7 +37,7 @@ from zoneinfo import ZoneInfo
 from auditor.activity.model import normalize_handle
 from auditor.audit import recount
 from auditor.errors import PolicyError, PolicyProblem
-from auditor.policy.yaml_positions import load_yaml
+from auditor.yamlsrc import load_yaml
 from auditor.result import AuditResult, Finding
 
 REQUIRED = ("rule", "account", "reason", "approved_by", "expires")

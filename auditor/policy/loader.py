@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from auditor.activity.model import normalize_handle
 from auditor.errors import PolicyError, PolicyProblem
 from auditor.policy.model import Policy
-from auditor.policy.yaml_positions import Positions, load_yaml, load_yaml_quickly, one_line
+from auditor.yamlsrc import Positions, load_yaml, load_yaml_quickly, one_line
 from auditor.rules import KIND_BY_TYPE
 
 

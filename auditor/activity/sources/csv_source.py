@@ -102,7 +102,7 @@ def load_mapping(spec: str | Path) -> Mapping:
     """A mapping file (YAML) or the name of a built-in mapping (`twcs`)."""
     if str(spec) in BUILTIN:
         return _mapping(BUILTIN[str(spec)], str(spec), {}, {})
-    from auditor.policy.yaml_positions import load_yaml
+    from auditor.yamlsrc import load_yaml
 
     path = Path(spec)
     if not path.is_file():

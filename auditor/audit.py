@@ -19,7 +19,7 @@ from auditor.activity.model import CHANNELS, EVERY_ACCOUNT, Activity, Post
 from auditor.activity.networks import PLATFORMS, handle_platform
 from auditor.audit_context import RuleContext
 from auditor.index import ActivityIndex
-from auditor.period import Period
+from auditor.time.period import Period
 from auditor.policy.loader import LoadedPolicy
 from auditor.policy.types import SEVERITIES
 from auditor.result import (

@@ -7,10 +7,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from auditor.index import ActivityIndex
-from auditor.period import Period
+from auditor.time.period import Period
 
 if TYPE_CHECKING:
-    from auditor.policy.calendars import BusinessClock, WallClock
+    from auditor.time.calendars import BusinessClock, WallClock
     from auditor.policy.model import Account, Policy
     from auditor.rules import Rule
 

@@ -81,7 +81,7 @@ def rules() -> None:
 
 
 def _period(policy, period: str | None, start: date | None, end: date | None):
-    from auditor.period import parse_period, period_from_dates
+    from auditor.time.period import parse_period, period_from_dates
 
     zone = policy.zone
     try:
@@ -443,7 +443,7 @@ def demo(
     from auditor.activity.sources.jsonl import read_jsonl
     from auditor.audit import audit as run
     from auditor.bundled import policies_folder, sample_data
-    from auditor.period import parse_period
+    from auditor.time.period import parse_period
     from auditor.policy.loader import load_policy
     from auditor.render import FORMATS
 

@@ -31,7 +31,7 @@ from auditor.activity.model import normalize_handle
 from auditor.activity.sources.jsonl import read_jsonl
 from auditor.audit import audit
 from auditor.errors import AuditorError, DataError
-from auditor.period import Period, parse_period, period_from_dates
+from auditor.time.period import Period, parse_period, period_from_dates
 from auditor.policy.loader import LoadedPolicy
 from auditor.yamlsrc import Positions, load_yaml
 from auditor.result import AuditResult, Finding

@@ -14,7 +14,7 @@ from typing_extensions import Annotated
 
 from auditor.activity.model import normalize_handle
 from auditor.activity.networks import canonical_handle
-from auditor.policy.calendars import WEEKDAYS, BusinessClock, WallClock, check_holiday_region, parse_hours
+from auditor.time.calendars import WEEKDAYS, BusinessClock, WallClock, check_holiday_region, parse_hours
 from auditor.policy.types import Handle, HandlePattern, Strict
 from auditor.rules import Rule
 

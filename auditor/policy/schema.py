@@ -10,7 +10,7 @@ from datetime import timedelta
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from auditor.policy.durations import format_duration
+from auditor.time.durations import format_duration
 from auditor.policy.model import Policy
 from auditor.policy.types import is_share
 from auditor.rules import RULE_KINDS

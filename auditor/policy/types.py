@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
-from auditor.policy.durations import DURATION_PATTERN, format_duration, parse_duration
+from auditor.time.durations import DURATION_PATTERN, format_duration, parse_duration
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 Severity = Literal["info", "low", "medium", "high", "critical"]

@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from auditor.activity.networks import platform_label
-from auditor.policy.durations import format_duration
+from auditor.time.durations import format_duration
 from auditor.result import (
     format_share,
 )

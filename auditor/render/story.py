@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from auditor.policy.durations import format_elapsed, format_open_hours
+from auditor.time.durations import format_elapsed, format_open_hours
 from auditor.render.formatting import ISO_RE, Formatter
 from auditor.result import (
     Wait,

@@ -11,7 +11,7 @@ from auditor.activity.sources import read_source
 from auditor.activity.sources.csv_source import read_csv
 from auditor.audit import audit
 from auditor.errors import DataError
-from auditor.period import parse_period
+from auditor.time.period import parse_period
 from tests.factories import policy as make_policy
 from tests.sources.support import shared
 

@@ -13,7 +13,7 @@ from auditor.activity.model import Activity, SourceInfo
 from auditor.activity.sources import read_source
 from auditor.activity.store import SCHEMA_VERSION, FetchState, Store, audit_window, import_sources, read_store
 from auditor.errors import DataError
-from auditor.period import parse_period
+from auditor.time.period import parse_period
 from tests.factories import at, dm, post
 
 

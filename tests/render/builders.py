@@ -17,7 +17,7 @@ from auditor.result import (
     Wait,
     WeekFigures,
 )
-from auditor.policy.durations import format_wait
+from auditor.time.durations import format_wait
 
 START = datetime(2026, 10, 1, 4, 0, tzinfo=timezone.utc)  # 2026-10-01 00:00 in Toronto
 HOUR = 3600

@@ -137,7 +137,7 @@ def test_findings_of_every_rule_kind_are_valid_sarif(tmp_path):
 
     from auditor.activity.sources import read_sources
     from auditor.audit import audit
-    from auditor.period import parse_period
+    from auditor.time.period import parse_period
     from auditor.policy.loader import load_policy
 
     policies = Path(__file__).parent.parent.parent / "policies"

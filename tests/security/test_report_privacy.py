@@ -28,7 +28,7 @@ from auditor.activity.sources.jsonl import read_jsonl
 from auditor.audit import audit
 from auditor.bundled import policies_folder, sample_data
 from auditor.cli import app
-from auditor.period import parse_period
+from auditor.time.period import parse_period
 from auditor.policy.loader import load_policy
 from auditor.render import FORMATS, RenderOptions, write
 from auditor.render.html import document

@@ -12,7 +12,7 @@ from auditor.activity.sources import read_source, read_sources, source_kind
 from auditor.activity.store import audit_window, import_sources
 from auditor.audit import audit
 from auditor.errors import DataError
-from auditor.period import parse_period
+from auditor.time.period import parse_period
 from tests.activity.test_csv import BRANDS
 from tests.factories import at
 from tests.factories import policy as make_policy

@@ -14,7 +14,7 @@ times with zoneinfo and kept as UTC instants, so everything after that is
 plain arithmetic on real elapsed time: the night the clocks go back has 25
 hours, the night they go forward 23, and an open range spanning the change
 counts what really elapsed. How impossible and repeated wall-clock readings
-are resolved is described in :func:`auditor.period.local_instant`.
+are resolved is described in :func:`auditor.time.period.local_instant`.
 
 All datetimes given must be aware (any time zone); results come back in the
 time zone of `start`. Arithmetic is done in UTC throughout, because Python
@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from auditor.period import local_instant
+from auditor.time.period import local_instant
 
 __all__ = [
     "WEEKDAYS",

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from auditor.policy.durations import DURATION_PATTERN, format_duration, format_elapsed, parse_duration
+from auditor.time.durations import DURATION_PATTERN, format_duration, format_elapsed, parse_duration
 
 H = timedelta(hours=1)
 M = timedelta(minutes=1)

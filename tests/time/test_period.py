@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from auditor.period import Period, local_instant, parse_period, period_from_dates
+from auditor.time.period import Period, local_instant, parse_period, period_from_dates
 
 TORONTO = ZoneInfo("America/Toronto")
 SANTIAGO = ZoneInfo("America/Santiago")  # clocks jump from 24:00 to 01:00 on 2026-09-06

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditor.policy.calendars import (
+from auditor.time.calendars import (
     WEEKDAYS,
     BusinessClock,
     WallClock,

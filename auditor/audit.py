@@ -16,7 +16,7 @@ import orjson
 from auditor import __version__, progress
 from auditor.activity.events import utc_iso
 from auditor.activity.model import CHANNELS, EVERY_ACCOUNT, Activity, Post
-from auditor.activity.networks import PLATFORMS, handle_platform
+from auditor.networks import PLATFORMS, handle_platform
 from auditor.audit_context import RuleContext
 from auditor.index import ActivityIndex
 from auditor.time.period import Period

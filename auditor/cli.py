@@ -496,7 +496,7 @@ def fetch_command(
 
     Exit codes: 0 every endpoint needed was read; 1 some could not be (after retries, or the run stopped at a limit, the usage cap or the credits): what was read is kept and each missing endpoint is named; 2 nothing could be read, or bad usage, input or credentials.
     """  # noqa: E501 - typer keeps a docstring's line breaks in the help
-    from auditor.activity.networks import X
+    from auditor.networks import X
     from auditor.activity.sources.fetch_networks import adapters, combined, fetch_network, networks_of
     from auditor.activity.sources.x_api import credentials_from_env, fetch, parse_since
     from auditor.activity.sources.x_costs import parse_budget, parse_max_reads, parse_prices
@@ -547,7 +547,7 @@ def fetch_command(
 
 
 def _apis(summaries: dict) -> str:
-    from auditor.activity.networks import platform_label
+    from auditor.networks import platform_label
 
     names = [f"{platform_label(p)} API" for p in summaries] or ["X API"]
     return " or the ".join(names)

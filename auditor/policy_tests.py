@@ -27,7 +27,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from auditor.activity.model import normalize_handle
+from auditor.networks import normalize_handle
 from auditor.activity.sources.jsonl import read_jsonl
 from auditor.audit import audit
 from auditor.errors import AuditorError, DataError

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from auditor.activity.model import normalize_handle
+from auditor.networks import normalize_handle
 from auditor.audit import recount
 from auditor.errors import PolicyError, PolicyProblem
 from auditor.yamlsrc import load_yaml

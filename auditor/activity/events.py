@@ -12,9 +12,10 @@ from datetime import datetime, timezone
 from sys import intern
 from typing import Any
 
-from auditor.activity import networks
-from auditor.activity.model import DirectMessage, Post, normalize_handle
-from auditor.activity.networks import X, canonical_handle, check_platform, instance_of
+from auditor import networks
+from auditor.activity.model import DirectMessage, Post
+from auditor.networks import normalize_handle
+from auditor.networks import X, canonical_handle, check_platform, instance_of
 
 # X handles: letters, digits and underscore, up to 15 characters.
 MENTION_RE = re.compile(r"(?<![\w@])@(\w{1,15})\b")

@@ -11,19 +11,12 @@ after its source has built it; use `dataclasses.replace` to derive one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from sys import intern
 from datetime import datetime
 
 # Channels an inbound item can arrive on; a source says which of them its data can show.
 CHANNELS = ("mention", "reply", "dm")
 # In `SourceInfo.dm_accounts`: the source holds the DMs of every account it names.
 EVERY_ACCOUNT = "*"
-
-
-def normalize_handle(handle: str) -> str:
-    """Handles are compared without `@` and case-insensitively."""
-    # Interned: a large month names the same few thousand handles millions of times.
-    return intern(handle.strip().lstrip("@").lower())
 
 
 @dataclass(slots=True)

@@ -699,7 +699,7 @@ _API_KINDS = ("x-api", "bluesky-api", "mastodon-api")
 
 def _api_kind(account: str) -> str:
     """The source kind of the API an account is fetched from: its handle names its network."""
-    from auditor.activity.networks import handle_platform
+    from auditor.networks import handle_platform
 
     return f"{handle_platform(account)}-api"
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from auditor.activity.model import normalize_handle
+from auditor.networks import normalize_handle
 from auditor.errors import PolicyError, PolicyProblem
 from auditor.policy.model import Policy
 from auditor.yamlsrc import Positions, load_yaml, load_yaml_quickly, one_line

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator
 from typing_extensions import Annotated
 
-from auditor.activity.model import normalize_handle
-from auditor.activity.networks import canonical_handle
+from auditor.networks import normalize_handle
+from auditor.networks import canonical_handle
 from auditor.time.calendars import WEEKDAYS, BusinessClock, WallClock, check_holiday_region, parse_hours
 from auditor.policy.types import Handle, HandlePattern, Strict
 from auditor.rules import Rule
@@ -49,7 +49,7 @@ def _version(value: Any) -> Any:
 class Account(Strict):
     """One audited account of the roster: a handle on one network."""
 
-    # Before `handle`: the handle is read in its network's form (auditor/activity/networks.py).
+    # Before `handle`: the handle is read in its network's form (auditor/networks.py).
     platform: Literal["x", "bluesky", "mastodon"] = Field(
         default="x", description="the network: x (default), bluesky or mastodon")
     handle: Handle = Field(description="in the network's form: acme_support (X), acme.bsky.social (Bluesky), "

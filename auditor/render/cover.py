@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from auditor.activity.networks import platform_label
+from auditor.networks import platform_label
 from auditor.render.formatting import Formatter
 from auditor.result import (
     AuditResult,

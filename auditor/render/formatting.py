@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from auditor.activity.networks import platform_label
+from auditor.networks import platform_label
 from auditor.time.durations import format_duration
 from auditor.result import (
     format_share,

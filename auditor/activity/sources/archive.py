@@ -22,7 +22,8 @@ from datetime import datetime
 from pathlib import Path
 
 from auditor.activity.events import mentions_in
-from auditor.activity.model import DirectMessage, Post, normalize_handle
+from auditor.activity.model import DirectMessage, Post
+from auditor.networks import normalize_handle
 from auditor.activity.sources.archive_files import Container, open_container, parse_js
 from auditor.activity.sources.archive_notes import complete_long_posts
 from auditor.activity.sources.archive_records import records

@@ -25,7 +25,7 @@ from typing import Mapping
 
 from auditor.activity.events import MAX_TEXT, parse_time
 from auditor.activity.model import DirectMessage, Post
-from auditor.activity.networks import BLUESKY, canonical_handle
+from auditor.networks import BLUESKY, canonical_handle
 from auditor.activity.sources.net_fetch import Adapter, Endpoint, Failed, NotGranted, Page, RateLimited, Transient
 from auditor.activity.sources.x_credentials import CredentialsError, _checked
 

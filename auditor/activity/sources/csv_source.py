@@ -46,7 +46,8 @@ from typing import Iterator
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from auditor.activity.events import MAX_TEXT, mentions_in, own_url
-from auditor.activity.model import EVERY_ACCOUNT, DirectMessage, Post, normalize_handle
+from auditor.activity.model import EVERY_ACCOUNT, DirectMessage, Post
+from auditor.networks import normalize_handle
 from auditor.activity.sources.common import Collector, one_line, parse_x_time
 from auditor.errors import DataError, PolicyError
 from auditor.progress import counted

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Mapping
 
-from auditor.activity.networks import BLUESKY, MASTODON, X
+from auditor.networks import BLUESKY, MASTODON, X
 from auditor.activity.sources.x_api_summary import FetchSummary
 from auditor.activity.sources.x_credentials import CredentialsError, Scrubber, scrubbed_exception, scrubbed_logging
 from auditor.activity.store import Store

@@ -16,7 +16,8 @@ from typing import BinaryIO, Iterator
 import orjson
 
 from auditor.activity.events import parse_event
-from auditor.activity.model import CHANNELS, EVERY_ACCOUNT, Activity, DirectMessage, Post, Skipped, SourceInfo, normalize_handle
+from auditor.activity.model import CHANNELS, EVERY_ACCOUNT, Activity, DirectMessage, Post, Skipped, SourceInfo
+from auditor.networks import normalize_handle
 from auditor.errors import DataError
 from auditor.progress import counted
 

@@ -23,7 +23,7 @@ import time
 from typing import Mapping
 from urllib.parse import urlsplit
 
-from auditor.activity.networks import MASTODON, instance_of
+from auditor.networks import MASTODON, instance_of
 from auditor.activity.sources import mastodon_events as events
 from auditor.activity.sources.net_fetch import Adapter, Endpoint, Failed, NotGranted, Page, RateLimited, Transient
 from auditor.activity.sources.x_credentials import CredentialsError, _checked

@@ -20,7 +20,7 @@ from html.parser import HTMLParser
 
 from auditor.activity.events import MAX_TEXT, parse_time
 from auditor.activity.model import DirectMessage, Post
-from auditor.activity.networks import MASTODON, canonical_handle
+from auditor.networks import MASTODON, canonical_handle
 
 
 def handle_of(acct: str, instance: str) -> str:

@@ -239,7 +239,7 @@ class NetworkFetch:
 
 
 def _network_of(account: str) -> str:
-    from auditor.activity.networks import handle_platform
+    from auditor.networks import handle_platform
 
     return f"{handle_platform(account)}-api"
 

@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from auditor.activity import store_fetch
-from auditor.activity.model import SourceInfo, normalize_handle
+from auditor.activity.model import SourceInfo
+from auditor.networks import normalize_handle
 from auditor.activity.sources.common import one_line
 from auditor.activity.sources import x_api_events as events
 from auditor.activity.sources.x_api_calls import (  # noqa: F401 - the fault limits, re-exported with the fetch

@@ -21,7 +21,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from auditor.activity.events import mentions_in
-from auditor.activity.model import DirectMessage, Post, normalize_handle
+from auditor.activity.model import DirectMessage, Post
+from auditor.networks import normalize_handle
 from auditor.activity.sources.common import parse_x_time, unescape_x
 
 TWEET_FIELDS = ["created_at", "author_id", "conversation_id", "in_reply_to_user_id", "referenced_tweets", "entities",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from auditor.activity.events import parse_event
-from auditor.activity.networks import canonical_handle, check_platform, handle_platform, mentions_in
+from auditor.networks import canonical_handle, check_platform, handle_platform, mentions_in
 from auditor.errors import PolicyError
 from tests.factories import policy
 

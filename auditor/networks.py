@@ -22,7 +22,12 @@ from __future__ import annotations
 import re
 from sys import intern
 
-from auditor.activity.model import normalize_handle
+
+def normalize_handle(handle: str) -> str:
+    """Handles are compared without `@` and case-insensitively."""
+    # Interned: a large month names the same few thousand handles millions of times.
+    return intern(handle.strip().lstrip("@").lower())
+
 
 X, BLUESKY, MASTODON = "x", "bluesky", "mastodon"
 PLATFORMS = (X, BLUESKY, MASTODON)

@@ -6,7 +6,6 @@ import hashlib
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import replace
-from operator import attrgetter
 from datetime import datetime, timedelta
 from operator import attrgetter
 from typing import Iterable
@@ -21,7 +20,6 @@ from auditor.audit_context import RuleContext
 from auditor.index import ActivityIndex
 from auditor.time.period import Period
 from auditor.policy.loader import LoadedPolicy
-from auditor.policy.types import SEVERITIES
 from auditor.result import (
     AccountResult,
     AuditResult,
@@ -33,9 +31,9 @@ from auditor.result import (
     RuleResult,
     SourceCoverage,
     WeekFigures,
-    meets_target,
-    share_of,
+    status_of,
 )
+from auditor.types import SEVERITIES, share_of
 from auditor.rules.base import Check, RuleBase
 
 # Options every kind has; the rest are shown as the rule's own settings.
@@ -77,7 +75,7 @@ def audit(loaded: LoadedPolicy, activity: Activity, period: Period, *, as_of: da
                 meaning=type(rule).meaning,
                 item_name=type(rule).item_name,
                 target=rule.target,
-                status=_status(figures, rule.target),
+                status=status_of(figures, rule.target),
                 figures=figures,
                 previous_compliance=previous.compliance if previous else None,
                 previous_checked=previous.checked if previous else None,
@@ -152,13 +150,6 @@ def _figures(rule: RuleBase, checks: list[Check]) -> Figures:
     return Figures(checked, passed, failed, pending, share_of(passed, checked), rule.metrics(checks))
 
 
-def _status(figures: Figures, target: float) -> str:
-    if figures.compliance is None:
-        # Items were there, and every failure among them is waived: nothing counts against the rule.
-        return "pass" if figures.waived else "no_data"
-    return "pass" if meets_target(figures.passed, figures.checked, target) else "fail"
-
-
 def _weeks(checks: list[Check], zone) -> tuple[WeekFigures, ...]:
     weeks: dict[str, list[int]] = {}
     for check in checks:
@@ -219,7 +210,7 @@ def recount(result: AuditResult, findings: tuple[Finding, ...], zone) -> AuditRe
                     per_account[account.handle][rule.id] = account.rules[rule.id]
             continue
         figures = replace(_figures(rule.kind, counted), waived=len(rule.checks) - len(counted))
-        rules.append(replace(rule, figures=figures, status=_status(figures, rule.target), weeks=_weeks(counted, zone)))
+        rules.append(replace(rule, figures=figures, status=status_of(figures, rule.target), weeks=_weeks(counted, zone)))
         by_account: dict[str, list[Check]] = defaultdict(list)
         all_by_account: dict[str, int] = Counter(check.account for check in rule.checks)
         for check in counted:

@@ -22,7 +22,7 @@ from typing import Any
 import orjson
 
 from auditor.errors import DataError
-from auditor.policy.types import severity_rank
+from auditor.types import severity_rank
 from auditor.result import LISTED_ONLY, AuditResult, Finding
 
 MAX_BYTES = 1 << 30  # a report of a large company is tens of megabytes; a gigabyte is not a report

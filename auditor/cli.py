@@ -298,7 +298,7 @@ def _say_outcome(outcome, progress) -> None:
 
 
 def _severity(text: str | None) -> str | None:
-    from auditor.policy.types import SEVERITIES
+    from auditor.types import SEVERITIES
 
     if text is None:
         return None

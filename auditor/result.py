@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
+from auditor.types import meets_target
+
 
 @dataclass(frozen=True)
 class Evidence:
@@ -25,37 +27,6 @@ class Evidence:
 # score, the scorecards or --fail-on. `pending`: its deadline is still ahead; `cannot_tell`: the data
 # cannot show the outcome (a promise kept by DM, where no source holds the account's DMs).
 LISTED_ONLY = ("pending", "cannot_tell")
-
-
-def share_of(passed: int, checked: int) -> float | None:
-    """passed / checked to four decimals, rounded toward the truth: 1.0 only when every item
-    passed and 0.0 only when none did (10,656 of 10,658 is 0.9998, never 1.0). None: nothing checked."""
-    if not checked:
-        return None
-    share = round(passed / checked, 4)
-    if share == 1.0 and passed < checked:
-        return 0.9999
-    if share == 0.0 and passed > 0:
-        return 0.0001
-    return share
-
-
-def meets_target(passed: int, checked: int, target: float) -> bool:
-    """Whether a share reaches its target, judged on the counts (not on a rounded share)."""
-    return passed + 1e-9 >= target * checked
-
-
-def format_share(share: float | None) -> str:
-    """A share as every report writes it: "95%", "94.7%", "–" when nothing was checked. Never
-    "100%" unless all passed, nor "0%" unless none did (the share is rounded toward the truth)."""
-    if share is None:
-        return "–"
-    text = f"{share * 100:.1f}"
-    if text == "100.0" and share < 1:
-        text = "99.9"
-    elif text == "0.0" and share > 0:
-        text = "0.1"
-    return text.removesuffix(".0") + "%"
 
 
 # A trend against the previous period is shown only when that period checked at least this many items.
@@ -116,6 +87,20 @@ class Figures:
     metrics: dict[str, Any]
     # Failed items whose every finding a waiver covers: in none of the figures above, nor the metrics.
     waived: int = 0
+
+
+def status_of(figures: Figures, target: float) -> str:
+    """A rule's status over its figures: `pass` or `fail` against its target, judged on the counts
+    (never on a rounded share); `no_data` when nothing was checked."""
+    if figures.compliance is None:
+        # Items were there, and every failure among them is waived: nothing counts against the rule.
+        return "pass" if figures.waived else "no_data"
+    return "pass" if meets_target(figures.passed, figures.checked, target) else "fail"
+
+
+def below_target(figures: Figures, target: float) -> bool:
+    """Whether figures that checked something miss the target (an account's row, a group's rule)."""
+    return figures.compliance is not None and not meets_target(figures.passed, figures.checked, target)
 
 
 @dataclass(frozen=True)

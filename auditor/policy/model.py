@@ -15,7 +15,7 @@ from typing_extensions import Annotated
 from auditor.networks import normalize_handle
 from auditor.networks import canonical_handle
 from auditor.time.calendars import WEEKDAYS, BusinessClock, WallClock, check_holiday_region, parse_hours
-from auditor.policy.types import Handle, HandlePattern, Strict
+from auditor.types import Handle, HandlePattern, Strict
 from auditor.rules import Rule
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]

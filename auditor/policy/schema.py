@@ -12,7 +12,7 @@ from pydantic.fields import FieldInfo
 
 from auditor.time.durations import format_duration
 from auditor.policy.model import Policy
-from auditor.policy.types import is_share
+from auditor.types import is_share
 from auditor.rules import RULE_KINDS
 from auditor.rules.base import RuleBase, kind_name
 

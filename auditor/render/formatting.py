@@ -11,9 +11,7 @@ from zoneinfo import ZoneInfo
 
 from auditor.networks import platform_label
 from auditor.time.durations import format_duration
-from auditor.result import (
-    format_share,
-)
+from auditor.types import format_share
 
 SAFE_LINK_SCHEMES = ("https://", "http://")
 ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")

@@ -21,15 +21,7 @@ from auditor.render.cover import cover_view, methodology_view, scope_view
 from auditor.render.finding_views import WAITING_TYPES, finding_view, waiting_longest, worst_first
 from auditor.render.formatting import Formatter, generated_now, label
 from auditor.render.views import AccountView, FindingView, RuleView, ScoreRow, Trend
-from auditor.result import (
-    TREND_MIN_ITEMS,
-    AccountResult,
-    AuditResult,
-    Figures,
-    Finding,
-    RuleResult,
-    meets_target,
-)
+from auditor.result import TREND_MIN_ITEMS, AccountResult, AuditResult, Finding, RuleResult, below_target
 
 # Finding kinds the executive summary lists by name (PRODUCT.md, Reports).
 PROMISE_TYPES = ("follow_through",)
@@ -220,11 +212,6 @@ def _rule_view(rule: RuleResult, anchor: str, findings: list[FindingView], total
         in_appendix=in_appendix,
         not_printed=not_printed,
     )
-
-
-def below_target(figures: Figures, target: float) -> bool:
-    # The same comparison the audit makes for a rule, on the counts.
-    return figures.compliance is not None and not meets_target(figures.passed, figures.checked, target)
 
 
 def _account_view(account: AccountResult, n: int, rules: tuple[RuleResult, ...], rule_anchor: dict[str, str],

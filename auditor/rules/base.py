@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field
 
-from auditor.policy.types import AppliesTo, Severity, Share, Strict
+from auditor.types import AppliesTo, Severity, Share, Strict
 from auditor.result import Wait
 
 if TYPE_CHECKING:

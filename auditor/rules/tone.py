@@ -60,7 +60,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import Field, model_validator
 
 from auditor.activity.model import DirectMessage, Post
-from auditor.policy.types import Strict
+from auditor.types import Strict
 from auditor.rules._shared import PhraseList, in_period, matcher, own_posts, quote
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.speedups import parallel_map

@@ -45,7 +45,7 @@ def test_shares_and_values():
 
 
 def test_shares_round_toward_the_truth():
-    from auditor.result import format_share, meets_target, share_of
+    from auditor.types import format_share, meets_target, share_of
 
     assert share_of(10_656, 10_658) == 0.9998 and format_share(share_of(10_656, 10_658)) == "99.9%"
     assert share_of(99_999, 100_000) == 0.9999 and format_share(share_of(99_999, 100_000)) == "99.9%"

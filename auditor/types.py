@@ -1,4 +1,5 @@
-"""Field types shared by the policy and every rule kind: durations, shares, severities, selectors."""
+"""The vocabulary: shares (read, computed, judged against a target and written one way), severities,
+handles as a policy writes them, and the frozen model every policy part is."""
 
 from __future__ import annotations
 
@@ -96,3 +97,34 @@ class AppliesTo(Strict):
     teams: list[str] | None = None
     kinds: list[Literal["brand", "employee"]] | None = None
     accounts: list[Handle] | None = None
+
+
+def share_of(passed: int, checked: int) -> float | None:
+    """passed / checked to four decimals, rounded toward the truth: 1.0 only when every item
+    passed and 0.0 only when none did (10,656 of 10,658 is 0.9998, never 1.0). None: nothing checked."""
+    if not checked:
+        return None
+    share = round(passed / checked, 4)
+    if share == 1.0 and passed < checked:
+        return 0.9999
+    if share == 0.0 and passed > 0:
+        return 0.0001
+    return share
+
+
+def meets_target(passed: int, checked: int, target: float) -> bool:
+    """Whether a share reaches its target, judged on the counts (not on a rounded share)."""
+    return passed + 1e-9 >= target * checked
+
+
+def format_share(share: float | None) -> str:
+    """A share as every report writes it: "95%", "94.7%", "–" when nothing was checked. Never
+    "100%" unless all passed, nor "0%" unless none did (the share is rounded toward the truth)."""
+    if share is None:
+        return "–"
+    text = f"{share * 100:.1f}"
+    if text == "100.0" and share < 1:
+        text = "99.9"
+    elif text == "0.0" and share > 0:
+        text = "0.1"
+    return text.removesuffix(".0") + "%"

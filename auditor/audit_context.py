@@ -11,7 +11,8 @@ from auditor.time.period import Period
 
 if TYPE_CHECKING:
     from auditor.time.calendars import BusinessClock, WallClock
-    from auditor.policy.model import Account, Policy
+    from auditor.policy.model import Policy
+    from auditor.roster import Account
     from auditor.rules import Rule
 
 

@@ -4,12 +4,10 @@ handles as a policy writes them, and the frozen model every policy part is."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
-from auditor.time.durations import DURATION_PATTERN, format_duration, parse_duration
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 Severity = Literal["info", "low", "medium", "high", "critical"]
@@ -24,21 +22,6 @@ class Strict(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-
-def _duration(value: Any) -> timedelta:
-    if isinstance(value, timedelta):
-        return value
-    if isinstance(value, bool) or not isinstance(value, str):
-        raise ValueError(f"expected a duration like 4h, 90m, 1h30m or PT4H, got {value!r}")
-    return parse_duration(value)
-
-
-Duration = Annotated[
-    timedelta,
-    BeforeValidator(_duration),
-    PlainSerializer(format_duration, return_type=str),
-    WithJsonSchema({"type": "string", "pattern": DURATION_PATTERN, "examples": ["4h", "90m", "1h30m", "PT4H"]}),
-]
 
 _PERCENT_RE = re.compile(r"^\s*(\d{1,3}(?:\.\d+)?)\s*%\s*$")
 PERCENT_PATTERN = r"^\s*\d{1,3}(\.\d+)?\s*%\s*$"
@@ -89,14 +72,6 @@ Handle = Annotated[str, Field(pattern=r"^@?[\w.:-]+(@[\w.:-]+)?$", max_length=30
 # A handle, or a glob pattern over handles ("*_bot", "status?age", "*@botsin.space"): `*`, `?` and `[...]` as in fnmatch.
 HandlePattern = Annotated[str, Field(pattern=r"^@?[\w*?\[\]!.:-]+(@[\w*?\[\]!.:-]+)?$", max_length=300,
                                      examples=["statuspage", "*_bot", "*.bsky.social", "*@botsin.space"])]
-
-
-class AppliesTo(Strict):
-    """Which roster accounts a rule audits: "and" between keys, "or" within one list."""
-
-    teams: list[str] | None = None
-    kinds: list[Literal["brand", "employee"]] | None = None
-    accounts: list[Handle] | None = None
 
 
 def share_of(passed: int, checked: int) -> float | None:

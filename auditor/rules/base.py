@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field
 
-from auditor.types import AppliesTo, Severity, Share, Strict
+from auditor.types import Severity, Share, Strict
+
+from auditor.roster import AppliesTo
 from auditor.result import Wait
 
 if TYPE_CHECKING:

@@ -35,10 +35,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import Field
 
 from auditor.activity.model import Post
-from auditor.types import Share
+from auditor.types import Share, share_of
 from auditor.activity.events import utc_iso
 from auditor.rules._shared import own_posts, quote
-from auditor.types import share_of
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 
 if TYPE_CHECKING:

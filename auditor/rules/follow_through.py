@@ -67,7 +67,8 @@ from pydantic import Field, model_validator
 from auditor.activity.events import utc_iso
 from auditor.activity.model import DirectMessage, Post
 from auditor.time.durations import format_duration
-from auditor.types import Duration, Strict
+from auditor.types import Strict
+from auditor.time.durations import Duration
 from auditor.rules._shared import PhraseList, created_at, own_posts, per_text, quote, responder_groups
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.text.promises import COMMITMENT, INVITATION, Promise, find_promise

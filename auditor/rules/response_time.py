@@ -52,7 +52,7 @@ from pydantic import Field
 from auditor.activity.events import utc_iso
 from auditor.activity.model import DirectMessage, Post
 from auditor.time.durations import format_duration, format_wait
-from auditor.types import Duration
+from auditor.time.durations import Duration
 from auditor.result import Wait
 from auditor.rules._shared import per_text, responder_groups
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase

@@ -30,6 +30,9 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 __all__ = ["DURATION_PATTERN", "format_duration", "parse_duration"]
 
@@ -194,3 +197,18 @@ def format_wait(on_clock: timedelta, calendar: timedelta, business_hours: bool) 
         spent = format_elapsed(calendar)
     return f"{format_open_hours(on_clock)} of open hours ({spent} calendar time)"
 
+
+def _duration(value: Any) -> timedelta:
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, bool) or not isinstance(value, str):
+        raise ValueError(f"expected a duration like 4h, 90m, 1h30m or PT4H, got {value!r}")
+    return parse_duration(value)
+
+
+Duration = Annotated[
+    timedelta,
+    BeforeValidator(_duration),
+    PlainSerializer(format_duration, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": DURATION_PATTERN, "examples": ["4h", "90m", "1h30m", "PT4H"]}),
+]

@@ -16,7 +16,6 @@ from auditor import __version__, progress
 from auditor.activity.events import utc_iso
 from auditor.activity.model import CHANNELS, EVERY_ACCOUNT, Activity, Post
 from auditor.networks import PLATFORMS, handle_platform
-from auditor.audit_context import RuleContext
 from auditor.index import ActivityIndex
 from auditor.time.period import Period
 from auditor.policy.loader import LoadedPolicy
@@ -35,6 +34,7 @@ from auditor.result import (
 )
 from auditor.types import SEVERITIES, share_of
 from auditor.rules.base import Check, RuleBase
+from auditor.rules.context import RuleContext
 
 # Options every kind has; the rest are shown as the rule's own settings.
 _COMMON = {"id", "type", "severity", "description", "target", "enabled"}
@@ -44,11 +44,11 @@ def audit(loaded: LoadedPolicy, activity: Activity, period: Period, *, as_of: da
     policy = loaded.policy
     index = ActivityIndex(activity, set(policy.roster_by_handle))
     as_of = as_of or index.last_event or period.end
-    ctx = RuleContext(policy, index, period, as_of)
+    ctx = rule_context(policy, index, period, as_of)
     previous = period.previous()
     # The trend is only honest when the data reaches back over the whole previous period.
     has_previous = index.first_event is not None and index.first_event <= previous.start + timedelta(days=1)
-    previous_ctx = RuleContext(policy, index, previous, as_of, ctx._clocks)
+    previous_ctx = ctx.for_period(previous)
 
     rule_results, findings = [], []
     per_account: dict[str, dict[str, Figures]] = defaultdict(dict)
@@ -62,7 +62,7 @@ def audit(loaded: LoadedPolicy, activity: Activity, period: Period, *, as_of: da
         by_account: dict[str, list[Check]] = defaultdict(list)
         for check in checks:
             by_account[check.account].append(check)
-        for account in policy.audited_by(rule):
+        for account in ctx.audited(rule.id):
             per_account[account.handle][rule.id] = _figures(rule, by_account.get(account.handle, []))
         previous = _figures(rule, rule.evaluate(previous_ctx)) if has_previous else None
         per_check = [_check_findings(rule, check, index) for check in checks]
@@ -114,13 +114,20 @@ def audit(loaded: LoadedPolicy, activity: Activity, period: Period, *, as_of: da
             "end": period.end.isoformat(),
             "timezone": policy.timezone,
         },
-        data=replace(_coverage(activity, index, as_of, policy, period),
+        data=replace(_coverage(activity, index, as_of, policy, period, ctx.accounts),
                      period_events=_period_events(index, period, as_of)),
         summary=summarize(rule_results, findings),
         rules=tuple(rule_results),
         accounts=accounts,
         findings=tuple(findings),
     )
+
+
+def rule_context(policy, index: ActivityIndex, period: Period, as_of: datetime) -> RuleContext:
+    """What every rule is given, built once: the accounts of each enabled rule, a clock per calendar."""
+    clocks = {name: policy.clock(name) for name in (None, *policy.calendars)}
+    accounts = {rule.id: policy.audited_by(rule) for rule in policy.rules if rule.enabled}
+    return RuleContext(index, period, as_of, policy.zone, clocks, accounts, policy.is_ignored)
 
 
 def summarize(rules: Iterable[RuleResult], findings: Iterable[Finding]) -> dict:
@@ -247,9 +254,10 @@ def _ignored_events(index: ActivityIndex, policy, period: Period) -> int:
         for handle in authors if policy.is_ignored(handle))
 
 
-def _coverage(activity: Activity, index: ActivityIndex, as_of: datetime, policy, period: Period) -> DataCoverage:
+def _coverage(activity: Activity, index: ActivityIndex, as_of: datetime, policy, period: Period,
+              audited_by: dict[str, list]) -> DataCoverage:
     shown = {channel for source in activity.sources for channel in source.channels}
-    audited = {account.handle for rule in policy.rules if rule.enabled for account in policy.audited_by(rule)}
+    audited = {account.handle for accounts in audited_by.values() for account in accounts}
     roster = index.roster | {EVERY_ACCOUNT}  # a report names whose DMs are held among the roster only, never customers
     return DataCoverage(
         sources=tuple(

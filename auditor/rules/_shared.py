@@ -16,7 +16,7 @@ from auditor.speedups import parallel_map
 from auditor.text.patterns import Matcher, compile_phrases
 
 if TYPE_CHECKING:
-    from auditor.audit_context import RuleContext
+    from auditor.rules.context import RuleContext
 
 Event = TypeVar("Event", Post, DirectMessage)
 R = TypeVar("R")

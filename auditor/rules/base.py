@@ -21,7 +21,7 @@ from auditor.roster import AppliesTo
 from auditor.result import Wait
 
 if TYPE_CHECKING:
-    from auditor.audit_context import RuleContext
+    from auditor.rules.context import RuleContext
 
 # What became of a checked item. Only passed and failed count (a rule's share, the score); pending
 # (its deadline is still ahead) and uncounted (looked at, but not judged against anyone: a promise

@@ -41,7 +41,7 @@ from auditor.rules._shared import own_posts, quote
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 
 if TYPE_CHECKING:
-    from auditor.audit_context import RuleContext
+    from auditor.rules.context import RuleContext
 
 # Posts cited as evidence of one finding, at most.
 _EVIDENCE_POSTS = 10
@@ -63,7 +63,7 @@ class EngagementRule(RuleBase):
         roster = ctx.index.roster
         start = ctx.period.start.astimezone(timezone.utc)
         checks = []
-        for account in ctx.audited(self):
+        for account in ctx.audited(self.id):
             posts = own_posts(ctx, account.handle)
             if not posts:
                 continue

@@ -52,7 +52,7 @@ from auditor.text.offers import find_channels
 from auditor.text.sentiment import sentiment, sentiment_below
 
 if TYPE_CHECKING:
-    from auditor.audit_context import RuleContext
+    from auditor.rules.context import RuleContext
 
 Channel = Literal["dm", "email", "phone", "url"]
 _CHANNEL_WORDS = {"dm": "DM", "email": "e-mail", "phone": "phone", "url": "link"}
@@ -86,7 +86,7 @@ class EscalationRule(RuleBase):
         return self
 
     def evaluate(self, ctx: "RuleContext") -> list[Check]:
-        candidates = {account.handle: self._candidates(ctx, account.handle) for account in ctx.audited(self)}
+        candidates = {account.handle: self._candidates(ctx, account.handle) for account in ctx.audited(self.id)}
         # Sentiment for every candidate post at once, so it can be spread over the CPUs.
         is_complaint = per_text(sentiment_below, (post.text for posts in candidates.values() for post in posts),
                                 self.complaint_below)

@@ -74,7 +74,7 @@ from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.text.promises import COMMITMENT, INVITATION, Promise, find_promise
 
 if TYPE_CHECKING:
-    from auditor.audit_context import RuleContext
+    from auditor.rules.context import RuleContext
 
 OUTCOMES = ("kept", "broken", "pending", "not_taken_up", "cannot_tell")
 # A DM sent this long before a commitment still keeps it ("check your DMs" is posted after the DM).
@@ -121,7 +121,7 @@ class FollowThroughRule(RuleBase):
                           "extend or replace the built-in set")
 
     def evaluate(self, ctx: "RuleContext") -> list[Check]:
-        audited = ctx.audited(self)
+        audited = ctx.audited(self.id)
         if not audited:
             return []
         groups = responder_groups(audited, self.responders)

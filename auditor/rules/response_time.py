@@ -62,7 +62,7 @@ from auditor.text.questions import is_question
 from auditor.text.sentiment import is_complaint
 
 if TYPE_CHECKING:
-    from auditor.audit_context import RuleContext
+    from auditor.rules.context import RuleContext
 
 Channel = Literal["mention", "reply", "dm"]
 
@@ -93,7 +93,7 @@ class ResponseTimeRule(RuleBase):
     complaint_below: float = Field(default=-0.3, ge=-1, le=1)
 
     def evaluate(self, ctx: "RuleContext") -> list[Check]:
-        audited = ctx.audited(self)
+        audited = ctx.audited(self.id)
         if not audited:
             return []
         groups = responder_groups(audited, self.responders)

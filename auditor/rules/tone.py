@@ -74,7 +74,7 @@ from auditor.text.shouting import shouting
 from auditor.text.toxicity import TOXICITY_ABOVE, load_classifier, toxicity_scores
 
 if TYPE_CHECKING:
-    from auditor.audit_context import RuleContext
+    from auditor.rules.context import RuleContext
 
 # PRODUCT.md: the sentence naming a competitor disparages it when its sentiment is below this.
 DISPARAGING_BELOW = -0.5
@@ -162,7 +162,7 @@ class ToneRule(RuleBase):
 
     def evaluate(self, ctx: "RuleContext") -> list[Check]:
         items: list[Post | DirectMessage] = []
-        for account in ctx.audited(self):
+        for account in ctx.audited(self.id):
             items += own_posts(ctx, account.handle)
             if self.include_dms:
                 items += in_period(ctx, ctx.index.dms_from.get(account.handle, []))

@@ -497,9 +497,9 @@ def fetch_command(
     Exit codes: 0 every endpoint needed was read; 1 some could not be (after retries, or the run stopped at a limit, the usage cap or the credits): what was read is kept and each missing endpoint is named; 2 nothing could be read, or bad usage, input or credentials.
     """  # noqa: E501 - typer keeps a docstring's line breaks in the help
     from auditor.networks import X
-    from auditor.activity.sources.fetch_networks import adapters, combined, fetch_network, networks_of
-    from auditor.activity.sources.x_api import credentials_from_env, fetch, parse_since
-    from auditor.activity.sources.x_costs import parse_budget, parse_max_reads, parse_prices
+    from auditor.activity.ingest.fetch_networks import adapters, combined, fetch_network, networks_of
+    from auditor.activity.ingest.x_api import credentials_from_env, fetch, parse_since
+    from auditor.activity.ingest.x_costs import parse_budget, parse_max_reads, parse_prices
     from auditor.policy.loader import load_policy
     from auditor.progress import reporter
 
@@ -520,7 +520,7 @@ def fetch_command(
             others = adapters(loaded)  # their credentials are checked now, before any request
             say = progress.say
             if dry_run:
-                from auditor.activity.sources.x_api_plan import estimate
+                from auditor.activity.ingest.x_api_plan import estimate
 
                 if others:
                     say("--dry-run estimates the X API only: Bluesky and Mastodon cost nothing to read")

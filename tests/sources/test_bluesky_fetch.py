@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from auditor.activity.sources import bluesky_api
-from auditor.activity.sources.fetch_networks import adapters, fetch_network
+from auditor.activity.ingest import bluesky_api
+from auditor.activity.ingest.fetch_networks import adapters, fetch_network
 from auditor.activity.store import Store, read_store
 from auditor.cli import app
 from tests.factories import policy

@@ -61,7 +61,7 @@ def test_fetch_without_credentials_exits_2_naming_the_variables(tmp_path, monkey
 
 
 def test_fetch_prints_a_line_per_account_and_a_summary(fake, roster_policy, tmp_path, monkeypatch):
-    monkeypatch.setattr("auditor.activity.sources.x_api.time.time", NOW.timestamp)  # the fake API's "now"
+    monkeypatch.setattr("auditor.activity.ingest.x_api.time.time", NOW.timestamp)  # the fake API's "now"
     result = invoke("fetch", "--policy", roster_policy.path, "--store", tmp_path / "s.db", "--since", "2026-10-01", env=FULL_ENV)
     assert result.exit_code == 0, result.output
     assert "@acme_support: 3 posts, 2 mentions, 5 conversations, 3 dms (10 new, 0 updated)" in result.stderr

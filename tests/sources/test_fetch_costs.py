@@ -9,9 +9,9 @@ from datetime import timedelta
 import pytest
 from typer.testing import CliRunner
 
-from auditor.activity.sources.x_api import fetch
-from auditor.activity.sources.x_api_plan import estimate
-from auditor.activity.sources.x_costs import parse_budget, parse_prices
+from auditor.activity.ingest.x_api import fetch
+from auditor.activity.ingest.x_api_plan import estimate
+from auditor.activity.ingest.x_costs import parse_budget, parse_prices
 from auditor.activity.store import Store
 from auditor.bundled import policies_folder
 from auditor.cli import app
@@ -218,7 +218,7 @@ def test_a_dry_run_after_a_fetch_says_since_when_and_what_the_last_run_read(fake
 
 
 def test_fetch_dry_run_on_the_command_line(fake, demo, tmp_path, monkeypatch):
-    monkeypatch.setattr("auditor.activity.sources.x_api.time.time", NOW.timestamp)
+    monkeypatch.setattr("auditor.activity.ingest.x_api.time.time", NOW.timestamp)
     result = CliRunner().invoke(app, ["fetch", "--policy", str(policies_folder() / "example.yaml"), "--store",
                                       str(tmp_path / "s.db"), "--dry-run", "--budget", "25"], env=FULL_ENV)
     assert result.exit_code == 0, result.output

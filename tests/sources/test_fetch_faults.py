@@ -21,8 +21,8 @@ import pytest
 import requests
 from typer.testing import CliRunner
 
-from auditor.activity.sources.x_api import CredentialsError, fetch
-from auditor.activity.sources.x_api_calls import MAX_RATE_WAIT, MAX_RATE_WAITS, MAX_RETRIES
+from auditor.activity.ingest.x_api import CredentialsError, fetch
+from auditor.activity.ingest.x_api_calls import MAX_RATE_WAIT, MAX_RATE_WAITS, MAX_RETRIES
 from auditor.activity.store import Store
 from auditor.cli import app
 from tests.sources.fake_x import NOW, FakeX
@@ -315,8 +315,8 @@ def test_fetch_with_refused_credentials_exits_2_with_one_line_and_no_traceback(x
 def test_fetch_through_a_storm_of_server_errors_exits_2_naming_every_endpoint_and_never_sleeps(
         x, roster_policy, tmp_path, monkeypatch):
     slept = []
-    monkeypatch.setattr("auditor.activity.sources.x_api.time.sleep", slept.append)  # the CLI's real sleep, faked
-    monkeypatch.setattr("auditor.activity.sources.x_api.time.time", NOW.timestamp)
+    monkeypatch.setattr("auditor.activity.ingest.x_api.time.sleep", slept.append)  # the CLI's real sleep, faked
+    monkeypatch.setattr("auditor.activity.ingest.x_api.time.time", NOW.timestamp)
     x.fail("/2/", 503, times=10_000)  # every request
     result = CliRunner().invoke(app, ["fetch", "--policy", str(roster_policy.path), "--store", str(tmp_path / "s.db")],
                                 env=FULL_ENV)
@@ -333,8 +333,8 @@ def test_fetch_through_a_storm_of_server_errors_exits_2_naming_every_endpoint_an
 
 
 def test_fetch_with_one_endpoint_missing_exits_1_naming_it_and_keeps_the_rest(x, roster_policy, tmp_path, monkeypatch):
-    monkeypatch.setattr("auditor.activity.sources.x_api.time.sleep", lambda s: None)
-    monkeypatch.setattr("auditor.activity.sources.x_api.time.time", NOW.timestamp)
+    monkeypatch.setattr("auditor.activity.ingest.x_api.time.sleep", lambda s: None)
+    monkeypatch.setattr("auditor.activity.ingest.x_api.time.time", NOW.timestamp)
     x.fail("/2/users/101/mentions", 503, times=10_000)
     result = CliRunner().invoke(app, ["fetch", "--policy", str(roster_policy.path), "--store", str(tmp_path / "s.db")],
                                 env=FULL_ENV)
@@ -400,7 +400,7 @@ def test_a_run_killed_while_writing_a_page_loses_only_that_page_and_redoes_it(x,
 KILLED_CHILD = """
 import os, signal, sys
 import responses
-from auditor.activity.sources.x_api import fetch
+from auditor.activity.ingest.x_api import fetch
 from auditor.activity.store import Store
 from auditor.policy.loader import load_policy
 from tests.sources.fake_x import NOW

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.activity.sources.x_api import fetch
+from auditor.activity.ingest.x_api import fetch
 from auditor.activity.store import Store, read_store
 from tests.sources.fake_x import NOW
 from tests.sources.support import APP_ENV, BEARER, FULL_ENV, Recorder
@@ -234,7 +234,7 @@ def test_a_user_context_request_is_made_with_that_user_s_token(api, roster_polic
 
 
 def test_an_expired_oauth2_token_stops_the_run_with_one_line_naming_it(fake, roster_policy, tmp_path):
-    from auditor.activity.sources.x_credentials import CredentialsError
+    from auditor.activity.ingest.x_credentials import CredentialsError
 
     fake.fail("/2/users/me", 401, body={"title": "Unauthorized", "type": "about:blank", "status": 401,
                                         "detail": "Unauthorized"})

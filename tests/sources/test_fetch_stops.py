@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from typer.testing import CliRunner
 
-from auditor.activity.sources.x_api import fetch
+from auditor.activity.ingest.x_api import fetch
 from auditor.activity.store import Store, read_store
 from auditor.cli import app
 from tests.sources.fake_x import NOW
@@ -74,7 +74,7 @@ def test_the_usage_cap_ends_the_run_at_once_with_one_line_and_the_next_run_resum
 
 def test_depleted_credits_end_the_run_on_the_first_402_not_every_endpoint_of_every_account(
         fake, roster_policy, tmp_path, monkeypatch):
-    monkeypatch.setattr("auditor.activity.sources.x_api.time.time", NOW.timestamp)  # the fake API's "now"
+    monkeypatch.setattr("auditor.activity.ingest.x_api.time.time", NOW.timestamp)  # the fake API's "now"
     fake.fail("/2/users/100/mentions", 402, body=CREDITS_DEPLETED, times=1000)
     fake.fail("/2/users/101", 402, body=CREDITS_DEPLETED, times=1000)
     result = CliRunner().invoke(app, ["fetch", "--policy", str(roster_policy.path), "--store", str(tmp_path / "s.db")],

@@ -6,7 +6,7 @@ import pytest
 import responses
 from typer.testing import CliRunner
 
-from auditor.activity.sources.fetch_networks import adapters, fetch_network
+from auditor.activity.ingest.fetch_networks import adapters, fetch_network
 from auditor.activity.store import Store, read_store
 from auditor.cli import app
 from tests.factories import policy

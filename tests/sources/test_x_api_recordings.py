@@ -17,8 +17,8 @@ import responses
 import vcr
 import yaml
 
-from auditor.activity.sources import x_api_events
-from auditor.activity.sources.x_api import default_client_factory, fetch
+from auditor.activity.ingest import x_api_events
+from auditor.activity.ingest.x_api import default_client_factory, fetch
 from auditor.activity.store import Store
 from tests.factories import policy as make_policy
 from tests.sources.support import APP_ENV, shared

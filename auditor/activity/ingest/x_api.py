@@ -32,8 +32,8 @@ from auditor.activity import store_fetch
 from auditor.activity.model import SourceInfo
 from auditor.networks import normalize_handle
 from auditor.activity.sources.common import one_line
-from auditor.activity.sources import x_api_events as events
-from auditor.activity.sources.x_api_calls import (  # noqa: F401 - the fault limits, re-exported with the fetch
+from auditor.activity.ingest import x_api_events as events
+from auditor.activity.ingest.x_api_calls import (  # noqa: F401 - the fault limits, re-exported with the fetch
     MAX_RATE_WAIT,
     MAX_RATE_WAITS,
     MAX_RETRIES,
@@ -45,10 +45,10 @@ from auditor.activity.sources.x_api_calls import (  # noqa: F401 - the fault lim
     StaleToken,
     default_client_factory,
 )
-from auditor.activity.sources.x_api_dms import DmSteps
-from auditor.activity.sources.x_api_summary import AccountResult, FetchSummary
-from auditor.activity.sources.x_costs import Ledger, LimitReached, Limits, Reads, parse_prices
-from auditor.activity.sources.x_credentials import (
+from auditor.activity.ingest.x_api_dms import DmSteps
+from auditor.activity.ingest.x_api_summary import AccountResult, FetchSummary
+from auditor.activity.ingest.x_costs import Ledger, LimitReached, Limits, Reads, parse_prices
+from auditor.activity.ingest.x_credentials import (
     ENV_BEARER,
     ENV_OAUTH2,
     ENV_USER,

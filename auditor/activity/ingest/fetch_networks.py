@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from auditor.networks import BLUESKY, MASTODON, X
-from auditor.activity.sources.x_api_summary import FetchSummary
-from auditor.activity.sources.x_credentials import CredentialsError, Scrubber, scrubbed_exception, scrubbed_logging
+from auditor.activity.ingest.x_api_summary import FetchSummary
+from auditor.activity.ingest.x_credentials import CredentialsError, Scrubber, scrubbed_exception, scrubbed_logging
 from auditor.activity.store import Store
 
 
@@ -31,12 +31,12 @@ def adapters(policy, env: Mapping[str, str] | None = None, factories: dict | Non
     roster = getattr(policy, "policy", policy).roster
     found = {}
     if BLUESKY in networks_of(policy):
-        from auditor.activity.sources.bluesky_api import BlueskyAdapter
+        from auditor.activity.ingest.bluesky_api import BlueskyAdapter
 
         found[BLUESKY] = BlueskyAdapter(roster, env, clock=clock,
                                         **({"client_factory": factories[BLUESKY]} if BLUESKY in factories else {}))
     if MASTODON in networks_of(policy):
-        from auditor.activity.sources.mastodon_api import MastodonAdapter
+        from auditor.activity.ingest.mastodon_api import MastodonAdapter
 
         found[MASTODON] = MastodonAdapter(roster, env, clock=clock,
                                           **({"client_factory": factories[MASTODON]} if MASTODON in factories else {}))
@@ -47,7 +47,7 @@ def fetch_network(policy, store: Store | Path | str, adapter, since: datetime | 
                   sleep: Callable[[float], None] | None = None, clock: Callable[[], float] | None = None,
                   progress: Callable[[str], None] = lambda line: None) -> FetchSummary:
     """Fetch the roster's accounts of one network (the adapter's) into the store."""
-    from auditor.activity.sources.net_fetch import NetworkFetch
+    from auditor.activity.ingest.net_fetch import NetworkFetch
 
     platform = adapter.kind.removesuffix("-api")
     roster = [a for a in getattr(policy, "policy", policy).roster if a.platform == platform]

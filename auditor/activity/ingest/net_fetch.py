@@ -26,9 +26,9 @@ from typing import Callable
 from auditor.activity import store_fetch
 from auditor.activity.model import DirectMessage, Post, SourceInfo
 from auditor.activity.sources.common import one_line
-from auditor.activity.sources.x_api_calls import duration
-from auditor.activity.sources.x_api_summary import AccountResult, FetchSummary
-from auditor.activity.sources.x_credentials import CredentialsError, Scrubber
+from auditor.activity.ingest.x_api_calls import duration
+from auditor.activity.ingest.x_api_summary import AccountResult, FetchSummary
+from auditor.activity.ingest.x_credentials import CredentialsError, Scrubber
 from auditor.activity.store import FetchState, Store
 
 FIRST_WINDOW = timedelta(days=30)  # what a first fetch reads, without --since

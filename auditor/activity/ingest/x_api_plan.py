@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from auditor.activity import store_fetch
-from auditor.activity.sources.x_api import (
+from auditor.activity.ingest.x_api import (
     ENDPOINTS,
     FIRST_WINDOW,
     REFERENCED_PER_POST,
@@ -27,8 +27,8 @@ from auditor.activity.sources.x_api import (
     USER_ID_FRESH,
     Run,
 )
-from auditor.activity.sources.x_api_calls import EndpointFailure, RunStopped, default_client_factory
-from auditor.activity.sources.x_costs import (
+from auditor.activity.ingest.x_api_calls import EndpointFailure, RunStopped, default_client_factory
+from auditor.activity.ingest.x_costs import (
     PRICES,
     RESOURCE_NAMES,
     LimitReached,
@@ -38,7 +38,7 @@ from auditor.activity.sources.x_costs import (
     dollars,
     parse_prices,
 )
-from auditor.activity.sources.x_credentials import (
+from auditor.activity.ingest.x_credentials import (
     CredentialsError,
     Scrubber,
     credentials_from_env,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from auditor.activity.sources.x_costs import Reads, count
+from auditor.activity.ingest.x_costs import Reads, count
 
 @dataclass
 class AccountResult:

@@ -24,9 +24,9 @@ from typing import Mapping
 from urllib.parse import urlsplit
 
 from auditor.networks import MASTODON, instance_of
-from auditor.activity.sources import mastodon_events as events
-from auditor.activity.sources.net_fetch import Adapter, Endpoint, Failed, NotGranted, Page, RateLimited, Transient
-from auditor.activity.sources.x_credentials import CredentialsError, _checked
+from auditor.activity.ingest import mastodon_events as events
+from auditor.activity.ingest.net_fetch import Adapter, Endpoint, Failed, NotGranted, Page, RateLimited, Transient
+from auditor.activity.ingest.x_credentials import CredentialsError, _checked
 
 ENV_TOKEN = "MASTODON_ACCESS_TOKEN"
 ENV_BASE = "MASTODON_API_BASE_URL"

@@ -13,10 +13,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from auditor.activity import store_fetch
-from auditor.activity.sources import x_api_events as events
-from auditor.activity.sources.x_api_calls import DM_METHOD, Auth, EndpointFailure, StaleToken
-from auditor.activity.sources.x_api_summary import AccountResult
-from auditor.activity.sources.x_costs import Reads
+from auditor.activity.ingest import x_api_events as events
+from auditor.activity.ingest.x_api_calls import DM_METHOD, Auth, EndpointFailure, StaleToken
+from auditor.activity.ingest.x_api_summary import AccountResult
+from auditor.activity.ingest.x_costs import Reads
 from auditor.activity.store import FetchState
 
 DM_HORIZON = timedelta(days=30)  # the X API keeps DM events 30 days

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 
-from auditor.activity.sources.x_credentials import Credentials, CredentialsError
+from auditor.activity.ingest.x_credentials import Credentials, CredentialsError
 
 MAX_RETRIES = 5  # 5xx and network errors, per request
 BACKOFF_FIRST, BACKOFF_MAX = 2.0, 60.0  # seconds

@@ -26,8 +26,8 @@ from typing import Mapping
 from auditor.activity.events import MAX_TEXT, parse_time
 from auditor.activity.model import DirectMessage, Post
 from auditor.networks import BLUESKY, canonical_handle
-from auditor.activity.sources.net_fetch import Adapter, Endpoint, Failed, NotGranted, Page, RateLimited, Transient
-from auditor.activity.sources.x_credentials import CredentialsError, _checked
+from auditor.activity.ingest.net_fetch import Adapter, Endpoint, Failed, NotGranted, Page, RateLimited, Transient
+from auditor.activity.ingest.x_credentials import CredentialsError, _checked
 
 ENV_HANDLE = "BLUESKY_HANDLE"
 ENV_PASSWORD = "BLUESKY_APP_PASSWORD"

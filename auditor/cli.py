@@ -334,10 +334,10 @@ def _targets(out: Path | None, format_: str | None, out_dir: Path | None) -> tup
 
 def _run_audit(policy_path: Path, data: list[Path], period, from_, to, as_of, allow_outside: bool = False):
     from auditor.activity.sources import read_sources
-    from auditor.activity.store import audit_window
+    from auditor.time.period import audit_window
     from auditor.audit import audit as run
     from auditor.policy.loader import load_policy
-    from auditor.activity.sources.common import no_gc
+    from auditor.speedups import no_gc
     from auditor.speedups import worker_pool
 
     loaded = load_policy(policy_path, allow_outside=allow_outside)
@@ -467,7 +467,7 @@ def import_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on standard error.")] = False,
 ) -> None:
     """Read exports into the local store; print what each source gave and the records skipped."""
-    from auditor.activity.store import import_sources
+    from auditor.activity.ingest.importing import import_sources
     from auditor.progress import reporter
 
     with reporter("import", quiet=quiet) as progress:
@@ -567,7 +567,7 @@ def main() -> None:
         _environment_failure(f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror
                              else exc.strerror or str(exc))
     except sqlite3.Error as exc:
-        from auditor.activity.store import store_problem
+        from auditor.activity.store_format import store_problem
 
         _environment_failure(store_problem(exc))
     except Exception as exc:  # noqa: BLE001 - AuditorError is handled per command; this is the last line

@@ -272,3 +272,14 @@ def _as_date(value: date | str, option: str) -> date:
     except ValueError:
         shown = str(value)[:40]
         raise ValueError(f"bad date {option} {shown!r}: expected YYYY-MM-DD, e.g. 2026-10-01") from None
+
+
+def audit_window(period, look_back: timedelta = timedelta(days=7), look_ahead: timedelta = timedelta(days=30)):
+    """The time window an audit of `period` reads from a store.
+
+    From the start of the previous period (the report's trend) minus `look_back` (episodes
+    whose first item came just before), to the period's end plus `look_ahead` (answers to
+    items inside the period may come after it).
+    """
+    previous = period.previous()
+    return (previous.start - look_back, period.end + look_ahead)

@@ -12,7 +12,9 @@ from auditor.activity.model import EVERY_ACCOUNT
 from auditor.activity.sources.archive import read_archive
 from auditor.activity.sources.csv_source import read_csv
 from auditor.activity.sources.jsonl import read_jsonl
-from auditor.activity.store import Store, import_sources, read_store
+from auditor.activity.store import Store
+from auditor.activity.ingest.importing import import_sources
+from auditor.activity.sources.store_reader import read_store
 from tests.activity.test_archive import FILES, write_folder
 from tests.sources.support import shared
 

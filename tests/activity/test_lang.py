@@ -10,7 +10,8 @@ import pytest
 from auditor.activity.events import _canonical_post, _checked_post, event_to_dict, parse_event
 from auditor.activity.sources import read_source
 from auditor.activity.sources.archive import read_archive
-from auditor.activity.store import import_sources, read_store
+from auditor.activity.ingest.importing import import_sources
+from auditor.activity.sources.store_reader import read_store
 from tests.sources.support import shared
 
 LINE = {"type": "post", "id": "1", "author": "jdoe", "created_at": "2026-10-05T14:02:00Z",

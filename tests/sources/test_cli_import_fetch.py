@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
-from auditor.activity.store import read_store
+from auditor.activity.sources.store_reader import read_store
 from auditor.cli import app
 from tests.sources.support import BEARER, FULL_ENV, SECRETS, shared
 from tests.sources.fake_x import NOW

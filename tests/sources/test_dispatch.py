@@ -9,7 +9,8 @@ from datetime import date
 import pytest
 
 from auditor.activity.sources import read_source, read_sources, source_kind
-from auditor.activity.store import audit_window, import_sources
+from auditor.time.period import audit_window
+from auditor.activity.ingest.importing import import_sources
 from auditor.audit import audit
 from auditor.errors import DataError
 from auditor.time.period import parse_period

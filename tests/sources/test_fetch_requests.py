@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from auditor.activity.ingest.x_api import fetch
-from auditor.activity.store import Store, read_store
+from auditor.activity.store import Store
+from auditor.activity.sources.store_reader import read_store
 from tests.sources.fake_x import NOW
 from tests.sources.support import APP_ENV, BEARER, FULL_ENV, Recorder
 

@@ -12,7 +12,8 @@ from datetime import timedelta
 from typer.testing import CliRunner
 
 from auditor.activity.ingest.x_api import fetch
-from auditor.activity.store import Store, read_store
+from auditor.activity.store import Store
+from auditor.activity.sources.store_reader import read_store
 from auditor.cli import app
 from tests.sources.fake_x import NOW
 from tests.sources.support import FULL_ENV, Recorder

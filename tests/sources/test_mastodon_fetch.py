@@ -7,7 +7,8 @@ import responses
 from typer.testing import CliRunner
 
 from auditor.activity.ingest.fetch_networks import adapters, fetch_network
-from auditor.activity.store import Store, read_store
+from auditor.activity.store import Store
+from auditor.activity.sources.store_reader import read_store
 from auditor.cli import app
 from tests.factories import policy
 from tests.sources.fake_mastodon import BASE, NOW, scenario

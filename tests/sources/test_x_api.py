@@ -9,7 +9,8 @@ from datetime import timedelta
 import pytest
 
 from auditor.activity.ingest.x_api import CredentialsError, credentials_from_env, fetch
-from auditor.activity.store import Store, read_store
+from auditor.activity.store import Store
+from auditor.activity.sources.store_reader import read_store
 from tests.sources.support import APP_ENV, BEARER, FULL_ENV, SECRETS, USER_KEYS, Recorder
 from tests.sources.fake_x import NOW
 

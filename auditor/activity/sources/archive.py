@@ -27,7 +27,8 @@ from auditor.networks import normalize_handle
 from auditor.activity.sources.archive_files import Container, open_container, parse_js
 from auditor.activity.sources.archive_notes import complete_long_posts
 from auditor.activity.sources.archive_records import records
-from auditor.activity.sources.common import Collector, no_gc, parse_x_time, unescape_x
+from auditor.activity.sources.common import Collector, parse_x_time, unescape_x
+from auditor.speedups import no_gc
 from auditor.progress import counted
 from auditor.text.addressing import opening_mentions
 from auditor.errors import DataError

@@ -152,11 +152,11 @@ def audit(
     says the period was empty. With --mail, a report that could not
     be delivered is exit 1 too.
     """
-    from auditor.baseline import apply_baseline, failing, load_baseline
+    from auditor.review.baseline import apply_baseline, failing, load_baseline
     from auditor.progress import reporter
     from auditor.render.redact import REDACT_MODES
     from auditor.render.redact import redact as redact_result
-    from auditor.waivers import apply_waivers, load_waivers
+    from auditor.review.waivers import apply_waivers, load_waivers
 
     delivered = True
     with reporter("audit", quiet=quiet) as progress:
@@ -353,7 +353,7 @@ def _run_audit(policy_path: Path, data: list[Path], period, from_, to, as_of, al
 
 
 def _pseudonym_key(given: Path | None, data: list[Path]) -> bytes:
-    from auditor.pseudonym_key import pseudonym_key
+    from auditor.render.pseudonym_key import pseudonym_key
 
     return pseudonym_key(given, data)
 

@@ -19,7 +19,7 @@ class RenderOptions:
     paper: str = "A4"
     evidence_cap: int = 25  # findings quoted in full per rule in the body of a PDF; the rest go to the appendix
     appendix_cap: int = 500  # findings listed in the appendix; the rest are named by count, in the CSV/JSON
-    pseudonym_key: bytes | None = None  # the secret of `customers` pseudonyms (auditor/pseudonym_key.py)
+    pseudonym_key: bytes | None = None  # the secret of `customers` pseudonyms (auditor/render/pseudonym_key.py)
 
 
 # format -> (module in auditor.render, file suffix)

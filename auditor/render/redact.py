@@ -10,7 +10,7 @@ notes; and what would name the customer anyway is dropped:
 Roster handles and the roster's own words stay: the report is about them.
 
 A pseudonym is `customer-` and 16 hex digits (64 bits) of HMAC-SHA-256 over the handle, keyed with a
-secret (`auditor/pseudonym_key.py`): nobody can recompute it from a guessed handle without the key,
+secret (`auditor/render/pseudonym_key.py`): nobody can recompute it from a guessed handle without the key,
 the same key gives a customer the same pseudonym every month, and two customers share one with
 odds of about n²/2⁶⁵ (one in 37 million for a million customers).
 """
@@ -51,7 +51,7 @@ def redact(result: AuditResult, mode: str | None, key: bytes | None = None) -> A
     if mode != "customers":
         raise ValueError(f"unknown redaction {mode!r}")
     if not key:
-        raise UsageError("--redact customers needs a pseudonym key (see auditor/pseudonym_key.py)")
+        raise UsageError("--redact customers needs a pseudonym key (see auditor/render/pseudonym_key.py)")
     hider = _Hider({a.handle for a in result.accounts}, key)
     return replace(result, findings=tuple(hider.finding(f) for f in result.findings),
                    notes=tuple(hider.text(note) for note in result.notes))

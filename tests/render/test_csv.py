@@ -7,10 +7,10 @@ import io
 
 import pytest
 
-from auditor.baseline import apply_baseline, load_baseline
+from auditor.review.baseline import apply_baseline, load_baseline
 from auditor.render import render
 from auditor.render.csv_report import COLUMNS, neutralise
-from auditor.waivers import apply_waivers, load_waivers
+from auditor.review.waivers import apply_waivers, load_waivers
 from tests.ci.scenario import result as scenario
 
 

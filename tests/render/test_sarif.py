@@ -9,10 +9,10 @@ import jsonschema
 import orjson
 import pytest
 
-from auditor.baseline import apply_baseline, load_baseline
+from auditor.review.baseline import apply_baseline, load_baseline
 from auditor.render import RenderOptions, render
 from auditor.render.sarif import FINGERPRINT_KEY, _artifact
-from auditor.waivers import apply_waivers, load_waivers
+from auditor.review.waivers import apply_waivers, load_waivers
 from tests.ci.scenario import result as scenario
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from auditor.errors import PolicyError
-from auditor.waivers import apply_waivers, load_waivers, reference_day
+from auditor.review.waivers import apply_waivers, load_waivers, reference_day
 from tests.ci.scenario import result as scenario
 
 
@@ -173,7 +173,7 @@ CAROL = """\
 
 
 def test_a_waived_finding_counts_nowhere_rule_score_scorecard_and_fail_on(tmp_path):
-    from auditor.baseline import failing
+    from auditor.review.baseline import failing
     from tests.factories import post
 
     ask = post("gina", "2026-10-08 10:00", "@acme_support where is my parcel?", id="600", mentions=("acme_support",))

@@ -7,7 +7,7 @@ from dataclasses import replace
 import orjson
 import pytest
 
-from auditor.baseline import apply_baseline, failing, load_baseline
+from auditor.review.baseline import apply_baseline, failing, load_baseline
 from auditor.errors import DataError
 from auditor.render import render
 from tests.ci.scenario import events, loaded_policy

@@ -13,7 +13,7 @@ from typing import Iterable
 import orjson
 
 from auditor import __version__, progress
-from auditor.activity.events import utc_iso
+from auditor.time.instants import utc_iso
 from auditor.activity.model import CHANNELS, EVERY_ACCOUNT, Activity, Post
 from auditor.networks import PLATFORMS, handle_platform
 from auditor.index import ActivityIndex

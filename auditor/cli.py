@@ -18,6 +18,7 @@ import typer
 
 from auditor import __version__
 from auditor.errors import AuditorError, UsageError
+from auditor.progress import Reporter
 from auditor.terminal import echo
 
 app = typer.Typer(
@@ -80,36 +81,6 @@ def rules() -> None:
     echo(describe_rule_kinds())
 
 
-def _period(policy, period: str | None, start: date | None, end: date | None):
-    from auditor.time.period import parse_period, period_from_dates
-
-    zone = policy.zone
-    try:
-        if period is not None and not period.strip():
-            raise UsageError("--period is empty; give a month (2026-10), a quarter (2026-Q3), a year, "
-                             "last-month, this-month or last-quarter")
-        if period and (start or end):
-            raise UsageError("give either --period or --from/--to, not both")
-        if start or end:
-            if not (start and end):
-                raise UsageError("--from and --to go together")
-            return period_from_dates(start, end, zone)
-        return parse_period(period or "last-month", zone, datetime.now(zone).date())
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-
-
-def _as_of(text: str | None):
-    if text is None:
-        return None
-    from auditor.activity.events import parse_time
-
-    try:
-        return parse_time(text, "--as-of")
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-
-
 @app.command()
 def audit(
     policy: Annotated[Path, typer.Option("--policy", "-p", help="The policy file.")],
@@ -152,13 +123,13 @@ def audit(
     says the period was empty. With --mail, a report that could not
     be delivered is exit 1 too.
     """
-    from auditor.review.baseline import apply_baseline, failing, load_baseline
     from auditor.progress import reporter
+    from auditor.render import RenderOptions
     from auditor.render.redact import REDACT_MODES
     from auditor.render.redact import redact as redact_result
-    from auditor.review.waivers import apply_waivers, load_waivers
+    from auditor.review.baseline import failing
+    from auditor.run import AuditRequest, Mail, Outputs, run_audit
 
-    delivered = True
     with reporter("audit", quiet=quiet) as progress:
         try:
             if mail and split is None:
@@ -175,67 +146,35 @@ def audit(
             if redact is not None and redact not in REDACT_MODES:
                 raise UsageError(f"--redact must be dms, customers or none, got {redact!r}")
             threshold = _severity(fail_on)
-            paper_size = _paper(paper)
-            sender = _mail_settings(dry_run) if mail else None  # a missing SMTP setting fails before the audit
-            # Read the side files before the data, so a typo in them fails in a second, not after the audit.
-            key = _pseudonym_key(pseudonym_key, data) if redact == "customers" else None
-            waiver_file = load_waivers(waivers) if waivers is not None else None
-            known = load_baseline(baseline) if baseline is not None else None
-            loaded, result = _run_audit(policy, data, period, from_, to, as_of, allow_outside)
-            result = _fail_closed(result, allow_empty)
-            if waiver_file is not None:
-                result = apply_waivers(result, waiver_file)
-            if known is not None:
-                result = apply_baseline(result, known)  # after waivers: its counts leave waived findings out
-            if split_by:
-                written = _write_split(result, split_by, formats, out_dir, redact, paper_size, loaded, progress, key)
-                if mail:
-                    delivered = _send(written.folder, sender, dry_run, None, overview_to or [], progress)
-            else:
-                _write_reports(result, formats, targets, redact, paper_size, key, progress)
+            options = RenderOptions(redact=redact, paper=_paper(paper))
+            # A missing SMTP setting fails before the audit.
+            sending = Mail(_mail_settings(dry_run), dry_run, overview_to or []) if mail else None
+            ran = run_audit(AuditRequest(
+                policy=policy, data=list(data), period=period, start=from_.date() if from_ else None,
+                end=to.date() if to else None, as_of=as_of, allow_outside=allow_outside, allow_empty=allow_empty,
+                waivers=waivers, baseline=baseline, pseudonym_key=pseudonym_key, mail=sending,
+                outputs=Outputs(formats, targets, options, split_by, out_dir)), progress)
         except AuditorError as exc:
             raise _fail(exc) from None
+    result = ran.result
     # stdout may be carrying the JSON report: the summary goes to stderr.
     if not quiet:
         _print_summary(result, err=True)
     # CI logs are read by more people than the reports: with --redact customers the notes (waivers,
     # baseline) name customers by pseudonym there too.
-    notes = redact_result(result, "customers", key).notes if redact == "customers" else result.notes
+    notes = redact_result(result, "customers", ran.pseudonym_key).notes if redact == "customers" else result.notes
     for note in notes:
         echo(f"note: {note}", err=True)
     if threshold is not None:
         over = failing(result, threshold)
-        scope = "new " if known is not None else ""
+        scope = "new " if ran.has_baseline else ""
         if over:
             echo(f"fail-on {threshold}: {len(over)} {scope}finding{'s' if len(over) != 1 else ''} "
                  f"at or above {threshold}", err=True)
             raise typer.Exit(1)
         echo(f"fail-on {threshold}: no {scope}findings at or above {threshold}", err=True)
-    if not delivered:
+    if not ran.delivered:
         raise typer.Exit(1)
-
-
-def _fail_closed(result, allow_empty: bool):
-    """Nothing to audit is an error, not a clean pass: CI must not go green on a wrong file or an empty period."""
-    from dataclasses import replace
-
-    from auditor.errors import DataError
-
-    if result.data.period_events:
-        return result
-    data = result.data
-    seen = f"{data.events} events read for it and around it, {data.skipped} line{'s' if data.skipped != 1 else ''} skipped"
-    if data.as_of and _instant(data.as_of) < _instant(result.period["start"]):
-        seen += f"; the end of the data, {data.as_of}, is before the period starts"
-    if not allow_empty:
-        raise DataError(f"nothing to audit: no event of the roster's accounts in {result.period['label']} "
-                        f"({seen}); check --data, --period and the roster, or pass --allow-empty")
-    note = f"empty period: no event of the roster's accounts in {result.period['label']} ({seen}); accepted with --allow-empty"
-    return replace(result, notes=result.notes + (note,))
-
-
-def _instant(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def _split(text: str | None, out: Path | None) -> str | None:
@@ -251,21 +190,6 @@ def _split(text: str | None, out: Path | None) -> str | None:
     return value
 
 
-def _write_split(result, by: str, formats: list[str], out_dir: Path | None, redact: str | None, paper: str,
-                 loaded, progress, key: bytes | None = None):
-    from auditor.render import RenderOptions
-    from auditor.render.split_reports import default_folder, write_split
-
-    folder = out_dir if out_dir is not None else default_folder(result.period)
-    recipients = {name: manager.email for name, manager in loaded.policy.managers.items()}
-    task = progress.task("writing reports", unit="files")
-    written = write_split(result, by, formats, folder, RenderOptions(redact=redact, paper=paper, pseudonym_key=key), recipients,
-                          on_file=lambda path: task.advance(1, path.name))
-    task.done()
-    progress.say(written.line())
-    return written
-
-
 def _check_addresses(addresses: list[str]) -> None:
     from auditor.delivery.send import parse_address
 
@@ -277,24 +201,6 @@ def _mail_settings(dry_run: bool):
     from auditor.delivery.smtp import settings_from_env
 
     return settings_from_env(dry_run=dry_run)
-
-
-def _send(folder: Path, settings, dry_run: bool, outbox: Path | None, overview_to: list[str], progress) -> bool:
-    """Send (or, dry run, write) each group's report; True when every one went."""
-    from auditor.delivery.send import deliver
-
-    outcome = deliver(folder, settings, dry_run=dry_run, outbox=outbox, overview_to=overview_to)
-    _say_outcome(outcome, progress)
-    return outcome.ok
-
-
-def _say_outcome(outcome, progress) -> None:
-    """What was sent is said like progress (not with --quiet); what was not is always said."""
-    for line in outcome.lines():
-        if line.startswith("not sent"):
-            echo(line, err=True)
-        else:
-            progress.say(line)
 
 
 def _severity(text: str | None) -> str | None:
@@ -332,49 +238,6 @@ def _targets(out: Path | None, format_: str | None, out_dir: Path | None) -> tup
     return formats, [out]
 
 
-def _run_audit(policy_path: Path, data: list[Path], period, from_, to, as_of, allow_outside: bool = False):
-    from auditor.activity.sources import read_sources
-    from auditor.time.period import audit_window
-    from auditor.audit import audit as run
-    from auditor.policy.loader import load_policy
-    from auditor.speedups import no_gc
-    from auditor.speedups import worker_pool
-
-    loaded = load_policy(policy_path, allow_outside=allow_outside)
-    chosen = _period(loaded.policy, period, from_.date() if from_ else None, to.date() if to else None)
-    moment = _as_of(as_of)
-    # A store may hold years: read only the period, the previous one (for the trend) and a look-ahead.
-    rules = [rule for rule in loaded.policy.rules if rule.enabled]
-    # Workers for text scoring are forked before the events are read (see speedups.worker_pool).
-    with worker_pool(prepare=lambda: [rule.prepare() for rule in rules]):
-        with no_gc():  # the events form no cycles; full collections would walk all of them, again and again
-            activity = read_sources(list(data), window=audit_window(chosen))
-            return loaded, run(loaded, activity, chosen, as_of=moment)
-
-
-def _pseudonym_key(given: Path | None, data: list[Path]) -> bytes:
-    from auditor.render.pseudonym_key import pseudonym_key
-
-    return pseudonym_key(given, data)
-
-
-def _write_reports(result, formats: list[str], targets: list[Path | None], redact: str | None,
-                   paper: str = "A4", key: bytes | None = None, progress=None) -> None:
-    from auditor.render import RenderOptions, render, write
-
-    for fmt, target in zip(formats, targets):
-        options = RenderOptions(redact=redact, paper=paper, pseudonym_key=key)
-        if target is None:
-            sys.stdout.buffer.write(render(result, fmt, options))
-            sys.stdout.flush()
-        else:
-            write(result, fmt, target, options)
-            if progress is None:
-                echo(f"wrote {target}", err=True)
-            else:
-                progress.say(f"wrote {target}")
-
-
 def _print_summary(result, err: bool) -> None:
     from auditor.render.summary import summary_table
 
@@ -396,21 +259,20 @@ def mail_command(
     Exit codes: 0 every message went; 1 some could not be delivered (the others went); 2 bad input or settings,
     or the server could not be used at all.
     """
-    from auditor.delivery.send import deliver
     from auditor.delivery.smtp import settings_from_env
     from auditor.progress import reporter
+    from auditor.run import Mail, send
 
     if outbox is not None and not dry_run:
         raise _fail(UsageError("--outbox goes with --dry-run"))
     with reporter("mail", quiet=quiet) as progress:
         try:
             _check_addresses(overview_to or [])
-            settings = settings_from_env(dry_run=dry_run)
-            outcome = deliver(reports, settings, dry_run=dry_run, outbox=outbox, overview_to=overview_to or [])
+            delivered = send(reports, Mail(settings_from_env(dry_run=dry_run), dry_run, overview_to or []), progress,
+                             outbox=outbox)
         except AuditorError as exc:
             raise _fail(exc) from None
-        _say_outcome(outcome, progress)
-    raise typer.Exit(0 if outcome.ok else 1)
+    raise typer.Exit(0 if delivered else 1)
 
 
 @app.command("test")
@@ -441,22 +303,28 @@ def demo(
 ) -> None:
     """Audit the bundled sample company with policies/example.yaml: no network, no tokens."""
     from auditor.activity.sources.jsonl import read_jsonl
-    from auditor.audit import audit as run
     from auditor.bundled import policies_folder, sample_data
-    from auditor.time.period import parse_period
-    from auditor.policy.loader import load_policy
     from auditor.render import FORMATS
+    from auditor.run import AuditRequest, Outputs, run_audit
 
+    formats = [f for f in ("json", "pdf") if f in FORMATS]
+    request = AuditRequest(
+        policy=policies_folder() / "example.yaml",
+        read=lambda window: read_jsonl(sample_data(), name="sample: Acme, October 2026", window=window),
+        period="2026-10", today=date(2026, 11, 23),
+        outputs=Outputs(formats, [out / f"report{FORMATS[f][1]}" for f in formats]))
     try:
-        loaded = load_policy(policies_folder() / "example.yaml")
-        activity = read_jsonl(sample_data(), name="sample: Acme, October 2026")
-        period = parse_period("2026-10", loaded.policy.zone, date(2026, 11, 23))
-        result = run(loaded, activity, period)
-        formats = [f for f in ("json", "pdf") if f in FORMATS]
-        _write_reports(result, formats, [out / f"report{FORMATS[f][1]}" for f in formats], None)
+        ran = run_audit(request, _Lines("demo"))
     except AuditorError as exc:
         raise _fail(exc) from None
-    _print_summary(result, err=False)
+    _print_summary(ran.result, err=False)
+
+
+class _Lines(Reporter):
+    """No progress, only the lines a command says (what it wrote), on standard error."""
+
+    def say(self, line: str) -> None:
+        echo(line, err=True)
 
 
 @app.command("import")

@@ -22,19 +22,21 @@ Folders whose name starts with `.` or `_` are not cases.
 
 from __future__ import annotations
 
+from functools import partial
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from auditor.networks import normalize_handle
+from auditor.activity.model import Activity
 from auditor.activity.sources.jsonl import read_jsonl
-from auditor.audit import audit
 from auditor.errors import AuditorError, DataError
 from auditor.time.period import Period, parse_period, period_from_dates
 from auditor.policy.loader import LoadedPolicy
 from auditor.yamlsrc import Positions, load_yaml
 from auditor.result import AuditResult, Finding
+from auditor.run import read_and_audit
 
 CASE_KEYS = ("description", "period", "from", "to", "as_of", "findings", "no_findings")
 EXPECT_KEYS = ("rule", "account", "counterpart", "status", "count")
@@ -115,18 +117,30 @@ def run_case(loaded: LoadedPolicy, name: str, events: Path, expect: Path) -> Cas
         outcome.errors.append(f"{events}: missing: a case needs its events next to {expect.name}")
         return outcome
     try:
-        activity = read_jsonl(events, str(events))
+        result = read_and_audit(loaded, partial(_read_case, events), period, as_of=as_of, workers=False)
     except AuditorError as exc:
         outcome.errors.extend(exc.lines())
         return outcome
-    # A case is a hand-made file: a line it cannot read is a mistake in the test, not data to skip.
-    outcome.errors.extend(f"{s.source}:{s.line}: {s.reason}" for s in activity.skipped)
-    if outcome.errors:
-        return outcome
-    result = audit(loaded, activity, period, as_of=as_of)
     outcome.failures.extend(check(name, result, expectations))
     return outcome
 
+
+def _read_case(events: Path, window) -> Activity:
+    """A case's events, all of them (a case is a handful of lines, so the window is not needed). A line
+    it cannot read is a mistake in the test, not data to skip: the case does not run."""
+    activity = read_jsonl(events, str(events))
+    if activity.skipped:
+        raise _UnreadableCase([f"{s.source}:{s.line}: {s.reason}" for s in activity.skipped])
+    return activity
+
+
+class _UnreadableCase(AuditorError):
+    def __init__(self, lines: list[str]):
+        super().__init__(lines[0])
+        self._lines = lines
+
+    def lines(self) -> list[str]:
+        return self._lines
 
 def check(name: str, result: AuditResult, expectations: list[Expectation]) -> list[str]:
     """One line per expectation that does not hold, naming the case, the rule and what was found."""
@@ -268,9 +282,9 @@ def _moment(value: Any) -> datetime:
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError(f"{value.isoformat()} has no UTC offset (add Z or +00:00)")
         return datetime.fromisoformat(value.isoformat()).astimezone(timezone.utc)
-    from auditor.activity.events import parse_time
+    from auditor.time.instants import parse_instant
 
-    return parse_time(str(value), "as_of")
+    return parse_instant(str(value), "as_of")
 
 
 def report_lines(outcomes: list[CaseOutcome]) -> list[str]:

@@ -36,7 +36,7 @@ from pydantic import Field
 
 from auditor.activity.model import Post
 from auditor.types import Share, share_of
-from auditor.activity.events import utc_iso
+from auditor.time.instants import utc_iso
 from auditor.rules._shared import own_posts, quote
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 

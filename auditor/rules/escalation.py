@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import Field, model_validator
 
 from auditor.activity.model import Post
-from auditor.activity.events import utc_iso
+from auditor.time.instants import utc_iso
 from auditor.rules._shared import per_text, period_slice, quote
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.text.offers import find_channels

@@ -64,7 +64,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from auditor.activity.events import utc_iso
+from auditor.time.instants import utc_iso
 from auditor.activity.model import DirectMessage, Post
 from auditor.time.durations import format_duration
 from auditor.types import Strict

@@ -23,7 +23,9 @@ import time
 from datetime import datetime
 from typing import Mapping
 
-from auditor.activity.events import MAX_TEXT, parse_time
+from auditor.activity.events import MAX_TEXT
+
+from auditor.time.instants import parse_instant
 from auditor.activity.model import DirectMessage, Post
 from auditor.networks import BLUESKY, canonical_handle
 from auditor.activity.ingest.net_fetch import Adapter, Endpoint, Failed, NotGranted, Page, RateLimited, Transient
@@ -297,7 +299,7 @@ def _web(handle: str, uri: str) -> str:
 
 
 def _time(value) -> datetime:
-    return parse_time(value.replace("Z", "+00:00") if isinstance(value, str) else str(value))
+    return parse_instant(value.replace("Z", "+00:00") if isinstance(value, str) else str(value))
 
 
 def _page(events, cursor, times) -> Page:

@@ -92,13 +92,13 @@ def reset_in(headers: dict, now: float) -> float | None:
     seconds on some servers) measured against the server's `Date` when it sent one."""
     from email.utils import parsedate_to_datetime
 
-    from auditor.activity.events import parse_time
+    from auditor.time.instants import parse_instant
 
     value = (headers or {}).get("X-RateLimit-Reset")
     if not value:
         return None
     try:
-        reset = float(value) if value.strip().isdigit() else parse_time(value.strip().replace("Z", "+00:00")).timestamp()
+        reset = float(value) if value.strip().isdigit() else parse_instant(value.strip().replace("Z", "+00:00")).timestamp()
         server = parsedate_to_datetime(headers["Date"]).timestamp() if headers.get("Date") else now
     except (ValueError, TypeError):
         return None

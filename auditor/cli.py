@@ -7,6 +7,7 @@ error (a bug), one line, never 0 or 1.
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import sys
@@ -18,6 +19,7 @@ import typer
 
 from auditor import __version__
 from auditor.errors import AuditorError, UsageError
+from auditor.options import check_addresses, chosen_split, fail_on_severity, paper_size, report_targets
 from auditor.progress import Reporter
 from auditor.terminal import echo
 
@@ -28,6 +30,23 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def command(*args, **kwargs):
+    """`app.command`, with the one mapping of bad input to exit 2: each line of an `AuditorError` printed
+    (prefixed `error:` unless it names a file), never a traceback."""
+
+    def register(function):
+        @functools.wraps(function)
+        def run(*call_args, **call_kwargs):
+            try:
+                return function(*call_args, **call_kwargs)
+            except AuditorError as exc:
+                raise _fail(exc) from None
+
+        return app.command(*args, **kwargs)(run)
+
+    return register
 
 
 def _fail(error: AuditorError) -> typer.Exit:
@@ -43,7 +62,7 @@ def _root(version: Annotated[bool, typer.Option("--version", help="Print the ver
         raise typer.Exit(0)
 
 
-@app.command()
+@command()
 def validate(
     policies: Annotated[list[Path], typer.Argument(help="Policy files to check.", show_default=False)],
     allow_outside: Annotated[bool, typer.Option("--allow-outside", help="Read a roster file outside the policy's folder (refused by default).")] = False,
@@ -65,7 +84,7 @@ def validate(
     raise typer.Exit(2 if errors else 0)
 
 
-@app.command()
+@command()
 def schema() -> None:
     """Print the JSON Schema of the policy format (for editor completion)."""
     from auditor.policy.schema import policy_schema_json
@@ -73,7 +92,7 @@ def schema() -> None:
     echo(policy_schema_json())
 
 
-@app.command()
+@command()
 def rules() -> None:
     """List the rule kinds, what each means, and its options."""
     from auditor.policy.schema import describe_rule_kinds
@@ -81,7 +100,7 @@ def rules() -> None:
     echo(describe_rule_kinds())
 
 
-@app.command()
+@command()
 def audit(
     policy: Annotated[Path, typer.Option("--policy", "-p", help="The policy file.")],
     data: Annotated[list[Path], typer.Option("--data", "-d", help="Activity: a store, an X archive, JSONL or CSV. Repeatable.")],
@@ -131,31 +150,28 @@ def audit(
     from auditor.run import AuditRequest, Mail, Outputs, run_audit
 
     with reporter("audit", quiet=quiet) as progress:
-        try:
-            if mail and split is None:
-                split = "manager"
-            if dry_run and not mail:
-                raise UsageError("--dry-run goes with --mail (or use `auditor mail --dry-run`)")
-            split_by = _split(split, out)
-            formats, targets = _targets(out, format_ or ("pdf" if split_by else None), out_dir)
-            if mail and "pdf" not in formats:
-                raise UsageError("--mail sends the PDF reports: put pdf in --format")
-            if overview_to and not mail:
-                raise UsageError("--overview-to goes with --mail")
-            _check_addresses(overview_to or [])
-            if redact is not None and redact not in REDACT_MODES:
-                raise UsageError(f"--redact must be dms, customers or none, got {redact!r}")
-            threshold = _severity(fail_on)
-            options = RenderOptions(redact=redact, paper=_paper(paper))
-            # A missing SMTP setting fails before the audit.
-            sending = Mail(_mail_settings(dry_run), dry_run, overview_to or []) if mail else None
-            ran = run_audit(AuditRequest(
-                policy=policy, data=list(data), period=period, start=from_.date() if from_ else None,
-                end=to.date() if to else None, as_of=as_of, allow_outside=allow_outside, allow_empty=allow_empty,
-                waivers=waivers, baseline=baseline, pseudonym_key=pseudonym_key, mail=sending,
-                outputs=Outputs(formats, targets, options, split_by, out_dir)), progress)
-        except AuditorError as exc:
-            raise _fail(exc) from None
+        if mail and split is None:
+            split = "manager"
+        if dry_run and not mail:
+            raise UsageError("--dry-run goes with --mail (or use `auditor mail --dry-run`)")
+        split_by = chosen_split(split, out)
+        formats, targets = report_targets(out, format_ or ("pdf" if split_by else None), out_dir)
+        if mail and "pdf" not in formats:
+            raise UsageError("--mail sends the PDF reports: put pdf in --format")
+        if overview_to and not mail:
+            raise UsageError("--overview-to goes with --mail")
+        check_addresses(overview_to or [])
+        if redact is not None and redact not in REDACT_MODES:
+            raise UsageError(f"--redact must be dms, customers or none, got {redact!r}")
+        threshold = fail_on_severity(fail_on)
+        options = RenderOptions(redact=redact, paper=paper_size(paper))
+        # A missing SMTP setting fails before the audit.
+        sending = Mail(_mail_settings(dry_run), dry_run, overview_to or []) if mail else None
+        ran = run_audit(AuditRequest(
+            policy=policy, data=list(data), period=period, start=from_.date() if from_ else None,
+            end=to.date() if to else None, as_of=as_of, allow_outside=allow_outside, allow_empty=allow_empty,
+            waivers=waivers, baseline=baseline, pseudonym_key=pseudonym_key, mail=sending,
+            outputs=Outputs(formats, targets, options, split_by, out_dir)), progress)
     result = ran.result
     # stdout may be carrying the JSON report: the summary goes to stderr.
     if not quiet:
@@ -177,65 +193,10 @@ def audit(
         raise typer.Exit(1)
 
 
-def _split(text: str | None, out: Path | None) -> str | None:
-    from auditor.render.split import SPLITS
-
-    if text is None:
-        return None
-    value = text.strip().lower()
-    if value not in SPLITS:
-        raise UsageError(f"--split must be one of {', '.join(SPLITS)}, got {text[:40]!r}")
-    if out is not None:
-        raise UsageError("--split writes a report per group into --out-dir, not --out")
-    return value
-
-
-def _check_addresses(addresses: list[str]) -> None:
-    from auditor.delivery.send import parse_address
-
-    for address in addresses:
-        parse_address(address)
-
-
 def _mail_settings(dry_run: bool):
     from auditor.delivery.smtp import settings_from_env
 
     return settings_from_env(dry_run=dry_run)
-
-
-def _severity(text: str | None) -> str | None:
-    from auditor.types import SEVERITIES
-
-    if text is None:
-        return None
-    value = text.strip().lower()
-    if value not in SEVERITIES:
-        raise UsageError(f"--fail-on must be one of {', '.join(SEVERITIES)}, got {text[:40]!r}")
-    return value
-
-
-def _paper(text: str) -> str:
-    sizes = {"a4": "A4", "letter": "Letter"}
-    if text.strip().lower() not in sizes:
-        raise UsageError(f"--paper must be A4 or Letter, got {text[:40]!r}")
-    return sizes[text.strip().lower()]
-
-
-def _targets(out: Path | None, format_: str | None, out_dir: Path | None) -> tuple[list[str], list[Path | None]]:
-    from auditor.render import FORMATS, format_for_suffix, parse_formats
-
-    if format_:
-        formats = parse_formats(format_)
-    elif out is not None:
-        formats = [format_for_suffix(out)]
-    else:
-        formats = ["json"]
-    if len(formats) > 1 or out_dir is not None:
-        if out is not None and len(formats) > 1:
-            raise UsageError("several formats go to --out-dir, not --out")
-        folder = out_dir or Path(".")
-        return formats, [folder / f"report{FORMATS[f][1]}" for f in formats]
-    return formats, [out]
 
 
 def _print_summary(result, err: bool) -> None:
@@ -244,7 +205,7 @@ def _print_summary(result, err: bool) -> None:
     echo(summary_table(result), err=err)
 
 
-@app.command("mail")
+@command("mail")
 def mail_command(
     reports: Annotated[Path, typer.Argument(help="The folder auditor audit --split wrote (it holds overview.json).", show_default=False)],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Write each message as an .eml file instead of sending it.")] = False,
@@ -264,18 +225,15 @@ def mail_command(
     from auditor.run import Mail, send
 
     if outbox is not None and not dry_run:
-        raise _fail(UsageError("--outbox goes with --dry-run"))
+        raise UsageError("--outbox goes with --dry-run")
     with reporter("mail", quiet=quiet) as progress:
-        try:
-            _check_addresses(overview_to or [])
-            delivered = send(reports, Mail(settings_from_env(dry_run=dry_run), dry_run, overview_to or []), progress,
-                             outbox=outbox)
-        except AuditorError as exc:
-            raise _fail(exc) from None
+        check_addresses(overview_to or [])
+        delivered = send(reports, Mail(settings_from_env(dry_run=dry_run), dry_run, overview_to or []), progress,
+                         outbox=outbox)
     raise typer.Exit(0 if delivered else 1)
 
 
-@app.command("test")
+@command("test")
 def run_policy_cases(
     policy: Annotated[Path, typer.Argument(help="The policy file to test.", show_default=False)],
     cases: Annotated[Path, typer.Option("--cases", "-c", help="Folder of cases: NAME/events.jsonl + NAME/expect.yaml, or NAME.jsonl + NAME.yaml.")],
@@ -288,16 +246,13 @@ def run_policy_cases(
     from auditor.policy.loader import load_policy
     from auditor.policy_tests import exit_code, report_lines, run_cases
 
-    try:
-        outcomes = run_cases(load_policy(policy, allow_outside=allow_outside), cases)
-    except AuditorError as exc:
-        raise _fail(exc) from None
+    outcomes = run_cases(load_policy(policy, allow_outside=allow_outside), cases)
     for line in report_lines(outcomes):
         echo(line)
     raise typer.Exit(exit_code(outcomes))
 
 
-@app.command()
+@command()
 def demo(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for report.json and report.pdf.")] = Path("demo-report"),
 ) -> None:
@@ -313,10 +268,7 @@ def demo(
         read=lambda window: read_jsonl(sample_data(), name="sample: Acme, October 2026", window=window),
         period="2026-10", today=date(2026, 11, 23),
         outputs=Outputs(formats, [out / f"report{FORMATS[f][1]}" for f in formats]))
-    try:
-        ran = run_audit(request, _Lines("demo"))
-    except AuditorError as exc:
-        raise _fail(exc) from None
+    ran = run_audit(request, _Lines("demo"))
     _print_summary(ran.result, err=False)
 
 
@@ -327,7 +279,7 @@ class _Lines(Reporter):
         echo(line, err=True)
 
 
-@app.command("import")
+@command("import")
 def import_command(
     sources: Annotated[list[Path], typer.Argument(help="X archives (zip or folder), JSONL, CSV files, or other stores.", show_default=False)],
     store: Annotated[Path, typer.Option("--store", "-s", help="The store file (SQLite); created if missing.")],
@@ -339,14 +291,11 @@ def import_command(
     from auditor.progress import reporter
 
     with reporter("import", quiet=quiet) as progress:
-        try:
-            for result in import_sources(list(sources), store, mapping):
-                progress.out("\n".join(result.lines()))
-        except AuditorError as exc:
-            raise _fail(exc) from None
+        for result in import_sources(list(sources), store, mapping):
+            progress.out("\n".join(result.lines()))
 
 
-@app.command("fetch")
+@command("fetch")
 def fetch_command(
     policy: Annotated[Path, typer.Option("--policy", "-p", help="The policy whose roster is fetched.")],
     store: Annotated[Path, typer.Option("--store", "-s", help="The store file (SQLite); created if missing.")],
@@ -364,61 +313,37 @@ def fetch_command(
 
     Exit codes: 0 every endpoint needed was read; 1 some could not be (after retries, or the run stopped at a limit, the usage cap or the credits): what was read is kept and each missing endpoint is named; 2 nothing could be read, or bad usage, input or credentials.
     """  # noqa: E501 - typer keeps a docstring's line breaks in the help
-    from auditor.networks import X
-    from auditor.activity.ingest.fetch_networks import adapters, combined, fetch_network, networks_of
-    from auditor.activity.ingest.x_api import credentials_from_env, fetch, parse_since
+    from auditor.activity.ingest.fetch_networks import fetch_roster
+    from auditor.activity.ingest.x_api import credentials_from_env, parse_since
     from auditor.activity.ingest.x_costs import parse_budget, parse_max_reads, parse_prices
     from auditor.policy.loader import load_policy
     from auditor.progress import reporter
 
     with reporter("fetch", quiet=quiet) as progress:
+        start = parse_since(since) if since else None
+        prices = parse_prices(price)
+        limit = parse_budget(budget) if budget is not None else None
+        reads = parse_max_reads(max_reads) if max_reads is not None else None
         try:
-            start = parse_since(since) if since else None
-            prices = parse_prices(price)
-            limit = parse_budget(budget) if budget is not None else None
-            reads = parse_max_reads(max_reads) if max_reads is not None else None
-            try:
-                loaded = load_policy(policy, allow_outside=allow_outside)
-            except AuditorError:
-                credentials_from_env()  # missing X credentials are said first, as before the roster named networks
-                raise
-            networks = networks_of(loaded)
-            if X in networks or not networks:
-                credentials_from_env()
-            others = adapters(loaded)  # their credentials are checked now, before any request
-            say = progress.say
-            if dry_run:
-                from auditor.activity.ingest.x_api_plan import estimate
-
-                if others:
-                    say("--dry-run estimates the X API only: Bluesky and Mastodon cost nothing to read")
-                if X in networks:
-                    plan = estimate(loaded, store, start, max_reads=reads, budget=limit, prices=prices, progress=say)
-                    echo("\n".join(plan.lines()))
-                return
-            summaries = {}
-            if X in networks:
-                summaries[X] = fetch(loaded, store, start, max_reads=reads, budget=limit, prices=prices, progress=say)
-            for platform, adapter in others.items():
-                summaries[platform] = fetch_network(loaded, store, adapter, start, progress=say)
-            summary = combined(summaries) if len(summaries) != 1 else next(iter(summaries.values()))
-        except AuditorError as exc:
-            raise _fail(exc) from None
+            loaded = load_policy(policy, allow_outside=allow_outside)
+        except AuditorError:
+            credentials_from_env()  # missing X credentials are said first, as before the roster named networks
+            raise
+        ran = fetch_roster(loaded, store, start, dry_run=dry_run, max_reads=reads, budget=limit, prices=prices,
+                           say=progress.say)
+    if dry_run:
+        if ran.estimate is not None:
+            echo("\n".join(ran.estimate))
+        return
+    summary = ran.summary
     echo(summary.line())
     if summary.failures:
         echo(f"missing ({summary.failures}): " + "; ".join(summary.missing()), err=True)
     if summary.exit_code == 2:
-        echo(f"nothing could be read from the {_apis(summaries)}: no new events in the store", err=True)
+        echo(f"nothing could be read from the {ran.apis()}: no new events in the store", err=True)
     elif summary.exit_code == 1:
         echo("the store keeps what was read; the next run resumes and fills in what is missing", err=True)
     raise typer.Exit(summary.exit_code)
-
-
-def _apis(summaries: dict) -> str:
-    from auditor.networks import platform_label
-
-    names = [f"{platform_label(p)} API" for p in summaries] or ["X API"]
-    return " or the ".join(names)
 
 
 def main() -> None:

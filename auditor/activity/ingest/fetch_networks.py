@@ -8,11 +8,12 @@ no Bluesky credentials stops at once (exit 2), as one with X accounts and no X t
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, Mapping
 
-from auditor.networks import BLUESKY, MASTODON, X
+from auditor.networks import BLUESKY, MASTODON, X, platform_label
 from auditor.activity.ingest.x_api_summary import FetchSummary
 from auditor.activity.ingest.x_credentials import CredentialsError, Scrubber, scrubbed_exception, scrubbed_logging
 from auditor.activity.store import Store
@@ -83,3 +84,46 @@ def combined(summaries: dict[str, FetchSummary]) -> FetchSummary:
     merged.priced = X in summaries
     return merged
 
+
+
+@dataclass
+class FetchRun:
+    """What `auditor fetch` did: each network's summary, their sum, or with a dry run the X API's estimate."""
+
+    summaries: dict[str, FetchSummary]
+    summary: FetchSummary | None = None
+    estimate: list[str] | None = None
+
+    def apis(self) -> str:
+        """The APIs the run read from, for a sentence: "X API", "X API or the Bluesky API"."""
+        return " or the ".join([f"{platform_label(p)} API" for p in self.summaries] or ["X API"])
+
+
+def fetch_roster(loaded, store: Path, since: datetime | None, *, dry_run: bool = False, max_reads: int | None = None,
+                 budget: float | None = None, prices: dict | None = None,
+                 say: Callable[[str], None] = lambda line: None) -> FetchRun:
+    """Fetch every network the roster names into the store (or, dry run, estimate what the X API would cost).
+    Every network's credentials are checked before the first request."""
+    from auditor.activity.ingest.x_api import credentials_from_env, fetch
+
+    networks = networks_of(loaded)
+    if X in networks or not networks:
+        credentials_from_env()
+    others = adapters(loaded)  # their credentials are checked now, before any request
+    if dry_run:
+        from auditor.activity.ingest.x_api_plan import estimate
+
+        if others:
+            say("--dry-run estimates the X API only: Bluesky and Mastodon cost nothing to read")
+        lines = None
+        if X in networks:
+            lines = estimate(loaded, store, since, max_reads=max_reads, budget=budget, prices=prices,
+                             progress=say).lines()
+        return FetchRun({}, estimate=lines)
+    summaries = {}
+    if X in networks:
+        summaries[X] = fetch(loaded, store, since, max_reads=max_reads, budget=budget, prices=prices, progress=say)
+    for platform, adapter in others.items():
+        summaries[platform] = fetch_network(loaded, store, adapter, since, progress=say)
+    summary = combined(summaries) if len(summaries) != 1 else next(iter(summaries.values()))
+    return FetchRun(summaries, summary)

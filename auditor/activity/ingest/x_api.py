@@ -46,8 +46,9 @@ from auditor.activity.ingest.x_api_calls import (  # noqa: F401 - the fault limi
     default_client_factory,
 )
 from auditor.activity.ingest.x_api_dms import DmSteps
+from auditor.activity.ingest.x_api_timelines import TimelineSteps
 from auditor.activity.ingest.x_api_summary import AccountResult, FetchSummary
-from auditor.activity.ingest.x_costs import Ledger, LimitReached, Limits, Reads, parse_prices
+from auditor.activity.ingest.x_costs import Ledger, LimitReached, Limits, parse_prices
 from auditor.activity.ingest.x_credentials import (
     ENV_BEARER,
     ENV_OAUTH2,
@@ -59,7 +60,7 @@ from auditor.activity.ingest.x_credentials import (
     scrubbed_exception,
     scrubbed_logging,
 )
-from auditor.activity.store import FetchState, Store
+from auditor.activity.store import Store
 from auditor.progress import current as current_progress
 from auditor.errors import DataError
 
@@ -70,12 +71,9 @@ ENDPOINTS = ("posts", "mentions", "conversations", "dms")
 SOURCE_NAME = "X API"
 SOURCE_LOCATION = "https://api.twitter.com/2"
 FIRST_WINDOW = timedelta(days=30)  # what a first fetch reads, without --since
-SEARCH_WINDOW = timedelta(days=7) - timedelta(minutes=5)  # recent search reaches 7 days back; keep a margin
 USER_ID_FRESH = timedelta(days=30)  # a cached user id is checked again after this (handles change hands)
-MAX_QUERY = 512  # characters in a recent-search query (the basic access level's limit)
 PAGE_SIZE = 100
 MIN_PAGE = {"posts": 5, "mentions": 5, "conversations": 10, "dms": 1}  # X's smallest max_results
-TIMELINE_CAP = {"posts": 3200, "mentions": 800}  # the most a user timeline returns, however far back
 REFERENCED_PER_POST = 2  # a reply that quotes: its parent and the quoted post come with it, billed as posts
 
 
@@ -151,7 +149,7 @@ def make_auths(credentials: Credentials, client_factory) -> tuple[Auth, list[Aut
     return app, users
 
 
-class Run(DmSteps):
+class Run(DmSteps, TimelineSteps):
     """One fetch (or dry run): the credentials, the store, what was read and spent; step by step."""
 
     def __init__(self, store: Store, credentials: Credentials, client_factory, scrub: Scrubber, sleep, progress,
@@ -370,156 +368,6 @@ class Run(DmSteps):
         self._charge_user(handle, str(data["id"]))
         return str(data["id"])
 
-    def _timeline(self, result: AccountResult, endpoint: str, own: Auth | None, method: str, source_id: int) -> None:
-        """The account's posts or mentions: through its own user context when given (owned reads)."""
-        auth = own or self.app
-        resource = "owned_posts" if own is not None and own.owned_reads else "posts"
-
-        def plan(state: FetchState) -> tuple[list[dict], datetime]:
-            if state.newest_id is not None:
-                return [{"since_id": state.newest_id}], events.snowflake_time(state.newest_id)
-            self._say_window()
-            return [{"start_time": events.iso(self.first_start)}], self.first_start
-
-        self._pages(result, endpoint, auth, method, plan, resource, "pagination_token", source_id)
-
-    def _conversations(self, result: AccountResult, source_id: int) -> None:
-        """Replies by anyone in the account's conversations of the last 7 days, by recent search.
-
-        Conversations searched before are asked for replies newer than the last search saw
-        (`since_id`); new ones for all replies of the window (`start_time`): recent search
-        takes one or the other, never both.
-        """
-        start = self.now - SEARCH_WINDOW
-        if self.since_given and self.first_start > start:
-            start = self.first_start
-
-        def plan(state: FetchState) -> tuple[list[dict], datetime]:
-            conversations = sorted({p.conversation_id or p.id for p in self.store.posts_by(result.handle, start)
-                                    if p.conversation_id or p.in_reply_to is None})
-            known = store_fetch.searched(self.db, result.handle, start)
-            since_id = state.newest_id if state.newest_id and events.snowflake_time(state.newest_id) >= start else None
-            old = [c for c in conversations if c in known] if since_id else []
-            new = [c for c in conversations if c not in old]
-            requests = [{"query": q, "since_id": since_id} for q in _queries(old)]
-            requests += [{"query": q, "start_time": events.iso(start)} for q in _queries(new)]
-            # Searched before: continuous from the newest reply the last search saw. New conversations started
-            # after it, in the window (`posts_by`): the window holds all of their replies.
-            return requests, (events.snowflake_time(since_id) if old else start)
-
-        self._pages(result, "conversations", self.app, "search_recent_tweets", plan, "posts", "next_token", source_id)
-
-    def _pages(self, result: AccountResult, endpoint: str, auth: Auth, method: str, plan, resource: str,
-               token_name: str, source_id: int) -> None:
-        """Page through one endpoint (for search: through each query), committing each page with its state."""
-        state = self.store.fetch_state(result.handle, endpoint) or FetchState(result.handle, endpoint)
-        state.user_id = result.user_id
-        if state.in_progress and "plan" in state.params:
-            result.resumed.append(endpoint)
-            self.say(f"@{result.handle} {endpoint}: resuming an interrupted fetch")
-        else:
-            # A fresh paging (an interrupted one of an older auditor restarts: events are keyed by id).
-            requests, span_from = plan(state)
-            state.run_since_id, state.run_newest_id, state.next_token = state.newest_id, None, None
-            state.params = {"plan": requests, "index": 0, "started": events.iso(self.now), "from": events.iso(span_from),
-                            "received": 0}
-        received = 0
-        restarted = False
-        while state.params and state.params["index"] < len(state.params["plan"]):
-            request = state.params["plan"][state.params["index"]]
-            params = {"tweet_fields": events.TWEET_FIELDS, "expansions": events.TWEET_EXPANSIONS,
-                      "user_fields": events.USER_FIELDS, "max_results": self._page_size(endpoint, resource)}
-            params.update(request)
-            if endpoint != "conversations":
-                params["id"] = result.user_id
-            if state.next_token is not None:
-                params[token_name] = state.next_token
-            try:
-                page = self.caller.call(f"@{result.handle} {endpoint}", auth, method, page=True, **params)
-            except StaleToken:
-                if restarted:
-                    raise EndpointFailure("the API refused the saved pagination token twice") from None
-                restarted, state.next_token = True, None  # events are keyed by id: re-reading a page is harmless
-                continue
-            handles = events.user_handles(page, self.handles)
-            links = events.edit_links(page)
-            self._link_edits(links)
-            posts, problems = events.page_posts(page, handles, self._superseded(page))
-            for problem in problems:
-                self.say(f"@{result.handle} {endpoint}: left out {problem}")
-            data = [t for t in page.get("data") or [] if isinstance(t, dict)]
-            included = [t for t in (page.get("includes") or {}).get("tweets") or [] if isinstance(t, dict)]
-            reads = self.ledger.charge(resource, [str(t.get("id")) for t in data], self.clock())
-            reads.merge(self.ledger.charge("posts", [str(t.get("id")) for t in included], self.clock()))
-            received += len(data)
-            self.events.advance(len(data), f"@{result.handle} {endpoint}")
-            state.params["received"] += len(data)
-            oldest = events.oldest_time(data)
-            if oldest is not None and (state.params.get("oldest") is None or events.iso(oldest) < state.params["oldest"]):
-                state.params["oldest"] = events.iso(oldest)
-            state.run_newest_id = events.later_id(state.run_newest_id, events.newest_id(data))
-            token = (page.get("meta") or {}).get("next_token")
-            if token:
-                state.next_token = str(token)
-            else:
-                state.next_token = None
-                state.params["index"] += 1
-            span = None
-            searched = []
-            if state.params["index"] >= len(state.params["plan"]):
-                span = self._timeline_span(endpoint, state.params)
-                searched = _conversation_ids(state.params["plan"])
-                events.complete_paging(state)
-            counts = self.store.save_page(posts, source_id, state, then=self._writer(
-                result.handle, endpoint, reads, links, span, searched))
-            result.read.add(endpoint)
-            result.added += counts.added
-            result.updated += counts.updated
-        if state.params:  # nothing to ask (no conversations): complete without a request
-            span = (events.parse_iso(state.params["from"]), events.parse_iso(state.params["started"]))
-            events.complete_paging(state)
-            self.store.save_page([], source_id, state, then=self._writer(result.handle, endpoint, Reads(), {}, span, []))
-            result.read.add(endpoint)
-        result.fetched[endpoint] = received
-
-    def _timeline_span(self, endpoint: str, params: dict) -> tuple[datetime, datetime]:
-        """What a completed paging holds: from where it asked, unless the timeline's cap cut it shorter."""
-        start, end = events.parse_iso(params["from"]), events.parse_iso(params["started"])
-        cap = TIMELINE_CAP.get(endpoint)
-        if cap is not None and params.get("received", 0) >= cap and params.get("oldest"):
-            start = max(start, events.parse_iso(params["oldest"]))
-        return start, end
-
-    def _superseded(self, page: dict) -> dict[str, str]:
-        """Earlier versions on this page whose latest version is on it too or stored: those are left out.
-
-        An earlier version whose latest the store does not hold (a customer's edited post, quoted) is
-        kept until the latest comes: a version of the post is better than none.
-        """
-        ids = {str(t.get("id")) for t in events.page_tweets(page)}
-        earlier = {i: self.edits[i] for i in ids if i in self.edits}
-        missing = sorted({latest for latest in earlier.values() if latest not in ids})
-        stored = self.store.post_ids(missing) if missing else set()
-        return {old: new for old, new in earlier.items() if new in ids or new in stored}
-
-    def _link_edits(self, links: dict[str, str]) -> None:
-        for old, new in list(self.edits.items()):
-            if new in links:
-                self.edits[old] = links[new]
-        self.edits.update(links)
-
-    def _writer(self, handle: str, endpoint: str, reads: Reads, links: dict[str, str],
-                span: tuple[datetime, datetime] | None, searched: list[str]):
-        """What is written with a page, in its transaction: its reads, edits, and on completion the span."""
-        def write(db) -> None:
-            store_fetch.add_reads(db, self.run_id, handle, endpoint, reads.reads, reads.cost)
-            store_fetch.record_edits(db, links)
-            if span is not None:
-                store_fetch.add_span(db, handle, endpoint, *span)
-            if searched:
-                store_fetch.mark_searched(db, handle, searched, self.now, self.now - SEARCH_WINDOW)
-        return write
-
 
 # -- helpers -------------------------------------------------------------------------------------
 
@@ -528,26 +376,6 @@ def _whose(auth: Auth) -> str:
     if auth.name == "oauth1":
         return "who the user-context keys belong to"
     return f"who {auth.variables} belongs to"
-
-
-def _conversation_ids(plan: list[dict]) -> list[str]:
-    return sorted({term.split(":", 1)[1] for request in plan for term in request.get("query", "").split(" OR ")
-                   if term.startswith("conversation_id:")})
-
-
-def _queries(conversations: list[str]) -> list[str]:
-    """conversation_id:<id> terms joined with OR into as few queries as the length limit allows."""
-    queries, current = [], ""
-    for conversation in conversations:
-        term = f"conversation_id:{conversation}"
-        candidate = f"{current} OR {term}" if current else term
-        if len(candidate) > MAX_QUERY:
-            queries.append(current)
-            candidate = term
-        current = candidate
-    if current:
-        queries.append(current)
-    return queries
 
 
 def parse_since(text: str) -> datetime:

@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 
 from auditor.activity import store_fetch
 from auditor.activity.ingest import x_api_events as events
-from auditor.activity.ingest.x_api_calls import DM_METHOD, Auth, EndpointFailure, StaleToken
+from auditor.activity.ingest.x_api_calls import DM_METHOD, Auth
+from auditor.activity.ingest.x_api_pages import PageLoop, Paging, Taken
 from auditor.activity.ingest.x_api_summary import AccountResult
 from auditor.activity.ingest.x_costs import Reads
 from auditor.activity.store import FetchState
@@ -22,7 +23,7 @@ from auditor.activity.store import FetchState
 DM_HORIZON = timedelta(days=30)  # the X API keeps DM events 30 days
 
 
-class DmSteps:
+class DmSteps(PageLoop):
     """Mixed into the fetch's run: uses its store, caller, ledger, clock and progress."""
 
     def _dms(self, result: AccountResult, own: Auth, source_id: int) -> None:
@@ -32,13 +33,8 @@ class DmSteps:
         that the DMs in between are gone, and the store's spans keep the gap.
         """
         handle, endpoint = result.handle, "dms"
-        state = self.store.fetch_state(handle, endpoint) or FetchState(handle, endpoint)
-        state.user_id = result.user_id
-        if state.in_progress and "started" in state.params:
-            result.resumed.append(endpoint)
-            self.say(f"@{handle} {endpoint}: resuming an interrupted fetch")
-        else:
-            state.run_since_id, state.run_newest_id, state.next_token = state.newest_id, None, None
+
+        def begin(state: FetchState) -> None:
             horizon = self.now - DM_HORIZON
             if state.run_since_id is None:
                 self._say_window()
@@ -51,25 +47,14 @@ class DmSteps:
                              f"DMs from then to {horizon:%Y-%m-%d} are gone from the X API and missing from the store "
                              "(fetch at least weekly)")
             state.params = {"started": events.iso(self.now), "from": events.iso(start)}
-        stop_at = state.run_since_id
-        start = events.parse_iso(state.params["from"])
-        received = 0
-        restarted = False
-        while True:
-            params = {"dm_event_fields": events.DM_EVENT_FIELDS, "event_types": events.DM_EVENT_TYPES,
-                      "expansions": events.DM_EXPANSIONS, "user_fields": events.USER_FIELDS,
-                      "max_results": self._page_size(endpoint, "dm_events")}
-            if state.next_token is not None:
-                params["pagination_token"] = state.next_token
-            try:
-                page = self.caller.call(f"@{handle} DMs", own, DM_METHOD, page=True, **params)
-            except StaleToken:
-                # Restart once, as the timelines do: an API that refuses every token it hands out
-                # would otherwise have the first page read again and again, for ever.
-                if restarted:
-                    raise EndpointFailure("the API refused the saved pagination token twice") from None
-                restarted, state.next_token = True, None
-                continue
+
+        def request(state: FetchState) -> dict:
+            return {"dm_event_fields": events.DM_EVENT_FIELDS, "event_types": events.DM_EVENT_TYPES,
+                    "expansions": events.DM_EXPANSIONS, "user_fields": events.USER_FIELDS,
+                    "max_results": self._page_size(endpoint, "dm_events")}
+
+        def take(page: dict, state: FetchState) -> Taken:
+            stop_at, start = state.run_since_id, events.parse_iso(state.params["from"])
             handles = events.user_handles(page, self.handles)
             people = self._dm_people(page, result.user_id)
             handles.update(store_fetch.user_handles(self.db, sorted({u for ids in people.values() for u in ids} - set(handles))))
@@ -78,8 +63,6 @@ class DmSteps:
                 self.say(f"@{handle} DMs: left out {problem}")
             data = [d for d in page.get("data") or [] if isinstance(d, dict)]
             reads = self.ledger.charge("dm_events", [str(d.get("id")) for d in data], self.clock())
-            received += len(data)
-            self.events.advance(len(data), f"@{result.handle} DMs")
             state.run_newest_id = events.later_id(state.run_newest_id, events.newest_id(data))
             token = (page.get("meta") or {}).get("next_token")
             reached = stop_at is not None and any(
@@ -92,14 +75,12 @@ class DmSteps:
                 span = (start, events.parse_iso(state.params["started"]))
                 state.next_token = None
                 events.complete_paging(state)
-            counts = self.store.save_page(dms, source_id, state, then=self._dm_writer(
-                handle, reads, handles, people, span))
-            result.read.add(endpoint)
-            result.added += counts.added
-            result.updated += counts.updated
-            if state.next_token is None:
-                break
-        result.fetched[endpoint] = received
+            return Taken(dms, len(data), self._dm_writer(handle, reads, handles, people, span))
+
+        # One request at least; then page on while the state is not complete.
+        self._page_through(result, Paging(
+            endpoint, "DMs", own, DM_METHOD, "pagination_token", resumable=lambda state: "started" in state.params,
+            begin=begin, more=lambda state: bool(state.params), request=request, take=take), source_id)
 
     def _dm_people(self, page: dict, owner_id: str | None) -> dict[str, set[str]]:
         """Group conversation -> everyone known in it: this page's people and those stored before."""

@@ -18,15 +18,8 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from auditor.activity import store_fetch
-from auditor.activity.ingest.x_api import (
-    ENDPOINTS,
-    FIRST_WINDOW,
-    REFERENCED_PER_POST,
-    SEARCH_WINDOW,
-    TIMELINE_CAP,
-    USER_ID_FRESH,
-    Run,
-)
+from auditor.activity.ingest.x_api import ENDPOINTS, FIRST_WINDOW, REFERENCED_PER_POST, USER_ID_FRESH, Run
+from auditor.activity.ingest.x_api_timelines import SEARCH_WINDOW, TIMELINE_CAP
 from auditor.activity.ingest.x_api_calls import EndpointFailure, RunStopped, default_client_factory
 from auditor.activity.ingest.x_costs import (
     PRICES,

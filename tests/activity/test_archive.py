@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from auditor.activity.sources import archive_files
-from auditor.activity.sources.archive import UNKNOWN_ORIGINAL, read_archive
+from auditor.activity.sources.archive import read_archive
+from auditor.activity.sources.archive_fields import UNKNOWN_ORIGINAL
 from auditor.errors import DataError
 
 LONG = ("We changed how refunds work: " + "details " * 60).strip()

@@ -194,6 +194,7 @@ def _check_findings(rule: RuleBase, check: Check, index: ActivityIndex) -> list[
                 fingerprint=fingerprint,
                 check=draft.check,
                 wait=draft.wait,
+                timing=draft.timing,
                 counted=check.status == "failed",
                 platform=platform,
             )

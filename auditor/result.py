@@ -48,6 +48,36 @@ class Wait:
 
 
 @dataclass(frozen=True)
+class Moment:
+    """A moment in the story of a finding's clock: what happened, when, and by whom."""
+
+    what: str  # started (the clock), promised, counterpart_wrote, answered
+    at: str  # ISO 8601 UTC
+    by: str | None = None
+
+
+@dataclass(frozen=True)
+class Timing:
+    """How the clock ran for a finding, as its rule measured it: what the report's story tells ("Clock
+    started...", the limit, the deadline, the time measured). Filled by the rule beside its `measure`,
+    which report.json keeps as it is; the reports for people read this, never the measure's key names."""
+
+    moments: tuple[Moment, ...]  # in the order the rule saw them; the story puts them in time order
+    within_seconds: int | None = None  # the limit, on the clock
+    clock: str = "wall clock"  # or the calendar's name
+    deadline: str | None = None  # ISO 8601 UTC, when the rule computed one
+    elapsed_seconds: int | None = None  # the time measured, on the clock (a wait, a delay)
+    items: int | None = None  # the messages an episode held
+    channel: str | None = None  # how it came in: mention, reply, dm
+    unanswered: bool = False  # a deadline was set and nothing in the data answered
+    measure_keys: tuple[str, ...] = ()  # the keys of `measure` this tells: not listed again as details
+
+    @property
+    def answered_at(self) -> str | None:
+        return next((moment.at for moment in self.moments if moment.what == "answered"), None)
+
+
+@dataclass(frozen=True)
 class Finding:
     rule: str
     type: str
@@ -68,6 +98,8 @@ class Finding:
     waived: dict[str, Any] | None = None  # {reason, approved_by, expires} when a waiver applies
     baseline: str | None = None  # new | existing, when a baseline was given
     platform: str = "x"  # the network of the account (and so of the counterpart and evidence)
+    # What the reports' clock story tells; not in report.json (its `measure` says the same).
+    timing: Timing | None = field(default=None, metadata={"json": False})
 
     @property
     def is_failure(self) -> bool:
@@ -240,7 +272,7 @@ def _plain(obj: Any) -> dict[str, Any]:
     Values are shared, not copied: report.json is written from it at once."""
     names = _FIELD_NAMES.get(type(obj))
     if names is None:
-        names = _FIELD_NAMES[type(obj)] = tuple(f.name for f in fields(obj))
+        names = _FIELD_NAMES[type(obj)] = tuple(f.name for f in fields(obj) if f.metadata.get("json", True))
     out = {}
     for name in names:
         value = getattr(obj, name)

@@ -3,17 +3,13 @@ summary's rows of people left waiting."""
 
 from __future__ import annotations
 
-from typing import Any
 
 from auditor.render.formatting import Formatter, label, safe_link
-from auditor.render.story import clock_story, elapsed_key, story_keys, waited_text
+from auditor.render.story import clock_story, story_keys, waited_text
 from auditor.render.views import EvidenceView, FindingView, WaitingView
-from auditor.result import (
-    Evidence,
-    Finding,
-)
+from auditor.result import Evidence, Finding, Timing
 
-# Finding kinds the executive summary lists by name (PRODUCT.md, Reports).
+# Finding kinds the executive summary lists by name (docs/report.md, "What the PDF holds, page by page").
 WAITING_TYPES = ("response_time",)
 # Measure keys not shown as details: plumbing (ids of posts already quoted as evidence), or words the
 # message already says (a cannot-tell finding's reason).
@@ -22,18 +18,18 @@ _HIDDEN_KEYS = {"response_id", "reason"}
 
 def worst_first(finding: Finding) -> tuple:
     # Counted failures first, then waived ones, then pending items; the longest waits first
-    # when the measure has a time, else in the order they happened.
+    # when the rule measured a time, else in the order they happened.
     group = 2 if not finding.is_failure else (1 if finding.waived else 0)
-    key = elapsed_key(finding.measure) if isinstance(finding.measure, dict) else None
-    weight = -finding.measure[key] if key else 0
+    timing = finding.timing
+    weight = -timing.elapsed_seconds if timing is not None and timing.elapsed_seconds is not None else 0
     return group, weight, finding.occurred_at, finding.account, finding.fingerprint
 
 
 def finding_view(finding: Finding, number: int, rule_anchor: dict[str, str], fmt: Formatter) -> FindingView:
     measure = finding.measure if isinstance(finding.measure, dict) else {}
-    key = elapsed_key(measure)
-    elapsed, within = (measure[key] if key else None), measure.get("within_seconds")
-    told = story_keys(measure)
+    timing = finding.timing
+    within = timing.within_seconds if timing is not None else None
+    told = story_keys(timing)
     details = [(label(k), fmt.lines(k, v)) for k, v in measure.items() if k not in told and k not in _HIDDEN_KEYS]
     waived = None
     if finding.waived:
@@ -51,10 +47,10 @@ def finding_view(finding: Finding, number: int, rule_anchor: dict[str, str], fmt
         message=finding.message,
         when=fmt.when(finding.occurred_at),
         when_short=fmt.short(finding.occurred_at),
-        waited=waited_text(finding.wait, elapsed, fmt),
-        limit=fmt.duration(within) if isinstance(within, (int, float)) else None,
-        answered=fmt.when(measure["answered_at"]) if measure.get("answered_at") else None,
-        story=clock_story(measure, fmt, finding.wait),
+        waited=waited_text(finding.wait, timing, fmt),
+        limit=fmt.duration(within) if within is not None else None,
+        answered=fmt.when(timing.answered_at) if timing is not None and timing.answered_at else None,
+        story=clock_story(timing, fmt, finding.wait),
         details=details,
         evidence=[_evidence_view(e, fmt) for e in finding.evidence],
         waived=waived,
@@ -91,7 +87,7 @@ def waiting_longest(findings: tuple[Finding, ...], rule_anchor: dict[str, str], 
             anchor=f"finding-{f.fingerprint}",
             started=fmt.short(f.wait.started_at),
             waited=f.wait.text,
-            limit=_limit(f.measure, fmt),
+            limit=_limit(f.timing, fmt),
             answered=fmt.short(f.wait.ended_at) if f.wait.answered else "no answer",
             network=fmt.network(f.platform),
         )
@@ -99,9 +95,8 @@ def waiting_longest(findings: tuple[Finding, ...], rule_anchor: dict[str, str], 
     ]
 
 
-def _limit(measure: dict[str, Any], fmt: Formatter) -> str | None:
-    within = measure.get("within_seconds")
-    if not isinstance(within, (int, float)):
+def _limit(timing: Timing | None, fmt: Formatter) -> str | None:
+    if timing is None or timing.within_seconds is None:
         return None
-    clock = measure.get("clock")
-    return fmt.duration(within) + (f" ({clock})" if clock and clock != "wall clock" else "")
+    clock = timing.clock
+    return fmt.duration(timing.within_seconds) + (f" ({clock})" if clock and clock != "wall clock" else "")

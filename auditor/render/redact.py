@@ -23,7 +23,7 @@ import re
 from dataclasses import replace
 
 from auditor.errors import UsageError
-from auditor.result import AuditResult, Evidence, Finding
+from auditor.result import AuditResult, Evidence, Finding, Timing
 
 REDACT_MODES = ("dms", "customers", "none")
 DM_REDACTED = "[direct message: text withheld]"
@@ -102,4 +102,10 @@ class _Hider:
             evidence=tuple(self.evidence(e) for e in finding.evidence),
             measure=measure,
             waived=waived or finding.waived,
+            timing=finding.timing and self.timing(finding.timing),
         )
+
+    def timing(self, timing: Timing) -> Timing:
+        # The story tells what the measure holds: its words are swapped the same way.
+        return replace(timing, moments=tuple(replace(m, by=self.handle(m.by)) if m.by else m for m in timing.moments),
+                       clock=self.text(timing.clock), channel=timing.channel and self.text(timing.channel))

@@ -2,12 +2,12 @@
 
 The templates only lay out what this module hands them; they format nothing and
 decide nothing. No rule is evaluated here and no rule kind is special-cased,
-with two exceptions PRODUCT.md asks for by name in the executive summary:
+with two exceptions the executive summary names (docs/report.md, "What the PDF holds, page by page"):
 "customers left waiting" (findings of the kinds in `WAITING_TYPES`) and
 "promises broken" (findings of the kinds in `PROMISE_TYPES`). Everything
-else is chosen from the data present: a finding whose `measure` has
-`started_at`, `within_seconds`, `elapsed_seconds` ... gets a "how the clock ran"
-story, whatever kind produced it.
+else is chosen from the data present: a finding whose rule filled its `timing`
+gets a "how the clock ran" story (`story.py`), whatever kind produced it; its
+`measure` is listed as details, less what the story tells.
 
 Times are shown in the policy's time zone (`result.policy["timezone"]`).
 """
@@ -23,7 +23,7 @@ from auditor.render.formatting import Formatter, generated_now, label
 from auditor.render.views import AccountView, FindingView, RuleView, ScoreRow, Trend
 from auditor.result import TREND_MIN_ITEMS, AccountResult, AuditResult, Finding, RuleResult, below_target
 
-# Finding kinds the executive summary lists by name (PRODUCT.md, Reports).
+# Finding kinds the executive summary lists by name (docs/report.md).
 PROMISE_TYPES = ("follow_through",)
 SUMMARY_ROWS = 5  # rows of each list on the one-page executive summary
 WORST_CASES = 5  # rows of the "worst cases" table of a rule section

@@ -18,7 +18,7 @@ from pydantic import Field
 from auditor.types import Severity, Share, Strict
 
 from auditor.roster import AppliesTo
-from auditor.result import Wait
+from auditor.result import Timing, Wait
 
 if TYPE_CHECKING:
     from auditor.rules.context import RuleContext
@@ -51,6 +51,8 @@ class Draft:
     check: str | None = None
     # How long somebody waited, for findings about a wait (every report says it from here).
     wait: Wait | None = None
+    # How the clock ran, for findings about a time limit (the reports' story says it from here).
+    timing: Timing | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """The audit result: computed once, rendered by every format, never recomputed by them.
 
-Plain frozen dataclasses; `as_dict()` gives the JSON shape of PRODUCT.md. Nothing
+Plain frozen dataclasses; `as_dict()` gives the JSON shape of docs/contract.md ("Reports"). Nothing
 here depends on the clock or the machine, so the same input gives the same bytes.
 """
 
@@ -243,7 +243,7 @@ class AuditResult:
     scope: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        """The JSON shape of report.json (PRODUCT.md)."""
+        """The JSON shape of report.json (docs/contract.md, "Reports")."""
         scope = {"scope": self.scope} if self.scope is not None else {}
         return {
             "tool": self.tool,

@@ -1,4 +1,4 @@
-"""report.json: the audit result as PRODUCT.md lists it. Sorted keys and no clock: same input, same bytes."""
+"""report.json: the audit result as docs/contract.md ("Reports") lists it. Sorted keys and no clock: same input, same bytes."""
 
 from __future__ import annotations
 

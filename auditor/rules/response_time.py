@@ -282,7 +282,7 @@ class ResponseTimeRule(RuleBase):
             "p90_response_seconds": round(_nearest_rank(times, 0.9)) if times else None,
             "share_met": round(met / (met + breached), 4) if met + breached else None,
             "histogram": self._histogram(times),
-            # Inbound items of the period that needed no answer, by reason (PRODUCT.md: "set aside").
+            # Inbound items of the period that needed no answer, by reason (docs/contract.md: "set aside").
             "not_counted": {reason: set_aside[reason] for reason in SET_ASIDE_REASONS if set_aside[reason]},
         }
 

@@ -76,7 +76,7 @@ from auditor.text.toxicity import TOXICITY_ABOVE, load_classifier, toxicity_scor
 if TYPE_CHECKING:
     from auditor.rules.context import RuleContext
 
-# PRODUCT.md: the sentence naming a competitor disparages it when its sentiment is below this.
+# docs/contract.md (`tone`): the sentence naming a competitor disparages it when its sentiment is below this.
 DISPARAGING_BELOW = -0.5
 CHECK_NAMES = ("profanity", "toxicity", "negativity", "shouting", "banned", "competitors")
 # Checks built for English: they skip posts in other languages.

@@ -4,7 +4,7 @@ Acme (time zone America/Toronto) sells "Acme Cloud" and "Acme Sync". Its brand
 accounts and six employees talk to about 300 customers during October 2026; the
 data also holds the last week of September (a previous period to compare
 against) and the first two days of November (answers that come after the
-period). Output is canonical JSONL as PRODUCT.md describes it.
+period). Output is canonical JSONL as docs/contract.md describes it.
 
 Two kinds of activity are mixed:
 

@@ -1,7 +1,7 @@
 """Promises of private contact in a post: invitations ("DM us") and commitments ("we'll get back to you").
 
 A promise made in public and not kept is the failure the auditor exists to
-catch (PRODUCT.md, ``follow_through``), so the built-in phrases
+catch (docs/contract.md, ``follow_through``), so the built-in phrases
 (:mod:`auditor.text.promise_patterns`) aim at what support and sales accounts
 actually write, and what is not a promise stays out:
 

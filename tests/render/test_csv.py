@@ -1,4 +1,4 @@
-"""CSV of findings: one row each, the columns PRODUCT.md lists, spreadsheet formulas neutralised."""
+"""CSV of findings: one row each, the columns docs/report.md lists, spreadsheet formulas neutralised."""
 
 from __future__ import annotations
 

@@ -199,6 +199,15 @@ def _mail_settings(dry_run: bool):
     return settings_from_env(dry_run=dry_run)
 
 
+def _since(text: str):
+    from auditor.time.instants import parse_since
+
+    try:
+        return parse_since(text)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def _print_summary(result, err: bool) -> None:
     from auditor.render.summary import summary_table
 
@@ -314,13 +323,13 @@ def fetch_command(
     Exit codes: 0 every endpoint needed was read; 1 some could not be (after retries, or the run stopped at a limit, the usage cap or the credits): what was read is kept and each missing endpoint is named; 2 nothing could be read, or bad usage, input or credentials.
     """  # noqa: E501 - typer keeps a docstring's line breaks in the help
     from auditor.activity.ingest.fetch_networks import fetch_roster
-    from auditor.activity.ingest.x_api import credentials_from_env, parse_since
+    from auditor.activity.ingest.x_api import credentials_from_env
     from auditor.activity.ingest.x_costs import parse_budget, parse_max_reads, parse_prices
     from auditor.policy.loader import load_policy
     from auditor.progress import reporter
 
     with reporter("fetch", quiet=quiet) as progress:
-        start = parse_since(since) if since else None
+        start = _since(since) if since else None
         prices = parse_prices(price)
         limit = parse_budget(budget) if budget is not None else None
         reads = parse_max_reads(max_reads) if max_reads is not None else None

@@ -24,10 +24,11 @@ from __future__ import annotations
 
 from functools import partial
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from auditor.time.instants import parse_day, parse_instant
 from auditor.networks import normalize_handle
 from auditor.activity.model import Activity
 from auditor.activity.sources.jsonl import read_jsonl
@@ -203,7 +204,7 @@ def _read_spec(loaded: LoadedPolicy, spec: Any, positions: Positions, display: s
                                  "(it would change with the day)")
             period: Period = parse_period(text, zone, date(2000, 1, 1))
         elif "from" in spec and "to" in spec:
-            period = period_from_dates(_day(spec["from"]), _day(spec["to"]), zone)
+            period = period_from_dates(parse_day(spec["from"], "from"), parse_day(spec["to"], "to"), zone)
         else:
             raise ValueError("missing period (e.g. period: 2026-10, or from: and to: dates)")
     except ValueError as exc:
@@ -214,7 +215,7 @@ def _read_spec(loaded: LoadedPolicy, spec: Any, positions: Positions, display: s
         try:
             as_of = _moment(spec["as_of"])
         except ValueError as exc:
-            raise _Invalid(f"{where(('as_of',))}: as_of: {exc}") from None
+            raise _Invalid(f"{where(('as_of',))}: {exc}") from None
     rule_ids = {rule.id for rule in loaded.policy.rules}
     expectations = []
     for key, must in (("findings", True), ("no_findings", False)):
@@ -266,25 +267,9 @@ def _expectation(entry: Any, must: bool, rule_ids: set[str]) -> Expectation:
     )
 
 
-def _day(value: Any) -> date:
-    if isinstance(value, datetime):
-        raise ValueError(f"expected a date (YYYY-MM-DD), got a time {value.isoformat()}")
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValueError(f"expected a date (YYYY-MM-DD), got {str(value)[:40]!r}") from None
-
-
 def _moment(value: Any) -> datetime:
-    if isinstance(value, datetime):
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError(f"{value.isoformat()} has no UTC offset (add Z or +00:00)")
-        return datetime.fromisoformat(value.isoformat()).astimezone(timezone.utc)
-    from auditor.time.instants import parse_instant
-
-    return parse_instant(str(value), "as_of")
+    # YAML reads an unquoted time stamp as a datetime: read its text like any other time.
+    return parse_instant(value.isoformat() if isinstance(value, datetime) else str(value), "as_of")
 
 
 def report_lines(outcomes: list[CaseOutcome]) -> list[str]:

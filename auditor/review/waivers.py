@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from auditor.time.instants import parse_day
 from auditor.networks import normalize_handle
 from auditor.audit import recount
 from auditor.errors import PolicyError, PolicyProblem
@@ -126,23 +127,9 @@ def _waiver(entry: Any, where: str) -> Waiver:
         fingerprint=entry["fingerprint"].strip().lower() if entry.get("fingerprint") else None,
         reason=entry["reason"].strip(),
         approved_by=entry["approved_by"].strip(),
-        expires=_date(entry["expires"]),
+        expires=parse_day(entry["expires"], "expires"),
         where=where,
     )
-
-
-def _date(value: Any) -> date:
-    # YAML reads an unquoted 2026-12-31 as a date and a time stamp as a datetime (a date subclass).
-    if isinstance(value, datetime):
-        raise ValueError(f"expires must be a date (YYYY-MM-DD), not a time: {value.isoformat()}")
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise ValueError(f"expires must be a date (YYYY-MM-DD), got {str(value)[:40]!r}")
 
 
 def reference_day(result: AuditResult) -> date:

@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from auditor.time.instants import parse_day
 from auditor.time.period import local_instant
 
 __all__ = [
@@ -141,7 +142,7 @@ class BusinessClock:
             self.holiday_country, self.holiday_subdivision = check_holiday_region(
                 holiday_country, holiday_subdivision
             )
-        self.closed = frozenset(_as_date(d) for d in closed)
+        self.closed = frozenset(parse_day(d, "a closed day", day_of_time=True) for d in closed)
         # Nothing can ever be open: answer at once instead of walking ten years.
         self._never_open = not self.weekdays or not self.hours
         # local date -> that day's open intervals as (start, end) UTC instants
@@ -239,16 +240,6 @@ class BusinessClock:
             year = frozenset(found.keys())
             self._holidays[day.year] = year
         return day in year
-
-
-def _as_date(value: date | str) -> date:
-    # a datetime never equals a date, so a datetime left in `closed` would
-    # silently close nothing: keep only its day
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value))
 
 
 # -- hours ---------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ hours, because the clocks go back on November 1st.
 This module also holds :func:`local_instant`, the one place where a local
 date and wall-clock time become an instant; business-hours calendars use it
 too, so period boundaries and open hours resolve daylight-saving changes the
-same way. It imports nothing from the rest of the package on purpose.
+same way. It imports nothing from the package outside `auditor/time/` on purpose.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
+
+from auditor.time.instants import parse_day
 
 __all__ = ["Period", "local_instant", "parse_period", "period_from_dates"]
 
@@ -240,8 +242,8 @@ def period_from_dates(from_date: date | str, to_date: date | str, tz: ZoneInfo) 
     """The period for `--from FROM --to TO`, both days included: from local
     midnight starting FROM to local midnight after TO."""
     zone, _ = _zone(tz)
-    first = _as_date(from_date, "--from")
-    last = _as_date(to_date, "--to")
+    first = parse_day(from_date, "--from", day_of_time=True)
+    last = parse_day(to_date, "--to", day_of_time=True)
     if last < first:
         raise ValueError(
             f"bad dates: --to {last.isoformat()} is before --from {first.isoformat()}; "
@@ -260,18 +262,6 @@ def _with_previous(period: Period) -> Period:
         raise ValueError(f"bad period '{period.label}' (year out of range: the period before it, "
                          "for the trend, would start before year 1)") from None
     return period
-
-
-def _as_date(value: date | str, option: str) -> date:
-    if isinstance(value, datetime):  # a datetime is a date too; keep only its day
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        shown = str(value)[:40]
-        raise ValueError(f"bad date {option} {shown!r}: expected YYYY-MM-DD, e.g. 2026-10-01") from None
 
 
 def audit_window(period, look_back: timedelta = timedelta(days=7), look_ahead: timedelta = timedelta(days=30)):

@@ -86,4 +86,4 @@ def test_fetch_rejects_a_since_without_offset(roster_policy, tmp_path):
     result = invoke("fetch", "--policy", roster_policy.path, "--store", tmp_path / "s.db", "--since", "2026-10-01T10:00",
                     env={"X_BEARER_TOKEN": BEARER})
     assert result.exit_code == 2
-    assert result.output == "--since: '2026-10-01T10:00' has no UTC offset (add Z or +00:00)\n"
+    assert result.output == "error: --since has no UTC offset: '2026-10-01T10:00' (add Z or +00:00)\n"

@@ -143,7 +143,7 @@ def test_to_before_from():
 def test_bad_date_text():
     with pytest.raises(ValueError) as info:
         period_from_dates("2026-10-32", "2026-11-01", TORONTO)
-    assert str(info.value) == "bad date --from '2026-10-32': expected YYYY-MM-DD, e.g. 2026-10-01"
+    assert str(info.value) == "--from must be a date (YYYY-MM-DD), got '2026-10-32'"
 
 
 # --- previous ---------------------------------------------------------------------------

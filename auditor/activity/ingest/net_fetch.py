@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Callable
 
+from auditor.time.instants import parse_instant
 from auditor.activity import store_fetch
 from auditor.activity.model import DirectMessage, Post, SourceInfo
 from auditor.activity.sources.common import one_line
@@ -157,10 +158,10 @@ class NetworkFetch:
             result.resumed.append(endpoint.name)
             self.say(f"@{handle} {endpoint.name}: resuming an interrupted fetch")
         else:
-            since = store_fetch.parse_stamp(state.newest_time) if state.newest_time else self._first_start()
+            since = parse_instant(state.newest_time) if state.newest_time else self._first_start()
             state.next_token = None
             state.params = {"since": store_fetch.stamp(since), "started": store_fetch.stamp(self.now), "newest": None}
-        since = store_fetch.parse_stamp(state.params["since"])
+        since = parse_instant(state.params["since"])
         received = 0
         while True:
             page = self._call(f"@{handle} {endpoint.name}", lambda: endpoint.read(state.next_token, since))
@@ -174,7 +175,7 @@ class NetworkFetch:
             done = page.cursor is None or (page.oldest is not None and page.oldest < since)
             span = None
             if done:
-                span = (since, store_fetch.parse_stamp(state.params["started"]))
+                span = (since, parse_instant(state.params["started"]))
                 newest = state.params["newest"]
                 if newest is not None and (state.newest_time is None or newest > state.newest_time):
                     state.newest_time = newest

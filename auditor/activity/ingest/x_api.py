@@ -62,10 +62,9 @@ from auditor.activity.ingest.x_credentials import (
 )
 from auditor.activity.store import Store
 from auditor.progress import current as current_progress
-from auditor.errors import DataError
 
 __all__ = ["MAX_RATE_WAIT", "MAX_RATE_WAITS", "MAX_RETRIES", "CredentialsError", "FetchSummary", "credentials_from_env",
-           "default_client_factory", "fetch", "parse_since"]
+           "default_client_factory", "fetch"]
 
 ENDPOINTS = ("posts", "mentions", "conversations", "dms")
 SOURCE_NAME = "X API"
@@ -376,17 +375,3 @@ def _whose(auth: Auth) -> str:
     if auth.name == "oauth1":
         return "who the user-context keys belong to"
     return f"who {auth.variables} belongs to"
-
-
-def parse_since(text: str) -> datetime:
-    """`--since`: a date (midnight UTC) or an ISO time with an offset."""
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise DataError(f"--since: not a date or ISO time: {text[:40]!r}") from None
-    if moment.tzinfo is None:
-        if len(text.strip()) > 10:
-            raise DataError(f"--since: {text[:40]!r} has no UTC offset (add Z or +00:00)")
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
-

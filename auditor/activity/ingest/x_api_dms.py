@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from auditor.time.instants import parse_instant
 from auditor.activity import store_fetch
 from auditor.activity.ingest import x_api_events as events
 from auditor.activity.ingest.x_api_calls import DM_METHOD, Auth
@@ -54,7 +55,7 @@ class DmSteps(PageLoop):
                     "max_results": self._page_size(endpoint, "dm_events")}
 
         def take(page: dict, state: FetchState) -> Taken:
-            stop_at, start = state.run_since_id, events.parse_iso(state.params["from"])
+            stop_at, start = state.run_since_id, parse_instant(state.params["from"])
             handles = events.user_handles(page, self.handles)
             people = self._dm_people(page, result.user_id)
             handles.update(store_fetch.user_handles(self.db, sorted({u for ids in people.values() for u in ids} - set(handles))))
@@ -72,7 +73,7 @@ class DmSteps(PageLoop):
             if token and not reached and (oldest is None or oldest >= start):
                 state.next_token = str(token)
             else:
-                span = (start, events.parse_iso(state.params["started"]))
+                span = (start, parse_instant(state.params["started"]))
                 state.next_token = None
                 events.complete_paging(state)
             return Taken(dms, len(data), self._dm_writer(handle, reads, handles, people, span))

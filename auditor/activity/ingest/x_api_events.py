@@ -23,7 +23,8 @@ from datetime import datetime, timezone
 from auditor.activity.events import mentions_in
 from auditor.activity.model import DirectMessage, Post
 from auditor.networks import normalize_handle
-from auditor.activity.sources.common import parse_x_time, unescape_x
+from auditor.activity.sources.common import unescape_x
+from auditor.time.instants import parse_x_time
 
 TWEET_FIELDS = ["created_at", "author_id", "conversation_id", "in_reply_to_user_id", "referenced_tweets", "entities",
                 "lang", "note_tweet", "edit_history_tweet_ids"]
@@ -249,9 +250,6 @@ def iso(moment: datetime) -> str:
     """The time format X takes in `start_time`."""
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
-
-def parse_iso(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def complete_paging(state) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from auditor.time.instants import parse_instant
 from auditor.activity import store_fetch
 from auditor.activity.ingest import x_api_events as events
 from auditor.activity.ingest.x_api_calls import Auth
@@ -114,7 +115,7 @@ class TimelineSteps(PageLoop):
 
         def finish(state: FetchState) -> None:
             if state.params:  # nothing to ask (no conversations): complete without a request
-                span = (events.parse_iso(state.params["from"]), events.parse_iso(state.params["started"]))
+                span = (parse_instant(state.params["from"]), parse_instant(state.params["started"]))
                 events.complete_paging(state)
                 self.store.save_page([], source_id, state, then=self._writer(result.handle, endpoint, Reads(), {}, span, []))
                 result.read.add(endpoint)
@@ -126,10 +127,10 @@ class TimelineSteps(PageLoop):
 
     def _timeline_span(self, endpoint: str, params: dict) -> tuple[datetime, datetime]:
         """What a completed paging holds: from where it asked, unless the timeline's cap cut it shorter."""
-        start, end = events.parse_iso(params["from"]), events.parse_iso(params["started"])
+        start, end = parse_instant(params["from"]), parse_instant(params["started"])
         cap = TIMELINE_CAP.get(endpoint)
         if cap is not None and params.get("received", 0) >= cap and params.get("oldest"):
-            start = max(start, events.parse_iso(params["oldest"]))
+            start = max(start, parse_instant(params["oldest"]))
         return start, end
 
     def _superseded(self, page: dict) -> dict[str, str]:

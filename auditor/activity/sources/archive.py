@@ -36,7 +36,8 @@ from auditor.activity.sources.archive_fields import (
 from auditor.activity.sources.archive_files import Container, open_container, parse_js
 from auditor.activity.sources.archive_notes import complete_long_posts
 from auditor.activity.sources.archive_records import records
-from auditor.activity.sources.common import Collector, parse_x_time, unescape_x
+from auditor.activity.sources.common import Collector, unescape_x
+from auditor.time.instants import parse_x_time
 from auditor.speedups import no_gc
 from auditor.text.addressing import opening_mentions
 from auditor.errors import DataError

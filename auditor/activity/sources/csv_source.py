@@ -47,7 +47,8 @@ from auditor.activity.events import MAX_TEXT, mentions_in, own_url
 from auditor.activity.model import DirectMessage, Post
 from auditor.networks import normalize_handle
 from auditor.activity.sources.csv_mapping import X_TIME_FORMAT, Mapping, detect_mapping, load_mapping
-from auditor.activity.sources.common import Collector, one_line, parse_x_time
+from auditor.activity.sources.common import Collector, one_line
+from auditor.time.instants import parse_x_time
 from auditor.errors import DataError
 from auditor.progress import counted
 

@@ -57,8 +57,7 @@ from auditor.activity.ingest.x_credentials import (
     CredentialsError,
     Scrubber,
     credentials_from_env,
-    scrubbed_exception,
-    scrubbed_logging,
+    scrubbed_run,
 )
 from auditor.activity.store import Store
 from auditor.progress import current as current_progress
@@ -109,24 +108,10 @@ def fetch(
     credentials = credentials_from_env(env)
     roster = [account for account in getattr(policy, "policy", policy).roster if account.platform == "x"]
     scrub = Scrubber(credentials.secrets())
-    own_store = not isinstance(store, Store)
-    opened = Store(store) if own_store else store
-    try:
-        with scrubbed_logging(scrub):
-            try:
-                run = Run(opened, credentials, client_factory, scrub, sleep or time.sleep, progress,
-                           clock or time.time, since, Limits(max_reads, budget), prices or parse_prices())
-                return run.all(roster)
-            except CredentialsError as exc:
-                raise CredentialsError(scrub(exc)) from None
-            except Exception as exc:  # a surprise ends the run: the CLI prints its message, so scrub it first
-                clean = scrubbed_exception(exc, scrub)
-                if clean is exc:
-                    raise
-                raise clean from None
-    finally:
-        if own_store:
-            opened.close()
+    limits = Limits(max_reads, budget)
+    return scrubbed_run(store, scrub, lambda opened: Run(
+        opened, credentials, client_factory, scrub, sleep or time.sleep, progress, clock or time.time, since,
+        limits, prices or parse_prices()).all(roster))
 
 
 def make_auths(credentials: Credentials, client_factory) -> tuple[Auth, list[Auth]]:

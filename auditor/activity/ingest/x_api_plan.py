@@ -32,11 +32,9 @@ from auditor.activity.ingest.x_costs import (
     parse_prices,
 )
 from auditor.activity.ingest.x_credentials import (
-    CredentialsError,
     Scrubber,
     credentials_from_env,
-    scrubbed_exception,
-    scrubbed_logging,
+    scrubbed_run,
 )
 from auditor.activity.store import Store
 
@@ -115,24 +113,11 @@ def estimate(
     credentials = credentials_from_env(env)
     roster = [account for account in getattr(policy, "policy", policy).roster if account.platform == "x"]
     scrub = Scrubber(credentials.secrets())
-    own_store = not isinstance(store, Store)
-    opened = Store(store) if own_store else store
-    try:
-        with scrubbed_logging(scrub):
-            try:
-                run = Run(opened, credentials, client_factory, scrub, sleep or time.sleep, progress,
-                           clock or time.time, since, Limits(max_reads, budget), prices or parse_prices())
-                return _estimate(run, [account.handle for account in roster], since is not None)
-            except CredentialsError as exc:
-                raise CredentialsError(scrub(exc)) from None
-            except Exception as exc:  # noqa: BLE001 - scrubbed as the fetch does
-                clean = scrubbed_exception(exc, scrub)
-                if clean is exc:
-                    raise
-                raise clean from None
-    finally:
-        if own_store:
-            opened.close()
+    limits = Limits(max_reads, budget)
+    handles = [account.handle for account in roster]
+    return scrubbed_run(store, scrub, lambda opened: _estimate(Run(
+        opened, credentials, client_factory, scrub, sleep or time.sleep, progress, clock or time.time, since,
+        limits, prices or parse_prices()), handles, since is not None))
 
 
 def _estimate(run: Run, handles: list[str], since_given: bool) -> Estimate:

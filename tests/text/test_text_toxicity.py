@@ -54,7 +54,7 @@ def test_the_model_is_plain_json_over_the_installed_base_vocabulary():
 def test_real_brand_replies_score_below_the_default():
     import csv
 
-    from tests.sources.support import shared
+    from tests.shared_data import shared
 
     with shared("twcs", "twcs-rows-0-2499.csv").open(encoding="utf-8", newline="") as handle:
         replies = [row["text"] for row in csv.DictReader(handle) if row["inbound"] == "False"]

@@ -11,8 +11,8 @@ import pytest
 from auditor.activity.ingest.x_api import CredentialsError, credentials_from_env, fetch
 from auditor.activity.store import Store
 from auditor.activity.sources.store_reader import read_store
-from tests.sources.support import APP_ENV, BEARER, FULL_ENV, SECRETS, USER_KEYS, Recorder
-from tests.sources.fake_x import NOW
+from tests.activity.ingest.support import APP_ENV, BEARER, FULL_ENV, SECRETS, USER_KEYS, Recorder
+from tests.activity.ingest.fake_x import NOW
 
 
 def run(policy, store_path, env=FULL_ENV, recorder=None, **kwargs):

@@ -20,10 +20,10 @@ import pytest
 from auditor.activity.ingest.x_api import fetch
 from auditor.activity.store import Store
 from auditor.activity.sources.store_reader import read_store
-from tests.sources.fake_x import NOW
-from tests.sources.support import APP_ENV, BEARER, FULL_ENV, Recorder
+from tests.activity.ingest.fake_x import NOW
+from tests.activity.ingest.support import APP_ENV, BEARER, FULL_ENV, Recorder
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def run(policy, store_path, env=FULL_ENV, recorder=None, now=NOW, **kwargs):
@@ -213,7 +213,7 @@ def test_oauth2_user_tokens_read_the_dms_of_each_account_they_belong_to(fake, ro
 
 
 def test_a_user_context_request_is_made_with_that_user_s_token(api, roster_policy, tmp_path):
-    from tests.sources.support import scenario
+    from tests.activity.ingest.support import scenario
 
     fake = scenario()
     seen = []

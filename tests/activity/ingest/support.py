@@ -1,4 +1,4 @@
-"""Shared by the source tests: the real data in shared/data (skipped when absent), fake tokens, a fake X scenario."""
+"""Shared by the fetch tests: fake tokens, a fake X scenario, a recorder for sleeps and progress."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.sources.fake_x import NOW, FakeX
+from tests.activity.ingest.fake_x import NOW, FakeX
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
 BEARER = "AAAAfakeBEARERtoken%2Bwith%2Fsigns0123456789"
 USER_KEYS = {
@@ -22,17 +21,6 @@ USER_KEYS = {
 APP_ENV = {"X_BEARER_TOKEN": BEARER}
 FULL_ENV = {**APP_ENV, **USER_KEYS}
 SECRETS = [BEARER, *USER_KEYS.values()]
-
-
-def shared(*parts: str) -> Path:
-    path = SHARED.joinpath(*parts)
-    if not path.exists():
-        # CI always has shared/ beside the clone: there a missing file is a failure, never a skip.
-        if os.environ.get("CI"):
-            pytest.fail(f"shared test data not found: {path}")
-        pytest.skip(f"shared test data not available: {path}")
-    return path
-
 
 
 def scenario() -> FakeX:

@@ -25,10 +25,10 @@ from auditor.activity.ingest.x_api import CredentialsError, fetch
 from auditor.activity.ingest.x_api_calls import MAX_RATE_WAIT, MAX_RATE_WAITS, MAX_RETRIES
 from auditor.activity.store import Store
 from auditor.cli import app
-from tests.sources.fake_x import NOW, FakeX
-from tests.sources.support import APP_ENV, FULL_ENV, SECRETS, USER_KEYS, Recorder, scenario
+from tests.activity.ingest.fake_x import NOW, FakeX
+from tests.activity.ingest.support import APP_ENV, FULL_ENV, SECRETS, USER_KEYS, Recorder, scenario
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 RESET = str(int(NOW.timestamp()) + 150)  # the fake's clock is NOW: 151 s of waiting per 429
 RATE_LIMITED = {"title": "Too Many Requests", "detail": "Too Many Requests", "type": "about:blank", "status": 429}
 USER_VARIABLES = ", ".join(USER_KEYS)
@@ -403,8 +403,8 @@ import responses
 from auditor.activity.ingest.x_api import fetch
 from auditor.activity.store import Store
 from auditor.policy.loader import load_policy
-from tests.sources.fake_x import NOW
-from tests.sources.support import FULL_ENV, scenario
+from tests.activity.ingest.fake_x import NOW
+from tests.activity.ingest.support import FULL_ENV, scenario
 
 put, pages = Store._put, []
 

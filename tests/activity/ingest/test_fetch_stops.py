@@ -15,8 +15,8 @@ from auditor.activity.ingest.x_api import fetch
 from auditor.activity.store import Store
 from auditor.activity.sources.store_reader import read_store
 from auditor.cli import app
-from tests.sources.fake_x import NOW
-from tests.sources.support import FULL_ENV, Recorder
+from tests.activity.ingest.fake_x import NOW
+from tests.activity.ingest.support import FULL_ENV, Recorder
 
 # 429 with requests left in the rate window: the plan's cap, not a rate limit (xdevplatform/xdk#25).
 USAGE_CAPPED = {"account_id": "1234567890", "product_name": "standard-basic", "title": "UsageCapExceeded",

@@ -15,8 +15,8 @@ from auditor.activity.sources.jsonl import read_jsonl
 from auditor.activity.store import Store
 from auditor.activity.ingest.importing import import_sources
 from auditor.activity.sources.store_reader import read_store
-from tests.activity.test_archive import FILES, write_folder
-from tests.sources.support import shared
+from tests.activity.sources.test_archive import FILES, write_folder
+from tests.shared_data import shared
 
 POST = {"type": "post", "id": "1001", "author": "acme_support", "created_at": "2026-10-05T14:02:00Z",
         "text": "@bob sorry about that, DM us your order number", "in_reply_to": "1000", "in_reply_to_author": "bob"}

@@ -9,8 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from auditor.cli import app
+from tests.shared_data import SHARED
 
-ARCHIVES = Path(__file__).resolve().parents[3] / "shared" / "data" / "x-archive"
+ARCHIVES = SHARED / "x-archive"
 
 POLICY = """\
 name: Archive check

@@ -1,4 +1,4 @@
-"""`auditor fetch` for Bluesky accounts, against a fake PDS behind the SDK's transport (tests/sources/fake_bluesky.py)."""
+"""`auditor fetch` for Bluesky accounts, against a fake PDS behind the SDK's transport (tests/activity/ingest/fake_bluesky.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from auditor.activity.store import Store
 from auditor.activity.sources.store_reader import read_store
 from auditor.cli import app
 from tests.factories import policy
-from tests.sources.fake_bluesky import NOW, SERVICE, scenario
+from tests.activity.ingest.fake_bluesky import NOW, SERVICE, scenario
 
 ENV = {"BLUESKY_HANDLE": "acme.bsky.social", "BLUESKY_APP_PASSWORD": "abcd-efgh-ijkl-mnop", "BLUESKY_SERVICE": SERVICE}
 ACCOUNTS = [{"handle": "acme.bsky.social", "platform": "bluesky", "kind": "brand"}]

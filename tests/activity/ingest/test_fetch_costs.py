@@ -17,8 +17,8 @@ from auditor.bundled import policies_folder
 from auditor.cli import app
 from auditor.errors import UsageError
 from auditor.policy.loader import load_policy
-from tests.sources.fake_x import NOW
-from tests.sources.support import APP_ENV, FULL_ENV, Recorder
+from tests.activity.ingest.fake_x import NOW
+from tests.activity.ingest.support import APP_ENV, FULL_ENV, Recorder
 
 ROSTER = ["acme_support", "acme", "jdoe", "mkhan", "lchen", "rpatel", "tnguyen", "bsmith"]
 

@@ -14,10 +14,10 @@ from auditor.activity.ingest.importing import import_sources
 from auditor.audit import audit
 from auditor.errors import DataError
 from auditor.time.period import parse_period
-from tests.activity.test_csv import BRANDS
+from tests.activity.sources.test_csv import BRANDS
 from tests.factories import at
 from tests.factories import policy as make_policy
-from tests.sources.support import shared
+from tests.shared_data import shared
 
 POST = {"type": "post", "id": "1", "author": "bob", "created_at": "2026-10-05T14:00:00Z", "text": "hi"}
 

@@ -7,8 +7,8 @@ import responses
 
 from tests.factories import policy as make_policy
 from tests.net import forbid_connections
-from tests.sources.fake_x import FakeX
-from tests.sources.support import scenario
+from tests.activity.ingest.fake_x import FakeX
+from tests.activity.ingest.support import scenario
 
 
 @pytest.fixture(autouse=True)

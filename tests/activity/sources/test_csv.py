@@ -13,7 +13,7 @@ from auditor.audit import audit
 from auditor.errors import DataError
 from auditor.time.period import parse_period
 from tests.factories import policy as make_policy
-from tests.sources.support import shared
+from tests.shared_data import shared
 
 BRANDS = ["applesupport", "ask_spectrum", "british_airways", "chasesupport", "comcastcares", "hpsupport", "o2",
           "southwestair", "spotifycares", "sprintcare", "tesco", "upshelp", "virgintrains"]

@@ -1,4 +1,4 @@
-"""`auditor fetch` for Mastodon accounts, against a fake instance (tests/sources/fake_mastodon.py)."""
+"""`auditor fetch` for Mastodon accounts, against a fake instance (tests/activity/ingest/fake_mastodon.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from auditor.activity.store import Store
 from auditor.activity.sources.store_reader import read_store
 from auditor.cli import app
 from tests.factories import policy
-from tests.sources.fake_mastodon import BASE, NOW, scenario
+from tests.activity.ingest.fake_mastodon import BASE, NOW, scenario
 
 ENV = {"MASTODON_ACCESS_TOKEN": "tok-acme"}
 ACCOUNTS = [{"handle": "@acme@mastodon.social", "platform": "mastodon", "kind": "brand"}]

@@ -19,7 +19,7 @@ from auditor.activity.sources.jsonl import MAX_LINE, read_jsonl
 
 HEAVY = os.environ.get("AUDITOR_FUZZ", "").strip() not in ("", "0")  # as tests/conftest.py reads it
 MB = 1_000_000
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 CHILD = """
 import json, resource, sys

@@ -262,7 +262,7 @@ def test_a_reply_without_its_screen_name_is_named_by_the_handle_its_text_opens_w
 
 
 def test_the_real_archives_name_every_replied_to_account_by_handle():
-    from tests.sources.support import shared
+    from tests.shared_data import shared
 
     for name in ("andreruffert", "alrocar"):
         posts = read_archive(shared("x-archive", name)).posts

@@ -6,7 +6,7 @@ import zipfile
 from collections import Counter
 
 from auditor.activity.sources.archive import read_archive
-from tests.sources.support import shared
+from tests.shared_data import shared
 
 
 def test_andreruffert_tweets_replies_and_retweets():

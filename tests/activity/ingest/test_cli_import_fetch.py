@@ -6,8 +6,9 @@ from typer.testing import CliRunner
 
 from auditor.activity.sources.store_reader import read_store
 from auditor.cli import app
-from tests.sources.support import BEARER, FULL_ENV, SECRETS, shared
-from tests.sources.fake_x import NOW
+from tests.shared_data import shared
+from tests.activity.ingest.support import BEARER, FULL_ENV, SECRETS
+from tests.activity.ingest.fake_x import NOW
 
 runner = CliRunner()
 

@@ -12,7 +12,7 @@ from auditor.activity.sources import read_source
 from auditor.activity.sources.archive import read_archive
 from auditor.activity.ingest.importing import import_sources
 from auditor.activity.sources.store_reader import read_store
-from tests.sources.support import shared
+from tests.shared_data import shared
 
 LINE = {"type": "post", "id": "1", "author": "jdoe", "created_at": "2026-10-05T14:02:00Z",
         "text": "Dupliqué sin darme cuenta una tabla", "mentions": []}

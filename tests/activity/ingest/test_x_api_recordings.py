@@ -21,7 +21,8 @@ from auditor.activity.ingest import x_api_events
 from auditor.activity.ingest.x_api import default_client_factory, fetch
 from auditor.activity.store import Store
 from tests.factories import policy as make_policy
-from tests.sources.support import APP_ENV, shared
+from tests.shared_data import shared
+from tests.activity.ingest.support import APP_ENV
 
 EMPTY_PAGE = {"meta": {"result_count": 0}}
 

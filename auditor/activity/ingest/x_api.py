@@ -26,7 +26,7 @@ import sys
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Mapping, TypeVar
 
 from auditor.activity import store_fetch
 from auditor.activity.model import SourceInfo
@@ -75,6 +75,9 @@ MIN_PAGE = {"posts": 5, "mentions": 5, "conversations": 10, "dms": 1}  # X's sma
 REFERENCED_PER_POST = 2  # a reply that quotes: its parent and the quoted post come with it, billed as posts
 
 
+T = TypeVar("T")
+
+
 def _stderr(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
@@ -105,13 +108,24 @@ def fetch(
     the app itself). `sleep` and `clock` (default: `time.sleep`, `time.time`, looked up at call
     time) make every wait fake-able in tests.
     """
+    return x_run(policy, store, since, lambda run, roster: run.all(roster), max_reads=max_reads, budget=budget,
+                 prices=prices, client_factory=client_factory, sleep=sleep, progress=progress, env=env, clock=clock)
+
+
+def x_run(policy, store: Store | Path | str, since: datetime | None, work: Callable[[Run, list], T], *,
+          max_reads: int | None = None, budget: int | None = None, prices: dict[str, int] | None = None,
+          client_factory: Callable[..., object] = default_client_factory, sleep: Callable[[float], None] | None = None,
+          progress: Callable[[str], None] = _stderr, env: Mapping[str, str] | None = None,
+          clock: Callable[[], float] | None = None) -> T:
+    """`work(run, roster)` on a `Run` over the store for the roster's X accounts, scrubbed (`scrubbed_run`):
+    the fetch, and its estimate (`x_api_plan.estimate`). The options are `fetch`'s."""
     credentials = credentials_from_env(env)
     roster = [account for account in getattr(policy, "policy", policy).roster if account.platform == "x"]
     scrub = Scrubber(credentials.secrets())
     limits = Limits(max_reads, budget)
-    return scrubbed_run(store, scrub, lambda opened: Run(
+    return scrubbed_run(store, scrub, lambda opened: work(Run(
         opened, credentials, client_factory, scrub, sleep or time.sleep, progress, clock or time.time, since,
-        limits, prices or parse_prices()).all(roster))
+        limits, prices or parse_prices()), roster))
 
 
 def make_auths(credentials: Credentials, client_factory) -> tuple[Auth, list[Auth]]:

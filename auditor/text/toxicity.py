@@ -5,7 +5,7 @@ computes anyway, its TF-IDF vector and the logit of its probability: one dot
 product more than alt-profanity-check itself, microseconds a text. A bag of
 words plateaus near macro-F1 0.67 on TweetEval's offensive tweets at the
 precision a finding needs, so every text the first stage scores at or above
-`second_stage.from` (about 1 in 600 ordinary company posts) is scored again by
+`second_stage.from` (3 of 5,000 generated company posts) is scored again by
 a fine-tuned MiniLM transformer (auditor/text/transformer.py), and its
 probability is the score. Texts below that cut keep the first stage's score,
 which is below the default threshold.

@@ -26,7 +26,7 @@ What it does, all on TweetEval's train split (the validation split is never read
    and the development part's logits (of the int8 model, as shipped) to
    ``<work>/dev_logits.npy`` with the indices in ``<work>/dev_index.npy``.
 
-On two shared cores an epoch takes 15-20 minutes (`nice -n 19` is advised).
+On two shared cores an epoch took 10 to 27 minutes (`nice -n 19` is advised): plan an hour.
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@
 
 | path | reader |
 | --- | --- |
+| a folder or `.zip` holding `outbox.json` | Mastodon account archive (`mastodon_archive.py`) |
 | a folder, or `.zip` | X data archive (`archive.py`) |
 | `.car`, or a CAR header | Bluesky repository export (`bluesky_car.py`) |
 | `.csv` | CSV with a column mapping (`csv_source.py`); without one, a known header (twcs) or an error |
@@ -22,15 +23,18 @@ from auditor.errors import DataError
 
 
 def source_kind(path: Path) -> str:
-    """Which reader a path goes to: archive, bluesky-car, csv, store or jsonl."""
+    """Which reader a path goes to: mastodon-archive, archive, bluesky-car, csv, store or jsonl."""
     from auditor.activity.sources.car_blocks import is_car
+    from auditor.activity.sources.mastodon_archive import is_mastodon_archive
     from auditor.activity.store import is_store
 
     suffix = path.suffix.lower()
     if path.is_dir() or suffix == ".zip":
-        return "archive"
+        return "mastodon-archive" if is_mastodon_archive(path) else "archive"
     if suffix == ".car" or is_car(path):
         return "bluesky-car"
+    if path.name.lower().endswith((".tar.gz", ".tgz")):
+        return "mastodon-archive"  # Mastodon before 4.2: the reader says to unpack it
     if suffix == ".csv":
         return "csv"
     if is_store(path):
@@ -66,6 +70,10 @@ def read_source(
         from auditor.activity.sources.archive import read_archive
 
         return read_archive(path, roster_ids=roster_ids, window=window)
+    if kind == "mastodon-archive":
+        from auditor.activity.sources.mastodon_archive import read_mastodon_archive
+
+        return read_mastodon_archive(path, window=window)
     if kind == "bluesky-car":
         from auditor.activity.sources.bluesky_car import read_bluesky_car
 

@@ -35,7 +35,7 @@ from auditor.activity.model import Activity, Post
 from auditor.activity.networks import BLUESKY, canonical_handle
 from auditor.activity.sources.car_blocks import Repo, decode_record, read_repo
 from auditor.activity.sources.common import Collector, no_gc, one_line
-from auditor.activity.sources.export_window import within
+from auditor.activity.sources.export_window import WindowKeeper
 from auditor.errors import DataError
 from auditor.progress import counted
 
@@ -77,32 +77,39 @@ class _CarReader:
     def read(self, window: tuple[datetime, datetime] | None) -> Activity:
         from atproto_client import models
 
-        schemas = {POST: models.AppBskyFeedPost.Record, REPOST: models.AppBskyFeedRepost.Record,
-                   PROFILE: models.AppBskyActorProfile.Record}
-        posts: list[Post] = []
-        for number, (key, block, why) in enumerate(counted(self.repo.records, f"reading {Path(self.name).name}",
-                                                           "records"), start=1):
-            collection, _, rkey = key.partition("/")
+        self.schemas = {POST: models.AppBskyFeedPost.Record, REPOST: models.AppBskyFeedRepost.Record,
+                        PROFILE: models.AppBskyActorProfile.Record}
+        keeper = WindowKeeper(window)
+        for number, record in enumerate(counted(self.repo.records, f"reading {Path(self.name).name}", "records"),
+                                        start=1):
             try:
-                if block is None:
-                    raise ValueError(why)
-                record = _validated(decode_record(block), collection, schemas[collection])
-                if collection == PROFILE:
-                    self.display_name = one_line((record.display_name or "")[:64]) or None
-                    continue
-                if not _RKEY.match(rkey) or rkey in (".", ".."):
-                    raise ValueError("its record key is not one a repository may hold")
-                posts.append(self._post(rkey, record) if collection == POST else self._repost(rkey, record))
+                post = self._record(*record)
             except ValueError as exc:
-                self.out.skip(self.name, number, f"{key[:120]}: {exc}")
+                self.out.skip(self.name, number, f"{record[0][:120]}: {exc}")
+                continue
+            if post is not None:
+                keeper.add(post, number)
         owner = self._owner()
-        for post in posts:
+        for number in keeper.wanted():  # older posts that replies in the window answer: read again
+            keeper.add_again(self._record(*self.repo.records[number - 1]), number)
+        for post in keeper.events():
             self._name(post, owner)
-        kept, _ = within(posts, [], window)
-        for post in kept:
             self.out.add(post)
         self._describe(owner)
         return self.out.done()
+
+    def _record(self, key: str, block: bytes | None, why: str) -> Post | None:
+        """The post or repost a record is (None for the profile); ValueError saying why it cannot be read."""
+        collection, _, rkey = key.partition("/")
+        if block is None:
+            raise ValueError(why)
+        record = _validated(decode_record(block), collection, self.schemas[collection])
+        if collection == PROFILE:
+            self.display_name = one_line((record.display_name or "")[:64]) or None
+            return None
+        if not _RKEY.match(rkey) or rkey in (".", ".."):
+            raise ValueError("its record key is not one a repository may hold")
+        return self._post(rkey, record) if collection == POST else self._repost(rkey, record)
 
     # -- records -------------------------------------------------------------------------------
 

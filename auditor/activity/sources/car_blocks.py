@@ -104,6 +104,14 @@ class _Reader:
 
     def _varint(self, what: str) -> int | None:
         """An unsigned LEB128 number; None at a clean end of the file."""
+        data, pos = self.data, self.pos
+        if pos + 1 < len(data):  # one or two bytes: every section of a repository
+            if data[pos] < 0x80:
+                self.pos = pos + 1
+                return data[pos]
+            if data[pos + 1] < 0x80:
+                self.pos = pos + 2
+                return (data[pos] & 0x7F) | data[pos + 1] << 7
         if not self._fill(1):
             return None
         value, shift = 0, 0
@@ -215,8 +223,7 @@ class _Reader:
         if commit["data"] not in self.nodes:
             raise DataError(f"{self.label}: the repository's records tree is not in the file (a partial export?): "
                             "export the whole repository")
-        found = [(key, cid) for key, cid in self._walk(commit["data"], repo)
-                 if key.partition("/")[0] in self.collections]
+        found = list(self._walk(commit["data"], repo))
         unread = {cid for _, cid in found if cid not in self.blocks and cid not in self.damaged}
         if unread:
             self._again(unread)
@@ -228,13 +235,19 @@ class _Reader:
         return repo
 
     def _walk(self, root: bytes, repo: Repo) -> Iterator[tuple[str, bytes]]:
-        """(key, record CID) in key order, without recursion; a node seen twice (a forged loop) is read once."""
-        stack: list[tuple[bytes, str | None]] = [(root, None)]  # (node CID, None) or (record CID, key)
+        """(key, record CID) of the collections asked for, in key order, without recursion (a tree may be
+        deep); a node named twice (a forged tree) is read once. Keys are compressed against the entry before."""
+        wanted = tuple(f"{c}/".encode() for c in self.collections)
+        stack: list[tuple[bytes, bytes | None]] = [(root, None)]  # (node CID, None) or (record CID, key)
         seen: set[bytes] = set()
         while stack:
             cid, key = stack.pop()
             if key is not None:
-                yield key, cid
+                try:
+                    yield key.decode("ascii"), cid
+                except UnicodeDecodeError:
+                    raise DataError(f"{self.label}: a key of the repository's tree is not text: "
+                                    f"{one_line(repr(key[:60]))}") from None
                 continue
             if cid in seen:
                 continue
@@ -243,34 +256,29 @@ class _Reader:
             if block is None:
                 repo.missing_nodes += 1
                 continue
-            pending = _node_items(_decoded(block), self.label)
+            node = _decoded(block)
+            entries = node.get("e") if type(node) is dict else None
+            left = node.get("l") if type(node) is dict else None
+            if type(entries) is not list or (left is not None and type(left) is not bytes):
+                raise DataError(f"{self.label}: a node of the repository's tree is malformed: the file is not a "
+                                "repository export")
+            pending: list[tuple[bytes, bytes | None]] = [(left, None)] if left is not None else []
+            previous = b""
+            for entry in entries:
+                try:
+                    prefix, suffix, value, right = entry["p"], entry["k"], entry["v"], entry.get("t")
+                except (TypeError, KeyError, AttributeError):
+                    prefix = None
+                if (type(prefix) is not int or type(suffix) is not bytes or type(value) is not bytes
+                        or not 0 <= prefix <= len(previous) or prefix + len(suffix) > MAX_KEY
+                        or (right is not None and type(right) is not bytes)):
+                    raise DataError(f"{self.label}: an entry of the repository's tree is malformed")
+                previous = previous[:prefix] + suffix
+                if previous.startswith(wanted):
+                    pending.append((value, previous))
+                if right is not None:
+                    pending.append((right, None))
             stack.extend(reversed(pending))
-
-
-def _node_items(node: object, label: str) -> list[tuple[bytes, str | None]]:
-    """A tree node's subtrees and entries in key order. Keys are compressed against the previous entry."""
-    if not isinstance(node, dict) or not isinstance(node.get("e"), list):
-        raise DataError(f"{label}: a node of the repository's tree is malformed: the file is not a repository export")
-    items: list[tuple[bytes, str | None]] = []
-    if isinstance(node.get("l"), bytes):
-        items.append((node["l"], None))
-    previous = b""
-    for entry in node["e"]:
-        if not isinstance(entry, dict):
-            raise DataError(f"{label}: an entry of the repository's tree is malformed")
-        prefix, suffix, value, right = entry.get("p"), entry.get("k"), entry.get("v"), entry.get("t")
-        if (not isinstance(prefix, int) or not 0 <= prefix <= len(previous) or not isinstance(suffix, bytes)
-                or not isinstance(value, bytes) or prefix + len(suffix) > MAX_KEY):
-            raise DataError(f"{label}: an entry of the repository's tree is malformed")
-        previous = previous[:prefix] + suffix
-        try:
-            key = previous.decode("ascii")
-        except UnicodeDecodeError:
-            raise DataError(f"{label}: a key of the repository's tree is not text: {one_line(repr(previous[:60]))}") from None
-        items.append((value, key))
-        if isinstance(right, bytes):
-            items.append((right, None))
-    return items
 
 
 def _decoded(block: bytes | None) -> object:
@@ -294,8 +302,13 @@ def decode_record(block: bytes) -> object:
         raise ValueError(f"not DAG-CBOR ({_reason(exc)})") from None
 
 
+_DAG_CBOR_SHA256 = bytes([1, DAG_CBOR, SHA2_256, 32])
+
+
 def _cid(section: bytes) -> tuple[bytes | None, bytes, bool]:
     """(the CID's bytes, its digest, whether it is a sha-256 DAG-CBOR CID) at the start of a section."""
+    if section[:4] == _DAG_CBOR_SHA256 and len(section) >= 36:  # every block of a repository
+        return section[:36], section[4:36], True
     if section[:2] == b"\x12\x20":  # a version 0 CID: a bare sha-256 multihash (dag-pb, never a repository's)
         return (section[:34], section[2:34], False) if len(section) >= 34 else (None, b"", False)
     pos = 0

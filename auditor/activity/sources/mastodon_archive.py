@@ -35,7 +35,7 @@ from auditor.activity.model import Activity, DirectMessage, Post
 from auditor.activity.networks import MASTODON, canonical_handle, instance_of
 from auditor.activity.sources.archive_files import Container, clean, open_container
 from auditor.activity.sources.common import Collector, no_gc, one_line
-from auditor.activity.sources.export_window import within
+from auditor.activity.sources.export_window import WindowKeeper
 from auditor.activity.sources.mastodon_events import html_text
 from auditor.activity.sources.outbox_stream import ordered_items
 from auditor.errors import DataError
@@ -50,6 +50,7 @@ NOTE = ("a Mastodon archive holds its owner's own statuses and boosts, and the D
         "kept is cannot_tell)")
 _ACTOR_PATH = re.compile(r"^/(?:users/|@)([A-Za-z0-9_.-]+)/?$")
 MAX_URI = 2048
+MAX_ACTOR = 1 << 20  # actor.json is a few kilobytes
 
 
 def is_mastodon_archive(path: Path) -> bool:
@@ -75,18 +76,38 @@ def read_mastodon_archive(path: Path, *, window: tuple[datetime, datetime] | Non
                         "give the folder holding outbox.json")
     with open_container(path) as container:
         outbox, actor = _members(container, path, name)
-        reader = _OutboxReader(name, outbox)
+        reader = _OutboxReader(name, outbox, window)
         if actor is not None:
-            reader.owner_from_actor(container.read(actor), actor)
-        with no_gc():
+            reader.owner_from_actor(_small_file(container, actor, name), actor)
+
+        def activities():
             with container.open(outbox) as stream:
-                items = ordered_items(stream, f"{name}: {outbox}")
-                for number, item in enumerate(counted(items, f"reading {Path(name).name}", "statuses"), start=1):
-                    reader.item(number, item)
-        return reader.done(window)
+                yield from enumerate(ordered_items(stream, f"{name}: {outbox}"), start=1)
+
+        with no_gc():
+            for number, item in counted(activities(), f"reading {Path(name).name}", "statuses"):
+                reader.item(number, item)
+            wanted = reader.keeper.wanted()
+            if wanted:  # older posts that replies in the window answer: one more pass for them
+                for number, item in activities():
+                    if number in wanted:
+                        reader.keeper.add_again(reader.event(item), number)
+        return reader.done()
 
 
 # -- members -------------------------------------------------------------------------------------
+
+
+def _small_file(container: Container, member: str, name: str) -> bytes:
+    """actor.json whole, a chunk at a time (asking for the cap at once would allocate all of it)."""
+    parts, total = [], 0
+    with container.open(member) as handle:
+        while chunk := handle.read(1 << 16):
+            total += len(chunk)
+            if total > MAX_ACTOR:
+                raise DataError(f"{name}: {member} is more than the {MAX_ACTOR:,} bytes read from an actor")
+            parts.append(chunk)
+    return b"".join(parts)
 
 
 def _outbox_depth(member: str) -> int | None:
@@ -123,15 +144,15 @@ def _members(container: Container, path: Path, name: str) -> tuple[str, str | No
 
 
 class _OutboxReader:
-    def __init__(self, name: str, outbox: str):
+    def __init__(self, name: str, outbox: str, window: tuple[datetime, datetime] | None):
         self.name = name
         self.source = f"{name}:{outbox}"
         self.out = Collector(name, KIND)
         self.actor_id: str | None = None
         self.owner: str | None = None
         self.followers: str | None = None
-        self.posts: list[Post] = []
-        self.dms: list[DirectMessage] = []
+        self.keeper = WindowKeeper(window)
+        self.own: set[str] = set()  # every status id of the archive: a reply to one is in a thread of their own
 
     def owner_from_actor(self, raw: bytes, member: str) -> None:
         try:
@@ -165,24 +186,28 @@ class _OutboxReader:
 
     def item(self, number: int, activity: object) -> None:
         try:
-            if not isinstance(activity, dict):
-                raise ValueError("an activity must be an object")
-            if self.owner is None:
-                self._owner_from(activity)
-            actor = activity.get("actor")
-            if actor is not None and self.actor_id is not None and _id_of(actor) != self.actor_id:
-                raise ValueError("an activity of another account than the archive's")
-            kind = activity.get("type")
-            if kind == "Create":
-                event = self._create(activity)
-            elif kind == "Announce":
-                event = self._announce(activity)
-            else:
-                raise ValueError(f"a {one_line(str(kind))[:40]!r} activity is neither a status nor a boost")
+            event = self.event(activity)
         except ValueError as exc:
             self.out.skip(self.source, number, str(exc))
             return
-        (self.posts if type(event) is Post else self.dms).append(event)
+        self.own.add(event.id)
+        self.keeper.add(event, number)
+
+    def event(self, activity: object) -> Post | DirectMessage:
+        """The post, repost or DM an activity made; ValueError saying why it is none."""
+        if not isinstance(activity, dict):
+            raise ValueError("an activity must be an object")
+        if self.owner is None:
+            self._owner_from(activity)
+        actor = activity.get("actor")
+        if actor is not None and self.actor_id is not None and _id_of(actor) != self.actor_id:
+            raise ValueError("an activity of another account than the archive's")
+        kind = activity.get("type")
+        if kind == "Create":
+            return self._create(activity)
+        if kind == "Announce":
+            return self._announce(activity)
+        raise ValueError(f"a {one_line(str(kind))[:40]!r} activity is neither a status nor a boost")
 
     def _create(self, activity: dict) -> Post | DirectMessage:
         note = activity.get("object")
@@ -235,13 +260,10 @@ class _OutboxReader:
                 return handle
         return None
 
-    def done(self, window: tuple[datetime, datetime] | None) -> Activity:
-        own = {p.id for p in self.posts} | {d.id for d in self.dms}
-        for post in self.posts:
-            if post.in_reply_to_author is None and post.in_reply_to in own:
-                post.in_reply_to_author = self.owner  # a thread of their own
-        posts, dms = within(self.posts, self.dms, window)
-        for event in (*posts, *dms):
+    def done(self) -> Activity:
+        for event in self.keeper.events():
+            if type(event) is Post and event.in_reply_to_author is None and event.in_reply_to in self.own:
+                event.in_reply_to_author = self.owner  # a thread of their own
             self.out.add(event)
         info = self.out.info
         info.channels = ()

@@ -74,10 +74,12 @@ class Account(Strict):
             return None
         if info.data.get("platform", "x") != "bluesky":
             raise ValueError("did is for Bluesky accounts (platform: bluesky)")
-        did = canonical_handle(value, "bluesky")
-        if not did.startswith("did:"):
+        if not value.strip().lower().startswith("did:"):
             raise ValueError(f"expected a DID like did:plc:z72i7hdynmk6r22z27h6tvur, got {value[:60]!r}")
-        return did
+        try:
+            return canonical_handle(value, "bluesky")
+        except ValueError:
+            raise ValueError(f"{value[:60]!r} is not a DID (like did:plc:z72i7hdynmk6r22z27h6tvur)") from None
 
 
 # An address as people type it in a roster: one @, no spaces, quotes, angle brackets or control

@@ -307,3 +307,13 @@ def test_extra_blocks_and_a_section_with_an_unknown_cid_are_left_alone(repo, tmp
     (tmp_path / "bad.car").write_bytes(data)
     with pytest.raises(DataError, match=r"section \d+ \(byte [\d,]+\): its CID cannot be read"):
         read_bluesky_car(tmp_path / "bad.car", handles=OWNER)
+
+
+def test_the_roster_maps_dids_given_and_accounts_named_by_their_did(tmp_path):
+    from tests.factories import policy
+
+    loaded = policy(tmp_path, [], accounts=[
+        {"handle": "acme.bsky.social", "platform": "bluesky", "did": "DID:PLC:ACME"},
+        {"handle": "did:plc:jdoe", "platform": "bluesky"},
+        {"handle": "acme_support"}])
+    assert loaded.policy.roster_dids == {"did:plc:acme": "acme.bsky.social", "did:plc:jdoe": "did:plc:jdoe"}

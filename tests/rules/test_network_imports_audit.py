@@ -88,6 +88,9 @@ def test_a_month_from_exports_has_findings_on_each_network(tmp_path, month):
     assert [(n.platform, n.accounts, n.posts, n.dms, n.dms_not_held) for n in result.data.networks] == [
         ("x", 1, 2, 0, ("acme_support",)), ("bluesky", 1, 2, 0, ("acme.bsky.social",)),
         ("mastodon", 1, 2, 1, ("acme@mastodon.social",))]
+    # a JSONL file may hold any network's events: its mentions and replies count for each
+    assert [(n.platform, n.channels_missing) for n in result.data.networks] == [
+        ("x", ("dm",)), ("bluesky", ("dm",)), ("mastodon", ("dm",))]
     kinds = {s.kind: s for s in result.data.sources}
     assert (kinds["bluesky-car"].channels, kinds["mastodon-archive"].channels) == ((), ())
 
@@ -127,3 +130,20 @@ def test_the_exports_say_what_they_cannot_show_in_the_report(tmp_path, month):
     assert any("no DMs (chats are not part of a repository)" in note for note in sources["bluesky-car"]["notes"])
     assert any("the DMs they sent but not those they received" in note
                for note in sources["mastodon-archive"]["notes"])
+
+
+def test_what_an_export_cannot_show_is_said_for_its_network_whatever_another_network_shows(tmp_path, month):
+    """An X fetch shows mentions, replies and DMs on X; the exports show none of them on theirs."""
+    from auditor.activity.model import Activity, Post, SourceInfo
+
+    x = Activity(posts=[Post("1001", "bob", at(5, 14), "@acme_support where is my order?", mentions=("acme_support",),
+                             real_id=True)],
+                 sources=[SourceInfo("X API", "x-api", events=1, dm_accounts=frozenset({"acme_support"}))])
+    activity = read_sources(month[1:], roster_ids={"did:plc:acme": "acme.bsky.social"})
+    activity.extend(x)
+    result = run_activity(policy(tmp_path, RULES, accounts=ACCOUNTS), activity)
+    assert [(n.platform, n.channels_missing) for n in result.data.networks] == [
+        ("x", ()), ("bluesky", ("mention", "reply", "dm")), ("mastodon", ("mention", "reply", "dm"))]
+    assert result.data.channels_missing == ("mention", "reply", "dm")  # on Bluesky and Mastodon
+    view = result.as_dict()["data"]["networks"]
+    assert [list(n["channels_missing"]) for n in view] == [[], ["mention", "reply", "dm"], ["mention", "reply", "dm"]]

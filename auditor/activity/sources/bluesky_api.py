@@ -164,7 +164,7 @@ class BlueskyAdapter(Adapter):
                 found += self.thread_posts(answer_thread.thread)
             page = _page(found, answer.cursor, times)
             if page.oldest is not None:
-                # Paging goes on past `since` by LATE_REPLIES: a thread started before the last fetch gets replies after it.
+                # Paging goes on LATE_REPLIES past `since`: a thread begun before the last fetch gets replies after it.
                 page.oldest += LATE_REPLIES
             return page
 

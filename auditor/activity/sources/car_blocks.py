@@ -144,7 +144,8 @@ class _Reader:
         if length is None or length == 0:
             raise DataError(f"{self.label}: empty: not a repository export (a .car file)")
         if length > MAX_HEADER:
-            raise DataError(f"{self.label}: not a repository export (a .car file): its header would be {length:,} bytes")
+            raise DataError(f"{self.label}: not a repository export (a .car file): its header would be "
+                            f"{length:,} bytes")
         if not self._fill(length):
             raise DataError(f"{self.label}: not a repository export (a .car file): it ends before its header does")
         try:

@@ -29,6 +29,16 @@ WHEN = datetime(2026, 10, 5, 14, tzinfo=timezone.utc)
 runner = CliRunner()
 
 
+def traced(read):
+    """What `read()` returns, and the peak of memory Python allocated meanwhile."""
+    tracemalloc.start()
+    try:
+        found = read()
+        return found, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 def car_file(root: bytes, blocks: dict[bytes, bytes]) -> bytes:
     header = libipld.encode_dag_cbor({"version": 1, "roots": [root]})
     out = bytearray(varint(len(header)) + header)
@@ -139,12 +149,7 @@ def test_car_memory_follows_the_posts_kept_not_the_likes(tmp_path):
         repo.post(f"post {n}", WHEN)
     path = repo.write(tmp_path / "r.car")
     size = path.stat().st_size
-    tracemalloc.start()
-    try:
-        activity_read = read_bluesky_car(path, handles=OWNER)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    activity_read, peak = traced(lambda: read_bluesky_car(path, handles=OWNER))
     assert len(activity_read.posts) == 30
     # about 2 MB of it is the read buffer (a 1 MiB chunk, and the next joined to what is left of it)
     assert size > 8_000_000 and peak < size * 0.6, (size, peak)
@@ -233,11 +238,6 @@ def test_outbox_memory_follows_the_events_kept_not_the_file(tmp_path):
             n += 1
         handle.write("]}")
     window = (datetime(2026, 10, 1, tzinfo=timezone.utc), datetime(2026, 11, 1, tzinfo=timezone.utc))
-    tracemalloc.start()
-    try:
-        read = read_source(path, window=window)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    read, peak = traced(lambda: read_source(path, window=window))
     assert len(read.posts) == kept
     assert peak < 15_000_000, peak

@@ -7,7 +7,7 @@ interop vectors); the SDK's own CAR reader (`atproto.CAR`) reads each one too.
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import libipld
 import pytest
@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from auditor.activity.sources import read_source, read_sources, source_kind
 from auditor.activity.sources.bluesky_car import read_bluesky_car
-from auditor.activity.store import Store, import_sources, read_store
+from auditor.activity.store import import_sources, read_store
 from auditor.cli import app
 from auditor.errors import DataError
 from tests.sources.car_builder import FAKE_CID, Repository, cid_of, varint
@@ -248,7 +248,7 @@ def test_the_roster_did_names_the_owner_for_audit(repo, tmp_path):
 
 def test_a_fetched_post_and_the_same_post_from_an_export_are_one_event(tmp_path):
     """The fetcher's mapping and the export's agree field by field on the account's own posts."""
-    from tests.sources.fake_bluesky import NOW, scenario
+    from tests.sources.fake_bluesky import scenario
     from tests.sources.test_bluesky_fetch import ACCOUNTS, run
     from tests.factories import policy
 

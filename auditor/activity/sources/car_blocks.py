@@ -37,7 +37,6 @@ class Repo:
     """What a repository export holds of the collections asked for."""
 
     did: str
-    rev: str | None
     # (key, the record's block or None, why it is missing), in the tree's (key) order
     records: list[tuple[str, bytes | None, str]] = field(default_factory=list)
     missing_nodes: int = 0  # parts of the tree absent from the file (a partial export)
@@ -219,8 +218,7 @@ class _Reader:
         did = commit.get("did")
         if not isinstance(did, str) or not did.startswith("did:") or len(did) > 2048:
             raise DataError(f"{self.label}: the repository's commit names no DID")
-        rev = commit.get("rev") if isinstance(commit.get("rev"), str) else None
-        repo = Repo(did=did, rev=rev)
+        repo = Repo(did=did)
         if commit["data"] not in self.nodes:
             raise DataError(f"{self.label}: the repository's records tree is not in the file (a partial export?): "
                             "export the whole repository")

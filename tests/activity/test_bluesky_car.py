@@ -317,3 +317,30 @@ def test_the_roster_maps_dids_given_and_accounts_named_by_their_did(tmp_path):
         {"handle": "did:plc:jdoe", "platform": "bluesky"},
         {"handle": "acme_support"}])
     assert loaded.policy.roster_dids == {"did:plc:acme": "acme.bsky.social", "did:plc:jdoe": "did:plc:jdoe"}
+
+
+@pytest.mark.parametrize("embed, quoted", [
+    ({"$type": "app.bsky.embed.record", "record": {"uri": f"at://{ERIN}/app.bsky.feed.post/3kq", "cid": FAKE_CID}},
+     f"at://{ERIN}/app.bsky.feed.post/3kq"),
+    ({"$type": "app.bsky.embed.recordWithMedia",
+      "record": {"$type": "app.bsky.embed.record", "record": {"uri": f"at://{ERIN}/app.bsky.feed.post/3km", "cid": FAKE_CID}},
+      "media": {"$type": "app.bsky.embed.external", "external": {"uri": "https://example.com", "title": "t",
+                                                                  "description": "d"}}},
+     f"at://{ERIN}/app.bsky.feed.post/3km"),
+    ({"$type": "app.bsky.embed.record", "record": {"uri": f"at://{ERIN}/app.bsky.feed.generator/news", "cid": FAKE_CID}},
+     None),  # a feed shared is no quoted post
+])
+def test_the_fetch_and_the_export_read_a_quote_alike(tmp_path, embed, quoted):
+    from atproto_client import models
+
+    from auditor.activity.sources.bluesky_api import BlueskyAdapter
+    from tests.sources.test_bluesky_fetch import ENV
+
+    repo = Repository(ACME)
+    uri = repo.add("app.bsky.feed.post", {"text": "look", "createdAt": "2026-10-05T12:00:00.000Z", "embed": embed})
+    [exported] = read_bluesky_car(repo.write(tmp_path / "r.car"), handles=OWNER).posts
+    adapter = BlueskyAdapter([], env=ENV, client_factory=lambda service: None)
+    adapter.handles[ACME] = "acme.bsky.social"
+    fetched = adapter.record_post(uri, ACME, models.AppBskyFeedPost.Record.model_validate(repo.records[uri.split("/", 3)[3]]))
+    assert exported.quote_of == fetched.quote_of == quoted
+    assert exported == fetched

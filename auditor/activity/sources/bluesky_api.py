@@ -27,6 +27,8 @@ from typing import Mapping
 from auditor.activity.events import MAX_TEXT, parse_time
 from auditor.activity.model import DirectMessage, Post
 from auditor.activity.networks import BLUESKY, canonical_handle
+from auditor.activity.sources.bluesky_records import quoted_post
+from auditor.activity.sources.bluesky_records import web_link as _web
 from auditor.activity.sources.net_fetch import Adapter, Endpoint, Failed, NotGranted, Page, RateLimited, Transient
 from auditor.activity.sources.x_credentials import CredentialsError, _checked
 
@@ -220,13 +222,12 @@ class BlueskyAdapter(Adapter):
         parent = reply.parent.uri if reply is not None else None
         mentions = tuple(dict.fromkeys(self.who(feature.did) for facet in getattr(record, "facets", None) or ()
                                        for feature in facet.features if getattr(feature, "did", None)))
-        embed = getattr(record, "embed", None)
-        quoted = getattr(getattr(embed, "record", None), "uri", None)
+        quoted = quoted_post(getattr(record, "embed", None))
         langs = getattr(record, "langs", None) or ()
         return Post(uri, author, _time(record.created_at), (record.text or "")[:MAX_TEXT],
                     in_reply_to=parent, in_reply_to_author=self.who(_did_of(parent)) if parent else None,
                     conversation_id=reply.root.uri if reply is not None else uri, mentions=mentions,
-                    quote_of=quoted if isinstance(quoted, str) else None, url=_web(author, uri), platform=BLUESKY,
+                    quote_of=quoted, url=_web(author, uri), platform=BLUESKY,
                     lang=langs[0] if langs else None, real_id=True)
 
     def repost(self, item) -> Post:
@@ -341,10 +342,6 @@ def _is_post_view(view) -> bool:
 
 def _did_of(uri: str) -> str:
     return uri.removeprefix("at://").split("/", 1)[0]
-
-
-def _web(handle: str, uri: str) -> str:
-    return f"https://bsky.app/profile/{handle}/post/{uri.rsplit('/', 1)[-1]}"
 
 
 def _time(value) -> datetime:

@@ -33,6 +33,7 @@ from typing import Mapping
 from auditor.activity.events import parse_time
 from auditor.activity.model import Activity, Post
 from auditor.activity.networks import BLUESKY, canonical_handle
+from auditor.activity.sources.bluesky_records import quoted_post, web_link
 from auditor.activity.sources.car_blocks import Repo, decode_record, read_repo
 from auditor.activity.sources.common import Collector, no_gc, one_line
 from auditor.activity.sources.export_window import WindowKeeper
@@ -135,7 +136,7 @@ class _CarReader:
         return Post(uri, self.repo.did, created, record.text, in_reply_to=parent,
                     in_reply_to_author=_authority(parent) if parent else None,
                     conversation_id=root or uri, mentions=tuple(dict.fromkeys(mentions)),
-                    quote_of=_quoted(record.embed), platform=BLUESKY,
+                    quote_of=quoted_post(record.embed), platform=BLUESKY,
                     lang=record.langs[0] if record.langs else None, real_id=True)
 
     def _repost(self, rkey: str, record) -> Post:
@@ -187,9 +188,9 @@ class _CarReader:
         post.mentions = tuple(dict.fromkeys(self._who(did) for did in post.mentions))
         if post.repost_of is not None:  # the original's page, as the fetcher links a repost
             author = _authority(post.repost_of)
-            post.url = _web(self._who(author), post.repost_of) if author else None
+            post.url = web_link(self._who(author), post.repost_of) if author else None
         else:
-            post.url = _web(owner, post.id)
+            post.url = web_link(owner, post.id)
 
     def _describe(self, owner: str) -> None:
         info = self.out.info
@@ -235,15 +236,3 @@ def _authority(uri: str) -> str | None:
         return canonical_handle(uri.removeprefix("at://").split("/", 1)[0], BLUESKY)
     except ValueError:
         return None
-
-
-def _quoted(embed) -> str | None:
-    """The post a post quotes: `app.bsky.embed.record`, or the record of `recordWithMedia`."""
-    record = getattr(embed, "record", None)
-    record = getattr(record, "record", record) if getattr(embed, "media", None) is not None else record
-    uri = getattr(record, "uri", None)
-    return uri if isinstance(uri, str) and uri.startswith("at://") and f"/{POST}/" in uri else None
-
-
-def _web(handle: str, uri: str) -> str:
-    return f"https://bsky.app/profile/{handle}/post/{uri.rsplit('/', 1)[-1]}"

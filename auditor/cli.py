@@ -348,7 +348,7 @@ def _run_audit(policy_path: Path, data: list[Path], period, from_, to, as_of, al
     # Workers for text scoring are forked before the events are read (see speedups.worker_pool).
     with worker_pool(prepare=lambda: [rule.prepare() for rule in rules]):
         with no_gc():  # the events form no cycles; full collections would walk all of them, again and again
-            activity = read_sources(list(data), window=audit_window(chosen))
+            activity = read_sources(list(data), window=audit_window(chosen), roster_ids=loaded.policy.roster_dids)
             return loaded, run(loaded, activity, chosen, as_of=moment)
 
 
@@ -461,9 +461,10 @@ def demo(
 
 @app.command("import")
 def import_command(
-    sources: Annotated[list[Path], typer.Argument(help="X archives (zip or folder), JSONL, CSV files, or other stores.", show_default=False)],
+    sources: Annotated[list[Path], typer.Argument(help="X archives (zip or folder), Bluesky repository exports (.car), Mastodon archives (zip or folder), JSONL, CSV files, or other stores.", show_default=False)],
     store: Annotated[Path, typer.Option("--store", "-s", help="The store file (SQLite); created if missing.")],
     mapping: Annotated[Optional[str], typer.Option("--mapping", "-m", help="Column mapping for CSV sources: a YAML file, or twcs.")] = None,
+    did: Annotated[Optional[list[str]], typer.Option("--did", help="DID=HANDLE: whose a Bluesky repository export is (it names its owner only by DID), or who another DID in it is. Repeatable.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on standard error.")] = False,
 ) -> None:
     """Read exports into the local store; print what each source gave and the records skipped."""
@@ -472,10 +473,27 @@ def import_command(
 
     with reporter("import", quiet=quiet) as progress:
         try:
-            for result in import_sources(list(sources), store, mapping):
+            for result in import_sources(list(sources), store, mapping, dids=_dids(did or [])):
                 progress.out("\n".join(result.lines()))
         except AuditorError as exc:
             raise _fail(exc) from None
+
+
+def _dids(pairs: list[str]) -> dict[str, str]:
+    """`--did did:plc:...=acme.bsky.social`, each checked: DID -> handle."""
+    from auditor.activity.networks import BLUESKY, canonical_handle
+
+    found: dict[str, str] = {}
+    for pair in pairs:
+        did, equals, handle = pair.partition("=")
+        try:
+            did = canonical_handle(did, BLUESKY)
+            if not equals or not did.startswith("did:"):
+                raise ValueError("expected DID=HANDLE")
+            found[did] = canonical_handle(handle, BLUESKY)
+        except ValueError as exc:
+            raise UsageError(f"--did {pair[:80]!r}: {exc} (like did:plc:z72i7hdynmk6r22z27h6tvur=acme.bsky.social)") from None
+    return found
 
 
 @app.command("fetch")

@@ -310,6 +310,15 @@ class Store:
             self._count_source(source_id)
         return counts
 
+    def bluesky_handles(self) -> dict[str, str]:
+        """DID -> handle, from the stored Bluesky posts whose author has a handle (a post's id is under its
+        author's DID)."""
+        from auditor.activity.sources.bluesky_names import handles_in
+
+        rows = self.db.execute("SELECT id, author, created_at FROM events WHERE id >= 'at://did:' AND id < 'at://did;' "
+                               "AND kind = 'post' AND platform = 'bluesky'")
+        return handles_in(rows)
+
     # -- events ----------------------------------------------------------------------------
 
     @_store_errors
@@ -602,10 +611,12 @@ class ImportResult:
         return lines
 
 
-def import_sources(paths: list[Path], store_path: Path, mapping: str | Path | None = None) -> Iterator[ImportResult]:
+def import_sources(paths: list[Path], store_path: Path, mapping: str | Path | None = None,
+                   dids: dict[str, str] | None = None) -> Iterator[ImportResult]:
     """Read each source and put it into the store; yields what each did. Unreadable input raises DataError.
 
-    `mapping` (a YAML file or `twcs`) applies to the CSV sources.
+    `mapping` (a YAML file or `twcs`) applies to the CSV sources; `dids` (DID -> handle) names the
+    accounts a Bluesky repository export knows only by DID (its owner's is required).
     """
     from auditor.activity.sources import read_source, source_kind
 
@@ -615,7 +626,10 @@ def import_sources(paths: list[Path], store_path: Path, mapping: str | Path | No
                 raise DataError(f"{path}: no such file or folder")
             if store.path.exists() and os.path.samefile(path, store.path):
                 raise DataError(f"{path}: is the store itself")
-            activity = read_source(path, mapping=mapping if source_kind(path) == "csv" else None)
+            kind = source_kind(path)
+            # A repository export names people by DID: the handles the store already knows name them.
+            known = {**store.bluesky_handles(), **(dids or {})} if kind == "bluesky-car" else dids
+            activity = read_source(path, mapping=mapping if kind == "csv" else None, roster_ids=known)
             info = _one_source(activity, str(path))
             counts = store.add_activity(activity, str(path.resolve()))
             yield ImportResult(info.name, info.kind, info.events, info.skipped, counts, activity.skipped, info.notes)

@@ -15,9 +15,10 @@ from auditor.terminal import echo
 
 
 def import_command(
-    sources: Annotated[list[Path], typer.Argument(help="X archives (zip or folder), JSONL, CSV files, or other stores.", show_default=False)],
+    sources: Annotated[list[Path], typer.Argument(help="X archives (zip or folder), Bluesky repository exports (.car), Mastodon archives (zip or folder), JSONL, CSV files, or other stores.", show_default=False)],
     store: Annotated[Path, typer.Option("--store", "-s", help="The store file (SQLite); created if missing.")],
     mapping: Annotated[Optional[str], typer.Option("--mapping", "-m", help="Column mapping for CSV sources: a YAML file, or twcs.")] = None,
+    did: Annotated[Optional[list[str]], typer.Option("--did", help="DID=HANDLE: whose a Bluesky repository export is (it names its owner only by DID), or who another DID in it is. Repeatable.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on standard error.")] = False,
 ) -> None:
     """Read exports into the local store; print what each source gave and the records skipped."""
@@ -25,8 +26,25 @@ def import_command(
     from auditor.progress import reporter
 
     with reporter("import", quiet=quiet) as progress:
-        for result in import_sources(list(sources), store, mapping):
+        for result in import_sources(list(sources), store, mapping, dids=_dids(did or [])):
             progress.out("\n".join(result.lines()))
+
+
+def _dids(pairs: list[str]) -> dict[str, str]:
+    """`--did did:plc:...=acme.bsky.social`, each checked: DID -> handle."""
+    from auditor.networks import BLUESKY, canonical_handle
+
+    found: dict[str, str] = {}
+    for pair in pairs:
+        did, equals, handle = pair.partition("=")
+        try:
+            did = canonical_handle(did, BLUESKY)
+            if not equals or not did.startswith("did:"):
+                raise ValueError("expected DID=HANDLE")
+            found[did] = canonical_handle(handle, BLUESKY)
+        except ValueError as exc:
+            raise UsageError(f"--did {pair[:80]!r}: {exc} (like did:plc:z72i7hdynmk6r22z27h6tvur=acme.bsky.social)") from None
+    return found
 
 
 def fetch_command(

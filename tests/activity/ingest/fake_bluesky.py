@@ -1,7 +1,7 @@
 """A small fake of a Bluesky PDS and its proxied AppView and chat services, behind httpx's MockTransport.
 
 Answers have the shapes of the lexicons (app.bsky.feed.getAuthorFeed, notification.listNotifications,
-feed.getPosts, chat.bsky.convo.listConvos/getMessages, com.atproto.server.createSession), and each
+feed.getPosts, feed.getPostThread, chat.bsky.convo.listConvos/getMessages, com.atproto.server.createSession), and each
 is held to the SDK's own models first (`validated`): the SDK's models allow unknown fields, so
 any field a model does not declare fails the test. Pages are newest first with `cursor`.
 """
@@ -166,6 +166,19 @@ class FakeBluesky:
                 items.append({"uri": view["uri"], "cid": view["cid"], "author": view["author"], "reason": reason,
                               "record": view["record"], "isRead": False, "indexedAt": view["indexedAt"], "labels": []})
             return self._page(items, query, "notifications", "AppBskyNotificationListNotifications.Response")
+        if method == "app.bsky.feed.getPostThread":
+            view = next((p for p in self.posts if p["uri"] == query["uri"]), None)
+            if view is None:
+                return httpx.Response(400, json={"error": "NotFound", "message": f"Post not found: {query['uri']}"})
+            depth = int(query.get("depth") or 6)
+
+            def node(post: dict, level: int) -> dict:
+                found = {"$type": "app.bsky.feed.defs#threadViewPost", "post": post}
+                if level < depth:
+                    found["replies"] = [node(p, level + 1) for p in self.posts
+                                        if p["record"].get("reply", {}).get("parent", {}).get("uri") == post["uri"]]
+                return found
+            return httpx.Response(200, json=validated("AppBskyFeedGetPostThread.Response", {"thread": node(view, 0)}))
         if method == "app.bsky.feed.getPosts":
             wanted = request.url.params.get_list("uris")
             answer = {"posts": [p for p in self.posts if p["uri"] in wanted]}

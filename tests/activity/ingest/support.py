@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-import os
-from pathlib import Path
-
-import pytest
 
 from tests.activity.ingest.fake_x import NOW, FakeX
 

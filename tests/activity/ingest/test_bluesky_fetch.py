@@ -48,7 +48,7 @@ def keys(path):
 
 def test_the_author_feed_notifications_and_chat_become_posts_and_dms(sky, loaded, tmp_path):
     summary = run(loaded, tmp_path / "s.db", sky)
-    assert (summary.exit_code, summary.line()) == (0, "fetched 1 account in 4 requests: 6 new events, 0 updated")
+    assert (summary.exit_code, summary.line()) == (0, "fetched 1 account in 5 requests: 6 new events, 0 updated")
     read = read_store(tmp_path / "s.db")
     posts = {p.text: p for p in read.posts}
     ask, answer = posts["it broke my setup, how do I roll back?"], posts["sorry! DM us your order number"]
@@ -69,7 +69,8 @@ def test_pages_follow_the_cursor_and_a_killed_run_resumes_at_the_next_page(sky, 
     sky.page_size = 1
     whole = tmp_path / "whole.db"
     run(loaded, whole, sky)
-    assert [q.get("cursor") for m, q in sky.calls if m == "app.bsky.feed.getAuthorFeed"] == [None, "1"]
+    # the posts endpoint pages the author feed, then the threads endpoint does again for the threads of its posts
+    assert [q.get("cursor") for m, q in sky.calls if m == "app.bsky.feed.getAuthorFeed"] == [None, "1", None, "1"]
     fresh = scenario()
     fresh.page_size = 1
     pages = []

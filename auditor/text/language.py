@@ -121,7 +121,8 @@ class _BatchModel:
         self.next_state = np.frombuffer(identifier.tk_nextmove, dtype=np.uint32)
         self.row_base = np.asarray(identifier._rowbase, dtype=np.int64)
         self.feature_of = np.asarray(identifier.tk_output, dtype=np.int64)
-        self.per_feature = np.asarray(identifier.nb_ptc, dtype=np.float32)  # float16 widened exactly
+        # float16 widened exactly, in row order: the sparse product reads it by rows
+        self.per_feature = np.ascontiguousarray(identifier.nb_ptc, dtype=np.float32)
         self.prior = np.asarray(identifier.nb_pc, dtype=np.float32)
         self.classes = list(identifier.nb_classes)
         self.aliases = list(identifier._alias_pairs)

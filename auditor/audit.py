@@ -6,7 +6,6 @@ import hashlib
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import replace
-from operator import attrgetter
 from datetime import datetime, timedelta
 from operator import attrgetter
 from typing import Iterable
@@ -14,14 +13,12 @@ from typing import Iterable
 import orjson
 
 from auditor import __version__, progress
-from auditor.activity.events import utc_iso
+from auditor.time.instants import utc_iso
 from auditor.activity.model import CHANNELS, EVERY_ACCOUNT, Activity, Post
-from auditor.activity.networks import PLATFORMS, SOURCE_NETWORK, handle_platform
-from auditor.audit_context import RuleContext
+from auditor.networks import PLATFORMS, SOURCE_NETWORK, handle_platform
 from auditor.index import ActivityIndex
-from auditor.period import Period
+from auditor.time.period import Period
 from auditor.policy.loader import LoadedPolicy
-from auditor.policy.types import SEVERITIES
 from auditor.result import (
     AccountResult,
     AuditResult,
@@ -33,10 +30,11 @@ from auditor.result import (
     RuleResult,
     SourceCoverage,
     WeekFigures,
-    meets_target,
-    share_of,
+    status_of,
 )
+from auditor.types import SEVERITIES, share_of
 from auditor.rules.base import Check, RuleBase
+from auditor.rules.context import RuleContext
 
 # Options every kind has; the rest are shown as the rule's own settings.
 _COMMON = {"id", "type", "severity", "description", "target", "enabled"}
@@ -46,11 +44,11 @@ def audit(loaded: LoadedPolicy, activity: Activity, period: Period, *, as_of: da
     policy = loaded.policy
     index = ActivityIndex(activity, set(policy.roster_by_handle))
     as_of = as_of or index.last_event or period.end
-    ctx = RuleContext(policy, index, period, as_of)
+    ctx = rule_context(policy, index, period, as_of)
     previous = period.previous()
     # The trend is only honest when the data reaches back over the whole previous period.
     has_previous = index.first_event is not None and index.first_event <= previous.start + timedelta(days=1)
-    previous_ctx = RuleContext(policy, index, previous, as_of, ctx._clocks)
+    previous_ctx = ctx.for_period(previous)
 
     rule_results, findings = [], []
     per_account: dict[str, dict[str, Figures]] = defaultdict(dict)
@@ -64,7 +62,7 @@ def audit(loaded: LoadedPolicy, activity: Activity, period: Period, *, as_of: da
         by_account: dict[str, list[Check]] = defaultdict(list)
         for check in checks:
             by_account[check.account].append(check)
-        for account in policy.audited_by(rule):
+        for account in ctx.audited(rule.id):
             per_account[account.handle][rule.id] = _figures(rule, by_account.get(account.handle, []))
         previous = _figures(rule, rule.evaluate(previous_ctx)) if has_previous else None
         per_check = [_check_findings(rule, check, index) for check in checks]
@@ -77,7 +75,7 @@ def audit(loaded: LoadedPolicy, activity: Activity, period: Period, *, as_of: da
                 meaning=type(rule).meaning,
                 item_name=type(rule).item_name,
                 target=rule.target,
-                status=_status(figures, rule.target),
+                status=status_of(figures, rule.target),
                 figures=figures,
                 previous_compliance=previous.compliance if previous else None,
                 previous_checked=previous.checked if previous else None,
@@ -116,13 +114,20 @@ def audit(loaded: LoadedPolicy, activity: Activity, period: Period, *, as_of: da
             "end": period.end.isoformat(),
             "timezone": policy.timezone,
         },
-        data=replace(_coverage(activity, index, as_of, policy, period),
+        data=replace(_coverage(activity, index, as_of, policy, period, ctx.accounts),
                      period_events=_period_events(index, period, as_of)),
         summary=summarize(rule_results, findings),
         rules=tuple(rule_results),
         accounts=accounts,
         findings=tuple(findings),
     )
+
+
+def rule_context(policy, index: ActivityIndex, period: Period, as_of: datetime) -> RuleContext:
+    """What every rule is given, built once: the accounts of each enabled rule, a clock per calendar."""
+    clocks = {name: policy.clock(name) for name in (None, *policy.calendars)}
+    accounts = {rule.id: policy.audited_by(rule) for rule in policy.rules if rule.enabled}
+    return RuleContext(index, period, as_of, policy.zone, clocks, accounts, policy.is_ignored)
 
 
 def summarize(rules: Iterable[RuleResult], findings: Iterable[Finding]) -> dict:
@@ -150,13 +155,6 @@ def _figures(rule: RuleBase, checks: list[Check]) -> Figures:
     pending = sum(1 for c in checks if c.status == "pending")
     checked = passed + failed
     return Figures(checked, passed, failed, pending, share_of(passed, checked), rule.metrics(checks))
-
-
-def _status(figures: Figures, target: float) -> str:
-    if figures.compliance is None:
-        # Items were there, and every failure among them is waived: nothing counts against the rule.
-        return "pass" if figures.waived else "no_data"
-    return "pass" if meets_target(figures.passed, figures.checked, target) else "fail"
 
 
 def _weeks(checks: list[Check], zone) -> tuple[WeekFigures, ...]:
@@ -196,6 +194,7 @@ def _check_findings(rule: RuleBase, check: Check, index: ActivityIndex) -> list[
                 fingerprint=fingerprint,
                 check=draft.check,
                 wait=draft.wait,
+                timing=draft.timing,
                 counted=check.status == "failed",
                 platform=platform,
             )
@@ -219,7 +218,7 @@ def recount(result: AuditResult, findings: tuple[Finding, ...], zone) -> AuditRe
                     per_account[account.handle][rule.id] = account.rules[rule.id]
             continue
         figures = replace(_figures(rule.kind, counted), waived=len(rule.checks) - len(counted))
-        rules.append(replace(rule, figures=figures, status=_status(figures, rule.target), weeks=_weeks(counted, zone)))
+        rules.append(replace(rule, figures=figures, status=status_of(figures, rule.target), weeks=_weeks(counted, zone)))
         by_account: dict[str, list[Check]] = defaultdict(list)
         all_by_account: dict[str, int] = Counter(check.account for check in rule.checks)
         for check in counted:
@@ -256,9 +255,10 @@ def _ignored_events(index: ActivityIndex, policy, period: Period) -> int:
         for handle in authors if policy.is_ignored(handle))
 
 
-def _coverage(activity: Activity, index: ActivityIndex, as_of: datetime, policy, period: Period) -> DataCoverage:
+def _coverage(activity: Activity, index: ActivityIndex, as_of: datetime, policy, period: Period,
+              audited_by: dict[str, list]) -> DataCoverage:
     shown = {channel for source in activity.sources for channel in source.channels}
-    audited = {account.handle for rule in policy.rules if rule.enabled for account in policy.audited_by(rule)}
+    audited = {account.handle for accounts in audited_by.values() for account in accounts}
     roster = index.roster | {EVERY_ACCOUNT}  # a report names whose DMs are held among the roster only, never customers
     networks = _networks(index, policy, audited, activity.sources)
     # A channel no source shows on a network with roster accounts is missing, whatever another network shows.

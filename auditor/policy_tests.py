@@ -22,19 +22,22 @@ Folders whose name starts with `.` or `_` are not cases.
 
 from __future__ import annotations
 
+from functools import partial
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from auditor.activity.model import normalize_handle
+from auditor.time.instants import parse_day, parse_instant
+from auditor.networks import normalize_handle
+from auditor.activity.model import Activity
 from auditor.activity.sources.jsonl import read_jsonl
-from auditor.audit import audit
 from auditor.errors import AuditorError, DataError
-from auditor.period import Period, parse_period, period_from_dates
+from auditor.time.period import Period, parse_period, period_from_dates
 from auditor.policy.loader import LoadedPolicy
-from auditor.policy.yaml_positions import Positions, load_yaml
+from auditor.yamlsrc import Positions, load_yaml
 from auditor.result import AuditResult, Finding
+from auditor.run import read_and_audit
 
 CASE_KEYS = ("description", "period", "from", "to", "as_of", "findings", "no_findings")
 EXPECT_KEYS = ("rule", "account", "counterpart", "status", "count")
@@ -115,18 +118,30 @@ def run_case(loaded: LoadedPolicy, name: str, events: Path, expect: Path) -> Cas
         outcome.errors.append(f"{events}: missing: a case needs its events next to {expect.name}")
         return outcome
     try:
-        activity = read_jsonl(events, str(events))
+        result = read_and_audit(loaded, partial(_read_case, events), period, as_of=as_of, workers=False)
     except AuditorError as exc:
         outcome.errors.extend(exc.lines())
         return outcome
-    # A case is a hand-made file: a line it cannot read is a mistake in the test, not data to skip.
-    outcome.errors.extend(f"{s.source}:{s.line}: {s.reason}" for s in activity.skipped)
-    if outcome.errors:
-        return outcome
-    result = audit(loaded, activity, period, as_of=as_of)
     outcome.failures.extend(check(name, result, expectations))
     return outcome
 
+
+def _read_case(events: Path, window) -> Activity:
+    """A case's events, all of them (a case is a handful of lines, so the window is not needed). A line
+    it cannot read is a mistake in the test, not data to skip: the case does not run."""
+    activity = read_jsonl(events, str(events))
+    if activity.skipped:
+        raise _UnreadableCase([f"{s.source}:{s.line}: {s.reason}" for s in activity.skipped])
+    return activity
+
+
+class _UnreadableCase(AuditorError):
+    def __init__(self, lines: list[str]):
+        super().__init__(lines[0])
+        self._lines = lines
+
+    def lines(self) -> list[str]:
+        return self._lines
 
 def check(name: str, result: AuditResult, expectations: list[Expectation]) -> list[str]:
     """One line per expectation that does not hold, naming the case, the rule and what was found."""
@@ -189,7 +204,7 @@ def _read_spec(loaded: LoadedPolicy, spec: Any, positions: Positions, display: s
                                  "(it would change with the day)")
             period: Period = parse_period(text, zone, date(2000, 1, 1))
         elif "from" in spec and "to" in spec:
-            period = period_from_dates(_day(spec["from"]), _day(spec["to"]), zone)
+            period = period_from_dates(parse_day(spec["from"], "from"), parse_day(spec["to"], "to"), zone)
         else:
             raise ValueError("missing period (e.g. period: 2026-10, or from: and to: dates)")
     except ValueError as exc:
@@ -200,7 +215,7 @@ def _read_spec(loaded: LoadedPolicy, spec: Any, positions: Positions, display: s
         try:
             as_of = _moment(spec["as_of"])
         except ValueError as exc:
-            raise _Invalid(f"{where(('as_of',))}: as_of: {exc}") from None
+            raise _Invalid(f"{where(('as_of',))}: {exc}") from None
     rule_ids = {rule.id for rule in loaded.policy.rules}
     expectations = []
     for key, must in (("findings", True), ("no_findings", False)):
@@ -252,25 +267,9 @@ def _expectation(entry: Any, must: bool, rule_ids: set[str]) -> Expectation:
     )
 
 
-def _day(value: Any) -> date:
-    if isinstance(value, datetime):
-        raise ValueError(f"expected a date (YYYY-MM-DD), got a time {value.isoformat()}")
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValueError(f"expected a date (YYYY-MM-DD), got {str(value)[:40]!r}") from None
-
-
 def _moment(value: Any) -> datetime:
-    if isinstance(value, datetime):
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError(f"{value.isoformat()} has no UTC offset (add Z or +00:00)")
-        return datetime.fromisoformat(value.isoformat()).astimezone(timezone.utc)
-    from auditor.activity.events import parse_time
-
-    return parse_time(str(value), "as_of")
+    # YAML reads an unquoted time stamp as a datetime: read its text like any other time.
+    return parse_instant(value.isoformat() if isinstance(value, datetime) else str(value), "as_of")
 
 
 def report_lines(outcomes: list[CaseOutcome]) -> list[str]:

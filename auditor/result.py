@@ -1,6 +1,6 @@
 """The audit result: computed once, rendered by every format, never recomputed by them.
 
-Plain frozen dataclasses; `as_dict()` gives the JSON shape of PRODUCT.md. Nothing
+Plain frozen dataclasses; `as_dict()` gives the JSON shape of docs/contract.md ("Reports"). Nothing
 here depends on the clock or the machine, so the same input gives the same bytes.
 """
 
@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
+
+from auditor.types import meets_target
 
 
 @dataclass(frozen=True)
@@ -27,37 +29,6 @@ class Evidence:
 LISTED_ONLY = ("pending", "cannot_tell")
 
 
-def share_of(passed: int, checked: int) -> float | None:
-    """passed / checked to four decimals, rounded toward the truth: 1.0 only when every item
-    passed and 0.0 only when none did (10,656 of 10,658 is 0.9998, never 1.0). None: nothing checked."""
-    if not checked:
-        return None
-    share = round(passed / checked, 4)
-    if share == 1.0 and passed < checked:
-        return 0.9999
-    if share == 0.0 and passed > 0:
-        return 0.0001
-    return share
-
-
-def meets_target(passed: int, checked: int, target: float) -> bool:
-    """Whether a share reaches its target, judged on the counts (not on a rounded share)."""
-    return passed + 1e-9 >= target * checked
-
-
-def format_share(share: float | None) -> str:
-    """A share as every report writes it: "95%", "94.7%", "–" when nothing was checked. Never
-    "100%" unless all passed, nor "0%" unless none did (the share is rounded toward the truth)."""
-    if share is None:
-        return "–"
-    text = f"{share * 100:.1f}"
-    if text == "100.0" and share < 1:
-        text = "99.9"
-    elif text == "0.0" and share > 0:
-        text = "0.1"
-    return text.removesuffix(".0") + "%"
-
-
 # A trend against the previous period is shown only when that period checked at least this many items.
 TREND_MIN_ITEMS = 20
 
@@ -74,6 +45,36 @@ class Wait:
     calendar_seconds: int  # from start to end, nights and weekends included
     within_seconds: int  # the limit, on the same clock
     text: str  # "142h40m of open hours (6d 2h calendar time)", "3d 4h15m"
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A moment in the story of a finding's clock: what happened, when, and by whom."""
+
+    what: str  # started (the clock), promised, counterpart_wrote, answered
+    at: str  # ISO 8601 UTC
+    by: str | None = None
+
+
+@dataclass(frozen=True)
+class Timing:
+    """How the clock ran for a finding, as its rule measured it: what the report's story tells ("Clock
+    started...", the limit, the deadline, the time measured). Filled by the rule beside its `measure`,
+    which report.json keeps as it is; the reports for people read this, never the measure's key names."""
+
+    moments: tuple[Moment, ...]  # in the order the rule saw them; the story puts them in time order
+    within_seconds: int | None = None  # the limit, on the clock
+    clock: str = "wall clock"  # or the calendar's name
+    deadline: str | None = None  # ISO 8601 UTC, when the rule computed one
+    elapsed_seconds: int | None = None  # the time measured, on the clock (a wait, a delay)
+    items: int | None = None  # the messages an episode held
+    channel: str | None = None  # how it came in: mention, reply, dm
+    unanswered: bool = False  # a deadline was set and nothing in the data answered
+    measure_keys: tuple[str, ...] = ()  # the keys of `measure` this tells: not listed again as details
+
+    @property
+    def answered_at(self) -> str | None:
+        return next((moment.at for moment in self.moments if moment.what == "answered"), None)
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,8 @@ class Finding:
     waived: dict[str, Any] | None = None  # {reason, approved_by, expires} when a waiver applies
     baseline: str | None = None  # new | existing, when a baseline was given
     platform: str = "x"  # the network of the account (and so of the counterpart and evidence)
+    # What the reports' clock story tells; not in report.json (its `measure` says the same).
+    timing: Timing | None = field(default=None, metadata={"json": False})
 
     @property
     def is_failure(self) -> bool:
@@ -116,6 +119,20 @@ class Figures:
     metrics: dict[str, Any]
     # Failed items whose every finding a waiver covers: in none of the figures above, nor the metrics.
     waived: int = 0
+
+
+def status_of(figures: Figures, target: float) -> str:
+    """A rule's status over its figures: `pass` or `fail` against its target, judged on the counts
+    (never on a rounded share); `no_data` when nothing was checked."""
+    if figures.compliance is None:
+        # Items were there, and every failure among them is waived: nothing counts against the rule.
+        return "pass" if figures.waived else "no_data"
+    return "pass" if meets_target(figures.passed, figures.checked, target) else "fail"
+
+
+def below_target(figures: Figures, target: float) -> bool:
+    """Whether figures that checked something miss the target (an account's row, a group's rule)."""
+    return figures.compliance is not None and not meets_target(figures.passed, figures.checked, target)
 
 
 @dataclass(frozen=True)
@@ -228,7 +245,7 @@ class AuditResult:
     scope: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        """The JSON shape of report.json (PRODUCT.md)."""
+        """The JSON shape of report.json (docs/contract.md, "Reports")."""
         scope = {"scope": self.scope} if self.scope is not None else {}
         return {
             "tool": self.tool,
@@ -257,7 +274,7 @@ def _plain(obj: Any) -> dict[str, Any]:
     Values are shared, not copied: report.json is written from it at once."""
     names = _FIELD_NAMES.get(type(obj))
     if names is None:
-        names = _FIELD_NAMES[type(obj)] = tuple(f.name for f in fields(obj))
+        names = _FIELD_NAMES[type(obj)] = tuple(f.name for f in fields(obj) if f.metadata.get("json", True))
     out = {}
     for name in names:
         value = getattr(obj, name)

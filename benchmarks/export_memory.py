@@ -1,6 +1,6 @@
 """Time and peak memory of importing and auditing a Bluesky repository export and a Mastodon archive.
 
-Builds, as the tests build them (tests/sources/car_builder.py, tests/sources/mastodon_archive_builder.py),
+Builds, as the tests build them (tests/activity/sources/car_builder.py, tests/activity/sources/mastodon_archive_builder.py),
 a repository of many likes and a few thousand posts over several months, and an archive whose
 outbox.json holds statuses over several months; then runs, each in a child process, `auditor import`
 into a fresh store and `auditor audit` of one month, and prints each file's size, wall time and each
@@ -24,9 +24,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' builders
 
 from benchmarks.archive_memory import run  # noqa: E402
-from tests.sources.car_builder import FAKE_CID, Repository  # noqa: E402
-from tests.sources.fake_mastodon import FakeMastodon  # noqa: E402
-from tests.sources.mastodon_archive_builder import CONTEXT, activity, actor  # noqa: E402
+from tests.activity.sources.car_builder import FAKE_CID, Repository  # noqa: E402
+from tests.activity.ingest.fake_mastodon import FakeMastodon  # noqa: E402
+from tests.activity.sources.mastodon_archive_builder import CONTEXT, activity, actor  # noqa: E402
 
 POLICY = """\
 name: Export memory benchmark

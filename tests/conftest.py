@@ -17,7 +17,7 @@ Both profiles have no deadline: how long one example takes depends on the machin
 and on what else runs on it, and a timing failure would be noise, not a bug. Tests
 that must never hang guard each example with their own, generous, watchdog
 (``tests.fuzz.support.watchdog``). A test that sets its own ``@settings(max_examples=...)``
-(as ``tests/policy/test_durations.py`` and ``test_calendars.py`` do) keeps its number
+(as ``tests/time/test_durations.py`` and ``test_calendars.py`` do) keeps its number
 in both profiles. Failing examples are saved in ``.hypothesis/`` (git-ignored) and
 tried first next time.
 """
@@ -49,7 +49,7 @@ def demo_result():
     from auditor.activity.sources.jsonl import read_jsonl
     from auditor.audit import audit
     from auditor.bundled import policies_folder, sample_data
-    from auditor.period import parse_period
+    from auditor.time.period import parse_period
     from auditor.policy.loader import load_policy
 
     loaded = load_policy(policies_folder() / "example.yaml")

@@ -10,7 +10,7 @@ from ruamel.yaml import YAML
 
 from auditor.activity.model import EVERY_ACCOUNT, Activity, DirectMessage, Post, SourceInfo
 from auditor.audit import audit
-from auditor.period import parse_period
+from auditor.time.period import parse_period
 from auditor.policy.loader import LoadedPolicy, load_policy
 
 _ids = itertools.count(1000)

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from auditor.sample import generate as gen
+from auditor.sample.people import extra_accounts
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "auditor" / "sample" / "demo.jsonl"
@@ -326,7 +327,7 @@ def test_staff_small_talk_is_shared_when_accounts_grow() -> None:
     # Small talk is the company's, shared among its staff: more accounts post it less
     # often each, rather than multiplying it (it was 70% of a million-event file).
     events = list(gen.generate(start="2026-10-01", end="2026-11-01", scale=5.0, customers=750, accounts=200))
-    extra = {a[0] for a in gen.extra_accounts(200)}
+    extra = {a[0] for a in extra_accounts(200)}
     small_talk = [e for e in events if e["type"] == "post" and e["author"] in extra
                   and not e["in_reply_to"] and not e["repost_of"]]
     assert len(small_talk) < 0.02 * len(events)

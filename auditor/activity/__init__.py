@@ -1,5 +1,6 @@
-"""Activity: the one input shape rules see, and the sources that produce it."""
+"""Activity: the one input shape rules see (`model.py`), the readers that produce it (`sources/`),
+the local store (`store.py`) and what writes it (`ingest/`)."""
 
-from auditor.activity.model import Activity, DirectMessage, Post, Skipped, SourceInfo, normalize_handle
+from auditor.activity.model import Activity, DirectMessage, Post, Skipped, SourceInfo
 
-__all__ = ["Activity", "DirectMessage", "Post", "Skipped", "SourceInfo", "normalize_handle"]
+__all__ = ["Activity", "DirectMessage", "Post", "Skipped", "SourceInfo"]

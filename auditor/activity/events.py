@@ -8,40 +8,19 @@ the source reports next to the line number.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
 from sys import intern
 from typing import Any
 
-from auditor.activity import networks
-from auditor.activity.model import DirectMessage, Post, normalize_handle
-from auditor.activity.networks import X, canonical_handle, check_platform, instance_of
+from auditor import networks
+from auditor.time.instants import parse_instant, utc_iso
+from auditor.activity.model import DirectMessage, Post
+from auditor.networks import normalize_handle
+from auditor.networks import X, canonical_handle, check_platform, instance_of
 
 # X handles: letters, digits and underscore, up to 15 characters.
 MENTION_RE = re.compile(r"(?<![\w@])@(\w{1,15})\b")
 
 MAX_TEXT = 100_000  # a post is at most 25,000 characters on X; more is a broken export
-
-
-def parse_time(value: Any, field_name: str = "created_at") -> datetime:
-    if not isinstance(value, str):
-        raise ValueError(f"{field_name} must be an ISO 8601 string")
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"{field_name} is not an ISO 8601 time: {value[:40]!r}") from None
-    if moment.tzinfo is timezone.utc:
-        return moment  # "Z" and "+00:00" read as UTC already
-    if moment.tzinfo is None:
-        raise ValueError(f"{field_name} has no UTC offset: {value[:40]!r} (add Z or +00:00)")
-    try:
-        return moment.astimezone(timezone.utc)
-    except OverflowError:  # 0001-01-01T00:30+01:00 is before year 1 in UTC (found by tests/fuzz)
-        raise ValueError(f"{field_name} is out of range in UTC: {value[:40]!r}") from None
-
-
-def utc_iso(moment: datetime | None) -> str | None:
-    """An instant as report.json writes it: UTC, whole seconds, `Z`."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
 
 def _text(obj: dict, name: str, required: bool = False) -> str | None:
@@ -145,7 +124,7 @@ def _canonical_post(obj: dict) -> Post | None:
     if any("." in m or "@" in m for m in mentioned):
         return None  # not X handles: the checked reader says so
     return Post(
-        post_id, author, parse_time(created), text, reply_to, reply_author,
+        post_id, author, parse_instant(created), text, reply_to, reply_author,
         intern(conversation) if conversation is not None else None, mentioned,
         repost, quote, own_url(url, author, post_id, platform), "x", lang or None, real_id=url is not None,
     )
@@ -158,7 +137,7 @@ def _checked_post(obj: dict) -> Post:
     author = _handle(obj, "author", required=True, platform=platform)
     # A Mastodon handle written without its instance is on the instance of the post naming it.
     home = instance_of(author)
-    created_at = parse_time(obj.get("created_at") if "created_at" in obj else _missing("created_at"))
+    created_at = parse_instant(obj.get("created_at") if "created_at" in obj else _missing("created_at"))
     text = _text(obj, "text", required=True)
     mentions = _handles(obj, "mentions", platform, home)
     if mentions is None:
@@ -191,7 +170,7 @@ def parse_dm(obj: dict) -> DirectMessage:
     recipients = _handles(obj, "recipients", platform, instance_of(sender))
     if not recipients:
         raise ValueError("missing required field 'recipients'")
-    created_at = parse_time(obj.get("created_at") if "created_at" in obj else _missing("created_at"))
+    created_at = parse_instant(obj.get("created_at") if "created_at" in obj else _missing("created_at"))
     text = _text(obj, "text", required=True)
     conversation = _text(obj, "conversation_id") or ":".join(sorted({sender, *recipients}))
     return DirectMessage(dm_id, conversation, sender, recipients, created_at, text, platform)

@@ -11,7 +11,6 @@ after its source has built it; use `dataclasses.replace` to derive one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from sys import intern
 from datetime import datetime
 
 # Channels an inbound item can arrive on; a source says which of them its data can show.
@@ -20,11 +19,8 @@ CHANNELS = ("mention", "reply", "dm")
 EVERY_ACCOUNT = "*"
 
 
-def normalize_handle(handle: str) -> str:
-    """Handles are compared without `@` and case-insensitively."""
-    # Interned: a large month names the same few thousand handles millions of times.
-    return intern(handle.strip().lstrip("@").lower())
-
+# Every reader keeps the reasons of the first records it skips and counts all of them.
+MAX_SKIPPED_KEPT = 1000
 
 @dataclass(slots=True)
 class Post:
@@ -110,9 +106,21 @@ class Activity:
         """Accounts whose DMs some source holds (EVERY_ACCOUNT among them when one holds all)."""
         return frozenset().union(*(source.dm_accounts for source in self.sources))
 
+    def as_one_source(self, name: str) -> SourceInfo:
+        """The source this activity came from; another store's several sources are taken as that one store."""
+        if len(self.sources) == 1:
+            return self.sources[0]
+        channels = {c for s in self.sources for c in s.channels}
+        return SourceInfo(
+            name=name, kind="store", events=len(self.posts) + len(self.dms), skipped=self.skipped_count,
+            channels=tuple(c for c in ("mention", "reply", "dm") if c in channels),
+            notes=[f"{s.name} ({s.kind}): {note}" for s in self.sources for note in s.notes],
+            dm_accounts=self.dm_accounts())
+
     def extend(self, other: "Activity") -> None:
         self.posts.extend(other.posts)
         self.dms.extend(other.dms)
         self.sources.extend(other.sources)
         self.skipped.extend(other.skipped)
         self.skipped_count += other.skipped_count
+

@@ -27,6 +27,8 @@ from datetime import datetime, timezone
 
 import orjson
 
+from auditor.time.instants import parse_instant
+
 TABLES = """
 CREATE TABLE IF NOT EXISTS x_users (
     user_id TEXT PRIMARY KEY,
@@ -87,9 +89,6 @@ def stamp(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")[:26] + "Z"
 
 
-def parse_stamp(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
 
 # -- users ------------------------------------------------------------------------------------------
 
@@ -137,7 +136,7 @@ def spans(db: sqlite3.Connection, endpoint: str | None = None) -> dict[tuple[str
                       (endpoint,) if endpoint else ())
     found: dict[tuple[str, str], list[Span]] = {}
     for account, name, start, end in rows:
-        found.setdefault((account, name), []).append(Span(parse_stamp(start), parse_stamp(end)))
+        found.setdefault((account, name), []).append(Span(parse_instant(start), parse_instant(end)))
     return found
 
 

@@ -17,7 +17,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from typing import Any
 
-from auditor.render.view import Formatter
+from auditor.render.formatting import Formatter
 
 # C0/C1 controls (a line feed only where the body puts one) and bidi controls: never from the data.
 _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

@@ -21,7 +21,7 @@ from auditor.errors import DataError, RenderError
 from auditor.progress import current
 from auditor.render.overview import OVERVIEW_STEM
 from auditor.render.split import slug
-from auditor.render.view import generated_now
+from auditor.render.formatting import generated_now
 
 
 @dataclass

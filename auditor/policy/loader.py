@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import types
-import typing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from auditor.activity.model import normalize_handle
+from auditor.networks import normalize_handle
 from auditor.errors import PolicyError, PolicyProblem
 from auditor.policy.model import Policy
-from auditor.policy.yaml_positions import Positions, load_yaml, load_yaml_quickly, one_line
-from auditor.rules import KIND_BY_TYPE
+from auditor.policy.problems import problem, pydantic_problems
+from auditor.yamlsrc import Positions, load_yaml, load_yaml_quickly, one_line
 
 
 @dataclass(frozen=True)
@@ -62,7 +60,7 @@ def _load_policy(path: Path, quick_roster: bool, allow_outside: bool = False) ->
     try:
         policy = Policy.model_validate(data)
     except ValidationError as exc:
-        problems.extend(_pydantic_problems(exc, data, positions))
+        problems.extend(pydantic_problems(exc, data, positions))
     if problems:
         raise PolicyError(_sorted(problems))
     return LoadedPolicy(policy, path, display, digest.hexdigest())
@@ -121,7 +119,7 @@ def _with_roster_managers(data: dict, managers: Any, positions: Positions, probl
     if isinstance(own, dict) and isinstance(managers, dict):
         for name in own:
             if name in managers:
-                problems.append(_problem(positions.of_key(("managers", name)), ("managers", name),
+                problems.append(problem(positions.of_key(("managers", name)), ("managers", name),
                                          f"manager {str(name)[:60]!r} is also under managers: in the roster file"))
         return {**data, "managers": {**managers, **own}}
     return data  # one of them is not a mapping: pydantic says so about the policy's own
@@ -140,188 +138,6 @@ def _sorted(problems: list[PolicyProblem]) -> list[PolicyProblem]:
     problems = [PolicyProblem(p.file, p.line, p.col, one_line(p.path), one_line(p.message)) for p in problems]
     unique = list(dict.fromkeys(problems))
     return sorted(unique, key=lambda p: (p.file, p.line, p.col, p.message))
-
-
-def format_path(path: tuple) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
-def _data_path(loc: tuple, data: Any) -> tuple[tuple, bool]:
-    """Pydantic's location as a path into the document; tags of unions (not in the data) are dropped."""
-    path: list = []
-    current = data
-    dropped = False
-    for position, part in enumerate(loc):
-        last = position == len(loc) - 1
-        if isinstance(current, dict) and isinstance(part, str) and part in current:
-            path.append(part)
-            current = current[part]
-        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
-            path.append(part)
-            current = current[part]
-        elif last and isinstance(part, (str, int)) and isinstance(current, dict) and not _is_tag(part):
-            path.append(part)  # a missing key: it is not in the data, but it is the point
-            current = None
-        else:
-            dropped = True
-    return tuple(path), dropped
-
-
-def _is_tag(part: str | int) -> bool:
-    return isinstance(part, str) and (part in KIND_BY_TYPE or "[" in part or part in {"str", "int", "float"})
-
-
-def _pydantic_problems(exc: ValidationError, data: dict, positions: Positions) -> list[PolicyProblem]:
-    problems = []
-    seen_union_paths = set()
-    errors = [(error, *_data_path(error["loc"], data)) for error in exc.errors(include_url=False)]
-    deeper = {path[:n] for _, path, _ in errors for n in range(len(path))}
-    for error, path, dropped in errors:
-        kind = error["type"]
-        if dropped and kind in {"list_type", "string_type", "model_type", "dict_type"}:
-            # A field that accepts two shapes gives an error per shape: when the value has one of
-            # the shapes, the errors inside it are the point; otherwise say it once.
-            if path in seen_union_paths or path in deeper:
-                continue
-            seen_union_paths.add(path)
-            problems.append(_problem(positions.of_value(path), path, _union_message(path, error)))
-            continue
-        if kind == "missing":
-            parent = path[:-1]
-            problems.append(_problem(positions.of_value(parent), parent, f"missing required key {path[-1]!r}"))
-        elif kind == "extra_forbidden":
-            problems.append(_problem(positions.of_key(path), path, _unknown_key(path, data)))
-        elif kind == "union_tag_invalid":
-            problems.append(_problem(positions.of_value(path + ("type",)), path + ("type",),
-                                     f"unknown rule type {error['ctx']['tag']!r}; expected one of: {_kinds()}"))
-        elif kind == "union_tag_not_found":
-            problems.append(_problem(positions.of_value(path), path, f"missing required key 'type' (one of: {_kinds()})"))
-        else:
-            problems.append(_problem(positions.of_value(path), path, _message(error, path)))
-    return problems
-
-
-def _problem(where: tuple[str, int, int], path: tuple, message: str) -> PolicyProblem:
-    file, line, col = where
-    return PolicyProblem(file, line, col, format_path(path), message)
-
-
-def _kinds() -> str:
-    return ", ".join(KIND_BY_TYPE)
-
-
-def _union_message(path: tuple, error: dict) -> str:
-    if path == ("accounts",):
-        return "expected a list of accounts or the path of a roster file"
-    return _message(error, path)
-
-
-def _message(error: dict, path: tuple) -> str:
-    kind, message, value = error["type"], error["msg"], error.get("input")
-    if kind in {"value_error", "assertion_error"}:
-        return message.split(", ", 1)[1] if ", " in message else message
-    if kind == "literal_error":
-        return f"expected one of {error['ctx']['expected']}, got {_show(value, path)}"
-    if kind == "string_pattern_mismatch":
-        if path and path[-1] == "id":
-            return f"expected an id of letters, digits, '-', '_' and '.', got {_show(value, path)}"
-        if path and path[0] == "ignore_accounts":
-            return (f"expected a handle or a pattern such as \"*_bot\" (letters, digits, '_' and * ? [ ]), "
-                    f"got {_show(value, path)}")
-        if path and path[-1] == "email":
-            return f"expected an e-mail address like dana.reyes@acme.example, got {_show(value, path)}"
-        return f"expected an X handle (letters, digits and '_'), got {_show(value, path)}"
-    if kind in {"too_short", "too_long"}:
-        return message.replace("List should", "expected a list to").replace("after validation, ", "; got ").rstrip(".")
-    text = message.replace("Input should be", "expected").rstrip(".")
-    return f"{text}, got {_show(value, path)}" if not isinstance(value, (dict, list)) else text
-
-
-def _show(value: Any, path: tuple = ()) -> str:
-    # A roster is a file the policy names, and a wrong one (a credentials file, /etc/shadow) must not
-    # be printed back line by line: under `accounts`, only a handle or a kind is quoted (keys only a
-    # roster has), anything else by its type.
-    if path[:1] == ("accounts",) and path[-1:] not in (("handle",), ("kind",)):
-        return {str: "a text", int: "a number", float: "a number", bool: "true or false"}.get(type(value), "a value")
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "...'"
-
-
-def _unknown_key(path: tuple, data: dict) -> str:
-    key = str(path[-1])
-    model = _model_at(path[:-1], data)
-    if model is None:
-        return f"unknown key {key!r}"
-    allowed = [name for name in model.model_fields if name != "type"]
-    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-    if close:
-        return f"unknown key {key!r}; did you mean {close[0]!r}?"
-    return f"unknown key {key!r}; expected one of: {', '.join(allowed)}"
-
-
-def _model_at(path: tuple, data: Any) -> type[BaseModel] | None:
-    """The pydantic model that validates the mapping at `path` (for naming the keys it allows)."""
-    model: type[BaseModel] | None = Policy
-    current = data
-    pending: list = []  # container layers (list items, dict values) still to step through
-    for part in path:
-        current = current[part] if isinstance(current, (dict, list)) else None
-        if pending:
-            pending.pop()
-            if not pending and isinstance(current, dict) and model is _RULE_MARKER:
-                model = KIND_BY_TYPE.get(current.get("type"))
-            continue
-        if model is None or model is _RULE_MARKER or part not in model.model_fields:
-            return None
-        annotation = model.model_fields[part].annotation
-        model, pending = _inner_model(annotation)
-        if model is _RULE_MARKER and not pending:
-            return None
-    return model if model is not _RULE_MARKER else None
-
-
-_RULE_MARKER = object()
-
-
-def _inner_model(annotation: Any) -> tuple[Any, list]:
-    """For `list[X]`, `dict[str, X]`, `X | None`: the model X, and the container layers around it."""
-    layers: list = []
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin in (list, dict):
-            layers.append(origin)
-            annotation = typing.get_args(annotation)[-1]
-        elif origin in (typing.Union, types.UnionType):
-            args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            if any(isinstance(a, type) and issubclass(a, BaseModel) for a in args):
-                annotation = next(a for a in args if isinstance(a, type) and issubclass(a, BaseModel))
-            elif len(args) == 1:
-                annotation = args[0]
-            else:
-                # list[Account] | str, or the rule union: find a list of models in it
-                lists = [a for a in args if typing.get_origin(a) is list]
-                if lists:
-                    annotation = lists[0]
-                    continue
-                return (_RULE_MARKER if _is_rule_union(args) else None), layers
-        elif origin is typing.Annotated:
-            inner = typing.get_args(annotation)[0]
-            if typing.get_origin(inner) in (typing.Union, types.UnionType) and _is_rule_union(typing.get_args(inner)):
-                return _RULE_MARKER, layers
-            annotation = inner
-        elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            return annotation, layers
-        elif annotation in KIND_BY_TYPE.values():
-            return annotation, layers
-        else:
-            return None, layers
-
-
-def _is_rule_union(args) -> bool:
-    return bool(args) and all(a in KIND_BY_TYPE.values() for a in args)
 
 
 # What all the /regex/ entries of one policy may compile to, together. One entry may be 3,000
@@ -351,7 +167,7 @@ def _pattern_budget_problems(data: dict, positions: Positions) -> list[PolicyPro
             what = (f"more than {MAX_POLICY_PATTERNS} regular expressions in one policy" if count > MAX_POLICY_PATTERNS
                     else f"the policy's regular expressions compile to more than {MAX_POLICY_PROGRAM} RE2 "
                          "instructions together")
-            return [_problem(positions.of_value(path), path, f"{what}: each runs on every post; "
+            return [problem(positions.of_value(path), path, f"{what}: each runs on every post; "
                              "use plain phrases or fewer, smaller patterns")]
     return []
 
@@ -388,14 +204,14 @@ def _whole_policy_problems(data: dict, positions: Positions) -> list[PolicyProbl
         if isinstance(account.get("did"), str):
             did = account["did"].strip().lower()
             if did in dids:  # a repository export would belong to both
-                problems.append(_problem(positions.of_value(("accounts", i, "did")), ("accounts", i, "did"),
-                                         f"duplicate did {did[:60]!r} (also accounts[{dids[did]}])"))
+                problems.append(problem(positions.of_value(("accounts", i, "did")), ("accounts", i, "did"),
+                                        f"duplicate did {did[:60]!r} (also accounts[{dids[did]}])"))
             dids.setdefault(did, i)
         if not isinstance(account.get("handle"), str):
             continue
         handle = normalize_handle(account["handle"])
         if handle in handles:
-            problems.append(_problem(positions.of_value(("accounts", i, "handle")), ("accounts", i, "handle"),
+            problems.append(problem(positions.of_value(("accounts", i, "handle")), ("accounts", i, "handle"),
                                      f"duplicate account {handle!r} (also accounts[{handles[handle]}])"))
         handles.setdefault(handle, i)
     problems.extend(_manager_problems(data, accounts, positions))
@@ -409,13 +225,13 @@ def _whole_policy_problems(data: dict, positions: Positions) -> list[PolicyProbl
         rule_id = rule.get("id")
         if isinstance(rule_id, str):
             if rule_id in rule_ids:
-                problems.append(_problem(positions.of_value(base + ("id",)), base + ("id",),
+                problems.append(problem(positions.of_value(base + ("id",)), base + ("id",),
                                          f"duplicate rule id {rule_id!r} (also rules[{rule_ids[rule_id]}])"))
             rule_ids.setdefault(rule_id, i)
         clock = rule.get("clock")
         if isinstance(clock, str) and clock not in calendars:
             known = ", ".join(calendars) or "none defined under calendars:"
-            problems.append(_problem(positions.of_value(base + ("clock",)), base + ("clock",),
+            problems.append(problem(positions.of_value(base + ("clock",)), base + ("clock",),
                                      f"unknown calendar {clock!r}; known: {known}"))
         selector = rule.get("applies_to")
         if not isinstance(selector, dict):
@@ -425,12 +241,12 @@ def _whole_policy_problems(data: dict, positions: Positions) -> list[PolicyProbl
         for j, team in enumerate(_list(selector.get("teams"))):
             if isinstance(team, str) and team not in teams:
                 where = base + ("applies_to", "teams", j)
-                problems.append(_problem(positions.of_value(where), where,
+                problems.append(problem(positions.of_value(where), where,
                                          f"no account of the roster is in team {team!r}; teams: {', '.join(sorted(teams)) or 'none'}"))
         for j, handle in enumerate(_list(selector.get("accounts"))):
             if isinstance(handle, str) and normalize_handle(handle) not in handles:
                 where = base + ("applies_to", "accounts", j)
-                problems.append(_problem(positions.of_value(where), where, f"account {handle!r} is not in the roster"))
+                problems.append(problem(positions.of_value(where), where, f"account {handle!r} is not in the roster"))
     return problems
 
 
@@ -446,7 +262,7 @@ def _manager_problems(data: dict, accounts: list, positions: Positions) -> list[
             close = difflib.get_close_matches(name, sorted(named), n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else (
                 f"; managers named in the roster: {', '.join(sorted(named)[:10])}" if named else "")
-            problems.append(_problem(positions.of_key(("managers", name)), ("managers", name),
+            problems.append(problem(positions.of_key(("managers", name)), ("managers", name),
                                      f"no account of the roster has manager {name[:60]!r}{hint}"))
     return problems
 

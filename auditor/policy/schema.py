@@ -10,9 +10,9 @@ from datetime import timedelta
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from auditor.policy.durations import format_duration
+from auditor.time.durations import format_duration
 from auditor.policy.model import Policy
-from auditor.policy.types import is_share
+from auditor.types import is_share
 from auditor.rules import RULE_KINDS
 from auditor.rules.base import RuleBase, kind_name
 

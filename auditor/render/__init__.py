@@ -1,4 +1,5 @@
-"""Renderers: one module a format, each turning an `AuditResult` into bytes. None evaluates a rule.
+"""Renderers: one module a format, each turning an `AuditResult` into bytes. None evaluates a rule,
+and none redacts: `render` hands each the result already redacted (`redacted`).
 
 `FORMATS` is the list of formats `--format` accepts and the file suffix of each.
 """
@@ -6,10 +7,11 @@
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from auditor.errors import RenderError, UsageError
+from auditor.render.redact import redact
 from auditor.result import AuditResult
 
 
@@ -19,7 +21,7 @@ class RenderOptions:
     paper: str = "A4"
     evidence_cap: int = 25  # findings quoted in full per rule in the body of a PDF; the rest go to the appendix
     appendix_cap: int = 500  # findings listed in the appendix; the rest are named by count, in the CSV/JSON
-    pseudonym_key: bytes | None = None  # the secret of `customers` pseudonyms (auditor/pseudonym_key.py)
+    pseudonym_key: bytes | None = None  # the secret of `customers` pseudonyms (auditor/render/pseudonym_key.py)
 
 
 # format -> (module in auditor.render, file suffix)
@@ -49,11 +51,23 @@ def parse_formats(text: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+# What each format withholds when no redaction is asked for: DM text in what people read (the PDF and the
+# HTML file, forwarded and printed); nothing in what machines read (CI, dashboards, a baseline).
+DEFAULT_REDACTION = {"pdf": "dms", "html": "dms"}
+
+
+def redacted(result: AuditResult, fmt: str, options: RenderOptions) -> tuple[AuditResult, RenderOptions]:
+    """The result as a format may show it, and the options naming the redaction applied: the one place
+    redaction happens, before any renderer sees the result."""
+    mode = options.redact or DEFAULT_REDACTION.get(fmt, "none")
+    return redact(result, mode, options.pseudonym_key), replace(options, redact=mode)
+
+
 def render(result: AuditResult, fmt: str, options: RenderOptions | None = None) -> bytes:
     module_name, _ = FORMATS[fmt]
     # Imported on demand: WeasyPrint alone takes about a second to import.
     module = importlib.import_module(f"auditor.render.{module_name}")
-    return module.render(result, options or RenderOptions())
+    return module.render(*redacted(result, fmt, options or RenderOptions()))
 
 
 def write(result: AuditResult, fmt: str, path: Path, options: RenderOptions | None = None) -> None:

@@ -21,8 +21,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from auditor.render.view import Chart, Formatter
-from auditor.result import AccountResult, Finding, RuleResult, meets_target, share_of
+from auditor.render.formatting import Formatter
+from auditor.render.views import Chart
+from auditor.result import AccountResult, Finding, RuleResult
+from auditor.types import meets_target, share_of
 
 GREEN, RED, GREY, INK, GRID = "#2e7d32", "#c62828", "#9e9e9e", "#212121", "#e0e0e0"
 WIDTH_IN = 6.6

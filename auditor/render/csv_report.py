@@ -25,7 +25,6 @@ import io
 import re
 
 from auditor.render import RenderOptions
-from auditor.render.redact import redact
 from auditor.result import AuditResult, Finding
 
 COLUMNS = ("rule", "type", "severity", "account", "platform", "counterpart", "status", "message", "occurred_at", "fingerprint",
@@ -42,7 +41,6 @@ def neutralise(value: object) -> str:
 
 
 def render(result: AuditResult, options: RenderOptions) -> bytes:
-    result = redact(result, options.redact, options.pseudonym_key)
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(COLUMNS)

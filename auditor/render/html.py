@@ -24,7 +24,6 @@ from markupsafe import Markup
 from auditor.bundled import templates_folder
 from auditor.errors import RenderError
 from auditor.render import RenderOptions
-from auditor.render.redact import redact
 from auditor.render.view import build_view
 from auditor.result import AuditResult
 
@@ -89,10 +88,9 @@ def content_security_policy(css: str) -> str:
 
 def document(result: AuditResult, options: RenderOptions, medium: str) -> str:
     """The report as one HTML document; `medium` is "screen" (the HTML file) or "print" (the PDF)."""
-    mode = options.redact or "dms"  # DM text is withheld unless asked for
-    view = build_view(redact(result, mode, options.pseudonym_key), evidence_cap=options.evidence_cap,
-                      appendix_cap=options.appendix_cap,
-                      redaction=mode, paper=options.paper, narrow_charts=medium == "screen")
+    # `result` comes redacted (render.redacted), `options.redact` naming how.
+    view = build_view(result, evidence_cap=options.evidence_cap, appendix_cap=options.appendix_cap,
+                      redaction=options.redact or "dms", paper=options.paper, narrow_charts=medium == "screen")
     view["medium"] = medium
     css = stylesheet(options.paper)
     page = environment().get_template(TEMPLATE).render(

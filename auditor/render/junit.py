@@ -19,7 +19,6 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from auditor.render import RenderOptions
-from auditor.render.redact import redact
 from auditor.result import AuditResult, Finding
 
 # Everything outside XML 1.0's Char production (#x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] |
@@ -32,7 +31,6 @@ def clean(text: object) -> str:
 
 
 def render(result: AuditResult, options: RenderOptions) -> bytes:
-    result = redact(result, options.redact, options.pseudonym_key)
     findings: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     for finding in result.findings:
         findings[(finding.rule, finding.account)].append(finding)

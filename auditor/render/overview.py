@@ -15,9 +15,9 @@ from typing import Any
 
 import orjson
 
-from auditor.policy.types import severity_rank
 from auditor.render.split import Group
-from auditor.result import AuditResult, Finding, format_share, meets_target
+from auditor.result import AuditResult, Finding, below_target
+from auditor.types import format_share, severity_rank
 
 OVERVIEW_STEM = "overview"
 WORST_ITEMS = 3
@@ -87,8 +87,7 @@ def _group_entry(part: Part, recipients: dict[str, str]) -> dict[str, Any]:
             {"id": rule.id, "share": format_share(rule.figures.compliance), "target": format_share(rule.target),
              "checked": rule.figures.checked, "failed": rule.figures.failed}
             for rule in result.rules
-            if rule.figures.compliance is not None
-            and not meets_target(rule.figures.passed, rule.figures.checked, rule.target)
+            if below_target(rule.figures, rule.target)
         ],
         "worst": [
             {"rule": f.rule, "severity": f.severity, "account": f.account, "counterpart": f.counterpart,
@@ -140,7 +139,7 @@ def render_csv(data: dict[str, Any]) -> bytes:
 
 def document(data: dict[str, Any], paper: str, medium: str) -> str:
     from auditor.render.html import contain_text, content_security_policy, environment, stylesheet
-    from auditor.render.view import Formatter, generated_now
+    from auditor.render.formatting import Formatter, generated_now
     from markupsafe import Markup
 
     fmt = Formatter(data["period"].get("timezone"))

@@ -2,7 +2,7 @@
 
 WeasyPrint is imported here and only when a PDF is asked for (it takes about a
 second to import). Its default URL fetcher would follow any URL a document
-names, and embeds local `file://` attachments into the PDF (DESIGN.md), so the
+names, and embeds local `file://` attachments into the PDF (docs/report.md, "Safety"), so the
 document is printed with `TemplateOnlyFetcher`: `data:` URLs and files inside
 the templates folder, nothing else. Post text never becomes markup in the first
 place (the templates autoescape); the fetcher is the second wall.

@@ -10,7 +10,7 @@ notes; and what would name the customer anyway is dropped:
 Roster handles and the roster's own words stay: the report is about them.
 
 A pseudonym is `customer-` and 16 hex digits (64 bits) of HMAC-SHA-256 over the handle, keyed with a
-secret (`auditor/pseudonym_key.py`): nobody can recompute it from a guessed handle without the key,
+secret (`auditor/render/pseudonym_key.py`): nobody can recompute it from a guessed handle without the key,
 the same key gives a customer the same pseudonym every month, and two customers share one with
 odds of about n²/2⁶⁵ (one in 37 million for a million customers).
 """
@@ -23,7 +23,7 @@ import re
 from dataclasses import replace
 
 from auditor.errors import UsageError
-from auditor.result import AuditResult, Evidence, Finding
+from auditor.result import AuditResult, Evidence, Finding, Timing
 
 REDACT_MODES = ("dms", "customers", "none")
 DM_REDACTED = "[direct message: text withheld]"
@@ -51,7 +51,7 @@ def redact(result: AuditResult, mode: str | None, key: bytes | None = None) -> A
     if mode != "customers":
         raise ValueError(f"unknown redaction {mode!r}")
     if not key:
-        raise UsageError("--redact customers needs a pseudonym key (see auditor/pseudonym_key.py)")
+        raise UsageError("--redact customers needs a pseudonym key (see auditor/render/pseudonym_key.py)")
     hider = _Hider({a.handle for a in result.accounts}, key)
     return replace(result, findings=tuple(hider.finding(f) for f in result.findings),
                    notes=tuple(hider.text(note) for note in result.notes))
@@ -102,4 +102,10 @@ class _Hider:
             evidence=tuple(self.evidence(e) for e in finding.evidence),
             measure=measure,
             waived=waived or finding.waived,
+            timing=finding.timing and self.timing(finding.timing),
         )
+
+    def timing(self, timing: Timing) -> Timing:
+        # The story tells what the measure holds: its words are swapped the same way.
+        return replace(timing, moments=tuple(replace(m, by=self.handle(m.by)) if m.by else m for m in timing.moments),
+                       clock=self.text(timing.clock), channel=timing.channel and self.text(timing.channel))

@@ -23,7 +23,6 @@ from urllib.parse import quote
 import orjson
 
 from auditor.render import RenderOptions
-from auditor.render.redact import redact
 from auditor.result import AuditResult, Finding, RuleResult
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -32,7 +31,6 @@ LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "not
 
 
 def render(result: AuditResult, options: RenderOptions) -> bytes:
-    result = redact(result, options.redact, options.pseudonym_key)
     rule_index = {rule.id: n for n, rule in enumerate(result.rules)}
     policy_location = _artifact(result.policy.get("file") or "policy.yaml")
     run: dict[str, Any] = {

@@ -18,7 +18,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from auditor.result import AuditResult, Figures, RuleResult, meets_target, share_of
+from auditor.result import AuditResult, Figures, RuleResult, status_of
+
+from auditor.types import share_of
 
 SPLITS = ("manager", "team", "account")
 # Words that make a metric a measure (a time, a share, a middle value), not a count that adds up.
@@ -145,10 +147,7 @@ def _group_rule(rule: RuleResult, parts: Sequence[Figures]) -> RuleResult:
     passed = sum(p.passed for p in parts)
     figures = Figures(checked, passed, sum(p.failed for p in parts), sum(p.pending for p in parts),
                       share_of(passed, checked), combine_metrics([p.metrics for p in parts]))
-    if figures.compliance is None:
-        status = "no_data"
-    else:
-        status = "pass" if meets_target(passed, checked, rule.target) else "fail"
+    status = status_of(figures, rule.target)
     # The trend and the weeks are the company's: accounts' figures do not hold them.
     return replace(rule, status=status, figures=figures, previous_compliance=None, previous_checked=None, weeks=())
 

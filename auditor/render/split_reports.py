@@ -20,9 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from auditor.errors import RenderError
-from auditor.render import FORMATS, RenderOptions, render
+from auditor.render import FORMATS, RenderOptions, redacted, render
 from auditor.render.overview import OVERVIEW_STEM, Part, overview, render_csv, render_html, render_json, render_pdf
-from auditor.render.redact import redact
 from auditor.render.split import Group, group_result, groups
 from auditor.result import AuditResult
 
@@ -67,8 +66,6 @@ def write_split(result: AuditResult, by: str, formats: list[str], folder: Path, 
     chosen = groups(result, by)
     output = SplitOutput(folder, by, chosen)
     parts = []
-    # People read the group reports and their mails: DM text is withheld unless asked for (as in any PDF).
-    mode = options.redact or "dms"
     for group in chosen:
         part = group_result(result, group)
         files = {}
@@ -76,7 +73,8 @@ def write_split(result: AuditResult, by: str, formats: list[str], folder: Path, 
             name = f"{group.slug}{FORMATS[fmt][1]}"
             _write(folder / name, render(part, fmt, options), output, on_file)
             files[fmt] = name
-        parts.append(Part(group, redact(part, mode), files))
+        # People read the overview and the mails: redacted as the group's PDF is.
+        parts.append(Part(group, redacted(part, "pdf", options)[0], files))
     company_files = {}
     for fmt in formats:
         if fmt in COMPANY_FORMATS:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from auditor.result import AuditResult, format_share
+from auditor.result import AuditResult
+
+from auditor.types import format_share
 
 
 def _share(value: float | None) -> str:

@@ -12,15 +12,15 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, Field
 
-from auditor.activity.events import utc_iso
 from auditor.activity.model import DirectMessage, Post
-from auditor.policy.durations import format_wait
 from auditor.result import Wait
 from auditor.speedups import parallel_map
 from auditor.text.patterns import Matcher, compile_phrases
+from auditor.time.durations import format_wait
+from auditor.time.instants import utc_iso
 
 if TYPE_CHECKING:
-    from auditor.audit_context import RuleContext
+    from auditor.rules.context import RuleContext
 
 Event = TypeVar("Event", Post, DirectMessage)
 R = TypeVar("R")

@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field
 
-from auditor.policy.types import AppliesTo, Severity, Share, Strict
-from auditor.result import Wait
+from auditor.types import Severity, Share, Strict
+
+from auditor.roster import AppliesTo
+from auditor.result import Timing, Wait
 
 if TYPE_CHECKING:
-    from auditor.audit_context import RuleContext
+    from auditor.rules.context import RuleContext
 
 # What became of a checked item. Only passed and failed count (a rule's share, the score); pending
 # (its deadline is still ahead) and uncounted (looked at, but not judged against anyone: a promise
@@ -49,6 +51,8 @@ class Draft:
     check: str | None = None
     # How long somebody waited, for findings about a wait (every report says it from here).
     wait: Wait | None = None
+    # How the clock ran, for findings about a time limit (the reports' story says it from here).
+    timing: Timing | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,7 +39,7 @@ from auditor.text.affiliation import find_affiliation
 from auditor.text.spans import EMAIL_RE, URL_RE, blank_out
 
 if TYPE_CHECKING:
-    from auditor.audit_context import RuleContext
+    from auditor.rules.context import RuleContext
 
 
 def _names(entries: list[str]) -> list[str]:
@@ -87,7 +87,7 @@ class DisclosureRule(RuleBase):
         if employer:
             wanted.append("no first-person affiliation with " + ", ".join(quote(entry) for entry in employer))
         checks = []
-        for account in ctx.audited(self):
+        for account in ctx.audited(self.id):
             for post in own_posts(ctx, account.handle):
                 mention = mentioning.search(blank_out(post.text, URL_RE, EMAIL_RE))
                 if mention is None:

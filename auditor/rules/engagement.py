@@ -35,14 +35,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import Field
 
 from auditor.activity.model import Post
-from auditor.policy.types import Share
-from auditor.activity.events import utc_iso
+from auditor.types import Share, share_of
+from auditor.time.instants import utc_iso
 from auditor.rules._shared import own_posts, quote
-from auditor.result import share_of
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 
 if TYPE_CHECKING:
-    from auditor.audit_context import RuleContext
+    from auditor.rules.context import RuleContext
 
 # Posts cited as evidence of one finding, at most.
 _EVIDENCE_POSTS = 10
@@ -64,7 +63,7 @@ class EngagementRule(RuleBase):
         roster = ctx.index.roster
         start = ctx.period.start.astimezone(timezone.utc)
         checks = []
-        for account in ctx.audited(self):
+        for account in ctx.audited(self.id):
             posts = own_posts(ctx, account.handle)
             if not posts:
                 continue

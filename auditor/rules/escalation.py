@@ -45,14 +45,14 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import Field, model_validator
 
 from auditor.activity.model import Post
-from auditor.activity.events import utc_iso
+from auditor.time.instants import utc_iso
 from auditor.rules._shared import per_text, period_slice, quote
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
-from auditor.text.channels import find_channels
+from auditor.text.offers import find_channels
 from auditor.text.sentiment import sentiment, sentiment_below
 
 if TYPE_CHECKING:
-    from auditor.audit_context import RuleContext
+    from auditor.rules.context import RuleContext
 
 Channel = Literal["dm", "email", "phone", "url"]
 _CHANNEL_WORDS = {"dm": "DM", "email": "e-mail", "phone": "phone", "url": "link"}
@@ -86,7 +86,7 @@ class EscalationRule(RuleBase):
         return self
 
     def evaluate(self, ctx: "RuleContext") -> list[Check]:
-        candidates = {account.handle: self._candidates(ctx, account.handle) for account in ctx.audited(self)}
+        candidates = {account.handle: self._candidates(ctx, account.handle) for account in ctx.audited(self.id)}
         # Sentiment for every candidate post at once, so it can be spread over the CPUs.
         is_complaint = per_text(sentiment_below, (post.text for posts in candidates.values() for post in posts),
                                 self.complaint_below)

@@ -64,17 +64,17 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from auditor.activity.events import utc_iso
+from auditor.time.instants import utc_iso
 from auditor.activity.model import DirectMessage, Post
-from auditor.policy.durations import format_duration
-from auditor.policy.types import Duration, Strict
+from auditor.result import Moment, Timing, Wait
+from auditor.time.durations import Duration, format_duration
+from auditor.types import Strict
 from auditor.rules._shared import PhraseList, created_at, measured_wait, own_posts, per_text, quote, responder_groups
-from auditor.result import Wait
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.text.promises import COMMITMENT, INVITATION, Promise, find_promise
 
 if TYPE_CHECKING:
-    from auditor.audit_context import RuleContext
+    from auditor.rules.context import RuleContext
 
 OUTCOMES = ("kept", "broken", "pending", "not_taken_up", "cannot_tell")
 # A DM sent this long before a commitment still keeps it ("check your DMs" is posted after the DM).
@@ -121,7 +121,7 @@ class FollowThroughRule(RuleBase):
                           "extend or replace the built-in set")
 
     def evaluate(self, ctx: "RuleContext") -> list[Check]:
-        audited = ctx.audited(self)
+        audited = ctx.audited(self.id)
         if not audited:
             return []
         groups = responder_groups(audited, self.responders)
@@ -203,6 +203,10 @@ class _Judgement:
             "promised_at": utc_iso(self.made),
             "within_seconds": int(rule.within.total_seconds()),
         }
+        # What the reports' clock story tells, kept beside the measure as it grows.
+        self.moments = [Moment("promised", self.measure["promised_at"])]
+        self.deadline: str | None = None
+        self.waited: int | None = None
 
     def invitation(self, sent: list[DirectMessage], received: list[DirectMessage], public: list[Post]) -> Check:
         made, within, cp = self.made, self.rule.within, self.counterpart
@@ -212,7 +216,7 @@ class _Judgement:
         ours = _first_at_or_after(sent, made)
         if ours is not None and ours.created_at <= made + within and (wrote is None or ours.created_at < wrote.created_at):
             # The account took it private itself before the counterpart wrote.
-            self.measure.update(answered_at=utc_iso(ours.created_at), answered_by=ours.sender)
+            self._answered(ours.created_at, ours.sender)
             return self._check("kept", seconds=(ours.created_at - made).total_seconds())
         if wrote is None:
             if self.not_held:
@@ -225,10 +229,12 @@ class _Judgement:
         deadline = wrote.created_at + within
         answer = _first_contact(sent, public, wrote.created_at, wrote.created_at, self.post)
         self.measure.update(counterpart_wrote_at=utc_iso(wrote.created_at), deadline=utc_iso(deadline))
+        self.moments.append(Moment("counterpart_wrote", self.measure["counterpart_wrote_at"]))
+        self.deadline = self.measure["deadline"]
         evidence = (EvidenceRef(self.post.id, "post", "promise"),) + _their_dms(received, wrote.created_at, answer,
                                                                                "unanswered-dm")
         if answer is not None:
-            self.measure.update(answered_at=utc_iso(answer.created_at), answered_by=_author(answer))
+            self._answered(answer.created_at, _author(answer))
             if answer.created_at <= deadline:
                 return self._check("kept", seconds=(answer.created_at - wrote.created_at).total_seconds())
         waited = (answer.created_at if answer else self.ctx.as_of) - wrote.created_at
@@ -238,7 +244,7 @@ class _Judgement:
         if self.not_held:
             return self._cannot_tell(f"whether @{cp}'s DM after the invitation {self.words} was answered in time",
                                      self._no_dms(), evidence)
-        self.measure["waited_seconds"] = int(waited.total_seconds())
+        self.measure["waited_seconds"] = self.waited = int(waited.total_seconds())
         self.wait = measured_wait(wrote.created_at, wrote.created_at + waited, waited, within, answered=answer is not None)
         if answer is not None:
             evidence += (_ref(answer, "late-answer"),)
@@ -253,9 +259,9 @@ class _Judgement:
         deadline = made + within
         earliest = made - (within if self.found.claim else ANNOUNCED_DM)
         contact = _first_contact(sent, public, earliest, made, self.post)
-        self.measure["deadline"] = utc_iso(deadline)
+        self.measure["deadline"] = self.deadline = utc_iso(deadline)
         if contact is not None:
-            self.measure.update(answered_at=utc_iso(contact.created_at), answered_by=_author(contact))
+            self._answered(contact.created_at, _author(contact))
             if contact.created_at <= deadline:
                 return self._check("kept", seconds=max(0.0, (contact.created_at - made).total_seconds()))
         evidence = (EvidenceRef(self.post.id, "post", "promise"),) + _their_dms(received, made, contact,
@@ -272,7 +278,7 @@ class _Judgement:
                                      f"it promises contact {_BY[self.found.elsewhere]}, which the data cannot show, "
                                      f"and no DM or public reply followed within {self.limit}", evidence)
         end = contact.created_at if contact else self.ctx.as_of
-        self.measure["waited_seconds"] = int((end - made).total_seconds())
+        self.measure["waited_seconds"] = self.waited = int((end - made).total_seconds())
         self.wait = measured_wait(made, end, end - made, within, answered=contact is not None)
         if contact is not None:
             evidence += (_ref(contact, "late-answer"),)
@@ -289,14 +295,31 @@ class _Judgement:
         self.measure["reason"] = why
         for key in ("deadline", "answered_at", "answered_by"):  # no clock story for what cannot be judged
             self.measure.pop(key, None)
+        self.deadline = None
+        self.moments = [moment for moment in self.moments if moment.what != "answered"]
         return self._check("cannot_tell", f"cannot tell {what}: {why}",
                            evidence or (EvidenceRef(self.post.id, "post", "promise"),))
+
+    def _answered(self, moment: datetime, by: str) -> None:
+        self.measure.update(answered_at=utc_iso(moment), answered_by=by)
+        self.moments.append(Moment("answered", self.measure["answered_at"], by))
+
+    def _timing(self) -> Timing:
+        answered = any(moment.what == "answered" for moment in self.moments)
+        keys = ("promised_at", "within_seconds")
+        keys += ("counterpart_wrote_at",) if any(moment.what == "counterpart_wrote" for moment in self.moments) else ()
+        keys += ("answered_at", "answered_by") if answered else ()
+        keys += (("deadline",) if self.deadline else ()) + (("waited_seconds",) if self.waited is not None else ())
+        return Timing(tuple(self.moments), self.measure["within_seconds"], deadline=self.deadline,
+                      elapsed_seconds=self.waited, unanswered=self.deadline is not None and not answered,
+                      measure_keys=keys)
 
     def _check(self, outcome: str, message: str = "", evidence: tuple[EvidenceRef, ...] = (),
                seconds: float | None = None) -> Check:
         """Kept and not taken up are no finding; the other outcomes are one, under the outcome's name."""
         drafts = () if outcome in ("kept", "not_taken_up") else (
-            Draft(outcome, message, evidence, self.measure, wait=self.wait if outcome == "broken" else None),)
+            Draft(outcome, message, evidence, self.measure, wait=self.wait if outcome == "broken" else None,
+                  timing=self._timing()),)
         return Check(self.post.author, self.made, _STATUS.get(outcome, "uncounted"), self.counterpart, seconds,
                      drafts, counts={self.found.kind: 1, outcome: 1})
 

@@ -44,16 +44,16 @@ import math
 import statistics
 from bisect import bisect_left
 from collections import Counter, defaultdict
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field
 
-from auditor.activity.events import utc_iso
+from auditor.time.instants import utc_iso
 from auditor.activity.model import DirectMessage, Post
-from auditor.policy.durations import format_duration, format_wait
-from auditor.policy.types import Duration
-from auditor.result import Wait
+from auditor.time.durations import Duration, format_duration
+from auditor.result import Moment, Timing, Wait
 from auditor.rules._shared import measured_wait, per_text, responder_groups
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.text.acknowledgements import is_acknowledgement
@@ -62,7 +62,7 @@ from auditor.text.questions import is_question
 from auditor.text.sentiment import is_complaint
 
 if TYPE_CHECKING:
-    from auditor.audit_context import RuleContext
+    from auditor.rules.context import RuleContext
 
 Channel = Literal["mention", "reply", "dm"]
 
@@ -93,7 +93,7 @@ class ResponseTimeRule(RuleBase):
     complaint_below: float = Field(default=-0.3, ge=-1, le=1)
 
     def evaluate(self, ctx: "RuleContext") -> list[Check]:
-        audited = ctx.audited(self)
+        audited = ctx.audited(self.id)
         if not audited:
             return []
         groups = responder_groups(audited, self.responders)
@@ -211,6 +211,9 @@ class ResponseTimeRule(RuleBase):
         }
         who = f"@{counterpart}"
         limit = self._limit()
+        told = ("channel", "items", "clock", "within_seconds", "started_at")
+        timing = Timing((Moment("started", measure["started_at"]),), int(self.within.total_seconds()), clock_name,
+                        items=len(waiting), channel=channel, measure_keys=told)
         if response is not None:
             wait = self._wait(start, response.created_at, elapsed, answered=True)
             measure.update(
@@ -221,23 +224,31 @@ class ResponseTimeRule(RuleBase):
             )
             if type(response) is DirectMessage and not is_dm:
                 measure["answered_by_dm"] = True
+            timing = replace(timing, moments=timing.moments + (Moment("answered", measure["answered_at"],
+                                                                       measure["answered_by"]),),
+                             elapsed_seconds=measure["elapsed_seconds"],
+                             measure_keys=told + ("elapsed_seconds", "answered_at", "answered_by"))
             evidence += (EvidenceRef(response.id, "dm" if type(response) is DirectMessage else "post", "response"),)
             message = f"{who} waited {wait.text} for an answer ({limit})"
             return Check(account, start, "failed", counterpart, elapsed.total_seconds(),
-                         (Draft("breached", message, evidence, measure, wait=wait),))
+                         (Draft("breached", message, evidence, measure, wait=wait, timing=timing),))
         deadline = clock.deadline(start, self.within)
         measure["deadline"] = utc_iso(deadline) if deadline else None
+        timing = replace(timing, deadline=measure["deadline"], unanswered=True,
+                         measure_keys=told + (("deadline",) if deadline else ()))
         waited = clock.open_between(start, ctx.as_of) if ctx.as_of > start else timedelta(0)
         wait = self._wait(start, max(ctx.as_of, start), waited, answered=False)
         if deadline is not None and ctx.as_of > deadline:
             measure["elapsed_seconds"] = int(waited.total_seconds())
+            timing = replace(timing, elapsed_seconds=measure["elapsed_seconds"],
+                             measure_keys=timing.measure_keys + ("elapsed_seconds",))
             message = f"{who} got no answer: waited {wait.text} by the end of the data ({limit})"
             return Check(account, start, "failed", counterpart, None,
-                         (Draft("breached", message, evidence, measure, wait=wait),))
+                         (Draft("breached", message, evidence, measure, wait=wait, timing=timing),))
         due = f"due {ctx.local(deadline)}" if deadline else "no open hours ahead on the calendar"
         message = f"{who} is still waiting for an answer ({due})"
         return Check(account, start, "pending", counterpart, None,
-                     (Draft("pending", message, evidence, measure, wait=wait),))
+                     (Draft("pending", message, evidence, measure, wait=wait, timing=timing),))
 
     def _limit(self) -> str:
         if self.clock is None:
@@ -265,7 +276,7 @@ class ResponseTimeRule(RuleBase):
             "p90_response_seconds": round(_nearest_rank(times, 0.9)) if times else None,
             "share_met": round(met / (met + breached), 4) if met + breached else None,
             "histogram": self._histogram(times),
-            # Inbound items of the period that needed no answer, by reason (PRODUCT.md: "set aside").
+            # Inbound items of the period that needed no answer, by reason (docs/contract.md: "set aside").
             "not_counted": {reason: set_aside[reason] for reason in SET_ASIDE_REASONS if set_aside[reason]},
         }
 

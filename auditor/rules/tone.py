@@ -60,7 +60,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import Field, model_validator
 
 from auditor.activity.model import DirectMessage, Post
-from auditor.policy.types import Strict
+from auditor.types import Strict
 from auditor.rules._shared import PhraseList, in_period, matcher, own_posts, quote
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.speedups import parallel_map
@@ -74,9 +74,9 @@ from auditor.text.shouting import shouting
 from auditor.text.toxicity import TOXICITY_ABOVE, load_classifier, toxicity_scores
 
 if TYPE_CHECKING:
-    from auditor.audit_context import RuleContext
+    from auditor.rules.context import RuleContext
 
-# PRODUCT.md: the sentence naming a competitor disparages it when its sentiment is below this.
+# docs/contract.md (`tone`): the sentence naming a competitor disparages it when its sentiment is below this.
 DISPARAGING_BELOW = -0.5
 CHECK_NAMES = ("profanity", "toxicity", "negativity", "shouting", "banned", "competitors")
 # Checks built for English: they skip posts in other languages.
@@ -162,7 +162,7 @@ class ToneRule(RuleBase):
 
     def evaluate(self, ctx: "RuleContext") -> list[Check]:
         items: list[Post | DirectMessage] = []
-        for account in ctx.audited(self):
+        for account in ctx.audited(self.id):
             items += own_posts(ctx, account.handle)
             if self.include_dms:
                 items += in_period(ctx, ctx.index.dms_from.get(account.handle, []))

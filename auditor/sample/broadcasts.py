@@ -21,13 +21,13 @@ from auditor.sample.texts import (
 )
 
 if TYPE_CHECKING:
-    from auditor.sample.generate import Gen
+    from auditor.sample.cast import Cast
 
 # The demo's staff (lchen, rpatel, tnguyen, jdoe, mkhan): 0.05 small-talk posts a day each, times scale.
 _NAMED_STAFF = 5
 
 
-def _fresh(g: Gen, author: str, make: Any) -> str:
+def _fresh(g: Cast, author: str, make: Any) -> str:
     """A broadcast text ``author`` has not already posted twice (only @acme's promo repeats on purpose)."""
     used = g.broadcast_texts
     if author in g.exhausted:  # big runs: every variant is taken, stop trying
@@ -42,7 +42,7 @@ def _fresh(g: Gen, author: str, make: Any) -> str:
     return text
 
 
-def broadcast_day(g: Gen, idx: int, open_day: bool) -> None:
+def broadcast_day(g: Cast, idx: int, open_day: bool) -> None:
     """Posts that answer nobody: @acme's marketing, bsmith's, staff chatter, support notices."""
     rng = g.rng
     scale = g.scale
@@ -84,7 +84,7 @@ def broadcast_day(g: Gen, idx: int, open_day: bool) -> None:
                _fresh(g, "acme_support", lambda: rng.choice(SUPPORT_NOTICES).format(p=rng.choice(PRODUCTS))))
 
 
-def _broadcast_question(g: Gen, post: dict[str, Any], t: int, author: str, answer_share: float) -> None:
+def _broadcast_question(g: Cast, post: dict[str, Any], t: int, author: str, answer_share: float) -> None:
     """Sometimes a customer replies to a broadcast with a question; sometimes the author answers."""
     rng = g.rng
     if rng.random() < 0.3:
@@ -96,7 +96,7 @@ def _broadcast_question(g: Gen, post: dict[str, Any], t: int, author: str, answe
                     rng.choice(BROADCAST_ANSWERS).format(first=g.first.get(customer, "there")), q)
 
 
-def _reposts(g: Gen, post: dict[str, Any], t: int, n: int) -> None:
+def _reposts(g: Cast, post: dict[str, Any], t: int, n: int) -> None:
     """Customers (and sometimes a colleague) repost a broadcast: posts that mention @acme but are not inbound."""
     rng = g.rng
     for _ in range(n):

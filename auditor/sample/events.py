@@ -9,7 +9,7 @@ Everything here is mechanics that the story (``story.py``) and the filler
   that "10:00 on 6 October" is plain arithmetic, and ``Feed.clock`` turns it
   into UTC only when an event is written;
 * Acme's business hours, for the filler's "answered within N business hours";
-* ``Feed``, which builds canonical post and DM dicts (PRODUCT.md) and files
+* ``Feed``, which builds canonical post and DM dicts (docs/contract.md) and files
   them by local day, so ``generate.py`` can emit one sorted day at a time.
 """
 

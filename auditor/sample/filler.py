@@ -34,7 +34,7 @@ from auditor.sample.texts import (
 )
 
 if TYPE_CHECKING:
-    from auditor.sample.generate import Gen
+    from auditor.sample.cast import Cast
 
 
 def _cap(text: str) -> str:
@@ -43,7 +43,7 @@ def _cap(text: str) -> str:
 
 # ---- when people post and answer ----------------------------------------------
 
-def _support_answer_time(g: Gen, t: int, late_share: float = 0.06, never_share: float = 0.03) -> int | None:
+def _support_answer_time(g: Cast, t: int, late_share: float = 0.06, never_share: float = 0.03) -> int | None:
     """When a support account answers an inbound item posted at ``t`` (None: never)."""
     rng = g.rng
     r = rng.random()
@@ -56,14 +56,14 @@ def _support_answer_time(g: Gen, t: int, late_share: float = 0.06, never_share: 
     return g.add_business(t, minutes(rng, 3, 200))
 
 
-def _follow_up_time(g: Gen, t: int) -> int:
+def _follow_up_time(g: Cast, t: int) -> int:
     """A quick answer to a follow-up in a conversation already going."""
     if not g.is_open(t) and g.rng.random() < 0.5:
         return t + minutes(g.rng, 2, 60)
     return g.add_business(t, minutes(g.rng, 2, 90))
 
 
-def _customer_time(g: Gen, idx: int) -> int:
+def _customer_time(g: Cast, idx: int) -> int:
     """A local time on day ``idx`` when a customer posts (mostly daytime)."""
     rng = g.rng
     hour = rng.choice((7, 8, 9, 9, 10, 10, 11, 11, 12, 13, 13, 14, 14, 15, 15, 16, 16, 17, 18, 19, 20, 21, 22, 23, 0))
@@ -72,7 +72,7 @@ def _customer_time(g: Gen, idx: int) -> int:
 
 # ---- conversations -----------------------------------------------------------
 
-def _keep_promise_dm(g: Gen, brand: str, customer: str, promise_t: int) -> None:
+def _keep_promise_dm(g: Cast, brand: str, customer: str, promise_t: int) -> None:
     """After a "DM us": the customer writes by DM (or the account writes first) and gets an answer within a day."""
     rng, first = g.rng, g.first.get(customer, "there")
     t = promise_t + minutes(rng, 2, 60)
@@ -91,7 +91,7 @@ def _keep_promise_dm(g: Gen, brand: str, customer: str, promise_t: int) -> None:
             g.dm(brand, customer, _follow_up_time(g, t2), rng.choice(DM_BYE).format(first=first))
 
 
-def _support_thread(g: Gen, idx: int, customer: str) -> None:
+def _support_thread(g: Cast, idx: int, customer: str) -> None:
     """A question or complaint to @acme_support in public, maybe nudged, usually answered."""
     rng, h = g.rng, "@acme_support"
     first = g.first.get(customer, "there")
@@ -153,7 +153,7 @@ def _support_thread(g: Gen, idx: int, customer: str) -> None:
     _maybe_thanks(g, customer, reply, offer_t, first, sign, share=0.3)
 
 
-def _maybe_thanks(g: Gen, customer: str, reply: dict[str, Any], reply_t: int, first: str, sign: str,
+def _maybe_thanks(g: Cast, customer: str, reply: dict[str, Any], reply_t: int, first: str, sign: str,
                   share: float = 0.4, by: str = "acme_support") -> None:
     """The customer sometimes thanks publicly (an inbound reply); usually the account closes the thread."""
     rng = g.rng
@@ -164,7 +164,7 @@ def _maybe_thanks(g: Gen, customer: str, reply: dict[str, Any], reply_t: int, fi
             g.reply(by, _follow_up_time(g, t), rng.choice(CLOSING).format(first=first) + sign, thanks)
 
 
-def _staff_thread(g: Gen, idx: int, customer: str) -> None:
+def _staff_thread(g: Cast, idx: int, customer: str) -> None:
     """A question to one support employee by name, answered by them (or a kept "DM me")."""
     rng = g.rng
     staff = rng.choice(g.support_staff)
@@ -184,7 +184,7 @@ def _staff_thread(g: Gen, idx: int, customer: str) -> None:
     _maybe_thanks(g, customer, reply, ans, first, "", share=0.35, by=staff)
 
 
-def _sales_thread(g: Gen, idx: int, customer: str) -> None:
+def _sales_thread(g: Cast, idx: int, customer: str) -> None:
     """A plan or pricing question to a sales rep: answered by them or a teammate, or taken to DM."""
     rng = g.rng
     rep = rng.choice(g.sales)
@@ -210,7 +210,7 @@ def _sales_thread(g: Gen, idx: int, customer: str) -> None:
     _maybe_thanks(g, customer, reply, ans, first, "", share=0.3, by=answerer)
 
 
-def _dm_thread(g: Gen, idx: int, customer: str) -> None:
+def _dm_thread(g: Cast, idx: int, customer: str) -> None:
     """A question by DM, mostly to @acme_support; the answer matches the question (same index)."""
     rng = g.rng
     to = "acme_support" if rng.random() < 0.8 else rng.choice(g.support_staff + g.sales)
@@ -233,7 +233,7 @@ def _dm_thread(g: Gen, idx: int, customer: str) -> None:
             g.dm(to, customer, _follow_up_time(g, t3), rng.choice(DM_BYE).format(first=first))
 
 
-def _praise_thread(g: Gen, idx: int, customer: str) -> None:
+def _praise_thread(g: Cast, idx: int, customer: str) -> None:
     """Praise for @acme_support (which thanks back) or @acme (which seldom does)."""
     rng = g.rng
     to = "acme_support" if rng.random() < 0.7 else "acme"
@@ -255,7 +255,7 @@ _KINDS = (_support_thread, _staff_thread, _sales_thread, _praise_thread)
 _PUBLIC_WEIGHTS = (0.64, 0.10, 0.12, 0.14)
 
 
-def filler_day(g: Gen, idx: int) -> None:
+def filler_day(g: Cast, idx: int) -> None:
     """Day ``idx``'s conversations and broadcasts, drawn from ``g.rng``."""
     rng = g.rng
     open_day = g.is_open_day(idx)

@@ -4,7 +4,7 @@ Acme (time zone America/Toronto) sells "Acme Cloud" and "Acme Sync". Its brand
 accounts and six employees talk to about 300 customers during October 2026; the
 data also holds the last week of September (a previous period to compare
 against) and the first two days of November (answers that come after the
-period). Output is canonical JSONL as PRODUCT.md describes it.
+period). Output is canonical JSONL as docs/contract.md describes it.
 
 Two kinds of activity are mixed:
 
@@ -48,16 +48,16 @@ import gc
 import json
 import os
 import sys
-from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import date
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from auditor.sample.events import ORD0, TIMEZONE, Feed, Rng
+from auditor.sample.cast import Cast
+from auditor.sample.events import ORD0, TIMEZONE, Rng
 from auditor.sample.filler import filler_day
-from auditor.sample.people import ROSTER, STORY_CUSTOMERS, customer_pool, extra_accounts, roster, roster_yaml
+from auditor.sample.people import ROSTER, STORY_CUSTOMERS, roster, roster_yaml
 from auditor.sample.story import play_story
 
 try:  # a dependency of the auditor, but the generator runs on the standard library too
@@ -83,39 +83,15 @@ DEFAULT_PROMISE_SHARE = 0.5
 # The run
 # --------------------------------------------------------------------------
 
-class Gen(Feed):
-    """One run of the generator: who takes part, the shares asked for, and the story's marks.
+class Gen(Cast):
+    """One run of the generator: the story first, then one day at a time.
 
     Making one writes the whole story into the buckets; ``days()`` then adds
     each day's filler and hands the day over, sorted.
     """
 
-    def __init__(self, *, seed: int, customers: int, accounts: int, scale: float, dm_share: float,
-                 complaint_share: float, promise_share: float, start: date, end: date) -> None:
-        super().__init__(Rng(f"{seed}:story"))  # the story draws from its own stream, days() from one per day
-        self.seed = seed
-        self.scale = scale
-        self.dm_share = dm_share
-        self.complaint_share = complaint_share
-        self.promise_share = promise_share
-        self.start_idx = start.toordinal() - ORD0
-        self.end_idx = end.toordinal() - ORD0
-        self.marks: dict[str, str] = {}  # story event name -> id
-        # The cast: support staff and sales reps (the named ones, then --accounts),
-        # the filler's customers, and everyone's first name for greetings.
-        taken = {r[0] for r in ROSTER} | set(STORY_CUSTOMERS)
-        extra = extra_accounts(accounts)
-        self.support_staff = ["lchen", "rpatel", "tnguyen"] + [a[0] for a in extra if a[3] == "support"]
-        self.sales = ["jdoe", "mkhan"] + [a[0] for a in extra if a[3] == "sales"]
-        taken |= {a[0] for a in extra}
-        pool = customer_pool(seed, max(1, customers - len(STORY_CUSTOMERS)), taken)
-        self.customers = [h for h, _ in pool]
-        self.first = {h: f for h, f in pool}
-        self.first.update(STORY_CUSTOMERS)
-        self.first.update({r[0]: r[1].split()[0] for r in ROSTER})
-        self.first.update({a[0]: a[1].split()[0] for a in extra})
-        self.broadcast_texts: defaultdict[tuple[str, str], int] = defaultdict(int)  # (author, text) -> times posted
-        self.exhausted: set[str] = set()  # authors whose broadcast variants are all used twice
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         play_story(self)
 
     def days(self) -> Iterator[list[dict[str, Any]]]:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from auditor.sample.events import DAY, HOUR, MINUTE, ORD0
 
 if TYPE_CHECKING:
-    from auditor.sample.generate import Gen
+    from auditor.sample.cast import Cast
 
 # Posted word for word every Thursday by @acme: the one duplicate broadcast.
 _PROMO = ("🚀 Acme Sync 3.0 is here: faster sync, offline folders and end-to-end encryption. "
@@ -36,7 +36,7 @@ def _at(day: str, hm: str) -> int:
     return (d.toordinal() - ORD0) * DAY + parts[0] * HOUR + parts[1] * MINUTE + parts[2]
 
 
-def play_story(g: Gen) -> None:
+def play_story(g: Cast) -> None:
     """Write every scene into ``g`` and name its key events in ``g.marks``."""
     m = g.marks
     P, R, D = g.post, g.reply, g.dm

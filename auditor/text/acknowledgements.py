@@ -1,6 +1,6 @@
 """Acknowledgements: posts and DMs that close a conversation rather than ask for anything.
 
-PRODUCT.md (`response_time`, "needs an answer"): once handles, links, hashtags, emoji and
+docs/contract.md (`response_time`, "needs an answer"): once handles, links, hashtags, emoji and
 punctuation are set aside, an acknowledgement has nothing left but thanks and closers
 ("thanks!", "thank you so much", "ok", "got it", "perfect", "will do", "DM sent", "done",
 "cheers", 👍). It neither starts nor extends a waiting episode, addressed or not.

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from auditor.activity.model import normalize_handle
+from auditor.networks import normalize_handle
 
 # The run of @handles a post opens with. A leading "." (".@acme your service…", a habit from when
 # a reply was hidden from followers) or a salutation ("Dear @acme", "Hey @acme,") still addresses

@@ -1,5 +1,5 @@
-"""Contact channels a post offers: a DM invitation, an e-mail address, a phone
-number, a link.
+"""Contact details a post gives: an e-mail address, a phone number, a link
+(`offers.find_channels` adds a DM invitation).
 
 Used by the escalation rule ("offer another channel by the second reply").
 A false "offered a phone number" would hide a real failure to escalate, so
@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from auditor.text.promises import find_dm_invitation
 from auditor.text.spans import EMAIL_RE, Match, blank_out
 
 # North-American numbers need separators: "(555) 010-0100", "555-010-0100",
@@ -107,15 +106,3 @@ def find_phone(text: str) -> Match | None:
         found.append(Match(m.start(1), m.end(1), number))
         break
     return min(found, key=lambda x: x.start, default=None)
-
-
-def find_channels(text: str, company_domains: Iterable[str] = ()) -> dict[str, Match]:
-    """The contact channels ``text`` offers, keyed ``dm``, ``email``, ``phone``,
-    ``url``; each with its first match. Absent channels have no key."""
-    found = {
-        "dm": find_dm_invitation(text),
-        "email": find_email(text),
-        "phone": find_phone(text),
-        "url": find_url(text, company_domains),
-    }
-    return {kind: match for kind, match in found.items() if match is not None}

@@ -1,7 +1,7 @@
 """Profanity: whole words from a curated list, including disguised spellings.
 
 Why not a package's matcher: better_profanity checks 23-60 texts a second and
-flagged 20 % of ordinary human-rated tweets (DESIGN.md), and the merged lists
+flagged 20 % of ordinary human-rated tweets (docs/detectors.md), and the merged lists
 on PyPI mix swear words with words like "domination" or "intercourse". The
 list here (``profanity_words.txt``) says where each part came from.
 

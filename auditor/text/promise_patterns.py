@@ -1,6 +1,6 @@
 """The built-in promise phrases: one regular expression per form, its kind, and the words it needs.
 
-Two kinds (PRODUCT.md, ``follow_through``):
+Two kinds (docs/contract.md, ``follow_through``):
 
 * **invitations** ask the counterpart to make private contact: "DM us your
   order number", "send us a DM", "our DMs are open", "let's take this

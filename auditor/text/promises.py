@@ -1,7 +1,7 @@
 """Promises of private contact in a post: invitations ("DM us") and commitments ("we'll get back to you").
 
 A promise made in public and not kept is the failure the auditor exists to
-catch (PRODUCT.md, ``follow_through``), so the built-in phrases
+catch (docs/contract.md, ``follow_through``), so the built-in phrases
 (:mod:`auditor.text.promise_patterns`) aim at what support and sales accounts
 actually write, and what is not a promise stays out:
 
@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from auditor import speedups
+from auditor.text.channels import find_email, find_phone, find_url
 from auditor.text.patterns import Matcher, compile_phrases
 from auditor.text.promise_patterns import COMMITMENT, INVITATION, OUR_PEOPLE, PATTERNS, SUBJECT
 from auditor.text.spans import Match, normalize_apostrophes
@@ -318,16 +319,12 @@ def _elsewhere(text: str, words: str, kind: str) -> str | None:
     if offered:
         return offered
     if kind == INVITATION:
-        from auditor.text.channels import find_url  # channels builds on this module
-
         return "a link" if find_url(text) else None  # "reach out to us here: <link>"
     # "We're reviewing your email and will be in touch": the contact may come by e-mail.
     return next((name for name, pattern in _CHANNEL_WORDS if pattern.search(text)), None)
 
 
 def _offered_elsewhere(text: str) -> str | None:
-    from auditor.text.channels import find_email, find_phone  # channels builds on this module
-
     if find_email(text):
         return "e-mail"
     if find_phone(text):

@@ -1,6 +1,6 @@
 """Is an inbound post a question? (``response_time`` with ``only: [question]``)
 
-PRODUCT.md: "a `?` or a question word". Customers often skip the question
+docs/contract.md (`response_time`): "a `?` or a question word". Customers often skip the question
 mark ("any update on my order"), so a sentence that opens with a question
 word counts too; a "?" inside a link does not.
 """

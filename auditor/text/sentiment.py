@@ -25,7 +25,7 @@ from auditor import speedups
 if TYPE_CHECKING:
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-# PRODUCT.md: a complaint is an inbound item whose sentiment is below -0.3
+# docs/contract.md (`response_time`): a complaint is an inbound item whose sentiment is below -0.3
 # unless the policy says otherwise (`complaint_below`).
 COMPLAINT_BELOW = -0.3
 # Default of the tone rule's `negativity` check when no `below` is given.

@@ -11,9 +11,13 @@ import pytest
 
 from auditor.activity.model import Activity, SourceInfo
 from auditor.activity.sources import read_source
-from auditor.activity.store import SCHEMA_VERSION, FetchState, Store, audit_window, import_sources, read_store
+from auditor.activity.store import FetchState, Store
+from auditor.activity.store_format import SCHEMA_VERSION
+from auditor.time.period import audit_window
+from auditor.activity.ingest.importing import import_sources
+from auditor.activity.sources.store_reader import read_store
 from auditor.errors import DataError
-from auditor.period import parse_period
+from auditor.time.period import parse_period
 from tests.factories import at, dm, post
 
 

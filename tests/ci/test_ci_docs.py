@@ -11,7 +11,7 @@ from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
 from auditor.cli import app
-from auditor.policy.types import SEVERITIES
+from auditor.types import SEVERITIES
 from auditor.render import FORMATS
 from tests.ci.scenario import write_events
 

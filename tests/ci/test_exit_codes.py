@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 import auditor.cli
+import auditor.run
 from auditor.cli import app, main
 from tests.ci.scenario import RULES, write_events
 from tests.factories import policy
@@ -161,7 +162,7 @@ def test_an_internal_error_exits_3_with_one_line_and_no_traceback(files, monkeyp
     def broken(*args, **kwargs):
         raise KeyError("rule_index")
 
-    monkeypatch.setattr(auditor.cli, "_run_audit", broken)
+    monkeypatch.setattr(auditor.run, "read_and_audit", broken)
     policy_path, data = files
     monkeypatch.setattr(sys, "argv", ["auditor", "audit", "--policy", str(policy_path), "--data", str(data),
                                       "--fail-on", "high"])

@@ -117,7 +117,7 @@ def test_a_case_can_be_a_pair_of_files(tmp_path):
          "expect.yaml:5:1: periode: unknown key; expected one of: description, period, from, to, as_of, findings, "
          "no_findings"),
         (("period: 2026-10", "period: 2026-10\nas_of: 2026-10-31T10:00:00"),
-         "expect.yaml:6:8: as_of: 2026-10-31T10:00:00 has no UTC offset (add Z or +00:00)"),
+         "expect.yaml:6:8: as_of has no UTC offset: '2026-10-31T10:00:00' (add Z or +00:00)"),
     ],
 )
 def test_a_bad_expect_file_is_bad_input_exit_2_with_its_position(tmp_path, change, error):

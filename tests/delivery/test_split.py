@@ -186,3 +186,17 @@ def test_without_out_dir_a_split_goes_to_reports_and_the_month(tmp_path, monkeyp
     assert sorted(p.name for p in (tmp_path / "reports" / "2026-10").iterdir()) == [
         "overview.json", "report.json", "team-marketing.json", "team-sales.json", "team-support.json"]
     assert "wrote 3 team reports and the overview (5 files) to reports/2026-10" in result.output
+
+
+def test_a_split_with_customer_pseudonyms_hides_customers_in_the_overview_too(tmp_path):
+    key = tmp_path / "pseudonym.key"
+    result = CliRunner().invoke(app, ["audit", "--policy", str(POLICY), "--data", str(sample_data()),
+                                      "--period", "2026-10", "--split", "manager", "--format", "json",
+                                      "--redact", "customers", "--pseudonym-key", str(key),
+                                      "--out-dir", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    overview = json.loads((tmp_path / "out" / "overview.json").read_text())
+    group = json.loads((tmp_path / "out" / "manager-dana-reyes.json").read_text())
+    counterparts = {w["counterpart"] for g in overview["groups"] for w in g["worst"] if w["counterpart"]}
+    assert counterparts and all(c.startswith("customer-") for c in counterparts), counterparts
+    assert all(f["counterpart"] is None or f["counterpart"].startswith("customer-") for f in group["findings"])

@@ -22,7 +22,7 @@ from auditor.activity.events import event_to_dict
 from auditor.activity.model import DirectMessage, Post
 from auditor.activity.sources import read_source
 from auditor.audit import audit
-from auditor.period import parse_period, period_from_dates
+from auditor.time.period import parse_period, period_from_dates
 from auditor.policy.loader import load_policy
 from auditor.render import render
 from tests.factories import ROSTER, activity, dm, policy, post

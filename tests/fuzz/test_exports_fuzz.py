@@ -21,9 +21,9 @@ from auditor.activity.sources import archive_records, car_blocks, read_source
 from auditor.errors import DataError
 from tests.fuzz.support import budget, messy_scalar, messy_text, scratch
 from tests.fuzz.test_readers_fuzz import SLOW_OK, outcome, small_chunks
-from tests.sources.car_builder import FAKE_CID, Repository
-from tests.sources.fake_mastodon import FakeMastodon
-from tests.sources.mastodon_archive_builder import activity, write_archive
+from tests.activity.sources.car_builder import FAKE_CID, Repository
+from tests.activity.ingest.fake_mastodon import FakeMastodon
+from tests.activity.sources.mastodon_archive_builder import activity, write_archive
 
 OWNER = {"did:plc:acme": "acme.bsky.social"}
 WHEN = datetime(2026, 10, 5, 14, tzinfo=timezone.utc)

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from auditor.period import Period, parse_period, period_from_dates
-from auditor.policy.durations import format_duration, parse_duration
+from auditor.time.period import Period, parse_period, period_from_dates
+from auditor.time.durations import format_duration, parse_duration
 from tests.fuzz.support import budget, messy_text
 
 DURATION_ALPHABET = "0123456789wdhmsWDHMSPTpt \t\n\r.-+:,٤²"

@@ -24,7 +24,7 @@ from auditor.cli import app
 from auditor.errors import AuditorError, PolicyError
 from auditor.policy.loader import LoadedPolicy, load_policy
 from auditor.policy.schema import policy_schema
-from auditor.policy.yaml_positions import MAX_FLOW_DEPTH
+from auditor.yamlsrc import MAX_FLOW_DEPTH
 from tests.fuzz.support import budget, messy_scalar, messy_text, scratch, watchdog
 
 POLICIES = Path(__file__).parent.parent.parent / "policies"

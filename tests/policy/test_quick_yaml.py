@@ -8,7 +8,7 @@ import pytest
 
 from auditor.errors import PolicyError
 from auditor.policy.loader import load_policy
-from auditor.policy.yaml_positions import load_yaml, load_yaml_quickly
+from auditor.yamlsrc import load_yaml, load_yaml_quickly
 
 ROOT = Path(__file__).resolve().parents[2]
 YAML_FILES = sorted(

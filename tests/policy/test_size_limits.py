@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from auditor.policy.yaml_positions import MAX_BYTES, MAX_EXPANDED_CHARS, MAX_NODES
+from auditor.yamlsrc import MAX_BYTES, MAX_EXPANDED_CHARS, MAX_NODES
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAD = 'name: P\nversion: "1"\ntimezone: UTC\n'
@@ -107,12 +107,12 @@ NODES_CHILD = """
 import json, resource, sys
 from pathlib import Path
 from auditor.errors import PolicyError
-from auditor.policy import yaml_positions
+from auditor import yamlsrc
 
-yaml_positions.MAX_NODES = int(sys.argv[2])
+yamlsrc.MAX_NODES = int(sys.argv[2])
 baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 try:
-    yaml_positions.load_yaml(Path(sys.argv[1]), "p.yaml")
+    yamlsrc.load_yaml(Path(sys.argv[1]), "p.yaml")
 except PolicyError as error:
     lines = error.lines()
 growth = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - baseline) / 1000

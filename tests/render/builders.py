@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from auditor.result import (
@@ -12,12 +13,14 @@ from auditor.result import (
     Evidence,
     Figures,
     Finding,
+    Moment,
     RuleResult,
     SourceCoverage,
+    Timing,
     Wait,
     WeekFigures,
 )
-from auditor.policy.durations import format_wait
+from auditor.time.durations import format_wait
 
 START = datetime(2026, 10, 1, 4, 0, tzinfo=timezone.utc)  # 2026-10-01 00:00 in Toronto
 HOUR = 3600
@@ -61,17 +64,23 @@ def sla_finding(rule: str, account: str, customer: str, n: int, *, text: str = "
                "started_at": iso(start), "elapsed_seconds": elapsed}
     end = start + timedelta(seconds=calendar or elapsed)
     wait = make_wait(start, end, elapsed, clock, answered)
+    told = ("channel", "items", "clock", "within_seconds", "started_at", "elapsed_seconds")
+    timing = Timing((Moment("started", iso(start)),), 4 * HOUR, clock, elapsed_seconds=elapsed, items=1,
+                    channel=measure["channel"], measure_keys=told)
     if answered:
         answer = end
         measure.update(answered_at=iso(answer), answered_by=account, response_id=f"r{n}")
+        timing = replace(timing, moments=timing.moments + (Moment("answered", iso(answer), account),),
+                         measure_keys=told + ("answered_at", "answered_by"))
         evidence.append(Evidence(f"r{n}", kind, account, iso(answer), f"@{customer} sorry for the wait", None,
                                  "response"))
         message = f"@{customer} waited {wait.text} for an answer (limit 4h on wall clock)"
     else:
         measure["deadline"] = iso(start + timedelta(hours=4))
+        timing = replace(timing, deadline=measure["deadline"], unanswered=True, measure_keys=told + ("deadline",))
         message = f"@{customer} got no answer: waited {wait.text} by the end of the data (limit 4h on wall clock)"
     return Finding(rule, "response_time", severity, account, customer, "breached", message, iso(start), measure,
-                   tuple(evidence), _fingerprint(rule, account, customer, n), waived=waived, wait=wait)
+                   tuple(evidence), _fingerprint(rule, account, customer, n), waived=waived, wait=wait, timing=timing)
 
 
 def promise_finding(rule: str, account: str, customer: str, n: int, text: str = "DM me and we can talk") -> Finding:
@@ -83,9 +92,12 @@ def promise_finding(rule: str, account: str, customer: str, n: int, text: str = 
                          f"https://x.com/{account}/status/p{n}", "promise"),
                 Evidence(f"d{n}", "dm", customer, iso(promised + timedelta(minutes=20)), "my phone is 555-0100",
                          None, "unanswered-dm"))
+    timing = Timing((Moment("promised", measure["promised_at"]), Moment("counterpart_wrote", measure["counterpart_wrote_at"])),
+                    86400, deadline=measure["deadline"], elapsed_seconds=3 * 86400, unanswered=True,
+                    measure_keys=("promised_at", "counterpart_wrote_at", "deadline", "waited_seconds", "within_seconds"))
     return Finding(rule, "follow_through", "critical", account, customer, "broken",
                    f"@{customer} wrote by DM after the promise \"DM me\" and got no answer (limit 1d)",
-                   iso(promised), measure, evidence, _fingerprint(rule, account, customer, n))
+                   iso(promised), measure, evidence, _fingerprint(rule, account, customer, n), timing=timing)
 
 
 def tone_finding(rule: str, account: str, n: int, text: str) -> Finding:

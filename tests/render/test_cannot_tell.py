@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import orjson
 import pytest
 
-from auditor.baseline import apply_baseline, failing, load_baseline
+from auditor.review.baseline import apply_baseline, failing, load_baseline
 from auditor.render import render
 from tests.factories import dm, policy, post, run
 from tests.render.test_sarif import validate

@@ -6,7 +6,7 @@ import base64
 from dataclasses import replace
 
 from auditor.render import charts
-from auditor.render.view import Formatter
+from auditor.render.formatting import Formatter
 from tests.render import builders
 
 fmt = Formatter("America/Toronto")

@@ -1,4 +1,4 @@
-"""CSV of findings: one row each, the columns PRODUCT.md lists, spreadsheet formulas neutralised."""
+"""CSV of findings: one row each, the columns docs/report.md lists, spreadsheet formulas neutralised."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import io
 
 import pytest
 
-from auditor.baseline import apply_baseline, load_baseline
+from auditor.review.baseline import apply_baseline, load_baseline
 from auditor.render import render
 from auditor.render.csv_report import COLUMNS, neutralise
-from auditor.waivers import apply_waivers, load_waivers
+from auditor.review.waivers import apply_waivers, load_waivers
 from tests.ci.scenario import result as scenario
 
 

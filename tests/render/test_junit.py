@@ -8,7 +8,7 @@ import pytest
 
 from auditor.render import render
 from auditor.render.junit import clean
-from auditor.waivers import apply_waivers, load_waivers
+from auditor.review.waivers import apply_waivers, load_waivers
 from tests.ci.scenario import RULES, events
 from tests.factories import ROSTER, policy, run
 

@@ -9,10 +9,10 @@ import jsonschema
 import orjson
 import pytest
 
-from auditor.baseline import apply_baseline, load_baseline
+from auditor.review.baseline import apply_baseline, load_baseline
 from auditor.render import RenderOptions, render
 from auditor.render.sarif import FINGERPRINT_KEY, _artifact
-from auditor.waivers import apply_waivers, load_waivers
+from auditor.review.waivers import apply_waivers, load_waivers
 from tests.ci.scenario import result as scenario
 
 
@@ -137,7 +137,7 @@ def test_findings_of_every_rule_kind_are_valid_sarif(tmp_path):
 
     from auditor.activity.sources import read_sources
     from auditor.audit import audit
-    from auditor.period import parse_period
+    from auditor.time.period import parse_period
     from auditor.policy.loader import load_policy
 
     policies = Path(__file__).parent.parent.parent / "policies"

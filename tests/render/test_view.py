@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 
 import pytest
 
-from auditor.render.view import Formatter, build_view, clock_story, safe_link, story_keys, trend
+from auditor.render.formatting import Formatter, safe_link
+from auditor.render.finding_views import finding_view
+from auditor.render.story import clock_story, story_keys
+from auditor.result import Moment, Timing
+from auditor.render.view import build_view, trend
 from tests.render import builders
 
 fmt = Formatter("America/Toronto")
@@ -43,7 +48,7 @@ def test_shares_and_values():
 
 
 def test_shares_round_toward_the_truth():
-    from auditor.result import format_share, meets_target, share_of
+    from auditor.types import format_share, meets_target, share_of
 
     assert share_of(10_656, 10_658) == 0.9998 and format_share(share_of(10_656, 10_658)) == "99.9%"
     assert share_of(99_999, 100_000) == 0.9999 and format_share(share_of(99_999, 100_000)) == "99.9%"
@@ -74,22 +79,23 @@ def test_only_web_links_are_links():
 
 
 def test_the_clock_story_of_a_late_answer_on_business_hours():
-    measure = {"channel": "mention", "items": 3, "clock": "support-hours", "within_seconds": 14400,
-               "started_at": "2026-10-01T13:59:20Z", "elapsed_seconds": 31394,
-               "answered_at": "2026-10-02T14:42:34Z", "answered_by": "acme_support", "response_id": "1"}
-    assert clock_story(measure, fmt) == [
+    timing = Timing((Moment("started", "2026-10-01T13:59:20Z"), Moment("answered", "2026-10-02T14:42:34Z", "acme_support")),
+                    14400, "support-hours", elapsed_seconds=31394, items=3, channel="mention",
+                    measure_keys=("channel", "items", "clock", "within_seconds", "started_at", "elapsed_seconds",
+                                  "answered_at", "answered_by"))
+    assert clock_story(timing, fmt) == [
         "Clock started Thu 1 Oct 2026, 09:59 EDT, at the first of 3 messages (by mention).",
         "Limit: 4h on the support-hours (open hours only).",
         "Answered Fri 2 Oct 2026, 10:42 EDT by @acme_support.",
         "8h43m14s of support-hours time: 4h43m14s over the limit.",
     ]
-    assert "response_id" not in story_keys(measure) and "answered_by" in story_keys(measure)
+    assert "response_id" not in story_keys(timing) and "answered_by" in story_keys(timing)
 
 
 def test_the_clock_story_of_an_unanswered_item():
-    measure = {"clock": "wall clock", "within_seconds": 14400, "started_at": "2026-10-07T14:00:00Z",
-               "deadline": "2026-10-07T18:00:00Z", "elapsed_seconds": 2 * 86400}
-    assert clock_story(measure, fmt) == [
+    timing = Timing((Moment("started", "2026-10-07T14:00:00Z"),), 14400, deadline="2026-10-07T18:00:00Z",
+                    elapsed_seconds=2 * 86400, unanswered=True)
+    assert clock_story(timing, fmt) == [
         "Clock started Wed 7 Oct 2026, 10:00 EDT.",
         "Limit: 4h on the wall clock.",
         "Deadline Wed 7 Oct 2026, 14:00 EDT.",
@@ -98,11 +104,11 @@ def test_the_clock_story_of_an_unanswered_item():
     ]
 
 
-def test_the_clock_story_of_a_broken_promise_comes_from_its_measure_alone():
-    measure = {"counterpart_wrote_at": "2026-10-08T18:25:44Z", "deadline": "2026-10-09T18:25:44Z",
-               "first_dm_at": "2026-10-09T20:41:19Z", "first_dm_by": "acme_support", "promise": "Please DM",
-               "promised_at": "2026-10-08T18:20:02Z", "waited_seconds": 94535, "within_seconds": 86400}
-    assert clock_story(measure, fmt) == [
+def test_the_clock_story_puts_the_moments_in_time_order_whatever_order_the_rule_gave():
+    timing = Timing((Moment("first_dm", "2026-10-09T20:41:19Z", "acme_support"),
+                     Moment("counterpart_wrote", "2026-10-08T18:25:44Z"), Moment("promised", "2026-10-08T18:20:02Z")),
+                    86400, deadline="2026-10-09T18:25:44Z", elapsed_seconds=94535)
+    assert clock_story(timing, fmt) == [
         "Promise made Thu 8 Oct 2026, 14:20 EDT.",
         "Limit: 1d on the wall clock.",
         "Counterpart wrote Thu 8 Oct 2026, 14:25 EDT.",
@@ -110,12 +116,22 @@ def test_the_clock_story_of_a_broken_promise_comes_from_its_measure_alone():
         "First DM Fri 9 Oct 2026, 16:41 EDT by @acme_support.",
         "1d 2h15m35s on the clock: 2h15m35s over the limit.",
     ]
-    assert "promise" not in story_keys(measure)
 
 
-def test_a_measure_without_timing_has_no_story_and_is_shown_as_details():
-    measure = {"mentioned": "Acme", "require_any": ["#employee"], "complained_at": "2026-10-20T14:02:11Z"}
-    assert clock_story(measure, fmt) == [] and story_keys(measure) == set()
+@pytest.mark.parametrize("key", ["waited_seconds", "elapsed_seconds", "started_at", "answered_by"])
+def test_the_story_reads_the_timing_never_the_names_of_the_measure(key):
+    """Renaming a measure key (`waited_seconds`) changes what report.json says, never the story."""
+    finding = builders.promise_finding("keep", "acme", "bob", 1)
+    renamed = replace(finding, measure={(f"x_{k}" if k == key else k): v for k, v in finding.measure.items()})
+    assert (finding_view(renamed, 1, {}, fmt).story == finding_view(finding, 1, {}, fmt).story
+            and finding_view(finding, 1, {}, fmt).story)
+
+
+def test_a_finding_without_timing_has_no_story_and_its_measure_is_shown_as_details():
+    finding = replace(builders.tone_finding("tone", "acme", 1, "text"),
+                      measure={"mentioned": "Acme", "require_any": ["#employee"], "complained_at": "2026-10-20T14:02:11Z"})
+    view = finding_view(finding, 1, {}, fmt)
+    assert view.story == [] and [name for name, _ in view.details] == ["mentioned", "require any", "complained at"]
 
 
 def test_findings_are_ordered_worst_first_and_capped():

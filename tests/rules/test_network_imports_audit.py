@@ -15,12 +15,12 @@ import pytest
 from typer.testing import CliRunner
 
 from auditor.activity.sources import read_sources
-from auditor.activity.store import import_sources
+from auditor.activity.ingest.importing import import_sources
 from auditor.cli import app
 from tests.factories import policy, run_activity
-from tests.sources.car_builder import FAKE_CID, Repository
-from tests.sources.fake_mastodon import FakeMastodon
-from tests.sources.mastodon_archive_builder import write_archive
+from tests.activity.sources.car_builder import FAKE_CID, Repository
+from tests.activity.ingest.fake_mastodon import FakeMastodon
+from tests.activity.sources.mastodon_archive_builder import write_archive
 
 ACCOUNTS = [
     {"handle": "acme_support", "kind": "brand", "team": "support"},

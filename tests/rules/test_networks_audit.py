@@ -11,7 +11,7 @@ import json
 import pytest
 
 from auditor.activity.sources import read_source
-from auditor.activity.store import import_sources
+from auditor.activity.ingest.importing import import_sources
 from tests.factories import policy, run_activity
 
 ACCOUNTS = [

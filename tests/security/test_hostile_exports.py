@@ -20,9 +20,9 @@ from auditor.activity.sources import archive_records, car_blocks, read_source
 from auditor.activity.sources.bluesky_car import read_bluesky_car
 from auditor.cli import app
 from auditor.errors import DataError
-from tests.sources.car_builder import FAKE_CID, Repository, cid_of, varint
-from tests.sources.fake_mastodon import FakeMastodon
-from tests.sources.mastodon_archive_builder import CONTEXT, activity, write_archive
+from tests.activity.sources.car_builder import FAKE_CID, Repository, cid_of, varint
+from tests.activity.ingest.fake_mastodon import FakeMastodon
+from tests.activity.sources.mastodon_archive_builder import CONTEXT, activity, write_archive
 
 OWNER = {"did:plc:acme": "acme.bsky.social"}
 WHEN = datetime(2026, 10, 5, 14, tzinfo=timezone.utc)

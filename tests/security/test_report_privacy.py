@@ -28,9 +28,9 @@ from auditor.activity.sources.jsonl import read_jsonl
 from auditor.audit import audit
 from auditor.bundled import policies_folder, sample_data
 from auditor.cli import app
-from auditor.period import parse_period
+from auditor.time.period import parse_period
 from auditor.policy.loader import load_policy
-from auditor.render import FORMATS, RenderOptions, write
+from auditor.render import FORMATS, RenderOptions, redacted, write
 from auditor.render.html import document
 from auditor.render.redact import DM_REDACTED
 
@@ -159,7 +159,8 @@ def reports(tmp_path_factory) -> Reports:
     # The document WeasyPrint prints for `--redact customers --format pdf`: the PDF is this document
     # printed, and the module's one PDF render is the default one above.
     (folder / "customers" / "print.html").write_text(
-        document(audited, RenderOptions(redact="customers", pseudonym_key=KEY), "print"), encoding="utf-8")
+        document(*redacted(audited, "pdf", RenderOptions(redact="customers", pseudonym_key=KEY)), "print"),
+        encoding="utf-8")
     return Reports(folder)
 
 

@@ -31,14 +31,14 @@ import pytest
 import requests
 import responses
 
-from auditor.activity.sources import x_api
-from auditor.activity.sources.x_credentials import ENV_BEARER, ENV_USER, Scrubber, scrubbed_logging
+from auditor.activity.ingest import x_api
+from auditor.activity.ingest.x_credentials import ENV_BEARER, ENV_USER, Scrubber, scrubbed_logging
 from auditor.cli import main
 from auditor.policy.loader import load_policy
 from tests.factories import policy as make_policy
 from tests.net import forbid_connections
-from tests.sources.fake_x import API, NOW
-from tests.sources.support import scenario
+from tests.activity.ingest.fake_x import API, NOW
+from tests.activity.ingest.support import scenario
 
 # Distinctive, and with the characters that URL-encoding and base64 change: real bearer tokens are
 # themselves URL-encoded strings (%2B, %3D).
@@ -396,7 +396,7 @@ def test_a_token_holding_a_control_character_is_refused_up_front_and_never_shown
 
 @pytest.mark.parametrize("odd", [" ", "\u00a0", "\u2014", "é"], ids=["space", "nbsp", "dash", "accent"])
 def test_a_token_with_a_space_or_non_ascii_character_is_refused_naming_the_variable_only(odd, monkeypatch, capfd):
-    from auditor.activity.sources.x_credentials import CredentialsError, credentials_from_env
+    from auditor.activity.ingest.x_credentials import CredentialsError, credentials_from_env
 
     value = TOKENS[ENV_BEARER]
     with pytest.raises(CredentialsError) as caught:
@@ -407,7 +407,7 @@ def test_a_token_with_a_space_or_non_ascii_character_is_refused_naming_the_varia
 
 
 def test_spaces_around_a_token_and_between_oauth2_tokens_are_not_part_of_them():
-    from auditor.activity.sources.x_credentials import credentials_from_env
+    from auditor.activity.ingest.x_credentials import credentials_from_env
 
     credentials = credentials_from_env({ENV_BEARER: f"  {TOKENS[ENV_BEARER]} ",
                                         "X_OAUTH2_USER_TOKEN": "tokenONEabcdef123 , tokenTWOabcdef456,"})

@@ -1,6 +1,6 @@
 import pytest
 
-from auditor.text.channels import find_channels
+from auditor.text.offers import find_channels
 from auditor.text.spans import Match
 
 

@@ -5,7 +5,7 @@ import time
 import pytest
 
 from auditor.text.affiliation import find_affiliation
-from auditor.text.channels import find_channels
+from auditor.text.offers import find_channels
 from auditor.text.patterns import compile_phrases
 from auditor.text.profanity import find_profanity
 from auditor.text.promises import find_promise

@@ -9,7 +9,7 @@ import pytest
 from auditor.activity.sources.archive import read_archive
 from auditor.text import language
 from auditor.text.spans import EMAIL_RE, HANDLE_RE, URL_RE
-from tests.sources.support import shared
+from tests.shared_data import shared
 
 
 def _one_at_a_time(text: str) -> str | None:

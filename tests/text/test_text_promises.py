@@ -6,7 +6,7 @@ import pytest
 
 from auditor.text.promises import COMMITMENT, INVITATION, Promise, find_dm_invitation, find_promise
 from auditor.text.spans import Match
-from tests.sources.support import shared
+from tests.shared_data import shared
 
 
 def found(text, **options):
@@ -16,7 +16,7 @@ def found(text, **options):
 
 
 @pytest.mark.parametrize(("text", "quoted"), [
-    # PRODUCT.md's invitations
+    # docs/contract.md's invitations
     ("DM me and we can talk off air", "DM me"),
     ("@bob sorry about that, DM us your order number", "DM us"),
     ("Send us a DM with your order number", "Send us a DM"),
@@ -55,7 +55,7 @@ def test_invitations(text, quoted):
 
 
 @pytest.mark.parametrize(("text", "quoted"), [
-    # PRODUCT.md's commitments
+    # docs/contract.md's commitments
     ("I'll DM you", "I'll DM you"),
     ("We\u2019ll get back to you shortly", "We\u2019ll get back to you"),
     ("I'll reach out tomorrow", "I'll reach out"),

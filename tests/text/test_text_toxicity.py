@@ -18,7 +18,7 @@ def fresh_cache():
 
 
 def brand_replies() -> list[str]:
-    from tests.sources.support import shared
+    from tests.shared_data import shared
 
     with shared("twcs", "twcs-rows-0-2499.csv").open(encoding="utf-8", newline="") as handle:
         return [row["text"] for row in csv.DictReader(handle) if row["inbound"] == "False"]

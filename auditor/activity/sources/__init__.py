@@ -1,7 +1,9 @@
 """Sources: each turns one kind of input into canonical events.
 
-`read_source` picks the reader by what the path is; every reader returns an
-`Activity` with its `SourceInfo` and the lines it had to skip.
+`read_source` picks the reader by what the path is (`source_kind`) from one table
+(`READERS`); every reader returns an `Activity` with its `SourceInfo` and the lines it
+had to skip. Adding a kind of input: one reader module, one line in `source_kind` and
+one in `READERS`. What writes the store (import, the fetchers) is in `activity/ingest/`.
 
 | path | reader |
 | --- | --- |
@@ -9,16 +11,18 @@
 | a folder, or `.zip` | X data archive (`archive.py`) |
 | `.car`, or a CAR header | Bluesky repository export (`bluesky_car.py`) |
 | `.csv` | CSV with a column mapping (`csv_source.py`); without one, a known header (twcs) or an error |
-| `.db`, `.sqlite`, `.sqlite3`, or SQLite's magic bytes | the local store (`auditor/activity/store.py`) |
+| `.db`, `.sqlite`, `.sqlite3`, or SQLite's magic bytes | the local store (`store_reader.py`) |
 | anything else | canonical JSONL (`jsonl.py`) |
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 from auditor.activity.model import Activity
+from auditor.activity.store_format import is_store
 from auditor.errors import DataError
 
 
@@ -26,7 +30,6 @@ def source_kind(path: Path) -> str:
     """Which reader a path goes to: mastodon-archive, archive, bluesky-car, csv, store or jsonl."""
     from auditor.activity.sources.car_blocks import is_car
     from auditor.activity.sources.mastodon_archive import is_mastodon_archive
-    from auditor.activity.store import is_store
 
     suffix = path.suffix.lower()
     if path.is_dir() or suffix == ".zip":
@@ -66,30 +69,51 @@ def read_source(
     kind = source_kind(path)
     if mapping is not None and kind != "csv":
         raise DataError(f"{path}: --mapping is for CSV files, and this is read as {kind}")
-    if kind == "archive":
-        from auditor.activity.sources.archive import read_archive
+    return READERS[kind](path, roster_ids=roster_ids, mapping=mapping, window=window)
 
-        return read_archive(path, roster_ids=roster_ids, window=window)
-    if kind == "mastodon-archive":
-        from auditor.activity.sources.mastodon_archive import read_mastodon_archive
 
-        return read_mastodon_archive(path, window=window)
-    if kind == "bluesky-car":
-        from auditor.activity.sources.bluesky_car import read_bluesky_car
+# The readers, by kind: each imported when first used (an archive's reader is not needed for a JSONL file).
+def _archive(path: Path, *, roster_ids, mapping, window) -> Activity:
+    from auditor.activity.sources.archive import read_archive
 
-        return read_bluesky_car(path, handles=roster_ids, window=window)
-    if kind == "csv":
-        from auditor.activity.sources.csv_source import read_csv
+    return read_archive(path, roster_ids=roster_ids, window=window)
 
-        return read_csv(path, mapping)
-    if kind == "store":
-        from auditor.activity.store import read_store
 
-        since, until = window if window is not None else (None, None)
-        return read_store(path, since, until)
+def _mastodon_archive(path: Path, *, roster_ids, mapping, window) -> Activity:
+    from auditor.activity.sources.mastodon_archive import read_mastodon_archive
+
+    return read_mastodon_archive(path, window=window)
+
+
+def _bluesky_car(path: Path, *, roster_ids, mapping, window) -> Activity:
+    from auditor.activity.sources.bluesky_car import read_bluesky_car
+
+    return read_bluesky_car(path, handles=roster_ids, window=window)
+
+
+def _csv(path: Path, *, roster_ids, mapping, window) -> Activity:
+    from auditor.activity.sources.csv_source import read_csv
+
+    return read_csv(path, mapping)  # read whole: a CSV file is not sorted by time
+
+
+def _store(path: Path, *, roster_ids, mapping, window) -> Activity:
+    from auditor.activity.sources.store_reader import read_store
+
+    since, until = window if window is not None else (None, None)
+    return read_store(path, since, until)
+
+
+def _jsonl(path: Path, *, roster_ids, mapping, window) -> Activity:
     from auditor.activity.sources.jsonl import read_jsonl
 
     return read_jsonl(path, window=window)
+
+
+READERS: dict[str, Callable[..., Activity]] = {
+    "mastodon-archive": _mastodon_archive, "archive": _archive, "bluesky-car": _bluesky_car, "csv": _csv,
+    "store": _store, "jsonl": _jsonl,
+}
 
 
 def read_sources(

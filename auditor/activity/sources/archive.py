@@ -16,24 +16,33 @@ kept, whatever the archive inflates to.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from auditor.activity.events import mentions_in
-from auditor.activity.model import DirectMessage, Post, normalize_handle
+from auditor.activity.model import DirectMessage, Post
+from auditor.networks import normalize_handle
+from auditor.activity.sources.archive_fields import (
+    common_participant,
+    conversation_people,
+    edit_group,
+    mention_handles,
+    original_of,
+    own_link,
+    text_of,
+    tweet_of,
+)
 from auditor.activity.sources.archive_files import Container, open_container, parse_js
 from auditor.activity.sources.archive_notes import complete_long_posts
 from auditor.activity.sources.archive_records import records
-from auditor.activity.sources.common import Collector, no_gc, parse_x_time, unescape_x
-from auditor.progress import counted
+from auditor.activity.sources.common import Collector, unescape_x
+from auditor.time.instants import parse_x_time
+from auditor.speedups import no_gc
 from auditor.text.addressing import opening_mentions
 from auditor.errors import DataError
 from auditor.progress import counted
 
-# A retweet whose original the archive does not identify (it usually does not).
-UNKNOWN_ORIGINAL = "unknown"
 
 ARCHIVE_NOTE = "an X archive holds its owner's posts and both sides of their DMs; mentions and replies by others are not in an archive"
 
@@ -100,13 +109,13 @@ class _ArchiveReader:
             for record in records if isinstance(records, list) else ():
                 account = record.get("account") if isinstance(record, dict) else None
                 if isinstance(account, dict) and isinstance(account.get("username"), str):
-                    self.owner = _Owner(_str(account.get("accountId")), normalize_handle(account["username"]))
+                    self.owner = _Owner(text_of(account.get("accountId")), normalize_handle(account["username"]))
                     break
         if self.owner.handle is None:
             for member, config in self._load("manifest"):
                 info = config.get("userInfo") if isinstance(config, dict) else None
                 if isinstance(info, dict) and isinstance(info.get("userName"), str):
-                    self.owner = _Owner(_str(info.get("accountId")), normalize_handle(info["userName"]))
+                    self.owner = _Owner(text_of(info.get("accountId")), normalize_handle(info["userName"]))
         if self.owner.id and self.owner.handle:
             self.handles[self.owner.id] = self.owner.handle
 
@@ -121,11 +130,11 @@ class _ArchiveReader:
         named_by_id: list[Post] = []  # replies whose author was known only by id when they were read
         replaced = 0
         for member, number, record in counted(self._records(_TWEET_FILES), f"reading {Path(self.name).name}", "posts"):
-            tweet = _tweet(record)
+            tweet = tweet_of(record)
             if tweet is not None:
                 self._learn_handles(tweet)
                 if self.owner.handle is None:
-                    self.owner.handle = _own_link(tweet)
+                    self.owner.handle = own_link(tweet)
             try:
                 if tweet is None:
                     raise ValueError("a record must be an object")
@@ -134,7 +143,7 @@ class _ArchiveReader:
                 self.out.skip(f"{self.name}:{member}", number, str(exc))
                 continue
             # Edited posts appear once per version, linked by the first version's id: keep the latest.
-            group = _edit_group(tweet, post.id)
+            group = edit_group(tweet, post.id)
             kept = versions.get(group)
             if kept is not None:
                 replaced += 1
@@ -183,8 +192,8 @@ class _ArchiveReader:
         if not wanted:
             return found
         for _, _, record in self._records(_TWEET_FILES):
-            tweet = _tweet(record)
-            post_id = (_str(tweet.get("id_str")) or _str(tweet.get("id"))) if tweet is not None else None
+            tweet = tweet_of(record)
+            post_id = (text_of(tweet.get("id_str")) or text_of(tweet.get("id"))) if tweet is not None else None
             if post_id in wanted:
                 try:
                     found[post_id] = self._post(tweet)
@@ -206,7 +215,7 @@ class _ArchiveReader:
                         self.handles.setdefault(user_id, normalize_handle(handle))
 
     def _post(self, tweet: dict) -> Post:
-        post_id = _str(tweet.get("id_str")) or _str(tweet.get("id"))
+        post_id = text_of(tweet.get("id_str")) or text_of(tweet.get("id"))
         if not post_id or not post_id.isdigit():
             raise ValueError("missing or non-numeric id")
         if "created_at" not in tweet:
@@ -217,8 +226,8 @@ class _ArchiveReader:
             raise ValueError("missing full_text")
         text = unescape_x(raw)
         entities = tweet.get("entities") if isinstance(tweet.get("entities"), dict) else {}
-        mentions = _mention_handles(entities.get("user_mentions")) or mentions_in(text)
-        in_reply_to = _str(tweet.get("in_reply_to_status_id_str")) or _str(tweet.get("in_reply_to_status_id"))
+        mentions = mention_handles(entities.get("user_mentions")) or mentions_in(text)
+        in_reply_to = text_of(tweet.get("in_reply_to_status_id_str")) or text_of(tweet.get("in_reply_to_status_id"))
         reply_author = None
         if in_reply_to:
             reply_name = tweet.get("in_reply_to_screen_name")
@@ -226,7 +235,7 @@ class _ArchiveReader:
                 reply_author = normalize_handle(reply_name)
             else:
                 # Some exports drop the screen name: the id names the person (a handle if we know it).
-                reply_id = _str(tweet.get("in_reply_to_user_id_str")) or _str(tweet.get("in_reply_to_user_id"))
+                reply_id = text_of(tweet.get("in_reply_to_user_id_str")) or text_of(tweet.get("in_reply_to_user_id"))
                 reply_author = self.handles.get(reply_id) or reply_id if reply_id else None
         author = self.owner.handle
         return Post(
@@ -237,11 +246,11 @@ class _ArchiveReader:
             in_reply_to=in_reply_to,
             in_reply_to_author=reply_author,
             mentions=mentions,
-            repost_of=_repost_of(tweet, raw, entities),
-            quote_of=_str(tweet.get("quoted_status_id_str")),
+            repost_of=original_of(tweet, raw, entities),
+            quote_of=text_of(tweet.get("quoted_status_id_str")),
             url=None,  # Post.link: every post's address on X
             real_id=True,
-            lang=_str(tweet.get("lang")) or None,  # X's guess, "und" when it could not tell
+            lang=text_of(tweet.get("lang")) or None,  # X's guess, "und" when it could not tell
         )
 
     def _apply_notes(self, posts: dict[str, Post]) -> None:
@@ -258,7 +267,7 @@ class _ArchiveReader:
 
     def _read_dms(self) -> None:
         if self.owner.id is None:  # one more pass, over conversation ids only
-            self.owner.id = _common_participant(record for _, _, record in self._records(_DM_FILES))
+            self.owner.id = common_participant(record for _, _, record in self._records(_DM_FILES))
         if self.owner.handle is None and self.owner.id in self.handles:
             self.owner.handle = self.handles[self.owner.id]
         headers_only = welcome = 0
@@ -275,8 +284,8 @@ class _ArchiveReader:
                         number += 1
                         self.out.skip(where, number, "a record must be a dmConversation with messages")
                         continue
-                    conversation_id = _str(conversation.get("conversationId")) or ""
-                    participants = _participants(conversation_id, messages, self.owner.id)
+                    conversation_id = text_of(conversation.get("conversationId")) or ""
+                    participants = conversation_people(conversation_id, messages, self.owner.id)
                     for message in messages:
                         create = message.get("messageCreate") if isinstance(message, dict) else None
                         if create is None:
@@ -304,8 +313,8 @@ class _ArchiveReader:
     def _dm(self, create: object, conversation_id: str, participants: set[str], has_text: bool) -> DirectMessage:
         if not isinstance(create, dict):
             raise ValueError("messageCreate must be an object")
-        dm_id = _str(create.get("id"))
-        sender_id = _str(create.get("senderId"))
+        dm_id = text_of(create.get("id"))
+        sender_id = text_of(create.get("senderId"))
         if not dm_id:
             raise ValueError("message has no id")
         if not sender_id:
@@ -314,7 +323,7 @@ class _ArchiveReader:
         text = create.get("text", "") if has_text else ""
         if not isinstance(text, str):
             raise ValueError("text must be a string")
-        recipient = _str(create.get("recipientId"))
+        recipient = text_of(create.get("recipientId"))
         recipient_ids = [recipient] if recipient else sorted(participants - {sender_id})
         if not recipient_ids:
             raise ValueError("no recipient: the conversation names nobody else")
@@ -366,107 +375,3 @@ class _ArchiveReader:
             self.out.note(f"{len(unnamed)} DM participants are known only by numeric id (pass roster ids to name them)")
 
 
-def _str(value: object) -> str | None:
-    if isinstance(value, str) and value:
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return None
-
-
-def _mention_handles(mentions: object) -> tuple[str, ...]:
-    if not isinstance(mentions, list):
-        return ()
-    handles = (m.get("screen_name") for m in mentions if isinstance(m, dict))
-    return tuple(dict.fromkeys(normalize_handle(h) for h in handles if isinstance(h, str) and h))
-
-
-def _repost_of(tweet: dict, raw_text: str, entities: dict) -> str | None:
-    status = tweet.get("retweeted_status")
-    if isinstance(status, dict):
-        return _str(status.get("id_str")) or _str(status.get("id")) or UNKNOWN_ORIGINAL
-    if not raw_text.startswith("RT @"):
-        return None
-    # A retweet with media names the original in the media's source_status_id_str.
-    for media in _media(tweet):
-        if _str(media.get("source_status_id_str")):
-            return media["source_status_id_str"]
-    return UNKNOWN_ORIGINAL
-
-
-def _tweet(record: object) -> dict | None:
-    """Archives since 2020 wrap each tweet as {"tweet": {...}}; older ones do not."""
-    if not isinstance(record, dict):
-        return None
-    tweet = record.get("tweet", record)
-    return tweet if isinstance(tweet, dict) else None
-
-
-def _media(tweet: dict) -> list[dict]:
-    found = []
-    for key in ("extended_entities", "entities"):
-        holder = tweet.get(key)
-        media = holder.get("media") if isinstance(holder, dict) else None
-        if isinstance(media, list):
-            found.extend(m for m in media if isinstance(m, dict))
-    return found
-
-
-def _edit_group(tweet: dict, post_id: str) -> str:
-    info = tweet.get("edit_info")
-    if isinstance(info, dict):
-        edit = info.get("edit")
-        if isinstance(edit, dict) and _str(edit.get("initialTweetId")):
-            return edit["initialTweetId"]
-        initial = info.get("initial")
-        ids = initial.get("editTweetIds") if isinstance(initial, dict) else None
-        if isinstance(ids, list) and len(ids) > 1 and all(isinstance(i, str) for i in ids):
-            return min(ids, key=lambda i: (len(i), i))
-    return post_id
-
-
-_OWN_LINK_RE = re.compile(r"https?://(?:twitter|x)\.com/(\w{1,15})/status/")
-
-
-def _own_link(tweet: dict) -> str | None:
-    """Without account.js: the handle in links to the owner's own media ("x.com/<owner>/status/...")."""
-    if str(tweet.get("full_text", "")).startswith("RT @"):
-        return None
-    for media in _media(tweet):
-        match = _OWN_LINK_RE.match(str(media.get("expanded_url", "")))
-        if match:
-            return normalize_handle(match.group(1))
-    return None
-
-
-def _common_participant(conversations) -> str | None:
-    """Without account.js: the one user id in every one-to-one conversation ("A-B") is the owner's."""
-    common: set[str] | None = None
-    for record in conversations:
-        conversation = record.get("dmConversation") if isinstance(record, dict) else None
-        conversation_id = conversation.get("conversationId") if isinstance(conversation, dict) else None
-        if isinstance(conversation_id, str) and re.fullmatch(r"\d+-\d+", conversation_id):
-            pair = set(conversation_id.split("-"))
-            common = pair if common is None else common & pair
-    return next(iter(common)) if common and len(common) == 1 else None
-
-
-def _participants(conversation_id: str, messages: list, owner_id: str | None) -> set[str]:
-    people: set[str] = set()
-    if re.fullmatch(r"\d+-\d+", conversation_id):
-        people.update(conversation_id.split("-"))
-    if owner_id:
-        people.add(owner_id)
-    for message in messages:
-        if not isinstance(message, dict):
-            continue
-        for value in message.values():
-            if not isinstance(value, dict):
-                continue
-            for key in ("senderId", "recipientId", "initiatingUserId"):
-                if _str(value.get(key)):
-                    people.add(value[key])
-            for key in ("userIds", "participantsSnapshot"):
-                if isinstance(value.get(key), list):
-                    people.update(v for v in value[key] if isinstance(v, str))
-    return people

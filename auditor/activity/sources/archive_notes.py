@@ -16,7 +16,7 @@ from typing import Callable, Iterable
 
 from auditor.activity.events import mentions_in
 from auditor.activity.model import Post
-from auditor.activity.sources.common import parse_x_time
+from auditor.time.instants import parse_x_time
 
 
 def complete_long_posts(posts: dict[str, Post], notes: Iterable[tuple[str, int, object]],

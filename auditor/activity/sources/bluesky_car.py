@@ -30,12 +30,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Mapping
 
-from auditor.activity.events import parse_time
+from auditor.time.instants import parse_instant
 from auditor.activity.model import Activity, Post
-from auditor.activity.networks import BLUESKY, canonical_handle
+from auditor.networks import BLUESKY, canonical_handle
 from auditor.activity.sources.bluesky_records import quoted_post, web_link
 from auditor.activity.sources.car_blocks import Repo, decode_record, read_repo
-from auditor.activity.sources.common import Collector, no_gc, one_line
+from auditor.activity.sources.common import Collector, one_line
+from auditor.speedups import no_gc
 from auditor.activity.sources.export_window import WindowKeeper
 from auditor.errors import DataError
 from auditor.progress import counted
@@ -221,7 +222,7 @@ def _validated(value: object, collection: str, schema):
 
 
 def _time(value: str) -> datetime:
-    return parse_time(value.replace("Z", "+00:00") if isinstance(value, str) else value, "createdAt")
+    return parse_instant(value.replace("Z", "+00:00") if isinstance(value, str) else value, "createdAt")
 
 
 def _at_uri(value: str, field: str) -> str:

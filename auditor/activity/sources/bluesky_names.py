@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from auditor.activity.model import Activity, Post
-from auditor.activity.networks import BLUESKY
+from auditor.networks import BLUESKY
 
 _ID_PREFIX = "at://did:"
 

@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
-from typing import Iterator
 
+from auditor.activity.model import MAX_SKIPPED_KEPT
 from auditor.activity.model import Activity, DirectMessage, Post, Skipped, SourceInfo
-
-# Keep the reasons of the first records skipped; count all of them (as the JSONL reader does).
-MAX_SKIPPED_KEPT = 1000
-
-_MONTHS = {name: number for number, name in enumerate(
-    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), start=1)}
 
 
 class Collector:
@@ -41,42 +32,6 @@ class Collector:
         return self.activity
 
 
-def parse_x_time(value: object, field_name: str = "created_at") -> datetime:
-    """X's times: "Wed Nov 02 21:30:39 +0000 2022" (tweets, TWCS) or ISO 8601 ("2022-10-19T20:58:00.000Z").
-
-    Parsed by hand: `strptime` costs ~11 µs a call and is the largest cost of reading an archive.
-    """
-    if not isinstance(value, str):
-        raise ValueError(f"{field_name} must be a string")
-    text = value.strip()
-    if text[:1].isdigit():
-        try:
-            moment = datetime.fromisoformat(text)
-        except ValueError:
-            raise ValueError(f"{field_name} is not a time: {value[:40]!r}") from None
-        if moment.tzinfo is None:
-            raise ValueError(f"{field_name} has no UTC offset: {value[:40]!r}")
-        try:
-            return moment.astimezone(timezone.utc)
-        except OverflowError:
-            # 0001-01-01 at +01:00 is in year 0 in UTC (found by tests/fuzz): a bad time, not a crash
-            raise ValueError(f"{field_name} is not a time: {value[:40]!r}") from None
-    parts = text.split()
-    try:
-        _, month, day, clock, offset, year = parts
-        hour, minute, second = clock.split(":")
-        moment = datetime(int(year), _MONTHS[month], int(day), int(hour), int(minute), int(second), tzinfo=timezone.utc)
-        if offset != "+0000":
-            sign = -1 if offset[0] == "-" else 1
-            if offset[0] not in "+-" or len(offset) != 5 or not offset[1:].isdigit():
-                raise ValueError
-            moment -= sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[3:5]))
-    except (ValueError, KeyError, OverflowError):
-        # OverflowError: an offset that moves the time out of years 1-9999 ("+0100" on 1 January 0001; tests/fuzz)
-        raise ValueError(f"{field_name} is not a time: {value[:40]!r}") from None
-    return moment
-
-
 def one_line(text: str) -> str:
     """A reason on one line. Reasons quote ids and cells, which may hold line breaks: a duplicate id
     with a form feed split its row's reason in two (found by tests/fuzz). Unprintable characters are escaped."""
@@ -92,13 +47,3 @@ def unescape_x(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-@contextmanager
-def no_gc() -> Iterator[None]:
-    """Loading many small objects runs ~2.5x faster without the cyclic collector (nothing here forms cycles)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()

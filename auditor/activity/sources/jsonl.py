@@ -15,13 +15,14 @@ from typing import BinaryIO, Iterator
 
 import orjson
 
+from auditor.activity.model import MAX_SKIPPED_KEPT
 from auditor.activity.events import parse_event
-from auditor.activity.model import CHANNELS, EVERY_ACCOUNT, Activity, DirectMessage, Post, Skipped, SourceInfo, normalize_handle
+from auditor.activity.model import CHANNELS, EVERY_ACCOUNT, Activity, DirectMessage, Post, Skipped, SourceInfo
+from auditor.networks import normalize_handle
 from auditor.errors import DataError
 from auditor.progress import counted
 
 # Keep the reasons of the first lines skipped; count all of them.
-MAX_SKIPPED_KEPT = 1000
 # A canonical line is a few hundred bytes, and a post or DM with the longest text X allows
 # (25,000 characters, up to 4 bytes each) and every optional field is ~100 KB: a line past a
 # megabyte is a broken export (a file with no newlines, a binary dump), never one event.

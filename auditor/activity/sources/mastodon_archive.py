@@ -30,11 +30,13 @@ from urllib.parse import urlsplit
 
 import orjson
 
-from auditor.activity.events import MAX_TEXT, parse_time
+from auditor.activity.events import MAX_TEXT
+from auditor.time.instants import parse_instant
 from auditor.activity.model import Activity, DirectMessage, Post
-from auditor.activity.networks import MASTODON, canonical_handle, instance_of
+from auditor.networks import MASTODON, canonical_handle, instance_of
 from auditor.activity.sources.archive_files import Container, clean, open_container
-from auditor.activity.sources.common import Collector, no_gc, one_line
+from auditor.activity.sources.common import Collector, one_line
+from auditor.speedups import no_gc
 from auditor.activity.sources.export_window import WindowKeeper
 from auditor.activity.sources.mastodon_events import html_text
 from auditor.activity.sources.outbox_stream import ordered_items
@@ -214,7 +216,7 @@ class _OutboxReader:
         if not isinstance(note, dict) or note.get("type") not in NOTE_TYPES:
             raise ValueError("a Create activity without its status (a Note)")
         status_id = _required_uri(note.get("id"), "object.id")
-        created = parse_time(_published(note, activity), "published")
+        created = parse_instant(_published(note, activity), "published")
         text = _text(note)
         home = instance_of(self.owner)
         by_actor: dict[str, str] = {}
@@ -241,7 +243,7 @@ class _OutboxReader:
     def _announce(self, activity: dict) -> Post:
         boost_id = _required_uri(activity.get("id"), "id")
         original = _required_uri(_id_of(activity.get("object")), "object")
-        created = parse_time(activity.get("published"), "published")
+        created = parse_instant(activity.get("published"), "published")
         return Post(boost_id, self.owner, created, "", repost_of=original, url=boost_id, platform=MASTODON,
                     real_id=True)
 

@@ -18,9 +18,11 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from html.parser import HTMLParser
 
-from auditor.activity.events import MAX_TEXT, parse_time
+from auditor.activity.events import MAX_TEXT
+
+from auditor.time.instants import parse_instant
 from auditor.activity.model import DirectMessage, Post
-from auditor.activity.networks import MASTODON, canonical_handle
+from auditor.networks import MASTODON, canonical_handle
 
 
 def handle_of(acct: str, instance: str) -> str:
@@ -31,7 +33,7 @@ def handle_of(acct: str, instance: str) -> str:
 def moment(value) -> datetime:
     if isinstance(value, datetime):
         return value.astimezone(timezone.utc) if value.tzinfo else value.replace(tzinfo=timezone.utc)
-    return parse_time(value)
+    return parse_instant(value)
 
 
 def status_events(status: dict, instance: str, uris: dict[str, str]) -> Post | DirectMessage:

@@ -1,0 +1,53 @@
+"""What a rule's `evaluate` is given: the indexed activity, the period, the end of the data, and
+what it needs of the policy (its accounts, clocks, time zone and ignored counterparts), all
+built up front by the audit (`audit.rule_context`). A rule sees nothing else of the policy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from auditor.index import ActivityIndex
+from auditor.roster import Account
+from auditor.time.calendars import BusinessClock, WallClock
+from auditor.time.period import Period
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    index: ActivityIndex
+    period: Period
+    # The end of the data: the latest event read, or --as-of. A deadline that passed
+    # before it is a breach; one still ahead of it is pending.
+    as_of: datetime
+    zone: ZoneInfo  # the policy's time zone
+    # One clock per calendar per audit (None: the wall clock), so a clock's per-day cache is
+    # shared by every rule and by both periods.
+    clocks: Mapping[str | None, WallClock | BusinessClock]
+    accounts: Mapping[str, list[Account]]  # rule id -> the roster accounts it applies to
+    ignored: Callable[[str], bool]  # the policy's ignore_accounts
+
+    def for_period(self, period: Period) -> "RuleContext":
+        """The same audit over another period (the previous one, for the trend)."""
+        return replace(self, period=period)
+
+    def audited(self, rule_id: str) -> list[Account]:
+        """The roster accounts the rule `rule_id` applies to."""
+        return self.accounts[rule_id]
+
+    def clock(self, name: str | None) -> WallClock | BusinessClock:
+        return self.clocks[name]
+
+    def is_ignored(self, handle: str) -> bool:
+        """A counterpart the policy's `ignore_accounts` sets aside: never treated as a person."""
+        return self.ignored(handle)
+
+    def holds_dms(self, handle: str) -> bool:
+        """Whether the data holds this account's DMs: what depends on DMs it does not hold cannot be judged."""
+        return self.index.holds_dms(handle)
+
+    def local(self, moment: datetime) -> str:
+        """A time as the policy's readers see it, for messages."""
+        return moment.astimezone(self.zone).strftime("%Y-%m-%d %H:%M %Z")

@@ -1,0 +1,227 @@
+"""The audit pipeline, written once: read the window the period needs, index, audit, fail closed,
+review (waivers, then the baseline), then write the reports, split them and mail them.
+
+`auditor audit` and `auditor demo` run all of it (`run_audit`); `auditor test` runs its core on
+each case (`read_and_audit`); the benchmark runs `auditor audit`. Nothing here parses command-line
+options or prints: the CLI does, and it maps the `AuditorError`s raised here to exit codes.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from contextlib import nullcontext
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from pathlib import Path
+
+from auditor.activity.model import Activity
+from auditor.audit import audit
+from auditor.errors import DataError, UsageError
+from auditor.policy.loader import LoadedPolicy, load_policy
+from auditor.progress import Reporter
+from auditor.render import RenderOptions
+from auditor.result import AuditResult
+from auditor.speedups import no_gc, worker_pool
+from auditor.time.instants import parse_instant
+from auditor.time.period import Period, audit_window, parse_period, period_from_dates
+
+# What a reader is given: the time span to keep (start, end), from `audit_window`.
+Window = tuple[datetime, datetime]
+
+
+def read_and_audit(loaded: LoadedPolicy, read: Callable[[Window], Activity], period: Period, *,
+                   as_of: datetime | None = None, workers: bool = True) -> AuditResult:
+    """The core of every audit: the window the period needs read (`read(window)`), indexed and audited.
+
+    With `workers`, the processes that score texts are forked first, while this process is still small
+    (the rules' models loaded before, so the workers share them; see `speedups.worker_pool`). Reading,
+    indexing and evaluating run with the cyclic garbage collector paused: the events form no cycles,
+    and each full collection would walk all of them again.
+    """
+    rules = [rule for rule in loaded.policy.rules if rule.enabled]
+    with worker_pool(prepare=lambda: [rule.prepare() for rule in rules]) if workers else nullcontext():
+        with no_gc():
+            return audit(loaded, read(audit_window(period)), period, as_of=as_of)
+
+
+def read_paths(paths: list[Path], roster_ids: dict[str, str] | None = None) -> Callable[[Window], Activity]:
+    """A reader of `--data` sources (each keeps only the window; a store may hold years). `roster_ids`
+    (the roster's DIDs, DID -> handle) names the accounts a Bluesky repository export knows by DID."""
+    from auditor.activity.sources import read_sources
+
+    return lambda window: read_sources(list(paths), window=window, roster_ids=roster_ids)
+
+
+def choose_period(loaded: LoadedPolicy, text: str | None, start: date | None, end: date | None,
+                  today: date | None = None) -> Period:
+    """The period `--period` or `--from`/`--to` name, in the policy's time zone (default: last month)."""
+    zone = loaded.policy.zone
+    try:
+        if text is not None and not text.strip():
+            raise UsageError("--period is empty; give a month (2026-10), a quarter (2026-Q3), a year, "
+                             "last-month, this-month or last-quarter")
+        if text and (start or end):
+            raise UsageError("give either --period or --from/--to, not both")
+        if start or end:
+            if not (start and end):
+                raise UsageError("--from and --to go together")
+            return period_from_dates(start, end, zone)
+        return parse_period(text or "last-month", zone, today or datetime.now(zone).date())
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def parse_as_of(text: str | None) -> datetime | None:
+    """`--as-of`: the end of the data, an ISO time."""
+    if text is None:
+        return None
+    try:
+        return parse_instant(text, "--as-of")
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def fail_closed(result: AuditResult, allow_empty: bool) -> AuditResult:
+    """Nothing to audit is an error, not a clean pass: CI must not go green on a wrong file or an empty period."""
+    if result.data.period_events:
+        return result
+    data = result.data
+    seen = f"{data.events} events read for it and around it, {data.skipped} line{'s' if data.skipped != 1 else ''} skipped"
+    if data.as_of and parse_instant(data.as_of) < parse_instant(result.period["start"]):
+        seen += f"; the end of the data, {data.as_of}, is before the period starts"
+    if not allow_empty:
+        raise DataError(f"nothing to audit: no event of the roster's accounts in {result.period['label']} "
+                        f"({seen}); check --data, --period and the roster, or pass --allow-empty")
+    note = f"empty period: no event of the roster's accounts in {result.period['label']} ({seen}); accepted with --allow-empty"
+    return replace(result, notes=result.notes + (note,))
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """Where the reports go: `formats` to `targets` (None: standard output), or, with `split`, a report
+    per group in every format into `folder`."""
+
+    formats: list[str]
+    targets: list[Path | None]
+    options: RenderOptions = field(default_factory=RenderOptions)
+    split: str | None = None  # manager | team | account
+    folder: Path | None = None  # --out-dir
+
+
+@dataclass(frozen=True)
+class Mail:
+    """Send each manager their report after a split (`audit --mail`)."""
+
+    settings: object  # delivery.smtp.Settings
+    dry_run: bool = False
+    overview_to: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AuditRequest:
+    """One audit as asked: the policy, the data, the period, the review and where the reports go."""
+
+    policy: Path
+    outputs: Outputs
+    data: list[Path] = field(default_factory=list)
+    # Instead of `data`: a reader of the window (the demo reads the bundled sample under its own name).
+    read: Callable[[Window], Activity] | None = None
+    period: str | None = None
+    start: date | None = None
+    end: date | None = None
+    today: date | None = None  # what last-month is relative to (default: today in the policy's zone)
+    as_of: str | None = None
+    allow_outside: bool = False
+    allow_empty: bool = False
+    waivers: Path | None = None
+    baseline: Path | None = None
+    pseudonym_key: Path | None = None  # with redact=customers (default: beside the store audited)
+    mail: Mail | None = None
+
+
+@dataclass(frozen=True)
+class Audited:
+    """What a run did: the result as reported, and whether every report that was to be mailed went."""
+
+    loaded: LoadedPolicy
+    result: AuditResult
+    pseudonym_key: bytes | None
+    has_baseline: bool
+    delivered: bool = True
+
+
+def run_audit(request: AuditRequest, progress: Reporter) -> Audited:
+    from auditor.review.baseline import apply_baseline, load_baseline
+    from auditor.review.waivers import apply_waivers, load_waivers
+
+    outputs = request.outputs
+    # The side files are read before the data, so a typo in them fails in a second, not after the audit.
+    key = None
+    if outputs.options.redact == "customers":
+        from auditor.render.pseudonym_key import pseudonym_key
+
+        key = pseudonym_key(request.pseudonym_key, list(request.data))
+    options = replace(outputs.options, pseudonym_key=key)
+    waivers = load_waivers(request.waivers) if request.waivers is not None else None
+    known = load_baseline(request.baseline) if request.baseline is not None else None
+    loaded = load_policy(request.policy, allow_outside=request.allow_outside)
+    period = choose_period(loaded, request.period, request.start, request.end, request.today)
+    as_of = parse_as_of(request.as_of)
+    result = read_and_audit(loaded, request.read or read_paths(request.data, loaded.policy.roster_dids), period, as_of=as_of)
+    result = fail_closed(result, request.allow_empty)
+    if waivers is not None:
+        result = apply_waivers(result, waivers)
+    if known is not None:
+        result = apply_baseline(result, known)  # after waivers: its counts leave waived findings out
+    delivered = True
+    if outputs.split:
+        written = write_split(result, outputs.split, outputs.formats, outputs.folder, options, loaded, progress)
+        if request.mail is not None:
+            delivered = send(written.folder, request.mail, progress)
+    else:
+        write_reports(result, outputs.formats, outputs.targets, options, progress)
+    return Audited(loaded, result, key, known is not None, delivered)
+
+
+def write_reports(result: AuditResult, formats: list[str], targets: list[Path | None], options: RenderOptions,
+                  progress: Reporter) -> None:
+    from auditor.render import render, write
+
+    for fmt, target in zip(formats, targets):
+        if target is None:
+            sys.stdout.buffer.write(render(result, fmt, options))
+            sys.stdout.flush()
+        else:
+            write(result, fmt, target, options)
+            progress.say(f"wrote {target}")
+
+
+def write_split(result: AuditResult, by: str, formats: list[str], folder: Path | None, options: RenderOptions,
+                loaded: LoadedPolicy, progress: Reporter):
+    from auditor.render.split_reports import default_folder, write_split as write_groups
+
+    folder = folder if folder is not None else default_folder(result.period)
+    recipients = {name: manager.email for name, manager in loaded.policy.managers.items()}
+    task = progress.task("writing reports", unit="files")
+    written = write_groups(result, by, formats, folder, options, recipients,
+                           on_file=lambda path: task.advance(1, path.name))
+    task.done()
+    progress.say(written.line())
+    return written
+
+
+def send(folder: Path, mail: Mail, progress: Reporter, outbox: Path | None = None) -> bool:
+    """Send (or, dry run, write) each group's report; True when every one went. What was sent is said
+    like progress (not with --quiet); what was not is always said."""
+    from auditor.delivery.send import deliver
+    from auditor.terminal import echo
+
+    outcome = deliver(folder, mail.settings, dry_run=mail.dry_run, outbox=outbox, overview_to=mail.overview_to)
+    for line in outcome.lines():
+        if line.startswith("not sent"):
+            echo(line, err=True)
+        else:
+            progress.say(line)
+    return outcome.ok
+

@@ -108,6 +108,7 @@ def audit(
     period: Annotated[Optional[str], typer.Option(help="2026-10, 2026-Q3, 2026, last-month, this-month, last-quarter.")] = None,
     from_: Annotated[Optional[datetime], typer.Option("--from", formats=["%Y-%m-%d"], help="First day (inclusive).")] = None,
     to: Annotated[Optional[datetime], typer.Option("--to", formats=["%Y-%m-%d"], help="Last day (inclusive).")] = None,
+    mapping: Annotated[Optional[str], typer.Option("--mapping", "-m", help="Column mapping for CSV sources: a YAML file, or twcs.")] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="End of the data (ISO time); default: the latest event read.")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Report file; its suffix picks the format.")] = None,
     format_: Annotated[Optional[str], typer.Option("--format", "-f", help="Comma-separated: json, pdf, html, csv, sarif, junit (default: by --out suffix).")] = None,
@@ -169,7 +170,7 @@ def audit(
         # A missing SMTP setting fails before the audit.
         sending = Mail(_mail_settings(dry_run), dry_run, overview_to or []) if mail else None
         ran = run_audit(AuditRequest(
-            policy=policy, data=list(data), period=period, start=from_.date() if from_ else None,
+            policy=policy, data=list(data), mapping=mapping, period=period, start=from_.date() if from_ else None,
             end=to.date() if to else None, as_of=as_of, allow_outside=allow_outside, allow_empty=allow_empty,
             waivers=waivers, baseline=baseline, pseudonym_key=pseudonym_key, mail=sending,
             outputs=Outputs(formats, targets, options, split_by, out_dir)), progress)

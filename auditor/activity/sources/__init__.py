@@ -120,14 +120,20 @@ def read_sources(
     paths: list[Path],
     *,
     roster_ids: dict[str, str] | None = None,
+    mapping: str | Path | None = None,
     window: tuple[datetime, datetime] | None = None,
 ) -> Activity:
     """Every `--data` source merged into one activity (the index drops duplicates by platform and id).
-    Bluesky accounts one source names by DID are named by the handle another gives (bluesky_names.py)."""
+    Bluesky accounts one source names by DID are named by the handle another gives (bluesky_names.py).
+    `mapping` is the column mapping of the CSV sources among them (a store beside a CSV export is read as ever)."""
     from auditor.activity.sources.bluesky_names import name_dids
 
+    csv_paths = [path for path in paths if path.exists() and source_kind(path) == "csv"]
+    if mapping is not None and not csv_paths:
+        raise DataError("--mapping is for CSV files, and no --data source is a .csv file")
     activity = Activity()
     for path in paths:
-        activity.extend(read_source(path, roster_ids=roster_ids, window=window))
+        activity.extend(read_source(path, roster_ids=roster_ids, window=window,
+                                    mapping=mapping if path in csv_paths else None))
     name_dids(activity)
     return activity

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from auditor.activity.sources import read_source
 from auditor.activity.sources.csv_source import read_csv
 from auditor.audit import audit
+from auditor.cli import app
 from auditor.errors import DataError
 from auditor.time.period import parse_period
 from tests.factories import policy as make_policy
@@ -161,3 +164,58 @@ def test_a_csv_without_a_mapping_or_a_known_header_is_a_clear_error(tmp_path):
         read_csv(data, "nope.yaml")
     with pytest.raises(DataError, match="empty file: expected a header row"):
         read_csv(write(tmp_path, "empty.csv", ""), "twcs")
+
+
+# `auditor audit --mapping`: the same mappings as `auditor import`, applied to the CSV sources only.
+def _cli(*args):
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def _answer_policy(tmp_path: Path, handles: list[str]) -> Path:
+    make_policy(tmp_path, [{"id": "answer", "type": "response_time", "severity": "high", "within": "4h"}],
+                accounts=[{"handle": h, "kind": "brand"} for h in handles], timezone="UTC")
+    return tmp_path / "policy.yaml"
+
+
+def test_audit_reads_a_csv_with_its_mapping_file(tmp_path):
+    mapping = write(tmp_path, "map.yaml", MESSY_MAPPING)
+    data = write(tmp_path, "export.csv", "id,user,when,body,parent\n"
+                 "1,bob,2026-10-05 10:00,@acme my order never came,\n"
+                 "2,acme,2026-10-05 11:00,@bob sorry! On it,1\n"
+                 "3,carol,2026-10-06 09:00,@acme where is my refund?,\n")
+    out = tmp_path / "report.json"
+    result = _cli("audit", "--policy", _answer_policy(tmp_path, ["acme"]), "--data", data, "--mapping", mapping,
+                  "--period", "2026-10", "--as-of", "2026-10-07T09:00:00Z", "--out", out)
+    assert result.exit_code == 0, result.output
+    [rule] = json.loads(out.read_text())["rules"]
+    assert (rule["checked"], rule["passed"], rule["failed"]) == (2, 1, 1)
+
+
+def test_audit_without_the_mapping_names_the_option_it_needs(tmp_path):
+    data = write(tmp_path, "export.csv", "id,user,when,body,parent\n1,bob,2026-10-05 10:00,hi @acme,\n")
+    result = _cli("audit", "--policy", _answer_policy(tmp_path, ["acme"]), "--data", data, "--period", "2026-10")
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1].endswith(
+        "export.csv: a CSV needs a column mapping: --mapping FILE (or twcs for Kaggle's Customer Support on Twitter)")
+
+
+def test_audit_applies_the_mapping_to_the_csv_beside_a_jsonl_file(tmp_path):
+    jsonl = write(tmp_path, "more.jsonl", '{"type": "post", "id": "9", "author": "dave", '
+                  '"created_at": "2026-10-08T10:00:00Z", "text": "@acme is anyone there?", "mentions": ["acme"]}\n')
+    data = write(tmp_path, "export.csv", "id,user,when,body,parent\n1,bob,2026-10-05 10:00,@acme my order never came,\n")
+    out = tmp_path / "report.json"
+    result = _cli("audit", "--policy", _answer_policy(tmp_path, ["acme"]), "--data", data, "--data", jsonl,
+                  "--mapping", write(tmp_path, "map.yaml", MESSY_MAPPING), "--period", "2026-10",
+                  "--as-of", "2026-10-09T10:00:00Z", "--out", out)
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text())
+    assert report["data"]["events"] == 2
+    assert report["rules"][0]["failed"] == 2
+
+
+def test_audit_mapping_without_a_csv_source_is_bad_usage(tmp_path):
+    jsonl = write(tmp_path, "a.jsonl", "")
+    result = _cli("audit", "--policy", _answer_policy(tmp_path, ["acme"]), "--data", jsonl, "--mapping", "twcs",
+                  "--period", "2026-10")
+    assert result.exit_code == 2
+    assert "--mapping is for CSV files, and no --data source is a .csv file" in result.output

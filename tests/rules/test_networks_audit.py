@@ -12,7 +12,9 @@ import pytest
 
 from auditor.activity.sources import read_source
 from auditor.activity.ingest.importing import import_sources
+from auditor.render import render
 from tests.factories import policy, run_activity
+from tests.render.conftest import pdftotext
 
 ACCOUNTS = [
     {"handle": "acme_support", "kind": "brand", "team": "support"},
@@ -158,3 +160,18 @@ def test_ids_are_per_network_a_mastodon_reply_never_answers_an_x_post_of_the_sam
     path.write_text("\n".join(json.dumps(event) for event in events) + "\n")
     result = run_activity(loaded, read_source(path))
     assert _findings(result) == [("x", "answer", "breached", "acme_support", "bob")]
+
+
+def test_the_pdf_shows_each_network_beside_its_accounts_findings_and_coverage(tmp_path, month):
+    loaded = policy(tmp_path, RULES, accounts=ACCOUNTS)
+    text = " ".join(pdftotext(render(run_activity(loaded, read_source(month)), "pdf"), tmp_path, layout=False).split())
+    # The cover: the coverage per network, in words that count right ("1 post", not "1 posts").
+    assert "Bluesky 1 account audited; 5 events (5 posts, 0 direct messages); DMs not in the data: @acme.bsky.social" in text
+    assert "Mastodon 1 account audited; 2 events (1 post, 1 direct message)" in text
+    # Each finding names the account's network beside it.
+    assert "BREACHED · HIGH · @acme.bsky.social Bluesky ↔ @carol.bsky.social" in text
+    assert "BREACHED · HIGH · @acme@mastodon.social Mastodon ↔ @dave@mastodon.social" in text
+    assert "CANNOT TELL · CRITICAL · @acme.bsky.social Bluesky ↔ @erin.bsky.social" in text
+    # The methodology's table of networks (pdftotext reads its cells out of order).
+    assert all(header in text for header in ("Networks", "Accounts audited", "Inbound no source shows",
+                                             "DMs not in the data"))

@@ -15,7 +15,7 @@ import orjson
 from auditor import __version__, progress
 from auditor.time.instants import utc_iso
 from auditor.activity.model import CHANNELS, EVERY_ACCOUNT, Activity, Post
-from auditor.networks import PLATFORMS, handle_platform
+from auditor.networks import PLATFORMS, SOURCE_NETWORK, handle_platform
 from auditor.index import ActivityIndex
 from auditor.time.period import Period
 from auditor.policy.loader import LoadedPolicy
@@ -260,6 +260,9 @@ def _coverage(activity: Activity, index: ActivityIndex, as_of: datetime, policy,
     shown = {channel for source in activity.sources for channel in source.channels}
     audited = {account.handle for accounts in audited_by.values() for account in accounts}
     roster = index.roster | {EVERY_ACCOUNT}  # a report names whose DMs are held among the roster only, never customers
+    networks = _networks(index, policy, audited, activity.sources)
+    # A channel no source shows on a network with roster accounts is missing, whatever another network shows.
+    missing = {c for c in CHANNELS if c not in shown} | {c for n in networks if n.accounts for c in n.channels_missing}
     return DataCoverage(
         sources=tuple(
             SourceCoverage(s.name, s.kind, s.events, s.skipped, tuple(s.channels), tuple(s.notes),
@@ -277,12 +280,12 @@ def _coverage(activity: Activity, index: ActivityIndex, as_of: datetime, policy,
         first_event=utc_iso(index.first_event),
         last_event=utc_iso(index.last_event),
         as_of=utc_iso(as_of),
-        channels_missing=tuple(c for c in CHANNELS if c not in shown),
+        channels_missing=tuple(c for c in CHANNELS if c in missing),
         dms_not_held=tuple(sorted(handle for handle in audited if not index.holds_dms(handle))),
         ignored_accounts=tuple(policy.ignore_accounts),
         ignored_events=_ignored_events(index, policy, period),
         sha256=_data_sha256(index),
-        networks=_networks(index, policy, audited),
+        networks=networks,
     )
 
 
@@ -309,8 +312,10 @@ def _period_events(index: ActivityIndex, period: Period, as_of: datetime) -> int
 _created_at = attrgetter("created_at")
 
 
-def _networks(index: ActivityIndex, policy, audited: set[str]) -> tuple[NetworkCoverage, ...]:
-    """The data per network: every network with a roster account or an event, in PLATFORMS order."""
+def _networks(index: ActivityIndex, policy, audited: set[str], sources) -> tuple[NetworkCoverage, ...]:
+    """The data per network: every network with a roster account or an event, in PLATFORMS order. A
+    channel a source shows counts for its own network only (a Bluesky export shows no mention, whatever
+    an X source shows); a source of no one network (JSONL, CSV) counts for each."""
     roster = Counter(account.platform for account in policy.roster)
     posts = Counter(map(_platform_of, index.posts))  # C-speed: a month can be a million events
     dms = Counter(map(_platform_of, index.dms))
@@ -328,10 +333,14 @@ def _networks(index: ActivityIndex, policy, audited: set[str]) -> tuple[NetworkC
                 last[event.platform] = moment
     known = [p for p in PLATFORMS if roster[p] or posts[p] or dms[p]]
     known += sorted(p for p in (posts.keys() | dms.keys()) if p not in PLATFORMS)
+    shown: dict[str | None, set[str]] = defaultdict(set)
+    for source in sources:
+        shown[SOURCE_NETWORK.get(source.kind)].update(source.channels)
     return tuple(
         NetworkCoverage(platform, roster[platform], posts[platform] + dms[platform], posts[platform], dms[platform],
                         utc_iso(first.get(platform)), utc_iso(last.get(platform)),
-                        tuple(sorted(h for h in audited if handle_platform(h) == platform and not index.holds_dms(h))))
+                        tuple(sorted(h for h in audited if handle_platform(h) == platform and not index.holds_dms(h))),
+                        tuple(c for c in CHANNELS if c not in shown[platform] | shown[None]))
         for platform in known)
 
 

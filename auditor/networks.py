@@ -45,6 +45,11 @@ _BLUESKY_MENTION = re.compile(r"(?<![\w@/])@([a-z0-9][a-z0-9-]*(?:\.[a-z0-9][a-z
 _MASTODON_MENTION = re.compile(r"(?<![\w@/])@([\w.-]*\w)(?:@([a-z0-9][a-z0-9.-]*[a-z0-9]))?", re.IGNORECASE)
 
 
+# The network a source kind's data is of; a kind not named here (JSONL, CSV) may hold any network's.
+SOURCE_NETWORK = {"archive": X, "x-api": X, "bluesky-api": BLUESKY, "bluesky-car": BLUESKY,
+                  "mastodon-api": MASTODON, "mastodon-archive": MASTODON}
+
+
 def platform_label(platform: str) -> str:
     return LABELS.get(platform, platform)
 

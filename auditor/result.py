@@ -198,6 +198,8 @@ class NetworkCoverage:
     first_event: str | None
     last_event: str | None
     dms_not_held: tuple[str, ...] = ()  # its audited accounts whose DMs no source holds
+    # inbound channels no source of this network shows (a source of no one network counts for each)
+    channels_missing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

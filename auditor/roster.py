@@ -19,6 +19,9 @@ class Account(Strict):
         default="x", description="the network: x (default), bluesky or mastodon")
     handle: Handle = Field(description="in the network's form: acme_support (X), acme.bsky.social (Bluesky), "
                                        "@acme@mastodon.social (Mastodon)")
+    did: str | None = Field(default=None, examples=["did:plc:z72i7hdynmk6r22z27h6tvur"],
+                            description="Bluesky only: the account's DID, by which its repository export (.car) "
+                                        "names it (Settings, Account, or the export's error message)")
     name: str | None = None
     kind: Literal["brand", "employee"] = "employee"
     team: str | None = None
@@ -28,6 +31,20 @@ class Account(Strict):
     @classmethod
     def _normalize(cls, value: str, info: ValidationInfo) -> str:
         return canonical_handle(value, info.data.get("platform", "x"))
+
+    @field_validator("did")
+    @classmethod
+    def _did(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        if info.data.get("platform", "x") != "bluesky":
+            raise ValueError("did is for Bluesky accounts (platform: bluesky)")
+        if not value.strip().lower().startswith("did:"):
+            raise ValueError(f"expected a DID like did:plc:z72i7hdynmk6r22z27h6tvur, got {value[:60]!r}")
+        try:
+            return canonical_handle(value, "bluesky")
+        except ValueError:
+            raise ValueError(f"{value[:60]!r} is not a DID (like did:plc:z72i7hdynmk6r22z27h6tvur)") from None
 
 
 # An address as people type it in a roster: one @, no spaces, quotes, angle brackets or control

@@ -45,11 +45,14 @@ def read_and_audit(loaded: LoadedPolicy, read: Callable[[Window], Activity], per
             return audit(loaded, read(audit_window(period)), period, as_of=as_of)
 
 
-def read_paths(paths: list[Path]) -> Callable[[Window], Activity]:
-    """A reader of `--data` sources (each keeps only the window; a store may hold years)."""
+def read_paths(paths: list[Path], roster_ids: dict[str, str] | None = None,
+               mapping: str | None = None) -> Callable[[Window], Activity]:
+    """A reader of `--data` sources (each keeps only the window; a store may hold years). `roster_ids`
+    (the roster's DIDs, DID -> handle) names the accounts a Bluesky repository export knows by DID;
+    `mapping` is the CSV sources' column mapping (a YAML file or `twcs`)."""
     from auditor.activity.sources import read_sources
 
-    return lambda window: read_sources(list(paths), window=window)
+    return lambda window: read_sources(list(paths), window=window, roster_ids=roster_ids, mapping=mapping)
 
 
 def choose_period(loaded: LoadedPolicy, text: str | None, start: date | None, end: date | None,
@@ -124,6 +127,7 @@ class AuditRequest:
     policy: Path
     outputs: Outputs
     data: list[Path] = field(default_factory=list)
+    mapping: str | None = None  # the column mapping of CSV sources in `data`
     # Instead of `data`: a reader of the window (the demo reads the bundled sample under its own name).
     read: Callable[[Window], Activity] | None = None
     period: str | None = None
@@ -167,7 +171,7 @@ def run_audit(request: AuditRequest, progress: Reporter) -> Audited:
     loaded = load_policy(request.policy, allow_outside=request.allow_outside)
     period = choose_period(loaded, request.period, request.start, request.end, request.today)
     as_of = parse_as_of(request.as_of)
-    result = read_and_audit(loaded, request.read or read_paths(request.data), period, as_of=as_of)
+    result = read_and_audit(loaded, request.read or read_paths(request.data, loaded.policy.roster_dids, request.mapping), period, as_of=as_of)
     result = fail_closed(result, request.allow_empty)
     if waivers is not None:
         result = apply_waivers(result, waivers)

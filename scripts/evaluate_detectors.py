@@ -11,8 +11,9 @@ Data (read in place, never copied into the repository):
   these, so its figures there flatter it; the VADER tweets are the check on
   text it has not seen.
 * ``tone/tweeteval-offensive/``: TweetEval's offensive-language task. The
-  shipped model was trained on its train split (scripts/train_toxicity.py); its
-  validation split (1,324 tweets) is measured here. The test split is not read.
+  shipped models were trained on its train split (scripts/train_toxicity.py);
+  its validation split (1,324 tweets) is measured here. The test split is not
+  read.
 * ``twcs/twcs-rows-0-2499.csv``: 1,127 real brand support replies (``inbound``
   False), none of which should be flagged.
 * ``x-archive/alrocar`` and ``x-archive/andreruffert``: tweets X tagged with a
@@ -133,30 +134,37 @@ def tone_defaults(data: Path) -> None:
     """The tone rule's defaults (profanity list or classifier, idioms set aside) on TweetEval and real brand replies."""
     from profanity_check import predict_prob as base_predict_prob
 
+    from auditor.text.toxicity import first_stage_scores, second_stage_count
+
     texts, gold = read_tweeteval(data / "tone" / "tweeteval-offensive", "val")
     readable = [set_aside(t) for t in texts]
     listed = [bool(find_profanity(t)) for t in readable]
     new = toxicity_scores(readable)
+    first = first_stage_scores(readable)
     old = list(base_predict_prob(readable))
     with (data / "twcs" / "twcs-rows-0-2499.csv").open(encoding="utf-8", newline="") as handle:
-        brand = [row["text"] for row in csv.DictReader(handle) if row["inbound"] == "False"]
-    b_listed = [bool(find_profanity(set_aside(t))) for t in brand]
-    b_new = toxicity_scores([set_aside(t) for t in brand])
-    b_old = list(base_predict_prob([set_aside(t) for t in brand]))
+        brand = [set_aside(row["text"]) for row in csv.DictReader(handle) if row["inbound"] == "False"]
+    b_listed = [bool(find_profanity(t)) for t in brand]
+    b_new = toxicity_scores(brand)
+    b_first = first_stage_scores(brand)
+    b_old = list(base_predict_prob(brand))
     print(f"\n## The tone rule's defaults on TweetEval offensive, validation split ({len(texts)} tweets, "
           f"{sum(gold)} offensive), and on {len(brand)} real brand replies\n")
+    print(f"The transformer reads {second_stage_count(readable)} of the {len(texts)} validation tweets and "
+          f"{second_stage_count(brand)} of the {len(brand)} brand replies.\n")
     rows = []
     for name, scores, b_scores, thresholds in (
-        ("alt-profanity-check alone (before)", old, b_old, (0.9, 0.95)),
-        ("shipped model", new, b_new, (0.6, 0.7, TOXICITY_ABOVE, 0.8, 0.9)),
+        ("alt-profanity-check alone", old, b_old, (0.9, 0.95)),
+        ("first stage alone", first, b_first, (0.5, TOXICITY_ABOVE)),
+        ("shipped cascade", new, b_new, (0.6, 0.7, 0.8, TOXICITY_ABOVE, 0.9, 0.95)),
     ):
-        for threshold in thresholds:
+        for threshold in sorted(set(thresholds)):
             flags = [s > threshold for s in scores]
             union = [f or w for f, w in zip(flags, listed, strict=True)]
             f, p, r = macro_f1(union, gold)
             fa, pa, ra = macro_f1(flags, gold)
             b_flags = [s > threshold or w for s, w in zip(b_scores, b_listed, strict=True)]
-            mark = "**" if name == "shipped model" and threshold == TOXICITY_ABOVE else ""
+            mark = "**" if name == "shipped cascade" and threshold == TOXICITY_ABOVE else ""
             rows.append([f"{mark}{name} > {threshold:g}{mark}", f"{f:.3f}", f"{p:.3f}", f"{r:.3f}", f"{fa:.3f}",
                          f"{pa:.3f}", f"{ra:.3f}", sum(b_flags)])
     f, p, r = macro_f1(listed, gold)

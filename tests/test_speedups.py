@@ -102,7 +102,7 @@ def test_report_json_is_byte_identical_with_and_without_speedups_on_real_rows(tm
     """The real customer-support rows of shared/data (TWCS), over a business-hours clock."""
     import csv
 
-    from tests.sources.support import shared
+    from tests.shared_data import shared
 
     rows = shared("twcs", "twcs-rows-0-2499.csv")
     with open(rows, newline="", encoding="utf-8") as f:

@@ -183,6 +183,11 @@ class Store:
             self._count_source(source_id)
         return counts
 
+    def bluesky_posts(self) -> sqlite3.Cursor:
+        """(id, author, created_at) of the stored Bluesky posts whose id names their author's DID."""
+        return self.db.execute("SELECT id, author, created_at FROM events WHERE id >= 'at://did:' AND id < 'at://did;' "
+                               "AND kind = 'post' AND platform = 'bluesky'")
+
     # -- events ----------------------------------------------------------------------------
 
     @store_errors

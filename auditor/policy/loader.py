@@ -194,12 +194,19 @@ def _whole_policy_problems(data: dict, positions: Positions) -> list[PolicyProbl
     problems = []
     accounts = data.get("accounts") if isinstance(data.get("accounts"), list) else []
     handles: dict[str, int] = {}
+    dids: dict[str, int] = {}
     teams = set()
     for i, account in enumerate(accounts):
         if not isinstance(account, dict):
             continue
         if isinstance(account.get("team"), str):
             teams.add(account["team"])
+        if isinstance(account.get("did"), str):
+            did = account["did"].strip().lower()
+            if did in dids:  # a repository export would belong to both
+                problems.append(problem(positions.of_value(("accounts", i, "did")), ("accounts", i, "did"),
+                                        f"duplicate did {did[:60]!r} (also accounts[{dids[did]}])"))
+            dids.setdefault(did, i)
         if not isinstance(account.get("handle"), str):
             continue
         handle = normalize_handle(account["handle"])

@@ -118,6 +118,14 @@ class Policy(Strict):
         return {account.handle: account for account in self.roster}
 
     @cached_property
+    def roster_dids(self) -> dict[str, str]:
+        """DID -> handle of the Bluesky accounts that give one (or are named by it): a repository export
+        (.car) names its owner only by DID."""
+        found = {a.handle: a.handle for a in self.roster if a.platform == "bluesky" and a.handle.startswith("did:")}
+        found.update({a.did: a.handle for a in self.roster if a.did})
+        return found
+
+    @cached_property
     def _ignore_patterns(self) -> tuple[re.Pattern[str], ...]:
         return tuple(re.compile(fnmatch.translate(normalize_handle(p))) for p in self.ignore_accounts)
 

@@ -72,7 +72,8 @@ def _networks(data, fmt: "Formatter") -> list[dict[str, Any]]:
     """The data coverage per network: its audited accounts, its events, whose DMs are missing."""
     return [{"name": platform_label(n.platform), "accounts": n.accounts, "events": n.events, "posts": n.posts,
              "dms": n.dms, "first_event": fmt.when(n.first_event), "last_event": fmt.when(n.last_event),
-             "dms_not_held": _handles_line(n.dms_not_held)} for n in data.networks]
+             "dms_not_held": _handles_line(n.dms_not_held), "channels_missing": ", ".join(n.channels_missing)}
+            for n in data.networks]
 
 
 def _handles_line(handles, limit: int = 12) -> str:

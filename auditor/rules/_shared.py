@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from datetime import datetime, timezone
+import math
+from datetime import datetime, timedelta, timezone
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -12,8 +13,11 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 from pydantic import AfterValidator, Field
 
 from auditor.activity.model import DirectMessage, Post
+from auditor.result import Wait
 from auditor.speedups import parallel_map
 from auditor.text.patterns import Matcher, compile_phrases
+from auditor.time.durations import format_wait
+from auditor.time.instants import utc_iso
 
 if TYPE_CHECKING:
     from auditor.rules.context import RuleContext
@@ -104,3 +108,16 @@ def responder_groups(audited, responders: str) -> ResponderGroups:
         members[key].add(account.handle)
     groups.members = {key: frozenset(handles) for key, handles in members.items()}
     return groups
+
+
+def measured_wait(start: datetime, end: datetime, on_clock: timedelta, within: timedelta, *, answered: bool,
+                  clock: str | None = None) -> Wait:
+    """How long somebody waited, measured once and worded once for every format: `on_clock` is the
+    time on the rule's clock (open hours on the calendar `clock`, or the wall clock when None)."""
+    return Wait(
+        started_at=utc_iso(start), ended_at=utc_iso(end), answered=answered, clock=clock or "wall clock",
+        seconds=math.ceil(on_clock.total_seconds()), calendar_seconds=math.ceil((end - start).total_seconds()),
+        within_seconds=int(within.total_seconds()),
+        text=format_wait(on_clock, end - start, business_hours=clock is not None),
+    )
+

@@ -66,10 +66,10 @@ from pydantic import Field, model_validator
 
 from auditor.time.instants import utc_iso
 from auditor.activity.model import DirectMessage, Post
-from auditor.result import Moment, Timing
+from auditor.result import Moment, Timing, Wait
 from auditor.time.durations import Duration, format_duration
 from auditor.types import Strict
-from auditor.rules._shared import PhraseList, created_at, own_posts, per_text, quote, responder_groups
+from auditor.rules._shared import PhraseList, created_at, measured_wait, own_posts, per_text, quote, responder_groups
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.text.promises import COMMITMENT, INVITATION, Promise, find_promise
 
@@ -195,6 +195,7 @@ class _Judgement:
         self.not_held = not_held  # the responders whose DMs no source holds
         self.made = post.created_at
         self.limit = format_duration(rule.within)
+        self.wait: Wait | None = None  # how long the counterpart waited, for a broken promise
         self.words = quote(found.text)
         self.measure: dict[str, Any] = {
             "kind": found.kind,
@@ -244,11 +245,12 @@ class _Judgement:
             return self._cannot_tell(f"whether @{cp}'s DM after the invitation {self.words} was answered in time",
                                      self._no_dms(), evidence)
         self.measure["waited_seconds"] = self.waited = int(waited.total_seconds())
+        self.wait = measured_wait(wrote.created_at, wrote.created_at + waited, waited, within, answered=answer is not None)
         if answer is not None:
             evidence += (_ref(answer, "late-answer"),)
-            outcome = f"was answered only after {format_duration(waited)}"
+            outcome = f"was answered only after {self.wait.text}"
         else:
-            outcome = "got no answer"
+            outcome = f"got no answer: waited {self.wait.text} by the end of the data"
         return self._check("broken", f"@{cp} wrote by DM after the invitation {self.words} and {outcome} "
                                      f"(limit {self.limit})", evidence)
 
@@ -275,12 +277,13 @@ class _Judgement:
             return self._cannot_tell(f"whether {promised} was kept",
                                      f"it promises contact {_BY[self.found.elsewhere]}, which the data cannot show, "
                                      f"and no DM or public reply followed within {self.limit}", evidence)
-        self.measure["waited_seconds"] = self.waited = int(
-            ((contact.created_at if contact else self.ctx.as_of) - made).total_seconds())
+        end = contact.created_at if contact else self.ctx.as_of
+        self.measure["waited_seconds"] = self.waited = int((end - made).total_seconds())
+        self.wait = measured_wait(made, end, end - made, within, answered=contact is not None)
         if contact is not None:
             evidence += (_ref(contact, "late-answer"),)
-            return self._check("broken", f"{promised} was followed by contact only after "
-                                         f"{format_duration(contact.created_at - made)} (limit {self.limit})", evidence)
+            return self._check("broken", f"{promised} was followed by contact only after {self.wait.text} "
+                                         f"(limit {self.limit})", evidence)
         return self._check("broken", f"{promised} was not followed by a DM or a public reply (limit {self.limit})",
                            evidence)
 
@@ -315,7 +318,8 @@ class _Judgement:
                seconds: float | None = None) -> Check:
         """Kept and not taken up are no finding; the other outcomes are one, under the outcome's name."""
         drafts = () if outcome in ("kept", "not_taken_up") else (
-            Draft(outcome, message, evidence, self.measure, timing=self._timing()),)
+            Draft(outcome, message, evidence, self.measure, wait=self.wait if outcome == "broken" else None,
+                  timing=self._timing()),)
         return Check(self.post.author, self.made, _STATUS.get(outcome, "uncounted"), self.counterpart, seconds,
                      drafts, counts={self.found.kind: 1, outcome: 1})
 

@@ -52,10 +52,10 @@ from pydantic import Field
 
 from auditor.time.instants import utc_iso
 from auditor.activity.model import DirectMessage, Post
-from auditor.time.durations import Duration, format_duration, format_wait
+from auditor.time.durations import Duration, format_duration
 from auditor.time.open_time import open_between_many
 from auditor.result import Moment, Timing, Wait
-from auditor.rules._shared import per_text, responder_groups
+from auditor.rules._shared import measured_wait, per_text, responder_groups
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.text.acknowledgements import is_acknowledgement
 from auditor.text.addressing import is_addressed, opening_mentions, said_about
@@ -262,13 +262,7 @@ class ResponseTimeRule(RuleBase):
         return f"limit {format_duration(self.within)} of open hours on {self.clock}"
 
     def _wait(self, start: datetime, end: datetime, on_clock, *, answered: bool) -> Wait:
-        calendar = end - start
-        return Wait(
-            started_at=utc_iso(start), ended_at=utc_iso(end), answered=answered,
-            clock=self.clock or "wall clock", seconds=math.ceil(on_clock.total_seconds()),
-            calendar_seconds=math.ceil(calendar.total_seconds()), within_seconds=int(self.within.total_seconds()),
-            text=format_wait(on_clock, calendar, business_hours=self.clock is not None),
-        )
+        return measured_wait(start, end, on_clock, self.within, answered=answered, clock=self.clock)
 
     def metrics(self, checks: list[Check]) -> dict[str, Any]:
         times = sorted(c.value for c in checks if c.value is not None)

@@ -66,7 +66,7 @@ from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.speedups import parallel_map
 from auditor.text.disparagement import find_disparagement
 from auditor.text.idioms import set_aside
-from auditor.text.language import language_of, load_detector
+from auditor.text.language import language_of, languages_of, load_detector
 from auditor.text.patterns import Matcher
 from auditor.text.profanity import find_profanity
 from auditor.text.sentiment import NEGATIVITY_BELOW, sentiment, sentiment_below
@@ -242,7 +242,7 @@ def _text_verdicts(checks: ToneChecks, exempt_idioms: bool, keys: Sequence[tuple
     english_only = bool(profanity or toxicity or negativity)
 
     # The language decides whether the English-only checks read a text at all.
-    languages = [language_of(text, lang) if english_only else None for text, lang in keys]
+    languages = languages_of(keys) if english_only else [None] * len(keys)
     english = [language in (None, "en") for language in languages]
     # What profanity, toxicity and negativity read: the text with its harmless idioms set aside (same offsets):
     # VADER too scores "dependency hell" -0.68.

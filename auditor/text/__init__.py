@@ -1,8 +1,8 @@
 """Text detectors shared by the rules: pure functions over one post's text.
 
 Each returns the span(s) it matched (:class:`Match`) so findings can quote
-the words. Heavy dependencies (VADER's lexicon, the scikit-learn toxicity
-model) load on first use, never at import.
+the words. Heavy dependencies (VADER's lexicon, the toxicity check's
+scikit-learn and onnxruntime models) load on first use, never at import.
 
 ==================  ======================================================
 module              detector
@@ -12,7 +12,8 @@ module              detector
 ``sentiment``       ``sentiment``, ``is_complaint``: VADER compound score
 ``questions``       ``is_question``
 ``profanity``       ``find_profanity``: curated word list, disguised spellings
-``toxicity``        ``toxicity_scores``: trained classifier, batched
+``toxicity``        ``toxicity_scores``: trained classifiers, batched
+``transformer``     the toxicity check's second stage (MiniLM, int8 ONNX)
 ``shouting``        ``shouting``: mostly capitals, acronyms excepted
 ``patterns``        ``compile_phrases``: policy phrases and /regex/ (RE2)
 ==================  ======================================================

@@ -1,14 +1,20 @@
-"""Offensive-language probability: a model trained on offensive tweets, on top of alt-profanity-check.
+"""Offensive-language probability: a fast first stage for every text, a small transformer for the unsure ones.
 
-alt-profanity-check (MIT) is a linear SVM over word TF-IDF, trained on toxic
-comments and crowd-labelled tweets (the Davidson tweets in
-shared/data/tone/davidson among them). It knows insults, but on TweetEval's
-offensive tweets (OffensEval 2019) it and the profanity list together reach a
-macro-F1 of 0.66 on the validation split. `toxicity_model.json` is a logistic
-regression on what it computes anyway, its TF-IDF vector and the logit of its
-probability, trained on TweetEval's train split by scripts/train_toxicity.py
-(figures, threshold and licences in docs/detectors.md). Stored as JSON (one
-weight per word of alt-profanity-check's vocabulary), loaded without pickle.
+The first stage is a logistic regression on what alt-profanity-check (MIT)
+computes anyway, its TF-IDF vector and the logit of its probability: one dot
+product more than alt-profanity-check itself, microseconds a text. A bag of
+words plateaus near macro-F1 0.67 on TweetEval's offensive tweets at the
+precision a finding needs, so every text the first stage scores at or above
+`second_stage.from` (3 of 5,000 generated company posts) is scored again by
+a fine-tuned MiniLM transformer (auditor/text/transformer.py), and its
+probability is the score. Texts below that cut keep the first stage's score,
+which is below the default threshold.
+
+Both stages are trained by scripts/train_toxicity.py on TweetEval's train
+split (figures, thresholds and licences in docs/detectors.md). The first stage
+is stored as JSON (one weight per word of alt-profanity-check's vocabulary),
+loaded without pickle; the model file records the transformer's checksum, so
+the two cannot be mixed up.
 
 Scoring is batched: scikit-learn's fixed overhead makes one text a call ~250
 times slower than a list, so this module only offers a batch function and the
@@ -17,7 +23,9 @@ rule calls it once for all posts of an audit.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from functools import lru_cache
@@ -25,10 +33,11 @@ from importlib.resources import files
 
 import numpy as np
 
-# Default threshold of the tone rule's `toxicity: true`: the model's own, chosen by cross-validation on
-# TweetEval's train split so that what the classifier flags beyond the profanity list is at least 88%
-# offensive (docs/detectors.md). The model file records it too; a test keeps the two equal.
-TOXICITY_ABOVE = 0.735
+from auditor.text import transformer
+
+# Default threshold of the tone rule's `toxicity: true`, chosen by scripts/train_toxicity.py on a held-out part of
+# TweetEval's train split (docs/detectors.md). The model file records it too; a test keeps the two equal.
+TOXICITY_ABOVE = 0.81
 
 _CACHE_SIZE = 200_000
 _SLICE = 5_000
@@ -36,7 +45,7 @@ _cache: OrderedDict[str, float] = OrderedDict()
 
 
 @lru_cache(maxsize=1)
-def _predict_prob() -> Callable[[list[str]], Sequence[float]]:
+def _first_stage() -> Callable[[list[str]], Sequence[float]]:
     # Imported on first use: scikit-learn and alt-profanity-check's model take ~2 s to
     # load and ~270 MB with numpy/scipy; most commands never need them.
     from profanity_check import profanity_check as base
@@ -68,14 +77,59 @@ def read_model() -> dict:
 
 
 def _fingerprint(terms: list[str]) -> str:
-    import hashlib
-
     return hashlib.sha256("\n".join(terms).encode("utf-8")).hexdigest()
 
 
+@lru_cache(maxsize=1)
+def _second_stage_from() -> float:
+    """The first-stage score from which the transformer decides; checks that its model file is the one trained."""
+    model = read_model()
+    stage = model["second_stage"]
+    shipped = hashlib.sha256(files("auditor.text").joinpath(transformer.MODEL_FILE).read_bytes()).hexdigest()
+    if shipped != stage["model_sha256"]:
+        raise RuntimeError(f"{transformer.MODEL_FILE} is not the model toxicity_model.json was built with: "
+                           f"rebuild both with scripts/train_toxicity.py")
+    return float(stage["from"])
+
+
+def _predict_prob() -> Callable[[list[str]], Sequence[float]]:
+    """Both stages over a list of texts: the first for all, the transformer for those at or above its cut."""
+    first, cut = _first_stage(), _second_stage_from()
+
+    def predict(texts: list[str]) -> Sequence[float]:
+        scores = [float(s) for s in first(texts)]
+        unsure = [i for i, score in enumerate(scores) if score >= cut]
+        if unsure:
+            for i, logit in zip(unsure, transformer.logits([texts[i] for i in unsure]), strict=True):
+                scores[i] = _sigmoid(logit)
+        return scores
+
+    return predict
+
+
+def _sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+def second_stage_count(texts: Sequence[str]) -> int:
+    """How many of the distinct ``texts`` the transformer would read (for the benchmark and the docs)."""
+    distinct = list(dict.fromkeys(texts))
+    return sum(score >= _second_stage_from() for score in first_stage_scores(distinct))
+
+
+def first_stage_scores(texts: Sequence[str]) -> list[float]:
+    """The first stage alone, uncached (the benchmark times it: it is the classifier the cascade replaced)."""
+    return [float(s) for s in _first_stage()(list(texts))] if texts else []
+
+
 def load_classifier() -> None:
-    """Load the model now (worker processes forked afterwards share it)."""
-    _predict_prob()
+    """Load both stages now (worker processes forked afterwards share them)."""
+    _first_stage()
+    _second_stage_from()
+    transformer.load()
 
 
 def toxicity_scores(texts: Sequence[str]) -> list[float]:

@@ -2,9 +2,13 @@
 waivers, cases, command-line options, event files, exports, archives and the APIs. One wording
 for every mistake, naming what was being read:
 
-    created_at is not a time: 'yesterday'
+    created_at is not an ISO 8601 time: 'yesterday'
     created_at has no UTC offset: '2026-10-05T14:02:00' (add Z or +00:00)
     expires must be a date (YYYY-MM-DD), got 'soon'
+
+X's own times (`parse_x_time`: archives, TWCS) keep the words their readers always wrote into a
+report's skipped lines ("created_at is not a time: ..."), so a report of the same export stays the
+same bytes.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ def parse_instant(value: Any, what: str = "created_at") -> datetime:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"{what} is not a time: {value[:40]!r}") from None
+        raise ValueError(f"{what} is not an ISO 8601 time: {value[:40]!r}") from None
     if moment.tzinfo is timezone.utc:
         return moment  # "Z" and "+00:00" read as UTC already
     if moment.tzinfo is None:
@@ -28,7 +32,7 @@ def parse_instant(value: Any, what: str = "created_at") -> datetime:
     try:
         return moment.astimezone(timezone.utc)
     except OverflowError:  # 0001-01-01T00:30+01:00 is before year 1 in UTC (found by tests/fuzz)
-        raise ValueError(f"{what} is not a time: {value[:40]!r}") from None
+        raise ValueError(f"{what} is out of range in UTC: {value[:40]!r}") from None
 
 
 def utc_iso(moment: datetime | None) -> str | None:
@@ -49,7 +53,11 @@ def parse_x_time(value: object, what: str = "created_at") -> datetime:
         raise ValueError(f"{what} must be a string")
     text = value.strip()
     if text[:1].isdigit():
-        return parse_instant(text, what)
+        try:
+            return parse_instant(text, what)
+        except ValueError:
+            hint = "has no UTC offset" if _naive(text) else "is not a time"
+            raise ValueError(f"{what} {hint}: {value[:40]!r}") from None
     parts = text.split()
     try:
         _, month, day, clock, offset, year = parts
@@ -64,6 +72,13 @@ def parse_x_time(value: object, what: str = "created_at") -> datetime:
         # OverflowError: an offset that moves the time out of years 1-9999 ("+0100" on 1 January 0001; tests/fuzz)
         raise ValueError(f"{what} is not a time: {value[:40]!r}") from None
     return moment
+
+
+def _naive(text: str) -> bool:
+    try:
+        return datetime.fromisoformat(text).tzinfo is None
+    except ValueError:
+        return False
 
 
 def parse_since(text: str, what: str = "--since") -> datetime:

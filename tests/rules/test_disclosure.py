@@ -113,7 +113,7 @@ def test_we_at_tinybird_discloses_when_tinybird_is_the_employer(tmp_path):
 ])
 def test_real_posts_of_a_tinybird_engineer(tmp_path, tweet_id, expected):
     from auditor.activity.sources.archive import read_archive
-    from tests.sources.support import shared
+    from tests.shared_data import shared
 
     archive = read_archive(shared("x-archive", "alrocar"))
     [original] = [p for p in archive.posts if p.id == tweet_id]

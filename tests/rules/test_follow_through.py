@@ -45,7 +45,9 @@ def test_the_story_dm_me_then_silence_is_a_broken_promise(tmp_path):
     [finding] = result.findings
     assert (finding.status, finding.severity, finding.is_failure) == ("broken", "critical", True)
     assert (finding.account, finding.counterpart) == ("jdoe", "northwind_cto")
-    assert finding.message == '@northwind_cto wrote by DM after the invitation "DM me" and got no answer (limit 1d)'
+    assert finding.message == ('@northwind_cto wrote by DM after the invitation "DM me" and got no answer: '
+                               'waited 13d 18h58m by the end of the data (limit 1d)')
+    assert finding.wait.text == '13d 18h58m' and not finding.wait.answered
     assert [(e.id, e.role) for e in finding.evidence] == [(promise.id, "promise"), (details.id, "unanswered-dm")]
     assert finding.measure["kind"] == "invitation"
     assert finding.measure["counterpart_wrote_at"] == "2026-10-06T15:02:00Z"
@@ -86,7 +88,7 @@ def test_an_invitation_taken_up_days_later_is_judged_from_that_dm(tmp_path):
     late = dm("jdoe", "bob", "2026-10-10 09:00:01", "hi Bob")
     result = run(policy(tmp_path, [rule()]), promise, asked, late)
     [finding] = result.findings
-    assert finding.message == '@bob wrote by DM after the invitation "DM me" and was answered only after 1d 1s (limit 1d)'
+    assert finding.message == '@bob wrote by DM after the invitation "DM me" and was answered only after 1d 1m (limit 1d)'
     assert [e.role for e in finding.evidence] == ["promise", "unanswered-dm", "late-answer"]
     assert finding.measure["waited_seconds"] == 86401
 
@@ -185,7 +187,7 @@ def test_a_commitment_is_kept_by_a_dm_within_the_limit(tmp_path):
     result = run(policy(tmp_path, [rule()]), promise, late)
     assert figures(result) == (1, 0, 1, 0)
     [finding] = result.findings
-    assert finding.message == ("the promise \"we'll get back to you\" to @bob was followed by contact only after 1d 1s "
+    assert finding.message == ("the promise \"we'll get back to you\" to @bob was followed by contact only after 1d 1m "
                                "(limit 1d)")
     assert [e.role for e in finding.evidence] == ["promise", "late-answer"]
     assert finding.measure["kind"] == "commitment"

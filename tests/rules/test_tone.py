@@ -56,7 +56,7 @@ def test_toxicity_is_scored_in_one_batched_call(tmp_path, monkeypatch):
     result = run(policy(tmp_path, [rule({"toxicity": True})]), *posts)
     assert calls == [["you are an idiot", "have a nice day", "see you soon"]]  # once, each distinct text once
     [finding] = result.findings
-    assert finding.message == "toxicity: offensive-language score 0.99 (above 0.735)"
+    assert finding.message == "toxicity: offensive-language score 0.99 (above 0.81)"
     strict = run(policy(tmp_path, [rule({"toxicity": {"above": 0.05}})]), *posts)
     assert outcome(strict).figures.failed == 4
 

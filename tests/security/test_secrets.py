@@ -37,8 +37,8 @@ from auditor.cli import main
 from auditor.policy.loader import load_policy
 from tests.factories import policy as make_policy
 from tests.net import forbid_connections
-from tests.sources.fake_x import API, NOW
-from tests.sources.support import scenario
+from tests.activity.ingest.fake_x import API, NOW
+from tests.activity.ingest.support import scenario
 
 # Distinctive, and with the characters that URL-encoding and base64 change: real bearer tokens are
 # themselves URL-encoded strings (%2B, %3D).

@@ -7,7 +7,7 @@ import csv
 import pytest
 
 from auditor.text.acknowledgements import is_acknowledgement
-from tests.sources.support import shared
+from tests.shared_data import shared
 
 # Real customer replies from the TWCS rows in shared/data.
 CLOSERS = [

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from auditor.bundled import sample_data
 from auditor.text.sentiment import may_be_negative, sentiment, sentiment_below
 from auditor.text.shouting import _too_few_capitals, shouting
-from tests.sources.support import shared
+from tests.shared_data import shared
 
 
 def _vader_tweets() -> list[str]:

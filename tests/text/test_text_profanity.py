@@ -101,7 +101,7 @@ def test_spans_are_exact_around_folded_and_invisible_characters():
 def test_real_brand_replies_are_clean():
     import csv
 
-    from tests.sources.support import shared
+    from tests.shared_data import shared
 
     with shared("twcs", "twcs-rows-0-2499.csv").open(encoding="utf-8", newline="") as handle:
         replies = [row["text"] for row in csv.DictReader(handle) if row["inbound"] == "False"]

@@ -6,7 +6,7 @@ import pytest
 
 from auditor.text.promises import COMMITMENT, INVITATION, Promise, find_dm_invitation, find_promise
 from auditor.text.spans import Match
-from tests.sources.support import shared
+from tests.shared_data import shared
 
 
 def found(text, **options):

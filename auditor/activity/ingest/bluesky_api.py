@@ -5,6 +5,7 @@ Per account (`acme.bsky.social`):
 | endpoint | call | needs |
 | --- | --- | --- |
 | `posts` | `app.bsky.feed.getAuthorFeed` (posts and replies; a reply comes with the post it answers) | any login |
+| `threads` | `app.bsky.feed.getPostThread` of the thread each of its posts is in: replies by others, to it or to each other, that notifications do not bring | any login |
 | `mentions` | `app.bsky.notification.listNotifications` (mention, reply, quote), and the posts they answer (`getPosts`) | its own login |
 | `dms` | `chat.bsky.convo.listConvos` and `getMessages`, through the chat proxy | its own login, an app password with DM access |
 
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Mapping
 
 from auditor.activity.events import MAX_TEXT
@@ -28,6 +29,8 @@ from auditor.activity.events import MAX_TEXT
 from auditor.time.instants import parse_instant
 from auditor.activity.model import DirectMessage, Post
 from auditor.networks import BLUESKY, canonical_handle
+from auditor.activity.sources.bluesky_records import quoted_post
+from auditor.activity.sources.bluesky_records import web_link as _web
 from auditor.activity.ingest.net_fetch import Adapter, Endpoint, Failed, NotGranted, Page, RateLimited, Transient
 from auditor.activity.ingest.x_credentials import CredentialsError, _checked
 
@@ -37,6 +40,10 @@ ENV_PASSWORDS = "BLUESKY_APP_PASSWORDS"
 ENV_SERVICE = "BLUESKY_SERVICE"
 SERVICE = "https://bsky.social"
 PAGE_SIZE = 100
+THREAD_DEPTH = 30  # levels of replies read below a thread's root
+THREAD_POSTS = 1000  # posts taken from one thread: a viral one has tens of thousands
+# Threads of posts this much older than the last fetch are read again: replies come after the post.
+LATE_REPLIES = timedelta(days=7)
 MESSAGE_PAGES = 20  # pages of one conversation's messages read in one pass (newest first, down to `since`)
 NO_DM_ACCESS = ("the app password may not read DMs: create one with \"Allow access to your direct messages\" "
                 "(Settings, Privacy and security, App passwords)")
@@ -93,6 +100,7 @@ class BlueskyAdapter(Adapter):
         self.clients: dict[str, object] = {}  # handle -> its logged-in client
         self.handles: dict[str, str] = {}  # DID -> handle, from every profile seen
         self.seen: set[str] = set()  # post uris read this run
+        self.threads_read: set[str] = set()  # thread roots read this run
 
     def _login(self) -> None:
         for handle, password in self.logins.items():
@@ -134,7 +142,37 @@ class BlueskyAdapter(Adapter):
                 times.append(found[-1].created_at)
             return _page(found, answer.cursor, times)
 
-        endpoints = [Endpoint("posts", posts)]
+        def threads(cursor, since):
+            """A page of the account's own posts, and the threads they are in, read whole (to THREAD_DEPTH)."""
+            answer = self.call(lambda: client.app.bsky.feed.get_author_feed(
+                {"actor": handle, "cursor": cursor, "limit": PAGE_SIZE, "filter": "posts_with_replies"}))
+            roots, times = [], []
+            for item in answer.feed:
+                if item.reason is not None or not _is_post_view(item.post):  # a repost: someone else's thread
+                    continue
+                times.append(_time(item.post.record.created_at))
+                if times[-1] < since - LATE_REPLIES:
+                    continue  # on the last page: too old for replies still to come
+                reply = getattr(item.post.record, "reply", None)
+                root = reply.root.uri if reply is not None else item.post.uri
+                if root not in self.threads_read:
+                    self.threads_read.add(root)
+                    roots.append(root)
+            found = []
+            for root in roots:
+                try:
+                    answer_thread = self.call(lambda: client.app.bsky.feed.get_post_thread(
+                        {"uri": root, "depth": THREAD_DEPTH, "parent_height": 0}))
+                except Failed:
+                    continue  # deleted, or its author blocks the login: the account's own posts are read anyway
+                found += self.thread_posts(answer_thread.thread)
+            page = _page(found, answer.cursor, times)
+            if page.oldest is not None:
+                # Paging goes on LATE_REPLIES past `since`: a thread begun before the last fetch gets replies after it.
+                page.oldest += LATE_REPLIES
+            return page
+
+        endpoints = [Endpoint("posts", posts), Endpoint("threads", threads)]
         if own is None:
             why = f"not fetched: no login of this account ({ENV_HANDLE}/{ENV_PASSWORD} or {ENV_PASSWORDS})"
             return endpoints, {"mentions": why, "dms": why}
@@ -186,13 +224,12 @@ class BlueskyAdapter(Adapter):
         parent = reply.parent.uri if reply is not None else None
         mentions = tuple(dict.fromkeys(self.who(feature.did) for facet in getattr(record, "facets", None) or ()
                                        for feature in facet.features if getattr(feature, "did", None)))
-        embed = getattr(record, "embed", None)
-        quoted = getattr(getattr(embed, "record", None), "uri", None)
+        quoted = quoted_post(getattr(record, "embed", None))
         langs = getattr(record, "langs", None) or ()
         return Post(uri, author, _time(record.created_at), (record.text or "")[:MAX_TEXT],
                     in_reply_to=parent, in_reply_to_author=self.who(_did_of(parent)) if parent else None,
                     conversation_id=reply.root.uri if reply is not None else uri, mentions=mentions,
-                    quote_of=quoted if isinstance(quoted, str) else None, url=_web(author, uri), platform=BLUESKY,
+                    quote_of=quoted, url=_web(author, uri), platform=BLUESKY,
                     lang=langs[0] if langs else None, real_id=True)
 
     def repost(self, item) -> Post:
@@ -202,6 +239,19 @@ class BlueskyAdapter(Adapter):
         uri = getattr(item.reason, "uri", None) or f"at://{by.did}/app.bsky.feed.repost/{item.post.cid}"
         return Post(uri, author, _time(item.reason.indexed_at), "", repost_of=item.post.uri, platform=BLUESKY,
                     url=_web(self.who(item.post.author.did), item.post.uri), real_id=True)
+
+    def thread_posts(self, thread) -> list[Post]:
+        """Every post of a thread view, without recursion, at most THREAD_POSTS; deleted and blocked ones are
+        placeholders without a post."""
+        found, stack = [], [thread]
+        while stack and len(found) < THREAD_POSTS:
+            node = stack.pop()
+            view = getattr(node, "post", None)
+            if view is None or not _is_post_view(view):
+                continue
+            found.append(self.post_view(view))
+            stack.extend(reversed(getattr(node, "replies", None) or ()))
+        return found
 
     def parents(self, client, replies: list[Post]) -> list[Post]:
         """The posts these replies answer (often the account's own), 25 a request: their threads' links."""
@@ -264,15 +314,17 @@ class BlueskyAdapter(Adapter):
                                     f"expired: check {ENV_PASSWORD}/{ENV_PASSWORDS}")
         if isinstance(exc, (exceptions.NetworkError, exceptions.InvokeTimeoutError)) or (status or 0) >= 500:
             return Transient(_message(exc) if status else type(exc).__name__)
-        if isinstance(exc, exceptions.BadRequestError) and chat:
-            return NotGranted(f"{_message(exc)}: {NO_DM_ACCESS}")
+        if isinstance(exc, exceptions.BadRequestError):  # not a RequestException: a 400 is not a surprise
+            return NotGranted(f"{_message(exc)}: {NO_DM_ACCESS}") if chat else Failed(_message(exc))
         if isinstance(exc, exceptions.RequestException):
             return Failed(_message(exc))
         return None
 
     def notes(self) -> list[str]:
         return ["Bluesky: mentions, replies and DMs are read only for accounts whose own app password is given "
-                "(DMs only with an app password allowed to read them); posts for every account"]
+                "(DMs only with an app password allowed to read them); posts for every account, and the threads "
+                f"they are in (to {THREAD_DEPTH} levels of replies, threads of posts up to "
+                f"{LATE_REPLIES.days} days older than the last fetch read again)"]
 
 
 def _handle_of_single(adapter: BlueskyAdapter) -> str | None:
@@ -292,10 +344,6 @@ def _is_post_view(view) -> bool:
 
 def _did_of(uri: str) -> str:
     return uri.removeprefix("at://").split("/", 1)[0]
-
-
-def _web(handle: str, uri: str) -> str:
-    return f"https://bsky.app/profile/{handle}/post/{uri.rsplit('/', 1)[-1]}"
 
 
 def _time(value) -> datetime:

@@ -15,7 +15,7 @@ from typing import Callable, Mapping
 
 from auditor.networks import BLUESKY, MASTODON, X, platform_label
 from auditor.activity.ingest.x_api_summary import FetchSummary
-from auditor.activity.ingest.x_credentials import CredentialsError, Scrubber, scrubbed_exception, scrubbed_logging
+from auditor.activity.ingest.x_credentials import Scrubber, scrubbed_run
 from auditor.activity.store import Store
 
 
@@ -53,24 +53,9 @@ def fetch_network(policy, store: Store | Path | str, adapter, since: datetime | 
     platform = adapter.kind.removesuffix("-api")
     roster = [a for a in getattr(policy, "policy", policy).roster if a.platform == platform]
     scrub = Scrubber(adapter.secrets)
-    own_store = not isinstance(store, Store)
-    opened = Store(store) if own_store else store
-    try:
-        with scrubbed_logging(scrub):
-            try:
-                run = NetworkFetch(opened, adapter, since=since, sleep=sleep or time.sleep, clock=clock or time.time,
-                                   progress=progress)
-                return run.run(roster)
-            except CredentialsError as exc:
-                raise CredentialsError(scrub(exc)) from None
-            except Exception as exc:  # a surprise ends the run: the CLI prints its message, so scrub it first
-                clean = scrubbed_exception(exc, scrub)
-                if clean is exc:
-                    raise
-                raise clean from None
-    finally:
-        if own_store:
-            opened.close()
+    return scrubbed_run(store, scrub, lambda opened: NetworkFetch(
+        opened, adapter, since=since, sleep=sleep or time.sleep, clock=clock or time.time, progress=progress,
+    ).run(roster))
 
 
 def combined(summaries: dict[str, FetchSummary]) -> FetchSummary:

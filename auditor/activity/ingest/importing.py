@@ -9,6 +9,7 @@ from typing import Iterator
 
 from auditor.activity.model import Skipped
 from auditor.activity.sources import read_source, source_kind
+from auditor.activity.sources.bluesky_names import handles_in
 from auditor.activity.store import Counts, Store
 from auditor.errors import DataError
 
@@ -34,10 +35,12 @@ class ImportResult:
         return lines
 
 
-def import_sources(paths: list[Path], store_path: Path, mapping: str | Path | None = None) -> Iterator[ImportResult]:
+def import_sources(paths: list[Path], store_path: Path, mapping: str | Path | None = None,
+                   dids: dict[str, str] | None = None) -> Iterator[ImportResult]:
     """Read each source and put it into the store; yields what each did. Unreadable input raises DataError.
 
-    `mapping` (a YAML file or `twcs`) applies to the CSV sources.
+    `mapping` (a YAML file or `twcs`) applies to the CSV sources; `dids` (DID -> handle) names the
+    accounts a Bluesky repository export knows only by DID (its owner's is required).
     """
     with Store(store_path) as store:
         for path in paths:
@@ -45,7 +48,10 @@ def import_sources(paths: list[Path], store_path: Path, mapping: str | Path | No
                 raise DataError(f"{path}: no such file or folder")
             if store.path.exists() and os.path.samefile(path, store.path):
                 raise DataError(f"{path}: is the store itself")
-            activity = read_source(path, mapping=mapping if source_kind(path) == "csv" else None)
+            kind = source_kind(path)
+            # A repository export names people by DID: the handles the store already knows name them.
+            known = {**handles_in(store.bluesky_posts()), **(dids or {})} if kind == "bluesky-car" else dids
+            activity = read_source(path, mapping=mapping if kind == "csv" else None, roster_ids=known)
             info = activity.as_one_source(str(path))
             counts = store.add_activity(activity, str(path.resolve()))
             yield ImportResult(info.name, info.kind, info.events, info.skipped, counts, activity.skipped, info.notes)

@@ -8,12 +8,14 @@ Per account (`acme@mastodon.social`):
 | `mentions` | `notifications(types=["mention"])`: posts that mention or reply to it, and DMs sent to it | its own token |
 | `dms` | `conversations()`, then `status_context` of each conversation updated since the last run | its own token |
 
-A reply's parent is looked up (`status`) when the run has not seen it, so the post an account
-answered is in the store and its uri links the thread. Credentials: `MASTODON_ACCESS_TOKEN`, an
-access token of one account with the `read` scope, sent to `MASTODON_API_BASE_URL` (default: the
-instance of the roster's Mastodon accounts, when they are all on one); or, for several accounts,
-`MASTODON_ACCESS_TOKENS` = `handle=token` pairs separated by commas, each token sent only to its
-handle's instance. Accounts without a token have their public statuses read without one.
+A reply's parent is looked up (`status`) when the run has not seen it, and its parent in turn, up
+the thread, at most `MAX_ANCESTORS` lookups a reply: the post an account answered and the posts it
+answered are in the store, and their uris link the thread to its root. Credentials:
+`MASTODON_ACCESS_TOKEN`, an access token of one account with the `read` scope, sent to
+`MASTODON_API_BASE_URL` (default: the instance of the roster's Mastodon accounts, when they are all on
+one); or, for several accounts, `MASTODON_ACCESS_TOKENS` = `handle=token` pairs separated by commas,
+each token sent only to its handle's instance. Accounts without a token have their public statuses
+read without one.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import Mapping
 from urllib.parse import urlsplit
 
 from auditor.networks import MASTODON, instance_of
-from auditor.activity.ingest import mastodon_events as events
+from auditor.activity.sources import mastodon_events as events
 from auditor.activity.ingest.net_fetch import Adapter, Endpoint, Failed, NotGranted, Page, RateLimited, Transient
 from auditor.activity.ingest.x_credentials import CredentialsError, _checked
 
@@ -32,6 +34,7 @@ ENV_TOKEN = "MASTODON_ACCESS_TOKEN"
 ENV_BASE = "MASTODON_API_BASE_URL"
 ENV_TOKENS = "MASTODON_ACCESS_TOKENS"
 PAGE_SIZE = 40  # the most Mastodon returns a page
+MAX_ANCESTORS = 8  # statuses looked up above one reply: a long thread's root is rarely what a rule needs
 REQUEST_TIMEOUT = 60
 
 
@@ -183,16 +186,27 @@ class MastodonAdapter(Adapter):
         for status in statuses:
             self.uris[str(status["id"])] = str(status.get("uri") or status["id"])
         for status in statuses:
-            parent = status.get("in_reply_to_id")
-            if parent and str(parent) not in self.uris and status.get("visibility") != "direct":
-                try:  # the post it answers: its uri links the thread, and it is often the customer's
-                    found.append(events.status_events(self.call(lambda: client.status(parent), base, ""), local,
-                                                      self.uris))
-                except Failed:
-                    pass  # deleted or not visible: the reply keeps its author, not its parent
+            if status.get("visibility") != "direct":
+                found += self._ancestors(client, status.get("in_reply_to_id"), local, base)
             found.append(events.status_events(status, local, self.uris))
         moments = [events.moment(t) for t in (times if times is not None else [s["created_at"] for s in statuses])]
         return Page(found, _next(cursor_of), min(moments) if moments else None, max(moments) if moments else None)
+
+    def _ancestors(self, client, parent, local: str, base: str) -> list:
+        """The posts a reply answers, up its thread, that the run has not seen: the first is often the
+        customer's, and each one's uri links the thread. A deleted or hidden one ends the climb (the
+        reply keeps its author, not its parent)."""
+        chain = []
+        while parent and str(parent) not in self.uris and len(chain) < MAX_ANCESTORS:
+            try:
+                status = self.call(lambda: client.status(parent), base, "")
+            except Failed:
+                break
+            self.uris[str(status["id"])] = str(status.get("uri") or status["id"])
+            chain.append(status)
+            parent = status.get("in_reply_to_id")
+        # oldest first: each one's parent uri is known when it is mapped
+        return [events.status_events(status, local, self.uris) for status in reversed(chain)]
 
     def call(self, request, base: str, variable: str, scope: str = ""):
         """One request; Mastodon.py's errors as the fetch loop's faults."""

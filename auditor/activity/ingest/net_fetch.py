@@ -27,7 +27,7 @@ from auditor.time.instants import parse_instant
 from auditor.activity import store_fetch
 from auditor.activity.model import DirectMessage, Post, SourceInfo
 from auditor.activity.sources.common import one_line
-from auditor.activity.ingest.x_api_calls import duration
+from auditor.activity.ingest.x_api_calls import wait_out_rate_limit
 from auditor.activity.ingest.x_api_summary import AccountResult, FetchSummary
 from auditor.activity.ingest.x_credentials import CredentialsError, Scrubber
 from auditor.activity.store import FetchState, Store
@@ -37,7 +37,6 @@ MAX_RETRIES = 5
 BACKOFF_FIRST, BACKOFF_MAX = 2.0, 60.0
 MAX_RATE_WAITS = 4
 MAX_RATE_WAIT = 15 * 60 + 60  # both networks' windows are 5 to 15 minutes: further away is a clock problem
-COUNTDOWN_STEP = 60
 
 
 class Fault(Exception):
@@ -217,17 +216,7 @@ class NetworkFetch:
                 self.sleep(delay)
 
     def _wait(self, what: str, reset: float | None) -> None:
-        now = self.clock()
-        wait = max(1.0, min(float(reset - now + 1) if reset is not None else 60.0, MAX_RATE_WAIT))
-        until = datetime.fromtimestamp(now + wait, timezone.utc).strftime("%H:%M:%S UTC")
-        self.say(f"  {what}: rate limited; waiting {duration(wait)} until {until}")
-        left = wait
-        while left > 0:
-            step = min(left, COUNTDOWN_STEP)
-            self.sleep(step)
-            left -= step
-            if left > 0:
-                self.say(f"  {what}: {duration(left)} left")
+        wait_out_rate_limit(what, reset, clock=self.clock, sleep=self.sleep, say=self.say, longest=MAX_RATE_WAIT)
 
     def _finish(self, source_id: int) -> None:
         shown = set()

@@ -26,7 +26,7 @@ import sys
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Mapping, TypeVar
 
 from auditor.activity import store_fetch
 from auditor.activity.model import SourceInfo
@@ -57,8 +57,7 @@ from auditor.activity.ingest.x_credentials import (
     CredentialsError,
     Scrubber,
     credentials_from_env,
-    scrubbed_exception,
-    scrubbed_logging,
+    scrubbed_run,
 )
 from auditor.activity.store import Store
 from auditor.progress import current as current_progress
@@ -74,6 +73,9 @@ USER_ID_FRESH = timedelta(days=30)  # a cached user id is checked again after th
 PAGE_SIZE = 100
 MIN_PAGE = {"posts": 5, "mentions": 5, "conversations": 10, "dms": 1}  # X's smallest max_results
 REFERENCED_PER_POST = 2  # a reply that quotes: its parent and the quoted post come with it, billed as posts
+
+
+T = TypeVar("T")
 
 
 def _stderr(line: str) -> None:
@@ -106,27 +108,24 @@ def fetch(
     the app itself). `sleep` and `clock` (default: `time.sleep`, `time.time`, looked up at call
     time) make every wait fake-able in tests.
     """
+    return x_run(policy, store, since, lambda run, roster: run.all(roster), max_reads=max_reads, budget=budget,
+                 prices=prices, client_factory=client_factory, sleep=sleep, progress=progress, env=env, clock=clock)
+
+
+def x_run(policy, store: Store | Path | str, since: datetime | None, work: Callable[[Run, list], T], *,
+          max_reads: int | None = None, budget: int | None = None, prices: dict[str, int] | None = None,
+          client_factory: Callable[..., object] = default_client_factory, sleep: Callable[[float], None] | None = None,
+          progress: Callable[[str], None] = _stderr, env: Mapping[str, str] | None = None,
+          clock: Callable[[], float] | None = None) -> T:
+    """`work(run, roster)` on a `Run` over the store for the roster's X accounts, scrubbed (`scrubbed_run`):
+    the fetch, and its estimate (`x_api_plan.estimate`). The options are `fetch`'s."""
     credentials = credentials_from_env(env)
     roster = [account for account in getattr(policy, "policy", policy).roster if account.platform == "x"]
     scrub = Scrubber(credentials.secrets())
-    own_store = not isinstance(store, Store)
-    opened = Store(store) if own_store else store
-    try:
-        with scrubbed_logging(scrub):
-            try:
-                run = Run(opened, credentials, client_factory, scrub, sleep or time.sleep, progress,
-                           clock or time.time, since, Limits(max_reads, budget), prices or parse_prices())
-                return run.all(roster)
-            except CredentialsError as exc:
-                raise CredentialsError(scrub(exc)) from None
-            except Exception as exc:  # a surprise ends the run: the CLI prints its message, so scrub it first
-                clean = scrubbed_exception(exc, scrub)
-                if clean is exc:
-                    raise
-                raise clean from None
-    finally:
-        if own_store:
-            opened.close()
+    limits = Limits(max_reads, budget)
+    return scrubbed_run(store, scrub, lambda opened: work(Run(
+        opened, credentials, client_factory, scrub, sleep or time.sleep, progress, clock or time.time, since,
+        limits, prices or parse_prices()), roster))
 
 
 def make_auths(credentials: Credentials, client_factory) -> tuple[Auth, list[Auth]]:

@@ -197,18 +197,24 @@ class Caller:
                 raise EndpointFailure(api_status(exc)) from None
 
     def _wait_for_reset(self, what: str, reset_time: int | None) -> None:
-        now = self.clock()
-        wait = (reset_time - now + 1) if reset_time is not None else 60
-        wait = max(1.0, min(float(wait), MAX_RATE_WAIT))
-        until = datetime.fromtimestamp(now + wait, timezone.utc).strftime("%H:%M:%S UTC")
-        self.say(f"  {what}: rate limited; waiting {duration(wait)} until {until}")
-        left = wait
-        while left > 0:
-            step = min(left, COUNTDOWN_STEP)
-            self.sleep(step)
-            left -= step
-            if left > 0:
-                self.say(f"  {what}: {duration(left)} left")
+        wait_out_rate_limit(what, reset_time, clock=self.clock, sleep=self.sleep, say=self.say)
+
+
+def wait_out_rate_limit(what: str, reset: float | None, *, clock: Callable[[], float], sleep: Callable[[float], None],
+                        say: Callable[[str], None], longest: float = MAX_RATE_WAIT) -> None:
+    """Sleep until a second past the reset the server named (a minute when it named none, never more
+    than `longest`), saying so, and counting down a line a minute so a long wait never looks hung."""
+    now = clock()
+    wait = max(1.0, min(float(reset - now + 1) if reset is not None else 60.0, longest))
+    until = datetime.fromtimestamp(now + wait, timezone.utc).strftime("%H:%M:%S UTC")
+    say(f"  {what}: rate limited; waiting {duration(wait)} until {until}")
+    left = wait
+    while left > 0:
+        step = min(left, COUNTDOWN_STEP)
+        sleep(step)
+        left -= step
+        if left > 0:
+            say(f"  {what}: {duration(left)} left")
 
 
 def check_page(answer: object) -> None:

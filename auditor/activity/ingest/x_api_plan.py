@@ -10,17 +10,14 @@ DM events have no such cap: their lines say so, and `--max-reads` / `--budget` b
 
 from __future__ import annotations
 
-import sys
-import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Mapping
 
 from auditor.activity import store_fetch
-from auditor.activity.ingest.x_api import ENDPOINTS, FIRST_WINDOW, REFERENCED_PER_POST, USER_ID_FRESH, Run
+from auditor.activity.ingest.x_api import ENDPOINTS, FIRST_WINDOW, REFERENCED_PER_POST, USER_ID_FRESH, Run, x_run
 from auditor.activity.ingest.x_api_timelines import SEARCH_WINDOW, TIMELINE_CAP
-from auditor.activity.ingest.x_api_calls import EndpointFailure, RunStopped, default_client_factory
+from auditor.activity.ingest.x_api_calls import EndpointFailure, RunStopped
 from auditor.activity.ingest.x_costs import (
     PRICES,
     RESOURCE_NAMES,
@@ -29,14 +26,6 @@ from auditor.activity.ingest.x_costs import (
     Reads,
     count,
     dollars,
-    parse_prices,
-)
-from auditor.activity.ingest.x_credentials import (
-    CredentialsError,
-    Scrubber,
-    credentials_from_env,
-    scrubbed_exception,
-    scrubbed_logging,
 )
 from auditor.activity.store import Store
 
@@ -97,42 +86,12 @@ class Estimate:
         return lines
 
 
-def estimate(
-    policy,
-    store: Store | Path | str,
-    since: datetime | None = None,
-    *,
-    max_reads: int | None = None,
-    budget: int | None = None,
-    prices: dict[str, int] | None = None,
-    client_factory: Callable[..., object] = default_client_factory,
-    sleep: Callable[[float], None] | None = None,
-    progress: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True),
-    env: Mapping[str, str] | None = None,
-    clock: Callable[[], float] | None = None,
-) -> Estimate:
-    """Look up the roster's user ids (cached in the store) and bound what a fetch would read."""
-    credentials = credentials_from_env(env)
-    roster = [account for account in getattr(policy, "policy", policy).roster if account.platform == "x"]
-    scrub = Scrubber(credentials.secrets())
-    own_store = not isinstance(store, Store)
-    opened = Store(store) if own_store else store
-    try:
-        with scrubbed_logging(scrub):
-            try:
-                run = Run(opened, credentials, client_factory, scrub, sleep or time.sleep, progress,
-                           clock or time.time, since, Limits(max_reads, budget), prices or parse_prices())
-                return _estimate(run, [account.handle for account in roster], since is not None)
-            except CredentialsError as exc:
-                raise CredentialsError(scrub(exc)) from None
-            except Exception as exc:  # noqa: BLE001 - scrubbed as the fetch does
-                clean = scrubbed_exception(exc, scrub)
-                if clean is exc:
-                    raise
-                raise clean from None
-    finally:
-        if own_store:
-            opened.close()
+def estimate(policy, store: Store | Path | str, since: datetime | None = None, **options) -> Estimate:
+    """Look up the roster's user ids (cached in the store) and bound what a fetch would read.
+    `options` are `x_api.fetch`'s (limits, prices, and the fakes tests pass)."""
+    return x_run(policy, store, since,
+                 lambda run, roster: _estimate(run, [account.handle for account in roster], since is not None),
+                 **options)
 
 
 def _estimate(run: Run, handles: list[str], since_given: bool) -> Estimate:

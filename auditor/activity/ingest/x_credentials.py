@@ -25,10 +25,13 @@ import re
 import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterator, Mapping
+from typing import Callable, Iterator, Mapping, TypeVar
 from urllib.parse import quote, quote_plus, unquote
 
+from auditor.activity.store import Store
 from auditor.errors import AuditorError
+
+T = TypeVar("T")
 
 ENV_BEARER = "X_BEARER_TOKEN"
 ENV_USER = ("X_CONSUMER_KEY", "X_CONSUMER_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET")
@@ -219,3 +222,24 @@ def scrubbed_logging(scrub: Scrubber) -> Iterator[None]:
         yield
     finally:
         logging.setLogRecordFactory(previous)
+
+
+def scrubbed_run(store, scrub: Scrubber, work: Callable[[Store], T]) -> T:
+    """`work(store)` with every log record scrubbed, and an error that ends it scrubbed before the CLI
+    prints it. `store` a path or a name: opened here, and closed whatever happens."""
+    own_store = not isinstance(store, Store)
+    opened = Store(store) if own_store else store
+    try:
+        with scrubbed_logging(scrub):
+            try:
+                return work(opened)
+            except CredentialsError as exc:
+                raise CredentialsError(scrub(exc)) from None
+            except Exception as exc:  # a surprise ends the run: the CLI prints its message, so scrub it first
+                clean = scrubbed_exception(exc, scrub)
+                if clean is exc:
+                    raise
+                raise clean from None
+    finally:
+        if own_store:
+            opened.close()

@@ -7,7 +7,9 @@ one in `READERS`. What writes the store (import, the fetchers) is in `activity/i
 
 | path | reader |
 | --- | --- |
+| a folder or `.zip` holding `outbox.json` | Mastodon account archive (`mastodon_archive.py`) |
 | a folder, or `.zip` | X data archive (`archive.py`) |
+| `.car`, or a CAR header | Bluesky repository export (`bluesky_car.py`) |
 | `.csv` | CSV with a column mapping (`csv_source.py`); without one, a known header (twcs) or an error |
 | `.db`, `.sqlite`, `.sqlite3`, or SQLite's magic bytes | the local store (`store_reader.py`) |
 | anything else | canonical JSONL (`jsonl.py`) |
@@ -25,10 +27,17 @@ from auditor.errors import DataError
 
 
 def source_kind(path: Path) -> str:
-    """Which reader a path goes to: archive, csv, store or jsonl."""
+    """Which reader a path goes to: mastodon-archive, archive, bluesky-car, csv, store or jsonl."""
+    from auditor.activity.sources.car_blocks import is_car
+    from auditor.activity.sources.mastodon_archive import is_mastodon_archive
+
     suffix = path.suffix.lower()
     if path.is_dir() or suffix == ".zip":
-        return "archive"
+        return "mastodon-archive" if is_mastodon_archive(path) else "archive"
+    if suffix == ".car" or is_car(path):
+        return "bluesky-car"
+    if path.name.lower().endswith((".tar.gz", ".tgz")):
+        return "mastodon-archive"  # Mastodon before 4.2: the reader says to unpack it
     if suffix == ".csv":
         return "csv"
     if is_store(path):
@@ -45,7 +54,8 @@ def read_source(
 ) -> Activity:
     """Read one `--data` source.
 
-    `roster_ids` (numeric user id -> handle) names DM participants an archive knows only by id;
+    `roster_ids` (numeric user id or Bluesky DID -> handle) names DM participants an X archive knows only
+    by id, and the accounts a Bluesky repository export names by DID (its owner's is required);
     `mapping` is a CSV's column mapping (a YAML file or `twcs`); `window` (start, end) limits
     what is kept from a store, an archive or a JSONL file to that time span, plus the older posts
     that replies in it answer (CSV files are read whole).
@@ -69,6 +79,18 @@ def _archive(path: Path, *, roster_ids, mapping, window) -> Activity:
     return read_archive(path, roster_ids=roster_ids, window=window)
 
 
+def _mastodon_archive(path: Path, *, roster_ids, mapping, window) -> Activity:
+    from auditor.activity.sources.mastodon_archive import read_mastodon_archive
+
+    return read_mastodon_archive(path, window=window)
+
+
+def _bluesky_car(path: Path, *, roster_ids, mapping, window) -> Activity:
+    from auditor.activity.sources.bluesky_car import read_bluesky_car
+
+    return read_bluesky_car(path, handles=roster_ids, window=window)
+
+
 def _csv(path: Path, *, roster_ids, mapping, window) -> Activity:
     from auditor.activity.sources.csv_source import read_csv
 
@@ -88,17 +110,30 @@ def _jsonl(path: Path, *, roster_ids, mapping, window) -> Activity:
     return read_jsonl(path, window=window)
 
 
-READERS: dict[str, Callable[..., Activity]] = {"archive": _archive, "csv": _csv, "store": _store, "jsonl": _jsonl}
+READERS: dict[str, Callable[..., Activity]] = {
+    "mastodon-archive": _mastodon_archive, "archive": _archive, "bluesky-car": _bluesky_car, "csv": _csv,
+    "store": _store, "jsonl": _jsonl,
+}
 
 
 def read_sources(
     paths: list[Path],
     *,
     roster_ids: dict[str, str] | None = None,
+    mapping: str | Path | None = None,
     window: tuple[datetime, datetime] | None = None,
 ) -> Activity:
-    """Every `--data` source merged into one activity (the index drops duplicates by platform and id)."""
+    """Every `--data` source merged into one activity (the index drops duplicates by platform and id).
+    Bluesky accounts one source names by DID are named by the handle another gives (bluesky_names.py).
+    `mapping` is the column mapping of the CSV sources among them (a store beside a CSV export is read as ever)."""
+    from auditor.activity.sources.bluesky_names import name_dids
+
+    csv_paths = [path for path in paths if path.exists() and source_kind(path) == "csv"]
+    if mapping is not None and not csv_paths:
+        raise DataError("--mapping is for CSV files, and no --data source is a .csv file")
     activity = Activity()
     for path in paths:
-        activity.extend(read_source(path, roster_ids=roster_ids, window=window))
+        activity.extend(read_source(path, roster_ids=roster_ids, window=window,
+                                    mapping=mapping if path in csv_paths else None))
+    name_dids(activity)
     return activity

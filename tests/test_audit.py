@@ -1,0 +1,95 @@
+"""audit() itself: every enabled rule once, checks counted one way, findings with stable fingerprints,
+the trend only when the data reaches back over the previous period. Pure: same input, same result."""
+
+from __future__ import annotations
+
+from auditor.render import RenderOptions
+from auditor.render.json_report import render
+from tests.factories import dm, policy, post, run
+
+ANSWER = {"id": "answer", "type": "response_time", "severity": "high", "within": "4h", "target": 0.9,
+          "applies_to": {"accounts": ["acme_support"]}}
+OFF = {"id": "off", "type": "response_time", "severity": "low", "within": "1h", "enabled": False}
+
+
+def answered(when: str, after_hours: int, name: str):
+    """A customer's question to acme_support at `when`, answered `after_hours` later."""
+    asked = post(name, when, "@acme_support where is my order?", mentions=("acme_support",))
+    hour = int(when[11:13]) + after_hours
+    reply = post("acme_support", f"{when[:11]}{hour:02d}{when[13:]}", f"@{name} on its way", reply_to=asked)
+    return asked, reply
+
+
+def october(tmp_path, *rules):
+    loaded = policy(tmp_path, list(rules))
+    on_time = answered("2026-10-05 14:00", 1, "bob")
+    late = answered("2026-10-06 10:00", 6, "carol")
+    never = post("dave", "2026-10-07 10:00", "@acme_support hello? anyone there?", mentions=("acme_support",))
+    return loaded, (*on_time, *late, never)
+
+
+def test_each_item_is_one_check_and_the_share_is_passed_over_checked(tmp_path):
+    loaded, events = october(tmp_path, ANSWER)
+    result = run(loaded, *events, as_of="2026-10-31 12:00")
+    [rule] = result.rules
+    assert (rule.figures.checked, rule.figures.passed, rule.figures.failed, rule.figures.pending) == (3, 1, 2, 0)
+    assert rule.figures.compliance == 0.3333  # passed / checked, to four places
+    assert rule.status == "fail"  # 33 % against a target of 90 %
+    assert result.summary["score"] == 33.3
+    assert (result.summary["rules_failed"], result.summary["findings"]) == (1, 2)
+    assert result.summary["findings_by_severity"]["high"] == 2
+
+
+def test_a_failed_check_is_a_finding_about_the_account_with_its_evidence(tmp_path):
+    loaded, events = october(tmp_path, ANSWER)
+    result = run(loaded, *events, as_of="2026-10-31 12:00")
+    assert [(f.rule, f.account, f.counterpart, f.severity) for f in result.findings] == [
+        ("answer", "acme_support", "carol", "high"), ("answer", "acme_support", "dave", "high")]
+    late, never = result.findings
+    assert late.evidence[0].id == events[2].id and never.evidence[0].id == events[4].id
+    assert len({f.fingerprint for f in result.findings}) == 2
+    assert all(len(f.fingerprint) == 20 for f in result.findings)
+
+
+def test_a_fingerprint_does_not_move_when_later_events_are_added(tmp_path):
+    loaded, events = october(tmp_path, ANSWER)
+    before = run(loaded, *events, as_of="2026-10-31 12:00")
+    later = post("erin", "2026-10-20 10:00", "@acme_support is the shop open?", mentions=("acme_support",))
+    after = run(loaded, *events, later, as_of="2026-10-31 12:00")
+    assert {f.fingerprint for f in before.findings} < {f.fingerprint for f in after.findings}
+
+
+def test_a_disabled_rule_is_not_run(tmp_path):
+    loaded, events = october(tmp_path, ANSWER, OFF)
+    assert [r.id for r in run(loaded, *events, as_of="2026-10-31 12:00").rules] == ["answer"]
+
+
+def test_a_rule_with_nothing_to_check_has_no_data_never_a_pass(tmp_path):
+    loaded = policy(tmp_path, [ANSWER])
+    result = run(loaded, post("acme_support", "2026-10-05 14:00", "New range out today"), as_of="2026-10-31 12:00")
+    [rule] = result.rules
+    assert (rule.status, rule.figures.checked, rule.figures.compliance) == ("no_data", 0, None)
+    assert result.summary["score"] is None and result.summary["rules_no_data"] == 1
+
+
+def test_the_trend_needs_the_data_to_reach_back_over_the_previous_period(tmp_path):
+    loaded, events = october(tmp_path, ANSWER)
+    assert run(loaded, *events, as_of="2026-10-31 12:00").rules[0].previous_compliance is None
+    september = answered("2026-09-01 14:00", 1, "frank")
+    [rule] = run(loaded, *september, *events, as_of="2026-10-31 12:00").rules
+    assert (rule.previous_checked, rule.previous_compliance) == (1, 1.0)
+
+
+def test_the_end_of_the_data_decides_what_is_still_pending(tmp_path):
+    loaded, events = october(tmp_path, ANSWER)
+    # Read two hours after dave asked: his question may still be answered in time.
+    [rule] = run(loaded, *events, as_of="2026-10-07 12:00").rules
+    assert (rule.figures.checked, rule.figures.pending) == (2, 1)
+
+
+def test_the_same_input_gives_the_same_report_bytes(tmp_path):
+    loaded, events = october(tmp_path, ANSWER)
+    hello = dm("bob", "acme_support", "2026-10-08 09:00", "hi")
+    first = render(run(loaded, *events, hello, as_of="2026-10-31 12:00"), RenderOptions())
+    again = render(run(loaded, hello, *reversed(events), as_of="2026-10-31 12:00"), RenderOptions())
+    assert first == again

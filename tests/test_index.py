@@ -1,0 +1,146 @@
+"""The index every rule looks things up in: reply chains completed, inbound items, DM conversations."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from auditor.activity.model import EVERY_ACCOUNT, Activity, SourceInfo
+from auditor.index import ActivityIndex
+from tests.factories import activity, at, dm, post
+
+ROSTER = {"acme_support", "jdoe"}
+
+
+def index(*events, roster=ROSTER, dms_of=("acme_support",)) -> ActivityIndex:
+    return ActivityIndex(activity(*events, dms_of=dms_of), roster)
+
+
+# -- reply chains ------------------------------------------------------------------------------
+
+
+def test_a_reply_without_conversation_or_author_gets_both_from_the_chain():
+    root = post("bob", "2026-10-05 10:00", "@acme_support my order is late", id="1", mentions=("acme_support",))
+    answer = replace(post("acme_support", "2026-10-05 11:00", "@bob sorry", id="2", reply_to=root),
+                     in_reply_to_author=None)
+    again = replace(post("bob", "2026-10-05 12:00", "still late", id="3", reply_to=answer), in_reply_to_author=None)
+    built = index(root, answer, again)
+    assert [(p.id, p.conversation_id, p.in_reply_to_author) for p in built.posts] == [
+        ("1", "1", None), ("2", "1", "bob"), ("3", "1", "acme_support")]
+    assert built.post_by_id["3"].conversation_id == "1"
+    assert built.parent(built.post_by_id["3"]).id == "2"
+
+
+def test_a_chain_whose_start_is_not_held_is_rooted_at_the_missing_post():
+    reply = replace(post("acme_support", "2026-10-05 11:00", "@bob on it", id="2", mentions=("bob",)),
+                    in_reply_to="999", in_reply_to_author="bob")
+    built = index(reply)
+    assert built.posts[0].conversation_id == "999"
+    assert built.parent(built.posts[0]) is None
+
+
+def test_a_conversation_named_higher_up_the_chain_is_kept():
+    root = post("bob", "2026-10-05 10:00", "@acme_support hi", id="1", conversation="c-7", mentions=("acme_support",))
+    reply = post("acme_support", "2026-10-05 11:00", "@bob hello", id="2", reply_to=root)
+    assert index(root, reply).post_by_id["2"].conversation_id == "c-7"
+
+
+def test_a_reply_cycle_in_bad_data_ends():
+    a = replace(post("bob", "2026-10-05 10:00", "a", id="1"), in_reply_to="2")
+    b = replace(post("carol", "2026-10-05 10:05", "b", id="2"), in_reply_to="1")
+    built = index(a, b)
+    assert {p.id: p.conversation_id for p in built.posts} == {"1": "1", "2": "2"}
+
+
+def test_replies_are_found_by_conversation_and_replied_to_author():
+    root = post("bob", "2026-10-05 10:00", "@acme_support help", id="1", mentions=("acme_support",))
+    answer = post("acme_support", "2026-10-05 11:00", "@bob sure", id="2", reply_to=root)
+    built = index(root, answer)
+    assert [p.id for p in built.replies[("1", "bob")]] == ["2"]
+    assert ("1", "acme_support") not in built.replies
+
+
+# -- inbound items -----------------------------------------------------------------------------
+
+
+def test_inbound_posts_are_the_counterparts_posts_addressing_a_roster_account():
+    mention = post("bob", "2026-10-05 10:00", "@acme_support hello", id="1", mentions=("acme_support",))
+    both = post("carol", "2026-10-05 10:10", "@acme_support @jdoe hi", id="2", mentions=("acme_support", "jdoe"))
+    own = post("jdoe", "2026-10-05 10:20", "@acme_support team!", id="3", mentions=("acme_support",))
+    repost = post("dave", "2026-10-05 10:30", "@acme_support", id="4", mentions=("acme_support",), repost_of="9")
+    stranger = post("erin", "2026-10-05 10:40", "@frank hi", id="5", mentions=("frank",))
+    built = index(mention, both, own, repost, stranger)
+    assert {handle: [p.id for p in posts] for handle, posts in built.inbound_posts.items()} == {
+        "acme_support": ["1", "2"], "jdoe": ["2"]}
+
+
+def test_a_reply_to_a_roster_account_is_inbound_without_a_mention():
+    root = post("acme_support", "2026-10-05 10:00", "News!", id="1")
+    reply = post("bob", "2026-10-05 10:30", "great", id="2", reply_to=root, mentions=())
+    assert [p.id for p in index(root, reply).inbound_posts["acme_support"]] == ["2"]
+
+
+# -- the same event twice ----------------------------------------------------------------------
+
+
+def test_an_event_read_from_two_sources_counts_once():
+    one = post("bob", "2026-10-05 10:00", "@acme_support hi", id="1", mentions=("acme_support",))
+    built = index(one, one)
+    assert [p.id for p in built.posts] == ["1"]
+    assert len(built.inbound_posts["acme_support"]) == 1
+
+
+def test_two_different_events_under_one_id_keep_the_same_one_in_any_order():
+    first = post("bob", "2026-10-05 10:00", "first", id="1")
+    second = replace(first, text="second")
+    assert index(first, second).posts[0].text == index(second, first).posts[0].text
+
+
+def test_the_same_id_on_two_networks_is_two_posts():
+    on_x = post("bob", "2026-10-05 10:00", "on x", id="17")
+    on_mastodon = replace(on_x, text="on mastodon", platform="mastodon")
+    built = index(on_x, on_mastodon)
+    assert sorted(p.platform for p in built.posts) == ["mastodon", "x"]
+    assert built.event("post", "17").text == "on x"
+    assert built.event("post", "17", "mastodon").text == "on mastodon"
+
+
+# -- DMs and the data's extent -----------------------------------------------------------------
+
+
+def test_dms_by_conversation_sender_and_recipient():
+    asked = dm("bob", "acme_support", "2026-10-05 10:00", "order 5531", id="d1")
+    answered = dm("acme_support", "bob", "2026-10-05 10:30", "refunded", id="d2")
+    built = index(asked, answered)
+    assert [d.id for d in built.dm_conversations["acme_support:bob"]] == ["d1", "d2"]
+    assert [d.id for d in built.dms_to["acme_support"]] == ["d1"]
+    assert [d.id for d in built.dms_from["acme_support"]] == ["d2"]
+    assert built.event("dm", "d2") is answered
+
+
+@pytest.mark.parametrize("dms_of, handle, held", [
+    (("acme_support",), "acme_support", True),
+    (("acme_support",), "jdoe", False),
+    ((), "acme_support", False),
+])
+def test_whose_dms_the_sources_hold(dms_of, handle, held):
+    assert index(dms_of=dms_of).holds_dms(handle) is held
+
+
+def test_a_source_holding_every_accounts_dms_holds_each_one():
+    source = SourceInfo("export", "jsonl", events=0, dm_accounts=frozenset({EVERY_ACCOUNT}))
+    everyone = ActivityIndex(Activity(sources=[source]), ROSTER)
+    assert everyone.holds_dms("jdoe") and everyone.holds_dms("anyone")
+
+
+def test_first_and_last_event_and_accounts_seen():
+    built = index(post("bob", "2026-10-05 10:00", id="1"), dm("jdoe", "carol", "2026-10-07 09:00", id="d1"),
+                  post("acme_support", "2026-10-06 12:00", id="2"))
+    assert (built.first_event, built.last_event) == (at("2026-10-05 10:00"), at("2026-10-07 09:00"))
+    assert built.accounts == 3  # bob, acme_support, jdoe: authors and DM senders
+
+
+def test_nothing_to_index():
+    built = index()
+    assert (built.posts, built.dms, built.first_event, built.last_event, built.accounts) == ([], [], None, None, 0)

@@ -44,15 +44,17 @@ def test_jobs_follow_the_environment(monkeypatch):
     assert speedups.jobs() == 1
 
 
-def _report_bytes(policy, data, out, monkeypatch, speedups_on: bool) -> bytes:
+def _report_bytes(policy, data, out, monkeypatch, speedups_on: bool, period: str = "2026-10") -> bytes:
     from typer.testing import CliRunner
 
     from auditor.cli import app
+    from auditor.time import open_time
 
     with monkeypatch.context() as patch:
         patch.setenv("AUDITOR_SPEEDUPS", "on" if speedups_on else "off")
         patch.setattr(speedups, "PARALLEL_MIN_ITEMS", 200)  # small enough that the worker pool runs here
-        result = CliRunner().invoke(app, ["audit", "--policy", str(policy), "--data", str(data), "--period", "2026-10",
+        patch.setattr(open_time, "_MIN_PAIRS", 1)  # business-hours clocks in bulk, however few the episodes
+        result = CliRunner().invoke(app, ["audit", "--policy", str(policy), "--data", str(data), "--period", period,
                                           "--format", "json", "--out-dir", str(out)])
     assert result.exit_code in (0, 1), result.output
     return (out / "report.json").read_bytes()
@@ -70,3 +72,46 @@ def test_report_json_is_byte_identical_with_and_without_speedups(tmp_path, monke
         plain = _report_bytes(policy, data, tmp_path / f"{name}-plain", monkeypatch, False)
         assert fast == plain, name
         assert b'"findings"' in fast
+
+
+TWCS_POLICY = """\
+name: TWCS brands
+timezone: America/New_York
+accounts:
+{accounts}
+calendars:
+  office:
+    weekdays: [mon, tue, wed, thu, fri]
+    hours: "09:00-12:30, 12:30-17:00"
+    holidays: {{country: US}}
+rules:
+  - id: answer-in-office-hours
+    type: response_time
+    severity: high
+    within: 2h
+    clock: office
+  - id: answer-within-a-day
+    type: response_time
+    severity: medium
+    within: 24h
+    responders: team
+"""
+
+
+def test_report_json_is_byte_identical_with_and_without_speedups_on_real_rows(tmp_path, monkeypatch):
+    """The real customer-support rows of shared/data (TWCS), over a business-hours clock."""
+    import csv
+
+    from tests.shared_data import shared
+
+    rows = shared("twcs", "twcs-rows-0-2499.csv")
+    with open(rows, newline="", encoding="utf-8") as f:
+        brands = sorted({row["author_id"] for row in csv.DictReader(f) if row["author_id"] and not row["author_id"].isdigit()})
+    accounts = "\n".join(f"  - {{handle: {brand}, kind: brand, team: {'a' if n % 2 else 'b'}}}"
+                         for n, brand in enumerate(brands))
+    policy = tmp_path / "twcs.yaml"
+    policy.write_text(TWCS_POLICY.format(accounts=accounts), encoding="utf-8")
+    fast = _report_bytes(policy, rows, tmp_path / "fast", monkeypatch, True, period="2017-10")
+    plain = _report_bytes(policy, rows, tmp_path / "plain", monkeypatch, False, period="2017-10")
+    assert fast == plain
+    assert b'"answered_at"' in fast  # answered episodes were timed on the office clock

@@ -53,6 +53,7 @@ from pydantic import Field
 from auditor.time.instants import utc_iso
 from auditor.activity.model import DirectMessage, Post
 from auditor.time.durations import Duration, format_duration
+from auditor.time.open_time import open_between_many
 from auditor.result import Moment, Timing, Wait
 from auditor.rules._shared import measured_wait, per_text, responder_groups
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
@@ -99,7 +100,8 @@ class ResponseTimeRule(RuleBase):
         groups = responder_groups(audited, self.responders)
         items, set_aside = self._inbound_items(ctx, audited, groups)
         dms_sent = _dms_sent(ctx, groups) if any(not key[3] for key in items) else {}
-        checks = []
+        episodes = []  # (episode, counterpart, is_dm): those that start in the period, the ones judged
+        contains = ctx.period.contains
         for (group, counterpart, conversation, is_dm), waiting in items.items():
             waiting.sort(key=lambda entry: (entry[1].created_at, entry[1].id))
             responders = groups.members[group]
@@ -109,9 +111,15 @@ class ResponseTimeRule(RuleBase):
                 answer = _post_answers(ctx, conversation, counterpart, responders,
                                        dms_sent.get((group, counterpart), ()))
             for episode in _episodes(waiting, answer):
-                check = self._judge(ctx, episode, counterpart, is_dm)
-                if check is not None:
-                    checks.append(check)
+                # episodes belong to the period they start in; answers may come later
+                if contains(episode[0][0][1].created_at):
+                    episodes.append((episode, counterpart, is_dm))
+        # Every answered episode's time on the clock at once (time/open_time.py).
+        answered = [episode for episode, _, _ in episodes if episode[1] is not None]
+        times = iter(open_between_many(ctx.clock(self.clock), [waiting[0][1].created_at for waiting, _ in answered],
+                                       [response.created_at for _, response in answered]))
+        checks = [self._judge(ctx, episode, counterpart, is_dm, next(times) if episode[1] is not None else None)
+                  for episode, counterpart, is_dm in episodes]
         # What was set aside, per account: counted in the metrics, never in the share.
         start = ctx.period.start
         for handle, reasons in sorted(set_aside.items()):
@@ -188,14 +196,12 @@ class ResponseTimeRule(RuleBase):
                     reasons[n] = "not a question or complaint"
         return reasons
 
-    def _judge(self, ctx: "RuleContext", episode, counterpart: str, is_dm: bool) -> Check | None:
+    def _judge(self, ctx: "RuleContext", episode, counterpart: str, is_dm: bool, elapsed: timedelta | None) -> Check:
+        """An episode of the period, with its time on the rule's clock when it was answered."""
         waiting, response = episode
         account, first, channel = waiting[0]
         start = first.created_at
-        if not ctx.period.contains(start):
-            return None  # episodes belong to the period they start in; answers may come later
         clock = ctx.clock(self.clock)
-        elapsed = clock.open_between(start, response.created_at) if response is not None else None
         if elapsed is not None and elapsed <= self.within:
             # Most episodes are met: they need no evidence or wording, and a large month has a million.
             return Check(account, start, "passed", counterpart, elapsed.total_seconds())

@@ -210,6 +210,16 @@ class BusinessClock:
             day += _ONE_DAY
         return None
 
+    def intervals_between(self, first: datetime, last: datetime) -> list[tuple[datetime, datetime]]:
+        """The open intervals (UTC instants, in order) of every local day from `first`'s to `last`'s."""
+        day = _utc(first, "first").astimezone(self.tz).date()
+        end = _utc(last, "last").astimezone(self.tz).date()
+        found: list[tuple[datetime, datetime]] = []
+        while day <= end and not self._never_open:
+            found += self._intervals(day)
+            day += _ONE_DAY
+        return found
+
     # -- days ----------------------------------------------------------------------------
 
     def _intervals(self, day: date) -> tuple[tuple[datetime, datetime], ...]:

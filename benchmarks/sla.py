@@ -1,0 +1,46 @@
+"""Response times alone, the auditor against the polars peer, on the same file in the same run.
+
+benchmarks/run.py calls `measure` for each size after the full audit: the
+auditor with benchmarks/policy_sla.yaml (one `response_time` rule, no text read)
+and benchmarks/peers/polars_sla.py (the first direct reply per customer post,
+read_ndjson and one join), each in a child process; the ratio is the auditor's
+wall time over the peer's. The peer's own figure (`peer.seconds`, the one the
+target is checked against) leaves out its interpreter's start and imports, the
+auditor's includes them (as the full audit's does): the stricter reading.
+`process_ratio_to_peer` divides by the peer's whole child process instead.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+BENCH = Path(__file__).resolve().parent
+POLICY_SLA = BENCH / "policy_sla.yaml"
+PEER = BENCH / "peers" / "polars_sla.py"
+WITHIN_HOURS = 24  # benchmarks/policy_sla.yaml: within: 24h
+
+
+def peer(path: Path, roster: Path, run_child: Callable[..., dict[str, Any]], log: Path) -> dict[str, Any]:
+    """The polars peer's figures (its own timing of reading and computing, and the child's wall time and peak)."""
+    run = run_child([sys.executable, str(PEER), str(path), str(roster), "--within-hours", str(WITHIN_HOURS)],
+                    log, memory=True)
+    if run["exit_code"] != 0:
+        return {"error": log.read_text(errors="replace")[-2000:]}
+    inner = json.loads(log.read_text().strip().splitlines()[-1])
+    return {**inner, "process_seconds": round(run["seconds"], 2), "cpu_seconds": run["cpu_seconds"],
+            "peak_mb": max(run["peak_rss_mb"], run.get("tree_peak_pss_mb") or 0.0)}
+
+
+def measure(path: Path, events: int, roster: Path, audit: Callable[..., dict[str, Any]],
+            run_child: Callable[..., dict[str, Any]], data: Path, timeout: float | None) -> dict[str, Any]:
+    print("  response_time only: the auditor, then the polars peer", flush=True)
+    auditor = audit(path, events, timeout, policy=POLICY_SLA, tag="sla")
+    found = peer(path, roster, run_child, data / f"peer-{path.stem}.log")
+    figures: dict[str, Any] = {"audit": auditor, "peer": found}
+    if "error" not in auditor and "error" not in found:
+        figures["ratio_to_peer"] = round(auditor["seconds"] / found["seconds"], 1)
+        figures["process_ratio_to_peer"] = round(auditor["seconds"] / found["process_seconds"], 1)
+    return figures

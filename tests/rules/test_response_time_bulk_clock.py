@@ -1,0 +1,89 @@
+"""response_time timing its episodes in bulk (time/open_time.py) judges random months as the clock does itself.
+
+Months with customers' posts, replies and DMs at random times, over a business-hours
+calendar with holidays and a closed day, in March and October 2026 in Toronto: the clocks
+jump forward on March 8th, Thanksgiving is October 12th, and answers to October's last
+posts come after the clocks go back on November 1st. Each month is audited with the
+shortcuts (every answered episode timed in one call) and without (each asked of the
+clock), and the results must be the same.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+
+import orjson
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from auditor.activity.model import DirectMessage, Post
+from auditor.time import open_time
+from tests.factories import activity, policy, run_activity
+
+CUSTOMERS = ("bob", "carol", "dan", "erin")
+RESPONDERS = ("acme_support", "lchen", "jdoe")
+CALENDARS = {"support-hours": {"weekdays": ["mon", "tue", "wed", "thu", "fri"], "hours": "09:00-12:00, 13:00-17:30",
+                               "holidays": {"country": "CA", "subdivision": "ON"}, "closed": ["2026-10-13"]}}
+RULES = [
+    {"id": "answer-in-hours", "type": "response_time", "severity": "high", "within": "3h", "clock": "support-hours",
+     "needs_answer": "always"},
+    {"id": "answer-as-a-team", "type": "response_time", "severity": "medium", "within": "90m",
+     "clock": "support-hours", "responders": "team", "needs_answer": "always"},
+]
+MONTHS = {"2026-03": datetime(2026, 3, 1, 5, tzinfo=timezone.utc), "2026-10": datetime(2026, 10, 1, 4, tzinfo=timezone.utc)}
+
+
+@st.composite
+def months(draw):
+    period = draw(st.sampled_from(sorted(MONTHS)))
+    start = MONTHS[period]
+    events: list = []
+    for n in range(draw(st.integers(1, 40))):
+        customer = draw(st.sampled_from(CUSTOMERS))
+        account = draw(st.sampled_from(RESPONDERS))
+        asked = start + timedelta(seconds=draw(st.integers(-2 * 86400, 33 * 86400)))
+        if draw(st.booleans()):
+            question = Post(f"p{n}", customer, asked, f"@{account} help?", mentions=(account,),
+                            conversation_id=f"p{n}")
+            events.append(question)
+            for k in range(draw(st.integers(0, 2))):  # replies by the account, a teammate or another team
+                replier = draw(st.sampled_from(RESPONDERS))
+                answered = asked + timedelta(seconds=draw(st.integers(-3600, 6 * 86400)))
+                events.append(Post(f"p{n}r{k}", replier, answered, f"@{customer} on it", in_reply_to=question.id,
+                                   in_reply_to_author=customer, conversation_id=question.id, mentions=(customer,)))
+        else:
+            conversation = ":".join(sorted((customer, account)))
+            events.append(DirectMessage(f"d{n}", conversation, customer, (account,), asked, "hello?"))
+            if draw(st.booleans()):
+                answered = asked + timedelta(seconds=draw(st.integers(0, 6 * 86400)))
+                events.append(DirectMessage(f"d{n}a", conversation, account, (customer,), answered, "hi"))
+    return period, events
+
+
+@contextmanager
+def shortcuts(on: bool):
+    before, pairs = os.environ.get("AUDITOR_SPEEDUPS"), open_time._MIN_PAIRS
+    os.environ["AUDITOR_SPEEDUPS"] = "on" if on else "off"
+    open_time._MIN_PAIRS = 1  # in bulk however few the episodes
+    try:
+        yield
+    finally:
+        open_time._MIN_PAIRS = pairs
+        if before is None:
+            del os.environ["AUDITOR_SPEEDUPS"]
+        else:
+            os.environ["AUDITOR_SPEEDUPS"] = before
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(month=months())
+def test_a_random_month_is_judged_the_same_in_bulk(tmp_path, month):
+    period, events = month
+    loaded = policy(tmp_path, RULES, calendars=CALENDARS)
+    results = []
+    for on in (True, False):
+        with shortcuts(on):
+            results.append(orjson.dumps(run_activity(loaded, activity(*events), period=period).as_dict()))
+    assert results[0] == results[1]

@@ -319,7 +319,6 @@ def text_analysis(texts: list[str]) -> dict[str, Any]:
     from auditor.text import language, profanity, promises, sentiment, toxicity
 
     score = getattr(sentiment.sentiment, "__wrapped__", sentiment.sentiment)  # the function under lru_cache
-    detect = getattr(language.detect, "__wrapped__", language.detect)
     extra = ("ping me",)  # benchmarks/policy.yaml: invitations: {extend: ["ping me"]}
 
     # Loading is not scoring: build VADER, the classifiers and the regexes first, and time that apart.
@@ -329,7 +328,7 @@ def text_analysis(texts: list[str]) -> dict[str, Any]:
     base_predict_prob(["warm up"])
     profanity.find_profanity("warm up")
     promises.find_promise("warm up", (), None, extra)
-    detect("warm up")
+    language.detect_many(["warm up"])
     load_seconds = time.perf_counter() - started
     toxicity.clear_cache()
 
@@ -365,7 +364,7 @@ def text_analysis(texts: list[str]) -> dict[str, Any]:
     figures["toxicity_second_stage_texts"] = toxicity.second_stage_count(texts)
     figures["profanity"] = _rate(lambda ts: [profanity.find_profanity(t) for t in ts], texts)
     figures["promises"] = _rate(lambda ts: [promises.find_promise(t, (), None, extra) for t in ts], texts)
-    figures["language"] = _rate(lambda ts: [detect(t) for t in ts], texts)
+    figures["language"] = _rate(language.detect_many, texts)  # tone asks for all its untagged texts at once
     return figures
 
 

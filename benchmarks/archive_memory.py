@@ -87,6 +87,18 @@ def run(command: list[str]) -> tuple[int, float, float, str]:
     return os.waitstatus_to_exitcode(status), time.monotonic() - started, usage.ru_maxrss / 1024, output
 
 
+def run_all(runs: dict[str, list[str]], width: int) -> bool:
+    """Run each command in turn, a line of figures each (and the output of one that failed); True when one did."""
+    failed = False
+    for name, command in runs.items():
+        code, seconds, peak, output = run(command)
+        print(f"{name:{width}} exit {code}  {seconds:6.1f} s  peak RSS {peak:7.0f} MB")
+        if code not in (0, 1):
+            failed = True
+            print("  " + output.strip().replace("\n", "\n  "))
+    return failed
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--megabytes", type=int, default=200, help="size of the inflated tweets.js (default 200)")
@@ -103,13 +115,7 @@ def main() -> int:
             "audit": [auditor, "audit", "--policy", str(folder / "policy.yaml"), "--data", str(path),
                       "--period", args.period, "--out", str(folder / "report.json")],
         }
-        failed = False
-        for name, command in runs.items():
-            code, seconds, peak, output = run(command)
-            print(f"{name:7} exit {code}  {seconds:6.1f} s  peak RSS {peak:7.0f} MB")
-            if code not in (0, 1):
-                failed = True
-                print("  " + output.strip().replace("\n", "\n  "))
+        failed = run_all(runs, width=7)
     return 1 if failed else 0
 
 

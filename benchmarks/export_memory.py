@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' builders
 
-from benchmarks.archive_memory import run  # noqa: E402
+from benchmarks.archive_memory import run_all  # noqa: E402
 from tests.activity.sources.car_builder import FAKE_CID, Repository  # noqa: E402
 from tests.activity.ingest.fake_mastodon import FakeMastodon  # noqa: E402
 from tests.activity.sources.mastodon_archive_builder import CONTEXT, activity, actor  # noqa: E402
@@ -108,13 +108,7 @@ def main() -> int:
             "audit both": [auditor, "audit", "--policy", str(folder / "policy.yaml"), "--data", str(car),
                            "--data", str(archive), "--period", args.period, "--out", str(folder / "report.json")],
         }
-        failed = False
-        for name, command in runs.items():
-            code, seconds, peak, output = run(command)
-            print(f"{name:10} exit {code}  {seconds:6.1f} s  peak RSS {peak:7.0f} MB")
-            if code not in (0, 1):
-                failed = True
-                print("  " + output.strip().replace("\n", "\n  "))
+        failed = run_all(runs, width=10)
     return 1 if failed else 0
 
 

@@ -69,12 +69,6 @@ GATE_RECALL = 0.85
 SEED = 0
 
 
-def read_split(folder: Path, name: str) -> tuple[list[str], np.ndarray]:
-    labels = [int(x) for x in (folder / f"{name}_labels.txt").read_text(encoding="utf-8").split()]
-    texts = (folder / f"{name}_text.txt").read_text(encoding="utf-8").split("\n")[: len(labels)]
-    return [set_aside(t) for t in texts], np.array(labels)
-
-
 def other_tweets(data: Path) -> list[str]:
     """Real tweets besides TweetEval's, for the student to learn what the transformer leaves alone (and flags)."""
     with (data / "tone" / "davidson" / "labeled_data.csv").open(encoding="utf-8", newline="") as handle:
@@ -187,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     from profanity_check import profanity_check as base
 
     folder = args.data / "tone" / "tweeteval-offensive"
-    texts, labels = read_split(folder, "train")
+    texts, labels = train_transformer.read_split(folder, "train")
     dev, fit_part = train_transformer.split(len(texts))
     gold = labels.astype(bool)
     listed = np.array([bool(find_profanity(t)) for t in texts])
@@ -260,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     toxicity._first_stage.cache_clear()
     toxicity._second_stage_from.cache_clear()
     toxicity.clear_cache()
-    val_texts, val_labels = read_split(folder, "val")
+    val_texts, val_labels = train_transformer.read_split(folder, "val")
     val_scores = np.array(toxicity.toxicity_scores(val_texts))
     val_listed = np.array([bool(find_profanity(t)) for t in val_texts])
     val_gold = val_labels.astype(bool)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from auditor.activity.ingest.x_api import fetch
 from tests.activity.ingest.fake_x import NOW, FakeX
 
 
@@ -52,3 +53,15 @@ class Recorder:
 
     def progress(self, line: str) -> None:
         self.lines.append(line)
+
+
+def run_fetch(policy, store_path, env=FULL_ENV, recorder=None, now=NOW, **kwargs):
+    """`fetch` on the fake X at `now`, its sleeps and progress lines kept by `recorder`."""
+    recorder = recorder or Recorder()
+    return fetch(policy, store_path, env=env, clock=lambda: now.timestamp(), sleep=recorder.sleep,
+                 progress=recorder.progress, **kwargs)
+
+
+def requests_to(fake: FakeX, fragment: str) -> list[dict]:
+    """The query of each request the fake X received on a path containing `fragment`."""
+    return [query for _, path, query in fake.calls if fragment in path]

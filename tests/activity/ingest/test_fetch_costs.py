@@ -9,7 +9,6 @@ from datetime import timedelta
 import pytest
 from typer.testing import CliRunner
 
-from auditor.activity.ingest.x_api import fetch
 from auditor.activity.ingest.x_api_plan import estimate
 from auditor.activity.ingest.x_costs import parse_budget, parse_prices
 from auditor.activity.store import Store
@@ -18,19 +17,9 @@ from auditor.cli import app
 from auditor.errors import UsageError
 from auditor.policy.loader import load_policy
 from tests.activity.ingest.fake_x import NOW
-from tests.activity.ingest.support import APP_ENV, FULL_ENV, Recorder
+from tests.activity.ingest.support import APP_ENV, FULL_ENV, Recorder, run_fetch as run, requests_to
 
 ROSTER = ["acme_support", "acme", "jdoe", "mkhan", "lchen", "rpatel", "tnguyen", "bsmith"]
-
-
-def run(policy, store_path, env=FULL_ENV, recorder=None, now=NOW, **kwargs):
-    recorder = recorder or Recorder()
-    return fetch(policy, store_path, env=env, clock=lambda: now.timestamp(), sleep=recorder.sleep,
-                 progress=recorder.progress, **kwargs)
-
-
-def requests_to(fake, fragment: str) -> list[dict]:
-    return [query for _, path, query in fake.calls if fragment in path]
 
 
 def rows(path) -> tuple[list, list]:

@@ -21,12 +21,13 @@ import pytest
 import requests
 from typer.testing import CliRunner
 
-from auditor.activity.ingest.x_api import CredentialsError, fetch
+from auditor.activity.ingest.x_api import CredentialsError
 from auditor.activity.ingest.x_api_calls import MAX_RATE_WAIT, MAX_RATE_WAITS, MAX_RETRIES
 from auditor.activity.store import Store
 from auditor.cli import app
 from tests.activity.ingest.fake_x import NOW, FakeX
-from tests.activity.ingest.support import APP_ENV, FULL_ENV, SECRETS, USER_KEYS, Recorder, scenario
+from tests.activity.ingest.support import APP_ENV, FULL_ENV, SECRETS, USER_KEYS, Recorder, requests_to, scenario
+from tests.activity.ingest.support import run_fetch as run
 
 ROOT = Path(__file__).resolve().parents[3]
 RESET = str(int(NOW.timestamp()) + 150)  # the fake's clock is NOW: 151 s of waiting per 429
@@ -41,12 +42,6 @@ CLIENT_FORBIDDEN = {
     "detail": "When authenticating requests to the Twitter API v2 endpoints, you must use keys and tokens "
               "from a Twitter developer App that is attached to a Project.",
 }
-
-
-def run(policy, store_path, env=FULL_ENV, recorder=None):
-    recorder = recorder or Recorder()
-    return fetch(policy, store_path, env=env, clock=lambda: NOW.timestamp(), sleep=recorder.sleep,
-                 progress=recorder.progress)
 
 
 @dataclass
@@ -104,10 +99,6 @@ def rows(path: Path) -> tuple[list, list]:
 def gaps(path: Path) -> dict[tuple[str, str], str]:
     with Store(path) as store:
         return {(r.account, r.endpoint): r.reason for r in store.coverage() if r.status != "ok"}
-
-
-def requests_to(fake: FakeX, fragment: str) -> list[dict]:
-    return [query for _, path, query in fake.calls if fragment in path]
 
 
 @pytest.fixture

@@ -17,23 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from auditor.activity.ingest.x_api import fetch
 from auditor.activity.store import Store
 from auditor.activity.sources.store_reader import read_store
 from tests.activity.ingest.fake_x import NOW
-from tests.activity.ingest.support import APP_ENV, BEARER, FULL_ENV, Recorder
+from tests.activity.ingest.support import APP_ENV, BEARER, run_fetch as run, requests_to
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def run(policy, store_path, env=FULL_ENV, recorder=None, now=NOW, **kwargs):
-    recorder = recorder or Recorder()
-    return fetch(policy, store_path, env=env, clock=lambda: now.timestamp(), sleep=recorder.sleep,
-                 progress=recorder.progress, **kwargs)
-
-
-def requests_to(fake, fragment: str) -> list[dict]:
-    return [query for _, path, query in fake.calls if fragment in path]
 
 
 def gaps(path) -> dict:

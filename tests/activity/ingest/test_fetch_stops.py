@@ -11,12 +11,11 @@ from datetime import timedelta
 
 from typer.testing import CliRunner
 
-from auditor.activity.ingest.x_api import fetch
 from auditor.activity.store import Store
 from auditor.activity.sources.store_reader import read_store
 from auditor.cli import app
 from tests.activity.ingest.fake_x import NOW
-from tests.activity.ingest.support import FULL_ENV, Recorder
+from tests.activity.ingest.support import FULL_ENV, Recorder, run_fetch as run
 
 # 429 with requests left in the rate window: the plan's cap, not a rate limit (xdevplatform/xdk#25).
 USAGE_CAPPED = {"account_id": "1234567890", "product_name": "standard-basic", "title": "UsageCapExceeded",
@@ -28,12 +27,6 @@ CREDITS_DEPLETED = {"account_id": 1234567890, "title": "CreditsDepleted",
 NO_DM_PERMISSION = {"title": "Forbidden", "status": 403, "type": "https://api.twitter.com/2/problems/oauth1-permissions",
                     "detail": "Your client app is not configured with the appropriate oauth1 app permissions for this "
                               "endpoint."}
-
-
-def run(policy, store_path, env=FULL_ENV, recorder=None, now=NOW, **kwargs):
-    recorder = recorder or Recorder()
-    return fetch(policy, store_path, env=env, clock=lambda: now.timestamp(), sleep=recorder.sleep,
-                 progress=recorder.progress, **kwargs)
 
 
 def rows(path):

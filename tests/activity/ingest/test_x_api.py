@@ -11,18 +11,8 @@ import pytest
 from auditor.activity.ingest.x_api import CredentialsError, credentials_from_env, fetch
 from auditor.activity.store import Store
 from auditor.activity.sources.store_reader import read_store
-from tests.activity.ingest.support import APP_ENV, BEARER, FULL_ENV, SECRETS, USER_KEYS, Recorder
+from tests.activity.ingest.support import APP_ENV, BEARER, FULL_ENV, SECRETS, USER_KEYS, Recorder, run_fetch as run, requests_to
 from tests.activity.ingest.fake_x import NOW
-
-
-def run(policy, store_path, env=FULL_ENV, recorder=None, **kwargs):
-    recorder = recorder or Recorder()
-    return fetch(policy, store_path, env=env, clock=lambda: NOW.timestamp(), sleep=recorder.sleep,
-                 progress=recorder.progress, **kwargs)
-
-
-def requests_to(fake, fragment: str) -> list[dict]:
-    return [query for _, path, query in fake.calls if fragment in path]
 
 
 def store_rows(path) -> tuple[list, list]:

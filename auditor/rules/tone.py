@@ -66,7 +66,7 @@ from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.speedups import parallel_map
 from auditor.text.disparagement import find_disparagement
 from auditor.text.idioms import set_aside
-from auditor.text.language import language_of, languages_of, load_detector
+from auditor.text.language import ENGLISH, language_of, languages_of, load_detector
 from auditor.text.patterns import Matcher
 from auditor.text.profanity import find_profanity
 from auditor.text.sentiment import NEGATIVITY_BELOW, sentiment, sentiment_below
@@ -243,7 +243,7 @@ def _text_verdicts(checks: ToneChecks, exempt_idioms: bool, keys: Sequence[tuple
 
     # The language decides whether the English-only checks read a text at all.
     languages = languages_of(keys) if english_only else [None] * len(keys)
-    english = [language in (None, "en") for language in languages]
+    english = [language in (None, ENGLISH) for language in languages]
     # What profanity, toxicity and negativity read: the text with its harmless idioms set aside (same offsets):
     # VADER too scores "dependency hell" -0.68.
     readable = [set_aside(text) if exempt_idioms else text for text, _ in keys]
@@ -281,7 +281,7 @@ def _text_verdicts(checks: ToneChecks, exempt_idioms: bool, keys: Sequence[tuple
             disparaged, competitor_language = _disparaged(text, lang, language if english_only else None, competitors)
             if disparaged:
                 hits.append(disparaged)
-            elif competitor_language not in (None, "en"):
+            elif competitor_language not in (None, ENGLISH):
                 not_scored = competitor_language
         result.append(_Verdict(tuple(hits), not_scored) if hits or not_scored else _CLEAN)
     return result
@@ -299,7 +299,7 @@ def _disparaged(text: str, lang: str | None, language: str | None, competitors: 
                         {"competitor": item.name.text, "words": item.words.text}), language
     if language is None:
         language = language_of(text, lang)
-    if language not in (None, "en"):
+    if language not in (None, ENGLISH):
         return None, language  # sentiment reads English only
     for item in found:
         if sentiment_below(item.sentence.text, DISPARAGING_BELOW):

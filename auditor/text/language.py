@@ -61,11 +61,6 @@ def language_of(text: str, lang: str | None = None) -> str | None:
     return detect(text)
 
 
-def reads_as_english(text: str, lang: str | None = None) -> bool:
-    """True when the English-only checks apply: the language is English or unknown."""
-    return language_of(text, lang) in (None, ENGLISH)
-
-
 def languages_of(items: Sequence[tuple[str, str | None]]) -> list[str | None]:
     """`language_of` for many (text, lang) pairs at once: the detector reads every text no source tagged in one batch."""
     given = [source_language(lang) for _, lang in items]
@@ -117,7 +112,6 @@ class _BatchModel:
     def __init__(self, identifier: LanguageIdentifier) -> None:
         import numpy as np
 
-        self.np = np
         self.next_state = np.frombuffer(identifier.tk_nextmove, dtype=np.uint32)
         self.row_base = np.asarray(identifier._rowbase, dtype=np.int64)
         self.feature_of = np.asarray(identifier.tk_output, dtype=np.int64)
@@ -128,7 +122,7 @@ class _BatchModel:
         self.aliases = list(identifier._alias_pairs)
 
     def classify(self, texts: list[bytes]) -> list[str | None]:
-        np = self.np
+        import numpy as np
         from scipy.sparse import csr_matrix
 
         count = len(texts)

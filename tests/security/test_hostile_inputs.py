@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from auditor.activity.sources.archive import read_archive
 from auditor.cli import app
+from tests.shared_data import shared
 
 runner = CliRunner()
 
@@ -126,7 +127,7 @@ def test_a_jsonl_file_starting_with_a_byte_order_mark_keeps_line_1(tmp_path):
 
 
 def test_one_bad_byte_near_the_top_of_a_twcs_csv_does_not_hide_its_header(tmp_path):
-    sample = Path(__file__).resolve().parents[3] / "shared" / "data" / "twcs" / "sample.csv"
+    sample = shared("twcs", "sample.csv")
     lines = sample.read_bytes().split(b"\n")
     data = tmp_path / "twcs.csv"
     data.write_bytes(b"\n".join([lines[0], b"9,bad\xff\xfebyte,True,Wed Oct 11 06:55:44 +0000 2017,hi,,", *lines[1:]]))

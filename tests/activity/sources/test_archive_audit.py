@@ -8,9 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from auditor.cli import app
-from tests.shared_data import SHARED
+from tests.shared_data import shared
 
-ARCHIVES = SHARED / "x-archive"
 
 POLICY = """\
 name: Archive check
@@ -27,7 +26,7 @@ rules:
 def test_a_real_archive_imports_and_audits_and_says_what_it_cannot_show(tmp_path, owner, period):
     runner = CliRunner()
     store = tmp_path / "audit.db"
-    imported = runner.invoke(app, ["import", str(ARCHIVES / owner), "--store", str(store)])
+    imported = runner.invoke(app, ["import", str(shared("x-archive", owner)), "--store", str(store)])
     assert imported.exit_code == 0, imported.output
     policy = tmp_path / "policy.yaml"
     policy.write_text(POLICY.format(owner=owner))

@@ -32,6 +32,9 @@ from collections.abc import Iterable
 from functools import lru_cache
 from importlib.resources import files
 
+import re2
+
+from auditor import speedups
 from auditor.text.spans import EMAIL_RE, HANDLE_RE, URL_RE, Match, blank_out
 
 # Characters people type instead of a letter.
@@ -89,9 +92,9 @@ def _runs(word: str) -> list[tuple[str, int]]:
     return out
 
 
-def _run_pattern(ch: str, count: int, first: bool) -> str:
+def _run_pattern(ch: str, count: int, first: bool, space: str = r"[\s_-]+") -> str:
     if ch == " ":
-        return r"[\s_-]+"
+        return space
     if ch == "-":
         return "-"  # "a-hole" is not "a hole" (nor "a hole in the roof")
     cls = "[" + re.escape(_LOOKALIKES.get(ch, ch)) + "]"
@@ -104,8 +107,8 @@ def _run_pattern(ch: str, count: int, first: bool) -> str:
     return f"(?:{letters}|\\*{{{count}}})"
 
 
-def _word_pattern(word: str) -> str:
-    return "".join(_run_pattern(ch, n, i == 0) for i, (ch, n) in enumerate(_runs(word)))
+def _word_pattern(word: str, space: str = r"[\s_-]+") -> str:
+    return "".join(_run_pattern(ch, n, i == 0, space) for i, (ch, n) in enumerate(_runs(word)))
 
 
 @lru_cache(maxsize=32)
@@ -132,14 +135,16 @@ def find_profanity(text: str, allow: Iterable[str] = ()) -> list[Match]:
     """Every listed word in ``text``, left to right, except those in ``allow``
     (entries of the list, any case). Words inside links, e-mail addresses and
     @handles are not the author's language and are skipped."""
-    pattern = _compiled(frozenset(a.strip().lower() for a in allow))
+    allowed = frozenset(a.strip().lower() for a in allow)
+    pattern = _compiled(allowed)
     clean = blank_out(text, URL_RE, EMAIL_RE, HANDLE_RE)
     folded, where = _fold(clean)
+    words_may, spaced_may = _may_match(folded, allowed) if speedups.enabled() else (True, True)
     found: list[tuple[int, int]] = []
-    for m in pattern.finditer(folded):
+    for m in pattern.finditer(folded) if words_may else ():
         if _is_word(m.group()):
             found.append(m.span())
-    for m in _SPACED.finditer(folded):
+    for m in _SPACED.finditer(folded) if spaced_may else ():
         letters = m.group().replace(m.group("sep"), "")
         if pattern.fullmatch(letters) and _is_word(letters):
             found.append(m.span())
@@ -149,6 +154,43 @@ def find_profanity(text: str, allow: Iterable[str] = ()) -> list[Match]:
             start, end = where[start], where[end - 1] + 1
         out.append(Match(start, end, text[start:end]))
     return out
+
+
+def _may_match(folded: str, allowed: frozenset[str]) -> tuple[bool, bool]:
+    """Whether a listed word, and whether a run of spaced letters, may be in ``folded`` (blanked, folded).
+
+    Two screens run with RE2 (linear: a DFA over the text) before Python's backtracking `re`,
+    which then runs only on the few texts that pass. Each screen is its pattern with the
+    look-arounds replaced by ASCII characters that the look-arounds also refuse, and white space
+    inside a phrase loosened to any characters: every match of the real pattern lies inside a
+    match of its screen, so a text a screen refuses has nothing that pattern would find (the
+    tests hold the two ways equal on real posts and random text).
+    """
+    if not folded.isascii():
+        folded = folded.translate(_CASE_FOLDS)
+    found = _screens(allowed).Match(folded) or ()  # one pass of RE2 for both (None when neither)
+    return 0 in found, 1 in found
+
+
+# The four characters Python's case-insensitive `re` matches to ASCII letters ("ſ" to "s"):
+# the screens see them as those letters.
+_CASE_FOLDS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+@lru_cache(maxsize=32)
+def _screens(allow: frozenset[str]) -> "re2.Set":
+    """The screen of the listed words (without ``allow``), 0, and of spaced letters, 1, in one RE2 set."""
+    words_screen = "|".join(_word_pattern(word, space=r"(?s:.+)") for word in words() if word not in allow)
+    options = re2.Options()
+    options.never_capture = True
+    options.max_mem = 64 << 20
+    screens = re2.Set.SearchSet(options)
+    # No word left to find: a screen nothing matches (a character class of nothing).
+    screens.Add(f"(?i)(?:^|[^A-Za-z0-9_*@$!])(?:{words_screen})(?:$|[^A-Za-z0-9_*])" if words_screen else r"[^\x00-\x{10FFFF}]")
+    # Three single letters or symbols split by separators, alone: the least a `_SPACED` run holds.
+    screens.Add(r"(?:^|[^A-Za-z0-9_$@!*.\-])[^\s._\-][ ._\-][^\s._\-][ ._\-][^\s._\-](?:$|[^A-Za-z0-9$@!*])")
+    screens.Compile()
+    return screens
 
 
 def _is_word(found: str) -> bool:

@@ -28,8 +28,23 @@ def match_at(source: str, start: int, end: int) -> Match:
 # a handle in capitals is not shouting, "@ass" may be someone's account.
 URL_RE = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"]+")
 EMAIL_RE = re.compile(r"(?i)(?<![\w.+-])[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b")
-HANDLE_RE = re.compile(r"(?<![\w@])@\w{1,50}")
+# An "@" not after a letter, digit, "_" or "@", and up to 50 word characters. The look-behind
+# is written after the "@" (the two characters ending at it must not be one of those and "@")
+# so `re` can jump from "@" to "@" instead of trying every position: twice as fast on tweets.
+HANDLE_RE = re.compile(r"@(?<![\w@]@)\w{1,50}")
 HASHTAG_RE = re.compile(r"(?<![\w#&])#\w+")
+
+# What each mask cannot match without: a cheap test that skips its scan (a link needs "://" or
+# "www." in some case, an e-mail address its "@domain.tld" tail; only ASCII letters fold to the
+# letters of "www", so lower() finds every case). Scanning a tweet for a link or an address
+# costs several microseconds; most tweets have neither.
+_EMAIL_TAIL_RE = re.compile(r"(?i)@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b")
+_CANNOT_MATCH = {
+    URL_RE: lambda text: "://" not in text and "www." not in text.lower(),
+    EMAIL_RE: lambda text: _EMAIL_TAIL_RE.search(text) is None,
+    HANDLE_RE: lambda text: "@" not in text,
+    HASHTAG_RE: lambda text: "#" not in text,
+}
 
 # Curly quotes and the modifier apostrophe are one code point each, like "'",
 # so swapping them keeps every offset valid.
@@ -49,5 +64,12 @@ def blank_out(text: str, *patterns: re.Pattern[str]) -> str:
     on the blanked text and still quote the original.
     """
     for pattern in patterns:
-        text = pattern.sub(lambda m: " " * (m.end() - m.start()), text)
+        cannot = _CANNOT_MATCH.get(pattern)
+        if cannot is not None and cannot(text):
+            continue
+        text = pattern.sub(_spaces, text)
     return text
+
+
+def _spaces(match: re.Match[str]) -> str:
+    return " " * (match.end() - match.start())

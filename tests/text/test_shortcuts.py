@@ -125,3 +125,79 @@ def test_the_screen_tells_which_pattern_matched():
     # Each alternative is its own group: the kind comes from the pattern that matched.
     found = promises._builtin("@bob DM us, we'll get back to you", _EVERY)
     assert [(start, end, kind) for start, end, kind, _ in found] == [(5, 10, "invitation"), (12, 33, "commitment")]
+
+
+# -- profanity: RE2 screens in front of the word list's backtracking pattern -------------------------
+
+from auditor.text import spans  # noqa: E402
+from auditor.text.profanity import find_profanity, words  # noqa: E402
+
+
+def _tweeteval_tweets() -> list[str]:
+    folder = shared("tone", "tweeteval-offensive")
+    return [line for split in ("train", "val") for line in
+            (folder / f"{split}_text.txt").read_text(encoding="utf-8").splitlines()]
+
+
+def _profanity_both_ways(text: str, allow=()) -> tuple[list, list]:
+    fast = find_profanity(text, allow)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AUDITOR_SPEEDUPS", "off")
+        return fast, find_profanity(text, allow)
+
+
+@pytest.mark.parametrize("texts", [_vader_tweets, _davidson_tweets, _tweeteval_tweets, _demo_texts],
+                         ids=["vader", "davidson", "tweeteval", "demo"])
+def test_profanity_screens_find_what_the_full_pattern_finds(texts):
+    corpus = texts()
+    found = [find_profanity(text) for text in corpus]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AUDITOR_SPEEDUPS", "off")
+        assert found == [find_profanity(text) for text in corpus]
+    assert any(found) or texts is _demo_texts
+
+
+# Letters of listed words, their look-alikes and separators, what blanking and folding act on
+# (handles, links, addresses, invisible and full-width characters, Cyrillic homoglyphs), and
+# the four characters case-insensitive `re` reads as ASCII letters.
+_PROFANE_ALPHABET = ("fuckshitbatrdnyg" "FUCKSHIT" "*$@!01345 .-_" "/:w#" "\u200b\u00adｆｕс" "\u0131\u017f\u212a\u0130"
+                     "é\u0301ß\n")
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_PROFANE_ALPHABET), max_size=30))
+def test_profanity_screens_agree_on_built_text(text):
+    fast, full = _profanity_both_ways(text)
+    assert fast == full
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*words()[:40], "son of a bitch", "a-hole", "@x", "https://a.b/c", "me@x.io",
+                                 "www.x", "f u c k", "s.h.i.t", "a", "b", "**", "!!", "  ", "\u200b"]),
+                max_size=8).map(" ".join),
+       st.sets(st.sampled_from(words()[:10]), max_size=3))
+def test_profanity_screens_agree_on_listed_words_and_phrases(text, allow):
+    fast, full = _profanity_both_ways(text, sorted(allow))
+    assert fast == full
+
+
+_HANDLE_AS_WRITTEN = re.compile(r"(?<![\w@])@\w{1,50}")
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab_1@ .é\n#:/"), max_size=40))
+def test_handle_pattern_matches_what_its_plain_form_matches(text):
+    assert [m.span() for m in spans.HANDLE_RE.finditer(text)] == [m.span() for m in _HANDLE_AS_WRITTEN.finditer(text)]
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aW.w:/hHtTpPsS@-_1 #\u017f\u212a"), max_size=40))
+def test_masks_skipped_by_their_screen_would_have_found_nothing(text):
+    masks = (spans.URL_RE, spans.EMAIL_RE, spans.HANDLE_RE, spans.HASHTAG_RE)
+    expected = text
+    for mask in masks:
+        expected = mask.sub(lambda m: " " * (m.end() - m.start()), expected)
+    assert spans.blank_out(text, *masks) == expected
+    for mask in masks:
+        if spans._CANNOT_MATCH[mask](text):
+            assert mask.search(text) is None

@@ -7,12 +7,14 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import replace
 from datetime import datetime, timedelta
+from functools import partial
 from operator import attrgetter
 from typing import Iterable
 
 import orjson
 
 from auditor import __version__, progress
+from auditor.speedups import in_background
 from auditor.time.instants import utc_iso
 from auditor.activity.model import CHANNELS, EVERY_ACCOUNT, Activity, Post
 from auditor.networks import PLATFORMS, SOURCE_NETWORK, handle_platform
@@ -53,18 +55,26 @@ def audit(loaded: LoadedPolicy, activity: Activity, period: Period, *, as_of: da
     rule_results, findings = [], []
     per_account: dict[str, dict[str, Figures]] = defaultdict(dict)
     task = progress.current().task("evaluating rules", total=sum(1 for rule in policy.rules if rule.enabled), unit="rules")
+    # A rule that scores texts in the workers starts first, in the background: the workers score
+    # its texts while this process evaluates the other rules (speedups.in_background).
+    trend_ctx = previous_ctx if has_previous else None
+    started = {rule.id: in_background(partial(_evaluate, rule, ctx, trend_ctx))
+               for rule in policy.rules if rule.enabled and type(rule).scores_texts_in_workers}
     for rule in policy.rules:
         if not rule.enabled:
             continue
         task.update(rule.id)
-        checks = rule.evaluate(ctx)
+        if rule.id in started:
+            checks, previous_checks = started[rule.id].result()
+        else:
+            checks, previous_checks = _evaluate(rule, ctx, trend_ctx)
         figures = _figures(rule, checks)
         by_account: dict[str, list[Check]] = defaultdict(list)
         for check in checks:
             by_account[check.account].append(check)
         for account in ctx.audited(rule.id):
             per_account[account.handle][rule.id] = _figures(rule, by_account.get(account.handle, []))
-        previous = _figures(rule, rule.evaluate(previous_ctx)) if has_previous else None
+        previous = _figures(rule, previous_checks) if previous_checks is not None else None
         per_check = [_check_findings(rule, check, index) for check in checks]
         rule_results.append(
             RuleResult(
@@ -121,6 +131,12 @@ def audit(loaded: LoadedPolicy, activity: Activity, period: Period, *, as_of: da
         accounts=accounts,
         findings=tuple(findings),
     )
+
+
+def _evaluate(rule: RuleBase, ctx: RuleContext, previous_ctx: RuleContext | None
+              ) -> tuple[list[Check], list[Check] | None]:
+    """A rule's checks in the period, and in the previous one when the trend is shown."""
+    return rule.evaluate(ctx), rule.evaluate(previous_ctx) if previous_ctx is not None else None
 
 
 def rule_context(policy, index: ActivityIndex, period: Period, as_of: datetime) -> RuleContext:

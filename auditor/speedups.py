@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from multiprocessing import get_context
 from typing import TypeVar
 
@@ -49,6 +50,9 @@ def parallel_map(function: Callable[[Sequence[T]], list[R]], items: Sequence[T])
     run in forked worker processes. Pure functions only: a worker's side
     effects (caches) are lost.
     """
+    if _background_jobs and not getattr(_thread, "in_background", False):
+        # The workers are busy with a job started `in_background`; this process is the free CPU.
+        return function(items)
     workers = min(_pool_size if _pool else jobs(), max(1, len(items) // (PARALLEL_MIN_ITEMS // 2)))
     if workers < 2 or len(items) < PARALLEL_MIN_ITEMS or "fork" not in _start_methods():
         return function(items)
@@ -68,6 +72,48 @@ def parallel_map(function: Callable[[Sequence[T]], list[R]], items: Sequence[T])
 
 _pool: ProcessPoolExecutor | None = None
 _pool_size = 0
+_threads: ThreadPoolExecutor | None = None
+_background_jobs = 0  # jobs started by `in_background` and not finished
+_background_lock = threading.Lock()
+_thread = threading.local()  # `in_background` marks its threads: their maps keep the workers
+
+
+class _Later:
+    """A job run when its result is asked for: `in_background` without workers (same results, in order)."""
+
+    def __init__(self, function: Callable[[], R]):
+        self._function = function
+
+    def result(self) -> R:
+        return self._function()
+
+
+def in_background(function: Callable[[], R]) -> "Future[R] | _Later":
+    """Start ``function`` (whose heavy part is a `parallel_map`) in a thread, beside the caller.
+
+    For work that is mostly waiting for the workers (the tone rule scores every post's text there):
+    while it runs, the workers score its texts and this process goes on with other work instead of
+    waiting, and a `parallel_map` called meanwhile from any other thread runs in this process rather
+    than queue behind it. Without workers (one CPU, `AUDITOR_SPEEDUPS=off`) ``function`` runs when
+    its result is asked for. ``function`` must only read what other threads share (an audit's index
+    and context are never changed once built).
+    """
+    global _background_jobs
+    if _threads is None:
+        return _Later(function)
+
+    def run() -> R:
+        global _background_jobs
+        _thread.in_background = True
+        try:
+            return function()
+        finally:
+            with _background_lock:
+                _background_jobs -= 1
+
+    with _background_lock:
+        _background_jobs += 1
+    return _threads.submit(run)
 
 
 @contextmanager
@@ -79,7 +125,7 @@ def worker_pool(prepare: Callable[[], None] = lambda: None) -> Iterator[None]:
     copied (two workers added ~360 MB at a million events). Forked before the events are read,
     they hold only what `prepare` loads first (the detectors' models).
     """
-    global _pool, _pool_size
+    global _pool, _pool_size, _threads
     workers = jobs()
     if workers < 2 or _pool is not None or "fork" not in _start_methods():
         yield
@@ -87,11 +133,14 @@ def worker_pool(prepare: Callable[[], None] = lambda: None) -> Iterator[None]:
     prepare()
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"))
     pool.submit(int).result()  # with fork, the first task starts every worker at once
-    _pool, _pool_size = pool, workers
+    # Threads for `in_background`, started after the fork (a process is never forked with threads running).
+    threads = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="auditor-background")
+    _pool, _pool_size, _threads = pool, workers, threads
     try:
         yield
     finally:
-        _pool, _pool_size = None, 0
+        _pool, _pool_size, _threads = None, 0, None
+        threads.shutdown(cancel_futures=True)
         pool.shutdown(cancel_futures=True)
 
 

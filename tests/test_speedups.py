@@ -29,6 +29,41 @@ def test_small_inputs_and_the_switch_stay_in_this_process(monkeypatch):
     assert {pid for _, pid in speedups.parallel_map(_lengths, ["a"] * 50)} == {os.getpid()}
 
 
+def test_work_in_the_background_keeps_the_workers_and_the_rest_runs_here(monkeypatch):
+    import threading
+
+    monkeypatch.setattr(speedups, "PARALLEL_MIN_ITEMS", 10)
+    monkeypatch.setenv("AUDITOR_JOBS", "2")
+    texts = ["x" * n for n in range(50)]
+    release = threading.Event()
+
+    def background_job():
+        release.wait(timeout=30)  # still running while the caller maps its own texts
+        return speedups.parallel_map(_lengths, texts)
+
+    with speedups.worker_pool():
+        job = speedups.in_background(background_job)
+        meanwhile = speedups.parallel_map(_lengths, texts)
+        release.set()
+        in_workers = job.result()
+        after = speedups.parallel_map(_lengths, texts)
+    assert [length for length, _ in meanwhile] == [length for length, _ in in_workers] == list(range(50))
+    assert {pid for _, pid in meanwhile} == {os.getpid()}  # the workers were taken: this process did it
+    assert os.getpid() not in {pid for _, pid in in_workers}
+    assert os.getpid() not in {pid for _, pid in after}  # once the job is done, the workers serve everyone
+
+
+def test_background_work_without_workers_runs_when_asked_and_raises_there(monkeypatch):
+    calls = []
+    job = speedups.in_background(lambda: calls.append("ran") or "done")
+    assert calls == []
+    assert job.result() == "done" and calls == ["ran"]
+    with speedups.worker_pool():
+        failing = speedups.in_background(lambda: 1 / 0)
+        with pytest.raises(ZeroDivisionError):
+            failing.result()
+
+
 @pytest.mark.parametrize("value, on", [("off", False), ("0", False), ("OFF", False), ("on", True), ("", True)])
 def test_switch_values(monkeypatch, value, on):
     monkeypatch.setenv("AUDITOR_SPEEDUPS", value)

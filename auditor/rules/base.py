@@ -78,6 +78,10 @@ class RuleBase(Strict):
     meaning: ClassVar[str] = ""
     # The name a kind's checked items go by in reports ("episodes", "promises", "posts").
     item_name: ClassVar[str] = "items"
+    # Most of the kind's work is scoring texts in the worker processes: the audit starts it before
+    # the other rules and evaluates them meanwhile (speedups.in_background). Its `evaluate` must only
+    # read the context, as every rule's does.
+    scores_texts_in_workers: ClassVar[bool] = False
 
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", description="unique id of the rule")
     severity: Severity

@@ -153,6 +153,7 @@ class ToneRule(RuleBase):
         "or disparaging competitors."
     )
     item_name: ClassVar[str] = "posts"
+    scores_texts_in_workers: ClassVar[bool] = True
 
     type: Literal["tone"]
     include_dms: bool = False

@@ -109,6 +109,7 @@ class FollowThroughRule(RuleBase):
         "the time limit."
     )
     item_name: ClassVar[str] = "promises"
+    scores_texts_in_workers: ClassVar[bool] = True  # finding promises in every addressed post
 
     type: Literal["follow_through"]
     within: Duration

@@ -50,6 +50,7 @@ from auditor.rules._shared import per_text, period_slice, quote
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.text.offers import find_channels
 from auditor.text.sentiment import sentiment, sentiment_below
+from auditor.text.spans import Match
 
 if TYPE_CHECKING:
     from auditor.rules.context import RuleContext
@@ -68,6 +69,7 @@ class EscalationRule(RuleBase):
         "within its first replies and keeps the public back-and-forth short."
     )
     item_name: ClassVar[str] = "complaint threads"
+    scores_texts_in_workers: ClassVar[bool] = True  # the sentiment of inbound posts, the channels replies offer
 
     type: Literal["escalation"]
     offer: list[Channel] = Field(default_factory=lambda: ["dm", "email", "phone", "url"], min_length=1)
@@ -90,7 +92,7 @@ class EscalationRule(RuleBase):
         # Sentiment for every candidate post at once, so it can be spread over the CPUs.
         is_complaint = per_text(sentiment_below, (post.text for posts in candidates.values() for post in posts),
                                 self.complaint_below)
-        checks = []
+        complaints = []  # (account, complaint, the account's public replies after it)
         for handle, posts in candidates.items():
             first: dict[tuple, Post] = {}
             for post in posts:
@@ -100,10 +102,15 @@ class EscalationRule(RuleBase):
             # The first complaint of each (conversation, counterpart), for threads starting in the period.
             for complaint in first.values():
                 if ctx.period.contains(complaint.created_at):
-                    check = self._judge(ctx, handle, complaint)
-                    if check is not None:
-                        checks.append(check)
-        return checks
+                    replies = self._replies_to(ctx, handle, complaint)
+                    if replies:  # a complaint not answered in public cannot be judged
+                        complaints.append((handle, complaint, replies))
+        # The channels each reply that may hold the offer names, every distinct text at once.
+        offers = per_text(find_channels, (reply.text for _, _, replies in complaints
+                                          for reply in replies[: self.within_replies]), tuple(self.company_domains))
+        moods = per_text(sentiment, (complaint.text for _, complaint, _ in complaints))
+        return [self._judge(handle, complaint, replies, offers, moods[complaint.text])
+                for handle, complaint, replies in complaints]
 
     def _candidates(self, ctx: "RuleContext", handle: str) -> list[Post]:
         """Inbound posts, up to the period's end, of threads with a post in the period that `handle` answered
@@ -117,24 +124,27 @@ class EscalationRule(RuleBase):
         }
         return [post for post in inbound[: period.stop] if (post.conversation_id, post.author) in threads]
 
-    def _judge(self, ctx: "RuleContext", handle: str, complaint: Post) -> Check | None:
-        counterpart = complaint.author
-        replies = [
-            post for post in ctx.index.replies.get((complaint.conversation_id, counterpart), ())
+    @staticmethod
+    def _replies_to(ctx: "RuleContext", handle: str, complaint: Post) -> list[Post]:
+        """The account's public replies to the complaint's author in its conversation, from the complaint on."""
+        return [
+            post for post in ctx.index.replies.get((complaint.conversation_id, complaint.author), ())
             if post.author == handle and post.created_at >= complaint.created_at
         ]
-        if not replies:
-            return None
+
+    def _judge(self, handle: str, complaint: Post, replies: list[Post], offers: dict[str, dict[str, Match]],
+               mood: float) -> Check:
+        counterpart = complaint.author
         offered, offer_at = None, None
         for number, reply in enumerate(replies[: self.within_replies], start=1):
-            channels = find_channels(reply.text, self.company_domains)
+            channels = offers[reply.text]
             offered = next(((kind, channels[kind]) for kind in self.offer if kind in channels), None)
             if offered:
                 offer_at = number
                 break
         measure: dict[str, Any] = {
             "conversation": complaint.conversation_id,
-            "complaint_sentiment": sentiment(complaint.text),
+            "complaint_sentiment": mood,
             "complained_at": utc_iso(complaint.created_at),
             "public_replies": len(replies),
             "within_replies": self.within_replies,

@@ -44,7 +44,7 @@ import math
 import statistics
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from dataclasses import replace
+from functools import cached_property
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -201,62 +201,64 @@ class ResponseTimeRule(RuleBase):
         waiting, response = episode
         account, first, channel = waiting[0]
         start = first.created_at
-        clock = ctx.clock(self.clock)
         if elapsed is not None and elapsed <= self.within:
             # Most episodes are met: they need no evidence or wording, and a large month has a million.
             return Check(account, start, "passed", counterpart, elapsed.total_seconds())
+        # A breach or a pending episode: a finding, its measure and its clock story, each string made once.
+        clock = ctx.clock(self.clock)
         clock_name = self.clock or "wall clock"
         kind = "dm" if is_dm else "post"
         evidence = tuple(EvidenceRef(item.id, kind, "inbound") for _, item, _ in waiting)
+        within_seconds = int(self.within.total_seconds())
+        started_at = utc_iso(start)
         measure: dict[str, Any] = {
             "channel": channel,
             "items": len(waiting),
             "clock": clock_name,
-            "within_seconds": int(self.within.total_seconds()),
-            "started_at": utc_iso(start),
+            "within_seconds": within_seconds,
+            "started_at": started_at,
         }
         who = f"@{counterpart}"
-        limit = self._limit()
+        limit = self._limit_text
         told = ("channel", "items", "clock", "within_seconds", "started_at")
-        timing = Timing((Moment("started", measure["started_at"]),), int(self.within.total_seconds()), clock_name,
-                        items=len(waiting), channel=channel, measure_keys=told)
+        started = Moment("started", started_at)
         if response is not None:
+            answered_at, answered_by = utc_iso(response.created_at), _author(response)
+            elapsed_seconds = int(elapsed.total_seconds())
             wait = self._wait(start, response.created_at, elapsed, answered=True)
-            measure.update(
-                elapsed_seconds=int(elapsed.total_seconds()),
-                answered_at=utc_iso(response.created_at),
-                response_id=response.id,
-                answered_by=_author(response),
-            )
+            measure.update(elapsed_seconds=elapsed_seconds, answered_at=answered_at, response_id=response.id,
+                           answered_by=answered_by)
             if type(response) is DirectMessage and not is_dm:
                 measure["answered_by_dm"] = True
-            timing = replace(timing, moments=timing.moments + (Moment("answered", measure["answered_at"],
-                                                                       measure["answered_by"]),),
-                             elapsed_seconds=measure["elapsed_seconds"],
-                             measure_keys=told + ("elapsed_seconds", "answered_at", "answered_by"))
+            timing = Timing((started, Moment("answered", answered_at, answered_by)), within_seconds, clock_name,
+                            elapsed_seconds=elapsed_seconds, items=len(waiting), channel=channel,
+                            measure_keys=told + ("elapsed_seconds", "answered_at", "answered_by"))
             evidence += (EvidenceRef(response.id, "dm" if type(response) is DirectMessage else "post", "response"),)
             message = f"{who} waited {wait.text} for an answer ({limit})"
             return Check(account, start, "failed", counterpart, elapsed.total_seconds(),
                          (Draft("breached", message, evidence, measure, wait=wait, timing=timing),))
         deadline = clock.deadline(start, self.within)
         measure["deadline"] = utc_iso(deadline) if deadline else None
-        timing = replace(timing, deadline=measure["deadline"], unanswered=True,
-                         measure_keys=told + (("deadline",) if deadline else ()))
         waited = clock.open_between(start, ctx.as_of) if ctx.as_of > start else timedelta(0)
         wait = self._wait(start, max(ctx.as_of, start), waited, answered=False)
+        told += ("deadline",) if deadline else ()
         if deadline is not None and ctx.as_of > deadline:
             measure["elapsed_seconds"] = int(waited.total_seconds())
-            timing = replace(timing, elapsed_seconds=measure["elapsed_seconds"],
-                             measure_keys=timing.measure_keys + ("elapsed_seconds",))
+            timing = Timing((started,), within_seconds, clock_name, measure["deadline"],
+                            measure["elapsed_seconds"], len(waiting), channel, unanswered=True,
+                            measure_keys=told + ("elapsed_seconds",))
             message = f"{who} got no answer: waited {wait.text} by the end of the data ({limit})"
             return Check(account, start, "failed", counterpart, None,
                          (Draft("breached", message, evidence, measure, wait=wait, timing=timing),))
+        timing = Timing((started,), within_seconds, clock_name, measure["deadline"], items=len(waiting),
+                        channel=channel, unanswered=True, measure_keys=told)
         due = f"due {ctx.local(deadline)}" if deadline else "no open hours ahead on the calendar"
         message = f"{who} is still waiting for an answer ({due})"
         return Check(account, start, "pending", counterpart, None,
                      (Draft("pending", message, evidence, measure, wait=wait, timing=timing),))
 
-    def _limit(self) -> str:
+    @cached_property
+    def _limit_text(self) -> str:
         if self.clock is None:
             return f"limit {format_duration(self.within)} on wall clock"
         return f"limit {format_duration(self.within)} of open hours on {self.clock}"

@@ -52,9 +52,10 @@ that tripped and quotes what each found. Words of a DM are not quoted in the mes
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
@@ -176,10 +177,11 @@ class ToneRule(RuleBase):
             is_dm = isinstance(item, DirectMessage)
             account = item.sender if is_dm else item.author
             counterpart = _counterpart(item, roster)
-            counts = {"dms" if is_dm else "posts": 1}
             if verdict.not_scored:
-                counts["not_scored_language"] = 1
-                counts[f"language:{verdict.not_scored}"] = 1
+                counts = {"dms" if is_dm else "posts": 1, "not_scored_language": 1,
+                          f"language:{verdict.not_scored}": 1}
+            else:
+                counts = _ONE_DM if is_dm else _ONE_POST  # shared: a month has hundreds of thousands of posts
             if not verdict.hits:
                 checks.append(Check(account, item.created_at, "passed", counterpart, counts=counts))
                 continue
@@ -226,6 +228,11 @@ class ToneRule(RuleBase):
                 out["note"] = (f"{skipped} {'item' if skipped == 1 else 'items'} in other languages ({which}) "
                                f"not scored by {', '.join(english_only)}: those checks read English only.")
         return out
+
+
+# The counts of a post or a DM checked in English (read only, shared by every such check).
+_ONE_POST: Mapping[str, int] = MappingProxyType({"posts": 1})
+_ONE_DM: Mapping[str, int] = MappingProxyType({"dms": 1})
 
 
 def _key(item: Post | DirectMessage) -> tuple[str, str | None]:

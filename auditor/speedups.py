@@ -24,6 +24,8 @@ R = TypeVar("R")
 
 # Below this many texts a worker pool costs more to start than it saves.
 PARALLEL_MIN_ITEMS = 4000
+# Threads for `in_background` jobs; more jobs than this wait for a thread.
+BACKGROUND_THREADS = 16
 
 
 def enabled() -> bool:
@@ -134,7 +136,9 @@ def worker_pool(prepare: Callable[[], None] = lambda: None) -> Iterator[None]:
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"))
     pool.submit(int).result()  # with fork, the first task starts every worker at once
     # Threads for `in_background`, started after the fork (a process is never forked with threads running).
-    threads = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="auditor-background")
+    # One thread a job (a policy has a handful of such rules): a job queued for a thread would start its
+    # texts late and leave this process waiting for it at the end.
+    threads = ThreadPoolExecutor(max_workers=BACKGROUND_THREADS, thread_name_prefix="auditor-background")
     _pool, _pool_size, _threads = pool, workers, threads
     try:
         yield

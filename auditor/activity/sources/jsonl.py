@@ -29,6 +29,7 @@ from auditor.progress import counted
 # Reading it whole would let one line take all the memory there is.
 MAX_LINE = 1_000_000
 MAX_LINE_TEXT = "1 MB"
+BOM = b"\xef\xbb\xbf"
 _SKIP_CHUNK = 1 << 16  # the rest of an overlong line is read and dropped this much at a time
 # Replies inside the window may answer posts outside it: those are looked up in further passes
 # over the file, one reply-chain level a pass, up to this depth (the store's limit too).
@@ -37,14 +38,13 @@ MAX_ANCESTOR_DEPTH = 50
 
 def _lines(handle: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
     """(line number, line) for each line; the line is None when it is longer than MAX_LINE."""
+    skip_bom(handle)
     number = 0
     while True:
         raw = handle.readline(MAX_LINE + 1)
         if not raw:
             return
         number += 1
-        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]  # a byte-order mark (Windows editors write one) is not part of the first event
         if len(raw) > MAX_LINE and not raw.endswith(b"\n"):
             while True:  # drop the rest of the line, a chunk at a time
                 rest = handle.readline(_SKIP_CHUNK)
@@ -53,6 +53,13 @@ def _lines(handle: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
             yield number, None
             continue
         yield number, raw
+
+
+def skip_bom(handle: BinaryIO) -> None:
+    """Step over a byte-order mark (Windows editors write one): it is not part of the first line,
+    nor of its length."""
+    if handle.read(3) != BOM:
+        handle.seek(0)
 
 
 def _open(path: Path) -> BinaryIO:

@@ -1,6 +1,7 @@
 """Reading canonical JSONL alone: CPU time and resident memory, against the orjson floor.
 
     .venv/bin/python benchmarks/read_bench.py FILE [--runs 2] [--only floor,fast,plain]
+    ../main/.venv/bin/python benchmarks/read_bench.py FILE     # the reader of another checkout
 
 Each measurement runs in its own child process, one after the other (never two at once,
 so they do not compete for the CPUs): the floor (every line read and parsed with
@@ -58,8 +59,10 @@ def measure(kind: str, path: Path) -> dict:
         env["AUDITOR_SPEEDUPS"] = "off"
     else:
         env.pop("AUDITOR_SPEEDUPS", None)
-    out = subprocess.run([sys.executable, "-c", CHILD, "floor" if kind == "floor" else "read", str(path)],
-                         env=env, check=True, capture_output=True, text=True).stdout
+    # Run from the file's folder, not here: the child imports the auditor its interpreter has installed,
+    # so another checkout's python measures that checkout (`/work/main/.venv/bin/python read_bench.py`).
+    out = subprocess.run([sys.executable, "-c", CHILD, "floor" if kind == "floor" else "read", str(path.resolve())],
+                         env=env, check=True, capture_output=True, text=True, cwd=path.resolve().parent).stdout
     return json.loads(out.strip().splitlines()[-1]) | {"kind": kind}
 
 

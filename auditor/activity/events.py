@@ -116,18 +116,23 @@ def _canonical_post(obj: dict) -> Post | None:
     author = normalize_handle(author)
     if reply_author is not None:
         reply_author = normalize_handle(reply_author)
-        if not reply_author or "." in reply_author or "@" in reply_author:
+        if not reply_author or _maybe_not_x(reply_author):
             return None
-    if not author or "." in author or "@" in author or not all(type(m) is str for m in mentions):
+    if not author or _maybe_not_x(author) or not all(type(m) is str for m in mentions):
         return None
     mentioned = tuple(dict.fromkeys([normalize_handle(m) for m in mentions if m.strip("@ ")]))
-    if any("." in m or "@" in m for m in mentioned):
-        return None  # not X handles: the checked reader says so
+    if any(_maybe_not_x(m) for m in mentioned):
+        return None  # perhaps not X handles: the checked reader tells
     return Post(
         post_id, author, parse_instant(created), text, reply_to, reply_author,
         intern(conversation) if conversation is not None else None, mentioned,
         repost, quote, own_url(url, author, post_id, platform), "x", lang or None, real_id=url is not None,
     )
+
+
+def _maybe_not_x(handle: str) -> bool:
+    """A normalised handle that may be another network's (`did:plc:...` is Bluesky's): `canonical_handle` decides."""
+    return "." in handle or "@" in handle or ":" in handle
 
 
 def _checked_post(obj: dict) -> Post:

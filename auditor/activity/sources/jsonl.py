@@ -2,64 +2,39 @@
 
 A bad line is skipped with its line number and reason; the rest is still read. Memory stays
 bounded whatever the file: a line is read at most `MAX_LINE` bytes at a time (a longer one is
-skipped without ever being held whole), and with a `window` only the events inside it are kept
-(plus the older posts that replies inside it answer, as the store does), so auditing one month
-of a file of years holds one month.
+skipped without ever being held whole; jsonl_lines.py), and with a `window` only the events
+inside it are kept (plus the older posts that replies inside it answer, as the store does), so
+auditing one month of a file of years holds one month.
+
+Two readers give the same `Activity`: the plain one takes each line through `line_item`
+(`orjson.loads`, then `parse_event`), and the fast one (`AUDITOR_SPEEDUPS` on, the default)
+reads blocks of lines in one loop, builds the common post and DM with `EventBuilder`
+(fast_events.py) and sends every other line, and every line it is unsure of, through
+`line_item` too (tests/activity/sources/test_jsonl_equal.py).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import Iterator
 
 import orjson
 
-from auditor.activity.model import MAX_SKIPPED_KEPT
+from auditor import progress, speedups
 from auditor.activity.events import parse_event
-from auditor.activity.model import CHANNELS, EVERY_ACCOUNT, Activity, DirectMessage, Post, Skipped, SourceInfo
+from auditor.activity.fast_events import EventBuilder
+from auditor.activity.model import (
+    CHANNELS, EVERY_ACCOUNT, MAX_SKIPPED_KEPT, Activity, DirectMessage, Post, Skipped, SourceInfo,
+)
+from auditor.activity.sources.jsonl_lines import MAX_LINE, MAX_LINE_TEXT, line_blocks, lines, open_lines
 from auditor.networks import normalize_handle
-from auditor.errors import DataError
-from auditor.progress import counted
 
-# Keep the reasons of the first lines skipped; count all of them.
-# A canonical line is a few hundred bytes, and a post or DM with the longest text X allows
-# (25,000 characters, up to 4 bytes each) and every optional field is ~100 KB: a line past a
-# megabyte is a broken export (a file with no newlines, a binary dump), never one event.
-# Reading it whole would let one line take all the memory there is.
-MAX_LINE = 1_000_000
-MAX_LINE_TEXT = "1 MB"
-_SKIP_CHUNK = 1 << 16  # the rest of an overlong line is read and dropped this much at a time
+__all__ = ["MAX_LINE", "CoverageLine", "iter_jsonl", "read_jsonl"]
+
 # Replies inside the window may answer posts outside it: those are looked up in further passes
 # over the file, one reply-chain level a pass, up to this depth (the store's limit too).
 MAX_ANCESTOR_DEPTH = 50
-
-
-def _lines(handle: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
-    """(line number, line) for each line; the line is None when it is longer than MAX_LINE."""
-    number = 0
-    while True:
-        raw = handle.readline(MAX_LINE + 1)
-        if not raw:
-            return
-        number += 1
-        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]  # a byte-order mark (Windows editors write one) is not part of the first event
-        if len(raw) > MAX_LINE and not raw.endswith(b"\n"):
-            while True:  # drop the rest of the line, a chunk at a time
-                rest = handle.readline(_SKIP_CHUNK)
-                if not rest or rest.endswith(b"\n"):
-                    break
-            yield number, None
-            continue
-        yield number, raw
-
-
-def _open(path: Path) -> BinaryIO:
-    try:
-        return open(path, "rb")
-    except OSError as exc:
-        raise DataError(f"{path}: cannot read: {exc.strerror}") from None
 
 
 class CoverageLine:
@@ -91,30 +66,69 @@ def parse_coverage(obj: dict) -> CoverageLine:
     raise ValueError('coverage line: dms must be "all", "none" or a list of handles')
 
 
+def line_item(name: str, number: int, raw: bytes | None) -> Post | DirectMessage | Skipped | CoverageLine | None:
+    """What one line holds (None for a blank line), as the plain reader reads it; `raw` keeps its newline."""
+    if raw is None:
+        return Skipped(name, number, f"line longer than {MAX_LINE_TEXT}")
+    if not raw.strip():
+        return None
+    try:
+        obj = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        return Skipped(name, number, f"not valid JSON (column {exc.colno})")
+    return object_item(name, number, obj)
+
+
+def object_item(name: str, number: int, obj: object) -> Post | DirectMessage | Skipped | CoverageLine:
+    """What the JSON value of a line holds: an event, a coverage line, or the reason it is skipped."""
+    try:
+        return parse_event(obj)
+    except ValueError as exc:
+        # A coverage line is rare: it is looked for only once a line is not an event.
+        if type(obj) is dict and obj.get("type") == "coverage":
+            try:
+                return parse_coverage(obj)
+            except ValueError as coverage_exc:
+                return Skipped(name, number, str(coverage_exc))
+        return Skipped(name, number, str(exc))
+
+
 def iter_jsonl(path: Path, name: str) -> Iterator[Post | DirectMessage | Skipped | CoverageLine]:
-    with _open(path) as handle:
-        for number, raw in _lines(handle):
-            if raw is None:
-                yield Skipped(name, number, f"line longer than {MAX_LINE_TEXT}")
-                continue
-            if not raw.strip():
-                continue
-            try:
-                obj = orjson.loads(raw)
-            except orjson.JSONDecodeError as exc:
-                yield Skipped(name, number, f"not valid JSON (column {exc.colno})")
-                continue
-            try:
-                yield parse_event(obj)
-            except ValueError as exc:
-                # A coverage line is rare: it is looked for only once a line is not an event.
-                if type(obj) is dict and obj.get("type") == "coverage":
-                    try:
-                        yield parse_coverage(obj)
-                    except ValueError as coverage_exc:
-                        yield Skipped(name, number, str(coverage_exc))
-                    continue
-                yield Skipped(name, number, str(exc))
+    with open_lines(path) as handle:
+        for number, raw in lines(handle):
+            item = line_item(name, number, raw)
+            if item is not None:
+                yield item
+
+
+class _Reading:
+    """What one pass over a file keeps: the events inside the window, the lines skipped, whose DMs it holds."""
+
+    def __init__(self, activity: Activity, info: SourceInfo, window: tuple[datetime, datetime] | None):
+        self.posts, self.dms, self.skipped, self.info, self.window = activity.posts, activity.dms, activity.skipped, info, window
+        self.dropped = False  # an event outside the window was read (and not kept)
+        self.declared: frozenset[str] | None = None  # by the file's coverage lines
+        self.participants: set[str] = set()  # of every DM in the file, inside the window or not
+
+    def take(self, item: Post | DirectMessage | Skipped | CoverageLine) -> None:
+        kind = type(item)
+        if kind is Skipped:
+            self.info.skipped += 1
+            if len(self.skipped) < MAX_SKIPPED_KEPT:
+                self.skipped.append(item)
+            return
+        if kind is CoverageLine:
+            self.declared = item.dm_accounts if self.declared is None else self.declared | item.dm_accounts
+            return
+        if kind is DirectMessage:
+            self.participants.add(item.sender)
+            self.participants.update(item.recipients)
+        if self.window is not None and not (self.window[0] <= item.created_at < self.window[1]):
+            self.dropped = True  # outside the window: dropped as it is read, never held
+        elif kind is Post:
+            self.posts.append(item)
+        else:
+            self.dms.append(item)
 
 
 def read_jsonl(path: Path, name: str | None = None, *, window: tuple[datetime, datetime] | None = None) -> Activity:
@@ -123,44 +137,99 @@ def read_jsonl(path: Path, name: str | None = None, *, window: tuple[datetime, d
     name = name or str(path)
     activity = Activity()
     info = SourceInfo(name=name, kind="jsonl")
-    posts, dms, skipped = activity.posts, activity.dms, activity.skipped
-    start, end = window if window is not None else (None, None)
-    dropped = False
-    declared: frozenset[str] | None = None
-    dm_participants: set[str] = set()  # of every DM in the file, inside the window or not
-    for item in counted(iter_jsonl(path, name), f"reading {Path(name).name}"):
-        kind = type(item)
-        if kind is Skipped:
-            info.skipped += 1
-            if len(skipped) < MAX_SKIPPED_KEPT:
-                skipped.append(item)
-            continue
-        if kind is CoverageLine:
-            declared = item.dm_accounts if declared is None else declared | item.dm_accounts
-            continue
-        if kind is DirectMessage:
-            dm_participants.add(item.sender)
-            dm_participants.update(item.recipients)
-        if window is not None and not (start <= item.created_at < end):
-            dropped = True  # outside the window: dropped as it is read, never held
-        elif kind is Post:
-            posts.append(item)
-        else:
-            dms.append(item)
-    info.dm_accounts = declared if declared is not None else frozenset(dm_participants)
+    reading = _Reading(activity, info, window)
+    label = f"reading {Path(name).name}"
+    fast = speedups.enabled()
+    if fast:
+        with speedups.no_gc():
+            _read_blocks(path, name, reading, label)
+    else:
+        for item in progress.counted(iter_jsonl(path, name), label):
+            reading.take(item)
+    info.dm_accounts = reading.declared if reading.declared is not None else frozenset(reading.participants)
     # A file that holds nobody's DMs cannot show a DM left unanswered.
     info.channels = CHANNELS if info.dm_accounts else tuple(c for c in CHANNELS if c != "dm")
-    if dropped:
+    if reading.dropped:
         # Only a dropped post can be an answered post outside the window: when nothing was
         # dropped, another pass over the file would find nothing (a month's file, audited whole).
-        _ancestors(path, posts)
-    info.events = len(posts) + len(dms)
+        _ancestors(path, activity.posts, fast)
+    info.events = len(activity.posts) + len(activity.dms)
     activity.skipped_count = info.skipped
     activity.sources.append(info)
     return activity
 
 
-def _ancestors(path: Path, posts: list[Post]) -> None:
+def _read_blocks(path: Path, name: str, reading: _Reading, label: str) -> None:
+    """The fast reader: what `reading.take(line_item(...))` does for each line, in one loop.
+
+    Reading a million lines is mostly per-line Python work, so the common case is done inline:
+    a line that parses to a post or DM `EventBuilder` can build is kept (or dropped outside the
+    window) here, and every other line takes the plain reader's path, `line_item`, which
+    parses it again (a few lines in a real file; the cost does not matter).
+    """
+    builder = EventBuilder()
+    build_post, build_dm = builder.post, builder.dm
+    take, keep_post, keep_dm = reading.take, reading.posts.append, reading.dms.append
+    met, met_all = reading.participants.add, reading.participants.update
+    window = reading.window
+    start, end = window if window is not None else (None, None)
+    loads, invalid = orjson.loads, orjson.JSONDecodeError
+    task = progress.task(label)
+    number = blank = 0
+    dropped = False
+    try:
+        with open_lines(path) as handle:
+            for block, ended in line_blocks(handle):
+                for raw in block:
+                    number += 1
+                    try:
+                        obj = loads(raw)
+                    except invalid:  # not JSON, blank, or too long (None): said as the plain reader says it
+                        item = line_item(name, number, raw + b"\n" if ended and raw is not None else raw)
+                        if item is None:
+                            blank += 1
+                        else:
+                            take(item)
+                        continue
+                    kind = obj.get("type") if type(obj) is dict else None
+                    if kind == "post":
+                        event = build_post(obj)
+                        if event is not None:
+                            if window is None or start <= event.created_at < end:
+                                keep_post(event)
+                            else:
+                                dropped = True
+                            continue
+                    elif kind == "dm":
+                        event = build_dm(obj)
+                        if event is not None:
+                            met(event.sender)
+                            met_all(event.recipients)
+                            if window is None or start <= event.created_at < end:
+                                keep_dm(event)
+                            else:
+                                dropped = True
+                            continue
+                    take(object_item(name, number, obj))
+                if task is not None:
+                    task.advance(number - blank - task.count)
+    finally:
+        if task is not None:
+            task.done()
+    reading.dropped = reading.dropped or dropped
+
+
+def _raw_lines(path: Path, fast: bool) -> Iterator[bytes | None]:
+    with open_lines(path) as handle:
+        if fast:
+            for block, _ended in line_blocks(handle):
+                yield from block
+        else:
+            for _number, raw in lines(handle):
+                yield raw
+
+
+def _ancestors(path: Path, posts: list[Post], fast: bool) -> None:
     """Add the posts outside the window that replies in it answer, and theirs, up the chain.
 
     Without them a conversation's root, and who a reply answered, would depend on the window.
@@ -173,21 +242,20 @@ def _ancestors(path: Path, posts: list[Post]) -> None:
         if not wanted:
             return
         found: dict[str, Post] = {}
-        with _open(path) as handle:
-            for _number, raw in _lines(handle):
-                if raw is None or not raw.strip():
-                    continue
-                try:
-                    obj = orjson.loads(raw)
-                except orjson.JSONDecodeError:
-                    continue
-                if not isinstance(obj, dict) or obj.get("type") != "post" or str(obj.get("id")) not in wanted:
-                    continue
-                try:
-                    event = parse_event(obj)
-                except ValueError:
-                    continue
-                found[event.id] = event  # a later copy wins, as in the index
+        for raw in _raw_lines(path, fast):
+            if raw is None or not raw.strip():
+                continue
+            try:
+                obj = orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                continue
+            if not isinstance(obj, dict) or obj.get("type") != "post" or str(obj.get("id")) not in wanted:
+                continue
+            try:
+                event = parse_event(obj)
+            except ValueError:
+                continue
+            found[event.id] = event  # a later copy wins, as in the index
         seen.update(wanted)
         posts.extend(found.values())
         wanted = {p.in_reply_to for p in found.values() if p.in_reply_to and p.in_reply_to not in seen}

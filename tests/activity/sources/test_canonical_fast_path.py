@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from auditor.activity.events import _canonical_post, _checked_post, parse_post
 
-handles = st.sampled_from(["acme_support", "@Acme_Support", " Maya ", "@", "", "x" * 15, "ÄNDERS"])
+handles = st.sampled_from(["acme_support", "@Acme_Support", " Maya ", "@", "", "x" * 15, "ÄNDERS", "did:plc:abc", "a:b"])
 optional_text = st.one_of(st.none(), st.text(max_size=20), st.integers(0, 10**20))
 records = st.fixed_dictionaries(
     {
@@ -52,3 +53,13 @@ def test_a_plain_canonical_post_takes_the_fast_path():
     post = _canonical_post(record)
     assert post is not None
     assert (post.author, post.mentions, post.created_at.isoformat()) == ("maya", ("acme",), "2026-10-01T09:00:00+00:00")
+
+
+@pytest.mark.parametrize("field, value", [("author", "did:plc:abc"), ("in_reply_to_author", "did:plc:abc"),
+                                          ("mentions", ["did:plc:abc"])])
+def test_a_bluesky_did_on_an_x_line_is_refused_as_the_checked_reader_refuses_it(field, value):
+    record = {"id": "1", "author": "bob", "created_at": "2026-10-01T09:00:00Z", "text": "hi", "mentions": [],
+              field: value}
+    assert _canonical_post(record) is None
+    with pytest.raises(ValueError, match="is not an X handle"):
+        parse_post(record)

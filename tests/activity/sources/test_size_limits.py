@@ -82,6 +82,15 @@ def test_a_line_of_exactly_the_limit_is_still_read(tmp_path):
     assert [p.id for p in activity.posts] == ["1", "2"] and activity.skipped == []
 
 
+def test_a_byte_order_mark_does_not_count_in_the_first_line_s_length(tmp_path):
+    line = event(1, T0, "")
+    padded = line[:-2] + b" " * (MAX_LINE - len(line) + 1) + b"}\n"  # MAX_LINE bytes and the newline
+    path = tmp_path / "d.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + padded + event(2, T0))
+    activity = read_jsonl(path)
+    assert [p.id for p in activity.posts] == ["1", "2"] and activity.skipped == []
+
+
 def test_a_text_longer_than_an_event_may_hold_is_a_skipped_line(tmp_path):
     path = tmp_path / "d.jsonl"
     path.write_bytes(event(1, T0, "x" * (MAX_TEXT + 1)) + event(2, T0, "x" * MAX_TEXT))

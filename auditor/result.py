@@ -244,9 +244,11 @@ class AuditResult:
     # (auditor/render/split.py). None for the company's report, whose JSON then has no "scope".
     scope: dict[str, Any] | None = None
 
-    def as_dict(self) -> dict[str, Any]:
-        """The JSON shape of report.json (docs/contract.md, "Reports")."""
+    def as_dict(self, *, findings: bool = True) -> dict[str, Any]:
+        """The JSON shape of report.json (docs/contract.md, "Reports"). Without `findings`, every
+        section but the findings: report.json's writer (auditor/render/json_report.py) streams them."""
         scope = {"scope": self.scope} if self.scope is not None else {}
+        listed = {"findings": [finding_dict(f) for f in self.findings]} if findings else {}
         return {
             "tool": self.tool,
             "policy": self.policy,
@@ -262,10 +264,15 @@ class AuditResult:
                 }
                 for a in self.accounts
             ],
-            "findings": [_plain(f) for f in self.findings],
+            **listed,
             "notes": list(self.notes),
             **scope,
         }
+
+
+def finding_dict(finding: Finding) -> dict[str, Any]:
+    """A finding as report.json lists it."""
+    return _plain(finding)
 
 
 def _plain(obj: Any) -> dict[str, Any]:

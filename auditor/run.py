@@ -189,11 +189,11 @@ def run_audit(request: AuditRequest, progress: Reporter) -> Audited:
 
 def write_reports(result: AuditResult, formats: list[str], targets: list[Path | None], options: RenderOptions,
                   progress: Reporter) -> None:
-    from auditor.render import render, write
+    from auditor.render import stream, write
 
     for fmt, target in zip(formats, targets):
         if target is None:
-            sys.stdout.buffer.write(render(result, fmt, options))
+            stream(result, fmt, sys.stdout.buffer, options)
             sys.stdout.flush()
         else:
             write(result, fmt, target, options)

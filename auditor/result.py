@@ -271,8 +271,20 @@ class AuditResult:
 
 
 def finding_dict(finding: Finding) -> dict[str, Any]:
-    """A finding as report.json lists it."""
-    return _plain(finding)
+    """A finding as report.json lists it: `_plain(finding)`, written out for the one type a report
+    holds tens of thousands of (a twentieth of the generic walk's time). A frozen dataclass's
+    `__dict__` is its fields in order; its evidence and wait hold no dataclass of their own."""
+    out = finding.__dict__.copy()
+    for name in _NOT_IN_JSON:
+        del out[name]
+    if finding.evidence:  # none stays the empty tuple, as `_plain` leaves it
+        out["evidence"] = [item.__dict__.copy() for item in finding.evidence]
+    if finding.wait is not None:
+        out["wait"] = finding.wait.__dict__.copy()
+    return out
+
+
+_NOT_IN_JSON = tuple(f.name for f in fields(Finding) if not f.metadata.get("json", True))
 
 
 def _plain(obj: Any) -> dict[str, Any]:

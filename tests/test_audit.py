@@ -142,3 +142,18 @@ def test_events_of_the_period_count_mentions_and_recipients_of_the_roster(tmp_pa
         dm("jdoe", "erin", "2026-10-06 11:00"),  # from the roster
     ]
     assert run(loaded, *events).data.period_events == 3
+
+
+def test_checks_without_counts_share_one_read_only_mapping():
+    from datetime import datetime, timezone
+
+    import pytest
+
+    from auditor.rules.base import NO_COUNTS, Check
+
+    moment = datetime(2026, 10, 5, tzinfo=timezone.utc)
+    first, second = Check("a", moment, "passed"), Check("b", moment, "failed")
+    assert first.counts is second.counts is NO_COUNTS and dict(first.counts) == {}
+    with pytest.raises(TypeError):
+        first.counts["posts"] = 1  # type: ignore[index]
+    assert Check("a", moment, "uncounted", counts={"posts": 2}).counts == {"posts": 2}

@@ -8,6 +8,7 @@ options or prints: the CLI does, and it maps the `AuditorError`s raised here to 
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -189,15 +190,26 @@ def run_audit(request: AuditRequest, progress: Reporter) -> Audited:
 
 def write_reports(result: AuditResult, formats: list[str], targets: list[Path | None], options: RenderOptions,
                   progress: Reporter) -> None:
-    from auditor.render import render, write
+    from auditor.render import stream, write
 
     for fmt, target in zip(formats, targets):
         if target is None:
-            sys.stdout.buffer.write(render(result, fmt, options))
-            sys.stdout.flush()
+            try:
+                stream(result, fmt, sys.stdout.buffer, options)
+                sys.stdout.flush()
+            except BrokenPipeError:
+                # `... | head`: the reader has seen enough. The audit still says its summary and exits as it
+                # found; what is left for standard output goes nowhere (nor does Python's flush at exit).
+                _quiet_stdout()
         else:
             write(result, fmt, target, options)
             progress.say(f"wrote {target}")
+
+
+def _quiet_stdout() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def write_split(result: AuditResult, by: str, formats: list[str], folder: Path | None, options: RenderOptions,

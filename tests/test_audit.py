@@ -93,3 +93,67 @@ def test_the_same_input_gives_the_same_report_bytes(tmp_path):
     first = render(run(loaded, *events, hello, as_of="2026-10-31 12:00"), RenderOptions())
     again = render(run(loaded, hello, *reversed(events), as_of="2026-10-31 12:00"), RenderOptions())
     assert first == again
+
+
+def _weeks_check_by_check(checks, zone):
+    """How the weekly trend was always counted: each item's Monday in the policy's zone, one by one."""
+    from datetime import timedelta
+
+    from auditor.result import WeekFigures
+
+    weeks: dict[str, list[int]] = {}
+    for check in checks:
+        if check.status not in ("passed", "failed"):
+            continue
+        local = check.occurred_at.astimezone(zone).date()
+        entry = weeks.setdefault((local - timedelta(days=local.weekday())).isoformat(), [0, 0])
+        entry[0] += 1
+        entry[1] += check.status == "passed"
+    return tuple(WeekFigures(week, checked, passed) for week, (checked, passed) in sorted(weeks.items()))
+
+
+def test_weeks_counted_by_local_day_are_the_weeks_counted_item_by_item():
+    """Across a Monday midnight in the zone but not in UTC, and the end of daylight saving time."""
+    from datetime import datetime, timedelta, timezone
+    from zoneinfo import ZoneInfo
+
+    from auditor.audit import _weeks
+    from auditor.rules.base import Check
+
+    zone = ZoneInfo("America/Toronto")
+    start = datetime(2026, 9, 27, 2, 0, tzinfo=timezone.utc)
+    statuses = ("passed", "failed", "pending", "uncounted", "passed")
+    checks = [Check(f"a{n % 3}", start + n * timedelta(hours=1, minutes=7), statuses[n % 5]) for n in range(1200)]
+    weeks = _weeks(checks, zone)
+    assert weeks == _weeks_check_by_check(checks, zone)
+    assert weeks[0].week_start == "2026-09-21"  # 2026-09-27 02:00 UTC is Saturday evening in Toronto
+    assert sum(w.checked for w in weeks) == sum(1 for c in checks if c.status in ("passed", "failed"))
+    assert _weeks([], zone) == ()
+
+
+def test_events_of_the_period_count_mentions_and_recipients_of_the_roster(tmp_path):
+    loaded = policy(tmp_path, [ANSWER])
+    events = [
+        post("bob", "2026-10-05 14:00", "@lchen @nobody hi", mentions=("nobody", "lchen")),  # a roster mention, not first
+        post("bob", "2026-10-05 15:00", "@nobody hi", mentions=("nobody",)),  # no one of the roster
+        post("carol", "2026-10-05 16:00", "no mentions"),
+        dm("dave", "jdoe", "2026-10-06 09:00"),  # to the roster
+        dm("dave", "erin", "2026-10-06 10:00"),  # between strangers
+        dm("jdoe", "erin", "2026-10-06 11:00"),  # from the roster
+    ]
+    assert run(loaded, *events).data.period_events == 3
+
+
+def test_checks_without_counts_share_one_read_only_mapping():
+    from datetime import datetime, timezone
+
+    import pytest
+
+    from auditor.rules.base import NO_COUNTS, Check
+
+    moment = datetime(2026, 10, 5, tzinfo=timezone.utc)
+    first, second = Check("a", moment, "passed"), Check("b", moment, "failed")
+    assert first.counts is second.counts is NO_COUNTS and dict(first.counts) == {}
+    with pytest.raises(TypeError):
+        first.counts["posts"] = 1  # type: ignore[index]
+    assert Check("a", moment, "uncounted", counts={"posts": 2}).counts == {"posts": 2}

@@ -1,5 +1,7 @@
-"""Renderers: one module a format, each turning an `AuditResult` into bytes. None evaluates a rule,
-and none redacts: `render` hands each the result already redacted (`redacted`).
+"""Renderers: one module a format, each turning an `AuditResult` into bytes (`render`), and, where a
+report is too large to hold whole, writing it to a file as it goes (`write`: report.json). None
+evaluates a rule, and none redacts: `render`, `stream` and `write` hand each the result already
+redacted (`redacted`).
 
 `FORMATS` is the list of formats `--format` accepts and the file suffix of each.
 """
@@ -9,6 +11,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import BinaryIO
 
 from auditor.errors import RenderError, UsageError
 from auditor.render.redact import redact
@@ -64,16 +67,34 @@ def redacted(result: AuditResult, fmt: str, options: RenderOptions) -> tuple[Aud
 
 
 def render(result: AuditResult, fmt: str, options: RenderOptions | None = None) -> bytes:
-    module_name, _ = FORMATS[fmt]
-    # Imported on demand: WeasyPrint alone takes about a second to import.
-    module = importlib.import_module(f"auditor.render.{module_name}")
-    return module.render(*redacted(result, fmt, options or RenderOptions()))
+    return _module(fmt).render(*redacted(result, fmt, options or RenderOptions()))
+
+
+def stream(result: AuditResult, fmt: str, out: BinaryIO, options: RenderOptions | None = None) -> None:
+    """The report written to `out`. A format with a `write(result, options, out)` of its own writes
+    as it goes (report.json, a chunk of findings at a time); the others are rendered whole first,
+    so a report that fails to render leaves nothing half written."""
+    module = _module(fmt)
+    shown, shown_options = redacted(result, fmt, options or RenderOptions())
+    if hasattr(module, "write"):
+        module.write(shown, shown_options, out)
+    else:
+        out.write(module.render(shown, shown_options))
 
 
 def write(result: AuditResult, fmt: str, path: Path, options: RenderOptions | None = None) -> None:
-    data = render(result, fmt, options)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        if hasattr(_module(fmt), "write"):
+            with path.open("wb") as out:
+                stream(result, fmt, out, options)
+        else:
+            path.write_bytes(render(result, fmt, options))
     except OSError as exc:
         raise RenderError(f"{path}: cannot write: {exc.strerror}") from None
+
+
+def _module(fmt: str):
+    module_name, _ = FORMATS[fmt]
+    # Imported on demand: WeasyPrint alone takes about a second to import.
+    return importlib.import_module(f"auditor.render.{module_name}")

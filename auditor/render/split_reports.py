@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from auditor.errors import RenderError
-from auditor.render import FORMATS, RenderOptions, redacted, render
+from auditor.render import FORMATS, RenderOptions, redacted, write
 from auditor.render.overview import OVERVIEW_STEM, Part, overview, render_csv, render_html, render_json, render_pdf
 from auditor.render.split import Group, group_result, groups
 from auditor.result import AuditResult
@@ -71,7 +71,7 @@ def write_split(result: AuditResult, by: str, formats: list[str], folder: Path, 
         files = {}
         for fmt in formats:
             name = f"{group.slug}{FORMATS[fmt][1]}"
-            _write(folder / name, render(part, fmt, options), output, on_file)
+            _write_report(part, fmt, folder / name, options, output, on_file)
             files[fmt] = name
         # People read the overview and the mails: redacted as the group's PDF is.
         parts.append(Part(group, redacted(part, "pdf", options)[0], files))
@@ -79,7 +79,7 @@ def write_split(result: AuditResult, by: str, formats: list[str], folder: Path, 
     for fmt in formats:
         if fmt in COMPANY_FORMATS:
             name = f"report{FORMATS[fmt][1]}"
-            _write(folder / name, render(result, fmt, options), output, on_file)
+            _write_report(result, fmt, folder / name, options, output, on_file)
             company_files[fmt] = name
     output.overview = overview(result, by, parts, recipients, company_files)
     writers = {**OVERVIEW_FORMATS, "html": lambda data: render_html(data, options.paper),
@@ -88,6 +88,13 @@ def write_split(result: AuditResult, by: str, formats: list[str], folder: Path, 
         if fmt in writers and not (fmt == "json" and folder / f"{OVERVIEW_STEM}.json" in output.files):
             _write(folder / f"{OVERVIEW_STEM}{FORMATS[fmt][1]}", writers[fmt](output.overview), output, on_file)
     return output
+
+
+def _write_report(result: AuditResult, fmt: str, path: Path, options: RenderOptions, output: SplitOutput,
+                  on_file: Callable[[Path], None]) -> None:
+    write(result, fmt, path, options)  # report.json streamed, as the company's report is without --split
+    output.files.append(path)
+    on_file(path)
 
 
 def _write(path: Path, data: bytes, output: SplitOutput, on_file: Callable[[Path], None]) -> None:

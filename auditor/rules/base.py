@@ -9,8 +9,10 @@ audit's job (`auditor/audit.py`), so every kind is judged the same way.
 from __future__ import annotations
 
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field
@@ -67,8 +69,12 @@ class Check:
     value: float | None = None
     findings: tuple[Draft, ...] = ()
     # More of the kind's own counts for its metrics, when one value is not enough
-    # (engagement: an account-period's posts and replies).
-    counts: dict[str, int] = field(default_factory=dict)
+    # (engagement: an account-period's posts and replies). Read only; without any, every check
+    # shares one empty mapping rather than holding a dict of its own (a month has a million checks).
+    counts: Mapping[str, int] = field(default_factory=lambda: NO_COUNTS)
+
+
+NO_COUNTS: Mapping[str, int] = MappingProxyType({})
 
 
 class RuleBase(Strict):

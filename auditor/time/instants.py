@@ -36,8 +36,15 @@ def parse_instant(value: Any, what: str = "created_at") -> datetime:
 
 
 def utc_iso(moment: datetime | None) -> str | None:
-    """An instant as report.json writes it: UTC, whole seconds, `Z`."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+    """An instant as report.json writes it: UTC, whole seconds (cut, not rounded), `Z`."""
+    if not moment:
+        return None
+    utc = moment.astimezone(timezone.utc)
+    if utc.year < 1000:  # strftime writes the year unpadded ("999-..."), isoformat pads it: keep strftime's
+        return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
+    # Half strftime's cost (a report writes one a finding and one an item of evidence); the first
+    # 19 characters are the whole seconds, whatever the microseconds.
+    return utc.isoformat()[:19] + "Z"
 
 
 _MONTHS = {name: number for number, name in enumerate(

@@ -186,3 +186,23 @@ def test_main_passes_the_command_exit_codes_through(files, monkeypatch):
     with pytest.raises(SystemExit) as exit_info:
         main()
     assert exit_info.value.code == 1
+
+
+def test_a_reader_that_stops_early_changes_neither_the_exit_code_nor_the_summary(tmp_path):
+    """`auditor audit ... | head`: report.json goes to standard output as a stream, and a reader that
+    closes the pipe after a few bytes leaves the audit to say its summary and exit as it found."""
+    import subprocess
+
+    from auditor.bundled import policies_folder, sample_data
+
+    command = [sys.executable, "-m", "auditor", "audit", "--policy", str(policies_folder() / "example.yaml"),
+               "--data", str(sample_data()), "--period", "2026-10", "--fail-on", "high", "--format", "json"]
+    whole = subprocess.run(command, capture_output=True, cwd=tmp_path)
+    assert len(whole.stdout) > 1 << 17  # more than a pipe holds: the writer meets the closed end
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+    assert process.stdout.read(10) == whole.stdout[:10]
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    assert process.wait() == whole.returncode == 1
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr and "BrokenPipe" not in stderr
+    assert stderr.splitlines()[-3:] == whole.stderr.decode().splitlines()[-3:]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from auditor.time.instants import parse_instant, parse_x_time
+from auditor.time.instants import parse_instant, parse_x_time, utc_iso
 
 UTC = timezone.utc
 
@@ -49,3 +50,37 @@ def test_a_bad_x_time_is_worded_as_the_archive_reader_always_did(text, message):
     with pytest.raises(ValueError) as caught:
         parse_x_time(text)
     assert str(caught.value) == message
+
+
+def _strftime_iso(moment: datetime) -> str:
+    """How report.json always wrote an instant."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@pytest.mark.parametrize("moment, text", [
+    (datetime(2026, 10, 5, 14, 2, 3, tzinfo=timezone.utc), "2026-10-05T14:02:03Z"),
+    (datetime(2026, 10, 5, 14, 2, 3, 999999, tzinfo=timezone.utc), "2026-10-05T14:02:03Z"),  # cut, not rounded
+    (datetime(2026, 10, 5, 23, 59, 59, 1, tzinfo=timezone.utc), "2026-10-05T23:59:59Z"),
+    (datetime(2026, 11, 1, 1, 30, tzinfo=ZoneInfo("America/Toronto")), "2026-11-01T05:30:00Z"),
+    (datetime(2026, 11, 1, 1, 30, fold=1, tzinfo=ZoneInfo("America/Toronto")), "2026-11-01T06:30:00Z"),
+    (datetime(2026, 3, 1, 5, 45, 30, 500000, tzinfo=timezone(timedelta(hours=5, minutes=45))), "2026-03-01T00:00:30Z"),
+    (datetime(1000, 1, 1, tzinfo=timezone.utc), "1000-01-01T00:00:00Z"),
+    (datetime(999, 12, 31, 23, 59, 59, 5, tzinfo=timezone.utc), "999-12-31T23:59:59Z"),  # strftime's unpadded year
+    (datetime(1, 1, 1, tzinfo=timezone.utc), "1-01-01T00:00:00Z"),
+    (datetime(1, 1, 1, 0, 30, tzinfo=timezone(timedelta(hours=-1))), "1-01-01T01:30:00Z"),
+    (datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=timezone.utc), "9999-12-31T23:59:59Z"),
+])
+def test_utc_iso_writes_whole_utc_seconds_as_strftime_did(moment, text):
+    assert utc_iso(moment) == _strftime_iso(moment) == text
+
+
+def test_utc_iso_of_nothing_is_none():
+    assert utc_iso(None) is None
+
+
+def test_utc_iso_matches_strftime_over_many_instants():
+    start = datetime(1, 1, 1, tzinfo=timezone.utc)
+    step = timedelta(days=3652, hours=7, minutes=13, seconds=17, microseconds=123457)
+    moments = [start + n * step for n in range(1000)]
+    assert moments[-1].year > 9000
+    assert [utc_iso(m) for m in moments] == [_strftime_iso(m) for m in moments]

@@ -120,6 +120,18 @@ def test_a_texts_transformer_score_does_not_depend_on_the_texts_beside_it():
     assert together == [transformer.logits([text])[0] for text in texts]
 
 
+# The model's logits in exact integer arithmetic, as every CPU with VNNI computes them. On an AVX2-only CPU
+# onnxruntime's default int8 kernels saturate and give -3.37, -1.18 and 1.84: this test fails there unless
+# the session asks for exact products (transformer._session).
+@pytest.mark.parametrize("text, logit", [
+    ("you are a joke and so is your company", -3.9106),
+    ("That was a joke, calm down", -1.3151),
+    ("WidgetCo's sync is garbage and their support is awful. Stop wasting your time and switch to Acme.", 1.8518),
+])
+def test_a_texts_transformer_score_is_the_same_on_every_cpu(text, logit):
+    assert transformer.logits([text])[0] == pytest.approx(logit, abs=2e-3)
+
+
 def _scores_in_worker(texts: list[str]) -> list[float]:
     toxicity.clear_cache()  # a forked worker inherits the parent's cache: score for real
     return toxicity.toxicity_scores(texts)

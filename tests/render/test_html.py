@@ -122,3 +122,15 @@ def test_waivers_applied_are_listed():
 def test_same_result_same_html(small_result, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1793000000")
     assert html(small_result) == html(small_result)
+
+
+def test_a_business_hours_wait_in_the_worst_cases_breaks_only_before_its_calendar_time():
+    # Kept whole on one line, "168h of open hours (32d 3h calendar time)" took the width of the message beside it,
+    # which then ran one word a line down the page.
+    finding = builders.sla_finding("answer", "agent001", "bob", 1, clock="support-hours", elapsed=142 * 3600 + 2400,
+                                   calendar=6 * 86400 + 7200)
+    page = html(builders.result([finding]))
+    cell = re.search(r'<td class="num measured" data-label="Measured">(.*?)</td>', page).group(1)
+    assert cell == ('<span class="nowrap">142h40m of open hours</span> '
+                    '<span class="nowrap">(6d 2h calendar time)</span>')
+    assert "table.grid td.measured { white-space: normal;" in page

@@ -30,6 +30,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+import re2
+
 from auditor import speedups
 from auditor.text.channels import find_email, find_phone, find_url
 from auditor.text.patterns import Matcher, compile_phrases
@@ -198,14 +200,30 @@ def _may_match(norm: str, allowed: tuple[int, ...]) -> tuple[int, ...]:
     folded = " ".join(norm.lower().split())
     if not folded.isascii():
         folded = folded.translate(_FOLD)
-    word_bits, needs = _bit_table()
-    got = 0
-    for word, bits in word_bits:
-        if word in folded:
-            got |= bits
-    if not got:
+    screen, word_bits, needs = _screen()
+    found = screen.Match(folded)  # every screen word the text holds, in one pass of RE2
+    if not found:
         return ()
+    got = 0
+    for index in found:
+        got |= word_bits[index]
     return tuple(i for i in allowed if got & needs[i] == needs[i])
+
+
+@lru_cache(maxsize=1)
+def _screen() -> tuple["re2.Set", tuple[int, ...], tuple[int, ...]]:
+    """The screen words as one RE2 set of literals (a text is read once, not once a word), with the
+    bits each sets and each pattern's needs. A literal matches where ``word in folded`` is true:
+    both compare code points (RE2 reads UTF-8, in which one character's bytes never start inside
+    another's)."""
+    words, needs = _bit_table()
+    options = re2.Options()
+    options.never_capture = True
+    screen = re2.Set.SearchSet(options)
+    for word, _ in words:
+        screen.Add(re2.escape(word))
+    screen.Compile()
+    return screen, tuple(bits for _, bits in words), needs
 
 
 @lru_cache(maxsize=1)

@@ -121,6 +121,36 @@ def test_screened_alternation_finds_the_spans_of_the_whole_one(texts):
             assert screened == [m.span() for m in unscreened.finditer(norm)], text
 
 
+def _may_match_by_substrings(norm: str, allowed: tuple[int, ...]) -> tuple[int, ...]:
+    # The screen as first written: a substring search a word. The RE2 set must agree with it.
+    folded = " ".join(norm.lower().split()).translate(promises._FOLD)
+    words, needs = promises._bit_table()
+    got = 0
+    for word, bits in words:
+        if word in folded:
+            got |= bits
+    return tuple(i for i in allowed if got & needs[i] == needs[i]) if got else ()
+
+
+@pytest.mark.parametrize("texts", [_vader_tweets, _davidson_tweets, _demo_texts], ids=["vader", "davidson", "demo"])
+def test_the_word_screen_reads_a_text_as_substring_search_does(texts):
+    for text in texts():
+        norm = promises.normalize_apostrophes(text)
+        assert promises._may_match(norm, _EVERY) == _may_match_by_substrings(norm, _EVERY), text
+
+
+_SCREEN_WORDS = [word for word, _ in promises._bit_table()[0]]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_SCREEN_WORDS), st.text(max_size=6)), max_size=12).map("".join))
+def test_the_word_screen_agrees_on_any_text(text):
+    # Screen words glued to each other and to any characters: accents, emoji, the letters Python's
+    # case folding turns into ASCII ones ("ſ", "K"). No lone surrogates: no reader lets one in.
+    norm = promises.normalize_apostrophes(text)
+    assert promises._may_match(norm, _EVERY) == _may_match_by_substrings(norm, _EVERY)
+
+
 def test_the_screen_tells_which_pattern_matched():
     # Each alternative is its own group: the kind comes from the pattern that matched.
     found = promises._builtin("@bob DM us, we'll get back to you", _EVERY)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from auditor.text.spans import EMAIL_RE, Match, blank_out
+from auditor.text.spans import EMAIL_RE, Match, blank_out, cannot_match
 
 # North-American numbers need separators: "(555) 010-0100", "555-010-0100",
 # "+1 555 010 0100", "1-800-555-0100". Ten bare digits may be an order number.
@@ -46,6 +46,14 @@ _URL_RE = re.compile(
     rf"(?i)(?<![\w@.+-])(?:https?://[^\s<>\"']+|(?:www\.)?{_HOST}(?:{_TLDS})\b(?![.-]\w|@)(?:[/?#][^\s<>\"']*)?)"
 )
 _TRAILING = ".,;:!?)]}'\"\u2019\u201d…"
+# Cheap tests of what the patterns above cannot match without, so most posts skip them (each
+# scans every position of the text). A phone number holds a digit that follows none of the
+# characters both phone patterns refuse before a number (its first digit, or the one after its
+# "+" or "("); "@dana55" and "/blog/7639" hold none. The look-behind is written after the digit
+# so `re` jumps from digit to digit. A link holds "://" or a "." before a letter (every top-level
+# domain is letters).
+_PHONE_DIGIT = re.compile(r"\d(?<![\w#/$.\-]\d)")
+_LINK_MARK = re.compile(r"(?i)://|\.[a-z]")
 
 
 def _strip_trailing(text: str, start: int, end: int) -> int:
@@ -70,6 +78,8 @@ def _domain_ok(host: str, domains: tuple[str, ...]) -> bool:
 def find_url(text: str, company_domains: Iterable[str] = ()) -> Match | None:
     """The first link in ``text``; with ``company_domains``, the first link to
     one of them or a subdomain ("help.acme.com" counts for "acme.com")."""
+    if _LINK_MARK.search(text) is None:
+        return None
     domains = tuple(d.lower().strip().removeprefix("www.").strip(".") for d in company_domains if d.strip())
     # E-mail addresses are blanked first: "help@acme.com" is not a link to acme.com.
     for m in _URL_RE.finditer(blank_out(text, EMAIL_RE)):
@@ -84,6 +94,8 @@ def find_url(text: str, company_domains: Iterable[str] = ()) -> Match | None:
 
 
 def find_email(text: str) -> Match | None:
+    if cannot_match(EMAIL_RE, text):
+        return None
     m = EMAIL_RE.search(text)
     return None if m is None else Match(m.start(), m.end(), m.group())
 
@@ -92,6 +104,8 @@ def find_phone(text: str) -> Match | None:
     """The first phone number: international (+CC ...), North-American with
     separators, toll-free vanity, or, after "call"/"phone"/"contact", a
     7-digit local or 0-prefixed national number."""
+    if _PHONE_DIGIT.search(text) is None:
+        return None
     found: list[Match] = []
     for m in _PHONE_RE.finditer(text):
         number = m.group(1)

@@ -46,6 +46,13 @@ _CANNOT_MATCH = {
     HASHTAG_RE: lambda text: "#" not in text,
 }
 
+
+
+def cannot_match(pattern: re.Pattern[str], text: str) -> bool:
+    """True when a cheap test shows ``pattern`` (one of the masks above) finds nothing in ``text``."""
+    cannot = _CANNOT_MATCH.get(pattern)
+    return cannot is not None and cannot(text)
+
 # Curly quotes and the modifier apostrophe are one code point each, like "'",
 # so swapping them keeps every offset valid.
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\uff07": "'"})
@@ -64,8 +71,7 @@ def blank_out(text: str, *patterns: re.Pattern[str]) -> str:
     on the blanked text and still quote the original.
     """
     for pattern in patterns:
-        cannot = _CANNOT_MATCH.get(pattern)
-        if cannot is not None and cannot(text):
+        if cannot_match(pattern, text):
             continue
         text = pattern.sub(_spaces, text)
     return text

@@ -231,3 +231,53 @@ def test_masks_skipped_by_their_screen_would_have_found_nothing(text):
     for mask in masks:
         if spans._CANNOT_MATCH[mask](text):
             assert mask.search(text) is None
+
+
+# -- channels: what a phone number, a link and an e-mail address cannot do without ----------------
+
+from auditor.text import channels  # noqa: E402
+
+
+def _channels_unscreened(text: str) -> tuple:
+    # What the three finders see once past their screens: every match of their patterns.
+    phones = [m.span() for m in channels._PHONE_RE.finditer(text)] + [
+        m.span() for m in channels._LOCAL_PHONE_RE.finditer(text)]
+    links = [m.span() for m in channels._URL_RE.finditer(spans.blank_out(text, spans.EMAIL_RE))
+             if "." in channels._host(text[m.start():channels._strip_trailing(text, m.start(), m.end())])]
+    emails = [m.span() for m in spans.EMAIL_RE.finditer(text)]
+    return phones, links, emails
+
+
+def _check_channel_screens(text: str) -> set[str]:
+    """Asserts that a screen refusing ``text`` leaves nothing its patterns would find; says which refused."""
+    phones, links, emails = _channels_unscreened(text)
+    refused = set()
+    if channels._PHONE_DIGIT.search(text) is None:
+        assert phones == [] and channels.find_phone(text) is None, text
+        refused.add("phone")
+    if channels._LINK_MARK.search(text) is None:
+        assert links == [] and channels.find_url(text) is None, text
+        refused.add("link")
+    if spans.cannot_match(spans.EMAIL_RE, text):
+        assert emails == [] and channels.find_email(text) is None, text
+        refused.add("email")
+    return refused
+
+
+@pytest.mark.parametrize("texts", [_vader_tweets, _davidson_tweets, _demo_texts], ids=["vader", "davidson", "demo"])
+def test_channel_screens_refuse_only_texts_with_nothing_to_find(texts):
+    refused = {"phone": 0, "link": 0, "email": 0}
+    for original in texts():
+        # The text, and the text pushed towards what the screens look for: digits after a space,
+        # a letter after every full stop, an "@" before every word.
+        for text in (original, original.replace("#", " "), original.replace(". ", ".x"), original.replace(" ", " @")):
+            for kind in _check_channel_screens(text):
+                refused[kind] += 1
+    assert min(refused.values()) > 500, refused
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("+1(5) 0-.x@aA:/wWcom#$_\u0663\uff15\u212a\n"), max_size=40))
+def test_channel_screens_agree_on_any_text(text):
+    # Digits of other scripts ("٣", "５") are digits to `\d`; "K" (Kelvin) is a letter to `(?i)[a-z]`.
+    _check_channel_screens(text)

@@ -43,6 +43,7 @@ from auditor.activity.store_format import (
     now,
     row_event,
     stamp,
+    storable,
     store_problem,
     unique_batch,
 )
@@ -207,7 +208,7 @@ class Store:
             new_rows, updates = [], []
             for event in batch:
                 kind = "post" if type(event) is Post else "dm"
-                obj = event_to_dict(event)
+                obj = storable(event_to_dict(event))
                 old = existing.get((event.id, kind, event.platform))
                 if old is None:
                     new_rows.append(event_row(event, kind, obj, source_id))

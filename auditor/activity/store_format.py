@@ -3,6 +3,7 @@ what SQLite's failures mean to a user. `store.py` opens and writes it; `sources/
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
@@ -174,6 +175,21 @@ def unique_batch(batch: list) -> list:
     for event in batch:
         keyed[(event.id, type(event) is Post, event.platform)] = event
     return list(keyed.values()) if len(keyed) != len(batch) else batch
+
+
+# A UTF-16 half without its pair. A network that cuts a long post by UTF-16 units can cut an
+# emoji in two, and its JSON then says "\ud83d" alone; Python's json keeps that as a character
+# UTF-8, so the store, cannot hold. (A whole pair is one character in a Python string.)
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def storable(obj: dict) -> dict:
+    """``obj`` with each lone UTF-16 half in its text made U+FFFD, the character that stands for
+    one that cannot be read; the rest of the post is kept."""
+    text = obj.get("text")
+    if text and not text.isascii():
+        obj["text"] = _LONE_SURROGATE.sub("\ufffd", text)
+    return obj
 
 
 def author_of(obj: dict) -> str:

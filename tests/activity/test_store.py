@@ -95,6 +95,20 @@ def test_a_later_copy_fills_in_and_never_blanks(tmp_path):
     assert read_store(tmp_path / "t.db").posts == [from_api]
 
 
+def test_a_lone_utf16_half_in_a_text_is_stored_as_a_replacement_character(tmp_path):
+    # A network that cuts text by UTF-16 units can leave half an emoji ("\ud83d"); UTF-8 cannot
+    # hold it, and storing the post or DM raised, losing the rest of the batch.
+    cut = post("bob", "2026-10-05 14:00", "@acme_support still waiting \ud83d", id="1")
+    later = replace(cut, conversation_id="1")  # a later copy: the merge path stores it too
+    message = dm("bob", "acme_support", "2026-10-05 15:30", "\ude00 order 5531", id="d1")
+    with Store(tmp_path / "s.db") as store:
+        assert store.add_activity(one_source(cut, message), "a").added == 2
+        assert store.add_activity(one_source(later, name="b"), "b").updated == 1
+    activity = read_store(tmp_path / "s.db")
+    assert [p.text for p in activity.posts] == ["@acme_support still waiting \ufffd"]
+    assert [d.text for d in activity.dms] == ["\ufffd order 5531"]
+
+
 def test_a_window_reads_its_span_and_the_posts_replies_in_it_answer(tmp_path):
     root = post("bob", "2026-08-20 10:00", "@acme_support hi", id="10")
     middle = post("acme_support", "2026-09-30 10:00", "@bob hello", id="11", reply_to=root)

@@ -145,6 +145,28 @@ def test_a_device_as_data_is_refused_at_once(tmp_path, device):
                                 "an archive or a store")
 
 
+@pytest.mark.parametrize(("name", "head", "said"), [
+    ("report.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "a PDF document, not activity data; give JSON Lines, an X or "
+     "Mastodon archive, a Bluesky .car export, a CSV file or a store"),
+    ("october.jsonl.gz", b"\x1f\x8b\x08\x00\x00\x00\x00\x00", "gzip-compressed; unpack it first (gunzip)"),
+    ("twitter-archive", b"PK\x03\x04\x14\x00\x00\x00", "a zip file; give it a name ending in .zip to read it as an "
+     "X or Mastodon archive"),
+    ("chart.png", b"\x89PNG\r\n\x1a\n", "a PNG image, not activity data; give JSON Lines, an X or Mastodon archive, "
+     "a Bluesky .car export, a CSV file or a store"),
+])
+def test_a_file_of_another_format_is_refused_in_one_line_not_skipped_line_by_line(tmp_path, name, head, said):
+    # Read as JSON Lines (the default for a name no reader claims), every line was "not valid JSON":
+    # a screenful of skipped lines and then "nothing to audit".
+    data = tmp_path / name
+    data.write_bytes(head + bytes(range(256)) * 40)
+    result = audit(policy_file(tmp_path), data)
+    assert result.exit_code == 2
+    assert one_line(result) == f"{data}: {said}"
+    imported = runner.invoke(app, ["import", str(data), "--store", str(tmp_path / "s.db")])
+    assert imported.exit_code == 2
+    assert one_line(imported) == f"{data}: {said}"
+
+
 # -- X archives ----------------------------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ one in `READERS`. What writes the store (import, the fetchers) is in `activity/i
 | `.car`, or a CAR header | Bluesky repository export (`bluesky_car.py`) |
 | `.csv` | CSV with a column mapping (`csv_source.py`); without one, a known header (twcs) or an error |
 | `.db`, `.sqlite`, `.sqlite3`, or SQLite's magic bytes | the local store (`store_reader.py`) |
-| anything else | canonical JSONL (`jsonl.py`) |
+| anything else | canonical JSONL (`jsonl.py`); a PDF, gzip, zip or image file is refused |
 """
 
 from __future__ import annotations
@@ -69,7 +69,29 @@ def read_source(
     kind = source_kind(path)
     if mapping is not None and kind != "csv":
         raise DataError(f"{path}: --mapping is for CSV files, and this is read as {kind}")
+    if kind == "jsonl":
+        _refuse_known_binary(path)
     return READERS[kind](path, roster_ids=roster_ids, mapping=mapping, window=window)
+
+
+# Files that are read as JSON Lines by default but start as another format does: read line by
+# line, every line would be skipped as "not valid JSON". No JSON Lines file starts with these.
+_NOT_DATA = "give JSON Lines, an X or Mastodon archive, a Bluesky .car export, a CSV file or a store"
+_OTHER_FORMATS = (
+    (b"%PDF-", "a PDF document, not activity data", _NOT_DATA),
+    (b"\x1f\x8b", "gzip-compressed", "unpack it first (gunzip)"),
+    (b"PK\x03\x04", "a zip file", "give it a name ending in .zip to read it as an X or Mastodon archive"),
+    (b"\x89PNG", "a PNG image, not activity data", _NOT_DATA),
+    (b"\xff\xd8\xff", "a JPEG image, not activity data", _NOT_DATA),
+)
+
+
+def _refuse_known_binary(path: Path) -> None:
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    for magic, what, advice in _OTHER_FORMATS:
+        if head.startswith(magic):
+            raise DataError(f"{path}: {what}; {advice}")
 
 
 # The readers, by kind: each imported when first used (an archive's reader is not needed for a JSONL file).

@@ -25,7 +25,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from auditor.text.spans import EMAIL_RE, HANDLE_RE, HASHTAG_RE, URL_RE, normalize_apostrophes
+from auditor.text.spans import EMAIL_RE, HANDLE_RE, HASHTAG_RE, URL_RE, cannot_match, normalize_apostrophes
 
 # Phrases that close a conversation on their own. Written in lower case with plain
 # apostrophes; "it's" also matches "its" and "it is" (see _variants).
@@ -89,6 +89,7 @@ CLOSING_EMOJI = frozenset(
 _MODIFIERS = frozenset("\ufe0e\ufe0f\u200d") | frozenset(chr(c) for c in range(0x1F3FB, 0x1F400))
 
 _WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+_BEYOND_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def _variants(phrase: str) -> set[str]:
@@ -117,10 +118,13 @@ def is_acknowledgement(text: str) -> bool:
     punctuation are set aside (and at least one closer is there)."""
     text = unicodedata.normalize("NFKC", normalize_apostrophes(text)).lower()
     for pattern in (URL_RE, EMAIL_RE, HANDLE_RE, HASHTAG_RE):
-        text = pattern.sub(" ", text)
+        if not cannot_match(pattern, text):
+            text = pattern.sub(" ", text)
     closers = 0
-    for char in text:
-        if char.isalnum() or char == "'" or char.isspace() or char in _MODIFIERS:
+    # Only characters beyond ASCII can be emoji, modifiers or other symbols ("So"): the rest are
+    # letters, digits, spaces or punctuation, set aside below, so the loop skips them.
+    for char in _BEYOND_ASCII.findall(text):
+        if char.isalnum() or char.isspace() or char in _MODIFIERS:
             continue
         if char in CLOSING_EMOJI:
             closers += 1

@@ -45,3 +45,25 @@ def test_on_real_support_traffic_acknowledgements_are_few_and_brand_replies_almo
     outbound = [r["text"] for r in rows if r["inbound"] == "False"]
     assert (len(inbound), sum(map(is_acknowledgement, inbound))) == (1371, 38)
     assert (len(outbound), sum(map(is_acknowledgement, outbound))) == (1127, 1)
+
+
+def test_no_ascii_character_is_an_emoji_a_modifier_or_a_symbol():
+    # is_acknowledgement looks only at the characters beyond ASCII for closing emoji and for
+    # symbols that are content: exact only while no ASCII character is one of them.
+    import unicodedata
+
+    from auditor.text.acknowledgements import _MODIFIERS, CLOSING_EMOJI
+
+    ascii_chars = [chr(code) for code in range(128)]
+    assert [c for c in ascii_chars if c in CLOSING_EMOJI or c in _MODIFIERS or unicodedata.category(c) == "So"] == []
+
+
+@pytest.mark.parametrize("text", ["thanks 🙏🏽", "thanks ❤️", "thanks 👍 @acme", "thank you!! 😊 #love",
+                                  "thanks https://t.co/x 🙏", "cheers mate ✌️"])
+def test_closing_emoji_with_modifiers_and_masks_still_close(text):
+    assert is_acknowledgement(text)
+
+
+@pytest.mark.parametrize("text", ["thanks 😡", "thanks 📦", "thanks ©", "thanks ™ acme"])
+def test_a_symbol_that_does_not_close_is_content(text):
+    assert not is_acknowledgement(text)

@@ -87,8 +87,11 @@ _OTHER_FORMATS = (
 
 
 def _refuse_known_binary(path: Path) -> None:
-    with open(path, "rb") as handle:
-        head = handle.read(8)
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+    except OSError:
+        return  # the reader says why it cannot be read, as it always has
     for magic, what, advice in _OTHER_FORMATS:
         if head.startswith(magic):
             raise DataError(f"{path}: {what}; {advice}")

@@ -65,3 +65,22 @@ def test_an_audit_from_the_store_matches_the_audit_from_the_csv(tmp_path):
     assert from_store.rules == from_csv.rules
     assert from_store.findings == from_csv.findings
     assert from_store.data.sources[0].name == f"{tmp_path / 's.db'}: {shared('twcs', 'sample.csv')}"
+
+
+def test_a_file_that_cannot_be_opened_is_said_so_by_the_reader(tmp_path, monkeypatch):
+    # The look at a JSON Lines file's first bytes (is it a PDF, gzip, ...?) leaves an unreadable
+    # file to the reader's own one-line error.
+    import builtins
+
+    locked = tmp_path / "locked.jsonl"
+    locked.write_text(json.dumps(POST) + "\n")
+    real_open = builtins.open
+
+    def refusing_open(file, *args, **kwargs):
+        if str(file) == str(locked):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", refusing_open)
+    with pytest.raises(DataError, match="locked.jsonl: cannot read: Permission denied"):
+        read_source(locked)

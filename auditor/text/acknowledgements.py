@@ -25,7 +25,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from auditor.text.spans import EMAIL_RE, HANDLE_RE, HASHTAG_RE, URL_RE, cannot_match, normalize_apostrophes
+from auditor.text.spans import EMAIL_RE, HANDLE_RE, HASHTAG_RE, URL_RE, blank_out, normalize_apostrophes
 
 # Phrases that close a conversation on their own. Written in lower case with plain
 # apostrophes; "it's" also matches "its" and "it is" (see _variants).
@@ -117,9 +117,7 @@ def is_acknowledgement(text: str) -> bool:
     """True when nothing but thanks and closers is left once handles, links, hashtags, emoji and
     punctuation are set aside (and at least one closer is there)."""
     text = unicodedata.normalize("NFKC", normalize_apostrophes(text)).lower()
-    for pattern in (URL_RE, EMAIL_RE, HANDLE_RE, HASHTAG_RE):
-        if not cannot_match(pattern, text):
-            text = pattern.sub(" ", text)
+    text = blank_out(text, URL_RE, EMAIL_RE, HANDLE_RE, HASHTAG_RE)
     closers = 0
     # Only characters beyond ASCII can be emoji, modifiers or other symbols ("So"): the rest are
     # letters, digits, spaces or punctuation, set aside below, so the loop skips them.

@@ -47,11 +47,11 @@ _CANNOT_MATCH = {
 }
 
 
-
 def cannot_match(pattern: re.Pattern[str], text: str) -> bool:
     """True when a cheap test shows ``pattern`` (one of the masks above) finds nothing in ``text``."""
     cannot = _CANNOT_MATCH.get(pattern)
     return cannot is not None and cannot(text)
+
 
 # Curly quotes and the modifier apostrophe are one code point each, like "'",
 # so swapping them keeps every offset valid.

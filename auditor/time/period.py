@@ -270,6 +270,10 @@ def audit_window(period, look_back: timedelta = timedelta(days=7), look_ahead: t
     From the start of the previous period (the report's trend) minus `look_back` (episodes
     whose first item came just before), to the period's end plus `look_ahead` (answers to
     items inside the period may come after it).
+
+    In UTC: readers compare every event's time, in UTC, with both bounds, and two datetimes in
+    different zones compare by converting each (fifty times slower). Converted after the
+    arithmetic, so the days reached are local days across a clock change.
     """
     previous = period.previous()
-    return (previous.start - look_back, period.end + look_ahead)
+    return ((previous.start - look_back).astimezone(timezone.utc), (period.end + look_ahead).astimezone(timezone.utc))

@@ -136,7 +136,7 @@ def audit(loaded: LoadedPolicy, activity: Activity, period: Period, *, as_of: da
 def _evaluate(rule: RuleBase, ctx: RuleContext, previous_ctx: RuleContext | None
               ) -> tuple[list[Check], list[Check] | None]:
     """A rule's checks in the period, and in the previous one when the trend is shown."""
-    return rule.evaluate(ctx), rule.evaluate(previous_ctx) if previous_ctx is not None else None
+    return rule.evaluate_periods(ctx, previous_ctx)
 
 
 def rule_context(policy, index: ActivityIndex, period: Period, as_of: datetime) -> RuleContext:

@@ -71,7 +71,7 @@ ROSTER = [
 
 
 def policy(tmp_path: Path, rules: list[dict], *, timezone: str = "America/Toronto", calendars: dict | None = None,
-           accounts: list[dict] | None = None) -> LoadedPolicy:
+           accounts: list[dict] | None = None, ignore_accounts: list[str] | None = None) -> LoadedPolicy:
     document = {
         "name": "Test policy",
         "version": "1",
@@ -80,6 +80,8 @@ def policy(tmp_path: Path, rules: list[dict], *, timezone: str = "America/Toront
         "calendars": calendars or {},
         "rules": rules,
     }
+    if ignore_accounts is not None:
+        document["ignore_accounts"] = ignore_accounts
     path = tmp_path / "policy.yaml"
     with path.open("w") as handle:
         YAML().dump(document, handle)

@@ -99,6 +99,15 @@ class RuleBase(Strict):
     def evaluate(self, ctx: "RuleContext") -> list[Check]:  # pragma: no cover - each kind implements it
         raise NotImplementedError
 
+    def evaluate_periods(self, ctx: "RuleContext", previous: "RuleContext | None"
+                         ) -> tuple[list[Check], list[Check] | None]:
+        """The checks of the period, and of the previous one for the trend (None without `previous`).
+
+        The two contexts differ only in their period. A kind whose work over the whole window is
+        the same for both overrides this to do that work once; the answers must stay `evaluate`'s.
+        """
+        return self.evaluate(ctx), self.evaluate(previous) if previous is not None else None
+
     def metrics(self, checks: list[Check]) -> dict[str, Any]:
         """The kind's own figures over some checks (the audit calls it overall and per account)."""
         return {}

@@ -94,14 +94,20 @@ class ResponseTimeRule(RuleBase):
     complaint_below: float = Field(default=-0.3, ge=-1, le=1)
 
     def evaluate(self, ctx: "RuleContext") -> list[Check]:
+        return self.evaluate_periods(ctx, None)[0]
+
+    def evaluate_periods(self, ctx: "RuleContext", previous: "RuleContext | None"
+                         ) -> tuple[list[Check], list[Check] | None]:
+        """The checks of the period and of the previous one. What needs an answer, and the episodes with
+        their answers, are worked out over the whole window once: only which episodes and set-aside items
+        each period counts (those that start in it) differs."""
         audited = ctx.audited(self.id)
         if not audited:
-            return []
+            return [], [] if previous is not None else None
         groups = responder_groups(audited, self.responders)
         items, set_aside = self._inbound_items(ctx, audited, groups)
         dms_sent = _dms_sent(ctx, groups) if any(not key[3] for key in items) else {}
-        episodes = []  # (episode, counterpart, is_dm): those that start in the period, the ones judged
-        contains = ctx.period.contains
+        episodes = []  # (episode, counterpart, is_dm), over the window
         for (group, counterpart, conversation, is_dm), waiting in items.items():
             waiting.sort(key=lambda entry: (entry[1].created_at, entry[1].id))
             responders = groups.members[group]
@@ -110,10 +116,15 @@ class ResponseTimeRule(RuleBase):
             else:
                 answer = _post_answers(ctx, conversation, counterpart, responders,
                                        dms_sent.get((group, counterpart), ()))
-            for episode in _episodes(waiting, answer):
-                # episodes belong to the period they start in; answers may come later
-                if contains(episode[0][0][1].created_at):
-                    episodes.append((episode, counterpart, is_dm))
+            episodes.extend((episode, counterpart, is_dm) for episode in _episodes(waiting, answer))
+        return (self._checks(ctx, episodes, set_aside),
+                self._checks(previous, episodes, set_aside) if previous is not None else None)
+
+    def _checks(self, ctx: "RuleContext", episodes: list, set_aside: list[tuple[str, str, datetime]]) -> list[Check]:
+        """The period's episodes judged, and what it set aside per account."""
+        contains = ctx.period.contains
+        # episodes belong to the period they start in; answers may come later
+        episodes = [entry for entry in episodes if contains(entry[0][0][0][1].created_at)]
         # Every answered episode's time on the clock at once (time/open_time.py).
         answered = [episode for episode, _, _ in episodes if episode[1] is not None]
         times = iter(open_between_many(ctx.clock(self.clock), [waiting[0][1].created_at for waiting, _ in answered],
@@ -121,14 +132,18 @@ class ResponseTimeRule(RuleBase):
         checks = [self._judge(ctx, episode, counterpart, is_dm, next(times) if episode[1] is not None else None)
                   for episode, counterpart, is_dm in episodes]
         # What was set aside, per account: counted in the metrics, never in the share.
+        by_account: dict[str, Counter] = defaultdict(Counter)
+        for handle, reason, moment in set_aside:
+            if contains(moment):
+                by_account[handle][reason] += 1
         start = ctx.period.start
-        for handle, reasons in sorted(set_aside.items()):
+        for handle, reasons in sorted(by_account.items()):
             checks.append(Check(handle, start, "uncounted", counts=dict(reasons)))
         return checks
 
     def _inbound_items(self, ctx, audited, groups):
         """Inbound items that need an answer, keyed by (responder group, counterpart, conversation, is_dm),
-        and per account the items of the period set aside, by reason."""
+        and the items set aside: (account, reason, time) each."""
         index = ctx.index
         wanted = set(self.inbound)
         candidates = []  # (account, group, event, channel)
@@ -149,15 +164,14 @@ class ResponseTimeRule(RuleBase):
                         candidates.append((handle, group, dm, "dm"))
         reasons = self._reasons(ctx, candidates)
         items: dict[tuple, list] = defaultdict(list)
-        set_aside: dict[str, Counter] = defaultdict(Counter)
-        period = ctx.period
+        set_aside = []
         for (handle, group, event, channel), reason in zip(candidates, reasons):
             if reason is None:
                 is_dm = channel == "dm"
                 counterpart = event.sender if is_dm else event.author
                 items[(group, counterpart, event.conversation_id, is_dm)].append((handle, event, channel))
-            elif period.contains(event.created_at):
-                set_aside[handle][reason] += 1
+            else:
+                set_aside.append((handle, reason, event.created_at))
         return items, set_aside
 
     def _reasons(self, ctx, candidates) -> list[str | None]:

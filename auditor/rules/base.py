@@ -105,6 +105,8 @@ class RuleBase(Strict):
 
         The two contexts differ only in their period. A kind whose work over the whole window is
         the same for both overrides this to do that work once; the answers must stay `evaluate`'s.
+        The previous period's checks are only counted (the trend's figures), so their findings may
+        be left out.
         """
         return self.evaluate(ctx), self.evaluate(previous) if previous is not None else None
 

@@ -118,9 +118,10 @@ class ResponseTimeRule(RuleBase):
                                        dms_sent.get((group, counterpart), ()))
             episodes.extend((episode, counterpart, is_dm) for episode in _episodes(waiting, answer))
         return (self._checks(ctx, episodes, set_aside),
-                self._checks(previous, episodes, set_aside) if previous is not None else None)
+                self._checks(previous, episodes, set_aside, counted_only=True) if previous is not None else None)
 
-    def _checks(self, ctx: "RuleContext", episodes: list, set_aside: list[tuple[str, str, datetime]]) -> list[Check]:
+    def _checks(self, ctx: "RuleContext", episodes: list, set_aside: list[tuple[str, str, datetime]], *,
+                counted_only: bool = False) -> list[Check]:
         """The period's episodes judged, and what it set aside per account."""
         contains = ctx.period.contains
         # episodes belong to the period they start in; answers may come later
@@ -129,8 +130,8 @@ class ResponseTimeRule(RuleBase):
         answered = [episode for episode, _, _ in episodes if episode[1] is not None]
         times = iter(open_between_many(ctx.clock(self.clock), [waiting[0][1].created_at for waiting, _ in answered],
                                        [response.created_at for _, response in answered]))
-        checks = [self._judge(ctx, episode, counterpart, is_dm, next(times) if episode[1] is not None else None)
-                  for episode, counterpart, is_dm in episodes]
+        checks = [self._judge(ctx, episode, counterpart, is_dm, next(times) if episode[1] is not None else None,
+                              counted_only) for episode, counterpart, is_dm in episodes]
         # What was set aside, per account: counted in the metrics, never in the share.
         by_account: dict[str, Counter] = defaultdict(Counter)
         for handle, reason, moment in set_aside:
@@ -210,16 +211,26 @@ class ResponseTimeRule(RuleBase):
                     reasons[n] = "not a question or complaint"
         return reasons
 
-    def _judge(self, ctx: "RuleContext", episode, counterpart: str, is_dm: bool, elapsed: timedelta | None) -> Check:
-        """An episode of the period, with its time on the rule's clock when it was answered."""
+    def _judge(self, ctx: "RuleContext", episode, counterpart: str, is_dm: bool, elapsed: timedelta | None,
+               counted_only: bool = False) -> Check:
+        """An episode of the period, with its time on the rule's clock when it was answered; `counted_only`
+        leaves out the finding (the trend's period is counted, never reported)."""
         waiting, response = episode
         account, first, channel = waiting[0]
         start = first.created_at
         if elapsed is not None and elapsed <= self.within:
             # Most episodes are met: they need no evidence or wording, and a large month has a million.
             return Check(account, start, "passed", counterpart, elapsed.total_seconds())
-        # A breach or a pending episode: a finding, its measure and its clock story, each string made once.
         clock = ctx.clock(self.clock)
+        deadline = overdue = None
+        if response is None:
+            deadline = clock.deadline(start, self.within)
+            overdue = deadline is not None and ctx.as_of > deadline
+        if counted_only:
+            answered = response is not None
+            return Check(account, start, "failed" if answered or overdue else "pending", counterpart,
+                         elapsed.total_seconds() if answered else None)
+        # A breach or a pending episode: a finding, its measure and its clock story, each string made once.
         clock_name = self.clock or "wall clock"
         kind = "dm" if is_dm else "post"
         evidence = tuple(EvidenceRef(item.id, kind, "inbound") for _, item, _ in waiting)
@@ -251,12 +262,11 @@ class ResponseTimeRule(RuleBase):
             message = f"{who} waited {wait.text} for an answer ({limit})"
             return Check(account, start, "failed", counterpart, elapsed.total_seconds(),
                          (Draft("breached", message, evidence, measure, wait=wait, timing=timing),))
-        deadline = clock.deadline(start, self.within)
         measure["deadline"] = utc_iso(deadline) if deadline else None
         waited = clock.open_between(start, ctx.as_of) if ctx.as_of > start else timedelta(0)
         wait = self._wait(start, max(ctx.as_of, start), waited, answered=False)
         told += ("deadline",) if deadline else ()
-        if deadline is not None and ctx.as_of > deadline:
+        if overdue:
             measure["elapsed_seconds"] = int(waited.total_seconds())
             timing = Timing((started,), within_seconds, clock_name, measure["deadline"],
                             measure["elapsed_seconds"], len(waiting), channel, unanswered=True,

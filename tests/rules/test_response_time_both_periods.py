@@ -17,14 +17,13 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from auditor.activity.model import DirectMessage, Post
 from auditor.audit import rule_context
 from auditor.index import ActivityIndex
 from auditor.time.period import parse_period
 from tests.factories import activity, policy
+from tests.rules.random_conversations import RESPONDERS, conversation
 
 CUSTOMERS = ("bob", "carol", "dan", "newsbot")
-RESPONDERS = ("acme_support", "lchen", "jdoe")
 TEXTS = ("@{account} where is my order?", "@{account} thanks!", "@{account} this is the worst service ever",
          "loved the talk by @{account} today", "@{account} ok", "@{account} my parcel from you is two weeks late")
 CALENDARS = {"support-hours": {"weekdays": ["mon", "tue", "wed", "thu", "fri"], "hours": "09:00-17:00",
@@ -48,21 +47,9 @@ def months(draw):
         customer = draw(st.sampled_from(CUSTOMERS))
         account = draw(st.sampled_from(RESPONDERS))
         asked = START + timedelta(seconds=draw(st.integers(0, 90 * 86400)))
-        if draw(st.integers(0, 2)):
-            text = draw(st.sampled_from(TEXTS)).format(account=account)
-            question = Post(f"p{n}", customer, asked, text, mentions=(account,), conversation_id=f"p{n}")
-            events.append(question)
-            for k in range(draw(st.integers(0, 2))):  # replies by the account, a teammate or another team
-                replier = draw(st.sampled_from(RESPONDERS))
-                answered = asked + timedelta(seconds=draw(st.integers(-3600, 40 * 86400)))
-                events.append(Post(f"p{n}r{k}", replier, answered, f"@{customer} on it", in_reply_to=question.id,
-                                   in_reply_to_author=customer, conversation_id=question.id, mentions=(customer,)))
-        else:
-            conversation = ":".join(sorted((customer, account)))
-            events.append(DirectMessage(f"d{n}", conversation, customer, (account,), asked, "hello?"))
-            if draw(st.booleans()):
-                answered = asked + timedelta(seconds=draw(st.integers(0, 40 * 86400)))
-                events.append(DirectMessage(f"d{n}a", conversation, account, (customer,), answered, "hi"))
+        public = draw(st.integers(0, 2)) != 0
+        text = draw(st.sampled_from(TEXTS)).format(account=account) if public else ""
+        events += conversation(draw, n, customer, account, asked, text, public, 40 * 86400)
     return events
 
 

@@ -18,12 +18,11 @@ import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from auditor.activity.model import DirectMessage, Post
 from auditor.time import open_time
 from tests.factories import activity, policy, run_activity
+from tests.rules.random_conversations import RESPONDERS, conversation
 
 CUSTOMERS = ("bob", "carol", "dan", "erin")
-RESPONDERS = ("acme_support", "lchen", "jdoe")
 CALENDARS = {"support-hours": {"weekdays": ["mon", "tue", "wed", "thu", "fri"], "hours": "09:00-12:00, 13:00-17:30",
                                "holidays": {"country": "CA", "subdivision": "ON"}, "closed": ["2026-10-13"]}}
 RULES = [
@@ -44,21 +43,8 @@ def months(draw):
         customer = draw(st.sampled_from(CUSTOMERS))
         account = draw(st.sampled_from(RESPONDERS))
         asked = start + timedelta(seconds=draw(st.integers(-2 * 86400, 33 * 86400)))
-        if draw(st.booleans()):
-            question = Post(f"p{n}", customer, asked, f"@{account} help?", mentions=(account,),
-                            conversation_id=f"p{n}")
-            events.append(question)
-            for k in range(draw(st.integers(0, 2))):  # replies by the account, a teammate or another team
-                replier = draw(st.sampled_from(RESPONDERS))
-                answered = asked + timedelta(seconds=draw(st.integers(-3600, 6 * 86400)))
-                events.append(Post(f"p{n}r{k}", replier, answered, f"@{customer} on it", in_reply_to=question.id,
-                                   in_reply_to_author=customer, conversation_id=question.id, mentions=(customer,)))
-        else:
-            conversation = ":".join(sorted((customer, account)))
-            events.append(DirectMessage(f"d{n}", conversation, customer, (account,), asked, "hello?"))
-            if draw(st.booleans()):
-                answered = asked + timedelta(seconds=draw(st.integers(0, 6 * 86400)))
-                events.append(DirectMessage(f"d{n}a", conversation, account, (customer,), answered, "hi"))
+        public = draw(st.booleans())
+        events += conversation(draw, n, customer, account, asked, f"@{account} help?", public, 6 * 86400)
     return period, events
 
 

@@ -1,13 +1,18 @@
 """Building the common canonical post and DM of a large file fast, sharing what repeats.
 
 A month's file holds a million events written by one exporter: the same few fields, X
-handles, times in UTC. `EventBuilder.post` and `.dm` build those with the work a
-million calls would repeat done once (a handle is normalised once per spelling, an equal
-text or conversation id is kept once) and give None for anything else: a number as an
-id, an offset that is not UTC, a handle that might be another network's, a missing
-field. None sends the line to `parse_event`, which decides it as it always has; an event
-built here is equal, field by field, to the one `parse_event` builds from the same object
-(tests/activity/sources/test_jsonl_equal.py).
+handles, times in UTC. `decode_line` reads such a line straight into a typed `PostLine` or
+`DMLine` (msgspec checks every field's type in C while it parses, and builds no dict), and
+`EventBuilder.post` and `.dm` build the event with the work a million calls would repeat done
+once (a handle is normalised once per spelling, an equal text or conversation id is kept once).
+
+Anything else is left to `parse_event`, which decides it as it always has: `decode_line`
+refuses a line with a field the canonical writer never writes, a number, a missing field or
+any other type (so it accepts no line orjson would refuse: a field it does not know could hold
+a number orjson calls infinite), and the builder gives None for an id of spaces, an offset that
+is not UTC, a handle that might be another network's. An event built here is equal, field by
+field, to the one `parse_event` builds from the same line (tests/activity/sources/test_jsonl_equal.py,
+tests/activity/test_fast_events.py).
 
 Sharing equal strings and one-handle tuples is invisible to the rest of the auditor (they
 are never changed) and saves memory: a month's texts repeat (half the posts' texts are
@@ -18,14 +23,51 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from sys import intern
+from typing import Optional
+
+import msgspec
 
 from auditor.activity.events import MAX_TEXT
 from auditor.activity.model import DirectMessage, Post
 from auditor.networks import normalize_handle
 
-_OPTIONAL = (str, type(None))
 _UTC = timezone.utc
 _from_iso = datetime.fromisoformat
+
+
+class PostLine(msgspec.Struct, tag="post", tag_field="type", forbid_unknown_fields=True):
+    """A canonical post line's fields as written (docs/data.md), each of exactly its JSON type."""
+
+    id: str
+    author: str
+    created_at: str  # parsed by `datetime.fromisoformat`, as `parse_instant` parses it
+    text: str
+    mentions: list[str]
+    in_reply_to: Optional[str] = None
+    in_reply_to_author: Optional[str] = None
+    conversation_id: Optional[str] = None
+    repost_of: Optional[str] = None
+    quote_of: Optional[str] = None
+    url: Optional[str] = None
+    platform: Optional[str] = None
+    lang: Optional[str] = None
+
+
+class DMLine(msgspec.Struct, tag="dm", tag_field="type", forbid_unknown_fields=True):
+    """A canonical DM line's fields as written (docs/data.md)."""
+
+    id: str
+    sender: str
+    recipients: list[str]
+    created_at: str
+    text: str
+    conversation_id: Optional[str] = None
+    platform: Optional[str] = None
+
+
+# Raises NotTaken (msgspec's DecodeError, its ValidationError among them) for every line it does not take.
+decode_line = msgspec.json.Decoder(PostLine | DMLine).decode
+NotTaken = msgspec.DecodeError
 
 
 class EventBuilder:
@@ -51,83 +93,75 @@ class EventBuilder:
             ones[handle] = one = (handle,)
             return one
 
-        def names(written: list) -> tuple[str, ...] | None:
+        def names(written: list[str]) -> tuple[str, ...] | None:
             """The canonical handles of a list of them, once each in order; None when one is unusual."""
             if len(written) == 1:
                 first = written[0]
-                if type(first) is not str:
-                    return None
                 handle = handles.get(first) or x_handle(first)
                 return (ones.get(handle) or alone(handle)) if handle else None
             found = []
             for each in written:
-                if type(each) is not str:
-                    return None
                 handle = handles.get(each) or x_handle(each)
                 if not handle:
                     return None
                 found.append(handle)
             return tuple(dict.fromkeys(found))
 
-        def post(obj: dict) -> Post | None:
-            get = obj.get
-            post_id, author, created, text = get("id"), get("author"), get("created_at"), get("text")
-            reply_to, reply_author, conversation = get("in_reply_to"), get("in_reply_to_author"), get("conversation_id")
-            repost, quote, url, platform, mentions = get("repost_of"), get("quote_of"), get("url"), get("platform"), get("mentions")
-            lang = get("lang")
-            if not (type(post_id) is str and post_id and not post_id.isspace() and type(author) is str
-                    and type(created) is str and type(text) is str and len(text) <= MAX_TEXT
-                    and type(reply_to) in _OPTIONAL and type(reply_author) in _OPTIONAL
-                    and type(conversation) in _OPTIONAL and type(repost) in _OPTIONAL and type(quote) in _OPTIONAL
-                    and type(url) in _OPTIONAL and (platform is None or platform == "x") and type(lang) in _OPTIONAL
-                    and type(mentions) is list):
+        def utc(written: str) -> datetime | None:
+            try:
+                created_at = _from_iso(written)
+            except ValueError:
                 return None
-            author = handles.get(author) or x_handle(author)
+            # An offset to convert, or none at all: `parse_instant` says which.
+            return created_at if created_at.tzinfo is _UTC else None
+
+        def post(line: PostLine) -> Post | None:
+            post_id, text, platform = line.id, line.text, line.platform
+            if not post_id or post_id.isspace() or len(text) > MAX_TEXT or (platform is not None and platform != "x"):
+                return None
+            written = line.author
+            author = handles.get(written) or x_handle(written)
             if not author:
                 return None
+            reply_author = line.in_reply_to_author
             if reply_author is not None:
                 reply_author = handles.get(reply_author) or x_handle(reply_author)
                 if not reply_author:
                     return None
+            mentions = line.mentions
             if mentions:
                 mentions = names(mentions)
                 if mentions is None:
                     return None
             else:
                 mentions = ()
-            try:
-                created_at = _from_iso(created)
-            except ValueError:
+            created_at = utc(line.created_at)
+            if created_at is None:
                 return None
-            if created_at.tzinfo is not _UTC:
-                return None  # an offset to convert, or none at all: `parse_instant` says which
             # The link every post on X has is left out, as `own_url` does: `Post.link` rebuilds it.
+            url = line.url
             link = None if url is not None and url == f"https://x.com/{author}/status/{post_id}" else url
-            return Post(post_id, author, created_at, texts.setdefault(text, text), reply_to, reply_author,
-                        intern(conversation) if conversation is not None else None, mentions, repost, quote,
-                        link, "x", lang or None, url is not None)
+            conversation = line.conversation_id
+            return Post(post_id, author, created_at, texts.setdefault(text, text), line.in_reply_to, reply_author,
+                        intern(conversation) if conversation is not None else None, mentions, line.repost_of,
+                        line.quote_of, link, "x", line.lang or None, url is not None)
 
-        def dm(obj: dict) -> DirectMessage | None:
-            get = obj.get
-            dm_id, sender, recipients, created, text = get("id"), get("sender"), get("recipients"), get("created_at"), get("text")
-            conversation, platform = get("conversation_id"), get("platform")
-            if not (type(dm_id) is str and dm_id and not dm_id.isspace() and type(sender) is str
-                    and type(recipients) is list and recipients and type(created) is str
-                    and type(text) is str and len(text) <= MAX_TEXT
-                    and type(conversation) in _OPTIONAL and (platform is None or platform == "x")):
+        def dm(line: DMLine) -> DirectMessage | None:
+            dm_id, text, platform = line.id, line.text, line.platform
+            if (not dm_id or dm_id.isspace() or not line.recipients or len(text) > MAX_TEXT
+                    or (platform is not None and platform != "x")):
                 return None
-            sender = handles.get(sender) or x_handle(sender)
+            written = line.sender
+            sender = handles.get(written) or x_handle(written)
             if not sender:
                 return None
-            recipients = names(recipients)
+            recipients = names(line.recipients)
             if recipients is None:
                 return None
-            try:
-                created_at = _from_iso(created)
-            except ValueError:
+            created_at = utc(line.created_at)
+            if created_at is None:
                 return None
-            if created_at.tzinfo is not _UTC:
-                return None
+            conversation = line.conversation_id
             if not conversation:
                 conversation = ":".join(sorted({sender, *recipients}))
             return DirectMessage(dm_id, conversations.setdefault(conversation, conversation), sender, recipients,

@@ -8,9 +8,9 @@ auditing one month of a file of years holds one month.
 
 Two readers give the same `Activity`: the plain one takes each line through `line_item`
 (`orjson.loads`, then `parse_event`), and the fast one (`AUDITOR_SPEEDUPS` on, the default)
-reads blocks of lines in one loop, builds the common post and DM with `EventBuilder`
-(fast_events.py) and sends every other line, and every line it is unsure of, through
-`line_item` too (tests/activity/sources/test_jsonl_equal.py).
+reads blocks of lines in one loop, decodes the common post and DM line into typed fields and
+builds its event with `EventBuilder` (fast_events.py), and sends every other line, and every
+line it is unsure of, through `line_item` too (tests/activity/sources/test_jsonl_equal.py).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import orjson
 
 from auditor import progress, speedups
 from auditor.activity.events import parse_event
-from auditor.activity.fast_events import EventBuilder
+from auditor.activity.fast_events import EventBuilder, NotTaken, PostLine, decode_line
 from auditor.activity.model import (
     CHANNELS, EVERY_ACCOUNT, MAX_SKIPPED_KEPT, Activity, DirectMessage, Post, Skipped, SourceInfo,
 )
@@ -163,9 +163,9 @@ def _read_blocks(path: Path, name: str, reading: _Reading, label: str) -> None:
     """The fast reader: what `reading.take(line_item(...))` does for each line, in one loop.
 
     Reading a million lines is mostly per-line Python work, so the common case is done inline:
-    a line that parses to a post or DM `EventBuilder` can build is kept (or dropped outside the
-    window) here, and every other line takes the plain reader's path, `line_item`, which
-    parses it again (a few lines in a real file; the cost does not matter).
+    a canonical post or DM line that `decode_line` takes and `EventBuilder` can build is kept (or
+    dropped outside the window) here, and every other line takes the plain reader's path,
+    `line_item` (a few lines in a real file; the cost does not matter).
     """
     builder = EventBuilder()
     build_post, build_dm = builder.post, builder.dm
@@ -173,7 +173,6 @@ def _read_blocks(path: Path, name: str, reading: _Reading, label: str) -> None:
     met, met_all = reading.participants.add, reading.participants.update
     window = reading.window
     start, end = window if window is not None else (None, None)
-    loads, invalid = orjson.loads, orjson.JSONDecodeError
     task = progress.task(label)
     number = blank = 0
     dropped = False
@@ -183,34 +182,33 @@ def _read_blocks(path: Path, name: str, reading: _Reading, label: str) -> None:
                 for raw in block:
                     number += 1
                     try:
-                        obj = loads(raw)
-                    except invalid:  # not JSON, blank, or too long (None): said as the plain reader says it
-                        item = line_item(name, number, raw + b"\n" if ended and raw is not None else raw)
-                        if item is None:
-                            blank += 1
+                        line = decode_line(raw)
+                    except (NotTaken, TypeError):  # TypeError: a line too long to hold (None)
+                        event = None
+                    else:
+                        if type(line) is PostLine:
+                            event = build_post(line)
+                            if event is not None:
+                                if window is None or start <= event.created_at < end:
+                                    keep_post(event)
+                                else:
+                                    dropped = True
+                                continue
                         else:
-                            take(item)
-                        continue
-                    kind = obj.get("type") if type(obj) is dict else None
-                    if kind == "post":
-                        event = build_post(obj)
-                        if event is not None:
-                            if window is None or start <= event.created_at < end:
-                                keep_post(event)
-                            else:
-                                dropped = True
-                            continue
-                    elif kind == "dm":
-                        event = build_dm(obj)
-                        if event is not None:
-                            met(event.sender)
-                            met_all(event.recipients)
-                            if window is None or start <= event.created_at < end:
-                                keep_dm(event)
-                            else:
-                                dropped = True
-                            continue
-                    take(object_item(name, number, obj))
+                            event = build_dm(line)
+                            if event is not None:
+                                met(event.sender)
+                                met_all(event.recipients)
+                                if window is None or start <= event.created_at < end:
+                                    keep_dm(event)
+                                else:
+                                    dropped = True
+                                continue
+                    item = line_item(name, number, raw + b"\n" if ended and raw is not None else raw)
+                    if item is None:
+                        blank += 1
+                    else:
+                        take(item)
                 if task is not None:
                     task.advance(number - blank - task.count)
     finally:

@@ -1,0 +1,76 @@
+"""`decode_line` takes only lines orjson reads to the same fields, and the reader stays equal on the lines it refuses.
+
+The fast reader trusts a line `decode_line` takes without asking orjson: a line orjson would
+refuse (and the plain reader skip) must never become an event. Checked on byte-level mutations
+of canonical lines, and on the known ways two JSON parsers differ.
+"""
+
+from __future__ import annotations
+
+import orjson
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from auditor.activity.fast_events import DMLine, NotTaken, PostLine, decode_line
+from tests.activity.sources.test_jsonl_equal import GOOD_DM, GOOD_POST, assert_same, compact
+
+CANONICAL = [compact(GOOD_POST), compact(GOOD_DM), compact({**GOOD_POST, "text": "\\ud83d é \u2028 \"q\""})]
+# Bytes a mutation splices in: JSON's own punctuation, numbers, escapes, broken UTF-8, whitespace of every kind.
+PIECES = [b'"', b"\\", b"{", b"}", b"[", b"]", b",", b":", b" ", b"\t", b"\r", b"\x0c", b"\x00", b"\xff", b"\xed\xa0\x80",
+          b"\\u", b"\\ud800", b"\\udc00", b"\\n", b"1e400", b"-0", b"01", b"NaN", b"Infinity", b"null", b"true",
+          b'"type":"dm"', b'"type":"post"', b'"id":"2"', b'"x":1e999', b'"mentions":[]', b"\xef\xbb\xbf", b"\xc3\xa9"]
+
+
+@st.composite
+def mutated(draw) -> bytes:
+    line = draw(st.sampled_from(CANONICAL))
+    for _ in range(draw(st.integers(1, 3))):
+        at = draw(st.integers(0, len(line)))
+        cut = draw(st.integers(0, 3))
+        line = line[:at] + draw(st.sampled_from(PIECES + [b""])) + line[at + cut:]
+    return line
+
+
+def fields(line: PostLine | DMLine) -> dict:
+    return {name: getattr(line, name) for name in line.__struct_fields__}
+
+
+@settings(max_examples=3000, deadline=None)
+@given(raw=mutated())
+def test_a_line_decode_line_takes_is_one_orjson_reads_to_the_same_fields(raw):
+    try:
+        line = decode_line(raw)
+    except NotTaken:
+        return
+    obj = orjson.loads(raw)  # raises if decode_line took a line orjson refuses
+    assert obj["type"] == ("post" if type(line) is PostLine else "dm")
+    assert set(obj) - {"type"} <= set(line.__struct_fields__)  # nothing it does not know
+    assert {name: value for name, value in fields(line).items() if name in obj} == {
+        name: value for name, value in obj.items() if name != "type"}
+
+
+@pytest.mark.parametrize("raw", [
+    # orjson refuses a number too large for a double; a field decode_line does not know could hold one
+    compact(GOOD_POST)[:-1] + b',"views":1e400}',
+    compact(GOOD_POST)[:-1] + b',"views":[[[[1]]]]}',
+    # the last of two equal keys wins in orjson: this line is a DM, and not a valid one
+    compact(GOOD_POST)[:-1] + b',"type":"dm"}',
+    compact(GOOD_DM)[:-1] + b',"type":"post"}',
+    compact(GOOD_POST)[:-1] + b',"id":"8"}',
+    # the type last, or twice the same
+    b'{' + compact({k: v for k, v in GOOD_POST.items() if k != "type"})[1:-1] + b',"type":"post"}',
+    b'{"type":"post",' + compact(GOOD_POST)[1:],
+])
+def test_lines_where_two_parsers_could_differ_read_the_same_both_ways(tmp_path, raw):
+    path = tmp_path / "odd.jsonl"
+    path.write_bytes(raw + b"\n" + compact(GOOD_DM) + b"\n")
+    activity = assert_same(path)
+    assert len(activity.dms) >= 1  # the good line after it is read
+
+
+def test_a_line_with_a_field_the_writer_never_writes_is_left_to_parse_event():
+    with pytest.raises(NotTaken):
+        decode_line(compact({**GOOD_POST, "views": 3}))
+    assert type(decode_line(compact(GOOD_POST))) is PostLine
+    assert type(decode_line(compact(GOOD_DM))) is DMLine

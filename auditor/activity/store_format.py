@@ -7,11 +7,13 @@ import re
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 import orjson
 
 from auditor.activity import store_fetch
 from auditor.activity.events import own_url
+from auditor.activity.fast_events import DMLine, NotTaken, PostLine, decode_line
 from auditor.activity.model import DirectMessage, Post
 from auditor.errors import DataError
 
@@ -19,6 +21,10 @@ from auditor.errors import DataError
 # 2: sources.dm_accounts (whose DMs a source holds). A version-1 store is upgraded when opened
 # for writing; read as it is, its sources' DM holders are worked out from their DMs.
 SCHEMA_VERSION = 2
+
+
+_UTC = timezone.utc
+_from_iso = datetime.fromisoformat
 
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -237,6 +243,54 @@ def row_event(kind: str, text: str, real_id: bool) -> Post | DirectMessage:
                     obj.get("lang"), real_id=real_id or url is not None)
     return DirectMessage(obj["id"], obj["conversation_id"], obj["sender"], tuple(obj["recipients"]), created_at,
                          obj["text"], obj.get("platform") or "x")
+
+
+def row_builder() -> Callable[[str, str, bool], Post | DirectMessage]:
+    """`row_event` for a window of a million rows: what it gives, with what repeats kept once.
+
+    A row the writer wrote (a canonical post or DM, every field of its JSON type, times in UTC)
+    is decoded into typed fields (msgspec, no dict), and its texts and handles are shared: an
+    equal one is held once however many rows name it, as the JSONL reader holds them
+    (fast_events.py). Conversation ids are not: most are named by one or two posts, and a
+    dictionary of a million of them cost more time than the memory it saved. Any other row (a
+    null where a string was expected, an older store's time with an offset) goes through
+    `row_event` itself, so the events are equal either way (tests/activity/test_store_rows.py).
+    """
+    names: dict[str, str] = {}
+    texts: dict[str, str] = {}
+    ones: dict[str, tuple[str]] = {}  # handle -> the tuple of it alone (a mention, a recipient)
+
+    def handles(written: list[str]) -> tuple[str, ...]:
+        if len(written) == 1:
+            handle = written[0]
+            one = ones.get(handle)
+            if one is None:
+                ones[handle] = one = (names.setdefault(handle, handle),)
+            return one
+        return tuple([names.setdefault(handle, handle) for handle in written])
+
+    def build(kind: str, text: str, real_id: bool) -> Post | DirectMessage:
+        try:
+            line = decode_line(text)
+        except NotTaken:
+            return row_event(kind, text, real_id)
+        created_at = _from_iso(line.created_at)
+        if created_at.tzinfo is not _UTC:
+            return row_event(kind, text, real_id)
+        if kind == "post" and type(line) is PostLine:
+            author, post_id, url, platform, reply_author = line.author, line.id, line.url, line.platform, line.in_reply_to_author
+            return Post(post_id, names.setdefault(author, author), created_at, texts.setdefault(line.text, line.text),
+                        line.in_reply_to, reply_author if reply_author is None else names.setdefault(reply_author, reply_author),
+                        line.conversation_id, handles(line.mentions) if line.mentions else (), line.repost_of,
+                        line.quote_of, own_url(url, author, post_id, platform), platform or "x", line.lang,
+                        real_id or url is not None)
+        if kind == "dm" and type(line) is DMLine and line.conversation_id is not None:
+            sender = line.sender
+            return DirectMessage(line.id, line.conversation_id, names.setdefault(sender, sender), handles(line.recipients),
+                                 created_at, texts.setdefault(line.text, line.text), line.platform or "x")
+        return row_event(kind, text, real_id)
+
+    return build
 
 
 BATCH = 500  # ids per IN (...) query: below SQLite's variable limit everywhere

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import orjson
 
+from auditor import speedups
 from auditor.activity import store_fetch
 from auditor.activity.model import Activity, MAX_SKIPPED_KEPT, Post, Skipped, SourceInfo
 from auditor.activity.store import Store, store_errors
-from auditor.activity.store_format import BATCH, row_event, stamp
+from auditor.activity.store_format import BATCH, row_builder, row_event, stamp
 from auditor.errors import DataError
 from auditor.networks import handle_platform
 from auditor.progress import counted
@@ -77,12 +78,13 @@ def read_window(store: Store, since: datetime | None = None, until: datetime | N
         real = {source_id for (source_id,) in store.db.execute(
             "SELECT id FROM sources WHERE kind IN ('archive', 'x-api')")}
         edits = store_fetch.edits(store.db, stored_only=True)
+        build = row_builder() if speedups.enabled() else row_event
         with no_gc():
             posts, dms = activity.posts, activity.dms
             seen_posts: set[str] = set()
             rows = store.db.execute(f"SELECT kind, json, source_id FROM events {where}", args)
             for kind, text, source_id in counted(rows, f"reading {Path(store.name).name}"):
-                event = row_event(kind, text, source_id in real)
+                event = build(kind, text, source_id in real)
                 per_source[source_id] += 1
                 if kind == "post":
                     posts.append(event)

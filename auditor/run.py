@@ -8,6 +8,7 @@ options or prints: the CLI does, and it maps the `AuditorError`s raised here to 
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Callable
@@ -43,7 +44,9 @@ def read_and_audit(loaded: LoadedPolicy, read: Callable[[Window], Activity], per
     rules = [rule for rule in loaded.policy.rules if rule.enabled]
     with worker_pool(prepare=lambda: [rule.prepare() for rule in rules]) if workers else nullcontext():
         with no_gc():
-            return audit(loaded, read(audit_window(period)), period, as_of=as_of)
+            result = audit(loaded, read(audit_window(period)), period, as_of=as_of)
+            gc.freeze()
+            return result
 
 
 def read_paths(paths: list[Path], roster_ids: dict[str, str] | None = None,

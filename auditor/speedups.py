@@ -133,6 +133,9 @@ def worker_pool(prepare: Callable[[], None] = lambda: None) -> Iterator[None]:
         yield
         return
     prepare()
+    # What the workers inherit is never collected in them: a collection that walked it would write to
+    # every object's header and copy its page into the worker (Python's gc docs: freeze before fork).
+    gc.freeze()
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"))
     pool.submit(int).result()  # with fork, the first task starts every worker at once
     # Threads for `in_background`, started after the fork (a process is never forked with threads running).

@@ -39,7 +39,9 @@ def read_and_audit(loaded: LoadedPolicy, read: Callable[[Window], Activity], per
     With `workers`, the processes that score texts are forked first, while this process is still small
     (the rules' models loaded before, so the workers share them; see `speedups.worker_pool`). Reading,
     indexing and evaluating run with the cyclic garbage collector paused: the events form no cycles,
-    and each full collection would walk all of them again.
+    and each full collection would walk all of them again. What is alive at the end (the result) is
+    then frozen out of every later collection: left as it is, it would all sit in the youngest
+    generation, and writing the reports would walk it once per generation it ages through.
     """
     rules = [rule for rule in loaded.policy.rules if rule.enabled]
     with worker_pool(prepare=lambda: [rule.prepare() for rule in rules]) if workers else nullcontext():

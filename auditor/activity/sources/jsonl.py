@@ -184,26 +184,26 @@ def _read_blocks(path: Path, name: str, reading: _Reading, label: str) -> None:
                     try:
                         line = decode_line(raw)
                     except (NotTaken, TypeError):  # TypeError: a line too long to hold (None)
-                        event = None
-                    else:
-                        if type(line) is PostLine:
-                            event = build_post(line)
-                            if event is not None:
-                                if window is None or start <= event.created_at < end:
-                                    keep_post(event)
-                                else:
-                                    dropped = True
-                                continue
-                        else:
-                            event = build_dm(line)
-                            if event is not None:
-                                met(event.sender)
-                                met_all(event.recipients)
-                                if window is None or start <= event.created_at < end:
-                                    keep_dm(event)
-                                else:
-                                    dropped = True
-                                continue
+                        line = None
+                    if type(line) is PostLine:
+                        event = build_post(line)
+                        if event is not None:
+                            if window is None or start <= event.created_at < end:
+                                keep_post(event)
+                            else:
+                                dropped = True
+                            continue
+                    elif line is not None:  # a DMLine
+                        event = build_dm(line)
+                        if event is not None:
+                            met(event.sender)
+                            met_all(event.recipients)
+                            if window is None or start <= event.created_at < end:
+                                keep_dm(event)
+                            else:
+                                dropped = True
+                            continue
+                    # not a canonical line, or one the builder is unsure of: as the plain reader reads it
                     item = line_item(name, number, raw + b"\n" if ended and raw is not None else raw)
                     if item is None:
                         blank += 1

@@ -243,6 +243,15 @@ def _ancestors(path: Path, posts: list[Post], fast: bool) -> None:
         for raw in _raw_lines(path, fast):
             if raw is None or not raw.strip():
                 continue
+            if fast:
+                # Most lines are not asked for: a canonical one is passed over without a dict.
+                try:
+                    line = decode_line(raw)
+                except NotTaken:
+                    pass
+                else:
+                    if type(line) is not PostLine or line.id not in wanted:
+                        continue
             try:
                 obj = orjson.loads(raw)
             except orjson.JSONDecodeError:

@@ -70,6 +70,16 @@ decode_line = msgspec.json.Decoder(PostLine | DMLine).decode
 NotTaken = msgspec.DecodeError
 
 
+def utc_time(written: str) -> datetime | None:
+    """A line's time when it is written in UTC; None for anything else (an offset to convert, or
+    none at all, or no time: `parse_instant` and `row_event` each say which)."""
+    try:
+        created_at = _from_iso(written)
+    except ValueError:
+        return None
+    return created_at if created_at.tzinfo is _UTC else None
+
+
 class EventBuilder:
     """Builds the posts and DMs of one file; its memories last as long as the reading."""
 
@@ -107,14 +117,6 @@ class EventBuilder:
                 found.append(handle)
             return tuple(dict.fromkeys(found))
 
-        def utc(written: str) -> datetime | None:
-            try:
-                created_at = _from_iso(written)
-            except ValueError:
-                return None
-            # An offset to convert, or none at all: `parse_instant` says which.
-            return created_at if created_at.tzinfo is _UTC else None
-
         def post(line: PostLine) -> Post | None:
             post_id, text, platform = line.id, line.text, line.platform
             if not post_id or post_id.isspace() or len(text) > MAX_TEXT or (platform is not None and platform != "x"):
@@ -135,7 +137,7 @@ class EventBuilder:
                     return None
             else:
                 mentions = ()
-            created_at = utc(line.created_at)
+            created_at = utc_time(line.created_at)
             if created_at is None:
                 return None
             # The link every post on X has is left out, as `own_url` does: `Post.link` rebuilds it.
@@ -158,7 +160,7 @@ class EventBuilder:
             recipients = names(line.recipients)
             if recipients is None:
                 return None
-            created_at = utc(line.created_at)
+            created_at = utc_time(line.created_at)
             if created_at is None:
                 return None
             conversation = line.conversation_id

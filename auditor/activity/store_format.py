@@ -13,7 +13,7 @@ import orjson
 
 from auditor.activity import store_fetch
 from auditor.activity.events import own_url
-from auditor.activity.fast_events import DMLine, NotTaken, PostLine, decode_line
+from auditor.activity.fast_events import DMLine, NotTaken, PostLine, decode_line, utc_time
 from auditor.activity.model import DirectMessage, Post
 from auditor.errors import DataError
 
@@ -21,10 +21,6 @@ from auditor.errors import DataError
 # 2: sources.dm_accounts (whose DMs a source holds). A version-1 store is upgraded when opened
 # for writing; read as it is, its sources' DM holders are worked out from their DMs.
 SCHEMA_VERSION = 2
-
-
-_UTC = timezone.utc
-_from_iso = datetime.fromisoformat
 
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -274,8 +270,8 @@ def row_builder() -> Callable[[str, str, bool], Post | DirectMessage]:
             line = decode_line(text)
         except NotTaken:
             return row_event(kind, text, real_id)
-        created_at = _from_iso(line.created_at)
-        if created_at.tzinfo is not _UTC:
+        created_at = utc_time(line.created_at)
+        if created_at is None:
             return row_event(kind, text, real_id)
         if kind == "post" and type(line) is PostLine:
             author, post_id, url, platform, reply_author = line.author, line.id, line.url, line.platform, line.in_reply_to_author

@@ -14,7 +14,7 @@ from typing import Iterable
 import orjson
 
 from auditor import __version__, progress
-from auditor.speedups import in_background
+from auditor.speedups import in_background, in_turn
 from auditor.time.instants import utc_iso
 from auditor.activity.model import CHANNELS, EVERY_ACCOUNT, Activity, Post
 from auditor.networks import PLATFORMS, SOURCE_NETWORK, handle_platform
@@ -52,54 +52,40 @@ def audit(loaded: LoadedPolicy, activity: Activity, period: Period, *, as_of: da
     has_previous = index.first_event is not None and index.first_event <= previous.start + timedelta(days=1)
     previous_ctx = ctx.for_period(previous)
 
-    rule_results, findings = [], []
-    per_account: dict[str, dict[str, Figures]] = defaultdict(dict)
-    task = progress.current().task("evaluating rules", total=sum(1 for rule in policy.rules if rule.enabled), unit="rules")
-    # A rule that scores texts in the workers starts first, in the background: the workers score
-    # its texts while this process evaluates the other rules (speedups.in_background).
+    enabled = [rule for rule in policy.rules if rule.enabled]
+    task = progress.current().task("evaluating rules", total=len(enabled), unit="rules")
+    # A rule that scores texts in the workers starts first, in the background (speedups.in_background),
+    # and its thread also counts its checks and builds its findings. Meanwhile this process evaluates
+    # the other rules, then works out what depends on no rule (the data's coverage and hash), and only
+    # then waits, taking each background rule as it finishes: while the workers score texts both
+    # CPUs are busy, and what is left once they are done runs on one. Each rule's outcome is its own,
+    # so the order changes nothing.
     trend_ctx = previous_ctx if has_previous else None
-    started = {rule.id: in_background(partial(_evaluate, rule, ctx, trend_ctx))
-               for rule in policy.rules if rule.enabled and type(rule).scores_texts_in_workers}
-    for rule in policy.rules:
-        if not rule.enabled:
-            continue
-        task.update(rule.id)
-        if rule.id in started:
-            checks, previous_checks = started[rule.id].result()
-        else:
-            checks, previous_checks = _evaluate(rule, ctx, trend_ctx)
-        figures = _figures(rule, checks)
-        by_account: dict[str, list[Check]] = defaultdict(list)
-        for check in checks:
-            by_account[check.account].append(check)
-        for account in ctx.audited(rule.id):
-            per_account[account.handle][rule.id] = _figures(rule, by_account.get(account.handle, []))
-        previous = _figures(rule, previous_checks) if previous_checks is not None else None
-        per_check = [_check_findings(rule, check, index) if check.findings else () for check in checks]
-        rule_results.append(
-            RuleResult(
-                id=rule.id,
-                type=rule.type,
-                severity=rule.severity,
-                description=rule.description or type(rule).meaning,
-                meaning=type(rule).meaning,
-                item_name=type(rule).item_name,
-                target=rule.target,
-                status=status_of(figures, rule.target),
-                figures=figures,
-                previous_compliance=previous.compliance if previous else None,
-                previous_checked=previous.checked if previous else None,
-                weeks=_weeks(checks, policy.zone),
-                options=rule.model_dump(mode="json", exclude=_COMMON, exclude_none=True),
-                checks=tuple(checks),
-                check_fingerprints=tuple(tuple(f.fingerprint for f in found if f.is_failure) for found in per_check),
-                kind=rule,
-            )
-        )
-        for found in per_check:
-            findings.extend(found)
+    started = {rule.id: in_background(partial(_outcome, rule, ctx, trend_ctx))
+               for rule in enabled if type(rule).scores_texts_in_workers}
+    outcomes: dict[str, tuple[RuleResult, dict[str, Figures], list[Finding]]] = {}
+    for rule in enabled:
+        if rule.id not in started:
+            task.update(rule.id)
+            outcomes[rule.id] = _outcome(rule, ctx, trend_ctx)
+            task.advance(1)
+    data = replace(_coverage(activity, index, as_of, policy, period, ctx.accounts),
+                   period_events=_period_events(index, period, as_of))
+    for rule_id, outcome in in_turn(started):
+        task.update(rule_id)
+        outcomes[rule_id] = outcome
         task.advance(1)
     task.done()
+
+    # Put together in the policy's order.
+    rule_results, findings = [], []
+    per_account: dict[str, dict[str, Figures]] = defaultdict(dict)
+    for rule in enabled:
+        result, account_figures, found = outcomes[rule.id]
+        rule_results.append(result)
+        for handle, figures in account_figures.items():
+            per_account[handle][rule.id] = figures
+        findings.extend(found)
 
     findings.sort(key=lambda f: (f.rule, f.account, f.occurred_at, f.fingerprint))
     findings_count = Counter(f.account for f in findings if f.is_failure)
@@ -124,8 +110,7 @@ def audit(loaded: LoadedPolicy, activity: Activity, period: Period, *, as_of: da
             "end": period.end.isoformat(),
             "timezone": policy.timezone,
         },
-        data=replace(_coverage(activity, index, as_of, policy, period, ctx.accounts),
-                     period_events=_period_events(index, period, as_of)),
+        data=data,
         summary=summarize(rule_results, findings),
         rules=tuple(rule_results),
         accounts=accounts,
@@ -133,10 +118,38 @@ def audit(loaded: LoadedPolicy, activity: Activity, period: Period, *, as_of: da
     )
 
 
-def _evaluate(rule: RuleBase, ctx: RuleContext, previous_ctx: RuleContext | None
-              ) -> tuple[list[Check], list[Check] | None]:
-    """A rule's checks in the period, and in the previous one when the trend is shown."""
-    return rule.evaluate_periods(ctx, previous_ctx)
+def _outcome(rule: RuleBase, ctx: RuleContext, previous_ctx: RuleContext | None
+             ) -> tuple[RuleResult, dict[str, Figures], list[Finding]]:
+    """A rule evaluated: its result, its figures for each account it audits, and its findings."""
+    checks, previous_checks = rule.evaluate_periods(ctx, previous_ctx)
+    index = ctx.index
+    figures = _figures(rule, checks)
+    by_account: dict[str, list[Check]] = defaultdict(list)
+    for check in checks:
+        by_account[check.account].append(check)
+    account_figures = {account.handle: _figures(rule, by_account.get(account.handle, []))
+                       for account in ctx.audited(rule.id)}
+    previous = _figures(rule, previous_checks) if previous_checks is not None else None
+    per_check = [_check_findings(rule, check, index) if check.findings else () for check in checks]
+    result = RuleResult(
+        id=rule.id,
+        type=rule.type,
+        severity=rule.severity,
+        description=rule.description or type(rule).meaning,
+        meaning=type(rule).meaning,
+        item_name=type(rule).item_name,
+        target=rule.target,
+        status=status_of(figures, rule.target),
+        figures=figures,
+        previous_compliance=previous.compliance if previous else None,
+        previous_checked=previous.checked if previous else None,
+        weeks=_weeks(checks, ctx.zone),
+        options=rule.model_dump(mode="json", exclude=_COMMON, exclude_none=True),
+        checks=tuple(checks),
+        check_fingerprints=tuple(tuple(f.fingerprint for f in found if f.is_failure) for found in per_check),
+        kind=rule,
+    )
+    return result, account_figures, [finding for found in per_check for finding in found]
 
 
 def rule_context(policy, index: ActivityIndex, period: Period, as_of: datetime) -> RuleContext:

@@ -15,11 +15,12 @@ import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from multiprocessing import get_context
 from typing import TypeVar
 
 T = TypeVar("T")
+K = TypeVar("K")
 R = TypeVar("R")
 
 # Below this many texts a worker pool costs more to start than it saves.
@@ -116,6 +117,18 @@ def in_background(function: Callable[[], R]) -> "Future[R] | _Later":
     with _background_lock:
         _background_jobs += 1
     return _threads.submit(run)
+
+
+def in_turn(jobs: "dict[K, Future[R] | _Later]") -> Iterator[tuple[K, R]]:
+    """Each job's key and result as the jobs finish (`in_background`'s futures), so the caller deals
+    with whichever is done instead of waiting on one while another is ready. Jobs run later
+    (without workers) run now, in the order given."""
+    waiting = {job: key for key, job in jobs.items() if isinstance(job, Future)}
+    for key, job in jobs.items():
+        if not isinstance(job, Future):
+            yield key, job.result()
+    for job in as_completed(waiting):
+        yield waiting[job], job.result()
 
 
 @contextmanager

@@ -125,7 +125,8 @@ class ResponseTimeRule(RuleBase):
         """The period's episodes judged, and what it set aside per account."""
         contains = ctx.period.contains
         # episodes belong to the period they start in; answers may come later
-        episodes = [entry for entry in episodes if contains(entry[0][0][0][1].created_at)]
+        start, end = ctx.period.utc_bounds  # every event's time is in UTC: compared without a conversion
+        episodes = [entry for entry in episodes if start <= entry[0][0][0][1].created_at < end]
         # Every answered episode's time on the clock at once (time/open_time.py).
         answered = [episode for episode, _, _ in episodes if episode[1] is not None]
         times = iter(open_between_many(ctx.clock(self.clock), [waiting[0][1].created_at for waiting, _ in answered],
@@ -149,15 +150,22 @@ class ResponseTimeRule(RuleBase):
         wanted = set(self.inbound)
         candidates = []  # (account, group, event, channel)
         seen: set[tuple[str, str]] = set()  # with team responders, a post to two teammates counts once
+        # An account's inbound posts hold each post once, so when each account answers for itself
+        # (one account a group) no post can come twice, and the common case keeps no set of them.
+        posts_can_repeat = self.responders == "team"
         for account in audited:
             handle = account.handle
             group = groups.group_of[handle]
             if wanted & {"mention", "reply"}:
                 for post in index.inbound_posts.get(handle, ()):
                     channel = "reply" if post.in_reply_to_author == handle else "mention"
-                    if channel in wanted and (group, post.id) not in seen:
+                    if channel not in wanted:
+                        continue
+                    if posts_can_repeat:
+                        if (group, post.id) in seen:
+                            continue
                         seen.add((group, post.id))
-                        candidates.append((handle, group, post, channel))
+                    candidates.append((handle, group, post, channel))
             if "dm" in wanted:
                 for dm in index.dms_to.get(handle, ()):
                     if dm.sender not in index.roster and (group, dm.id) not in seen:

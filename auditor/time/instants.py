@@ -14,6 +14,7 @@ same bytes.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Any
 
 
@@ -39,7 +40,16 @@ def utc_iso(moment: datetime | None) -> str | None:
     """An instant as report.json writes it: UTC, whole seconds (cut, not rounded), `Z`."""
     if not moment:
         return None
-    utc = moment.astimezone(timezone.utc)
+    if moment.tzinfo is timezone.utc:
+        return _utc_text(moment)
+    return _utc_text.__wrapped__(moment.astimezone(timezone.utc))
+
+
+# A finding writes the same instant three or four times (when it started, its wait, its evidence):
+# each is worked out once. Only for UTC times: two equal datetimes of one ZoneInfo zone may be two
+# instants an hour apart (the autumn overlap: == ignores fold), but two equal UTC times are one.
+@lru_cache(maxsize=1024)
+def _utc_text(utc: datetime) -> str:
     if utc.year < 1000:  # strftime writes the year unpadded ("999-..."), isoformat pads it: keep strftime's
         return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
     # Half strftime's cost (a report writes one a finding and one an item of evidence); the first

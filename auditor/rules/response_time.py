@@ -125,8 +125,7 @@ class ResponseTimeRule(RuleBase):
         """The period's episodes judged, and what it set aside per account."""
         contains = ctx.period.contains
         # episodes belong to the period they start in; answers may come later
-        start, end = ctx.period.utc_bounds  # every event's time is in UTC: compared without a conversion
-        episodes = [entry for entry in episodes if start <= entry[0][0][0][1].created_at < end]
+        episodes = [entry for entry in episodes if contains(entry[0][0][0][1].created_at)]
         # Every answered episode's time on the clock at once (time/open_time.py).
         answered = [episode for episode, _, _ in episodes if episode[1] is not None]
         times = iter(open_between_many(ctx.clock(self.clock), [waiting[0][1].created_at for waiting, _ in answered],

@@ -120,11 +120,6 @@ class Period:
         """The last local day in the period (inclusive)."""
         return self.end.astimezone(self.tz).date() - _ONE_DAY
 
-    @property
-    def utc_bounds(self) -> tuple[datetime, datetime]:
-        """[start, end) in UTC, for comparing many UTC instants at once (see `contains`)."""
-        return self._start_utc, self._end_utc
-
     def contains(self, dt: datetime) -> bool:
         """Whether the aware instant `dt` (any time zone) lies in [start, end)."""
         if dt.tzinfo is timezone.utc:  # every event's time: compared as it is, without a conversion

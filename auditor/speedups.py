@@ -25,6 +25,8 @@ R = TypeVar("R")
 
 # Below this many texts a worker pool costs more to start than it saves.
 PARALLEL_MIN_ITEMS = 4000
+# Items a worker is given at once.
+PARALLEL_BATCH = 10_000
 # Threads for `in_background` jobs; more jobs than this wait for a thread.
 BACKGROUND_THREADS = 16
 
@@ -46,10 +48,10 @@ def jobs() -> int:
 
 
 def parallel_map(function: Callable[[Sequence[T]], list[R]], items: Sequence[T]) -> list[R]:
-    """``function(items)`` computed in chunks on every available CPU, results in input order.
+    """``function(items)`` computed in batches on every available CPU, results in input order.
 
-    ``function`` takes a chunk and returns one result per item; it must be a
-    module-level function (or a ``functools.partial`` of one) because chunks
+    ``function`` takes a batch and returns one result per item; it must be a
+    module-level function (or a ``functools.partial`` of one) because batches
     run in forked worker processes. Pure functions only: a worker's side
     effects (caches) are lost.
     """
@@ -59,18 +61,14 @@ def parallel_map(function: Callable[[Sequence[T]], list[R]], items: Sequence[T])
     workers = min(_pool_size if _pool else jobs(), max(1, len(items) // (PARALLEL_MIN_ITEMS // 2)))
     if workers < 2 or len(items) < PARALLEL_MIN_ITEMS or "fork" not in _start_methods():
         return function(items)
-    # Interleaved chunks balance the work when long texts cluster in time.
-    chunks = [items[i::workers] for i in range(workers)]
+    # Batches of at most PARALLEL_BATCH items, taken by whichever worker is free: a worker holds one
+    # batch's texts and answers at a time, whatever the month's size, and both finish together.
+    batches = [items[start:start + PARALLEL_BATCH] for start in range(0, len(items), PARALLEL_BATCH)]
     if _pool is not None:
-        parts = list(_pool.map(function, chunks))
-    else:
-        # fork: workers start in milliseconds with the detectors (lexicons, classifier) already loaded.
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
-            parts = list(pool.map(function, chunks))
-    results: list = [None] * len(items)
-    for i, part in enumerate(parts):
-        results[i::workers] = part
-    return results
+        return [answer for part in _pool.map(function, batches) for answer in part]
+    # fork: workers start in milliseconds with the detectors (lexicons, classifier) already loaded.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+        return [answer for part in pool.map(function, batches) for answer in part]
 
 
 _pool: ProcessPoolExecutor | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import nullcontext
 
 import pytest
 
@@ -20,6 +21,26 @@ def test_parallel_map_keeps_input_order_and_uses_workers(monkeypatch):
     result = speedups.parallel_map(_lengths, texts)
     assert [length for length, _ in result] == list(range(50))
     assert os.getpid() not in {pid for _, pid in result}
+
+
+def _sizes(texts):
+    return [(len(texts), os.getpid())] * len(texts)
+
+
+@pytest.mark.parametrize("pooled", [False, True])
+def test_workers_take_bounded_batches_in_input_order(monkeypatch, pooled):
+    # A worker is never handed more than PARALLEL_BATCH items (its memory follows the batch, not the
+    # month), and the answers come back in the order of the items, whichever worker took which batch.
+    monkeypatch.setattr(speedups, "PARALLEL_MIN_ITEMS", 10)
+    monkeypatch.setattr(speedups, "PARALLEL_BATCH", 7)
+    monkeypatch.setenv("AUDITOR_JOBS", "2")
+    texts = ["x" * n for n in range(50)]
+    with speedups.worker_pool() if pooled else nullcontext():
+        sizes = speedups.parallel_map(_sizes, texts)
+        lengths = speedups.parallel_map(_lengths, texts)
+    assert [length for length, _ in lengths] == list(range(50))
+    assert sorted({size for size, _ in sizes}) == [1, 7]  # seven batches of 7, the last of 1
+    assert os.getpid() not in {pid for _, pid in sizes}
 
 
 def test_small_inputs_and_the_switch_stay_in_this_process(monkeypatch):

@@ -240,7 +240,7 @@ def _key(item: Post | DirectMessage) -> tuple[str, str | None]:
 
 
 def _text_verdicts(checks: ToneChecks, exempt_idioms: bool, keys: Sequence[tuple[str, str | None]]) -> list[_Verdict]:
-    """Every check on each (text, language given), in order; run in worker processes on chunks of an audit's texts."""
+    """Every check on each (text, language given), in order; run in worker processes on batches of an audit's texts."""
     profanity = checks.options("profanity", Profanity)
     toxicity = checks.options("toxicity", Toxicity)
     negativity = checks.options("negativity", Negativity)

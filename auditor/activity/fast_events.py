@@ -4,7 +4,7 @@ A month's file holds a million events written by one exporter: the same few fiel
 handles, times in UTC. `decode_line` reads such a line straight into a typed `PostLine` or
 `DMLine` (msgspec checks every field's type in C while it parses, and builds no dict), and
 `EventBuilder.post` and `.dm` build the event with the work a million calls would repeat done
-once (a handle is normalised once per spelling, an equal text or conversation id is kept once).
+once (a handle is normalised once per spelling, an equal text or post id is kept once).
 
 Anything else is left to `parse_event`, which decides it as it always has: `decode_line`
 refuses a line with a field the canonical writer never writes, a number, a missing field or
@@ -16,13 +16,14 @@ tests/activity/test_fast_events.py).
 
 Sharing equal strings and one-handle tuples is invisible to the rest of the auditor (they
 are never changed) and saves memory: a month's texts repeat (half the posts' texts are
-another post's), and so do the handles a post mentions.
+another post's), and so do the handles a post mentions and the ids of the posts replies answer
+(a reply's `in_reply_to` and conversation id are its parent's and its root's own id strings: -65 MB
+at a million events).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from sys import intern
 from typing import Optional
 
 import msgspec
@@ -89,6 +90,9 @@ class EventBuilder:
         handles: dict[str, str] = {}  # as written -> canonical X handle, or "" for "ask parse_event"
         ones: dict[str, tuple[str]] = {}  # handle -> the tuple of it alone (mentions, recipients)
         texts: dict[str, str] = {}
+        # Post ids and the ids that point at posts (replied to, conversation root, reposted, quoted): a
+        # reply's `in_reply_to` and a conversation's id are then the very string of the post they name.
+        ids: dict[str, str] = {}
         conversations: dict[str, str] = {}
 
         def x_handle(written: str) -> str:
@@ -143,10 +147,14 @@ class EventBuilder:
             # The link every post on X has is left out, as `own_url` does: `Post.link` rebuilds it.
             url = line.url
             link = None if url is not None and url == f"https://x.com/{author}/status/{post_id}" else url
-            conversation = line.conversation_id
-            return Post(post_id, author, created_at, texts.setdefault(text, text), line.in_reply_to, reply_author,
-                        intern(conversation) if conversation is not None else None, mentions, line.repost_of,
-                        line.quote_of, link, "x", line.lang or None, url is not None)
+            conversation, parent, reposted, quoted = (line.conversation_id, line.in_reply_to, line.repost_of,
+                                                      line.quote_of)
+            return Post(ids.setdefault(post_id, post_id), author, created_at, texts.setdefault(text, text),
+                        parent if parent is None else ids.setdefault(parent, parent), reply_author,
+                        conversation if conversation is None else ids.setdefault(conversation, conversation),
+                        mentions, reposted if reposted is None else ids.setdefault(reposted, reposted),
+                        quoted if quoted is None else ids.setdefault(quoted, quoted), link, "x", line.lang or None,
+                        url is not None)
 
         def dm(line: DMLine) -> DirectMessage | None:
             dm_id, text, platform = line.id, line.text, line.platform

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from auditor.activity.fast_events import DMLine, NotTaken, PostLine, decode_line
-from tests.activity.sources.test_jsonl_equal import GOOD_DM, GOOD_POST, assert_same, compact
+from tests.activity.sources.test_jsonl_equal import GOOD_DM, GOOD_POST, assert_same, compact, write_lines
 
 CANONICAL = [compact(GOOD_POST), compact(GOOD_DM), compact({**GOOD_POST, "text": "\\ud83d é \u2028 \"q\""})]
 # Bytes a mutation splices in: JSON's own punctuation, numbers, escapes, broken UTF-8, whitespace of every kind.
@@ -74,3 +74,19 @@ def test_a_line_with_a_field_the_writer_never_writes_is_left_to_parse_event():
         decode_line(compact({**GOOD_POST, "views": 3}))
     assert type(decode_line(compact(GOOD_POST))) is PostLine
     assert type(decode_line(compact(GOOD_DM))) is DMLine
+
+
+def test_ids_that_name_a_post_share_its_string(tmp_path):
+    # A month holds hundreds of thousands of replies: each one's `in_reply_to` and conversation id is
+    # the replied-to post's own id string rather than a copy of it (equal either way, as the plain reader's).
+    root = {**GOOD_POST, "id": "100", "mentions": [], "in_reply_to": None, "in_reply_to_author": None,
+            "conversation_id": "100"}
+    reply = {**GOOD_POST, "id": "101", "created_at": "2026-10-01T12:00:00Z", "in_reply_to": "100",
+             "conversation_id": "100", "quote_of": "100"}
+    repost = {**reply, "id": "102", "repost_of": "101", "in_reply_to": None, "quote_of": None}
+    path = write_lines(tmp_path / "thread.jsonl", [reply, root, repost])  # the reply first: order does not matter
+    posts = {post.id: post for post in assert_same(path).posts}
+    assert posts["101"].in_reply_to is posts["100"].id
+    assert posts["101"].conversation_id is posts["100"].id is posts["100"].conversation_id
+    assert posts["101"].quote_of is posts["100"].id
+    assert posts["102"].repost_of is posts["101"].id

@@ -90,3 +90,14 @@ def test_ids_that_name_a_post_share_its_string(tmp_path):
     assert posts["101"].conversation_id is posts["100"].id is posts["100"].conversation_id
     assert posts["101"].quote_of is posts["100"].id
     assert posts["102"].repost_of is posts["101"].id
+
+
+def test_events_written_one_after_the_other_in_the_same_second_share_one_datetime(tmp_path):
+    first = {**GOOD_POST, "id": "200", "created_at": "2026-10-01T12:00:00Z"}
+    second = {**GOOD_POST, "id": "201", "created_at": "2026-10-01T12:00:00Z"}
+    message = {**GOOD_DM, "id": "d1", "created_at": "2026-10-01T12:00:00Z"}
+    later = {**GOOD_POST, "id": "202", "created_at": "2026-10-01T12:00:01Z"}
+    activity = assert_same(write_lines(tmp_path / "busy.jsonl", [first, second, message, later]))
+    posts = {post.id: post for post in activity.posts}
+    assert posts["200"].created_at is posts["201"].created_at is activity.dms[0].created_at
+    assert posts["202"].created_at is not posts["200"].created_at

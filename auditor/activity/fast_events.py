@@ -99,6 +99,14 @@ class EventBuilder:
         # several events a second, so an event often shares the time of the one before it.
         last: list = ["", None]
 
+        def time_of(written: str) -> datetime | None:
+            if written == last[0]:
+                return last[1]
+            moment = utc_time(written)
+            if moment is not None:
+                last[:] = written, moment
+            return moment
+
         def x_handle(written: str) -> str:
             handle = normalize_handle(written)
             # Empty, or perhaps another network's: `canonical_handle` decides, with its reason.
@@ -145,14 +153,9 @@ class EventBuilder:
                     return None
             else:
                 mentions = ()
-            stamp = line.created_at
-            if stamp == last[0]:
-                created_at = last[1]
-            else:
-                created_at = utc_time(stamp)
-                if created_at is None:
-                    return None
-                last[:] = stamp, created_at
+            created_at = time_of(line.created_at)
+            if created_at is None:
+                return None
             # The link every post on X has is left out, as `own_url` does: `Post.link` rebuilds it.
             url = line.url
             link = None if url is not None and url == f"https://x.com/{author}/status/{post_id}" else url
@@ -177,14 +180,9 @@ class EventBuilder:
             recipients = names(line.recipients)
             if recipients is None:
                 return None
-            stamp = line.created_at
-            if stamp == last[0]:
-                created_at = last[1]
-            else:
-                created_at = utc_time(stamp)
-                if created_at is None:
-                    return None
-                last[:] = stamp, created_at
+            created_at = time_of(line.created_at)
+            if created_at is None:
+                return None
             conversation = line.conversation_id
             if not conversation:
                 conversation = ":".join(sorted({sender, *recipients}))

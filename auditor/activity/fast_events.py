@@ -16,10 +16,11 @@ tests/activity/test_fast_events.py).
 
 Sharing equal strings and one-handle tuples is invisible to the rest of the auditor (they
 are never changed) and saves memory: a month's texts repeat (half the posts' texts are
-another post's), and so do the handles a post mentions, the ids of the posts replies answer
-(a reply's `in_reply_to` and conversation id are its parent's and its root's own id strings: -65 MB
-at a million events) and the times of events written in the same second one after the other (a
-month has 2.7 million seconds: at ten million events, most events share theirs with another).
+another post's), and so do the handles a post mentions, its language, the ids of the posts
+replies answer (a reply's `in_reply_to` and conversation id are its parent's and its root's
+own id strings: -65 MB at a million events) and the times of events written in the same
+second one after the other (a month has 2.7 million seconds: at ten million events, most
+events share theirs with another).
 """
 
 from __future__ import annotations
@@ -91,6 +92,7 @@ class EventBuilder:
         handles: dict[str, str] = {}  # as written -> canonical X handle, or "" for "ask parse_event"
         ones: dict[str, tuple[str]] = {}  # handle -> the tuple of it alone (mentions, recipients)
         texts: dict[str, str] = {}
+        languages: dict[str, str] = {}
         # Post ids and the ids that point at posts (replied to, conversation root, reposted, quoted): a
         # reply's `in_reply_to` and a conversation's id are then the very string of the post they name.
         ids: dict[str, str] = {}
@@ -159,14 +161,14 @@ class EventBuilder:
             # The link every post on X has is left out, as `own_url` does: `Post.link` rebuilds it.
             url = line.url
             link = None if url is not None and url == f"https://x.com/{author}/status/{post_id}" else url
-            conversation, parent, reposted, quoted = (line.conversation_id, line.in_reply_to, line.repost_of,
-                                                      line.quote_of)
+            conversation, parent, reposted, quoted, lang = (line.conversation_id, line.in_reply_to, line.repost_of,
+                                                            line.quote_of, line.lang)
             return Post(ids.setdefault(post_id, post_id), author, created_at, texts.setdefault(text, text),
                         parent if parent is None else ids.setdefault(parent, parent), reply_author,
                         conversation if conversation is None else ids.setdefault(conversation, conversation),
                         mentions, reposted if reposted is None else ids.setdefault(reposted, reposted),
-                        quoted if quoted is None else ids.setdefault(quoted, quoted), link, "x", line.lang or None,
-                        url is not None)
+                        quoted if quoted is None else ids.setdefault(quoted, quoted), link, "x",
+                        languages.setdefault(lang, lang) if lang else None, url is not None)
 
         def dm(line: DMLine) -> DirectMessage | None:
             dm_id, text, platform = line.id, line.text, line.platform

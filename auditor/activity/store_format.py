@@ -245,8 +245,8 @@ def row_builder() -> Callable[[str, str, bool], Post | DirectMessage]:
     """`row_event` for a window of a million rows: what it gives, with what repeats kept once.
 
     A row the writer wrote (a canonical post or DM, every field of its JSON type, times in UTC)
-    is decoded into typed fields (msgspec, no dict), and its texts and handles are shared: an
-    equal one is held once however many rows name it, as the JSONL reader holds them
+    is decoded into typed fields (msgspec, no dict), and its texts, handles, network and
+    language are shared: an equal one is held once however many rows name it, as the JSONL reader holds them
     (fast_events.py). Conversation ids are not: most are named by one or two posts, and a
     dictionary of a million of them cost more time than the memory it saved. Any other row (a
     null where a string was expected, an older store's time with an offset) goes through
@@ -255,6 +255,7 @@ def row_builder() -> Callable[[str, str, bool], Post | DirectMessage]:
     names: dict[str, str] = {}
     texts: dict[str, str] = {}
     ones: dict[str, tuple[str]] = {}  # handle -> the tuple of it alone (a mention, a recipient)
+    labels: dict[str, str] = {}  # network and language names: a handful, on every row
 
     def handles(written: list[str]) -> tuple[str, ...]:
         if len(written) == 1:
@@ -275,15 +276,18 @@ def row_builder() -> Callable[[str, str, bool], Post | DirectMessage]:
             return row_event(kind, text, real_id)
         if kind == "post" and type(line) is PostLine:
             author, post_id, url, platform, reply_author = line.author, line.id, line.url, line.platform, line.in_reply_to_author
+            lang = line.lang
             return Post(post_id, names.setdefault(author, author), created_at, texts.setdefault(line.text, line.text),
                         line.in_reply_to, reply_author if reply_author is None else names.setdefault(reply_author, reply_author),
                         line.conversation_id, handles(line.mentions) if line.mentions else (), line.repost_of,
-                        line.quote_of, own_url(url, author, post_id, platform), platform or "x", line.lang,
-                        real_id or url is not None)
+                        line.quote_of, own_url(url, author, post_id, platform),
+                        labels.setdefault(platform, platform) if platform else "x",
+                        lang if lang is None else labels.setdefault(lang, lang), real_id or url is not None)
         if kind == "dm" and type(line) is DMLine and line.conversation_id is not None:
-            sender = line.sender
+            sender, platform = line.sender, line.platform
             return DirectMessage(line.id, line.conversation_id, names.setdefault(sender, sender), handles(line.recipients),
-                                 created_at, texts.setdefault(line.text, line.text), line.platform or "x")
+                                 created_at, texts.setdefault(line.text, line.text),
+                                 labels.setdefault(platform, platform) if platform else "x")
         return row_event(kind, text, real_id)
 
     return build

@@ -101,3 +101,9 @@ def test_events_written_one_after_the_other_in_the_same_second_share_one_datetim
     posts = {post.id: post for post in activity.posts}
     assert posts["200"].created_at is posts["201"].created_at is activity.dms[0].created_at
     assert posts["202"].created_at is not posts["200"].created_at
+
+
+def test_languages_are_held_once(tmp_path):
+    posts = [{**GOOD_POST, "id": str(n), "lang": "en"} for n in (300, 301)]
+    first, second = assert_same(write_lines(tmp_path / "langs.jsonl", posts)).posts
+    assert first.lang == "en" and first.lang is second.lang

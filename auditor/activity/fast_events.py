@@ -99,14 +99,15 @@ class EventBuilder:
         conversations: dict[str, str] = {}
         # The last time read and its datetime: a file is written in time order, and a busy month has
         # several events a second, so an event often shares the time of the one before it.
-        last: list = ["", None]
+        last_written, last_moment = "", None
 
         def time_of(written: str) -> datetime | None:
-            if written == last[0]:
-                return last[1]
+            nonlocal last_written, last_moment
+            if written == last_written:
+                return last_moment
             moment = utc_time(written)
             if moment is not None:
-                last[:] = written, moment
+                last_written, last_moment = written, moment
             return moment
 
         def x_handle(written: str) -> str:

@@ -246,11 +246,11 @@ def row_builder() -> Callable[[str, str, bool], Post | DirectMessage]:
 
     A row the writer wrote (a canonical post or DM, every field of its JSON type, times in UTC)
     is decoded into typed fields (msgspec, no dict), and its texts, handles, network and
-    language are shared: an equal one is held once however many rows name it, as the JSONL reader holds them
-    (fast_events.py). Conversation ids are not: most are named by one or two posts, and a
-    dictionary of a million of them cost more time than the memory it saved. Any other row (a
-    null where a string was expected, an older store's time with an offset) goes through
-    `row_event` itself, so the events are equal either way (tests/activity/test_store_rows.py).
+    language are shared: an equal one is held once however many rows name it, as the JSONL
+    reader holds them (fast_events.py). Conversation ids are not: most are named by one or two
+    posts, and a dictionary of a million of them cost more time than the memory it saved. Any
+    other row (a null where a string was expected, an older store's time with an offset) goes
+    through `row_event` itself, so the events are equal either way (tests/activity/test_store_rows.py).
     """
     names: dict[str, str] = {}
     texts: dict[str, str] = {}

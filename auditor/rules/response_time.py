@@ -48,15 +48,17 @@ from functools import cached_property
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+import numpy as np
 from pydantic import Field
 
 from auditor.time.instants import utc_iso
 from auditor.activity.model import DirectMessage, Post
 from auditor.time.durations import Duration, format_duration
-from auditor.time.open_time import open_between_many
+from auditor.time.open_time import open_micros_between, to_micros
 from auditor.result import Moment, Timing, Wait
 from auditor.rules._shared import measured_wait, per_text, responder_groups
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
+from auditor.rules.episodes import Episodes, Inbound, find_episodes
 from auditor.text.acknowledgements import is_acknowledgement
 from auditor.text.addressing import is_addressed, opening_mentions, said_about
 from auditor.text.questions import is_question
@@ -71,6 +73,7 @@ Channel = Literal["mention", "reply", "dm"]
 _HISTOGRAM_FACTORS = (0.25, 0.5, 1, 2, 3, 6, 12, 24)
 # Why an inbound item was not checked, in the order they are tested (the metrics' words).
 SET_ASIDE_REASONS = ("ignored account", "acknowledgement", "passing mention", "not a question or complaint")
+_MICROSECOND = timedelta(microseconds=1)
 # Joins an account and a text into one key for the per-text detectors.
 _KEY_SEPARATOR = "\x1f"
 
@@ -105,33 +108,34 @@ class ResponseTimeRule(RuleBase):
         if not audited:
             return [], [] if previous is not None else None
         groups = responder_groups(audited, self.responders)
-        items, set_aside = self._inbound_items(ctx, audited, groups)
-        dms_sent = _dms_sent(ctx, groups) if any(not key[3] for key in items) else {}
-        episodes = []  # (episode, counterpart, is_dm), over the window
-        for (group, counterpart, conversation, is_dm), waiting in items.items():
-            waiting.sort(key=lambda entry: (entry[1].created_at, entry[1].id))
-            responders = groups.members[group]
-            if is_dm:
-                answer = _dm_answers(ctx.index.dm_conversations[conversation], responders)
-            else:
-                answer = _post_answers(ctx, conversation, counterpart, responders,
-                                       dms_sent.get((group, counterpart), ()))
-            episodes.extend((episode, counterpart, is_dm) for episode in _episodes(waiting, answer))
+        inbound, set_aside = self._inbound_items(ctx, audited, groups)
+        episodes = find_episodes(ctx, groups, inbound)
         return (self._checks(ctx, episodes, set_aside),
                 self._checks(previous, episodes, set_aside, counted_only=True) if previous is not None else None)
 
-    def _checks(self, ctx: "RuleContext", episodes: list, set_aside: list[tuple[str, str, datetime]], *,
+    def _checks(self, ctx: "RuleContext", episodes: Episodes, set_aside: list[tuple[str, str, datetime]], *,
                 counted_only: bool = False) -> list[Check]:
         """The period's episodes judged, and what it set aside per account."""
         contains = ctx.period.contains
-        # episodes belong to the period they start in; answers may come later
-        episodes = [entry for entry in episodes if contains(entry[0][0][0][1].created_at)]
-        # Every answered episode's time on the clock at once (time/open_time.py).
-        answered = [episode for episode, _, _ in episodes if episode[1] is not None]
-        times = iter(open_between_many(ctx.clock(self.clock), [waiting[0][1].created_at for waiting, _ in answered],
-                                       [response.created_at for _, response in answered]))
-        checks = [self._judge(ctx, episode, counterpart, is_dm, next(times) if episode[1] is not None else None,
-                              counted_only) for episode, counterpart, is_dm in episodes]
+        # Episodes belong to the period they start in; answers may come later.
+        lo, hi = to_micros((ctx.period.start, ctx.period.end), 2).tolist()
+        chosen = np.flatnonzero((episodes.started >= lo) & (episodes.started < hi))
+        # Every answered episode's time on the clock at once (time/open_time.py); -1: not answered.
+        answered = chosen[np.array([episodes.responses[e] is not None for e in chosen.tolist()], dtype=bool)]
+        elapsed = np.full(len(episodes.started), -1, dtype=np.int64)
+        elapsed[answered] = open_micros_between(ctx.clock(self.clock), episodes.started[answered],
+                                                episodes.answered[answered])
+        within = self.within // _MICROSECOND
+        checks = []
+        entries, bounds, counterparts = episodes.entries, episodes.bounds, episodes.counterparts
+        for e, taken in zip(chosen.tolist(), elapsed[chosen].tolist()):
+            if 0 <= taken <= within:  # most episodes are met: they need no evidence or wording
+                account, first, _ = entries[bounds[e]]
+                checks.append(Check(account, first.created_at, "passed", counterparts[e], taken / 1_000_000))
+            else:
+                checks.append(self._judge(ctx, (episodes.waiting(e), episodes.responses[e]), counterparts[e],
+                                          episodes.is_dm[e], timedelta(microseconds=taken) if taken >= 0 else None,
+                                          counted_only))
         # What was set aside, per account: counted in the metrics, never in the share.
         by_account: dict[str, Counter] = defaultdict(Counter)
         for handle, reason, moment in set_aside:
@@ -143,8 +147,8 @@ class ResponseTimeRule(RuleBase):
         return checks
 
     def _inbound_items(self, ctx, audited, groups):
-        """Inbound items that need an answer, keyed by (responder group, counterpart, conversation, is_dm),
-        and the items set aside: (account, reason, time) each."""
+        """Inbound items that need an answer, each with its key (responder group, counterpart, conversation,
+        is_dm), and the items set aside: (account, reason, time) each."""
         index = ctx.index
         wanted = set(self.inbound)
         candidates = []  # (account, group, event, channel)
@@ -171,16 +175,22 @@ class ResponseTimeRule(RuleBase):
                         seen.add((group, dm.id))
                         candidates.append((handle, group, dm, "dm"))
         reasons = self._reasons(ctx, candidates)
-        items: dict[tuple, list] = defaultdict(list)
+        keys: dict[tuple[str, str, str, bool], int] = {}
+        inbound = Inbound([], [], [])
         set_aside = []
         for (handle, group, event, channel), reason in zip(candidates, reasons):
             if reason is None:
                 is_dm = channel == "dm"
-                counterpart = event.sender if is_dm else event.author
-                items[(group, counterpart, event.conversation_id, is_dm)].append((handle, event, channel))
+                key = (group, event.sender if is_dm else event.author, event.conversation_id, is_dm)
+                position = keys.get(key)
+                if position is None:
+                    position = keys[key] = len(keys)
+                inbound.key_of.append(position)
+                inbound.entries.append((handle, event, channel))
             else:
                 set_aside.append((handle, reason, event.created_at))
-        return items, set_aside
+        inbound.keys = list(keys)
+        return inbound, set_aside
 
     def _reasons(self, ctx, candidates) -> list[str | None]:
         """Why each candidate item needs no answer (one of SET_ASIDE_REASONS), or None when it needs one."""
@@ -225,9 +235,6 @@ class ResponseTimeRule(RuleBase):
         waiting, response = episode
         account, first, channel = waiting[0]
         start = first.created_at
-        if elapsed is not None and elapsed <= self.within:
-            # Most episodes are met: they need no evidence or wording, and a large month has a million.
-            return Check(account, start, "passed", counterpart, elapsed.total_seconds())
         clock = ctx.clock(self.clock)
         deadline = overdue = None
         if response is None:
@@ -348,70 +355,6 @@ def _passing_needs_answer(key: str, complaint_below: float) -> bool:
     if is_question(text):
         return True
     return any(is_complaint(sentence, complaint_below) for sentence in said_about(text, handle))
-
-
-def _dms_sent(ctx: "RuleContext", groups) -> dict[tuple[str, str], list[DirectMessage]]:
-    """DMs each responder group sent, by counterpart: a DM after a public item answers it."""
-    sent: dict[tuple[str, str], dict[str, DirectMessage]] = defaultdict(dict)
-    for handle, group in groups.group_of.items():
-        for dm in ctx.index.dms_from.get(handle, ()):
-            for recipient in dm.recipients:
-                sent[(group, recipient)][dm.id] = dm  # a DM to two counterparts answers both; one copy each
-    return {key: list(dms.values()) for key, dms in sent.items()}
-
-
-def _post_answers(ctx: "RuleContext", conversation: str, counterpart: str, responders: frozenset[str],
-                  dms: list[DirectMessage] | tuple = ()):
-    """A function giving, for an inbound time, the first answer: a responder's reply to that post or to a
-    later one of the counterpart in the conversation, or a responder's DM to the counterpart sent after it."""
-    index = ctx.index
-    candidates = []
-    for reply in index.replies.get((conversation, counterpart), ()):
-        if reply.author not in responders:
-            continue
-        parent = index.parent(reply)
-        if parent is None or parent.author != counterpart:
-            continue
-        candidates.append((parent.created_at, reply.created_at, reply.id, reply))
-    # A DM answers what was written before it: its own time is its trigger (a DM sent before the item does not).
-    candidates += [(dm.created_at, dm.created_at, dm.id, dm) for dm in dms]
-    return _first_after(candidates)
-
-
-def _dm_answers(conversation: list[DirectMessage], responders: frozenset[str]):
-    candidates = [(dm.created_at, dm.created_at, dm.id, dm) for dm in conversation if dm.sender in responders]
-    return _first_after(candidates)
-
-
-def _first_after(candidates):
-    """Earliest answer whose trigger is at or after a time, in O(log n) per question."""
-    candidates.sort(key=lambda c: (c[0], c[1], c[2]))
-    triggers = [c[0] for c in candidates]
-    best: list = [None] * (len(candidates) + 1)
-    for position in range(len(candidates) - 1, -1, -1):
-        current = best[position + 1]
-        candidate = candidates[position]
-        if current is None or (candidate[1], candidate[2]) < (current[1], current[2]):
-            current = candidate
-        best[position] = current
-
-    def answer(moment: datetime):
-        found = best[bisect_left(triggers, moment)]
-        return found[3] if found is not None else None
-
-    return answer
-
-
-def _episodes(waiting, answer):
-    """Group consecutive items that wait for the same answer."""
-    episodes: list[tuple[list, Any]] = []
-    for entry in waiting:
-        response = answer(entry[1].created_at)
-        if episodes and episodes[-1][1] is response:
-            episodes[-1][0].append(entry)
-        else:
-            episodes.append(([entry], response))
-    return episodes
 
 
 def _author(event: Post | DirectMessage) -> str:

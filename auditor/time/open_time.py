@@ -10,18 +10,19 @@ throughout, so the answers are the same `timedelta`s as the clock's own, to the
 microsecond (`tests/time/test_open_time.py` holds them equal on random calendars,
 including daylight-saving changes, holidays and closed days).
 
-With `AUDITOR_SPEEDUPS=off`, or for a wall clock, each pair is asked of the clock itself.
+With `AUDITOR_SPEEDUPS=off` each pair is asked of the clock itself; a wall clock's open time is the
+elapsed time, a subtraction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta, timezone
 
 import numpy as np
 
 from auditor.speedups import enabled
-from auditor.time.calendars import BusinessClock, Clock
+from auditor.time.calendars import BusinessClock, Clock, WallClock
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _MICROSECOND = timedelta(microseconds=1)
@@ -33,21 +34,28 @@ def open_between_many(clock: Clock, starts: Sequence[datetime], ends: Sequence[d
     """`[clock.open_between(s, e) for s, e in zip(starts, ends)]`, computed in bulk for a business clock."""
     if len(starts) != len(ends):
         raise ValueError("open_between_many needs as many ends as starts")
-    if not enabled() or not isinstance(clock, BusinessClock) or len(starts) < _MIN_PAIRS:
-        return [clock.open_between(start, end) for start, end in zip(starts, ends)]
     try:
-        lo = _micros(starts)
-        hi = _micros(ends)
-        first = _EPOCH + timedelta(microseconds=int(min(lo.min(), hi.min())))
-        last = _EPOCH + timedelta(microseconds=int(max(lo.max(), hi.max())))
+        lo, hi = to_micros(starts), to_micros(ends)
     except (TypeError, OverflowError):  # a naive datetime, or one out of range: the clock says what is wrong
         return [clock.open_between(start, end) for start, end in zip(starts, ends)]
-    try:
-        table = OpenTime(clock, first, last)
-    except ValueError:  # outside the years a clock reads (it says which pair), or intervals that overlap
-        return [clock.open_between(start, end) for start, end in zip(starts, ends)]
-    elapsed = np.where(hi > lo, table.open_before(hi) - table.open_before(lo), 0)
-    return [timedelta(microseconds=value) for value in elapsed.tolist()]
+    return [timedelta(microseconds=value) for value in open_micros_between(clock, lo, hi).tolist()]
+
+
+def open_micros_between(clock: Clock, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """The clock's open time from each instant of `lo` to the one of `hi` (UTC microseconds), in microseconds."""
+    if enabled() and isinstance(clock, WallClock):
+        return np.maximum(hi - lo, 0)
+    if enabled() and isinstance(clock, BusinessClock) and len(lo) >= _MIN_PAIRS:
+        first = _EPOCH + timedelta(microseconds=int(min(lo.min(), hi.min())))
+        last = _EPOCH + timedelta(microseconds=int(max(lo.max(), hi.max())))
+        try:
+            table = OpenTime(clock, first, last)
+        except ValueError:  # outside the years a clock reads (it says which pair), or intervals that overlap
+            pass
+        else:
+            return np.where(hi > lo, table.open_before(hi) - table.open_before(lo), 0)
+    pairs = zip(lo.tolist(), hi.tolist())
+    return np.array([clock.open_between(_at(a), _at(b)) // _MICROSECOND for a, b in pairs], dtype=np.int64)
 
 
 class OpenTime:
@@ -78,5 +86,10 @@ def _at_micros(moment: datetime) -> int:
     return (moment - _EPOCH) // _MICROSECOND
 
 
-def _micros(moments: Sequence[datetime]) -> np.ndarray:
-    return np.fromiter((_at_micros(m) for m in moments), dtype=np.int64, count=len(moments))
+def _at(micros: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=micros)
+
+
+def to_micros(moments: Iterable[datetime], count: int = -1) -> np.ndarray:
+    """Aware instants as UTC microseconds since 1970 (int64)."""
+    return np.fromiter((_at_micros(m) for m in moments), dtype=np.int64, count=count)

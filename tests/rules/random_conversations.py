@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from hypothesis import strategies as st
 
 from auditor.activity.model import DirectMessage, Post
+from auditor.time import open_time
 
 RESPONDERS = ("acme_support", "lchen", "jdoe")
 
@@ -30,3 +33,19 @@ def conversation(draw, n: int, customer: str, account: str, asked: datetime, tex
         answered = asked + timedelta(seconds=draw(st.integers(0, answers_within)))
         events.append(DirectMessage(f"d{n}a", thread, account, (customer,), answered, "hi"))
     return events
+
+
+@contextmanager
+def shortcuts(on: bool):
+    """With `AUDITOR_SPEEDUPS` on (episodes timed in bulk, however few) or off (each asked of the clock)."""
+    before, pairs = os.environ.get("AUDITOR_SPEEDUPS"), open_time._MIN_PAIRS
+    os.environ["AUDITOR_SPEEDUPS"] = "on" if on else "off"
+    open_time._MIN_PAIRS = 1  # in bulk however few the episodes
+    try:
+        yield
+    finally:
+        open_time._MIN_PAIRS = pairs
+        if before is None:
+            del os.environ["AUDITOR_SPEEDUPS"]
+        else:
+            os.environ["AUDITOR_SPEEDUPS"] = before

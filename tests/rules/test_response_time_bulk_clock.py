@@ -10,17 +10,14 @@ clock), and the results must be the same.
 
 from __future__ import annotations
 
-import os
-from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
 import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from auditor.time import open_time
 from tests.factories import activity, policy, run_activity
-from tests.rules.random_conversations import RESPONDERS, conversation
+from tests.rules.random_conversations import RESPONDERS, conversation, shortcuts
 
 CUSTOMERS = ("bob", "carol", "dan", "erin")
 CALENDARS = {"support-hours": {"weekdays": ["mon", "tue", "wed", "thu", "fri"], "hours": "09:00-12:00, 13:00-17:30",
@@ -46,21 +43,6 @@ def months(draw):
         public = draw(st.booleans())
         events += conversation(draw, n, customer, account, asked, f"@{account} help?", public, 6 * 86400)
     return period, events
-
-
-@contextmanager
-def shortcuts(on: bool):
-    before, pairs = os.environ.get("AUDITOR_SPEEDUPS"), open_time._MIN_PAIRS
-    os.environ["AUDITOR_SPEEDUPS"] = "on" if on else "off"
-    open_time._MIN_PAIRS = 1  # in bulk however few the episodes
-    try:
-        yield
-    finally:
-        open_time._MIN_PAIRS = pairs
-        if before is None:
-            del os.environ["AUDITOR_SPEEDUPS"]
-        else:
-            os.environ["AUDITOR_SPEEDUPS"] = before
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

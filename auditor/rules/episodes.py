@@ -1,0 +1,156 @@
+"""Waiting episodes (`response_time`): which inbound items wait for which answer.
+
+Every item that needs an answer waits under a key: (responder group, counterpart,
+conversation, DM or not). Its answer is, of the responses whose trigger is at or after
+the item's time, the earliest (then the lowest id):
+
+* for a public item, a responder's reply to a post of the counterpart in the
+  conversation (its trigger is that post's time, so an answer to a later post answers
+  the earlier ones too, never the reverse), or a responder's DM to the counterpart
+  (its trigger is its own time: taking the conversation private answers what came before);
+* for a DM, a responder's DM in that DM conversation.
+
+Consecutive items of one key with the same answer (or with none) are one episode; its
+clock runs from the first of them. The episodes come back as columns (`Episodes`): the
+rule times all answered ones at once and builds a finding's wording only for a breach.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from auditor.activity.model import DirectMessage, Post
+from auditor.time.open_time import to_micros
+
+if TYPE_CHECKING:
+    from auditor.rules._shared import ResponderGroups
+    from auditor.rules.context import RuleContext
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+Entry = tuple[str, Post | DirectMessage, str]  # (audited account, inbound event, channel)
+
+
+@dataclass
+class Inbound:
+    """The window's items that need an answer, in the order found, and the key each waits under."""
+
+    keys: list[tuple[str, str, str, bool]]  # (group, counterpart, conversation, is_dm), in first-seen order
+    key_of: list[int]  # per item: its key's position in `keys`
+    entries: list[Entry]  # per item
+
+
+@dataclass
+class Episodes:
+    """The window's episodes as columns: keys in first-seen order, then by time (and id) within a key."""
+
+    entries: list[Entry]  # every item, each episode's together and in time order
+    bounds: list[int]  # episode e holds entries[bounds[e]:bounds[e + 1]]
+    responses: list[Post | DirectMessage | None]  # per episode
+    counterparts: list[str]
+    is_dm: list[bool]
+    started: np.ndarray  # per episode: its first item's time, UTC microseconds
+    answered: np.ndarray  # per episode: its answer's time, UTC microseconds (0 when there is none)
+
+    def waiting(self, episode: int) -> list[Entry]:
+        return self.entries[self.bounds[episode]:self.bounds[episode + 1]]
+
+
+def find_episodes(ctx: "RuleContext", groups: "ResponderGroups", inbound: Inbound) -> Episodes:
+    """The window's episodes: each key's items in time order, split where the answer changes."""
+    waiting_by_key: list[list[Entry]] = [[] for _ in inbound.keys]
+    for key, entry in zip(inbound.key_of, inbound.entries):
+        waiting_by_key[key].append(entry)
+    dms_sent = _dms_sent(ctx, groups) if any(not key[3] for key in inbound.keys) else {}
+    found = []  # (waiting, response, counterpart, is_dm)
+    for (group, counterpart, conversation, is_dm), waiting in zip(inbound.keys, waiting_by_key):
+        waiting.sort(key=lambda entry: (entry[1].created_at, entry[1].id))
+        responders = groups.members[group]
+        if is_dm:
+            answer = _dm_answers(ctx.index.dm_conversations[conversation], responders)
+        else:
+            answer = _post_answers(ctx, conversation, counterpart, responders, dms_sent.get((group, counterpart), ()))
+        found.extend((*episode, counterpart, is_dm) for episode in _episodes(waiting, answer))
+    bounds = [0]
+    for waiting, _, _, _ in found:
+        bounds.append(bounds[-1] + len(waiting))
+    responses = [response for _, response, _, _ in found]
+    return Episodes(
+        entries=[entry for waiting, _, _, _ in found for entry in waiting],
+        bounds=bounds,
+        responses=responses,
+        counterparts=[counterpart for _, _, counterpart, _ in found],
+        is_dm=[is_dm for _, _, _, is_dm in found],
+        started=to_micros((waiting[0][1].created_at for waiting, _, _, _ in found), len(found)),
+        answered=to_micros((r.created_at if r is not None else _EPOCH for r in responses), len(responses)),
+    )
+
+
+def _dms_sent(ctx: "RuleContext", groups: "ResponderGroups") -> dict[tuple[str, str], list[DirectMessage]]:
+    """DMs each responder group sent, by counterpart: a DM after a public item answers it."""
+    sent: dict[tuple[str, str], dict[str, DirectMessage]] = defaultdict(dict)
+    for handle, group in groups.group_of.items():
+        for dm in ctx.index.dms_from.get(handle, ()):
+            for recipient in dm.recipients:
+                sent[(group, recipient)][dm.id] = dm  # a DM to two counterparts answers both; one copy each
+    return {key: list(dms.values()) for key, dms in sent.items()}
+
+
+def _post_answers(ctx: "RuleContext", conversation: str, counterpart: str, responders: frozenset[str],
+                  dms: list[DirectMessage] | tuple = ()):
+    """A function giving, for an inbound time, the first answer: a responder's reply to that post or to a
+    later one of the counterpart in the conversation, or a responder's DM to the counterpart sent after it."""
+    index = ctx.index
+    candidates = []
+    for reply in index.replies.get((conversation, counterpart), ()):
+        if reply.author not in responders:
+            continue
+        parent = index.parent(reply)
+        if parent is None or parent.author != counterpart:
+            continue
+        candidates.append((parent.created_at, reply.created_at, reply.id, reply))
+    # A DM answers what was written before it: its own time is its trigger (a DM sent before the item does not).
+    candidates += [(dm.created_at, dm.created_at, dm.id, dm) for dm in dms]
+    return _first_after(candidates)
+
+
+def _dm_answers(conversation: list[DirectMessage], responders: frozenset[str]):
+    candidates = [(dm.created_at, dm.created_at, dm.id, dm) for dm in conversation if dm.sender in responders]
+    return _first_after(candidates)
+
+
+def _first_after(candidates):
+    """Earliest answer whose trigger is at or after a time, in O(log n) per question."""
+    candidates.sort(key=lambda c: (c[0], c[1], c[2]))
+    triggers = [c[0] for c in candidates]
+    best: list = [None] * (len(candidates) + 1)
+    for position in range(len(candidates) - 1, -1, -1):
+        current = best[position + 1]
+        candidate = candidates[position]
+        if current is None or (candidate[1], candidate[2]) < (current[1], current[2]):
+            current = candidate
+        best[position] = current
+
+    def answer(moment: datetime):
+        found = best[bisect_left(triggers, moment)]
+        return found[3] if found is not None else None
+
+    return answer
+
+
+def _episodes(waiting, answer):
+    """Group consecutive items that wait for the same answer."""
+    episodes: list[tuple[list, Any]] = []
+    for entry in waiting:
+        response = answer(entry[1].created_at)
+        if episodes and episodes[-1][1] is response:
+            episodes[-1][0].append(entry)
+        else:
+            episodes.append(([entry], response))
+    return episodes

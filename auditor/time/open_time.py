@@ -46,8 +46,7 @@ def open_micros_between(clock: Clock, lo: np.ndarray, hi: np.ndarray) -> np.ndar
     if enabled() and isinstance(clock, WallClock):
         return np.maximum(hi - lo, 0)
     if enabled() and isinstance(clock, BusinessClock) and len(lo) >= _MIN_PAIRS:
-        first = _EPOCH + timedelta(microseconds=int(min(lo.min(), hi.min())))
-        last = _EPOCH + timedelta(microseconds=int(max(lo.max(), hi.max())))
+        first, last = _at(int(min(lo.min(), hi.min()))), _at(int(max(lo.max(), hi.max())))
         try:
             table = OpenTime(clock, first, last)
         except ValueError:  # outside the years a clock reads (it says which pair), or intervals that overlap

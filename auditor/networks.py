@@ -29,6 +29,11 @@ def normalize_handle(handle: str) -> str:
     return intern(handle.strip().lstrip("@").lower())
 
 
+def blank_handle(value: str) -> bool:
+    """Whether a written handle holds nothing but `@` signs and whitespace (any kind: a tab, U+3000)."""
+    return not value.replace("@", " ").strip()
+
+
 X, BLUESKY, MASTODON = "x", "bluesky", "mastodon"
 PLATFORMS = (X, BLUESKY, MASTODON)
 LABELS = {X: "X", BLUESKY: "Bluesky", MASTODON: "Mastodon"}

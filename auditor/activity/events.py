@@ -14,7 +14,7 @@ from typing import Any
 from auditor import networks
 from auditor.time.instants import parse_instant, utc_iso
 from auditor.activity.model import DirectMessage, Post
-from auditor.networks import normalize_handle
+from auditor.networks import blank_handle, normalize_handle
 from auditor.networks import X, canonical_handle, check_platform, instance_of
 
 # X handles: letters, digits and underscore, up to 15 characters.
@@ -50,7 +50,7 @@ def _handle(obj: dict, name: str, required: bool = False, platform: str = X, hom
     value = _text(obj, name, required)
     if value is None:
         return None
-    if not value.strip("@ "):
+    if blank_handle(value):
         raise ValueError(f"{name} is empty")
     try:
         return canonical_handle(value, platform, home)
@@ -65,7 +65,7 @@ def _handles(obj: dict, name: str, platform: str = X, home: str | None = None) -
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ValueError(f"{name} must be a list of handles")
     try:
-        return tuple(dict.fromkeys(canonical_handle(v, platform, home) for v in value if v.strip("@ ")))
+        return tuple(dict.fromkeys(canonical_handle(v, platform, home) for v in value if not blank_handle(v)))
     except ValueError as exc:
         raise ValueError(f"{name}: {exc}") from None
 
@@ -120,7 +120,7 @@ def _canonical_post(obj: dict) -> Post | None:
             return None
     if not author or _maybe_not_x(author) or not all(type(m) is str for m in mentions):
         return None
-    mentioned = tuple(dict.fromkeys([normalize_handle(m) for m in mentions if m.strip("@ ")]))
+    mentioned = tuple(dict.fromkeys([normalize_handle(m) for m in mentions if not blank_handle(m)]))
     if any(_maybe_not_x(m) for m in mentioned):
         return None  # perhaps not X handles: the checked reader tells
     return Post(

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from auditor.activity.model import EVERY_ACCOUNT
 from auditor.errors import DataError, PolicyError
-from auditor.networks import normalize_handle
+from auditor.networks import blank_handle, normalize_handle
 
 
 X_TIME_FORMAT = "%a %b %d %H:%M:%S %z %Y"
@@ -149,7 +149,7 @@ def _mapping(data: object, name: str, where: dict, where_keys: dict) -> Mapping:
             mapping.dms = frozenset({EVERY_ACCOUNT})
         elif dms == "none":
             mapping.dms = frozenset()
-        elif isinstance(dms, list) and all(isinstance(h, str) and h.strip("@ ") for h in dms):
+        elif isinstance(dms, list) and all(isinstance(h, str) and not blank_handle(h) for h in dms):
             mapping.dms = frozenset(normalize_handle(h) for h in dms)
         else:
             raise mapping.error(("dms",), "must be all, none or a list of handles")

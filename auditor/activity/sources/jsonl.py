@@ -28,7 +28,7 @@ from auditor.activity.model import (
     CHANNELS, EVERY_ACCOUNT, MAX_SKIPPED_KEPT, Activity, DirectMessage, Post, Skipped, SourceInfo,
 )
 from auditor.activity.sources.jsonl_lines import MAX_LINE, MAX_LINE_TEXT, line_blocks, lines, open_lines
-from auditor.networks import normalize_handle
+from auditor.networks import blank_handle, normalize_handle
 
 __all__ = ["MAX_LINE", "CoverageLine", "iter_jsonl", "read_jsonl"]
 
@@ -61,7 +61,7 @@ def parse_coverage(obj: dict) -> CoverageLine:
         return CoverageLine(frozenset({EVERY_ACCOUNT}))
     if dms == "none":
         return CoverageLine(frozenset())
-    if isinstance(dms, list) and all(isinstance(handle, str) and handle.strip("@ ") for handle in dms):
+    if isinstance(dms, list) and all(isinstance(handle, str) and not blank_handle(handle) for handle in dms):
         return CoverageLine(frozenset(normalize_handle(handle) for handle in dms))
     raise ValueError('coverage line: dms must be "all", "none" or a list of handles')
 

@@ -58,6 +58,24 @@ def test_bad_lines_are_skipped_with_line_number_and_reason_and_the_rest_is_read(
     ]
 
 
+def test_handles_of_only_whitespace_and_at_signs_are_empty(tmp_path):
+    """A tab, an ideographic space or "@\t@" is no handle: a sender or author of one is refused, a mention of
+    one is dropped (a tab used to be read as the handle '', found by tests/fuzz)."""
+    lines = [
+        {**GOOD_DM, "sender": "\t"},
+        {**GOOD_POST, "id": "2", "author": "\u3000"},
+        {**GOOD_POST, "id": "3", "in_reply_to_author": "@\t@"},
+        {**GOOD_DM, "id": "d-78", "recipients": ["acme_support", "\t"]},
+        {**GOOD_POST, "id": "4", "mentions": ["bob", "\t", "@\u3000"]},
+    ]
+    activity = read_jsonl(write(tmp_path, lines), name="a.jsonl")
+    assert [(s.line, s.reason) for s in activity.skipped] == [
+        (1, "sender is empty"), (2, "author is empty"), (3, "in_reply_to_author is empty")]
+    [dm], [post] = activity.dms, activity.posts
+    assert dm.recipients == ("acme_support",)
+    assert post.mentions == ("bob",)
+
+
 def test_optional_fields_are_derived(tmp_path):
     minimal = {"type": "post", "id": "5", "author": "bob", "created_at": "2026-10-05T14:02:00+02:00",
                "text": "hey @Acme_Support and @lchen, help"}

@@ -44,7 +44,10 @@ def _analyzer() -> SentimentIntensityAnalyzer:
     return SentimentIntensityAnalyzer()
 
 
-@lru_cache(maxsize=100_000)
+# A check often asks twice about one text (is it below a threshold, then its score): a small cache
+# answers the second. A large one only held every text a worker process ever scored (~45 MB each
+# at a million events): each distinct text reaches the detectors once (rules/_shared.per_text).
+@lru_cache(maxsize=4_096)
 def sentiment(text: str) -> float:
     """VADER compound score of ``text`` in [-1, 1]; 0.0 for empty text."""
     if not text or not text.strip():

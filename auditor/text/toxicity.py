@@ -39,7 +39,9 @@ from auditor.text import transformer
 # TweetEval's train split (docs/detectors.md). The model file records it too; a test keeps the two equal.
 TOXICITY_ABOVE = 0.81
 
-_CACHE_SIZE = 200_000
+# Texts a second call asks again (two tone rules on the same posts) come from here; bounded by a
+# worker's batch (speedups.PARALLEL_BATCH) so a worker does not keep every text it ever scored.
+_CACHE_SIZE = 20_000
 _SLICE = 5_000
 _cache: OrderedDict[str, float] = OrderedDict()
 

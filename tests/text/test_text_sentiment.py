@@ -43,3 +43,13 @@ def test_analyzer_is_created_once_and_scores_are_cached():
 )
 def test_is_complaint(text, below, expected):
     assert is_complaint(text, below=below) is expected
+
+
+def test_the_score_cache_is_bounded():
+    # The second question about a text (its score, after whether it is below a threshold) is answered from the
+    # cache; a worker does not keep every text it ever scored.
+    sentiment_module.sentiment.cache_clear()
+    for n in range(5_000):
+        sentiment(f"order {n} is late again")
+    assert sentiment_module.sentiment.cache_info().currsize <= 4_096
+    assert sentiment("order 4999 is late again") == sentiment_module.sentiment.__wrapped__("order 4999 is late again")

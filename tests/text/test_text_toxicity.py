@@ -169,3 +169,12 @@ def test_blunt_but_harmless_support_talk_scores_below_the_default(text):
 @pytest.mark.parametrize("text", ["You are an idiot, read the manual.", "shut up you moron", "fuck you, you stupid bitch"])
 def test_insults_score_above_the_default(text):
     assert toxicity.toxicity_scores([text])[0] > toxicity.TOXICITY_ABOVE
+
+
+def test_the_cache_keeps_the_latest_texts_not_every_text_scored():
+    # A worker scores batch after batch of distinct texts: a cache of all of them only grew with the month.
+    texts = [f"order {n} is late" for n in range(toxicity._CACHE_SIZE + 500)]
+    first = toxicity.toxicity_scores(texts)
+    assert len(toxicity._cache) == toxicity._CACHE_SIZE
+    assert texts[0] not in toxicity._cache and texts[-1] in toxicity._cache
+    assert toxicity.toxicity_scores(texts[-3:]) == first[-3:]

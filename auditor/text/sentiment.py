@@ -45,7 +45,7 @@ def _analyzer() -> SentimentIntensityAnalyzer:
 
 
 # A check often asks twice about one text (is it below a threshold, then its score): a small cache
-# answers the second. A large one only held every text a worker process ever scored (~45 MB each
+# answers the second. A large one only held every text a worker process ever scored (~50 MB each
 # at a million events): each distinct text reaches the detectors once (rules/_shared.per_text).
 @lru_cache(maxsize=4_096)
 def sentiment(text: str) -> float:

@@ -45,8 +45,9 @@ def _analyzer() -> SentimentIntensityAnalyzer:
 
 
 # A check often asks twice about one text (is it below a threshold, then its score): a small cache
-# answers the second. A large one only held every text a worker process ever scored (~50 MB each
-# at a million events): each distinct text reaches the detectors once (rules/_shared.per_text).
+# answers the second. A large one only held every text a worker process ever scored (with toxicity's
+# cache, ~50 MB a worker at a million events): each distinct text reaches the detectors once
+# (rules/_shared.per_text).
 @lru_cache(maxsize=4_096)
 def sentiment(text: str) -> float:
     """VADER compound score of ``text`` in [-1, 1]; 0.0 for empty text."""

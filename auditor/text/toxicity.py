@@ -33,15 +33,16 @@ from importlib.resources import files
 
 import numpy as np
 
+from auditor import speedups
 from auditor.text import transformer
 
 # Default threshold of the tone rule's `toxicity: true`, chosen by scripts/train_toxicity.py on a held-out part of
 # TweetEval's train split (docs/detectors.md). The model file records it too; a test keeps the two equal.
 TOXICITY_ABOVE = 0.81
 
-# Texts a second call asks again (two tone rules on the same posts) come from here; bounded by a
-# worker's batch (speedups.PARALLEL_BATCH) so a worker does not keep every text it ever scored.
-_CACHE_SIZE = 20_000
+# Texts a second call asks again (two tone rules on the same posts) come from here. Two of a worker's
+# batches of texts, not more: a worker does not keep every text it ever scored.
+_CACHE_SIZE = 2 * speedups.PARALLEL_BATCH
 _SLICE = 5_000
 _cache: OrderedDict[str, float] = OrderedDict()
 

@@ -15,7 +15,9 @@ In one run, on the same generated files (benchmarks/README.md says what each fig
 5. the manager's PDF for 200 accounts and 5,000 findings against WeasyPrint printing
    a plain table (benchmarks/pdf_bench.py, `measure()`);
 6. response times alone: the auditor with benchmarks/policy_sla.yaml against the
-   polars peer (benchmarks/peers/polars_sla.py) on the same file (benchmarks/sla.py);
+   polars peer (benchmarks/peers/polars_sla.py) on the same file, and the audit's own
+   figures for that rule computed in DuckDB SQL (benchmarks/peers/duckdb_sla.py),
+   checked against its report (benchmarks/sla.py);
 
 prints the figures against the targets and writes them to
 benchmarks/results/latest.json and benchmarks/results/<time>.json (a --quick
@@ -302,7 +304,10 @@ def audit(path: Path, events: int, timeout: float | None, policy: Path = POLICY,
     report = loads((out_dir / "report.json").read_bytes())
     figures["report"] = {"events": report["data"]["events"], "findings": len(report["findings"]),
                          "rules": len(report["rules"]), "score": report["summary"]["score"],
-                         "bytes": (out_dir / "report.json").stat().st_size}
+                         "bytes": (out_dir / "report.json").stat().st_size,
+                         # the first rule's figures, which benchmarks/sla.py checks the columnar script against
+                         "rule_metrics": {name: value for name, value in report["rules"][0]["metrics"].items()
+                                          if not isinstance(value, (dict, list))}}
     return figures
 
 
@@ -503,6 +508,14 @@ def print_report(result: dict[str, Any], previous: dict[str, Any] | None, detect
               f"(peak {a['peak_mb']:.0f} MB), polars peer {p['seconds']:.2f} s ({p['process_seconds']:.1f} s "
               f"with its start, peak {p['peak_mb']:.0f} MB): {r['ratio_to_peer']:g}x the peer "
               f"({r['process_ratio_to_peer']:g}x its process)")
+        c = r.get("columnar", {})
+        if "error" in c:
+            print(f"  the same figures over columns: failed: {c['error'].strip().splitlines()[-1][-100:]}")
+        elif c:
+            print(f"  the same figures over columns (DuckDB SQL, benchmarks/peers/duckdb_sla.py): {c['seconds']:.2f} s "
+                  f"({c['process_seconds']:.1f} s with its start, peak {c['peak_mb']:.0f} MB), "
+                  f"{c.get('ratio_to_peer', '?')}x the peer; equal to the audit's: "
+                  f"{'yes' if c.get('same_figures') else 'NO'}")
     scaling = result.get("scaling")
     if scaling:
         print(f"scaling: {scaling['events_ratio']:g}x the events took {scaling['time_ratio']:g}x the time "
@@ -630,7 +643,7 @@ def main(argv: list[str] | None = None) -> int:
             audit_figures["cpu_ratio_to_floor"] = round(audit_figures["cpu_seconds"] / floor_figures["cpu_seconds"], 1)
         else:
             print(f"  the audit failed: {audit_figures['error']}", file=sys.stderr)
-        sla_figures = sla.measure(path, file_shape["events"], ROSTER, audit, run_child, DATA, args.timeout)
+        sla_figures = sla.measure(path, file_shape["events"], ROSTER, audit, run_child, DATA, args.timeout, MONTH)
         results.append({"events_target": n, "file": str(path.relative_to(ROOT)), "generate": made,
                         "shape": file_shape, "floor": floor_figures, "audit": audit_figures, "sla": sla_figures})
 

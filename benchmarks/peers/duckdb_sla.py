@@ -1,0 +1,150 @@
+"""The auditor's own response-time figures for benchmarks/policy_sla.yaml, computed in DuckDB SQL.
+
+    .venv/bin/python benchmarks/peers/duckdb_sla.py FILE.jsonl ROSTER.yaml --month 2026-10 \
+        --timezone America/Toronto [--within-hours 24]
+
+Where the polars peer answers a simpler question (the first direct reply to each customer
+post), this script answers the auditor's, for the one rule of benchmarks/policy_sla.yaml
+(`inbound: [mention, reply]`, `responders: account`, `needs_answer: always`, a wall clock):
+
+- an item: a post by an account off the roster, not a repost, addressed to a roster account
+  (its handle among the mentions, or the author it replies to), once per such account;
+- its candidate answers: that account's reply to a post of the item's author in the same
+  conversation, which answers the items posted up to that post's time, or its DM to the
+  author, which answers the items posted up to the DM's own time;
+- an item's answer: of the candidates that answer it, the earliest (then the lowest id);
+- an episode: consecutive items of one (account, author, conversation), in time order,
+  that wait for the same answer; it belongs to the period it starts in;
+- met within the limit, breached past it (or unanswered once the limit passed before the
+  end of the data), pending otherwise.
+
+It measures what computing over columns takes for the same figures: `benchmarks/sla.py`
+runs it beside the audit and checks its figures against the audit's report
+(tests/benchmarks/test_duckdb_peer.py holds them equal on hand-made and random months). It
+trusts its input as the benchmark's generator writes it: canonical lines, handles in lower
+case, every id once, conversation ids given, and only the audited month in the file. The
+auditor's reader checks all of that, and its report says what it could not read.
+
+Prints one JSON line: seconds (from reading the file to the figures, the interpreter's start
+and the imports not counted) and the figures, named as the rule's metrics are.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import duckdb
+
+_COLUMNS = ("{'type': 'VARCHAR', 'id': 'VARCHAR', 'author': 'VARCHAR', 'sender': 'VARCHAR', "
+            "'created_at': 'TIMESTAMPTZ', 'mentions': 'VARCHAR[]', 'recipients': 'VARCHAR[]', "
+            "'in_reply_to': 'VARCHAR', 'in_reply_to_author': 'VARCHAR', 'conversation_id': 'VARCHAR', "
+            "'repost_of': 'VARCHAR'}")
+
+_QUERY = """
+CREATE TEMP TABLE events AS
+    SELECT * FROM read_json(?, format = 'newline_delimited', columns = {columns});
+CREATE TEMP TABLE posts AS
+    SELECT id, author, created_at AS t, in_reply_to, in_reply_to_author AS replied_to, conversation_id AS conv,
+           mentions, repost_of, author IN (SELECT handle FROM roster) AS on_roster
+    FROM events WHERE type = 'post';
+CREATE TEMP TABLE dms AS SELECT id, sender, recipients, created_at AS t FROM events WHERE type = 'dm';
+-- every post to a roster account, once per account it addresses
+CREATE TEMP TABLE items AS
+    WITH addressed AS (
+        SELECT id, author, conv, t, unnest(list_distinct(list_append(mentions, replied_to))) AS account
+        FROM posts WHERE NOT on_roster AND repost_of IS NULL)
+    SELECT a.id, a.account, a.author AS counterpart, a.conv, a.t
+    FROM addressed a SEMI JOIN roster r ON r.handle = a.account;
+-- what may answer them: (trigger: the latest item time it answers, its own time, its id)
+CREATE TEMP TABLE candidates AS
+    SELECT r.author AS account, r.replied_to AS counterpart, r.conv, q.t AS trigger_at, r.t AS at, r.id,
+           'post' AS kind
+    FROM posts r JOIN posts q ON q.id = r.in_reply_to
+    WHERE r.on_roster AND r.replied_to IS NOT NULL AND q.author = r.replied_to
+    UNION ALL
+    SELECT d.sender, u.counterpart, NULL, d.t, d.t, d.id, 'dm'
+    FROM dms d, unnest(d.recipients) AS u(counterpart) WHERE d.sender IN (SELECT handle FROM roster);
+CREATE TEMP TABLE answered AS
+    SELECT i.id, i.account, i.counterpart, i.conv, i.t,
+           arg_min(c.kind || ':' || c.id, (c.at, c.id)) AS answer, min(c.at) AS answered_at
+    FROM items i LEFT JOIN candidates c
+        ON c.account = i.account AND c.counterpart = i.counterpart AND (c.conv = i.conv OR c.kind = 'dm')
+        AND c.trigger_at >= i.t
+    GROUP BY ALL;
+-- consecutive items of a key waiting for the same answer: one episode
+CREATE TEMP TABLE episodes AS
+    WITH marked AS (
+        SELECT *, CASE WHEN answer IS NOT DISTINCT FROM lag(answer) OVER key THEN 0 ELSE 1 END AS starts
+        FROM answered WINDOW key AS (PARTITION BY account, counterpart, conv ORDER BY t, id)),
+    numbered AS (
+        SELECT *, sum(starts) OVER (PARTITION BY account, counterpart, conv ORDER BY t, id
+                                    ROWS UNBOUNDED PRECEDING) AS episode
+        FROM marked)
+    SELECT min(t) AS started, any_value(answer) AS answer, any_value(answered_at) AS answered_at
+    FROM numbered GROUP BY account, counterpart, conv, episode;
+WITH data_end AS (SELECT max(t) AS as_of FROM (SELECT t FROM posts UNION ALL SELECT t FROM dms)),
+judged AS (
+    -- an answer timed before the item (clocks disagree) waited nothing, as on the auditor's clocks
+    SELECT answer IS NOT NULL AS is_answered, greatest(epoch_us(answered_at) - epoch_us(started), 0) AS waited_us,
+           as_of > started + to_microseconds(?) AS overdue
+    FROM episodes, data_end WHERE started >= ? AND started < ?)
+SELECT count(*), count(*) FILTER (WHERE is_answered),
+       count(*) FILTER (WHERE is_answered AND waited_us <= ?),
+       count(*) FILTER (WHERE (is_answered AND waited_us > ?) OR (NOT is_answered AND overdue)),
+       count(*) FILTER (WHERE NOT is_answered AND NOT overdue),
+       median(waited_us) FILTER (WHERE is_answered)
+FROM judged;
+"""
+
+
+def response_times(path: str, roster: list[str], start: datetime, end: datetime, within_hours: float) -> dict:
+    within_us = round(within_hours * 3600 * 1_000_000)
+    with duckdb.connect() as con:
+        con.execute("CREATE TEMP TABLE roster AS SELECT DISTINCT unnest(?::VARCHAR[]) AS handle", [roster])
+        statements = [s for s in _QUERY.format(columns=_COLUMNS).split(";") if s.strip()]
+        con.execute(statements[0], [path])
+        for statement in statements[1:-1]:
+            con.execute(statement)
+        row = con.execute(statements[-1], [within_us, start, end, within_us, within_us]).fetchone()
+    episodes, answered, met, breached, pending, median_us = row
+    return {"episodes": episodes, "answered": answered, "met": met, "breached": breached, "pending": pending,
+            "median_response_seconds": round(median_us / 1_000_000) if median_us is not None else None}
+
+
+def month_bounds(month: str, zone: str) -> tuple[datetime, datetime]:
+    """The month's first and the next month's first instant in the policy's time zone, in UTC."""
+    year, number = (int(part) for part in month.split("-"))
+    first = datetime(year, number, 1, tzinfo=ZoneInfo(zone))
+    following = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=ZoneInfo(zone))
+    return first.astimezone(timezone.utc), following.astimezone(timezone.utc)
+
+
+def roster_handles(path: str) -> list[str]:
+    from ruamel.yaml import YAML
+
+    with open(path, encoding="utf-8") as f:
+        data = YAML(typ="safe").load(f)
+    return sorted({account["handle"].lower() for account in data["accounts"]})
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("data")
+    parser.add_argument("roster")
+    parser.add_argument("--month", required=True, help="the audited month, e.g. 2026-10")
+    parser.add_argument("--timezone", required=True, help="the policy's time zone, e.g. America/Toronto")
+    parser.add_argument("--within-hours", type=float, default=24.0)
+    args = parser.parse_args()
+    roster = roster_handles(args.roster)
+    start, end = month_bounds(args.month, args.timezone)
+    started = time.perf_counter()
+    figures = response_times(args.data, roster, start, end, args.within_hours)
+    print(json.dumps({"seconds": round(time.perf_counter() - started, 3), **figures}))
+
+
+if __name__ == "__main__":
+    main()

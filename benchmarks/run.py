@@ -510,7 +510,8 @@ def print_report(result: dict[str, Any], previous: dict[str, Any] | None, detect
               f"({r['process_ratio_to_peer']:g}x its process)")
         c = r.get("columnar", {})
         if "error" in c:
-            print(f"  the same figures over columns: failed: {c['error'].strip().splitlines()[-1][-100:]}")
+            said = c["error"].strip().splitlines() or ["no output"]
+            print(f"  the same figures over columns: failed: {said[-1][-100:]}")
         elif c:
             print(f"  the same figures over columns (DuckDB SQL, benchmarks/peers/duckdb_sla.py): {c['seconds']:.2f} s "
                   f"({c['process_seconds']:.1f} s with its start, peak {c['peak_mb']:.0f} MB), "

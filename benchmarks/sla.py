@@ -4,12 +4,13 @@ benchmarks/run.py calls `measure` for each size after the full audit: the
 auditor with benchmarks/policy_sla.yaml (one `response_time` rule, no text read)
 and benchmarks/peers/polars_sla.py (the first direct reply per customer post,
 read_ndjson and one join), each in a child process; the ratio is the auditor's
-wall time over the peer's. Then benchmarks/peers/duckdb_sla.py computes the
-audit's own figures for that rule in SQL (what the same answers take over
-columns), and its figures are checked against the audit's report. The peer's own figure (`peer.seconds`, the one the
+wall time over the peer's. The peer's own figure (`peer.seconds`, the one the
 target is checked against) leaves out its interpreter's start and imports, the
 auditor's includes them (as the full audit's does): the stricter reading.
 `process_ratio_to_peer` divides by the peer's whole child process instead.
+Then benchmarks/peers/duckdb_sla.py computes the audit's own figures for that
+rule in SQL (what the same answers take over columns), and its figures are
+checked against the audit's report.
 """
 
 from __future__ import annotations

@@ -104,6 +104,7 @@ FROM judged;
 def response_times(path: str, roster: list[str], start: datetime, end: datetime, within_hours: float) -> dict:
     within_us = round(within_hours * 3600 * 1_000_000)
     with duckdb.connect() as con:
+        con.execute("SET enable_progress_bar = false")  # standard output holds the figures
         con.execute("CREATE TEMP TABLE roster AS SELECT DISTINCT unnest(?::VARCHAR[]) AS handle", [roster])
         statements = [s for s in _QUERY.format(columns=_COLUMNS).split(";") if s.strip()]
         con.execute(statements[0], [path])

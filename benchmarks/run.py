@@ -258,10 +258,9 @@ def shape(path: Path, roster: set[str], keep_texts: bool) -> tuple[dict[str, Any
 
 
 def roster_handles() -> set[str]:
-    from ruamel.yaml import YAML
+    from peers.peer_roster import roster_handles as read
 
-    data = YAML(typ="safe").load(ROSTER.read_text(encoding="utf-8"))
-    return {a["handle"].lower() for a in data["accounts"]}
+    return set(read(str(ROSTER)))
 
 
 # ---- measurements ---------------------------------------------------------------

@@ -32,20 +32,19 @@ METRICS = ("episodes", "answered", "met", "breached", "pending", "median_respons
 
 def peer(path: Path, roster: Path, run_child: Callable[..., dict[str, Any]], log: Path) -> dict[str, Any]:
     """The polars peer's figures (its own timing of reading and computing, and the child's wall time and peak)."""
-    run = run_child([sys.executable, str(PEER), str(path), str(roster), "--within-hours", str(WITHIN_HOURS)],
-                    log, memory=True)
-    if run["exit_code"] != 0:
-        return {"error": log.read_text(errors="replace")[-2000:]}
-    inner = json.loads(log.read_text().strip().splitlines()[-1])
-    return {**inner, "process_seconds": round(run["seconds"], 2), "cpu_seconds": run["cpu_seconds"],
-            "peak_mb": max(run["peak_rss_mb"], run.get("tree_peak_pss_mb") or 0.0)}
+    return _run_script([str(PEER), str(path), str(roster), "--within-hours", str(WITHIN_HOURS)], run_child, log)
 
 
 def columnar(path: Path, roster: Path, month: str, run_child: Callable[..., dict[str, Any]], log: Path
              ) -> dict[str, Any]:
     """The audit's own figures for the rule, computed in DuckDB SQL (its timing, the child's wall time and peak)."""
-    run = run_child([sys.executable, str(COLUMNAR), str(path), str(roster), "--month", month,
-                     "--timezone", TIMEZONE, "--within-hours", str(WITHIN_HOURS)], log, memory=True)
+    return _run_script([str(COLUMNAR), str(path), str(roster), "--month", month, "--timezone", TIMEZONE,
+                        "--within-hours", str(WITHIN_HOURS)], run_child, log)
+
+
+def _run_script(argv: list[str], run_child: Callable[..., dict[str, Any]], log: Path) -> dict[str, Any]:
+    """A peer script in a child process: the JSON line it prints last, with the child's wall time and peak."""
+    run = run_child([sys.executable, *argv], log, memory=True)
     if run["exit_code"] != 0:
         return {"error": log.read_text(errors="replace")[-2000:]}
     inner = json.loads(log.read_text().strip().splitlines()[-1])

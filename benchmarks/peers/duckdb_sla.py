@@ -38,6 +38,7 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 import duckdb
+from peer_roster import roster_handles  # beside this script
 
 _COLUMNS = ("{'type': 'VARCHAR', 'id': 'VARCHAR', 'author': 'VARCHAR', 'sender': 'VARCHAR', "
             "'created_at': 'TIMESTAMPTZ', 'mentions': 'VARCHAR[]', 'recipients': 'VARCHAR[]', "
@@ -122,14 +123,6 @@ def month_bounds(month: str, zone: str) -> tuple[datetime, datetime]:
     first = datetime(year, number, 1, tzinfo=ZoneInfo(zone))
     following = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=ZoneInfo(zone))
     return first.astimezone(timezone.utc), following.astimezone(timezone.utc)
-
-
-def roster_handles(path: str) -> list[str]:
-    from ruamel.yaml import YAML
-
-    with open(path, encoding="utf-8") as f:
-        data = YAML(typ="safe").load(f)
-    return sorted({account["handle"].lower() for account in data["accounts"]})
 
 
 def main() -> None:

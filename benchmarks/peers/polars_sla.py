@@ -23,6 +23,7 @@ import json
 import time
 
 import polars as pl
+from peer_roster import roster_handles  # beside this script
 
 
 def first_replies(path: str, roster: list[str], within_hours: float) -> dict:
@@ -52,14 +53,6 @@ def first_replies(path: str, roster: list[str], within_hours: float) -> dict:
     ).row(0, named=True)
     figures["share_met"] = round(figures["met"] / figures["posts"], 4) if figures["posts"] else None
     return figures
-
-
-def roster_handles(path: str) -> list[str]:
-    from ruamel.yaml import YAML
-
-    with open(path, encoding="utf-8") as f:
-        data = YAML(typ="safe").load(f)
-    return sorted({account["handle"].lower() for account in data["accounts"]})
 
 
 def main() -> None:

@@ -7,7 +7,6 @@ episodes across the period's start in the policy's time zone, pending and overdu
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -18,8 +17,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from auditor.cli import app
+from tests.benchmarks.peers import load_peer
 
-PEER = Path(__file__).resolve().parents[2] / "benchmarks" / "peers" / "duckdb_sla.py"
 ROSTER = ("acme", "jdoe")
 CUSTOMERS = ("bob", "carol", "dan")
 POLICY = """\
@@ -38,13 +37,6 @@ rules:
     needs_answer: always
 """
 METRICS = ("episodes", "answered", "met", "breached", "pending", "median_response_seconds")
-
-
-def load_peer():
-    spec = importlib.util.spec_from_file_location("duckdb_sla", PEER)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def post(id, author, at: datetime, mentions=(), parent=None, repost_of=None):
@@ -73,7 +65,7 @@ def both_figures(tmp_path: Path, lines: list[dict]) -> tuple[dict, dict]:
                                       "--format", "json", "--out-dir", str(out), "--allow-empty", "--quiet"])
     assert result.exit_code in (0, 1), result.output
     metrics = orjson.loads((out / "report.json").read_bytes())["rules"][0]["metrics"]
-    peer = load_peer()
+    peer = load_peer('duckdb_sla')
     start, end = peer.month_bounds("2026-10", "America/Toronto")
     found = peer.response_times(str(data), peer.roster_handles(str(policy)), start, end, 24)
     return {name: metrics[name] for name in METRICS}, found

@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 
-PEER = Path(__file__).resolve().parents[2] / "benchmarks" / "peers" / "polars_sla.py"
-
-
-def load_peer():
-    spec = importlib.util.spec_from_file_location("polars_sla", PEER)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.benchmarks.peers import load_peer
 
 
 def post(id, author, at, in_reply_to=None, in_reply_to_author=None, mentions=()):
@@ -37,7 +28,7 @@ def test_first_direct_reply_by_the_addressed_account(tmp_path):
     ]
     data = tmp_path / "month.jsonl"
     data.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
-    figures = load_peer().first_replies(str(data), ["acme", "jdoe"], within_hours=24)
+    figures = load_peer('polars_sla').first_replies(str(data), ["acme", "jdoe"], within_hours=24)
     assert figures == {"posts": 3, "answered": 2, "met": 1, "share_met": 0.3333}
 
 
@@ -45,4 +36,4 @@ def test_roster_handles_are_read_lower_case(tmp_path):
     roster = tmp_path / "roster.yaml"
     roster.write_text("accounts:\n  - {handle: Acme_Support, kind: brand}\n  - {handle: jdoe, kind: employee}\n",
                       encoding="utf-8")
-    assert load_peer().roster_handles(str(roster)) == ["acme_support", "jdoe"]
+    assert load_peer('polars_sla').roster_handles(str(roster)) == ["acme_support", "jdoe"]

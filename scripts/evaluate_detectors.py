@@ -173,6 +173,37 @@ def tone_defaults(data: Path) -> None:
                  "precision", "recall", "brand replies flagged"], rows))
 
 
+def courtesy(data: Path, vader: list[tuple[float, str]]) -> None:
+    """The negativity check with apologies and sympathy set aside (text/courtesy.py), against the text as written."""
+    from auditor.rules.tone import _negative
+
+    with (data / "twcs" / "twcs-rows-0-2499.csv").open(encoding="utf-8", newline="") as handle:
+        brand = [set_aside(row["text"]) for row in csv.DictReader(handle) if row["inbound"] == "False"]
+    tweets = [set_aside(text) for _, text in vader]
+    negative = [mean <= HUMAN_COMPLAINT for mean, _ in vader]
+    ordinary = [mean >= 0 for mean, _ in vader]
+    b_scores = [sentiment(text) for text in brand]
+    v_scores = [sentiment(text) for text in tweets]
+    print(f"\n## The negativity check, apologies and sympathy set aside: {len(brand)} real brand replies and "
+          f"the {len(vader)} VADER tweets\n")
+    rows = []
+    for threshold in SENTIMENT_THRESHOLDS:
+        b_written = sum(score < threshold for score in b_scores)
+        b_kind = sum(_negative(text, threshold) is not None for text in brand)
+        written = [score < threshold for score in v_scores]
+        kind = [_negative(text, threshold) is not None for text in tweets]
+        (p, r, n), (pk, rk, nk) = precision_recall(written, negative), precision_recall(kind, negative)
+        rows.append([f"< {threshold}", b_written, b_kind, f"{n} / {p:.3f} / {r:.3f}", f"{nk} / {pk:.3f} / {rk:.3f}",
+                     sum(f and o for f, o in zip(written, ordinary)), sum(f and o for f, o in zip(kind, ordinary))])
+    print(table(["threshold", "brand replies flagged, as written", "with apologies set aside",
+                 f"VADER tweets flagged / precision / recall (<= {HUMAN_COMPLAINT}), as written",
+                 "with apologies set aside", "rated >= 0 flagged, as written", "with apologies set aside"], rows))
+    spared = [text for text, score in zip(brand, b_scores) if score < -0.6 and _negative(text, -0.6) is None]
+    print(f"\nBrand replies spared at -0.6 ({len(spared)}):\n")
+    for text in spared:
+        print(f"- {text[:140]}")
+
+
 def languages(data: Path) -> None:
     """The language detector against the language X gave each tweet of two real archives."""
     import json
@@ -338,6 +369,7 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     tone_defaults(args.data)
+    courtesy(args.data, vader)
     languages(args.data)
 
     # --- promises on real support replies ----------------------------------

@@ -27,7 +27,9 @@ defaults, `false` (or leaving it out) turns it off:
 - `toxicity`: the offensive-language classifier's probability is above `above`
   (default `TOXICITY_ABOVE`, chosen for precision: see docs/detectors.md).
 - `negativity`: the sentiment score (VADER compound, -1 to 1) is below `below`
-  (default -0.8, see docs/detectors.md: ordinary support talk scores down to -0.7).
+  (default -0.8, see docs/detectors.md: ordinary support talk scores down to -0.7),
+  both as written and with apologies and words of sympathy set aside ("I'm sorry for
+  the frustration!" is -0.69 to VADER; auditor/text/courtesy.py).
 - `shouting`: at least `caps_ratio` of the letters are capitals, in posts with at least
   `min_letters` counted letters; acronyms, handles, hashtags and links do not count.
 - `banned`: phrases (whole words, any case) or `/regex/` (RE2, case-insensitive).
@@ -65,6 +67,7 @@ from auditor.types import Strict
 from auditor.rules._shared import PhraseList, in_period, matcher, own_posts, quote
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.speedups import parallel_map
+from auditor.text import courtesy
 from auditor.text.disparagement import find_disparagement
 from auditor.text.idioms import set_aside
 from auditor.text.language import ENGLISH, language_of, languages_of, load_detector
@@ -271,8 +274,8 @@ def _text_verdicts(checks: ToneChecks, exempt_idioms: bool, keys: Sequence[tuple
         if score is not None and score > toxicity.above:
             hits.append(_Hit("toxicity", f"offensive-language score {score:.2f} (above {toxicity.above:g})",
                              {"score": round(score, 4), "above": toxicity.above}))
-        if negativity and ok and sentiment_below(read, negativity.below):
-            mood = sentiment(read)
+        mood = _negative(read, negativity.below) if negativity and ok else None
+        if mood is not None:
             hits.append(_Hit("negativity", f"sentiment {mood:.2f} (below {negativity.below:g})",
                              {"sentiment": mood, "below": negativity.below}))
         if shouting_options:
@@ -293,6 +296,17 @@ def _text_verdicts(checks: ToneChecks, exempt_idioms: bool, keys: Sequence[tuple
                 not_scored = competitor_language
         result.append(_Verdict(tuple(hits), not_scored) if hits or not_scored else _CLEAN)
     return result
+
+
+def _negative(text: str, below: float) -> float | None:
+    """The `negativity` check: the text's sentiment when it is below `below` both as written and with its
+    apologies and words of sympathy set aside (text/courtesy.py), the higher of the two; else None.
+    "I'm sorry for the frustration!" is -0.69 as written and -0.32 without the apology."""
+    if not sentiment_below(text, below):
+        return None
+    kind = courtesy.set_aside(text)
+    mood = sentiment(text) if kind is text else max(sentiment(text), sentiment(kind))
+    return mood if mood < below else None
 
 
 def _disparaged(text: str, lang: str | None, language: str | None, competitors: Matcher) -> tuple[_Hit | None, str | None]:

@@ -85,6 +85,21 @@ def test_negativity_below_the_threshold(tmp_path):
     assert finding.measure["negativity"]["sentiment"] < -0.6
 
 
+def test_negativity_spares_apologies_and_sympathy(tmp_path):
+    """An apology is professional: VADER's "sorry" and "frustration" are not the employee's negativity."""
+    question = post("bob", "2026-10-05 09:00", "@jdoe the app ate my order again", mentions=("jdoe",))
+    apology = post("jdoe", "2026-10-05 10:00", "@bob We're sorry for your frustration. Any damage must be assessed "
+                   "in person within 24 hours of arrival.", reply_to=question)  # -0.77 as written
+    rude = post("jdoe", "2026-10-05 11:00", "@bob Sorry, but this is a terrible, awful product and I hate it.",
+                reply_to=question)
+    result = run(policy(tmp_path, [rule({"negativity": {"below": -0.6}})]), question, apology, rude)
+    figures = outcome(result).figures
+    assert (figures.checked, figures.failed) == (2, 1)
+    [finding] = result.findings
+    assert [e.id for e in finding.evidence] == [rude.id]
+    assert finding.measure["negativity"]["sentiment"] < -0.6
+
+
 def test_shouting_but_not_acronyms(tmp_path):
     shout = post("jdoe", "2026-10-05 10:00", "I ALREADY EXPLAINED THIS TWICE. CLEAR YOUR CACHE.")
     acronyms = post("jdoe", "2026-10-05 11:00", "NASA, IBM and the FBI use our API and SDK via AWS")

@@ -5,6 +5,7 @@ import time
 import pytest
 
 from auditor.text.affiliation import find_affiliation
+from auditor.text.courtesy import find_courtesy
 from auditor.text.offers import find_channels
 from auditor.text.patterns import compile_phrases
 from auditor.text.profanity import find_profanity
@@ -36,6 +37,9 @@ HOSTILE = [
     "Please reach out to " * 3000,
     "if you " * 5000 + "we'll DM you",
     "." * 20000 + "we will call you",
+    "sorry for the " + "long and " * 3000 + "x",
+    "so " * 5000 + "sorry to hear " + "that " * 3000,
+    "sorry for the delay " + "and the delay " * 3000 + "!",
 ]
 
 def employed_at_acme(text):
@@ -49,6 +53,7 @@ DETECTORS = [
     is_question,
     shouting,
     find_profanity,
+    find_courtesy,
     compile_phrases(["not my problem", "/whatever/"]).find_all,
 ]
 

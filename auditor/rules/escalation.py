@@ -14,7 +14,9 @@
 
 Thread: an audited account, a public conversation and a counterpart who
 complains in it, i.e. posts in that conversation (mentioning or replying to
-the account) with a sentiment below `complaint_below`. The thread starts at
+the account) with a sentiment below `complaint_below`. Sentiment reads English:
+a post in another language (the source's `lang`, else the language detector's
+confident guess, as for `tone`) is not a complaint, whatever it scores. The thread starts at
 the counterpart's first complaint there and belongs to the period of that
 complaint. The account's replies in the thread are its posts in that
 conversation replying to that counterpart, from the complaint on (replies
@@ -23,8 +25,9 @@ that come after the period count).
 Outcome of a thread (one checked item):
 
 - `no-offer`: none of the account's first `within_replies` replies offers one
-  of the `offer` channels: an invitation to DM ("DM us", "check your DMs"), an
-  e-mail address, a phone number, or a link (with `company_domains`, only a
+  of the `offer` channels: an invitation to DM ("DM us", "check your DMs") or
+  the counterpart's DM spoken of ("we've received your DM and will continue
+  there": the thread is already private), an e-mail address, a phone number, or a link (with `company_domains`, only a
   link to one of those domains or their subdomains).
 - `too-many-public-replies`: the account replied in public more than
   `max_public_replies` times in the thread, offer or not.
@@ -48,6 +51,7 @@ from auditor.activity.model import Post
 from auditor.time.instants import utc_iso
 from auditor.rules._shared import per_text, period_slice, quote
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
+from auditor.text.language import reads_as_english
 from auditor.text.offers import find_channels
 from auditor.text.sentiment import sentiment, sentiment_below
 from auditor.text.spans import Match
@@ -92,12 +96,15 @@ class EscalationRule(RuleBase):
         # Sentiment for every candidate post at once, so it can be spread over the CPUs.
         is_complaint = per_text(sentiment_below, (post.text for posts in candidates.values() for post in posts),
                                 self.complaint_below)
+        # Sentiment reads English: a post in another language is no complaint here, whatever it scores.
+        english = reads_as_english([(post.text, post.lang) for posts in candidates.values() for post in posts
+                                    if is_complaint[post.text]])
         complaints = []  # (account, complaint, the account's public replies after it)
         for handle, posts in candidates.items():
             first: dict[tuple, Post] = {}
             for post in posts:
                 key = (post.conversation_id, post.author)
-                if key not in first and is_complaint[post.text]:
+                if key not in first and is_complaint[post.text] and english[(post.text, post.lang)]:
                     first[key] = post
             # The first complaint of each (conversation, counterpart), for threads starting in the period.
             for complaint in first.values():

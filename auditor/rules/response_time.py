@@ -27,7 +27,9 @@ text, a DM), or a passing mention that is a question or whose sentence naming
 the account is a complaint. An acknowledgement ("thanks!", "ok, will do", "DM
 sent", 👍) never needs one. Items set aside are counted in the metrics by
 reason. `needs_answer: always` checks every inbound item; `only:` narrows to
-questions and/or complaints.
+questions and/or complaints. Complaints are read in English only: a post in
+another language (the source's `lang`, else the detector's confident guess)
+is never a complaint, whatever its sentiment; a question counts in any language.
 
 Response: the audited account's post replying to the item or to a later post of
 the same counterpart in the same conversation, or a DM from it to the
@@ -61,6 +63,7 @@ from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.rules.episodes import Episodes, Inbound, find_episodes
 from auditor.text.acknowledgements import is_acknowledgement
 from auditor.text.addressing import is_addressed, opening_mentions, said_about
+from auditor.text.language import reads_as_english
 from auditor.text.questions import is_question
 from auditor.text.sentiment import is_complaint
 
@@ -216,15 +219,17 @@ class ResponseTimeRule(RuleBase):
             # A passing mention needs an answer only as a question, or when the sentence naming the account complains.
             keys = [candidates[n][0] + _KEY_SEPARATOR + candidates[n][2].text for n in passing]
             wanting = per_text(_passing_needs_answer, keys, self.complaint_below)
-            for n, key in zip(passing, keys):
-                if not wanting[key]:
+            why = [wanting[key] for key in keys]
+            for n, wanted in zip(passing, _english_complaints(candidates, passing, why)):
+                if not wanted:
                     reasons[n] = "passing mention"
         if self.only:
             still = [n for n in open_items if reasons[n] is None]
             selected = per_text(_selected, (candidates[n][2].text for n in still), tuple(self.only),
                                 self.complaint_below)
-            for n in still:
-                if not selected[candidates[n][2].text]:
+            why = [selected[candidates[n][2].text] for n in still]
+            for n, wanted in zip(still, _english_complaints(candidates, still, why)):
+                if not wanted:
                     reasons[n] = "not a question or complaint"
         return reasons
 
@@ -339,8 +344,27 @@ class ResponseTimeRule(RuleBase):
         }
 
 
-def _selected(text: str, only: tuple[str, ...], complaint_below: float) -> bool:
-    return ("question" in only and is_question(text)) or ("complaint" in only and is_complaint(text, complaint_below))
+def _english_complaints(candidates, chosen: list[int], why: list[str | None]) -> list[str | None]:
+    """`why` (each chosen item's "question", "complaint" or None) with the complaints in other languages taken back:
+    sentiment reads English (the source's `lang`, else the detector's confident guess; docs/contract.md)."""
+    complaints = [(candidates[n][2].text, _lang(candidates[n][2])) for n, wanted in zip(chosen, why)
+                  if wanted == "complaint"]
+    if not complaints:
+        return why
+    english = reads_as_english(complaints)
+    return [None if wanted == "complaint" and not english[(candidates[n][2].text, _lang(candidates[n][2]))]
+            else wanted for n, wanted in zip(chosen, why)]
+
+
+def _lang(event: Post | DirectMessage) -> str | None:
+    return event.lang if type(event) is Post else None
+
+
+def _selected(text: str, only: tuple[str, ...], complaint_below: float) -> str | None:
+    """Why an item is one `only` keeps: "question", "complaint", or None."""
+    if "question" in only and is_question(text):
+        return "question"
+    return "complaint" if "complaint" in only and is_complaint(text, complaint_below) else None
 
 
 def _traits(text: str) -> tuple[bool, tuple[str, ...]]:
@@ -348,13 +372,13 @@ def _traits(text: str) -> tuple[bool, tuple[str, ...]]:
     return is_acknowledgement(text), opening_mentions(text)
 
 
-def _passing_needs_answer(key: str, complaint_below: float) -> bool:
-    """A passing mention of an account ("account\x1ftext") needs an answer as a question, or when a
-    sentence that names the account is a complaint ("my order from @acme is two weeks late")."""
+def _passing_needs_answer(key: str, complaint_below: float) -> str | None:
+    """Why a passing mention of an account ("account\x1ftext") needs an answer: "question", "complaint" when a
+    sentence that names the account is one ("my order from @acme is two weeks late"), or None."""
     handle, text = key.split(_KEY_SEPARATOR, 1)
     if is_question(text):
-        return True
-    return any(is_complaint(sentence, complaint_below) for sentence in said_about(text, handle))
+        return "question"
+    return "complaint" if any(is_complaint(sentence, complaint_below) for sentence in said_about(text, handle)) else None
 
 
 def _author(event: Post | DirectMessage) -> str:

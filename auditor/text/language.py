@@ -69,6 +69,13 @@ def languages_of(items: Sequence[tuple[str, str | None]]) -> list[str | None]:
     return [language if language is not None else next(detected) for language in given]
 
 
+def reads_as_english(items: Sequence[tuple[str, str | None]]) -> dict[tuple[str, str | None], bool]:
+    """For each distinct (text, lang): whether a check built for English may read it (its language is English
+    or unknown). Sentiment is such a check: German "danke für die Info" is -0.46 to VADER ("die")."""
+    distinct = list(dict.fromkeys(items))
+    return {item: language in (None, ENGLISH) for item, language in zip(distinct, languages_of(distinct))}
+
+
 def detect(text: str) -> str | None:
     """The detector's language for ``text`` when it is at least `CONFIDENT` sure, else None."""
     return detect_many([text])[0]

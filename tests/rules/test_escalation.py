@@ -39,6 +39,26 @@ def thread(*turns, start="2026-10-20 10:00", customer="kate"):
     return posts
 
 
+def test_a_reply_that_continues_in_the_counterparts_dm_has_taken_it_private(tmp_path):
+    # shared/data/twcs: @AppleSupport's second reply, after the customer had written by DM
+    posts = thread(COMPLAINT, "@kate We'd like to look into this with you. Which card was it?",
+                   "@acme_support the visa", "@kate Thank you for reaching out. We've received your DM and will "
+                   "continue working with you there.")
+    result = run(policy(tmp_path, [rule()]), *posts)
+    assert figures(result) == (1, 1, 0, 0)
+    assert result.findings == ()
+
+
+@pytest.mark.parametrize("lang", [None, "de"])
+def test_a_post_in_another_language_is_no_complaint(tmp_path, lang):
+    # shared/data/twcs: "Okay, thanks for the info" scores -0.46 to VADER, which reads German "die" as English
+    posts = thread("@acme_support Okay, danke für die Info", "@kate Wir haben zu danken. Schönen Abend noch.")
+    posts[0].lang = lang
+    result = run(policy(tmp_path, [rule()]), *posts)
+    assert figures(result) == (0, 0, 0, 0)
+    assert result.findings == ()
+
+
 def test_an_offer_in_the_first_reply_passes(tmp_path):
     posts = thread(COMPLAINT, "@kate so sorry! DM us the card's last 4 digits and we'll refund it")
     result = run(policy(tmp_path, [rule()]), *posts)

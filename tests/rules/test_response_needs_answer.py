@@ -117,6 +117,31 @@ def test_a_question_or_complaint_in_passing_still_counts(tmp_path, text):
     assert outcome(result).figures.failed == 1
 
 
+# "The info from @acme_support was great, thanks for the quick help": -0.83 to VADER, which reads German "die" as
+# English "die". Sentiment reads English only, so a post in another language is no complaint.
+GERMAN_PRAISE = "Die Info von @acme_support war super, danke für die schnelle Hilfe"
+
+
+@pytest.mark.parametrize("lang", [None, "de"])  # the detector's guess, or the source's tag
+def test_a_passing_mention_in_another_language_is_no_complaint(tmp_path, lang):
+    result = audit(tmp_path, post("bob", "2026-10-05 10:00", GERMAN_PRAISE, mentions=("acme_support",), lang=lang))
+    assert outcome(result).figures.checked == 0
+    assert outcome(result).figures.metrics["not_counted"] == {"passing mention": 1}
+
+
+def test_a_question_in_passing_counts_in_any_language(tmp_path):
+    text = "Weiß jemand, ob @acme_support nach Kanada liefert?"
+    assert outcome(audit(tmp_path, mention("bob", "2026-10-05 10:00", text))).figures.failed == 1
+
+
+def test_only_complaints_reads_english_only(tmp_path):
+    english = dm("bob", "acme_support", "2026-10-05 10:00", "My parcel never came and the info was wrong. Awful.")
+    german = dm("carl", "acme_support", "2026-10-05 11:00", "Die Info war super, danke für die schnelle Hilfe")
+    result = audit(tmp_path, english, german, rules=[rule(only=["complaint"])])
+    assert outcome(result).figures.failed == 1
+    assert outcome(result).figures.metrics["not_counted"] == {"not a question or complaint": 1}
+
+
 def test_an_account_among_the_opening_mentions_is_addressed(tmp_path):
     # X's reply addressing: "@carol @acme_support ..." speaks to both, whatever it says.
     result = audit(tmp_path, post("bob", "2026-10-05 10:00", "@carol @acme_support I upgraded. It didn't work.",

@@ -12,6 +12,9 @@ def quoted(text, domains=()):
     ("text", "expected"),
     [
         ("Please DM us your order number", {"dm": "Please DM"}),
+        # the counterpart's own DM spoken of: the conversation is already private
+        ("We've received your DM and will continue working with you there.", {"dm": "your DM"}),
+        ("Thanks for your direct message, replying now", {"dm": "your direct message"}),
         ("Email us at help@acme.com", {"email": "help@acme.com"}),
         ("jane.doe+orders@mail.example.co.uk", {"email": "jane.doe+orders@mail.example.co.uk"}),
         ("Call +1 (555) 010-0100 anytime", {"phone": "+1 (555) 010-0100"}),
@@ -51,6 +54,8 @@ def test_channels_found(text, expected):
         "order 0123 456 789",
         "thanks for the follow",
         "DMing is fun",
+        "your DMCA notice was received",
+        "#yourDM",
     ],
 )
 def test_no_channel(text):

@@ -52,6 +52,9 @@ CLOSERS = (
     # done as asked
     "dm sent", "dm'd", "dmed", "dm'ed", "sent", "just sent", "sent it", "sent you a dm", "sent a dm",
     "just sent you a dm", "i sent you a dm", "i've sent you a dm", "sending you a dm", "sending a dm",
+    "just sent a dm", "i just sent a dm", "i just sent you a dm", "i sent a dm", "i've sent a dm", "dm'd you",
+    "i dm'd you", "just dm'd you", "i just dm'd you", "dmed you", "i dmed you", "messaged you", "i messaged you",
+    "just messaged you", "i just messaged you",
     "i'll dm you", "will dm you", "dming you", "sent you a message", "details sent", "done", "just did",
     "followed", "followed you", "woohoo", "yay", "hooray",
     # goodbyes

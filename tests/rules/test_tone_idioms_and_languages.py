@@ -17,6 +17,12 @@ ENGLISH_ONLY = {"profanity": True, "toxicity": True, "negativity": {"below": -0.
     "Remember DLL hell? Our installer fixes that.",
     "Config hell, solved: one file for every environment",
     "What a hell of a launch, thank you all!",
+    # real tweets of shared/data/x-archive, each above the classifier's cut as written (0.93, 0.84, 0.82)
+    "Crazy thing! https://t.co/Abw9H9QhWR",
+    '"In writing, you must kill your darlings"',
+    "@kahlillechelt heheee natürlich ;) Crazy thing!",
+    "What a crazy week!",  # 0.85 as written
+    "That is crazy!",
 ])
 def test_harmless_idioms_are_no_finding_by_default(tmp_path, text):
     result = run(policy(tmp_path, [rule(ENGLISH_ONLY)]), post("jdoe", "2026-10-05 10:00", text))
@@ -27,6 +33,12 @@ def test_the_policy_can_turn_the_idiom_exemption_off(tmp_path):
     text = post("jdoe", "2026-10-05 10:00", "Finally out of dependency hell")
     result = run(policy(tmp_path, [rule({"profanity": True}, exempt_idioms=False)]), text)
     assert messages(result) == ['profanity: "hell"']
+
+
+@pytest.mark.parametrize("text", ["you are crazy", "crazy people everywhere", "That is crazy, you idiots"])
+def test_crazy_of_a_person_is_still_read_by_the_classifier(tmp_path, text):
+    result = run(policy(tmp_path, [rule({"toxicity": True})]), post("jdoe", "2026-10-05 10:00", text))
+    assert len(result.findings) == 1
 
 
 @pytest.mark.parametrize("text", ["Go to hell", "What the hell is this release", "Hell yeah, launch day!"])

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 
-from auditor.text.spans import Match
+from auditor.text.spans import Match, blank_spans
 
 # What an apology or sympathy is for: a mishap, or how the customer feels about it.
 _MISHAPS = (
@@ -99,12 +99,4 @@ def find_courtesy(text: str) -> list[Match]:
 
 def set_aside(text: str) -> str:
     """``text`` with its apologies and words of sympathy replaced by spaces (offsets unchanged)."""
-    spans = find_courtesy(text)
-    if not spans:
-        return text
-    out, last = [], 0
-    for span in spans:
-        out += [text[last:span.start], " " * (span.end - span.start)]
-        last = span.end
-    out.append(text[last:])
-    return "".join(out)
+    return blank_spans(text, find_courtesy(text))

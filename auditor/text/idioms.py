@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from auditor.text.spans import Match
+from auditor.text.spans import Match, blank_spans
 
 # "<technical thing> hell": a situation, not a curse (dependency hell, callback hell, DLL hell).
 TECHNICAL = (
@@ -73,12 +73,4 @@ def find_idioms(text: str) -> list[Match]:
 
 def set_aside(text: str) -> str:
     """``text`` with its harmless idioms replaced by spaces (offsets unchanged)."""
-    spans = find_idioms(text)
-    if not spans:
-        return text
-    out, last = [], 0
-    for span in spans:
-        out += [text[last : span.start], " " * (span.end - span.start)]
-        last = span.end
-    out.append(text[last:])
-    return "".join(out)
+    return blank_spans(text, find_idioms(text))

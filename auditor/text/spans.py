@@ -77,5 +77,17 @@ def blank_out(text: str, *patterns: re.Pattern[str]) -> str:
     return text
 
 
+def blank_spans(text: str, spans: list[Match]) -> str:
+    """``text`` with each of ``spans`` (left to right, not overlapping) replaced by spaces of the same length."""
+    if not spans:
+        return text
+    out, last = [], 0
+    for span in spans:
+        out += [text[last:span.start], " " * (span.end - span.start)]
+        last = span.end
+    out.append(text[last:])
+    return "".join(out)
+
+
 def _spaces(match: re.Match[str]) -> str:
     return " " * (match.end() - match.start())

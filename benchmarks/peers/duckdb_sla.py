@@ -1,11 +1,12 @@
 """The auditor's own response-time figures for benchmarks/policy_sla.yaml, computed in DuckDB SQL.
 
     .venv/bin/python benchmarks/peers/duckdb_sla.py FILE.jsonl ROSTER.yaml --month 2026-10 \
-        --timezone America/Toronto [--within-hours 24]
+        --timezone America/Toronto [--within-hours 24] [--clock POLICY.yaml:CALENDAR]
 
 Where the polars peer answers a simpler question (the first direct reply to each customer
 post), this script answers the auditor's, for the one rule of benchmarks/policy_sla.yaml
-(`inbound: [mention, reply]`, `responders: account`, `needs_answer: always`, a wall clock):
+(`inbound: [mention, reply]`, `responders: account`, `needs_answer: always`, a wall clock,
+or with `--clock` the open hours of one of a policy's calendars):
 
 - an item: a post by an account off the roster, not a repost, addressed to a roster account
   (its handle among the mentions, or the author it replies to), once per such account;
@@ -16,7 +17,11 @@ post), this script answers the auditor's, for the one rule of benchmarks/policy_
 - an episode: consecutive items of one (account, author, conversation), in time order,
   that wait for the same answer; it belongs to the period it starts in;
 - met within the limit, breached past it (or unanswered once the limit passed before the
-  end of the data), pending otherwise.
+  end of the data), pending otherwise;
+- on a calendar, a wait is the open time between two instants: the calendar's open
+  intervals over the weeks asked about are laid end to end with the open time before each
+  (the auditor's own `OpenTime`, which knows its holidays and daylight-saving changes), and
+  the open time before any instant is one ASOF join away.
 
 It measures what computing over columns takes for the same figures: `benchmarks/sla.py`
 runs it beside the audit and checks its figures against the audit's report
@@ -34,11 +39,16 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import duckdb
 from peer_roster import roster_handles  # beside this script
+
+from auditor.time.calendars import BusinessClock
+from auditor.time.open_time import OpenTime
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 _COLUMNS = ("{'type': 'VARCHAR', 'id': 'VARCHAR', 'author': 'VARCHAR', 'sender': 'VARCHAR', "
             "'created_at': 'TIMESTAMPTZ', 'mentions': 'VARCHAR[]', 'recipients': 'VARCHAR[]', "
@@ -87,22 +97,54 @@ CREATE TEMP TABLE episodes AS
         FROM marked)
     SELECT min(t) AS started, any_value(answer) AS answer, any_value(answered_at) AS answered_at
     FROM numbered GROUP BY account, counterpart, conv, episode;
-WITH data_end AS (SELECT max(t) AS as_of FROM (SELECT t FROM posts UNION ALL SELECT t FROM dms)),
-judged AS (
-    -- an answer timed before the item (clocks disagree) waited nothing, as on the auditor's clocks
-    SELECT answer IS NOT NULL AS is_answered, greatest(epoch_us(answered_at) - epoch_us(started), 0) AS waited_us,
-           as_of > started + to_microseconds(?) AS overdue
-    FROM episodes, data_end WHERE started >= ? AND started < ?)
+CREATE TEMP TABLE judged_in AS
+    WITH data_end AS (SELECT max(t) AS as_of FROM (SELECT t FROM posts UNION ALL SELECT t FROM dms))
+    SELECT answer IS NOT NULL AS is_answered, epoch_us(started) AS s_us, epoch_us(answered_at) AS a_us,
+           epoch_us(as_of) AS z_us
+    FROM episodes, data_end WHERE started >= ? AND started < ?;
+"""
+
+_FIGURES = """
 SELECT count(*), count(*) FILTER (WHERE is_answered),
        count(*) FILTER (WHERE is_answered AND waited_us <= ?),
        count(*) FILTER (WHERE (is_answered AND waited_us > ?) OR (NOT is_answered AND overdue)),
        count(*) FILTER (WHERE NOT is_answered AND NOT overdue),
        median(waited_us) FILTER (WHERE is_answered)
-FROM judged;
+FROM judged
 """
 
+# The wall clock: a wait is the time between two instants.
+_ON_THE_WALL_CLOCK = """
+WITH judged AS (
+    -- an answer timed before the item (clocks disagree) waited nothing, as on the auditor's clocks
+    SELECT is_answered, greatest(a_us - s_us, 0) AS waited_us, z_us > s_us + ? AS overdue FROM judged_in)
+""" + _FIGURES
 
-def response_times(path: str, roster: list[str], start: datetime, end: datetime, within_hours: float) -> dict:
+# A calendar's clock: the open time before an instant is looked up in the open intervals (each with the open
+# time before it, `time/open_time.py`'s `OpenTime`) by one ASOF join, and a wait is the difference of two.
+_ON_A_CALENDAR = """
+WITH s AS (
+    SELECT j.*, coalesce(o.before_us + least(j.s_us - o.open_us, o.close_us - o.open_us), 0) AS s_open
+    FROM judged_in j ASOF LEFT JOIN open_intervals o ON j.s_us >= o.open_us),
+a AS (
+    SELECT s.*, coalesce(o.before_us + least(s.a_us - o.open_us, o.close_us - o.open_us), 0) AS a_open
+    FROM s ASOF LEFT JOIN open_intervals o ON s.a_us >= o.open_us),
+z AS (
+    SELECT a.*, coalesce(o.before_us + least(a.z_us - o.open_us, o.close_us - o.open_us), 0) AS z_open,
+           o.open_us AS z_from, o.close_us AS z_to
+    FROM a ASOF LEFT JOIN open_intervals o ON a.z_us >= o.open_us),
+judged AS (
+    -- past the deadline (the first instant with the limit's open time since the start) at the end of the data:
+    -- more open time than the limit, or exactly the limit and the end of the data in a closed stretch after it
+    SELECT is_answered, CASE WHEN a_us > s_us THEN greatest(a_open - s_open, 0) ELSE 0 END AS waited_us,
+           z_open > s_open + ? OR (z_open = s_open + ? AND NOT (z_us > z_from AND z_us <= z_to)) AS overdue
+    FROM z)
+""" + _FIGURES
+
+
+def response_times(path: str, roster: list[str], start: datetime, end: datetime, within_hours: float,
+                   clock: BusinessClock | None = None) -> dict:
+    """The rule's figures for the episodes that start from `start` to `end`, on the wall clock or on `clock`."""
     within_us = round(within_hours * 3600 * 1_000_000)
     with duckdb.connect() as con:
         con.execute("SET enable_progress_bar = false")  # standard output holds the figures
@@ -111,10 +153,27 @@ def response_times(path: str, roster: list[str], start: datetime, end: datetime,
         con.execute(statements[0], [path])
         for statement in statements[1:-1]:
             con.execute(statement)
-        row = con.execute(statements[-1], [within_us, start, end, within_us, within_us]).fetchone()
+        con.execute(statements[-1], [start, end])
+        if clock is None:
+            row = con.execute(_ON_THE_WALL_CLOCK, [within_us, within_us, within_us]).fetchone()
+        else:
+            _open_intervals(con, clock)
+            row = con.execute(_ON_A_CALENDAR, [within_us, within_us, within_us, within_us]).fetchone()
     episodes, answered, met, breached, pending, median_us = row
     return {"episodes": episodes, "answered": answered, "met": met, "breached": breached, "pending": pending,
             "median_response_seconds": round(median_us / 1_000_000) if median_us is not None else None}
+
+
+def _open_intervals(con: duckdb.DuckDBPyConnection, clock: BusinessClock) -> None:
+    """The calendar's open intervals over every instant the episodes ask about, with the open time before each."""
+    first, last = con.execute("SELECT min(s_us), max(greatest(coalesce(a_us, z_us), z_us)) FROM judged_in").fetchone()
+    if first is None:
+        opens = closes = before = []
+    else:
+        table = OpenTime(clock, _EPOCH + timedelta(microseconds=first), _EPOCH + timedelta(microseconds=last))
+        opens, closes, before = table.opens.tolist(), table.closes.tolist(), table.before.tolist()
+    con.execute("CREATE TEMP TABLE open_intervals AS SELECT unnest(?::BIGINT[]) AS open_us, "
+                "unnest(?::BIGINT[]) AS close_us, unnest(?::BIGINT[]) AS before_us", [opens, closes, before])
 
 
 def month_bounds(month: str, zone: str) -> tuple[datetime, datetime]:
@@ -132,11 +191,19 @@ def main() -> None:
     parser.add_argument("--month", required=True, help="the audited month, e.g. 2026-10")
     parser.add_argument("--timezone", required=True, help="the policy's time zone, e.g. America/Toronto")
     parser.add_argument("--within-hours", type=float, default=24.0)
+    parser.add_argument("--clock", metavar="POLICY:CALENDAR",
+                        help="count open hours of a calendar of a policy (default: the wall clock)")
     args = parser.parse_args()
     roster = roster_handles(args.roster)
     start, end = month_bounds(args.month, args.timezone)
+    clock = None
+    if args.clock:
+        from auditor.policy.loader import load_policy
+
+        policy_path, name = args.clock.rsplit(":", 1)
+        clock = load_policy(policy_path).policy.clock(name)
     started = time.perf_counter()
-    figures = response_times(args.data, roster, start, end, args.within_hours)
+    figures = response_times(args.data, roster, start, end, args.within_hours, clock)
     print(json.dumps({"seconds": round(time.perf_counter() - started, 3), **figures}))
 
 

@@ -3,7 +3,9 @@
 The benchmark prints how long the same figures take over columns; these tests hold the
 SQL to the auditor's rule on a hand-made month and on random ones (answers to a later post
 of the conversation, answers by DM, replies by another account, two accounts in one post,
-episodes across the period's start in the policy's time zone, pending and overdue)."""
+episodes across the period's start in the policy's time zone, pending and overdue), on the wall
+clock and on a calendar's open hours across a holiday, a closed day and the end of daylight
+saving time."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import orjson
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -36,6 +39,16 @@ rules:
     responders: account
     needs_answer: always
 """
+# The same rule on a calendar: Ontario's holidays (Thanksgiving, 12 October 2026), a closed day, and the end of
+# daylight saving time in Toronto (1 November 2026), where the hours of a local day move by one in UTC.
+ON_A_CALENDAR = POLICY.replace("rules:\n", """calendars:
+  support-hours:
+    weekdays: [mon, tue, wed, thu, fri]
+    hours: "09:00-17:00"
+    holidays: {country: CA, subdivision: ON}
+    closed: ["2026-10-20"]
+rules:
+""").replace("    within: 24h\n", "    within: 4h\n    clock: support-hours\n")
 METRICS = ("episodes", "answered", "met", "breached", "pending", "median_response_seconds")
 
 
@@ -54,12 +67,12 @@ def dm(id, sender, recipients, at: datetime):
             "platform": "x"}
 
 
-def both_figures(tmp_path: Path, lines: list[dict]) -> tuple[dict, dict]:
+def both_figures(tmp_path: Path, lines: list[dict], policy_text: str = POLICY) -> tuple[dict, dict]:
     """The audit's figures (its report.json) and the SQL's, for the same file."""
     data = tmp_path / "month.jsonl"
     data.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
     policy = tmp_path / "policy.yaml"
-    policy.write_text(POLICY, encoding="utf-8")
+    policy.write_text(policy_text, encoding="utf-8")
     out = tmp_path / "out"
     result = CliRunner().invoke(app, ["audit", "--policy", str(policy), "--data", str(data), "--period", "2026-10",
                                       "--format", "json", "--out-dir", str(out), "--allow-empty", "--quiet"])
@@ -67,7 +80,13 @@ def both_figures(tmp_path: Path, lines: list[dict]) -> tuple[dict, dict]:
     metrics = orjson.loads((out / "report.json").read_bytes())["rules"][0]["metrics"]
     peer = load_peer('duckdb_sla')
     start, end = peer.month_bounds("2026-10", "America/Toronto")
-    found = peer.response_times(str(data), peer.roster_handles(str(policy)), start, end, 24)
+    if policy_text == POLICY:
+        found = peer.response_times(str(data), peer.roster_handles(str(policy)), start, end, 24)
+    else:
+        from auditor.policy.loader import load_policy
+
+        clock = load_policy(policy).policy.clock("support-hours")
+        found = peer.response_times(str(data), peer.roster_handles(str(policy)), start, end, 4, clock)
     return {name: metrics[name] for name in METRICS}, found
 
 
@@ -95,9 +114,9 @@ def test_a_hand_made_month_gives_the_audits_figures(tmp_path):
 
 
 @st.composite
-def months(draw):
+def months(draw, days: int = 31):
     """A month of conversations on a coarse grid of times, so that items share their seconds."""
-    moment = st.integers(-8, 31 * 24 * 2).map(lambda k: at(1, 0) + timedelta(minutes=30 * k))
+    moment = st.integers(-8, days * 24 * 2).map(lambda k: at(1, 0) + timedelta(minutes=30 * k))
     lines: list[dict] = []
     posts: list[dict] = []
     for n in range(draw(st.integers(1, 40))):
@@ -128,3 +147,39 @@ def months(draw):
 def test_a_random_month_gives_the_audits_figures(tmp_path, lines):
     audit, sql = both_figures(tmp_path, lines)
     assert audit == sql
+
+
+def test_on_a_calendar_a_hand_made_month_gives_the_audits_figures(tmp_path):
+    friday = post("1", "bob", at(9, 20), ["acme"])               # Fri 9 Oct 16:00 in Toronto: one open hour left
+    answer = post("2", "acme", at(13, 15), ["bob"], parent=friday)  # Tue 13 Oct 11:00 (Monday is Thanksgiving): 3h
+    closed = post("3", "carol", at(20, 14), ["acme"])            # on the closed day: the clock starts on the 21st
+    late = post("4", "acme", at(21, 19), ["carol"], parent=closed)  # Wed 21 Oct 15:00: 6h of open hours
+    at_dst = post("5", "dan", at(30, 20), ["jdoe"])              # Fri 30 Oct 16:00 EDT; answered Mon 2 Nov 11:00 EST
+    monday = at(31, 16) + timedelta(days=2)
+    lines = [friday, answer, closed, late, at_dst, post("6", "jdoe", monday, ["dan"], parent=at_dst)]
+    audit, sql = both_figures(tmp_path, lines, ON_A_CALENDAR)
+    assert audit == sql
+    assert (audit["met"], audit["breached"]) == (2, 1)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=months(days=36))  # into November: answers and the end of the data after the clocks go back
+def test_on_a_calendar_a_random_month_gives_the_audits_figures(tmp_path, lines):
+    audit, sql = both_figures(tmp_path, lines, ON_A_CALENDAR)
+    assert audit == sql
+
+
+# The end of the data exactly at the deadline is not past it; a closed stretch after the deadline is.
+@pytest.mark.parametrize(("asked", "data_end", "outcome"), [
+    (at(6, 17), at(6, 21), "pending"),        # Tue 13:00 EDT, due at closing time 17:00 EDT, the data ends then
+    (at(6, 17), at(6, 22), "breached"),       # ... and an hour later, closed: past the deadline
+    (at(7, 13), at(7, 17), "pending"),        # Wed 09:00, due 13:00, the data ends at 13:00
+    (at(7, 13), at(7, 17.5), "breached"),     # ... at 13:30
+    (at(30, 19), at(31, 16) + timedelta(days=2), "pending"),    # Fri 15:00 EDT, due Mon 2 Nov 11:00 EST
+    (at(30, 19), at(31, 17) + timedelta(days=2), "breached"),   # ... an hour after
+])
+def test_on_a_calendar_the_deadline_itself_is_not_past(tmp_path, asked, data_end, outcome):
+    lines = [post("1", "bob", asked, ["acme"]), post("2", "acme", data_end, ["x"])]
+    audit, sql = both_figures(tmp_path, lines, ON_A_CALENDAR)
+    assert audit == sql
+    assert audit[outcome] == 1

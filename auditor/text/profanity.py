@@ -152,8 +152,17 @@ def find_profanity(text: str, allow: Iterable[str] = ()) -> list[Match]:
     for start, end in sorted(found):
         if where is not None:
             start, end = where[start], where[end - 1] + 1
+        if end >= _SHORTENED_FROM and _SHORTENED.match(text, end):
+            continue  # the last word of a shortened post, cut short: "as we ass... https://t.co/x" was "assist"
         out.append(Match(start, end, text[start:end]))
     return out
+
+
+# How X's old API and exports of it (TWCS) shorten a long post: its first 100-140 characters, an ellipsis, and
+# the link to the whole post. The word before the ellipsis may be cut, and what it was cannot be told. A short
+# post ending "... <link>" or a long one ending "..." with no link is written so ("what the hell…").
+_SHORTENED = re.compile(r"(?:\.\.\.|\u2026) https?://\S+\s*\Z")
+_SHORTENED_FROM = 100
 
 
 def _may_match(folded: str, allowed: frozenset[str]) -> tuple[bool, bool]:

@@ -124,3 +124,24 @@ def test_fast_on_ordinary_posts():
     for text in posts:
         find_profanity(text)
     assert time.perf_counter() - started < 1.0
+
+
+# shared/data/twcs: a long post shortened by X's old API (its first 121 characters, "...", the link to the whole
+# post). "ass" was "assist": the word the ellipsis cuts cannot be told, so it is no finding.
+SHORTENED = ("@105854 I am sorry for the poor experience. Can you please DM the full service address and name on "
+             "the account, as we ass... https://t.co/JEZhqGdBMd")
+
+
+def test_the_word_a_shortened_post_is_cut_at_is_not_read():
+    assert find_profanity(SHORTENED) == []
+    assert find_profanity("x" * 110 + " what the hell\u2026 https://t.co/abc") == []
+
+
+@pytest.mark.parametrize("text", [
+    "what the hell\u2026",                                   # an ellipsis of style, no link
+    "you ass...",
+    "kiss my ass... https://t.co/x",                           # short: written so, with a picture
+    "x" * 110 + " what the hell... and more https://t.co/x",  # the ellipsis is not the post's end
+])
+def test_an_ellipsis_of_style_does_not_hide_a_word(text):
+    assert [m.text.lower() for m in find_profanity(text)] in (["hell"], ["ass"])

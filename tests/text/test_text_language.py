@@ -60,3 +60,29 @@ def test_texts_of_very_different_lengths_in_one_batch():
     long = "The delivery was late again and nobody at the store could tell me why. " * 40
     texts = ["Gracias por todo, muy amables", long, "x", "Danke schön für die Hilfe heute"] * 300
     assert language.detect_many(texts) == [_one_at_a_time(text) for text in texts]
+
+
+def _every_mask(text: str) -> str:
+    return language._NOISE.sub(" ", HANDLE_RE.sub(" ", EMAIL_RE.sub(" ", URL_RE.sub(" ", text))))
+
+
+@pytest.mark.parametrize("text", [
+    "plain words only",
+    "see https://t.co/abc?x=@y and WWW.Example.com/a#b",
+    "mail jo.smith+x@mail.example.co.uk or @acme_help #refund",
+    "a@b c@d.e f@g.hi @@twice me@x.io@y",
+    "&amp; &lt;3 &#8217; #tag & # hash",
+    "HTTP://SHOUT.EXAMPLE/path and hxxp://not-a-link",
+    "Ünïcödé @ställe https://ex.ample/ü café@exämple.de",
+    "",
+])
+def test_the_readable_part_skips_only_masks_that_cannot_match(text):
+    assert language.readable_part(text) == _every_mask(text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("123 !!! ...", False), ("a", True), ("Z9", True), ("١٢٣", False), ("ü", True), ("日本", True), ("", False),
+])
+def test_a_letter_is_found_in_ascii_and_in_other_scripts(text, expected):
+    assert language._has_letter(text) is expected
+    assert language._has_letter(text) is any(c.isalpha() for c in text)

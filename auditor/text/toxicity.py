@@ -2,9 +2,11 @@
 
 The first stage is a logistic regression on what alt-profanity-check (MIT)
 computes anyway, its TF-IDF vector and the logit of its probability: one dot
-product more than alt-profanity-check itself, microseconds a text. A bag of
-words plateaus near macro-F1 0.67 on TweetEval's offensive tweets at the
-precision a finding needs, so every text the first stage scores at or above
+product more than alt-profanity-check itself, microseconds a text. The package
+carries alt-profanity-check's model as numbers (text/toxicity_base.py), so
+scoring needs neither it nor scikit-learn. A bag of words plateaus near
+macro-F1 0.67 on TweetEval's offensive tweets at the precision a finding
+needs, so every text the first stage scores at or above
 `second_stage.from` (3 of 5,000 generated company posts) is scored again by
 a fine-tuned MiniLM transformer (auditor/text/transformer.py), and its
 probability is the score. Texts below that cut keep the first stage's score,
@@ -16,9 +18,9 @@ is stored as JSON (one weight per word of alt-profanity-check's vocabulary),
 loaded without pickle; the model file records the transformer's checksum, so
 the two cannot be mixed up.
 
-Scoring is batched: scikit-learn's fixed overhead makes one text a call ~250
-times slower than a list, so this module only offers a batch function and the
-rule calls it once for all posts of an audit.
+Scoring is batched: the fixed cost of a call makes one text a call ~250 times
+slower than a list, so this module only offers a batch function and the rule
+calls it once for all posts of an audit.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ import numpy as np
 
 from auditor import speedups
 from auditor.text import transformer
+from auditor.text.toxicity_base import MODEL_FILE as BASE_FILE
+from auditor.text.toxicity_base import base_classifier
 
 # Default threshold of the tone rule's `toxicity: true`, chosen by scripts/train_toxicity.py on a held-out part of
 # TweetEval's train split (docs/detectors.md). The model file records it too; a test keeps the two equal.
@@ -49,25 +53,22 @@ _cache: OrderedDict[str, float] = OrderedDict()
 
 @lru_cache(maxsize=1)
 def _first_stage() -> Callable[[list[str]], Sequence[float]]:
-    # Imported on first use: scikit-learn and alt-profanity-check's model take ~2 s to
-    # load and ~270 MB with numpy/scipy; most commands never need them.
-    from profanity_check import profanity_check as base
-
+    base = base_classifier()  # alt-profanity-check's model, as numbers (text/toxicity_base.py)
     model = read_model()
-    vocabulary = base.vectorizer.vocabulary_
-    terms = sorted(vocabulary, key=vocabulary.get)
+    terms = base.terms
     if len(terms) != model["base"]["vocabulary_size"] or _fingerprint(terms) != model["base"]["vocabulary_sha256"]:
         raise RuntimeError(
-            f"the installed alt-profanity-check is not the one toxicity_model.json was trained on "
-            f"({model['base']['package']} {model['base']['version']}): rebuild it with scripts/train_toxicity.py")
+            f"{BASE_FILE} is not the alt-profanity-check model toxicity_model.json was trained on "
+            f"({model['base']['package']} {model['base']['version']}): rebuild them with "
+            f"scripts/export_toxicity_base.py and scripts/train_toxicity.py")
     weights = np.zeros(len(terms))
     for term, weight in model["words"].items():
-        weights[vocabulary[term]] = weight
+        weights[base.column[term]] = weight
     bias, base_logit = model["bias"], model["base_logit"]
 
     def predict(texts: list[str]) -> Sequence[float]:
-        matrix = base.vectorizer.transform(texts)  # once: both the base model and the layer read it
-        p = np.clip(base.model.predict_proba(matrix)[:, 1], 1e-6, 1 - 1e-6)
+        matrix = base.vectors(texts)  # once: both the base model and the layer read it
+        p = np.clip(base.probabilities(matrix), 1e-6, 1 - 1e-6)
         z = bias + base_logit * np.log(p / (1 - p)) + matrix @ weights
         return 1.0 / (1.0 + np.exp(-z))
 

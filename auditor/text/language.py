@@ -121,12 +121,12 @@ def readable_part(text: str) -> str:
     return text
 
 
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+
+
 def _has_letter(text: str) -> bool:
     # In ASCII text the letters are A-Z and a-z: one scan in C instead of a Python loop over characters.
     return _ASCII_LETTER.search(text) is not None or (not text.isascii() and any(c.isalpha() for c in text))
-
-
-_ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 
 # Texts scored together: the automaton's state for each is one row of a numpy array.

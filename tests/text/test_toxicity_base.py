@@ -11,20 +11,13 @@ import numpy as np
 import pytest
 
 from auditor.text.toxicity_base import base_classifier
-from tests.shared_data import shared
-from tests.text.test_shortcuts import _davidson_tweets, _demo_texts, _vader_tweets
+from tests.text.test_shortcuts import _davidson_tweets, _demo_texts, _tweeteval_tweets, _vader_tweets
 
 EDGE_TEXTS = [
     "", "   ", "!!! ??? ...", "the and of to", "a b c 1 2",  # no word of the vocabulary, or only stop words
     "You IDIOT idiot idiot!!!", "İSTANBUL ǅungla ÀÉÎ straße ΣΊΣΥΦΟΣ", "fuck_this f.u.c.k", "x" * 5000,
     "@user you are a #loser https://t.co/abc", "日本語のツイート", "stupid\nstupid\tstupid",
 ]
-
-
-def _tweeteval() -> list[str]:
-    folder = shared("tone", "tweeteval-offensive")
-    return [line for name in ("train_text.txt", "val_text.txt")
-            for line in (folder / name).read_text(encoding="utf-8").splitlines()]
 
 
 def _reference(texts: list[str]):
@@ -35,7 +28,7 @@ def _reference(texts: list[str]):
 
 
 @pytest.mark.parametrize("texts", [
-    lambda: EDGE_TEXTS, _tweeteval, _davidson_tweets, _vader_tweets, _demo_texts,
+    lambda: EDGE_TEXTS, _tweeteval_tweets, _davidson_tweets, _vader_tweets, _demo_texts,
 ], ids=["edge", "tweeteval", "davidson", "vader", "demo"])
 def test_vectors_and_probabilities_are_scikit_learns_own(texts):
     corpus = texts()

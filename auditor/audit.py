@@ -42,7 +42,11 @@ from auditor.rules.context import RuleContext
 _COMMON = {"id", "type", "severity", "description", "target", "enabled"}
 
 
-def audit(loaded: LoadedPolicy, activity: Activity, period: Period, *, as_of: datetime | None = None) -> AuditResult:
+def audit(loaded: LoadedPolicy, activity: Activity, period: Period, *, as_of: datetime | None = None,
+          keep_checks: bool = True) -> AuditResult:
+    """The period audited. `keep_checks`: each rule's result keeps its checks, which waivers need to
+    count it again (`recount`); without waivers they are dropped once counted (a large month has
+    about a million of them)."""
     policy = loaded.policy
     index = ActivityIndex(activity, set(policy.roster_by_handle))
     as_of = as_of or index.last_event or period.end
@@ -61,13 +65,14 @@ def audit(loaded: LoadedPolicy, activity: Activity, period: Period, *, as_of: da
     # CPUs are busy, and what is left once they are done runs on one. Each rule's outcome is its own,
     # so the order changes nothing.
     trend_ctx = previous_ctx if has_previous else None
-    started = {rule.id: in_background(partial(_outcome, rule, ctx, trend_ctx))
+    outcome = partial(_outcome, previous_ctx=trend_ctx, keep_checks=keep_checks)
+    started = {rule.id: in_background(partial(outcome, rule, ctx))
                for rule in enabled if type(rule).scores_texts_in_workers}
     outcomes: dict[str, tuple[RuleResult, dict[str, Figures], list[Finding]]] = {}
     for rule in enabled:
         if rule.id not in started:
             task.update(rule.id)
-            outcomes[rule.id] = _outcome(rule, ctx, trend_ctx)
+            outcomes[rule.id] = outcome(rule, ctx)
             task.advance(1)
     data = replace(_coverage(activity, index, as_of, policy, period, ctx.accounts),
                    period_events=_period_events(index, period, as_of))
@@ -118,7 +123,7 @@ def audit(loaded: LoadedPolicy, activity: Activity, period: Period, *, as_of: da
     )
 
 
-def _outcome(rule: RuleBase, ctx: RuleContext, previous_ctx: RuleContext | None
+def _outcome(rule: RuleBase, ctx: RuleContext, previous_ctx: RuleContext | None, keep_checks: bool = True
              ) -> tuple[RuleResult, dict[str, Figures], list[Finding]]:
     """A rule evaluated: its result, its figures for each account it audits, and its findings."""
     checks, previous_checks = rule.evaluate_periods(ctx, previous_ctx)
@@ -145,8 +150,9 @@ def _outcome(rule: RuleBase, ctx: RuleContext, previous_ctx: RuleContext | None
         previous_checked=previous.checked if previous else None,
         weeks=_weeks(checks, ctx.zone),
         options=rule.model_dump(mode="json", exclude=_COMMON, exclude_none=True),
-        checks=tuple(checks),
-        check_fingerprints=tuple(tuple(f.fingerprint for f in found if f.is_failure) for found in per_check),
+        checks=tuple(checks) if keep_checks else None,
+        check_fingerprints=(tuple(tuple(f.fingerprint for f in found if f.is_failure) for found in per_check)
+                            if keep_checks else None),
         kind=rule,
     )
     return result, account_figures, [finding for found in per_check for finding in found]
@@ -240,6 +246,9 @@ def recount(result: AuditResult, findings: tuple[Finding, ...], zone) -> AuditRe
     waived = {f.fingerprint for f in findings if f.waived and f.is_failure}
     rules, per_account = [], defaultdict(dict)
     for rule in result.rules:
+        if rule.checks is None:
+            raise ValueError(f"rule {rule.id!r} was audited without its checks (audit(keep_checks=False)): "
+                             "it cannot be counted again")
         counted = [check for check, prints in zip(rule.checks, rule.check_fingerprints)
                    if not (check.status == "failed" and prints and all(p in waived for p in prints))]
         if len(counted) == len(rule.checks) and rule.figures.waived == 0:

@@ -158,9 +158,10 @@ class RuleResult:
     weeks: tuple[WeekFigures, ...]
     options: dict[str, Any]
     previous_checked: int | None = None  # items the previous period checked (a trend needs TREND_MIN_ITEMS)
-    # What waivers need to count the rule again (`audit.recount`); never rendered.
-    checks: tuple[Any, ...] = field(default=(), compare=False, repr=False)
-    check_fingerprints: tuple[tuple[str, ...], ...] = field(default=(), compare=False, repr=False)
+    # What waivers need to count the rule again (`audit.recount`); never rendered. None: not kept
+    # (`audit(keep_checks=False)`, an audit without waivers).
+    checks: tuple[Any, ...] | None = field(default=(), compare=False, repr=False)
+    check_fingerprints: tuple[tuple[str, ...], ...] | None = field(default=(), compare=False, repr=False)
     kind: Any = field(default=None, compare=False, repr=False)  # the rule itself, for its metrics
 
 

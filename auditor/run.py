@@ -33,7 +33,7 @@ Window = tuple[datetime, datetime]
 
 
 def read_and_audit(loaded: LoadedPolicy, read: Callable[[Window], Activity], period: Period, *,
-                   as_of: datetime | None = None, workers: bool = True) -> AuditResult:
+                   as_of: datetime | None = None, workers: bool = True, keep_checks: bool = True) -> AuditResult:
     """The core of every audit: the window the period needs read (`read(window)`), indexed and audited.
 
     With `workers`, the processes that score texts are forked first, while this process is still small
@@ -42,11 +42,12 @@ def read_and_audit(loaded: LoadedPolicy, read: Callable[[Window], Activity], per
     and each full collection would walk all of them again. What is alive at the end (the result) is
     then frozen out of every later collection: left as it is, it would all sit in the youngest
     generation, and writing the reports would walk it once per generation it ages through.
+    `keep_checks`: see `audit.audit` (waivers need them).
     """
     rules = [rule for rule in loaded.policy.rules if rule.enabled]
     with worker_pool(prepare=lambda: [rule.prepare() for rule in rules]) if workers else nullcontext():
         with no_gc():
-            result = audit(loaded, read(audit_window(period)), period, as_of=as_of)
+            result = audit(loaded, read(audit_window(period)), period, as_of=as_of, keep_checks=keep_checks)
             gc.freeze()
             return result
 
@@ -177,7 +178,9 @@ def run_audit(request: AuditRequest, progress: Reporter) -> Audited:
     loaded = load_policy(request.policy, allow_outside=request.allow_outside)
     period = choose_period(loaded, request.period, request.start, request.end, request.today)
     as_of = parse_as_of(request.as_of)
-    result = read_and_audit(loaded, request.read or read_paths(request.data, loaded.policy.roster_dids, request.mapping), period, as_of=as_of)
+    read = request.read or read_paths(request.data, loaded.policy.roster_dids, request.mapping)
+    # Only waivers count a rule again, from its checks (`audit.recount`); without them the checks go.
+    result = read_and_audit(loaded, read, period, as_of=as_of, keep_checks=waivers is not None)
     result = fail_closed(result, request.allow_empty)
     if waivers is not None:
         result = apply_waivers(result, waivers)

@@ -157,3 +157,24 @@ def test_checks_without_counts_share_one_read_only_mapping():
     with pytest.raises(TypeError):
         first.counts["posts"] = 1  # type: ignore[index]
     assert Check("a", moment, "uncounted", counts={"posts": 2}).counts == {"posts": 2}
+
+
+def test_an_audit_that_keeps_no_checks_reports_the_same_and_cannot_be_recounted(tmp_path):
+    # An audit without waivers drops each rule's checks once counted (a million of them at the end
+    # of a large month); only waivers count a rule again, and they need the checks.
+    import pytest
+
+    from auditor.audit import audit, recount
+    from tests.factories import activity, at
+    from auditor.time.period import parse_period
+    from datetime import date
+
+    loaded, events = october(tmp_path, ANSWER)
+    period = parse_period("2026-10", loaded.policy.zone, date(2026, 11, 23))
+    kept = audit(loaded, activity(*events), period, as_of=at("2026-10-31 12:00"))
+    dropped = audit(loaded, activity(*events), period, as_of=at("2026-10-31 12:00"), keep_checks=False)
+    assert render(dropped, RenderOptions()) == render(kept, RenderOptions())
+    assert [len(rule.checks) for rule in kept.rules] == [3] and [rule.checks for rule in dropped.rules] == [None]
+    assert recount(kept, kept.findings, loaded.policy.zone).rules == kept.rules
+    with pytest.raises(ValueError, match="without its checks"):
+        recount(dropped, dropped.findings, loaded.policy.zone)

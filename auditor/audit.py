@@ -288,11 +288,11 @@ def _ignored_events(index: ActivityIndex, policy, period: Period) -> int:
     """Posts and DMs of the period written by accounts the policy's ignore_accounts sets aside."""
     if not policy.ignore_accounts:
         return 0
-    authors = (index.by_author.keys() | index.dms_from.keys()) - index.roster
-    return sum(
-        sum(1 for event in (*index.by_author.get(handle, ()), *index.dms_from.get(handle, ()))
-            if period.contains(event.created_at))
-        for handle in authors if policy.is_ignored(handle))
+    ignored = {handle for handle in {post.author for post in index.posts}.union(index.dms_from) - index.roster
+               if policy.is_ignored(handle)}
+    posts = sum(1 for post in index.posts if post.author in ignored and period.contains(post.created_at))
+    dms = sum(1 for handle in ignored for dm in index.dms_from.get(handle, ()) if period.contains(dm.created_at))
+    return posts + dms
 
 
 def _coverage(activity: Activity, index: ActivityIndex, as_of: datetime, policy, period: Period,

@@ -144,3 +144,11 @@ def test_first_and_last_event_and_accounts_seen():
 def test_nothing_to_index():
     built = index()
     assert (built.posts, built.dms, built.first_event, built.last_event, built.accounts) == ([], [], None, None, 0)
+
+
+def test_posts_by_author_are_the_roster_accounts_own_in_time_order():
+    late, early = post("acme_support", "2026-10-06 12:00", id="2"), post("acme_support", "2026-10-05 09:00", id="3")
+    built = index(post("bob", "2026-10-05 10:00", "@acme_support hi", id="1", mentions=("acme_support",)), late, early)
+    # A customer's posts are found by what they address, never by author.
+    assert {author: [p.id for p in posts] for author, posts in built.by_author.items()} == {"acme_support": ["3", "2"]}
+    assert built.inbound_posts["acme_support"][0].id == "1" and built.accounts == 2

@@ -24,7 +24,7 @@ from auditor.policy.loader import LoadedPolicy, load_policy
 from auditor.progress import Reporter
 from auditor.render import RenderOptions
 from auditor.result import AuditResult
-from auditor.speedups import no_gc, worker_pool
+from auditor.speedups import no_gc, return_freed_memory, worker_pool
 from auditor.time.instants import parse_instant
 from auditor.time.period import Period, audit_window, parse_period, period_from_dates
 
@@ -47,7 +47,9 @@ def read_and_audit(loaded: LoadedPolicy, read: Callable[[Window], Activity], per
     rules = [rule for rule in loaded.policy.rules if rule.enabled]
     with worker_pool(prepare=lambda: [rule.prepare() for rule in rules]) if workers else nullcontext():
         with no_gc():
-            result = audit(loaded, read(audit_window(period)), period, as_of=as_of, keep_checks=keep_checks)
+            activity = read(audit_window(period))
+            return_freed_memory()  # from now on: the rules' large lists and arrays, once dropped
+            result = audit(loaded, activity, period, as_of=as_of, keep_checks=keep_checks)
             gc.freeze()
             return result
 

@@ -203,3 +203,50 @@ def test_freed_blocks_go_back_to_the_system_once_asked():
 
     assert kept_mb("off") > 80
     assert kept_mb("on") < 10
+
+
+_WORKER_IMPORTS = """
+import sys
+from pathlib import Path
+from auditor.policy.loader import load_policy
+from auditor.rules import _shared, escalation, response_time, tone
+from auditor.text.offers import find_channels
+from auditor.text.promises import find_promise
+from auditor.text.sentiment import sentiment, sentiment_below
+
+kind = sys.argv[1]
+[rule] = [rule for rule in load_policy(Path("policies/example.yaml")).policy.rules if rule.type == kind][:1]
+rule.prepare()
+before = set(sys.modules)
+texts = ["@acme this is useless, DM me and I will sort it", "Merci beaucoup pour votre aide, c'est parfait !",
+         "WHY IS NOBODY ANSWERING THE PHONE AT ALL", "thanks!", "@acme where is my order? it is two weeks late"]
+if kind == "tone":
+    tone._text_verdicts(rule.checks, rule.exempt_idioms, [(text, None) for text in texts])
+elif kind == "follow_through":
+    _shared._each_text(find_promise, rule._phrases(), texts)
+elif kind == "escalation":
+    _shared._each_text(sentiment_below, (-0.3,), texts)
+    _shared._each_text(sentiment, (), texts)
+    _shared._each_text(find_channels, (), texts)
+    escalation.reads_as_english([(text, None) for text in texts])
+elif kind == "response_time":
+    _shared._each_text(response_time._traits, (), texts)
+    _shared._each_text(response_time._passing_needs_answer, (-0.3,), ["acme\x1f" + text for text in texts])
+    _shared._each_text(response_time._selected, (("question", "complaint"), -0.3), texts)
+    response_time.reads_as_english([(text, None) for text in texts])
+print(" ".join(sorted(set(sys.modules) - before)))
+"""
+
+
+@pytest.mark.parametrize("kind", ["tone", "follow_through", "escalation", "response_time"])
+def test_what_the_workers_run_was_imported_before_they_fork(kind):
+    # Workers share what a rule's `prepare` loads before the fork; a module a detector imports on
+    # first use is loaded again in each worker, in memory of its own (scipy.sparse: 22 MB a worker).
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    run = subprocess.run([sys.executable, "-c", _WORKER_IMPORTS, kind], capture_output=True, text=True, check=True,
+                         cwd=root)
+    assert run.stdout.split() == []

@@ -51,9 +51,9 @@ from auditor.activity.model import Post
 from auditor.time.instants import utc_iso
 from auditor.rules._shared import per_text, period_slice, quote
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
-from auditor.text.language import reads_as_english
+from auditor.text.language import load_detector, reads_as_english
 from auditor.text.offers import find_channels
-from auditor.text.sentiment import sentiment, sentiment_below
+from auditor.text.sentiment import load_sentiment, sentiment, sentiment_below
 from auditor.text.spans import Match
 
 if TYPE_CHECKING:
@@ -90,6 +90,11 @@ class EscalationRule(RuleBase):
                 f"({self.max_public_replies}): the offer would be due after the thread is already too long"
             )
         return self
+
+    def prepare(self) -> None:
+        # Loaded once, before the workers fork, rather than once in each: who complains, in English.
+        load_sentiment()
+        load_detector()
 
     def evaluate(self, ctx: "RuleContext") -> list[Check]:
         candidates = {account.handle: self._candidates(ctx, account.handle) for account in ctx.audited(self.id)}

@@ -63,9 +63,9 @@ from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.rules.episodes import Episodes, Inbound, find_episodes
 from auditor.text.acknowledgements import is_acknowledgement
 from auditor.text.addressing import is_addressed, opening_mentions, said_about
-from auditor.text.language import reads_as_english
+from auditor.text.language import load_detector, reads_as_english
 from auditor.text.questions import is_question
-from auditor.text.sentiment import is_complaint
+from auditor.text.sentiment import is_complaint, load_sentiment
 
 if TYPE_CHECKING:
     from auditor.rules.context import RuleContext
@@ -98,6 +98,13 @@ class ResponseTimeRule(RuleBase):
                     "never an acknowledgement); always: every inbound item")
     only: list[Literal["question", "complaint"]] | None = None
     complaint_below: float = Field(default=-0.3, ge=-1, le=1)
+
+    def prepare(self) -> None:
+        # Loaded once, before the workers fork, rather than once in each: which passing mentions and
+        # `only` items are complaints, in English.
+        if self.needs_answer == "auto" or "complaint" in (self.only or ()):
+            load_sentiment()
+            load_detector()
 
     def evaluate(self, ctx: "RuleContext") -> list[Check]:
         return self.evaluate_periods(ctx, None)[0]

@@ -73,7 +73,7 @@ from auditor.text.idioms import set_aside
 from auditor.text.language import ENGLISH, language_of, languages_of, load_detector
 from auditor.text.patterns import Matcher
 from auditor.text.profanity import find_profanity
-from auditor.text.sentiment import NEGATIVITY_BELOW, sentiment, sentiment_below
+from auditor.text.sentiment import NEGATIVITY_BELOW, load_sentiment, sentiment, sentiment_below
 from auditor.text.shouting import shouting
 from auditor.text.toxicity import TOXICITY_ABOVE, load_classifier, toxicity_scores
 
@@ -201,6 +201,8 @@ class ToneRule(RuleBase):
             load_classifier()
         if any(getattr(self.checks, name) for name in ENGLISH_ONLY) or self.checks.competitors:
             load_detector()
+        if self.checks.negativity:
+            load_sentiment()
 
     def _verdicts(self, keys: list[tuple[str, str | None]]) -> dict[tuple[str, str | None], _Verdict]:
         self.prepare()

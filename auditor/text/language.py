@@ -188,6 +188,10 @@ class _BatchModel:
 
 @lru_cache(maxsize=1)
 def _model() -> _BatchModel:
+    # What `classify` imports, imported with the model: worker processes forked after loading share
+    # it, where importing it on their first batch cost each of them 22 MB of its own.
+    import scipy.sparse  # noqa: F401
+
     return _BatchModel(_identifier())
 
 

@@ -44,6 +44,11 @@ def _analyzer() -> SentimentIntensityAnalyzer:
     return SentimentIntensityAnalyzer()
 
 
+def load_sentiment() -> None:
+    """Load VADER now (worker processes forked afterwards share it)."""
+    _analyzer()
+
+
 # A check often asks twice about one text (is it below a threshold, then its score): a small cache
 # answers the second. A large one only held every text a worker process ever scored (with toxicity's
 # cache, ~50 MB a worker at a million events): each distinct text reaches the detectors once

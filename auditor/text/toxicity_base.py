@@ -93,4 +93,8 @@ class BaseClassifier:
 
 @lru_cache(maxsize=1)
 def base_classifier() -> BaseClassifier:
+    # What scoring imports, imported with the model: worker processes forked after loading share it.
+    import scipy.sparse  # noqa: F401
+    import scipy.special  # noqa: F401
+
     return BaseClassifier(json.loads(files("auditor.text").joinpath(MODEL_FILE).read_text(encoding="utf-8")))

@@ -152,3 +152,14 @@ def test_posts_by_author_are_the_roster_accounts_own_in_time_order():
     # A customer's posts are found by what they address, never by author.
     assert {author: [p.id for p in posts] for author, posts in built.by_author.items()} == {"acme_support": ["3", "2"]}
     assert built.inbound_posts["acme_support"][0].id == "1" and built.accounts == 2
+
+
+def test_replies_are_the_roster_accounts_answers_by_conversation_and_whom_they_answer():
+    asked = post("bob", "2026-10-05 10:00", "@acme_support hi", id="1", mentions=("acme_support",))
+    answer = post("acme_support", "2026-10-05 11:00", "@bob hello", id="2", reply_to=asked)
+    back = post("bob", "2026-10-05 12:00", "@acme_support thanks", id="3", reply_to=answer)
+    aside = post("carol", "2026-10-05 12:30", "@bob same here", id="4", reply_to=asked)
+    built = index(asked, answer, back, aside)
+    # Only a roster account's replies answer anyone a rule judges; a customer's replies are inbound posts.
+    assert {key: [p.id for p in found] for key, found in built.replies.items()} == {("1", "bob"): ["2"]}
+    assert [p.id for p in built.inbound_posts["acme_support"]] == ["1", "3"]

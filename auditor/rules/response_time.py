@@ -120,6 +120,7 @@ class ResponseTimeRule(RuleBase):
         groups = responder_groups(audited, self.responders)
         inbound, set_aside = self._inbound_items(ctx, audited, groups)
         episodes = find_episodes(ctx, groups, inbound)
+        del inbound  # its keys and positions (a few hundred thousand of each) are not needed to judge episodes
         return (self._checks(ctx, episodes, set_aside),
                 self._checks(previous, episodes, set_aside, counted_only=True) if previous is not None else None)
 

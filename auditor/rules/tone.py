@@ -207,7 +207,7 @@ class ToneRule(RuleBase):
     def _verdicts(self, keys: list[tuple[str, str | None]]) -> dict[tuple[str, str | None], _Verdict]:
         self.prepare()
         found = parallel_map(partial(_text_verdicts, self.checks, self.exempt_idioms), keys)
-        return {key: verdict for key, verdict in zip(keys, found) if verdict is not _CLEAN}
+        return {key: verdict for key, verdict in zip(keys, found) if verdict is not None}
 
     def metrics(self, checks: list[Check]) -> dict[str, Any]:
         by_check = Counter(name for check in checks for draft in check.findings for name in draft.measure["checks"])
@@ -244,8 +244,11 @@ def _key(item: Post | DirectMessage) -> tuple[str, str | None]:
     return item.text, item.lang if isinstance(item, Post) else None
 
 
-def _text_verdicts(checks: ToneChecks, exempt_idioms: bool, keys: Sequence[tuple[str, str | None]]) -> list[_Verdict]:
-    """Every check on each (text, language given), in order; run in worker processes on batches of an audit's texts."""
+def _text_verdicts(checks: ToneChecks, exempt_idioms: bool, keys: Sequence[tuple[str, str | None]]
+                   ) -> list[_Verdict | None]:
+    """Every check on each (text, language given), in order; run in worker processes on batches of an audit's texts.
+    None for a clean text: a worker's answers are pickled, and each `_CLEAN` would come back as an object of
+    its own (hundreds of thousands a month, held until the rule ends)."""
     profanity = checks.options("profanity", Profanity)
     toxicity = checks.options("toxicity", Toxicity)
     negativity = checks.options("negativity", Negativity)
@@ -264,7 +267,7 @@ def _text_verdicts(checks: ToneChecks, exempt_idioms: bool, keys: Sequence[tuple
     scored = [text for text, ok in zip(readable, english) if ok] if toxicity else []
     scores = iter(toxicity_scores(scored) if scored else [])
 
-    result: list[_Verdict] = []
+    result: list[_Verdict | None] = []
     for (text, lang), read, language, ok in zip(keys, readable, languages, english):
         hits: list[_Hit] = []
         score = next(scores) if toxicity and ok else None
@@ -296,7 +299,7 @@ def _text_verdicts(checks: ToneChecks, exempt_idioms: bool, keys: Sequence[tuple
                 hits.append(disparaged)
             elif competitor_language not in (None, ENGLISH):
                 not_scored = competitor_language
-        result.append(_Verdict(tuple(hits), not_scored) if hits or not_scored else _CLEAN)
+        result.append(_Verdict(tuple(hits), not_scored) if hits or not_scored else None)
     return result
 
 

@@ -211,3 +211,19 @@ def test_bad_checks_are_policy_errors(tmp_path, checks, message):
     with pytest.raises(PolicyError) as caught:
         policy(tmp_path, [rule(checks)])
     assert any(message in line for line in caught.value.lines()), caught.value.lines()
+
+
+def test_the_workers_send_back_only_the_texts_where_something_was_found(tmp_path, monkeypatch):
+    # A month has hundreds of thousands of clean texts: each sent back from a worker as an object of
+    # its own (pickling keeps no singleton) was held by this process until the rule ended.
+    from auditor import speedups
+
+    monkeypatch.setattr(speedups, "PARALLEL_MIN_ITEMS", 10)
+    monkeypatch.setenv("AUDITOR_JOBS", "2")
+    [loaded_rule] = policy(tmp_path, [rule({"profanity": True, "shouting": True})]).policy.rules
+    keys = [(f"Thanks for the update number {n}, see you soon", None) for n in range(40)]
+    keys += [("read the f***ing docs", None), ("WHY DOES NOBODY EVER ANSWER US HERE", None)]
+    with speedups.worker_pool():
+        verdicts = loaded_rule._verdicts(keys)
+    assert list(verdicts) == keys[-2:]
+    assert [hit.check for verdict in verdicts.values() for hit in verdict.hits] == ["profanity", "shouting"]

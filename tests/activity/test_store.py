@@ -136,7 +136,7 @@ def test_sources_channels_notes_and_skipped_lines_survive_the_store(tmp_path):
     assert info.channels == ("mention", "reply")  # a JSONL file without DMs does not claim them
     assert activity.skipped_count == 2
     assert [(s.line, s.reason) for s in activity.skipped] == [
-        (2, "not valid JSON (column 2)"), (3, "unknown type 'like' (expected 'post' or 'dm')")]
+        (2, "not valid JSON (column 2): unexpected character, expected a string key"), (3, "unknown type 'like' (expected 'post' or 'dm')")]
 
 
 def test_fetch_state_and_coverage_are_kept_per_account_and_endpoint(tmp_path):

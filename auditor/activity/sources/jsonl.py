@@ -73,9 +73,11 @@ def line_item(name: str, number: int, raw: bytes | None) -> Post | DirectMessage
     if not raw.strip():
         return None
     try:
-        obj = orjson.loads(raw)
+        # Without its line end: a line cut short inside a string then "ends early", where its newline
+        # was "a control character in string". orjson's message says what is wrong and never quotes the line.
+        obj = orjson.loads(raw.rstrip(b"\r\n"))
     except orjson.JSONDecodeError as exc:
-        return Skipped(name, number, f"not valid JSON (column {exc.colno})")
+        return Skipped(name, number, f"not valid JSON (column {exc.colno}): {exc.msg}")
     return object_item(name, number, obj)
 
 

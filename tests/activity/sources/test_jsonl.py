@@ -49,7 +49,7 @@ def test_bad_lines_are_skipped_with_line_number_and_reason_and_the_rest_is_read(
     assert len(activity.posts) == 1 and len(activity.dms) == 1
     assert activity.skipped_count == 6
     assert [(s.line, s.reason) for s in activity.skipped] == [
-        (2, "not valid JSON (column 2)"),
+        (2, "not valid JSON (column 2): unexpected character, expected a string key"),
         (3, "created_at has no UTC offset: '2026-10-05T14:02:00' (add Z or +00:00)"),
         (4, "unknown type 'like' (expected 'post' or 'dm')"),
         (5, "missing required field 'recipients'"),
@@ -91,3 +91,10 @@ def test_event_round_trips_through_its_dict():
     assert parse_event(event_to_dict(event)) == event
     message = parse_event(GOOD_DM)
     assert parse_event(event_to_dict(message)) == message
+
+
+def test_a_line_cut_short_says_so(tmp_path):
+    whole = json.dumps(GOOD_DM)
+    activity = read_jsonl(write(tmp_path, [whole[:40], whole]), name="a.jsonl")
+    assert [(s.line, s.reason) for s in activity.skipped] == [(1, "not valid JSON (column 41): unexpected end of data")]
+    assert len(activity.dms) == 1

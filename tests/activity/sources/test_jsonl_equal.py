@@ -266,13 +266,13 @@ def test_an_overlong_line_across_blocks_is_one_skipped_line_and_the_next_is_read
     path.write_bytes(b"z" * 50 + b"\n" + good + b"\n" + b"q" * 35 + b"\r\n" + good)
     with mock.patch.object(jsonl_lines, "MAX_LINE", 120), mock.patch.object(jsonl_lines, "BLOCK", 16):
         activity = assert_same(path)
-    assert [(s.line, s.reason) for s in activity.skipped] == [(1, "not valid JSON (column 1)"),
-                                                             (3, "not valid JSON (column 1)")]
+    assert [(s.line, s.reason) for s in activity.skipped] == [(1, "not valid JSON (column 1): unexpected character, expected a JSON value"),
+                                                             (3, "not valid JSON (column 1): unexpected character, expected a JSON value")]
     assert [p.id for p in activity.posts] == ["1", "1"]
     with mock.patch.object(jsonl_lines, "MAX_LINE", 40), mock.patch.object(jsonl_lines, "BLOCK", 16):
         activity = assert_same(path)
     assert [(s.line, s.reason) for s in activity.skipped] == [
-        (1, "line longer than 1 MB"), (2, "line longer than 1 MB"), (3, "not valid JSON (column 1)"),
+        (1, "line longer than 1 MB"), (2, "line longer than 1 MB"), (3, "not valid JSON (column 1): unexpected character, expected a JSON value"),
         (4, "line longer than 1 MB")]  # the limit lowered to 40 bytes: the reason names the real one
 
 

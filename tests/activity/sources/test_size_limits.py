@@ -168,7 +168,7 @@ def test_the_window_keeps_only_its_events_and_the_chain_its_replies_answer(tmp_p
     windowed = read_jsonl(path, window=WINDOW)
     assert sorted(p.id for p in windowed.posts) == ["1", "2", "4"]
     assert [d.id for d in windowed.dms] == ["d1"]
-    assert [(s.line, s.reason) for s in windowed.skipped] == [(5, "not valid JSON (column 9)")]
+    assert [(s.line, s.reason) for s in windowed.skipped] == [(5, "not valid JSON (column 9): unexpected end of data")]
     assert windowed.sources[0].events == 4
     whole = read_jsonl(path)
     assert sorted(p.id for p in whole.posts) == ["1", "2", "3", "4", "5"] and len(whole.dms) == 2

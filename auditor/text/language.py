@@ -192,7 +192,12 @@ def _model() -> _BatchModel:
     # it, where importing it on their first batch cost each of them 22 MB of its own.
     import scipy.sparse  # noqa: F401
 
-    return _BatchModel(_identifier())
+    identifier = _identifier()
+    model = _BatchModel(identifier)
+    # Its tables are now the model's arrays (the automaton shared, the rest converted): the identifier
+    # is kept for `_encode` only, and py3langid's own copies go, 14 MB of every audit's memory.
+    identifier.nb_ptc = identifier.tk_output = identifier.tk_row = identifier._rowbase = None
+    return model
 
 
 @lru_cache(maxsize=1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 
 import pytest
 
@@ -12,12 +13,22 @@ from auditor.text.spans import EMAIL_RE, HANDLE_RE, URL_RE
 from tests.shared_data import shared
 
 
+@functools.lru_cache(maxsize=1)
+def _reference():
+    """py3langid's own identifier, on the candidate languages (the detector keeps only its encoder)."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(language._CANDIDATES)
+    return identifier
+
+
 def _one_at_a_time(text: str) -> str | None:
     """py3langid's `classify`, one text a call: what `detect_many` must equal."""
     cleaned = language._NOISE.sub(" ", HANDLE_RE.sub(" ", EMAIL_RE.sub(" ", URL_RE.sub(" ", text))))
     if not any(c.isalpha() for c in cleaned):
         return None
-    found, probability = language._identifier().classify(cleaned)
+    found, probability = _reference().classify(cleaned)
     return found if probability >= language.CONFIDENT else None
 
 

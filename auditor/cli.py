@@ -292,7 +292,7 @@ def main() -> None:
     process holds) is not a bug: one line, exit 2."""
     try:
         try:
-            app()
+            code = _run_app()
         finally:
             sys.stdout.flush()  # a full or closed standard output fails here, not at exit
     except OSError as exc:
@@ -313,6 +313,40 @@ def main() -> None:
 
             traceback.print_exc()
         sys.exit(3)
+    sys.exit(code)
+
+
+def _run_app() -> int:
+    """The app run, its exit code returned. A mistyped command line is one line and exit 2, as every
+    other bad input is, rather than click's usage, hint and boxed error; `auditor` alone shows its help."""
+    if not sys.argv[1:]:
+        app(prog_name="auditor")  # the help, and exit 2, as typer does
+    try:
+        outcome = app(prog_name="auditor", standalone_mode=False)
+    except _command_line_error() as exc:
+        context = getattr(exc, "ctx", None)
+        if context is not None:
+            where = context.command_path
+        else:  # an option's missing value is raised without a context: the command is the first word
+            where = "auditor" if sys.argv[1].startswith("-") else f"auditor {sys.argv[1]}"
+        message = " ".join(exc.format_message().split()).rstrip(".")
+        echo(f"{where}: {message}; see '{where} --help'", err=True)
+        return exc.exit_code
+    except typer.Abort:
+        echo("Aborted!", err=True)
+        return 1
+    return outcome if isinstance(outcome, int) else 0  # a command's exit code, or 0 once it returned
+
+
+def _command_line_error() -> type[Exception]:
+    """What a command line typer cannot parse raises: click's exceptions, which newer typer releases
+    carry inside typer itself (deriving from typer.TyperException)."""
+    vendored = getattr(typer, "TyperException", None)
+    if vendored is not None:
+        return vendored
+    import click
+
+    return click.ClickException
 
 
 def _environment_failure(reason: str) -> None:

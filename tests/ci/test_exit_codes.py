@@ -206,3 +206,25 @@ def test_a_reader_that_stops_early_changes_neither_the_exit_code_nor_the_summary
     assert process.wait() == whole.returncode == 1
     assert "Traceback" not in stderr and "Exception ignored" not in stderr and "BrokenPipe" not in stderr
     assert stderr.splitlines()[-3:] == whole.stderr.decode().splitlines()[-3:]
+
+
+@pytest.mark.parametrize("argv, line", [
+    (["audit", "--polcy", "p.yaml"],
+     "auditor audit: No such option: --polcy (Possible options: --policy); see 'auditor audit --help'"),
+    (["audit", "--policy"], "auditor audit: Option '--policy' requires an argument; see 'auditor audit --help'"),
+    (["audti"], "auditor: No such command 'audti'. Did you mean 'audit'?; see 'auditor --help'"),
+])
+def test_a_mistyped_command_line_is_one_line_and_exit_2(monkeypatch, capsys, argv, line):
+    monkeypatch.setattr(sys, "argv", ["auditor", *argv])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    assert exit_info.value.code == 2
+    assert capsys.readouterr().err.splitlines() == [line]
+
+
+def test_auditor_alone_shows_its_help(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "argv", ["auditor"])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    assert exit_info.value.code == 2
+    assert "Usage: auditor [OPTIONS] COMMAND [ARGS]..." in capsys.readouterr().out

@@ -288,10 +288,10 @@ def _ignored_events(index: ActivityIndex, policy, period: Period) -> int:
     """Posts and DMs of the period written by accounts the policy's ignore_accounts sets aside."""
     if not policy.ignore_accounts:
         return 0
-    ignored = {handle for handle in {post.author for post in index.posts}.union(index.dms_from) - index.roster
-               if policy.is_ignored(handle)}
+    ignored = {handle for handle in {post.author for post in index.posts}.union(dm.sender for dm in index.dms)
+               - index.roster if policy.is_ignored(handle)}
     posts = sum(1 for post in index.posts if post.author in ignored and period.contains(post.created_at))
-    dms = sum(1 for handle in ignored for dm in index.dms_from.get(handle, ()) if period.contains(dm.created_at))
+    dms = sum(1 for dm in index.dms if dm.sender in ignored and period.contains(dm.created_at))
     return posts + dms
 
 

@@ -7,6 +7,7 @@ one pass over the events (plus a sort), so a million events index in seconds.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from operator import attrgetter
@@ -20,6 +21,7 @@ from auditor.speedups import no_gc
 # (time, id) through C: a Python key function would be called a million times.
 _time_key = attrgetter("created_at", "id")
 _author = attrgetter("author")
+_sender = attrgetter("sender")
 
 
 class ActivityIndex:
@@ -56,16 +58,18 @@ class ActivityIndex:
         # someone. Every author's took the index to about 100 MB of RSS instead of 66 MB at a million events.
         self.by_author: dict[str, list[Post]] = defaultdict(list)
         self.inbound_posts: dict[str, list[Post]] = defaultdict(list)  # counterpart posts addressing a roster account
-        # (conversation, replied-to author) -> the roster accounts' replies
-        self.replies: dict[tuple[str, str], list[Post]] = defaultdict(list)
-        by_author, inbound, replies = self.by_author, self.inbound_posts, self.replies
+        # The roster accounts' replies by conversation (`replies_to`): the reply itself while it is the
+        # conversation's only one, as most are, else by the author it answers. A key tuple and a list for
+        # each were 40 MB at a million events.
+        self._replies: dict[str, Post | dict[str, list[Post]]] = {}
+        by_author, inbound, replies = self.by_author, self.inbound_posts, self._replies
         for post in posts:
             author = post.author
             reply_author = post.in_reply_to_author
             if author in roster:
                 by_author[author].append(post)
                 if reply_author is not None and post.in_reply_to is not None:
-                    replies[(post.conversation_id, reply_author)].append(post)
+                    _add_reply(replies, post)
             elif post.repost_of is None:
                 mentions = post.mentions
                 if len(mentions) == 1 and (reply_author is None or reply_author == mentions[0]):
@@ -78,15 +82,19 @@ class ActivityIndex:
                 for handle in addressed & roster:
                     inbound[handle].append(post)
 
+        # DMs by conversation; by sender and by recipient for the roster accounts only, as posts by
+        # author are: a customer's DMs are found through the account's and their conversation.
         self.dm_conversations: dict[str, list[DirectMessage]] = defaultdict(list)
         self.dms_to: dict[str, list[DirectMessage]] = defaultdict(list)  # recipient -> DMs received
         self.dms_from: dict[str, list[DirectMessage]] = defaultdict(list)
         conversations, dms_to, dms_from = self.dm_conversations, self.dms_to, self.dms_from
         for dm in dms:
             conversations[dm.conversation_id].append(dm)
-            dms_from[dm.sender].append(dm)
+            if dm.sender in roster:
+                dms_from[dm.sender].append(dm)
             for recipient in dm.recipients:
-                dms_to[recipient].append(dm)
+                if recipient in roster:
+                    dms_to[recipient].append(dm)
 
         # Whose DMs the sources hold: an answer or a kept promise by DM can only be seen for them.
         self.dm_accounts: frozenset[str] = activity.dm_accounts()
@@ -94,7 +102,7 @@ class ActivityIndex:
         times = [e.created_at for e in (posts[:1] + posts[-1:] + dms[:1] + dms[-1:])]
         self.first_event: datetime | None = min(times) if times else None
         self.last_event: datetime | None = max(times) if times else None
-        self.accounts: int = len(set(map(_author, posts)).union(dms_from))  # who wrote: posts' authors, DMs' senders
+        self.accounts: int = len(set(map(_author, posts)).union(map(_sender, dms)))  # who wrote: posts' authors, DMs' senders
 
     def _complete(self, post: Post, by_id: dict[str, Post]) -> Post:
         if post.conversation_id is not None and (post.in_reply_to is None or post.in_reply_to_author is not None):
@@ -125,6 +133,15 @@ class ActivityIndex:
             current = parent
         return current.id
 
+    def replies_to(self, conversation: str, author: str) -> Sequence[Post]:
+        """The roster accounts' replies in `conversation` to posts of `author`, in time order."""
+        found = self._replies.get(conversation)
+        if found is None:
+            return ()
+        if type(found) is Post:
+            return (found,) if found.in_reply_to_author == author else ()
+        return found.get(author, ())
+
     def holds_dms(self, handle: str) -> bool:
         """Whether some source holds this account's DMs (so a DM it sent or missed would be seen)."""
         return handle in self.dm_accounts or EVERY_ACCOUNT in self.dm_accounts
@@ -136,6 +153,18 @@ class ActivityIndex:
     def parent(self, post: Post) -> Post | None:
         """The post `post` replies to, on its own network, when the data holds it."""
         return self.post_by_id.get(_ref(post.platform, post.in_reply_to)) if post.in_reply_to else None
+
+
+def _add_reply(replies: dict[str, Post | dict[str, list[Post]]], reply: Post) -> None:
+    """File a roster account's reply under its conversation (see `replies_to`); replies come in time order."""
+    conversation = reply.conversation_id
+    held = replies.get(conversation)
+    if held is None:
+        replies[conversation] = reply
+        return
+    if type(held) is Post:
+        replies[conversation] = held = {held.in_reply_to_author: [held]}
+    held.setdefault(reply.in_reply_to_author, []).append(reply)
 
 
 def _key(event) -> str | tuple[str, str]:

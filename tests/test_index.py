@@ -57,8 +57,22 @@ def test_replies_are_found_by_conversation_and_replied_to_author():
     root = post("bob", "2026-10-05 10:00", "@acme_support help", id="1", mentions=("acme_support",))
     answer = post("acme_support", "2026-10-05 11:00", "@bob sure", id="2", reply_to=root)
     built = index(root, answer)
-    assert [p.id for p in built.replies[("1", "bob")]] == ["2"]
-    assert ("1", "acme_support") not in built.replies
+    assert [p.id for p in built.replies_to("1", "bob")] == ["2"]
+    assert built.replies_to("1", "acme_support") == () and built.replies_to("9", "bob") == ()
+
+
+def test_replies_in_one_conversation_are_told_apart_by_whom_they_answer():
+    # A brand's own post draws several customers into one conversation: each answer is found for its customer.
+    launch = post("acme_support", "2026-10-05 09:00", "new plans today", id="1")
+    asks = [post(who, f"2026-10-05 10:0{n}", "@acme_support price?", id=f"1{n}", reply_to=launch)
+            for n, who in enumerate(("bob", "carol", "bob"))]
+    answers = [post("acme_support", f"2026-10-05 11:0{n}", "@x see the site", id=f"2{n}", reply_to=ask)
+               for n, ask in enumerate(asks)]
+    built = index(launch, *asks, *reversed(answers), post("jdoe", "2026-10-05 12:00", "@bob also", id="30",
+                                                             reply_to=asks[0]))
+    assert [p.id for p in built.replies_to("1", "bob")] == ["20", "22", "30"]  # in time order, either account
+    assert [p.id for p in built.replies_to("1", "carol")] == ["21"]
+    assert built.replies_to("1", "dave") == () and built.replies_to("1", "acme_support") == ()
 
 
 # -- inbound items -----------------------------------------------------------------------------
@@ -117,6 +131,8 @@ def test_dms_by_conversation_sender_and_recipient():
     assert [d.id for d in built.dms_to["acme_support"]] == ["d1"]
     assert [d.id for d in built.dms_from["acme_support"]] == ["d2"]
     assert built.event("dm", "d2") is answered
+    # A customer's DMs are found through the roster account's and their conversation, never by customer.
+    assert "bob" not in built.dms_to and "bob" not in built.dms_from and built.accounts == 2
 
 
 @pytest.mark.parametrize("dms_of, handle, held", [
@@ -161,5 +177,6 @@ def test_replies_are_the_roster_accounts_answers_by_conversation_and_whom_they_a
     aside = post("carol", "2026-10-05 12:30", "@bob same here", id="4", reply_to=asked)
     built = index(asked, answer, back, aside)
     # Only a roster account's replies answer anyone a rule judges; a customer's replies are inbound posts.
-    assert {key: [p.id for p in found] for key, found in built.replies.items()} == {("1", "bob"): ["2"]}
+    assert [p.id for p in built.replies_to("1", "bob")] == ["2"]
+    assert built.replies_to("1", "acme_support") == () and built.replies_to("1", "carol") == ()
     assert [p.id for p in built.inbound_posts["acme_support"]] == ["1", "3"]

@@ -108,7 +108,7 @@ def _post_answers(ctx: "RuleContext", conversation: str, counterpart: str, respo
     later one of the counterpart in the conversation, or a responder's DM to the counterpart sent after it."""
     index = ctx.index
     candidates = []
-    for reply in index.replies.get((conversation, counterpart), ()):
+    for reply in index.replies_to(conversation, counterpart):
         if reply.author not in responders:
             continue
         parent = index.parent(reply)

@@ -129,10 +129,10 @@ class EscalationRule(RuleBase):
         in public (a thread it never answered cannot be judged): the posts whose sentiment matters."""
         inbound = ctx.index.inbound_posts.get(handle, [])
         period = period_slice(ctx, inbound)
-        replies = ctx.index.replies
+        replies_to = ctx.index.replies_to
         threads = {
             key for key in {(post.conversation_id, post.author) for post in inbound[period]}
-            if not ctx.is_ignored(key[1]) and any(reply.author == handle for reply in replies.get(key, ()))
+            if not ctx.is_ignored(key[1]) and any(reply.author == handle for reply in replies_to(*key))
         }
         return [post for post in inbound[: period.stop] if (post.conversation_id, post.author) in threads]
 
@@ -140,7 +140,7 @@ class EscalationRule(RuleBase):
     def _replies_to(ctx: "RuleContext", handle: str, complaint: Post) -> list[Post]:
         """The account's public replies to the complaint's author in its conversation, from the complaint on."""
         return [
-            post for post in ctx.index.replies.get((complaint.conversation_id, complaint.author), ())
+            post for post in ctx.index.replies_to(complaint.conversation_id, complaint.author)
             if post.author == handle and post.created_at >= complaint.created_at
         ]
 

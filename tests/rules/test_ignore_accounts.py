@@ -6,7 +6,7 @@ import pytest
 
 from auditor.errors import PolicyError
 from auditor.policy.loader import load_policy
-from tests.factories import policy, post, run
+from tests.factories import dm, policy, post, run
 from tests.rules.test_escalation import COMPLAINT, thread
 
 
@@ -43,8 +43,11 @@ def test_the_report_lists_the_patterns_and_counts_the_events_of_the_period_they_
     events = [post("uptime_bot", f"2026-10-0{day} 10:00", "@acme_support ok?", mentions=("acme_support",))
               for day in (1, 2, 3)]
     events.append(post("uptime_bot", "2026-11-02 10:00", "@acme_support ok?", mentions=("acme_support",)))
+    # Their DMs count too, in the period only; a DM to them is the roster account's own.
+    events += [dm("statuspage", "acme_support", "2026-10-04 10:00"), dm("statuspage", "acme_support", "2026-11-04 10:00"),
+               dm("acme_support", "statuspage", "2026-10-04 11:00")]
     result = run(with_ignore(tmp_path, rules, ["*_bot", "statuspage"]), *events)
-    assert (result.data.ignored_accounts, result.data.ignored_events) == (("*_bot", "statuspage"), 3)
+    assert (result.data.ignored_accounts, result.data.ignored_events) == (("*_bot", "statuspage"), 4)
 
 
 @pytest.mark.parametrize("pattern", ["no spaces", "a/b", ""])

@@ -204,7 +204,7 @@ class ToneRule(RuleBase):
         if self.checks.negativity:
             load_sentiment()
 
-    def _verdicts(self, keys: list[tuple[str, str | None]]) -> dict[tuple[str, str | None], _Verdict]:
+    def _verdicts(self, keys: list[str | tuple[str, str]]) -> dict[str | tuple[str, str], _Verdict]:
         self.prepare()
         found = parallel_map(partial(_text_verdicts, self.checks, self.exempt_idioms), keys)
         return {key: verdict for key, verdict in zip(keys, found) if verdict is not None}
@@ -240,15 +240,19 @@ _ONE_POST: Mapping[str, int] = MappingProxyType({"posts": 1})
 _ONE_DM: Mapping[str, int] = MappingProxyType({"dms": 1})
 
 
-def _key(item: Post | DirectMessage) -> tuple[str, str | None]:
-    return item.text, item.lang if isinstance(item, Post) else None
+def _key(item: Post | DirectMessage) -> str | tuple[str, str]:
+    """What a verdict depends on: the text, with the language its source gave when it gave one. Most
+    posts carry none, and a pair for each was 18 MB at a million events."""
+    lang = item.lang if isinstance(item, Post) else None
+    return item.text if lang is None else (item.text, lang)
 
 
-def _text_verdicts(checks: ToneChecks, exempt_idioms: bool, keys: Sequence[tuple[str, str | None]]
+def _text_verdicts(checks: ToneChecks, exempt_idioms: bool, batch: Sequence[str | tuple[str, str]]
                    ) -> list[_Verdict | None]:
-    """Every check on each (text, language given), in order; run in worker processes on batches of an audit's texts.
+    """Every check on each key (`_key`), in order; run in worker processes on batches of an audit's texts.
     None for a clean text: a worker's answers are pickled, and each `_CLEAN` would come back as an object of
     its own (hundreds of thousands a month, held until the rule ends)."""
+    keys = [(key, None) if type(key) is str else key for key in batch]  # (text, language given)
     profanity = checks.options("profanity", Profanity)
     toxicity = checks.options("toxicity", Toxicity)
     negativity = checks.options("negativity", Negativity)

@@ -221,8 +221,9 @@ def test_the_workers_send_back_only_the_texts_where_something_was_found(tmp_path
     monkeypatch.setattr(speedups, "PARALLEL_MIN_ITEMS", 10)
     monkeypatch.setenv("AUDITOR_JOBS", "2")
     [loaded_rule] = policy(tmp_path, [rule({"profanity": True, "shouting": True})]).policy.rules
-    keys = [(f"Thanks for the update number {n}, see you soon", None) for n in range(40)]
-    keys += [("read the f***ing docs", None), ("WHY DOES NOBODY EVER ANSWER US HERE", None)]
+    # A text is its own key when its source gave no language, else (text, language).
+    keys: list = [f"Thanks for the update number {n}, see you soon" for n in range(40)]
+    keys += ["read the f***ing docs", ("WHY DOES NOBODY EVER ANSWER US HERE", "en")]
     with speedups.worker_pool():
         verdicts = loaded_rule._verdicts(keys)
     assert list(verdicts) == keys[-2:]

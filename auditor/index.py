@@ -22,6 +22,8 @@ from auditor.speedups import no_gc
 _time_key = attrgetter("created_at", "id")
 _author = attrgetter("author")
 _sender = attrgetter("sender")
+# A conversation's roster replies up to this many are searched one by one (`replies_to`).
+_SEARCHED_ONE_BY_ONE = 16
 
 
 class ActivityIndex:
@@ -58,10 +60,11 @@ class ActivityIndex:
         # someone. Every author's took the index to about 100 MB of RSS instead of 66 MB at a million events.
         self.by_author: dict[str, list[Post]] = defaultdict(list)
         self.inbound_posts: dict[str, list[Post]] = defaultdict(list)  # counterpart posts addressing a roster account
-        # The roster accounts' replies by conversation (`replies_to`): the reply itself while it is the
-        # conversation's only one, as most are, else by the author it answers. A key tuple and a list for
-        # each were 40 MB at a million events.
-        self._replies: dict[str, Post | dict[str, list[Post]]] = {}
+        # The roster accounts' replies by conversation (`replies_to`): the reply itself when it is the
+        # conversation's only one, as most are, a tuple of them when there are a few, and by the author
+        # they answer when there are many. A key tuple and a list for each (conversation, author) were
+        # 40 MB at a million events.
+        self._replies: dict[str, Post | list[Post] | tuple[Post, ...] | dict[str, list[Post]]] = {}
         by_author, inbound, replies = self.by_author, self.inbound_posts, self._replies
         for post in posts:
             author = post.author
@@ -81,6 +84,8 @@ class ActivityIndex:
                     addressed.add(reply_author)
                 for handle in addressed & roster:
                     inbound[handle].append(post)
+
+        _settle_replies(replies)
 
         # DMs by conversation; by sender and by recipient for the roster accounts only, as posts by
         # author are: a customer's DMs are found through the account's and their conversation.
@@ -138,8 +143,11 @@ class ActivityIndex:
         found = self._replies.get(conversation)
         if found is None:
             return ()
-        if type(found) is Post:
+        kind = type(found)
+        if kind is Post:
             return (found,) if found.in_reply_to_author == author else ()
+        if kind is tuple:
+            return tuple([reply for reply in found if reply.in_reply_to_author == author])
         return found.get(author, ())
 
     def holds_dms(self, handle: str) -> bool:
@@ -155,16 +163,30 @@ class ActivityIndex:
         return self.post_by_id.get(_ref(post.platform, post.in_reply_to)) if post.in_reply_to else None
 
 
-def _add_reply(replies: dict[str, Post | dict[str, list[Post]]], reply: Post) -> None:
+def _add_reply(replies: dict, reply: Post) -> None:
     """File a roster account's reply under its conversation (see `replies_to`); replies come in time order."""
     conversation = reply.conversation_id
     held = replies.get(conversation)
     if held is None:
         replies[conversation] = reply
-        return
-    if type(held) is Post:
-        replies[conversation] = held = {held.in_reply_to_author: [held]}
-    held.setdefault(reply.in_reply_to_author, []).append(reply)
+    elif type(held) is Post:
+        replies[conversation] = [held, reply]
+    else:
+        held.append(reply)
+
+
+def _settle_replies(replies: dict) -> None:
+    """Each conversation's list of replies as a tuple, searched one by one, or by the author they answer when
+    it is long (a brand answering hundreds of people under its own post)."""
+    for conversation, held in replies.items():
+        if type(held) is list:
+            if len(held) <= _SEARCHED_ONE_BY_ONE:
+                replies[conversation] = tuple(held)
+            else:
+                by_author: dict[str, list[Post]] = defaultdict(list)
+                for reply in held:
+                    by_author[reply.in_reply_to_author].append(reply)
+                replies[conversation] = dict(by_author)
 
 
 def _key(event) -> str | tuple[str, str]:

@@ -75,6 +75,19 @@ def test_replies_in_one_conversation_are_told_apart_by_whom_they_answer():
     assert built.replies_to("1", "dave") == () and built.replies_to("1", "acme_support") == ()
 
 
+def test_a_conversation_with_many_replies_finds_each_customers_answers():
+    # Past a handful, a conversation's replies are filed by whom they answer rather than searched one by one.
+    launch = post("acme_support", "2026-10-05 09:00", "new plans today", id="1")
+    asks = [post(f"fan{n}", "2026-10-05 10:00", "@acme_support price?", id=f"1{n:02}", reply_to=launch)
+            for n in range(40)]
+    answers = [post("acme_support", f"2026-10-05 11:{n:02}", "@x see the site", id=f"2{n:02}", reply_to=ask)
+               for n, ask in enumerate(asks)]
+    again = post("jdoe", "2026-10-05 12:00", "@fan7 and the app", id="300", reply_to=asks[7])
+    built = index(launch, *asks, again, *answers)
+    assert [[p.id for p in built.replies_to("1", f"fan{n}")] for n in (0, 7, 39)] == [["200"], ["207", "300"], ["239"]]
+    assert built.replies_to("1", "dave") == ()
+
+
 # -- inbound items -----------------------------------------------------------------------------
 
 

@@ -60,6 +60,7 @@ import statistics
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
@@ -77,6 +78,9 @@ if TYPE_CHECKING:
     from auditor.rules.context import RuleContext
 
 OUTCOMES = ("kept", "broken", "pending", "not_taken_up", "cannot_tell")
+# A check's counts for the metrics: one read-only mapping per kind and outcome, shared by every promise's check.
+_COUNTS = {(kind, outcome): MappingProxyType({kind: 1, outcome: 1})
+           for kind in (INVITATION, COMMITMENT) for outcome in OUTCOMES}
 # A DM sent this long before a commitment still keeps it ("check your DMs" is posted after the DM).
 ANNOUNCED_DM = timedelta(hours=1)
 # Counterpart DMs quoted as evidence of one promise, at most.
@@ -316,7 +320,7 @@ class _Judgement:
             Draft(outcome, message, evidence, self.measure, wait=self.wait if outcome == "broken" else None,
                   timing=self._timing()),)
         return Check(self.post.author, self.made, _STATUS.get(outcome, "uncounted"), self.counterpart, seconds,
-                     drafts, counts={self.found.kind: 1, outcome: 1})
+                     drafts, counts=_COUNTS[(self.found.kind, outcome)])
 
 
 def _counterparts(ctx: "RuleContext", post: Post) -> list[str]:
@@ -331,24 +335,24 @@ def _counterparts(ctx: "RuleContext", post: Post) -> list[str]:
 def _dms_between(ctx: "RuleContext", members: dict[str, frozenset[str]], wanted: set[tuple[str, str]]):
     """DMs from each responder group to each promised counterpart, and back: one pass over the groups' DMs."""
     index = ctx.index
-    sent: dict[tuple[str, str], dict[str, DirectMessage]] = defaultdict(dict)
-    received: dict[tuple[str, str], dict[str, DirectMessage]] = defaultdict(dict)
+    sent: dict[tuple[str, str], list[DirectMessage]] = defaultdict(list)
+    received: dict[tuple[str, str], list[DirectMessage]] = defaultdict(list)
     for group in {group for group, _ in wanted}:
         for handle in members[group]:
             for dm in index.dms_from.get(handle, ()):
                 for recipient in dm.recipients:
                     if (group, recipient) in wanted:
-                        sent[(group, recipient)][dm.id] = dm
+                        sent[(group, recipient)].append(dm)
             for dm in index.dms_to.get(handle, ()):
                 if (group, dm.sender) in wanted:
-                    received[(group, dm.sender)][dm.id] = dm  # a DM to two teammates is one DM
-    return _sorted(sent), _sorted(received)
+                    received[(group, dm.sender)].append(dm)
+    return _in_time_order(sent, members), _in_time_order(received, members)
 
 
 def _public_contacts(ctx: "RuleContext", members: dict[str, frozenset[str]],
                      wanted: set[tuple[str, str]]) -> dict[tuple[str, str], list[Post]]:
     """Posts of each responder group that reply to or mention a promised counterpart, in time order."""
-    found: dict[tuple[str, str], dict[str, Post]] = defaultdict(dict)
+    found: dict[tuple[str, str], list[Post]] = defaultdict(list)
     for group in {group for group, _ in wanted}:
         for handle in members[group]:
             for post in ctx.index.by_author.get(handle, ()):
@@ -356,12 +360,18 @@ def _public_contacts(ctx: "RuleContext", members: dict[str, frozenset[str]],
                     continue
                 for counterpart in {post.in_reply_to_author, *post.mentions}:
                     if (group, counterpart) in wanted:
-                        found[(group, counterpart)][post.id] = post
-    return _sorted(found)
+                        found[(group, counterpart)].append(post)
+    return _in_time_order(found, members)
 
 
-def _sorted(by_pair: dict[tuple[str, str], dict[str, Any]]) -> dict[tuple[str, str], list[Any]]:
-    return {pair: sorted(events.values(), key=lambda e: (e.created_at, e.id)) for pair, events in by_pair.items()}
+def _in_time_order(by_pair: dict[tuple[str, str], list[Any]], members: dict[str, frozenset[str]]
+                   ) -> dict[tuple[str, str], list[Any]]:
+    """Each pair's events once each, by time then id. One account's come from the index in that order
+    already (and each once); a team's come member by member, and a DM to two of them comes twice."""
+    for (group, _), events in by_pair.items():
+        if len(members[group]) > 1:
+            events[:] = sorted({event.id: event for event in events}.values(), key=lambda e: (e.created_at, e.id))
+    return by_pair
 
 
 def _first_at_or_after(events: list, moment: datetime):

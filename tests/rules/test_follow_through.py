@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from auditor.errors import PolicyError
@@ -356,6 +358,26 @@ def test_with_team_responders_a_dm_to_a_teammate_is_writing_to_the_team(tmp_path
     answer = dm("lchen", "bob", "2026-10-07 12:00", "hi Bob")
     team = rule(responders="team", applies_to={"teams": ["support"]})
     assert figures(run(policy(tmp_path, [team]), promise, asked, answer)) == (1, 1, 0, 0)
+
+
+def test_a_dm_to_two_teammates_is_one_dm_of_the_evidence(tmp_path):
+    promise = post("acme_support", "2026-10-06 10:00", "@bob DM us", mentions=("bob",))
+    to_both = replace(dm("bob", "acme_support", "2026-10-06 10:10", "order 5531", id="d1"),
+                      recipients=("acme_support", "lchen"), conversation_id="acme_support:bob:lchen")
+    team = rule(responders="team", applies_to={"teams": ["support"]})
+    [finding] = run(policy(tmp_path, [team]), promise, to_both, as_of="2026-10-30 00:00").findings
+    assert finding.status == "broken"
+    assert [(e.id, e.role) for e in finding.evidence] == [(promise.id, "promise"), ("d1", "unanswered-dm")]
+
+
+def test_with_team_responders_the_first_dm_of_any_teammate_keeps_the_promise(tmp_path):
+    # Each teammate's DMs come in time order; together they interleave.
+    promise = post("acme_support", "2026-10-06 11:00", "@bob we'll DM you", mentions=("bob",))
+    dms = [dm("acme_support", "bob", f"2026-10-06 {hour:02}:00", "hi Bob") for hour in (9, 15)]
+    dms += [dm("lchen", "bob", f"2026-10-06 {hour}:00", "hi Bob") for hour in (12, 13)]
+    team = rule(responders="team", applies_to={"teams": ["support"]})
+    result = run(policy(tmp_path, [team]), promise, *dms, as_of="2026-10-30 00:00")
+    assert outcomes(result) == {"kept": 1} and outcome(result).figures.metrics["median_seconds_to_keep"] == 3600
 
 
 def test_one_post_to_two_counterparts_is_two_promises_and_roster_accounts_get_none(tmp_path):

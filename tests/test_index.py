@@ -157,6 +157,14 @@ def test_whose_dms_the_sources_hold(dms_of, handle, held):
     assert index(dms_of=dms_of).holds_dms(handle) is held
 
 
+def test_whose_dms_several_sources_hold_is_all_of_them_and_one_sources_is_its_own():
+    one = SourceInfo("a", "jsonl", events=0, dm_accounts=frozenset({"acme_support", "bob"}))
+    other = SourceInfo("b", "jsonl", events=0, dm_accounts=frozenset({"jdoe"}))
+    assert Activity(sources=[one, other]).dm_accounts() == {"acme_support", "bob", "jdoe"}
+    assert Activity(sources=[one]).dm_accounts() is one.dm_accounts  # a month's file names 100,000s: no copy
+    assert Activity().dm_accounts() == frozenset()
+
+
 def test_a_source_holding_every_accounts_dms_holds_each_one():
     source = SourceInfo("export", "jsonl", events=0, dm_accounts=frozenset({EVERY_ACCOUNT}))
     everyone = ActivityIndex(Activity(sources=[source]), ROSTER)

@@ -104,7 +104,12 @@ class Activity:
 
     def dm_accounts(self) -> frozenset[str]:
         """Accounts whose DMs some source holds (EVERY_ACCOUNT among them when one holds all)."""
-        return frozenset().union(*(source.dm_accounts for source in self.sources))
+        held = [source.dm_accounts for source in self.sources]
+        # One source, the common case, gives its own set rather than a copy: a month's file names every
+        # account in its DMs (135,000 at a million events, 4 MB).
+        if len(held) == 1 and type(held[0]) is frozenset:
+            return held[0]
+        return frozenset().union(*held)
 
     def as_one_source(self, name: str) -> SourceInfo:
         """The source this activity came from; another store's several sources are taken as that one store."""

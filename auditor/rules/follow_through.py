@@ -367,10 +367,13 @@ def _public_contacts(ctx: "RuleContext", members: dict[str, frozenset[str]],
 def _in_time_order(by_pair: dict[tuple[str, str], list[Any]], members: dict[str, frozenset[str]]
                    ) -> dict[tuple[str, str], list[Any]]:
     """Each pair's events once each, by time then id. One account's come from the index in that order
-    already (and each once); a team's come member by member, and a DM to two of them comes twice."""
+    already; a team's come member by member. A DM comes twice when it reaches two teammates, or names
+    a recipient twice (a CSV row may)."""
     for (group, _), events in by_pair.items():
-        if len(members[group]) > 1:
-            events[:] = sorted({event.id: event for event in events}.values(), key=lambda e: (e.created_at, e.id))
+        if len(events) > 1:
+            events[:] = {event.id: event for event in events}.values()
+            if len(members[group]) > 1:
+                events.sort(key=lambda e: (e.created_at, e.id))
     return by_pair
 
 

@@ -370,6 +370,15 @@ def test_a_dm_to_two_teammates_is_one_dm_of_the_evidence(tmp_path):
     assert [(e.id, e.role) for e in finding.evidence] == [(promise.id, "promise"), ("d1", "unanswered-dm")]
 
 
+def test_a_dm_that_names_its_recipient_twice_is_one_dm_of_the_evidence(tmp_path):
+    # A CSV row's recipients are taken as written ("acme_support, acme_support").
+    promise = post("acme_support", "2026-10-06 10:00", "@bob DM us", mentions=("bob",))
+    twice = replace(dm("bob", "acme_support", "2026-10-06 10:10", "order 5531", id="d1"),
+                    recipients=("acme_support", "acme_support"))
+    [finding] = run(policy(tmp_path, [rule()]), promise, twice, as_of="2026-10-30 00:00").findings
+    assert [(e.id, e.role) for e in finding.evidence] == [(promise.id, "promise"), ("d1", "unanswered-dm")]
+
+
 def test_with_team_responders_the_first_dm_of_any_teammate_keeps_the_promise(tmp_path):
     # Each teammate's DMs come in time order; together they interleave.
     promise = post("acme_support", "2026-10-06 11:00", "@bob we'll DM you", mentions=("bob",))

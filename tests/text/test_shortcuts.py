@@ -16,7 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from auditor.bundled import sample_data
-from auditor.text.sentiment import may_be_negative, sentiment, sentiment_below
+from auditor.text import sentiment as sentiment_module
+from auditor.text.sentiment import lowest_sum, may_be_negative, sentiment, sentiment_below
 from auditor.text.shouting import _too_few_capitals, shouting
 from tests.shared_data import shared
 
@@ -47,16 +48,111 @@ def test_texts_said_to_be_safe_never_score_below_zero(texts):
     assert skipped, "the shortcut never applies: it would be no shortcut"
 
 
+THRESHOLDS = [0.0, -0.05, -0.3, -0.6, -0.8, -0.95]
+
+
+@pytest.mark.parametrize("texts", [_vader_tweets, _davidson_tweets, _demo_texts], ids=["vader", "davidson", "demo"])
+def test_every_rated_tweet_gets_the_scored_answer_at_every_threshold(texts):
+    corpus = texts()
+    scores = [sentiment(text) for text in corpus]
+    for below in THRESHOLDS:
+        wrong = [(text, score) for text, score in zip(corpus, scores) if sentiment_below(text, below) != (score < below)]
+        assert wrong == [], below
+
+
+def test_a_text_that_cannot_reach_the_threshold_is_not_scored(monkeypatch):
+    # One negative word VADER knows, nothing that turns or doubles it: above -0.6 whatever its context.
+    scored = []
+    monkeypatch.setattr(sentiment_module, "sentiment", lambda text: scored.append(text) or sentiment(text))
+    assert sentiment_below("@acme_support my parcel arrived broken, can you help?", -0.6) is False
+    assert sentiment_below("Sorry for the delay with your order!", -0.8) is False
+    assert scored == []
+    # The same word may reach a milder threshold, and two of them (or "!!!" after one) may reach -0.6: scored.
+    for text, below in (("@acme_support my parcel arrived broken, can you help?", -0.3),
+                        ("my parcel arrived broken and the box is ruined!!", -0.6),
+                        ("worst. service. ever!!!", -0.6)):
+        assert sentiment_below(text, below) == (sentiment(text) < below)
+    assert len(scored) == 3
+
+
 STEERING = ["not", "never", "no", "isn't", "barely", "kind", "of", "sort", "just", "enough", "least", "at",
             "very", "yeah", "right", "kiss", "death", "but", "so", "this", "without", "doubt", "good", "great",
             "love", "happy", "ok", "fine", "helpful", "thanks", "bad", "hate", "GOOD", "NOT", "!!!", "??", ":)",
-            ":(", "refund", "order", "the", "bomb", "shit", "kinda", "sorta", "hardly", "nor", "or", "WORKS"]
+            ":(", "refund", "order", "the", "bomb", "shit", "kinda", "sorta", "hardly", "nor", "or", "WORKS",
+            # what makes a negative word count for more: capitals, boosters (also in capitals), "so" and "this"
+            # before it, "but" before it, "!" and "?"
+            "worst", "WORST", "broken", "BROKEN", "terrible", "awful", "delay", "sorry", "ruined", "extremely",
+            "EXTREMELY", "really", "totally", "so", "THIS", "but", "!", "!!!!", "???", "????", "?", "fix",
+            "badass", "the shit", "bus", "stop", "heart", "beating",
+            # emoji, read as their descriptions ("angry face", "broken heart", "thumbs up")
+            "\U0001F620", "\U0001F494", "\U0001F44D", "\U0001F602", "x\U0001F620", "\U0001F620\U0001F620"]
 
 
-@settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from(STEERING), min_size=1, max_size=9).map(" ".join), st.sampled_from([-0.05, -0.3, -0.8, 0.0]))
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(STEERING), min_size=1, max_size=12).map(" ".join),
+       st.sampled_from(THRESHOLDS) | st.floats(-1, 0))
 def test_built_sentences_get_the_scored_answer(text, below):
     assert sentiment_below(text, below) == (sentiment(text) < below)
+
+
+TURNED_AROUND = [
+    "it was the least helpful",  # "least" before a positive word
+    "the reply was yeah right great",  # the idiom "yeah right" before a positive word
+    "the reply was yeah right ok",  # ... worth -2, more than "ok" is worth
+    "it is the kiss of death",  # "kiss" (positive) in "kiss of death"
+    "barely slightly somewhat ayc",  # dampeners before a barely positive word
+    "it is kind of ayc",  # two-word dampeners
+    "it is sort of ayc",
+    "it is just enough ayc",
+    "no good",  # "no" before a positive word
+    "not great",
+    "that wasn't great",
+    "not \U0001F60E",  # an emoji's description ("smiling face with sunglasses") turned around
+]
+
+
+@pytest.mark.parametrize("text", TURNED_AROUND)
+def test_a_positive_word_turned_around_gets_the_scored_answer(text):
+    assert sentiment(text) < 0
+    for below in THRESHOLDS:
+        assert sentiment_below(text, below) == (sentiment(text) < below)
+
+
+def test_under_another_vader_every_text_is_scored(monkeypatch):
+    # The floor follows VADER 3.3.2's code: under any other version, texts are scored.
+    monkeypatch.setattr(sentiment_module, "VADER_FOLLOWED", "0.0")
+    sentiment_module._vocabulary.cache_clear()
+    try:
+        scored = []
+        monkeypatch.setattr(sentiment_module, "sentiment", lambda text: scored.append(text) or sentiment(text))
+        assert sentiment_below("thanks, that worked", -0.3) is False
+        assert may_be_negative("thanks, that worked")
+        assert scored == ["thanks, that worked"]
+    finally:
+        monkeypatch.undo()
+        sentiment_module._vocabulary.cache_clear()
+
+
+def test_a_threshold_between_two_rounded_scores_gets_the_rounded_answer():
+    # VADER rounds its score to four places: this text's sum gives -0.53987, reported as -0.5399, which
+    # is below a threshold of -0.53988 although the unrounded score is not.
+    text, below = "that was abandon!!", -0.53988
+    assert sentiment(text) == -0.5399
+    assert sentiment_below(text, below) is True
+
+
+def test_the_floor_is_near_what_the_words_that_steer_vader_most_reach():
+    # Capitals, three boosters before it (in capitals), "this" before it, "but" before it and every "!" and "?"
+    # that counts: VADER's own sum reaches the floor, so the floor is not loose where it matters.
+    text = "fine but EXTREMELY REALLY TOTALLY this WORST !!!! ????"
+    floor = lowest_sum(text)
+    assert floor is not None and floor < 0
+    from vaderSentiment.vaderSentiment import normalize
+
+    assert sentiment(text) >= round(normalize(floor), 4)
+    # Where nothing is scaled by distance the floor is VADER's own sum: capitals, "!", "?", "so", "never so".
+    for exact in ("worst. service. ever!!!", "it never so BAD!!!!", "it is so WRONG ??", "but it is so terrible"):
+        assert sentiment(exact) == round(normalize(lowest_sum(exact)), 4), exact
 
 
 def test_the_switch_turns_the_shortcut_off(monkeypatch):

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
@@ -57,27 +56,30 @@ class BaseClassifier:
         """The TF-IDF rows of ``texts`` (a CSR matrix, one row a text, one column a term)."""
         from scipy.sparse import csr_matrix
 
-        column = self.column
-        indptr = [0]
-        indices: list[int] = []
-        counts: list[int] = []
+        # Each text's vocabulary terms in one flat list; numpy counts them per (row, term), in row then
+        # term order: the CSR layout scikit-learn builds (a Counter and a sort per text cost 30 % more).
+        term_of, words = self.column.get, _WORD.findall
+        found: list[int] = []
+        lengths = []
         for text in texts:
-            found = Counter(j for word in _WORD.findall(text.lower()) if (j := column.get(word)) is not None)
-            for j in sorted(found):
-                indices.append(j)
-                counts.append(found[j])
-            indptr.append(len(indices))
-        rows = len(texts)
-        columns = np.asarray(indices, dtype=np.int32)
-        data = np.asarray(counts, dtype=np.float64)
+            terms = [j for word in words(text.lower()) if (j := term_of(word)) is not None]
+            found += terms
+            lengths.append(len(terms))
+        rows, width = len(texts), len(self.terms)
+        keys, counts = np.unique(np.repeat(np.arange(rows, dtype=np.int64), lengths) * width
+                                 + np.asarray(found, dtype=np.int64), return_counts=True)
+        row_of = keys // width
+        columns = (keys - row_of * width).astype(np.int32)
+        indptr = np.zeros(rows + 1, dtype=np.int32)
+        np.cumsum(np.bincount(row_of, minlength=rows), out=indptr[1:])
+        data = counts.astype(np.float64)
         data *= self.idf[columns]
-        row_of = np.repeat(np.arange(rows), np.diff(np.asarray(indptr, dtype=np.int64)))
         # bincount adds each row's squares in order, from 0.0: the loop scikit-learn's normalisation runs.
         norms = np.sqrt(np.bincount(row_of, weights=data * data, minlength=rows))
         scale = norms[row_of]
         nonzero = scale != 0.0
         data[nonzero] /= scale[nonzero]
-        return csr_matrix((data, columns, np.asarray(indptr, dtype=np.int32)), shape=(rows, len(self.terms)))
+        return csr_matrix((data, columns, indptr), shape=(rows, width))
 
     def probabilities(self, vectors: Any) -> Any:
         """The offensive class's probability for each row of ``vectors`` (`predict_proba(...)[:, 1]`)."""

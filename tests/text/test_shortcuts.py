@@ -377,3 +377,52 @@ def test_channel_screens_refuse_only_texts_with_nothing_to_find(texts):
 def test_channel_screens_agree_on_any_text(text):
     # Digits of other scripts ("٣", "５") are digits to `\d`; "K" (Kelvin) is a letter to `(?i)[a-z]`.
     _check_channel_screens(text)
+
+
+# -- policy phrases: the lower-cased words screen in front of the RE2 program -------------------------
+
+from auditor.text import patterns  # noqa: E402
+from auditor.text.patterns import compile_phrases  # noqa: E402
+
+PHRASES = ["WidgetCo", "@widgetco", "ping me", "not my problem", "it's fine", "k.o.", "Straße", "#employee"]
+
+
+def test_every_character_re2_matches_to_an_ascii_letter_folds_to_it():
+    # The screen folds a text with lower() and ſ -> s; RE2 matches a phrase's letter case-insensitively to
+    # these characters only, so no text the program matches can miss the screen.
+    import string
+
+    import re2
+
+    everything = "".join(chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c <= 0xDFFF).encode()
+    for letter in string.ascii_lowercase:
+        for found in re2.compile("(?i)" + letter).finditer(everything):
+            assert patterns._folded(found.group().decode()) == letter, (letter, found.group())
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(PHRASES + ["widgetCO", "WIDGETCO", "wi\u212Agetco", "pinG   me", "ping\nme", "straſe",
+                                           "IT\u2019S FINE", "it's  fine", "xwidgetco", "widgetcos", "no", "my", "!",
+                                           "\U0001F620", "caf\u00e9", "\u0130", " ", "@", "#", "K.O.", "STRASSE"]),
+                max_size=8).map(" ".join),
+       st.lists(st.sampled_from(PHRASES + ["/\\bwhatever\\b/", "/ping\\s+me/"]), min_size=1, max_size=4))
+def test_the_screened_matcher_finds_what_the_whole_program_finds(text, entries):
+    matcher = compile_phrases(entries)
+    unscreened = patterns.Matcher(matcher.entries, matcher._phrases, matcher._regexes, None)
+    assert matcher.find_all(text) == unscreened.find_all(text)
+
+
+def test_a_text_without_the_phrases_words_is_not_searched():
+    compiled = compile_phrases(["WidgetCo", "ping me"])
+    searched = []
+
+    class Spy:
+        def search(self, data, pos):
+            searched.append(data)
+            return compiled._phrases.search(data, pos)
+
+    matcher = patterns.Matcher(compiled.entries, Spy(), compiled._regexes, compiled._needs)
+    assert matcher.find_all("thanks, that worked") == []
+    assert searched == []
+    assert [m.text for m in matcher.find_all("try WIDGETCO instead")] == ["WIDGETCO"]
+    assert searched

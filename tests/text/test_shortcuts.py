@@ -173,6 +173,23 @@ def test_texts_with_too_few_capitals_are_never_shouting(texts, monkeypatch):
         assert [text for text in skipped[::3] if shouting(text, caps_ratio, min_letters) is not None] == []
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=60) | st.text(alphabet=st.characters(max_codepoint=127), max_size=60),
+       st.floats(0, 1), st.integers(0, 20))
+def test_too_few_capitals_counts_every_capital(text, caps_ratio, min_letters):
+    # ASCII texts count A-Z in their bytes, others ask each character: the same count.
+    needed = max(2.0, caps_ratio * min_letters)
+    assert _too_few_capitals(text, caps_ratio, min_letters) == (not text or text.islower()
+                                                               or sum(map(str.isupper, text)) < needed)
+
+
+@pytest.mark.parametrize("capital", list("ABCDEFGHIJKLMNOPQRSTUVWXYZ") + ["\u00c9"])
+def test_each_capital_counts(capital):
+    # Ten of one capital are exactly enough for a ratio of 1.0 over ten letters: one not counted, and too few.
+    assert not _too_few_capitals(capital * 10 + " ok", 1.0, 10)
+    assert _too_few_capitals(capital * 9 + " ok", 1.0, 10)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from("AbCdEÉß ẞǅ@#.:/"), max_size=40), st.floats(0, 1), st.integers(0, 20))
 def test_shouting_shortcut_agrees_on_built_text(text, caps_ratio, min_letters):

@@ -69,8 +69,7 @@ def is_regex(entry: str) -> bool:
     return len(entry) >= 2 and entry.startswith("/") and entry.endswith("/")
 
 
-def _phrase_pattern(phrase: str) -> str:
-    words = normalize_apostrophes(phrase).split()
+def _phrase_pattern(words: list[str]) -> str:
     return r"\s+".join(re2.escape(word) for word in words)
 
 
@@ -124,15 +123,16 @@ class Matcher:
             return []
         # Most texts hold none of the phrases: a substring test on the folded text is a tenth of the
         # cost of a search through RE2's Python wrapper.
+        norm = normalize_apostrophes(text)
         phrases = self._phrases
         if phrases is not None and self._needs is not None:
-            folded = _folded(normalize_apostrophes(text))
+            folded = _folded(norm)
             if not any(word in folded for word in self._needs):
                 phrases = None
         if phrases is None and not self._regexes:
             return []
         # Offsets are found in the UTF-8 bytes and mapped back to characters once at the end.
-        data = normalize_apostrophes(text).encode("utf-8", "surrogatepass")
+        data = norm.encode("utf-8", "surrogatepass")
         size = len(data)
         spans: list[tuple[int, int]] = []
         if phrases is not None:
@@ -224,6 +224,7 @@ def compile_phrases(entries: Iterable[str]) -> Matcher:
     """Compile phrases and ``/regex/`` entries; ValueError names a bad entry."""
     entries = tuple(entries)
     phrases: list[str] = []
+    longest: list[str] = []  # each phrase's longest word, lower-cased (`Matcher._needs`)
     regexes = []
     for entry in entries:
         if not isinstance(entry, str):
@@ -231,14 +232,14 @@ def compile_phrases(entries: Iterable[str]) -> Matcher:
         if is_regex(entry):
             regexes.append(compile_regex(entry))
         elif entry.strip():
-            phrases.append(_phrase_pattern(entry))
+            words = normalize_apostrophes(entry).split()
+            phrases.append(_phrase_pattern(words))
+            longest.append(max(words, key=len).lower())
         else:
             raise ValueError("empty phrase")
     program = needs = None
     if phrases:
-        words = [max(normalize_apostrophes(entry).split(), key=len).lower()
-                 for entry in entries if not is_regex(entry)]
-        needs = tuple(sorted(set(words))) if all(word.isascii() for word in words) else None
+        needs = tuple(sorted(set(longest))) if all(word.isascii() for word in longest) else None
         # Longest first, so "not my problem" wins over "not my" at one place.
         body = "|".join(sorted(set(phrases), key=len, reverse=True))
         pattern = f"(?i)(?:^|[^{_WORD}])({body})(?:[^{_WORD}]|$)"

@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
 from operator import attrgetter
-from typing import Iterable
+from typing import Callable, Iterable
 
 import msgspec
 
@@ -36,21 +36,24 @@ from auditor.result import (
 )
 from auditor.types import SEVERITIES, share_of
 from auditor.rules.base import Check, RuleBase
-from auditor.rules.context import RuleContext
+from auditor.rules.context import RuleContext, ScoredAhead
 
 # Options every kind has; the rest are shown as the rule's own settings.
 _COMMON = {"id", "type", "severity", "description", "target", "enabled"}
 
 
 def audit(loaded: LoadedPolicy, activity: Activity, period: Period, *, as_of: datetime | None = None,
-          keep_checks: bool = True) -> AuditResult:
+          keep_checks: bool = True, scored_ahead: Callable[[RuleContext], ScoredAhead] | None = None) -> AuditResult:
     """The period audited. `keep_checks`: each rule's result keeps its checks, which waivers need to
     count it again (`recount`); without waivers they are dropped once counted (a large month has
-    about a million of them)."""
+    about a million of them). `scored_ahead` gives what was scored for some rules while the data was
+    read, once the context is built (auditor/texts_ahead.py)."""
     policy = loaded.policy
     index = ActivityIndex(activity, set(policy.roster_by_handle))
     as_of = as_of or index.last_event or period.end
     ctx = rule_context(policy, index, period, as_of)
+    if scored_ahead is not None:
+        ctx = replace(ctx, scored_ahead=scored_ahead(ctx))
     previous = period.previous()
     # The trend is only honest when the data reaches back over the whole previous period.
     has_previous = index.first_event is not None and index.first_event <= previous.start + timedelta(days=1)

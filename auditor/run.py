@@ -15,8 +15,10 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 
+from auditor import texts_ahead
 from auditor.activity.model import Activity
 from auditor.audit import audit
 from auditor.errors import DataError, UsageError
@@ -33,7 +35,8 @@ Window = tuple[datetime, datetime]
 
 
 def read_and_audit(loaded: LoadedPolicy, read: Callable[[Window], Activity], period: Period, *,
-                   as_of: datetime | None = None, workers: bool = True, keep_checks: bool = True) -> AuditResult:
+                   as_of: datetime | None = None, workers: bool = True, keep_checks: bool = True,
+                   texts_from: list[Path] = ()) -> AuditResult:
     """The core of every audit: the window the period needs read (`read(window)`), indexed and audited.
 
     With `workers`, the processes that score texts are forked first, while this process is still small
@@ -43,13 +46,22 @@ def read_and_audit(loaded: LoadedPolicy, read: Callable[[Window], Activity], per
     then frozen out of every later collection: left as it is, it would all sit in the youngest
     generation, and writing the reports would walk it once per generation it ages through.
     `keep_checks`: see `audit.audit` (waivers need them).
+
+    `texts_from`: the files `read` reads, when they are files. Meanwhile a process beside the workers
+    scores, from the canonical JSONL ones, the texts some rules will give the workers
+    (auditor/texts_ahead.py): this process reads on one CPU, and that one would be idle.
     """
     rules = [rule for rule in loaded.policy.rules if rule.enabled]
-    with worker_pool(prepare=lambda: [rule.prepare() for rule in rules]) if workers else nullcontext():
+    jobs = texts_ahead.jobs_of(rules, loaded.policy) if workers else {}
+    scanned = texts_ahead.readable(list(texts_from)) if jobs else []
+    beside = (texts_ahead.scan, (scanned, period.start, period.end, jobs)) if scanned else None
+    prepare = lambda: [rule.prepare() for rule in rules]  # noqa: E731
+    with worker_pool(prepare, beside) if workers else nullcontext() as started:
         with no_gc():
             activity = read(audit_window(period))
             return_freed_memory()  # from now on: the rules' large lists and arrays, once dropped
-            result = audit(loaded, activity, period, as_of=as_of, keep_checks=keep_checks)
+            ahead = partial(texts_ahead.finish, started, jobs) if started is not None else None
+            result = audit(loaded, activity, period, as_of=as_of, keep_checks=keep_checks, scored_ahead=ahead)
             gc.freeze()
             return result
 
@@ -182,7 +194,8 @@ def run_audit(request: AuditRequest, progress: Reporter) -> Audited:
     as_of = parse_as_of(request.as_of)
     read = request.read or read_paths(request.data, loaded.policy.roster_dids, request.mapping)
     # Only waivers count a rule again, from its checks (`audit.recount`); without them the checks go.
-    result = read_and_audit(loaded, read, period, as_of=as_of, keep_checks=waivers is not None)
+    result = read_and_audit(loaded, read, period, as_of=as_of, keep_checks=waivers is not None,
+                            texts_from=request.data if request.read is None else [])
     result = fail_closed(result, request.allow_empty)
     if waivers is not None:
         result = apply_waivers(result, waivers)

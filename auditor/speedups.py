@@ -32,6 +32,9 @@ PARALLEL_MIN_ITEMS = 4000
 PARALLEL_BATCH = 10_000
 # Threads for `in_background` jobs; more jobs than this wait for a thread.
 BACKGROUND_THREADS = 16
+# How much the workers yield to this process (nice(2)): its own work (reading, indexing, the rules'
+# Python) is the audit's longest path, and the workers' texts fill the CPU it leaves.
+WORKER_NICENESS = 10
 # glibc's mallopt parameters (malloc.h) and the size from which a block is mapped on its own.
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
 _OWN_MAPPING_FROM = 128 * 1024
@@ -52,7 +55,18 @@ _switch_in_worker: bool | None = None
 def _start_worker() -> None:
     global _switch_in_worker
     _switch_in_worker = enabled()
+    _yield_to_parent()
     return_freed_memory()
+
+
+def _yield_to_parent() -> None:
+    """Run below this process's priority. While it reads, indexes and evaluates, three processes
+    want the two CPUs; on equal terms it gets two thirds of one and the run ends waiting for its
+    rules, with the workers long done."""
+    try:
+        os.nice(WORKER_NICENESS)
+    except (AttributeError, OSError):  # no nice() here, or not allowed: the same work at the same priority
+        pass
 
 
 def jobs() -> int:
@@ -150,23 +164,29 @@ def in_turn(jobs: "dict[K, Future[R] | _Later]") -> Iterator[tuple[K, R]]:
 
 
 @contextmanager
-def worker_pool(prepare: Callable[[], None] = lambda: None) -> Iterator[None]:
+def worker_pool(prepare: Callable[[], None] = lambda: None,
+                beside: tuple[Callable[..., R], tuple] | None = None) -> "Iterator[Beside | None]":
     """Fork the workers now, while this process is still small, for every `parallel_map` inside.
 
     A worker forked from a process holding a million events shares its memory only until it
     allocates: Python reuses free slots all over the parent's heap, and every page touched is
     copied (two workers added ~360 MB at a million events). Forked before the events are read,
     they hold only what `prepare` loads first (the detectors' models).
+
+    `beside` (a function and its arguments) is started in a process of its own too, to use the CPU
+    this process leaves idle while it reads; the context gives its `Beside` (None without workers).
     """
     global _pool, _pool_size, _threads
     workers = jobs()
     if workers < 2 or _pool is not None or "fork" not in _start_methods():
-        yield
+        yield None
         return
     prepare()
     # What the workers inherit is never collected in them: a collection that walked it would write to
     # every object's header and copy its page into the worker (Python's gc docs: freeze before fork).
     gc.freeze()
+    # Forked first: the pool's first task starts its manager thread, and a process is forked with no thread running.
+    started = Beside(*beside) if beside is not None else None
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"),
                                initializer=_start_worker)
     pool.submit(int).result()  # with fork, the first task starts every worker at once
@@ -176,11 +196,75 @@ def worker_pool(prepare: Callable[[], None] = lambda: None) -> Iterator[None]:
     threads = ThreadPoolExecutor(max_workers=BACKGROUND_THREADS, thread_name_prefix="auditor-background")
     _pool, _pool_size, _threads = pool, workers, threads
     try:
-        yield
+        yield started
     finally:
         _pool, _pool_size, _threads = None, 0, None
+        if started is not None:
+            started.cancel()
         threads.shutdown(cancel_futures=True)
         pool.shutdown(cancel_futures=True)
+
+
+class Beside:
+    """``function(*args)`` run in a process of its own, forked now, while this one goes on (reading the
+    data, say); `finish()` asks it to stop, waits for it and returns what it made.
+
+    For work that fills a CPU this process leaves idle and that is worth having in part: the function
+    looks at `asked_to_finish()` between steps and returns what it has done so far. Whatever goes
+    wrong in it (an unreadable file, a bug) only loses its head start: `finish()` then returns None.
+    The process exits when it is done, so what it allocated leaves with it. Forked (the function and
+    its arguments are inherited, never pickled) by `worker_pool`, at a lower priority like the workers.
+    """
+
+    def __init__(self, function: Callable[..., R], args: tuple) -> None:
+        context = get_context("fork")
+        self._stop = context.Event()
+        self._received, sent = context.Pipe(duplex=False)
+        self._process = context.Process(target=_run_beside, args=(function, args, self._stop, sent), daemon=True)
+        self._process.start()
+        sent.close()  # this process only reads: the pipe ends (EOFError) when the child goes
+
+    def finish(self) -> R | None:
+        if self._received.closed:
+            return None  # finished before, or cancelled
+        self._stop.set()
+        try:
+            made = self._received.recv()
+        except (EOFError, OSError):
+            made = None
+        finally:
+            self._received.close()
+            self._process.join()
+        return made
+
+    def cancel(self) -> None:
+        """Stop it without waiting for what it made (the audit failed, or never asked)."""
+        if not self._received.closed:
+            self._received.close()
+            self._process.terminate()
+            self._process.join()
+
+
+_finish_asked: "threading.Event | None" = None  # in a `Beside` process: its parent's request to finish
+
+
+def asked_to_finish() -> bool:
+    """In a `Beside` process: whether the parent has asked for what it made (False anywhere else)."""
+    return _finish_asked is not None and _finish_asked.is_set()
+
+
+def _run_beside(function: Callable[..., R], args: tuple, stop, sent) -> None:
+    global _finish_asked
+    _start_worker()
+    _finish_asked = stop
+    try:
+        made = function(*args)
+    except Exception:  # noqa: BLE001 - a head start lost, never the audit: the parent does the work itself
+        made = None
+    try:
+        sent.send(made)
+    finally:
+        sent.close()
 
 
 def _start_methods() -> list[str]:

@@ -250,3 +250,62 @@ def test_what_the_workers_run_was_imported_before_they_fork(kind):
     run = subprocess.run([sys.executable, "-c", _WORKER_IMPORTS, kind], capture_output=True, text=True, check=True,
                          cwd=root)
     assert run.stdout.split() == []
+
+
+def _priority(items):
+    return [os.getpriority(os.PRIO_PROCESS, 0) for _ in items]
+
+
+def test_the_workers_yield_the_cpu_to_this_process(monkeypatch):
+    # This process's own work (reading, indexing, the rules' Python) is the audit's longest path: a
+    # worker scoring texts beside it must not take two thirds of its CPU.
+    monkeypatch.setattr(speedups, "PARALLEL_MIN_ITEMS", 10)
+    monkeypatch.setenv("AUDITOR_JOBS", "2")
+    here = os.getpriority(os.PRIO_PROCESS, 0)
+    with speedups.worker_pool():
+        there = set(speedups.parallel_map(_priority, ["x"] * 50))
+    assert there == {min(19, here + speedups.WORKER_NICENESS)}
+    assert os.getpriority(os.PRIO_PROCESS, 0) == here
+
+
+def _until_asked():
+    import time
+
+    while not speedups.asked_to_finish():
+        time.sleep(0.01)
+    return ("done", os.getpid(), os.getpriority(os.PRIO_PROCESS, 0))
+
+
+def _fails():
+    raise RuntimeError("a bug")
+
+
+def test_work_beside_runs_in_its_own_process_until_asked(monkeypatch):
+    monkeypatch.setenv("AUDITOR_JOBS", "2")
+    here = os.getpriority(os.PRIO_PROCESS, 0)
+    with speedups.worker_pool(beside=(_until_asked, ())) as beside:
+        assert not speedups.asked_to_finish()  # only ever asked of the process beside
+        done, pid, priority = beside.finish()
+        assert beside.finish() is None  # once
+    assert done == "done" and pid != os.getpid() and priority == min(19, here + speedups.WORKER_NICENESS)
+
+
+def test_work_beside_that_fails_gives_nothing_and_the_rest_goes_on(monkeypatch):
+    monkeypatch.setenv("AUDITOR_JOBS", "2")
+    with speedups.worker_pool(beside=(_fails, ())) as beside:
+        assert beside.finish() is None
+        assert speedups.parallel_map(_lengths, ["ab"] * 5) == [(2, os.getpid())] * 5
+
+
+def test_work_beside_never_asked_for_is_stopped_with_the_pool(monkeypatch):
+    monkeypatch.setenv("AUDITOR_JOBS", "2")
+    with speedups.worker_pool(beside=(_until_asked, ())) as beside:
+        process = beside._process
+        assert process.is_alive()
+    assert not process.is_alive()
+
+
+def test_without_workers_nothing_is_started_beside(monkeypatch):
+    monkeypatch.setenv("AUDITOR_SPEEDUPS", "off")
+    with speedups.worker_pool(beside=(_fails, ())) as beside:
+        assert beside is None

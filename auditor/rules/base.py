@@ -9,7 +9,7 @@ audit's job (`auditor/audit.py`), so every kind is judged the same way.
 from __future__ import annotations
 
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
@@ -80,6 +80,20 @@ class Check:
 NO_COUNTS: Mapping[str, int] = MappingProxyType({})
 
 
+@dataclass(frozen=True)
+class TextsAhead:
+    """The texts a rule will have the workers score, named before the data is read, so they can be
+    scored while it is (auditor/texts_ahead.py): the texts of the posts `authors` wrote in the
+    period, reposts left out. `key(text, lang)` is what the rule asks about for such a post (`lang`:
+    the language its source gave, or None), `score` answers a batch of keys as the rule's own
+    `parallel_map` would, and `keys(ctx)` lists the keys the rule will ask about in a context."""
+
+    authors: frozenset[str]
+    key: Callable[[str, str | None], Hashable]
+    score: Callable[[Sequence[Hashable]], list]
+    keys: Callable[["RuleContext"], list[Hashable]]
+
+
 class RuleBase(Strict):
     """Options every rule has."""
 
@@ -119,6 +133,11 @@ class RuleBase(Strict):
 
     def prepare(self) -> None:
         """Load what `evaluate` will need (a model) before worker processes are forked to share it."""
+
+    def texts_ahead(self, accounts: list) -> TextsAhead | None:
+        """What may be scored for this rule while the data is read, given the roster accounts it
+        applies to; None for a kind whose texts depend on the data (which posts answer which)."""
+        return None
 
 
 def kind_name(kind: type[RuleBase]) -> str:

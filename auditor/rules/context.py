@@ -4,8 +4,8 @@ built up front by the audit (`audit.rule_context`). A rule sees nothing else of 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -13,6 +13,18 @@ from auditor.index import ActivityIndex
 from auditor.roster import Account
 from auditor.time.calendars import BusinessClock, WallClock
 from auditor.time.period import Period
+
+
+class ScoredAhead:
+    """What the workers would answer for some rules' keys, found while the data was read
+    (auditor/texts_ahead.py): by rule id, each key the rule will ask about with its answer. A rule
+    takes its own once; its answers are its batch function's, so it uses them as its own."""
+
+    def __init__(self, answers: dict[str, dict[Hashable, object]] | None = None) -> None:
+        self._answers = answers or {}
+
+    def take(self, rule_id: str) -> dict[Hashable, object]:
+        return self._answers.pop(rule_id, {})
 
 
 @dataclass(frozen=True)
@@ -28,6 +40,7 @@ class RuleContext:
     clocks: Mapping[str | None, WallClock | BusinessClock]
     accounts: Mapping[str, list[Account]]  # rule id -> the roster accounts it applies to
     ignored: Callable[[str], bool]  # the policy's ignore_accounts
+    scored_ahead: ScoredAhead = field(default_factory=ScoredAhead)
 
     def for_period(self, period: Period) -> "RuleContext":
         """The same audit over another period (the previous one, for the trend)."""

@@ -65,7 +65,7 @@ from pydantic import Field, model_validator
 from auditor.activity.model import DirectMessage, Post
 from auditor.types import Strict
 from auditor.rules._shared import PhraseList, in_period, matcher, own_posts, quote
-from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
+from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase, TextsAhead
 from auditor.speedups import parallel_map
 from auditor.text import courtesy
 from auditor.text.disparagement import find_disparagement
@@ -166,13 +166,10 @@ class ToneRule(RuleBase):
     checks: ToneChecks
 
     def evaluate(self, ctx: "RuleContext") -> list[Check]:
-        items: list[Post | DirectMessage] = []
-        for account in ctx.audited(self.id):
-            items += own_posts(ctx, account.handle)
-            if self.include_dms:
-                items += in_period(ctx, ctx.index.dms_from.get(account.handle, []))
+        items = self._items(ctx)
         keys = list(dict.fromkeys(_key(item) for item in items))
-        verdicts = self._verdicts(keys)  # every check once per distinct text (and language given)
+        # Every check once per distinct text (and language given), some perhaps while the data was read.
+        verdicts = self._verdicts(keys, ctx.scored_ahead.take(self.id))
         roster = ctx.index.roster
         checks = []
         for item in items:
@@ -195,6 +192,22 @@ class ToneRule(RuleBase):
             checks.append(Check(account, item.created_at, "failed", counterpart, None, (draft,), counts))
         return checks
 
+    def _items(self, ctx: "RuleContext") -> list[Post | DirectMessage]:
+        items: list[Post | DirectMessage] = []
+        for account in ctx.audited(self.id):
+            items += own_posts(ctx, account.handle)
+            if self.include_dms:
+                items += in_period(ctx, ctx.index.dms_from.get(account.handle, []))
+        return items
+
+    def texts_ahead(self, accounts: list) -> TextsAhead:
+        return TextsAhead(authors=frozenset(account.handle for account in accounts), key=_text_key,
+                          score=self._score, keys=lambda ctx: list(dict.fromkeys(map(_key, self._items(ctx)))))
+
+    @property
+    def _score(self):
+        return partial(_text_verdicts, self.checks, self.exempt_idioms)
+
     def prepare(self) -> None:
         # Loaded once, before the workers fork, rather than once in each.
         if self.checks.toxicity:
@@ -204,10 +217,16 @@ class ToneRule(RuleBase):
         if self.checks.negativity:
             load_sentiment()
 
-    def _verdicts(self, keys: list[str | tuple[str, str]]) -> dict[str | tuple[str, str], _Verdict]:
+    def _verdicts(self, keys: list[str | tuple[str, str]], known: Mapping = MappingProxyType({})
+                  ) -> dict[str | tuple[str, str], _Verdict]:
+        """The verdict of each key that is not clean: `known` holds some keys' answers already
+        (`_text_verdicts`' own, found while the data was read); the workers find the others'."""
         self.prepare()
-        found = parallel_map(partial(_text_verdicts, self.checks, self.exempt_idioms), keys)
-        return {key: verdict for key, verdict in zip(keys, found) if verdict is not None}
+        verdicts = {key: verdict for key, verdict in known.items() if verdict is not None}
+        missing = [key for key in keys if key not in known] if known else keys
+        found = parallel_map(self._score, missing)
+        verdicts.update((key, verdict) for key, verdict in zip(missing, found) if verdict is not None)
+        return verdicts
 
     def metrics(self, checks: list[Check]) -> dict[str, Any]:
         by_check = Counter(name for check in checks for draft in check.findings for name in draft.measure["checks"])
@@ -243,8 +262,11 @@ _ONE_DM: Mapping[str, int] = MappingProxyType({"dms": 1})
 def _key(item: Post | DirectMessage) -> str | tuple[str, str]:
     """What a verdict depends on: the text, with the language its source gave when it gave one. Most
     posts carry none, and a pair for each was 18 MB at a million events."""
-    lang = item.lang if isinstance(item, Post) else None
-    return item.text if lang is None else (item.text, lang)
+    return _text_key(item.text, item.lang if isinstance(item, Post) else None)
+
+
+def _text_key(text: str, lang: str | None) -> str | tuple[str, str]:
+    return text if lang is None else (text, lang)
 
 
 def _text_verdicts(checks: ToneChecks, exempt_idioms: bool, batch: Sequence[str | tuple[str, str]]

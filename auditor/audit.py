@@ -43,17 +43,17 @@ _COMMON = {"id", "type", "severity", "description", "target", "enabled"}
 
 
 def audit(loaded: LoadedPolicy, activity: Activity, period: Period, *, as_of: datetime | None = None,
-          keep_checks: bool = True, scored_ahead: Callable[[RuleContext], ScoredAhead] | None = None) -> AuditResult:
+          keep_checks: bool = True, scored_ahead: Callable[[], ScoredAhead] | None = None) -> AuditResult:
     """The period audited. `keep_checks`: each rule's result keeps its checks, which waivers need to
     count it again (`recount`); without waivers they are dropped once counted (a large month has
     about a million of them). `scored_ahead` gives what was scored for some rules while the data was
-    read, once the context is built (auditor/texts_ahead.py)."""
+    read, asked for once the events are indexed (auditor/texts_ahead.py)."""
     policy = loaded.policy
     index = ActivityIndex(activity, set(policy.roster_by_handle))
     as_of = as_of or index.last_event or period.end
     ctx = rule_context(policy, index, period, as_of)
     if scored_ahead is not None:
-        ctx = replace(ctx, scored_ahead=scored_ahead(ctx))
+        ctx = replace(ctx, scored_ahead=scored_ahead())
     previous = period.previous()
     # The trend is only honest when the data reaches back over the whole previous period.
     has_previous = index.first_event is not None and index.first_event <= previous.start + timedelta(days=1)

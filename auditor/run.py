@@ -60,7 +60,7 @@ def read_and_audit(loaded: LoadedPolicy, read: Callable[[Window], Activity], per
         with no_gc():
             activity = read(audit_window(period))
             return_freed_memory()  # from now on: the rules' large lists and arrays, once dropped
-            ahead = partial(texts_ahead.finish, started, jobs) if started is not None else None
+            ahead = partial(texts_ahead.finish, started) if started is not None else None
             result = audit(loaded, activity, period, as_of=as_of, keep_checks=keep_checks, scored_ahead=ahead)
             gc.freeze()
             return result

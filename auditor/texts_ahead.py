@@ -31,7 +31,7 @@ from auditor.activity.sources import source_kind
 from auditor.activity.sources.jsonl_lines import line_blocks, open_lines
 from auditor.networks import normalize_handle
 from auditor.rules.base import RuleBase, TextsAhead
-from auditor.rules.context import RuleContext, ScoredAhead
+from auditor.rules.context import ScoredAhead
 from auditor.speedups import Beside, asked_to_finish
 
 # Keys scored at a time: the audit's request to finish waits for at most one chunk (tens of ms).
@@ -123,15 +123,7 @@ def _posts(paths: list[Path], start: datetime, end: datetime) -> Iterator[tuple[
                         yield normalize_handle(line.author), line.text, line.lang or None
 
 
-def finish(beside: Beside, jobs: dict[str, TextsAhead], ctx: RuleContext) -> ScoredAhead:
-    """What the scan has scored, for the rules to take: each rule's answers by the keys it will ask
-    about in `ctx` (its own strings: the scan's copies go at once, before the rules allocate around them)."""
+def finish(beside: Beside) -> ScoredAhead:
+    """What the scan has scored, for the rules to take: by rule id, each key scored with its answer."""
     scored = beside.finish() or {}
-    answers = {}
-    while scored:
-        rule_id, (keys, found) = scored.popitem()
-        known = dict(zip(keys, found))
-        del keys, found
-        answers[rule_id] = {key: known[key] for key in jobs[rule_id].keys(ctx) if key in known}
-        del known
-    return ScoredAhead(answers)
+    return ScoredAhead({rule_id: dict(zip(keys, answers)) for rule_id, (keys, answers) in scored.items()})

@@ -27,7 +27,7 @@ def _shout(batch):
 
 def _job(authors=("acme",)) -> TextsAhead:
     return TextsAhead(authors=frozenset(authors), key=lambda text, lang: text if lang is None else (text, lang),
-                      score=_shout, keys=lambda ctx: [])
+                      score=_shout)
 
 
 def _file(tmp_path):
@@ -67,7 +67,7 @@ def test_the_scan_stops_after_the_chunk_it_is_scoring_when_asked(tmp_path, monke
         return _shout(batch)
 
     job = _job()
-    job = TextsAhead(job.authors, job.key, score, job.keys)
+    job = TextsAhead(job.authors, job.key, score)
     assert texts_ahead.scan([_file(tmp_path)], START, END, {"tone": job}) == {
         "tone": (["first", "spelled another way"], ["FIRST", "SPELLED ANOTHER WAY"])}
     assert chunks == [["first", "spelled another way"]]
@@ -93,17 +93,15 @@ class _Finished:
         return self.made
 
 
-def test_each_rule_gets_the_answers_of_the_keys_it_will_ask_about_once():
-    job = TextsAhead(frozenset({"acme"}), key=lambda text, lang: text, score=_shout,
-                     keys=lambda ctx: ["b", "c", "d"])
-    scored = texts_ahead.finish(_Finished({"tone": (["a", "b", "c"], ["A", None, "C"])}), {"tone": job}, ctx=None)
-    assert scored.take("tone") == {"b": None, "c": "C"}
+def test_each_rule_takes_its_answers_once():
+    scored = texts_ahead.finish(_Finished({"tone": (["a", "b", "c"], ["A", None, "C"])}))
+    assert scored.take("tone") == {"a": "A", "b": None, "c": "C"}
     assert scored.take("tone") == {}  # taken once
     assert scored.take("another-rule") == {}
 
 
 def test_a_scan_that_made_nothing_leaves_every_text_to_the_workers():
-    assert texts_ahead.finish(_Finished(None), {"tone": _job()}, ctx=None).take("tone") == {}
+    assert texts_ahead.finish(_Finished(None)).take("tone") == {}
     assert ScoredAhead().take("tone") == {}
 
 
@@ -117,9 +115,9 @@ def _audit_bytes(policy, data, out, monkeypatch, *, speedups_on: bool, scan_unti
     taken: dict[str, int] = {}
     finish = texts_ahead.finish
 
-    def counted(beside, jobs, ctx):
-        scored = finish(beside, jobs, ctx)
-        taken.update({rule_id: len(scored._answers.get(rule_id, {})) for rule_id in jobs})
+    def counted(beside):
+        scored = finish(beside)
+        taken.update({rule_id: len(scored._answers.get(rule_id, {})) for rule_id in ("professional-tone",)})
         return scored
 
     with monkeypatch.context() as patch:

@@ -85,13 +85,12 @@ class TextsAhead:
     """The texts a rule will have the workers score, named before the data is read, so they can be
     scored while it is (auditor/texts_ahead.py): the texts of the posts `authors` wrote in the
     period, reposts left out. `key(text, lang)` is what the rule asks about for such a post (`lang`:
-    the language its source gave, or None), `score` answers a batch of keys as the rule's own
-    `parallel_map` would, and `keys(ctx)` lists the keys the rule will ask about in a context."""
+    the language its source gave, or None), and `score` answers a batch of keys as the rule's own
+    `parallel_map` would."""
 
     authors: frozenset[str]
     key: Callable[[str, str | None], Hashable]
     score: Callable[[Sequence[Hashable]], list]
-    keys: Callable[["RuleContext"], list[Hashable]]
 
 
 class RuleBase(Strict):

@@ -17,8 +17,8 @@ from auditor.time.period import Period
 
 class ScoredAhead:
     """What the workers would answer for some rules' keys, found while the data was read
-    (auditor/texts_ahead.py): by rule id, each key the rule will ask about with its answer. A rule
-    takes its own once; its answers are its batch function's, so it uses them as its own."""
+    (auditor/texts_ahead.py): by rule id, each key scored with its answer. A rule takes its own once
+    (and so lets them go); they are its batch function's answers, so it uses them as its own."""
 
     def __init__(self, answers: dict[str, dict[Hashable, object]] | None = None) -> None:
         self._answers = answers or {}

@@ -149,6 +149,7 @@ class _Verdict:
 
 
 _CLEAN = _Verdict()
+_UNKNOWN = object()  # a key `_verdicts` was given no answer for
 
 
 class ToneRule(RuleBase):
@@ -201,8 +202,7 @@ class ToneRule(RuleBase):
         return items
 
     def texts_ahead(self, accounts: list) -> TextsAhead:
-        return TextsAhead(authors=frozenset(account.handle for account in accounts), key=_text_key,
-                          score=self._score, keys=lambda ctx: list(dict.fromkeys(map(_key, self._items(ctx)))))
+        return TextsAhead(authors=frozenset(account.handle for account in accounts), key=_text_key, score=self._score)
 
     @property
     def _score(self):
@@ -222,8 +222,15 @@ class ToneRule(RuleBase):
         """The verdict of each key that is not clean: `known` holds some keys' answers already
         (`_text_verdicts`' own, found while the data was read); the workers find the others'."""
         self.prepare()
-        verdicts = {key: verdict for key, verdict in known.items() if verdict is not None}
-        missing = [key for key in keys if key not in known] if known else keys
+        verdicts, missing = {}, keys
+        if known:
+            missing = []
+            for key in keys:
+                verdict = known.get(key, _UNKNOWN)
+                if verdict is _UNKNOWN:
+                    missing.append(key)
+                elif verdict is not None:
+                    verdicts[key] = verdict
         found = parallel_map(self._score, missing)
         verdicts.update((key, verdict) for key, verdict in zip(missing, found) if verdict is not None)
         return verdicts

@@ -52,9 +52,23 @@ def _file(tmp_path):
 
 
 def test_the_scan_scores_each_new_key_of_the_rules_posts_in_the_period_in_file_order(tmp_path):
-    scored = texts_ahead.scan([_file(tmp_path)], START, END, {"tone": _job()})
+    scored = texts_ahead.scan([("jsonl", _file(tmp_path))], START, END, {"tone": _job()})
     keys = ["first", "spelled another way", ("bonjour", "fr"), "last"]
     assert scored == {"tone": (keys, _shout(keys))}
+
+
+def test_a_store_is_scanned_as_its_file_was(tmp_path):
+    from auditor.activity.sources.jsonl import read_jsonl
+    from auditor.activity.store import Store
+
+    store = tmp_path / "activity.db"
+    with Store(store) as written:
+        written.add_activity(read_jsonl(_file(tmp_path)), "month.jsonl")
+    [(kind, path)] = texts_ahead.readable([store])
+    assert kind == "store"
+    scored = texts_ahead.scan([(kind, path)], START, END, {"tone": _job()})
+    keys = ["first", "spelled another way", ("bonjour", "fr"), "last", "an offset"]  # stored in UTC
+    assert sorted(map(str, scored["tone"][0])) == sorted(map(str, keys))
 
 
 def test_the_scan_stops_after_the_chunk_it_is_scoring_when_asked(tmp_path, monkeypatch):
@@ -68,21 +82,21 @@ def test_the_scan_stops_after_the_chunk_it_is_scoring_when_asked(tmp_path, monke
 
     job = _job()
     job = TextsAhead(job.authors, job.key, score)
-    assert texts_ahead.scan([_file(tmp_path)], START, END, {"tone": job}) == {
+    assert texts_ahead.scan([("jsonl", _file(tmp_path))], START, END, {"tone": job}) == {
         "tone": (["first", "spelled another way"], ["FIRST", "SPELLED ANOTHER WAY"])}
     assert chunks == [["first", "spelled another way"]]
 
 
 def test_asked_before_it_starts_the_scan_reads_nothing(tmp_path, monkeypatch):
     monkeypatch.setattr(texts_ahead, "asked_to_finish", lambda: True)
-    assert texts_ahead.scan([_file(tmp_path)], START, END, {"tone": _job()}) == {"tone": ([], [])}
+    assert texts_ahead.scan([("jsonl", _file(tmp_path))], START, END, {"tone": _job()}) == {"tone": ([], [])}
 
 
-def test_only_canonical_jsonl_files_are_scanned(tmp_path):
+def test_only_canonical_jsonl_files_and_stores_are_scanned(tmp_path):
     jsonl, csv = tmp_path / "a.jsonl", tmp_path / "b.csv"
     jsonl.write_bytes(_post(1, "acme", "x"))
     csv.write_text("id,text\n")
-    assert texts_ahead.readable([jsonl, csv, tmp_path / "missing.jsonl", tmp_path]) == [jsonl]
+    assert texts_ahead.readable([jsonl, csv, tmp_path / "missing.jsonl", tmp_path]) == [("jsonl", jsonl)]
 
 
 class _Finished:
@@ -151,13 +165,26 @@ def month(tmp_path_factory):
     return path
 
 
+@pytest.fixture(scope="module")
+def month_store(month):
+    from auditor.activity.sources.jsonl import read_jsonl
+    from auditor.activity.store import Store
+
+    path = month.with_suffix(".db")
+    with Store(path) as store:
+        store.add_activity(read_jsonl(month), str(month))
+    return path
+
+
+@pytest.mark.parametrize("source", ["jsonl", "store"])
 @pytest.mark.parametrize("scan_until", [lambda: False, lambda: True], ids=["scanned-whole", "asked-at-once"])
-def test_the_report_is_the_same_whatever_the_scan_scored(tmp_path, monkeypatch, month, scan_until):
+def test_the_report_is_the_same_whatever_the_scan_scored(tmp_path, monkeypatch, request, source, scan_until):
     from auditor.bundled import policies_folder
 
+    data = request.getfixturevalue("month" if source == "jsonl" else "month_store")
     policy = policies_folder() / "example.yaml"
-    plain, none_taken = _audit_bytes(policy, month, tmp_path / "plain", monkeypatch, speedups_on=False)
-    fast, taken = _audit_bytes(policy, month, tmp_path / "fast", monkeypatch, speedups_on=True, scan_until=scan_until)
+    plain, none_taken = _audit_bytes(policy, data, tmp_path / "plain", monkeypatch, speedups_on=False)
+    fast, taken = _audit_bytes(policy, data, tmp_path / "fast", monkeypatch, speedups_on=True, scan_until=scan_until)
     assert fast == plain
     assert none_taken == {}  # no workers, no scan
     assert list(taken) == ["professional-tone"]

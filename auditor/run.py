@@ -47,9 +47,9 @@ def read_and_audit(loaded: LoadedPolicy, read: Callable[[Window], Activity], per
     generation, and writing the reports would walk it once per generation it ages through.
     `keep_checks`: see `audit.audit` (waivers need them).
 
-    `texts_from`: the files `read` reads, when they are files. Meanwhile a process beside the workers
-    scores, from the canonical JSONL ones, the texts some rules will give the workers
-    (auditor/texts_ahead.py): this process reads on one CPU, and that one would be idle.
+    `texts_from`: the files `read` reads, when they are files. While this process reads them (on one
+    CPU), a process beside the workers scores, from the canonical JSONL files and stores among them,
+    the texts some rules will give the workers (auditor/texts_ahead.py).
     """
     rules = [rule for rule in loaded.policy.rules if rule.enabled]
     jobs = texts_ahead.jobs_of(rules, loaded.policy) if workers else {}

@@ -15,6 +15,7 @@ import ctypes
 import gc
 import os
 import platform
+import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -255,6 +256,9 @@ def asked_to_finish() -> bool:
 
 def _run_beside(function: Callable[..., R], args: tuple, stop, sent) -> None:
     global _finish_asked
+    # Ctrl-C reaches the whole process group: the parent stops this process itself (`cancel`), and
+    # this one must not print a traceback of its own on the way.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _start_worker()
     _finish_asked = stop
     try:
@@ -263,6 +267,8 @@ def _run_beside(function: Callable[..., R], args: tuple, stop, sent) -> None:
         made = None
     try:
         sent.send(made)
+    except Exception:  # noqa: BLE001 - an answer that does not pickle, the parent gone: it gets nothing
+        pass
     finally:
         sent.close()
 

@@ -309,3 +309,19 @@ def test_without_workers_nothing_is_started_beside(monkeypatch):
     monkeypatch.setenv("AUDITOR_SPEEDUPS", "off")
     with speedups.worker_pool(beside=(_fails, ())) as beside:
         assert beside is None
+
+
+def _until_interrupted():
+    import signal
+    import time
+
+    os.kill(os.getpid(), signal.SIGINT)  # as Ctrl-C would: the whole process group gets it
+    time.sleep(0.05)
+    return "still here"
+
+
+def test_work_beside_leaves_ctrl_c_to_its_parent(monkeypatch, capfd):
+    monkeypatch.setenv("AUDITOR_JOBS", "2")
+    with speedups.worker_pool(beside=(_until_interrupted, ())) as beside:
+        assert beside.finish() == "still here"
+    assert "KeyboardInterrupt" not in capfd.readouterr().err

@@ -110,7 +110,8 @@ def fail_closed(result: AuditResult, allow_empty: bool) -> AuditResult:
     if result.data.period_events:
         return result
     data = result.data
-    seen = f"{data.events} events read for it and around it, {data.skipped} line{'s' if data.skipped != 1 else ''} skipped"
+    seen = (f"{data.events} event{'s' if data.events != 1 else ''} read for it and around it, "
+            f"{data.skipped} line{'s' if data.skipped != 1 else ''} skipped")
     if data.as_of and parse_instant(data.as_of) < parse_instant(result.period["start"]):
         seen += f"; the end of the data, {data.as_of}, is before the period starts"
     if not allow_empty:

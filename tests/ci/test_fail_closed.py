@@ -49,6 +49,16 @@ def test_a_wrong_file_whose_every_line_is_skipped_is_nothing_to_audit(files, tmp
     assert not (tmp_path / "r.json").exists()
 
 
+def test_one_event_read_is_said_in_the_singular(files, tmp_path):
+    policy_path, _ = files
+    one = tmp_path / "one.jsonl"
+    one.write_text('{"type": "post", "id": "1", "author": "nobody_here", "created_at": "2026-10-05T12:00:00Z", '
+                   '"text": "hi", "mentions": []}\n')
+    result = audit(policy_path, one, "--period", "2026-10", "--out", tmp_path / "r.json")
+    assert result.exit_code == 2
+    assert "(1 event read for it and around it, 0 lines skipped)" in only_line(result)
+
+
 def test_a_period_the_data_does_not_reach_is_nothing_to_audit(files, tmp_path):
     policy_path, data = files
     result = audit(policy_path, data, "--period", "2025-10", "--fail-on", "low", "--out", tmp_path / "r.json")

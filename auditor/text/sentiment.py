@@ -82,11 +82,6 @@ def is_complaint(text: str, below: float = COMPLAINT_BELOW) -> bool:
     return sentiment_below(text, below)
 
 
-def may_be_negative(text: str) -> bool:
-    """False only when VADER cannot give ``text`` a score below zero."""
-    return _vocabulary() is None or lowest_sum(text) != 0
-
-
 def lowest_sum(text: str) -> float:
     """A floor under the sum of word valences VADER works out for ``text`` (0.0 when it cannot go below
     zero); VADER's score is that sum normalised, so the text cannot score below the floor's score.

@@ -97,3 +97,22 @@ def run(loaded: LoadedPolicy, *events, period: str = "2026-10", as_of: str | Non
 def run_activity(loaded: LoadedPolicy, read: Activity, *, period: str = "2026-10", as_of: str | None = None):
     chosen = parse_period(period, loaded.policy.zone, datetime(2026, 11, 23).date())
     return audit(loaded, read, chosen, as_of=at(as_of) if as_of else None)
+
+
+def cli_report_bytes(policy, data, out: Path, monkeypatch, speedups_on: bool, period: str = "2026-10") -> bytes:
+    """report.json of `auditor audit` on `data`, with the speed-ups on or off; small inputs still use
+    the worker pool and the bulk business-hours clock, so both ways are exercised."""
+    from typer.testing import CliRunner
+
+    from auditor import speedups
+    from auditor.cli import app
+    from auditor.time import open_time
+
+    with monkeypatch.context() as patch:
+        patch.setenv("AUDITOR_SPEEDUPS", "on" if speedups_on else "off")
+        patch.setattr(speedups, "PARALLEL_MIN_ITEMS", 200)  # small enough that the worker pool runs here
+        patch.setattr(open_time, "_MIN_PAIRS", 1)  # business-hours clocks in bulk, however few the episodes
+        result = CliRunner().invoke(app, ["audit", "--policy", str(policy), "--data", str(data), "--period", period,
+                                          "--format", "json", "--out-dir", str(out)])
+    assert result.exit_code in (0, 1), result.output
+    return (out / "report.json").read_bytes()

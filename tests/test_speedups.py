@@ -8,6 +8,7 @@ from contextlib import nullcontext
 import pytest
 
 from auditor import speedups
+from tests.factories import cli_report_bytes
 
 
 def _lengths(texts):
@@ -100,22 +101,6 @@ def test_jobs_follow_the_environment(monkeypatch):
     assert speedups.jobs() == 1
 
 
-def _report_bytes(policy, data, out, monkeypatch, speedups_on: bool, period: str = "2026-10") -> bytes:
-    from typer.testing import CliRunner
-
-    from auditor.cli import app
-    from auditor.time import open_time
-
-    with monkeypatch.context() as patch:
-        patch.setenv("AUDITOR_SPEEDUPS", "on" if speedups_on else "off")
-        patch.setattr(speedups, "PARALLEL_MIN_ITEMS", 200)  # small enough that the worker pool runs here
-        patch.setattr(open_time, "_MIN_PAIRS", 1)  # business-hours clocks in bulk, however few the episodes
-        result = CliRunner().invoke(app, ["audit", "--policy", str(policy), "--data", str(data), "--period", period,
-                                          "--format", "json", "--out-dir", str(out)])
-    assert result.exit_code in (0, 1), result.output
-    return (out / "report.json").read_bytes()
-
-
 def test_report_json_is_byte_identical_with_and_without_speedups(tmp_path, monkeypatch):
     from auditor.bundled import policies_folder, sample_data
     from auditor.sample.generate import write_jsonl
@@ -124,8 +109,8 @@ def test_report_json_is_byte_identical_with_and_without_speedups(tmp_path, monke
     generated = tmp_path / "generated.jsonl"
     write_jsonl(generated, events=15_000)
     for name, data in (("demo", sample_data()), ("generated", generated)):
-        fast = _report_bytes(policy, data, tmp_path / f"{name}-fast", monkeypatch, True)
-        plain = _report_bytes(policy, data, tmp_path / f"{name}-plain", monkeypatch, False)
+        fast = cli_report_bytes(policy, data, tmp_path / f"{name}-fast", monkeypatch, True)
+        plain = cli_report_bytes(policy, data, tmp_path / f"{name}-plain", monkeypatch, False)
         assert fast == plain, name
         assert b'"findings"' in fast
 
@@ -167,8 +152,8 @@ def test_report_json_is_byte_identical_with_and_without_speedups_on_real_rows(tm
                          for n, brand in enumerate(brands))
     policy = tmp_path / "twcs.yaml"
     policy.write_text(TWCS_POLICY.format(accounts=accounts), encoding="utf-8")
-    fast = _report_bytes(policy, rows, tmp_path / "fast", monkeypatch, True, period="2017-10")
-    plain = _report_bytes(policy, rows, tmp_path / "plain", monkeypatch, False, period="2017-10")
+    fast = cli_report_bytes(policy, rows, tmp_path / "fast", monkeypatch, True, period="2017-10")
+    plain = cli_report_bytes(policy, rows, tmp_path / "plain", monkeypatch, False, period="2017-10")
     assert fast == plain
     assert b'"answered_at"' in fast  # answered episodes were timed on the office clock
 

@@ -8,9 +8,10 @@ from datetime import datetime, timezone
 import orjson
 import pytest
 
-from auditor import speedups, texts_ahead
+from auditor import texts_ahead
 from auditor.rules.base import TextsAhead
 from auditor.rules.context import ScoredAhead
+from tests.factories import cli_report_bytes
 
 START = datetime(2026, 10, 1, tzinfo=timezone.utc)
 END = datetime(2026, 11, 1, tzinfo=timezone.utc)
@@ -122,10 +123,7 @@ def test_a_scan_that_made_nothing_leaves_every_text_to_the_workers():
 # -- whole audits: the report is the same whatever the scan got done -----------------------------------
 
 def _audit_bytes(policy, data, out, monkeypatch, *, speedups_on: bool, scan_until=None) -> tuple[bytes, dict]:
-    from typer.testing import CliRunner
-
-    from auditor.cli import app
-
+    """`cli_report_bytes` with two workers, short chunks, and what the tone rule took from the scan."""
     taken: dict[str, int] = {}
     finish = texts_ahead.finish
 
@@ -135,17 +133,13 @@ def _audit_bytes(policy, data, out, monkeypatch, *, speedups_on: bool, scan_unti
         return scored
 
     with monkeypatch.context() as patch:
-        patch.setenv("AUDITOR_SPEEDUPS", "on" if speedups_on else "off")
         patch.setenv("AUDITOR_JOBS", "2")
-        patch.setattr(speedups, "PARALLEL_MIN_ITEMS", 200)
         patch.setattr(texts_ahead, "finish", counted)
         patch.setattr(texts_ahead, "CHUNK", 50)
         if scan_until is not None:  # in the scan's process too: it is forked after this
             patch.setattr(texts_ahead, "asked_to_finish", scan_until)
-        result = CliRunner().invoke(app, ["audit", "--policy", str(policy), "--data", str(data), "--period",
-                                          "2026-10", "--format", "json", "--out-dir", str(out)])
-    assert result.exit_code in (0, 1), result.output
-    return (out / "report.json").read_bytes(), taken
+        report = cli_report_bytes(policy, data, out, monkeypatch, speedups_on)
+    return report, taken
 
 
 @pytest.fixture(scope="module")

@@ -55,8 +55,7 @@ def read_and_audit(loaded: LoadedPolicy, read: Callable[[Window], Activity], per
     jobs = texts_ahead.jobs_of(rules, loaded.policy) if workers else {}
     scanned = texts_ahead.readable(list(texts_from)) if jobs else []
     beside = (texts_ahead.scan, (scanned, period.start, period.end, jobs)) if scanned else None
-    prepare = lambda: [rule.prepare() for rule in rules]  # noqa: E731
-    with worker_pool(prepare, beside) if workers else nullcontext() as started:
+    with worker_pool(lambda: [rule.prepare() for rule in rules], beside) if workers else nullcontext() as started:
         with no_gc():
             activity = read(audit_window(period))
             return_freed_memory()  # from now on: the rules' large lists and arrays, once dropped

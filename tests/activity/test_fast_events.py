@@ -107,3 +107,32 @@ def test_languages_are_held_once(tmp_path):
     posts = [{**GOOD_POST, "id": str(n), "lang": "en"} for n in (300, 301)]
     first, second = assert_same(write_lines(tmp_path / "langs.jsonl", posts)).posts
     assert first.lang == "en" and first.lang is second.lang
+
+
+# Spellings of one handle, and handles the builder leaves to `parse_event` (another network's, empty).
+SPELLINGS = ["bob", "@Bob", "BOB", " bob", "acme_support", "@acme_support", "a.b", "", "did:plc:abc", "@bob@m.social"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(author=st.sampled_from(SPELLINGS), replied=st.none() | st.sampled_from(SPELLINGS),
+       mentions=st.lists(st.sampled_from(SPELLINGS), max_size=3), root=st.booleans())
+def test_a_post_whose_handles_repeat_reads_the_same_both_ways(tmp_path_factory, author, replied, mentions, root):
+    # The builder looks a reply's single mention up once when it is spelled as the author replied to,
+    # and a thread's first post's conversation once when it is the post's own id: the event must be
+    # the one `parse_event` builds from the same line, whatever the spellings.
+    post = {**GOOD_POST, "author": author, "in_reply_to_author": replied, "mentions": mentions,
+            "in_reply_to": None if replied is None else "6", "conversation_id": "7" if root else "5"}
+    message = {**GOOD_DM, "sender": author, "recipients": mentions}
+    assert_same(write_lines(tmp_path_factory.mktemp("handles") / "posts.jsonl", [post, post, message]))
+
+
+def test_handles_and_one_handle_lists_are_held_once(tmp_path):
+    reply = {**GOOD_POST, "in_reply_to_author": "bob", "mentions": ["bob"], "conversation_id": "7"}
+    other = {**GOOD_POST, "id": "8", "author": "bob", "in_reply_to_author": "@Bob", "mentions": ["@Bob"],
+             "conversation_id": "5"}
+    message = {**GOOD_DM, "sender": "acme_support", "recipients": ["bob"]}
+    activity = assert_same(write_lines(tmp_path / "handles.jsonl", [reply, other, message]))
+    first, second = activity.posts
+    assert first.mentions is activity.dms[0].recipients  # "bob" alone, the same tuple
+    assert first.mentions[0] is first.in_reply_to_author is second.author
+    assert first.conversation_id is first.id  # a thread's first post names itself

@@ -139,6 +139,12 @@ def _dm_answers(conversation: list[DirectMessage], responders: frozenset[str]):
 
 def _first_after(candidates):
     """Earliest answer whose trigger is at or after a time, in O(log n) per question."""
+    # Most of a month's conversations hold no answer or one: no table to build for them.
+    if not candidates:
+        return _no_answer
+    if len(candidates) == 1:
+        trigger, _, _, only = candidates[0]
+        return lambda moment: only if moment <= trigger else None
     candidates.sort(key=lambda c: (c[0], c[1], c[2]))
     triggers = [c[0] for c in candidates]
     best: list = [None] * (len(candidates) + 1)
@@ -154,3 +160,7 @@ def _first_after(candidates):
         return found[3] if found is not None else None
 
     return answer
+
+
+def _no_answer(moment: datetime) -> None:
+    return None

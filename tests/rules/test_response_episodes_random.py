@@ -114,3 +114,27 @@ def test_one_answer_to_two_posts_of_a_conversation_makes_one_episode(tmp_path):
         checks, _ = _audited(loaded, "2026-10", [first, second, answer])
     assert [(c.account, c.status, c.counterpart, c.value) for c in checks[0]] == [
         ("acme_support", "passed", "bob", 1800.0)]
+
+
+# `_first_after`, the first answer an item waiting since a time gets, against its definition: of the
+# candidates triggered at or after that time, the one answered first (then by id), else none.
+_MINUTES = st.integers(0, 6)
+
+
+@settings(max_examples=400, deadline=None)
+@given(candidates=st.lists(st.tuples(_MINUTES, _MINUTES, st.sampled_from("abcd")), max_size=5),
+       asked=st.lists(_MINUTES, min_size=1, max_size=8))
+def test_the_first_answer_after_a_time_is_the_earliest_one_triggered_then(candidates, asked):
+    from auditor.rules.episodes import _first_after
+
+    start = datetime(2026, 10, 1, tzinfo=timezone.utc)
+    at = [start + timedelta(minutes=m) for m in range(7)]
+    # An id names one answer: its times and the event go with it.
+    by_id = {key: (at[trigger], at[answered], key, f"answer {key}") for trigger, answered, key in candidates}
+    built = list(by_id.values())
+    answer = _first_after(list(built))
+    for minute in asked:
+        moment = at[minute]
+        eligible = [c for c in built if c[0] >= moment]
+        expected = min(eligible, key=lambda c: (c[1], c[2]))[3] if eligible else None
+        assert answer(moment) == expected

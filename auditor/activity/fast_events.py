@@ -89,10 +89,8 @@ class EventBuilder:
     __slots__ = ("post", "dm")
 
     def __init__(self) -> None:
-        # As written -> the tuple of its canonical X handle alone (a one-handle mention or recipient list
-        # is that very tuple), or () for "ask parse_event". One lookup gives both: at ten million events
-        # these dictionaries outgrow the CPU's caches, and each lookup costs a trip to memory.
-        handles: dict[str, tuple[str] | tuple[()]] = {}
+        handles: dict[str, str] = {}  # as written -> canonical X handle, or "" for "ask parse_event"
+        ones: dict[str, tuple[str]] = {}  # handle -> the tuple of it alone (mentions, recipients)
         texts: dict[str, str] = {}
         languages: dict[str, str] = {}
         # Post ids and the ids that point at posts (replied to, conversation root, reposted, quoted): a
@@ -112,25 +110,30 @@ class EventBuilder:
                 last_written, last_moment = written, moment
             return moment
 
-        def x_handle(written: str) -> tuple[str] | tuple[()]:
+        def x_handle(written: str) -> str:
             handle = normalize_handle(written)
             # Empty, or perhaps another network's: `canonical_handle` decides, with its reason.
-            if not handle or "." in handle or "@" in handle or ":" in handle:
-                handles[written] = ()
-                return ()
-            handles[written] = one = (handle,)
+            if "." in handle or "@" in handle or ":" in handle:
+                handle = ""
+            handles[written] = handle
+            return handle
+
+        def alone(handle: str) -> tuple[str]:
+            ones[handle] = one = (handle,)
             return one
 
         def names(written: list[str]) -> tuple[str, ...] | None:
             """The canonical handles of a list of them, once each in order; None when one is unusual."""
             if len(written) == 1:
-                return handles.get(written[0]) or x_handle(written[0]) or None
+                first = written[0]
+                handle = handles.get(first) or x_handle(first)
+                return (ones.get(handle) or alone(handle)) if handle else None
             found = []
             for each in written:
-                one = handles.get(each) or x_handle(each)
-                if not one:
+                handle = handles.get(each) or x_handle(each)
+                if not handle:
                     return None
-                found.append(one[0])
+                found.append(handle)
             return tuple(dict.fromkeys(found))
 
         def post(line: PostLine) -> Post | None:
@@ -138,26 +141,19 @@ class EventBuilder:
             if not post_id or post_id.isspace() or len(text) > MAX_TEXT or (platform is not None and platform != "x"):
                 return None
             written = line.author
-            one = handles.get(written) or x_handle(written)
-            if not one:
+            author = handles.get(written) or x_handle(written)
+            if not author:
                 return None
-            author = one[0]
-            mentions = line.mentions
-            written_reply = line.in_reply_to_author
-            if written_reply is None:
-                reply_author = None
-            else:
-                replied = handles.get(written_reply) or x_handle(written_reply)
-                if not replied:
+            reply_author = line.in_reply_to_author
+            if reply_author is not None:
+                reply_author = handles.get(reply_author) or x_handle(reply_author)
+                if not reply_author:
                     return None
-                reply_author = replied[0]
-                if len(mentions) == 1 and mentions[0] == written_reply:  # a reply mentions whom it answers
-                    mentions = replied
+            mentions = line.mentions
             if mentions:
-                if type(mentions) is list:
-                    mentions = names(mentions)
-                    if mentions is None:
-                        return None
+                mentions = names(mentions)
+                if mentions is None:
+                    return None
             else:
                 mentions = ()
             created_at = time_of(line.created_at)
@@ -168,12 +164,10 @@ class EventBuilder:
             link = None if url is not None and url == f"https://x.com/{author}/status/{post_id}" else url
             conversation, parent, reposted, quoted, lang = (line.conversation_id, line.in_reply_to, line.repost_of,
                                                             line.quote_of, line.lang)
-            post_id = ids.setdefault(post_id, post_id)
-            if conversation is not None:  # a thread's first post is its conversation: no second lookup
-                conversation = post_id if conversation == post_id else ids.setdefault(conversation, conversation)
-            return Post(post_id, author, created_at, texts.setdefault(text, text),
+            return Post(ids.setdefault(post_id, post_id), author, created_at, texts.setdefault(text, text),
                         parent if parent is None else ids.setdefault(parent, parent), reply_author,
-                        conversation, mentions, reposted if reposted is None else ids.setdefault(reposted, reposted),
+                        conversation if conversation is None else ids.setdefault(conversation, conversation),
+                        mentions, reposted if reposted is None else ids.setdefault(reposted, reposted),
                         quoted if quoted is None else ids.setdefault(quoted, quoted), link, "x",
                         languages.setdefault(lang, lang) if lang else None, url is not None)
 
@@ -183,10 +177,9 @@ class EventBuilder:
                     or (platform is not None and platform != "x")):
                 return None
             written = line.sender
-            one = handles.get(written) or x_handle(written)
-            if not one:
+            sender = handles.get(written) or x_handle(written)
+            if not sender:
                 return None
-            sender = one[0]
             recipients = names(line.recipients)
             if recipients is None:
                 return None

@@ -252,19 +252,20 @@ def row_builder() -> Callable[[str, str, bool], Post | DirectMessage]:
     an older store's time with an offset) goes through `row_event` itself, so the events are equal
     either way (tests/activity/test_store_rows.py).
     """
-    ones: dict[str, tuple[str]] = {}  # handle -> the tuple of it alone (a mention, a recipient); [0] is the handle
+    names: dict[str, str] = {}
     texts: dict[str, str] = {}
+    ones: dict[str, tuple[str]] = {}  # handle -> the tuple of it alone (a mention, a recipient)
     labels: dict[str, str] = {}  # network and language names: a handful, on every row
-    ids: dict[str, str] = {}
-
-    def alone(handle: str) -> tuple[str]:
-        ones[handle] = one = (handle,)
-        return one
+    ids: dict[str, str] = {}  # post ids and the ids that name a post
 
     def handles(written: list[str]) -> tuple[str, ...]:
         if len(written) == 1:
-            return ones.get(written[0]) or alone(written[0])
-        return tuple([(ones.get(handle) or alone(handle))[0] for handle in written])
+            handle = written[0]
+            one = ones.get(handle)
+            if one is None:
+                ones[handle] = one = (names.setdefault(handle, handle),)
+            return one
+        return tuple([names.setdefault(handle, handle) for handle in written])
 
     def build(kind: str, text: str, real_id: bool) -> Post | DirectMessage:
         try:
@@ -275,30 +276,22 @@ def row_builder() -> Callable[[str, str, bool], Post | DirectMessage]:
         if created_at is None:
             return row_event(kind, text, real_id)
         if kind == "post" and type(line) is PostLine:
-            author, post_id, url, platform = line.author, line.id, line.url, line.platform
-            written_reply, mentions, lang = line.in_reply_to_author, line.mentions, line.lang
-            reply_author = None
-            if written_reply is not None:
-                replied = ones.get(written_reply) or alone(written_reply)
-                reply_author = replied[0]
-                if len(mentions) == 1 and mentions[0] == written_reply:  # a reply mentions whom it answers
-                    mentions = replied
-            link = own_url(url, author, post_id, platform)
-            post_id = ids.setdefault(post_id, post_id)
-            conversation, parent, reposted, quoted = line.conversation_id, line.in_reply_to, line.repost_of, line.quote_of
-            if conversation is not None:  # a thread's first post is its conversation: no second lookup
-                conversation = post_id if conversation == post_id else ids.setdefault(conversation, conversation)
-            return Post(post_id, (ones.get(author) or alone(author))[0], created_at, texts.setdefault(line.text, line.text),
-                        parent if parent is None else ids.setdefault(parent, parent), reply_author, conversation,
-                        (mentions if type(mentions) is tuple else handles(mentions)) if mentions else (),
+            author, post_id, url, platform, reply_author = line.author, line.id, line.url, line.platform, line.in_reply_to_author
+            lang, parent, conversation = line.lang, line.in_reply_to, line.conversation_id
+            reposted, quoted = line.repost_of, line.quote_of
+            return Post(ids.setdefault(post_id, post_id), names.setdefault(author, author), created_at,
+                        texts.setdefault(line.text, line.text), parent if parent is None else ids.setdefault(parent, parent),
+                        reply_author if reply_author is None else names.setdefault(reply_author, reply_author),
+                        conversation if conversation is None else ids.setdefault(conversation, conversation),
+                        handles(line.mentions) if line.mentions else (),
                         reposted if reposted is None else ids.setdefault(reposted, reposted),
-                        quoted if quoted is None else ids.setdefault(quoted, quoted), link,
+                        quoted if quoted is None else ids.setdefault(quoted, quoted), own_url(url, author, post_id, platform),
                         labels.setdefault(platform, platform) if platform else "x",
                         lang if lang is None else labels.setdefault(lang, lang), real_id or url is not None)
         if kind == "dm" and type(line) is DMLine and line.conversation_id is not None:
             sender, platform = line.sender, line.platform
-            return DirectMessage(line.id, line.conversation_id, (ones.get(sender) or alone(sender))[0],
-                                 handles(line.recipients), created_at, texts.setdefault(line.text, line.text),
+            return DirectMessage(line.id, line.conversation_id, names.setdefault(sender, sender), handles(line.recipients),
+                                 created_at, texts.setdefault(line.text, line.text),
                                  labels.setdefault(platform, platform) if platform else "x")
         return row_event(kind, text, real_id)
 

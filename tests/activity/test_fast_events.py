@@ -117,9 +117,9 @@ SPELLINGS = ["bob", "@Bob", "BOB", " bob", "acme_support", "@acme_support", "a.b
 @given(author=st.sampled_from(SPELLINGS), replied=st.none() | st.sampled_from(SPELLINGS),
        mentions=st.lists(st.sampled_from(SPELLINGS), max_size=3), root=st.booleans())
 def test_a_post_whose_handles_repeat_reads_the_same_both_ways(tmp_path_factory, author, replied, mentions, root):
-    # The builder looks a reply's single mention up once when it is spelled as the author replied to,
-    # and a thread's first post's conversation once when it is the post's own id: the event must be
-    # the one `parse_event` builds from the same line, whatever the spellings.
+    # The builder keeps one canonical string and one-handle tuple per handle however it is spelled, and
+    # one string per id: the event must be the one `parse_event` builds from the same line, whatever the
+    # spellings of the author, the author replied to and the mentions, and whether the post is a thread's first.
     post = {**GOOD_POST, "author": author, "in_reply_to_author": replied, "mentions": mentions,
             "in_reply_to": None if replied is None else "6", "conversation_id": "7" if root else "5"}
     message = {**GOOD_DM, "sender": author, "recipients": mentions}

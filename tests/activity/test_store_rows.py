@@ -142,7 +142,6 @@ def test_equal_texts_and_handles_are_held_once():
     assert first.text is second.text and first.author is second.author and first.mentions is second.mentions
 
 
-
 def test_ids_that_name_a_post_share_its_string():
     # A month holds hundreds of thousands of replies: each one's parent and conversation id is the post's
     # own id string, not a copy (about 90 MB at a million stored events).
@@ -166,6 +165,7 @@ def test_a_reply_and_its_mentions_are_built_as_row_event_builds_them(mentions, r
     text = json.dumps({**GOOD_POST, "mentions": mentions, "in_reply_to_author": replied})
     built, expected = row_builder()("post", text, False), row_event("post", text, False)
     assert built == expected and repr(built) == repr(expected)
+
 
 def test_networks_and_languages_are_held_once():
     # A stored month of X API posts names its network and language on every row: two short strings

@@ -30,12 +30,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-import re2
-
-from auditor import speedups
 from auditor.text.channels import find_email, find_phone, find_url
 from auditor.text.patterns import Matcher, compile_phrases
 from auditor.text.promise_patterns import COMMITMENT, INVITATION, OUR_PEOPLE, PATTERNS, SUBJECT
+from auditor.text.promise_screen import may_match
 from auditor.text.spans import Match, normalize_apostrophes
 
 __all__ = ["COMMITMENT", "INVITATION", "Promise", "find_dm_invitation", "find_promise"]
@@ -161,7 +159,7 @@ def find_dm_invitation(text: str) -> Match | None:
     return None
 
 
-# -- the built-in patterns, screened by the words they need -------------------------------------------
+# -- the built-in patterns, screened by RE2 (promise_screen.py) -------------------------------------
 
 _DM_FORMS = tuple(i for i, pattern in enumerate(PATTERNS) if pattern.dm)
 
@@ -173,7 +171,7 @@ def _allowed(kinds: tuple[str, ...]) -> tuple[int, ...]:
 
 def _builtin(norm: str, allowed: tuple[int, ...]) -> list[tuple[int, int, str, bool]]:
     """(start, end, kind, claim) of every built-in match among the ``allowed`` patterns, left to right."""
-    chosen = _may_match(norm, allowed)
+    chosen = may_match(norm, allowed)
     if not chosen:
         return []
     found = []
@@ -186,63 +184,6 @@ def _builtin(norm: str, allowed: tuple[int, ...]) -> list[tuple[int, int, str, b
                 start = subject.start()
         found.append((start, m.end(), pattern.kind, pattern.claim))
     return found
-
-
-# Case-insensitive `re` also matches these four letters to ASCII ones.
-_FOLD = str.maketrans({"\u0131": "i", "\u017f": "s", "\u212a": "k", "\u0130": "i"})
-
-
-def _may_match(norm: str, allowed: tuple[int, ...]) -> tuple[int, ...]:
-    """The patterns of ``allowed`` that may match ``norm``: the others lack a word they need."""
-    if not speedups.enabled():
-        return allowed
-    # One space for every run of white space (the `\s+` of a pattern), so a screen word may hold one.
-    folded = " ".join(norm.lower().split())
-    if not folded.isascii():
-        folded = folded.translate(_FOLD)
-    screen, word_bits, needs = _screen()
-    found = screen.Match(folded)  # every screen word the text holds, in one pass of RE2
-    if not found:
-        return ()
-    got = 0
-    for index in found:
-        got |= word_bits[index]
-    return tuple(i for i in allowed if got & needs[i] == needs[i])
-
-
-@lru_cache(maxsize=1)
-def _screen() -> tuple["re2.Set", tuple[int, ...], tuple[int, ...]]:
-    """The screen words as one RE2 set of literals (a text is read once, not once a word), with the
-    bits each sets and each pattern's needs. A literal matches where ``word in folded`` is true:
-    both compare code points (RE2 reads UTF-8, in which one character's bytes never start inside
-    another's)."""
-    words, needs = _bit_table()
-    options = re2.Options()
-    options.never_capture = True
-    screen = re2.Set.SearchSet(options)
-    for word, _ in words:
-        screen.Add(re2.escape(word))
-    screen.Compile()
-    return screen, tuple(bits for _, bits in words), needs
-
-
-@lru_cache(maxsize=1)
-def _bit_table() -> tuple[tuple[tuple[str, int], ...], tuple[int, ...]]:
-    """One bit per word group of every pattern: a word sets the bits of the groups it is in, and a
-    pattern may match when all of its bits are set. Integers do the set logic of a text at once."""
-    word_bits: dict[str, int] = {}
-    needs = []
-    bit = 0
-    for pattern in PATTERNS:
-        need = 0
-        for group in pattern.requires:
-            # A word holding another word of its group adds nothing: "you" is never there without "u".
-            for word in {w for w in group if not any(v != w and v in w for v in group)}:
-                word_bits[word] = word_bits.get(word, 0) | (1 << bit)
-            need |= 1 << bit
-            bit += 1
-        needs.append(need)
-    return tuple(sorted(word_bits.items())), tuple(needs)
 
 
 @lru_cache(maxsize=512)

@@ -122,4 +122,4 @@ def test_no_module_imports_itself_through_others():
 def test_the_test_sees_imports_of_every_kind():
     """A late import and a `from package import module` are arrows too (else the test proves little)."""
     assert "auditor.activity.sources.archive" in GRAPH["auditor.activity.sources"]  # inside a function
-    assert "auditor.speedups" in GRAPH["auditor.text.promises"]  # from auditor import speedups
+    assert "auditor.speedups" in GRAPH["auditor.text.promise_screen"]  # from auditor import speedups

@@ -14,7 +14,7 @@ Every pattern is ours, safe for Python's ``re`` and free of capture groups
 (the matcher wraps each one in a group to tell which matched).
 
 They use only what :mod:`auditor.text.promise_screen` can loosen into RE2:
-non-capturing groups, classes, look-arounds and the escapes ``\\s \\w \\d \\b``.
+non-capturing groups, classes not negated, look-arounds and the escapes ``\\s \\w \\d \\b``.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ texts generated from each pattern, on real tweets and on any text.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import lru_cache
 
 import re2
@@ -62,59 +63,43 @@ def loosened(regex: str) -> str:
     docstring). Raises ValueError on what it does not know: a negated class, an anchor, a dot, an
     inline flag, a group of another kind, an escape other than ``\\s \\w \\d \\b`` and punctuation."""
     out: list[str] = []
-    at, in_class = 0, False
-    while at < len(regex):
-        char = regex[at]
-        if char == "\\":
-            escaped = regex[at + 1:at + 2]
+    dropping = 0  # the open parentheses of a look-around being dropped
+    for at, piece, in_class in _pieces(regex):
+        if dropping:
+            if not in_class and piece in ("(", ")"):
+                dropping += 1 if piece == "(" else -1
+        elif not in_class and regex.startswith(_LOOK_AROUNDS, at):
+            dropping = 1
+        elif piece.startswith("\\"):
+            escaped = piece[1:]
             if escaped in _LOOSER:
                 replacement = _LOOSER[escaped][1 if in_class else 0]
                 if replacement is None:
                     raise ValueError(f"\\{escaped} inside a class: {regex!r}")
                 out.append(replacement)
             elif escaped and not escaped.isalnum():
-                out.append(char + escaped)
+                out.append(piece)
             else:
                 raise ValueError(f"an escape the screen cannot loosen, \\{escaped}: {regex!r}")
-            at += 2
         elif in_class:
-            in_class = char != "]"
-            out.append(char)
-            at += 1
-        elif char == "[":
-            if regex.startswith("[^", at):
-                raise ValueError(f"a negated class cannot be loosened: {regex!r}")
-            in_class = True
-            out.append(char)
-            at += 1
-        elif regex.startswith(_LOOK_AROUNDS, at):
-            at = _group_end(regex, at)
-        elif char == "(" and not regex.startswith("(?:", at):
+            out.append(piece)
+        elif regex.startswith("[^", at):
+            raise ValueError(f"a negated class cannot be loosened: {regex!r}")
+        elif piece == "(" and not regex.startswith("(?:", at):
             raise ValueError(f"only (?:...) groups and look-arounds can be loosened: {regex!r}")
-        elif char in ".^$":
-            raise ValueError(f"{char!r} cannot be loosened: {regex!r}")
+        elif piece in (".", "^", "$"):
+            raise ValueError(f"{piece!r} cannot be loosened: {regex!r}")
         else:
-            out.append(char)
-            at += 1
+            out.append(piece)
     return "".join(out)
 
 
-def _group_end(regex: str, start: int) -> int:
-    """Where the group opened at ``start`` ends (just after its closing parenthesis)."""
-    depth, at, in_class = 0, start, False
-    while True:
-        char = regex[at]
-        if char == "\\":
-            at += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return at + 1
-        at += 1
+def _pieces(regex: str) -> Iterator[tuple[int, str, bool]]:
+    """Each piece of ``regex`` (an escape, two characters, or one character) with where it starts and
+    whether it is inside a class (the opening bracket is not, the closing one is)."""
+    at, in_class = 0, False
+    while at < len(regex):
+        piece = regex[at:at + 2] if regex[at] == "\\" else regex[at]
+        yield at, piece, in_class
+        in_class = piece != "]" if in_class else piece == "["
+        at += len(piece)

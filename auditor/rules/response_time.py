@@ -44,9 +44,11 @@ from __future__ import annotations
 
 import math
 import statistics
-from bisect import bisect_left
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from functools import cached_property
+from itertools import compress, repeat
+from operator import attrgetter, eq
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -323,19 +325,21 @@ class ResponseTimeRule(RuleBase):
         return measured_wait(start, end, on_clock, self.within, answered=answered, clock=self.clock)
 
     def metrics(self, checks: list[Check]) -> dict[str, Any]:
-        times = sorted(c.value for c in checks if c.value is not None)
-        met = sum(1 for c in checks if c.status == "passed")
-        breached = sum(1 for c in checks if c.status == "failed")
+        # A month holds some 700,000 checks and each account's are counted again: passes in C where they can be.
+        statuses = Counter(map(_status, checks))
+        times = [value for value in map(_value, checks) if value is not None]
+        times.sort()
+        met, breached = statuses["passed"], statuses["failed"]
         set_aside: Counter = Counter()
-        for check in checks:
-            if check.status == "uncounted":
+        if statuses["uncounted"]:
+            for check in compress(checks, map(eq, map(_status, checks), repeat("uncounted"))):
                 set_aside.update(check.counts)
         return {
-            "episodes": sum(1 for c in checks if c.status != "uncounted"),
+            "episodes": len(checks) - statuses["uncounted"],
             "answered": len(times),
             "met": met,
             "breached": breached,
-            "pending": sum(1 for c in checks if c.status == "pending"),
+            "pending": statuses["pending"],
             "median_response_seconds": round(statistics.median(times)) if times else None,
             "p90_response_seconds": round(_nearest_rank(times, 0.9)) if times else None,
             "share_met": round(met / (met + breached), 4) if met + breached else None,
@@ -345,16 +349,20 @@ class ResponseTimeRule(RuleBase):
         }
 
     def _histogram(self, times: list[float]) -> dict[str, Any]:
-        """Answered episodes by response time, in bins that are multiples of the limit (for the report's chart)."""
+        """Answered episodes by response time (`times` sorted), in bins that are multiples of the limit (for
+        the report's chart): a bin holds the times above the edge before it, up to its own edge."""
         limit = self.within.total_seconds()
         edges = [limit * factor for factor in _HISTOGRAM_FACTORS]
-        counts = [0] * (len(edges) + 1)
-        for value in times:
-            counts[bisect_left(edges, value)] += 1
+        up_to = [bisect_right(times, edge) for edge in edges] + [len(times)]
+        counts = [up_to[0]] + [high - low for low, high in zip(up_to, up_to[1:])]
         return {
             "limit_seconds": int(limit),
             "bins": [[int(edge), count] for edge, count in zip(edges, counts)] + [[None, counts[-1]]],
         }
+
+
+_status = attrgetter("status")
+_value = attrgetter("value")
 
 
 def _english_complaints(candidates, chosen: list[int], why: list[str | None]) -> list[str | None]:

@@ -260,3 +260,59 @@ def test_target_decides_the_rule_status(tmp_path):
         events += [ask, post("acme_support", f"2026-10-05 {8 + hours:02d}:00", "@x", reply_to=ask)]
     assert outcome(run(policy(tmp_path, [rule(target="75%")]), *events)).status == "pass"
     assert outcome(run(policy(tmp_path, [rule(target="76%")]), *events)).status == "fail"
+
+
+def _metrics_check_by_check(rule_model, checks):
+    """The response-time metrics as the contract words them, one check at a time (the rule counts in bulk)."""
+    from bisect import bisect_left
+    from collections import Counter
+
+    times = sorted(c.value for c in checks if c.value is not None)
+    edges = [rule_model.within.total_seconds() * f for f in (0.25, 0.5, 1, 2, 3, 6, 12, 24)]
+    bins = [0] * (len(edges) + 1)
+    for value in times:
+        bins[bisect_left(edges, value)] += 1  # a time exactly at an edge belongs to the bin that edge closes
+    set_aside = Counter()
+    for check in checks:
+        if check.status == "uncounted":
+            set_aside.update(check.counts)
+    return {
+        "episodes": sum(1 for c in checks if c.status != "uncounted"), "answered": len(times),
+        "met": sum(1 for c in checks if c.status == "passed"),
+        "breached": sum(1 for c in checks if c.status == "failed"),
+        "pending": sum(1 for c in checks if c.status == "pending"),
+        "histogram": {"limit_seconds": int(edges[2]),
+                      "bins": [[int(e), n] for e, n in zip(edges, bins)] + [[None, bins[-1]]]},
+        "not_counted": dict(set_aside),
+    }
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_metrics_count_as_check_by_check(seed):
+    import random
+    from datetime import datetime, timezone
+
+    from auditor.rules.base import Check
+    from auditor.rules.response_time import ResponseTimeRule
+
+    rng = random.Random(seed)
+    options = rule(within=rng.choice(["1h", "4h", "90m", "1d"]))
+    del options["applies_to"]
+    model = ResponseTimeRule.model_validate(options)
+    limit = model.within.total_seconds()
+    edges = [limit * f for f in (0.25, 0.5, 1, 2, 3, 6, 12, 24)]
+    at = datetime(2026, 10, 5, tzinfo=timezone.utc)
+    checks = []
+    for _ in range(rng.randrange(0, 60)):
+        status = rng.choice(["passed", "failed", "pending", "uncounted"])
+        if status == "uncounted":
+            counts = {rng.choice(["acknowledgement", "passing mention"]): rng.randrange(1, 4)}
+            checks.append(Check("acme_support", at, status, counts=counts))
+            continue
+        # On an edge, a hair either side of one, or anywhere: the bins must split exactly where the edges are.
+        value = rng.choice([rng.choice(edges), rng.choice(edges) + rng.choice([-1e-6, 1e-6]),
+                            rng.uniform(0, limit * 30), 0.0])
+        checks.append(Check("acme_support", at, status, "bob", None if status == "pending" else value))
+    expected = _metrics_check_by_check(model, checks)
+    got = model.metrics(checks)
+    assert {key: got[key] for key in expected} == expected

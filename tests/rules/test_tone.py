@@ -228,3 +228,51 @@ def test_the_workers_send_back_only_the_texts_where_something_was_found(tmp_path
         verdicts = loaded_rule._verdicts(keys)
     assert list(verdicts) == keys[-2:]
     assert [hit.check for verdict in verdicts.values() for hit in verdict.hits] == ["profanity", "shouting"]
+
+
+def _metrics_check_by_check(model, checks):
+    """The tone metrics as the contract words them, one check and one count at a time (the rule counts in one pass)."""
+    from collections import Counter
+
+    by_check = Counter(name for check in checks for draft in check.findings for name in draft.measure["checks"])
+    skipped = sum(c.counts.get("not_scored_language", 0) for c in checks)
+    languages = Counter()
+    for check in checks:
+        for key, n in check.counts.items():
+            if key.startswith("language:"):
+                languages[key.split(":", 1)[1]] += n
+    return {"posts": sum(c.counts.get("posts", 0) for c in checks), "dms": sum(c.counts.get("dms", 0) for c in checks),
+            "flagged": sum(1 for c in checks if c.status == "failed"),
+            "by_check": {name: by_check[name] for name in model.checks.enabled()},
+            "skipped": skipped, "languages": dict(languages)}
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_metrics_count_as_check_by_check(seed):
+    import random
+    from datetime import datetime, timezone
+
+    from auditor.rules.base import Check, Draft
+
+    rng = random.Random(seed)
+    model = tone.ToneRule.model_validate(rule({"profanity": True, "shouting": True, "toxicity": rng.random() < 0.5}))
+    at = datetime(2026, 10, 14, tzinfo=timezone.utc)
+    checks = []
+    for _ in range(rng.randrange(0, 80)):
+        kind = rng.choice(["posts", "dms"])
+        shared = tone._ONE_POST if kind == "posts" else tone._ONE_DM
+        language = rng.choice(["es", "de", "ja"])
+        counts = rng.choice([shared, shared, dict(shared), {kind: 1, "not_scored_language": 1, f"language:{language}": 1}])
+        drafts = ()
+        if rng.random() < 0.3:
+            names = rng.sample(["profanity", "shouting", "toxicity"], rng.randrange(1, 3))
+            drafts = (Draft("violation", "m", (), {"checks": names}),)
+        checks.append(Check("lchen", at, "failed" if drafts else "passed", "bob", None, drafts, counts))
+    expected = _metrics_check_by_check(model, checks)
+    got = model.metrics(checks)
+    assert {key: got[key] for key in ("posts", "dms", "flagged", "by_check")} == {
+        key: expected[key] for key in ("posts", "dms", "flagged", "by_check")}
+    assert got["not_scored"] == {"language": expected["skipped"]}
+    for language, n in expected["languages"].items():
+        assert f"{language} {n}" in got["note"]
+    assert ("note" in got) == bool(expected["skipped"])

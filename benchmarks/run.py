@@ -615,7 +615,12 @@ def main(argv: list[str] | None = None) -> int:
                         "seconds (default: 3600)")
     args = parser.parse_args(argv)
     default_sizes = "5000,20000" if args.quick else "100000,1000000"
-    sizes = sorted({int(s.replace("_", "")) for s in (args.sizes or default_sizes).split(",")})
+    try:
+        sizes = sorted({int(s.replace("_", "")) for s in (args.sizes or default_sizes).split(",")})
+    except ValueError:
+        parser.error(f"--sizes {args.sizes!r}: give numbers of events separated by commas, e.g. 100000,1000000")
+    if sizes[0] < 1:
+        parser.error(f"--sizes {args.sizes!r}: each size must be at least one event")
     n_texts = args.texts or (1000 if args.quick else 5000)
     pdf_accounts, pdf_findings = (20, 500) if args.quick else (200, 5000)
 

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
-
-
-def load_run():
-    if str(BENCHMARKS) not in sys.path:  # run.py imports sla.py from beside it
-        sys.path.insert(0, str(BENCHMARKS))
-    spec = importlib.util.spec_from_file_location("bench_run", BENCHMARKS / "run.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.benchmarks.peers import BENCHMARKS, load_script
 
 
 @pytest.mark.parametrize("sizes, says", [("abc", "give numbers of events separated by commas"),
@@ -33,7 +22,7 @@ def test_bad_sizes_are_one_usage_error(sizes, says):
 
 
 def test_the_floor_is_the_mean_of_its_runs_on_either_side_of_the_audit():
-    run = load_run()
+    run = load_script(BENCHMARKS / "run.py", "bench_run")
     before = {"seconds": 1.86, "lines": 1000, "cpu_seconds": 1.9}
     after = {"seconds": 1.19, "lines": 1000, "cpu_seconds": 1.3}
     floor = run.floor([before, after])

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
-BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "pdf_bench.py"
+from tests.benchmarks.peers import BENCHMARKS, load_script
 
 
 def load_bench():
-    spec = importlib.util.spec_from_file_location("pdf_bench", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(BENCHMARKS / "pdf_bench.py")
 
 
 def test_measure_compares_a_page_with_a_plain_table_of_as_many_pages():

@@ -392,7 +392,7 @@ _platform_of = attrgetter("platform")
 
 def _data_sha256(index: ActivityIndex) -> str:
     # The index holds each event once, sorted by (time, id): the same events give the same hash
-    # whatever the sources, their order or duplicates. msgspec writes the slotted dataclasses as
+    # whatever the sources, their order or duplicates. msgspec writes the event Structs as
     # objects in field order, times as RFC 3339, one line each; a few thousand at a time, in one
     # call each: writing them one by one (orjson) cost twice the time, and all at once a
     # second copy of the month in memory.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import replace
+from msgspec.structs import asdict, replace
 from datetime import datetime
 from operator import attrgetter
 
@@ -198,6 +198,12 @@ def _ref(platform: str, event_id: str) -> str | tuple[str, str]:
     return event_id if platform == "x" else (platform, event_id)
 
 
+def _written(event: Post | DirectMessage) -> bytes:
+    """An event as orjson writes its fields in order (times as `+00:00`): which of two events under one id
+    is kept has always been decided on these bytes."""
+    return orjson.dumps(event, default=asdict)
+
+
 def _dedupe(events: list) -> dict:
     """Events by key (`_key`): the same post read from two sources counts once."""
     # Keyed by the bare id on X (nearly every event) and by (platform, id) elsewhere: a str
@@ -209,7 +215,7 @@ def _dedupe(events: list) -> dict:
     for event in events:
         key = _key(event)
         other = keep(key, event)
-        if other is not event and other != event and orjson.dumps(event) > orjson.dumps(other):
+        if other is not event and other != event and _written(event) > _written(other):
             # Two different events under one id (a broken export): keep the same one whatever
             # order the lines came in, so reordering a file never changes a report (found by tests/fuzz).
             kept[key] = event

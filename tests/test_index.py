@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from datetime import timedelta
+
+from msgspec.structs import replace
 
 import pytest
 
@@ -122,6 +124,15 @@ def test_two_different_events_under_one_id_keep_the_same_one_in_any_order():
     first = post("bob", "2026-10-05 10:00", "first", id="1")
     second = replace(first, text="second")
     assert index(first, second).posts[0].text == index(second, first).posts[0].text
+
+
+def test_of_two_copies_a_second_apart_in_their_fraction_the_one_kept_is_the_one_always_kept():
+    # Which copy is kept is decided on the bytes orjson writes (`+00:00` after the seconds): the copy
+    # with a fraction of a second sorts after the whole second there, though not where a time ends in `Z`.
+    whole = post("bob", "2026-10-05 10:00", "whole second", id="1")
+    fraction = replace(whole, created_at=whole.created_at + timedelta(milliseconds=500), text="a fraction later")
+    assert index(whole, fraction).posts[0].text == "a fraction later"
+    assert index(fraction, whole).posts[0].text == "a fraction later"
 
 
 def test_the_same_id_on_two_networks_is_two_posts():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import replace
+from msgspec.structs import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from dataclasses import replace
+from msgspec.structs import replace
 from datetime import datetime, timezone
 from unittest import mock
 

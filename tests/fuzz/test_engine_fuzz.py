@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-import dataclasses
+import msgspec
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -105,7 +105,7 @@ def timelines(draw, audited=tuple(a["handle"] for a in ROSTER), counterparts=COU
         else:  # a reply to any id at all: a later post, itself, one we never saw (cycles are possible)
             author = draw(st.sampled_from((account, customer)))
             target = draw(st.one_of(st.sampled_from([p.id for p in posts]), st.just("unknown-1")))
-            events.append(dataclasses.replace(post(author, when(), text, id=new_id("p")), in_reply_to=target,
+            events.append(msgspec.structs.replace(post(author, when(), text, id=new_id("p")), in_reply_to=target,
                                               mentions=(account,)))
     return events
 
@@ -176,7 +176,7 @@ _EXACTLY_ON_TIME = [_ASK, post("acme_support", "2026-11-01 05:00", "@bob hi", id
 @example(_EXACTLY_ON_TIME, -(31 + 30 + 31) * 1440)  # back into the summer
 def test_moving_every_event_by_the_same_minutes_changes_no_wall_clock_verdict(loaded, events, minutes):
     shift = timedelta(minutes=minutes)
-    moved = [dataclasses.replace(e, created_at=e.created_at + shift) for e in events]
+    moved = [msgspec.structs.replace(e, created_at=e.created_at + shift) for e in events]
     assert verdicts(run_audit(loaded, moved, WIDE)) == verdicts(run_audit(loaded, events, WIDE))
 
 
@@ -200,7 +200,7 @@ def example_policy():
        st.randoms(use_true_random=False))
 def test_the_order_of_jsonl_lines_does_not_change_report_json(example_policy, events, copies, random):
     # a broken export may repeat an id with other content: which one counts must not depend on the order
-    events = events + [dataclasses.replace(events[i % len(events)], text=text) for i, text in copies]
+    events = events + [msgspec.structs.replace(events[i % len(events)], text=text) for i, text in copies]
     lines = [orjson.dumps(event_to_dict(e)) for e in events]
     shuffled = list(lines)
     random.shuffle(shuffled)
@@ -220,7 +220,7 @@ def test_the_order_of_jsonl_lines_does_not_change_report_json(example_policy, ev
 def test_two_lines_with_one_id_give_the_same_report_in_either_order(example_policy, tmp_path):
     # Found by fuzzing: the index kept whichever of the two it read first.
     ask = post("bob", "2026-10-05 14:00", "@acme_support where is my order?", id="100", mentions=("acme_support",))
-    edited = dataclasses.replace(ask, text="@acme_support where is my order? (edited)")
+    edited = msgspec.structs.replace(ask, text="@acme_support where is my order? (edited)")
     path = tmp_path / "activity.jsonl"
     reports = []
     for order in ((ask, edited), (edited, ask)):

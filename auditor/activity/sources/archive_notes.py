@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import replace
+from msgspec.structs import replace
 from typing import Callable, Iterable
 
 from auditor.activity.events import mentions_in

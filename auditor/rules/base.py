@@ -15,6 +15,7 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+import msgspec
 from pydantic import Field
 
 from auditor.types import Severity, Share, Strict
@@ -57,11 +58,12 @@ class Draft:
     timing: Timing | None = None
 
 
-# Not frozen, as the events are not: a frozen dataclass sets each field through object.__setattr__,
-# three times the cost of building one, and a month's audit builds a million or more. Nothing
-# changes a Check once a rule returns it.
-@dataclass(slots=True)
-class Check:
+# A msgspec Struct, as the events are (activity/model.py): built in C, and a month's audit builds a
+# million or more. Not frozen, which costs time too; nothing changes a Check once a rule returns it.
+NO_COUNTS: Mapping[str, int] = MappingProxyType({})
+
+
+class Check(msgspec.Struct):
     """One checked item (an episode, a promise, a post, an account-period)."""
 
     account: str
@@ -74,10 +76,7 @@ class Check:
     # More of the kind's own counts for its metrics, when one value is not enough
     # (engagement: an account-period's posts and replies). Read only; without any, every check
     # shares one empty mapping rather than holding a dict of its own (a month has a million checks).
-    counts: Mapping[str, int] = field(default_factory=lambda: NO_COUNTS)
-
-
-NO_COUNTS: Mapping[str, int] = MappingProxyType({})
+    counts: Mapping[str, int] = NO_COUNTS
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ clock, DMs only, an ignored account.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from msgspec.structs import replace
 from datetime import datetime, timedelta, timezone
 
 from hypothesis import HealthCheck, given, settings

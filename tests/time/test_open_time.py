@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from auditor.time.calendars import BusinessClock, WallClock
-from auditor.time.open_time import OpenTime, open_between_many
+from auditor.time.open_time import OpenTime, open_between_many, to_micros
 
 UTC = timezone.utc
 ZONES = ("America/Toronto", "Europe/London", "Australia/Lord_Howe", "America/Santiago", "Asia/Kolkata",
@@ -119,3 +119,19 @@ def test_a_naive_time_gets_the_clocks_own_error():
     aware = datetime(2026, 10, 30, 20, tzinfo=UTC)
     with pytest.raises(ValueError, match="must be a datetime with a time zone"):
         open_between_many(office, [aware] * 63 + [datetime(2026, 10, 30)], [aware] * 64)
+
+
+@settings(max_examples=200, deadline=None)
+@given(moments=st.lists(st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1),
+                                     timezones=st.sampled_from([UTC, *map(ZoneInfo, ZONES)])), max_size=20))
+def test_to_micros_gives_each_instants_microseconds_since_1970(moments):
+    # Counted the long way: the instant's UTC wall time, less 1970's, in whole microseconds.
+    expected = [(m.astimezone(UTC).replace(tzinfo=None) - datetime(1970, 1, 1)) // timedelta(microseconds=1)
+                for m in moments]
+    assert to_micros(moments).tolist() == expected
+    assert to_micros(iter(moments), len(moments)).tolist() == expected
+
+
+def test_to_micros_refuses_a_naive_time():
+    with pytest.raises(TypeError):
+        to_micros([datetime(2026, 10, 30, 20, tzinfo=UTC), datetime(2026, 10, 30)])

@@ -3,9 +3,19 @@ the trend only when the data reaches back over the previous period. Pure: same i
 
 from __future__ import annotations
 
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from msgspec.structs import replace
+
+from auditor.audit import _period_events
+from auditor.index import ActivityIndex
 from auditor.render import RenderOptions
 from auditor.render.json_report import render
-from tests.factories import dm, policy, post, run
+from auditor.time.period import parse_period
+from tests.factories import activity, at, dm, policy, post, run
 
 ANSWER = {"id": "answer", "type": "response_time", "severity": "high", "within": "4h", "target": 0.9,
           "applies_to": {"accounts": ["acme_support"]}}
@@ -178,3 +188,48 @@ def test_an_audit_that_keeps_no_checks_reports_the_same_and_cannot_be_recounted(
     assert recount(kept, kept.findings, loaded.policy.zone).rules == kept.rules
     with pytest.raises(ValueError, match="without its checks"):
         recount(dropped, dropped.findings, loaded.policy.zone)
+
+
+def _period_events_one_by_one(index, period, as_of) -> int:
+    """The definition, an event at a time: by a roster account, replying to or mentioning one, or a DM to one."""
+    roster = index.roster
+    count = 0
+    for event in [*index.posts, *index.dms]:
+        if not (period.start <= event.created_at < period.end) or event.created_at > as_of:
+            continue
+        if hasattr(event, "author"):
+            count += (event.author in roster or event.in_reply_to_author in roster
+                      or not roster.isdisjoint(event.mentions))
+        else:
+            count += event.sender in roster or not roster.isdisjoint(event.recipients)
+    return count
+
+
+_people = st.sampled_from(["acme_support", "jdoe", "bob", "carol"])
+_moments = st.sampled_from(["2026-09-30 23:00", "2026-10-01 04:00", "2026-10-01 03:59", "2026-10-15 12:00",
+                            "2026-10-31 23:59", "2026-11-01 04:00", "2026-11-01 03:59", "2026-11-02 10:00"])
+
+
+@st.composite
+def _events(draw):
+    events = []
+    for n in range(draw(st.integers(0, 12))):
+        sender, other, when = draw(_people), draw(_people), draw(_moments)
+        if draw(st.booleans()):
+            mentions = tuple(draw(st.lists(_people, max_size=2, unique=True)))
+            made = post(sender, when, "hi", id=str(n), mentions=mentions)
+            if draw(st.booleans()):
+                made = replace(made, in_reply_to="x", in_reply_to_author=other)
+        else:
+            made = dm(sender, other, when, "hi", id=f"d{n}")
+        events.append(made)
+    return events
+
+
+@settings(max_examples=300, deadline=None)
+@given(events=_events(), as_of=_moments)
+def test_events_of_the_period_are_those_counted_one_by_one(events, as_of):
+    roster = {"acme_support", "jdoe"}
+    index = ActivityIndex(activity(*events), roster)
+    period = parse_period("2026-10", ZoneInfo("America/Toronto"), date(2026, 12, 1))
+    assert _period_events(index, period, at(as_of)) == _period_events_one_by_one(index, period, at(as_of))

@@ -58,11 +58,11 @@ class Draft:
     timing: Timing | None = None
 
 
-# A msgspec Struct, as the events are (activity/model.py): built in C, and a month's audit builds a
-# million or more. Not frozen, which costs time too; nothing changes a Check once a rule returns it.
 NO_COUNTS: Mapping[str, int] = MappingProxyType({})
 
 
+# A msgspec Struct, as the events are (activity/model.py): built in C, and a month's audit builds a
+# million or more. Not frozen, which costs time too; nothing changes a Check once a rule returns it.
 class Check(msgspec.Struct):
     """One checked item (an episode, a promise, a post, an account-period)."""
 

@@ -126,7 +126,7 @@ def test_two_different_events_under_one_id_keep_the_same_one_in_any_order():
     assert index(first, second).posts[0].text == index(second, first).posts[0].text
 
 
-def test_of_two_copies_a_second_apart_in_their_fraction_the_one_kept_is_the_one_always_kept():
+def test_of_two_copies_half_a_second_apart_the_one_kept_is_the_one_always_kept():
     # Which copy is kept is decided on the bytes orjson writes (`+00:00` after the seconds): the copy
     # with a fraction of a second sorts after the whole second there, though not where a time ends in `Z`.
     whole = post("bob", "2026-10-05 10:00", "whole second", id="1")

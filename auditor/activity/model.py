@@ -7,9 +7,10 @@ slotted dataclasses took 1.0-1.3 s (their `__init__` is Python), and msgspec wri
 them for the data's hash (`audit._data_sha256`) faster and to the same bytes. They
 are not tracked by the garbage collector (`gc=False`): an event refers only to
 strings, tuples of them and a time, never back to anything that could make a cycle,
-so a collection has no reason to walk a million of them. They are not `frozen`,
-which would cost time too. Nothing changes an event after its source has
-built it; use `msgspec.structs.replace` to derive one.
+so a collection has no reason to walk a million of them. They are not `frozen`
+(a frozen Struct builds as fast; the dataclasses before them were not frozen
+either), but nothing changes an event after its source has built it: use
+`msgspec.structs.replace` to derive one.
 """
 
 from __future__ import annotations

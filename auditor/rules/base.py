@@ -62,7 +62,7 @@ NO_COUNTS: Mapping[str, int] = MappingProxyType({})
 
 
 # A msgspec Struct, as the events are (activity/model.py): built in C, and a month's audit builds a
-# million or more. Not frozen, which costs time too; nothing changes a Check once a rule returns it.
+# million or more. Not frozen, but nothing changes a Check once a rule returns it.
 class Check(msgspec.Struct):
     """One checked item (an episode, a promise, a post, an account-period)."""
 

@@ -138,3 +138,20 @@ def test_the_first_answer_after_a_time_is_the_earliest_one_triggered_then(candid
         eligible = [c for c in built if c[0] >= moment]
         expected = min(eligible, key=lambda c: (c[1], c[2]))[3] if eligible else None
         assert answer(moment) == expected
+
+
+# `_first_answer` answers one question without `_first_after`'s table: the same answer for any candidates,
+# ties included (two answers with the same time and id, as a post and a DM "17" may be).
+@settings(max_examples=400, deadline=None)
+@given(candidates=st.lists(st.tuples(_MINUTES, _MINUTES, st.sampled_from("ab")), max_size=6),
+       asked=st.lists(_MINUTES, min_size=1, max_size=8))
+def test_one_question_gets_the_answer_the_table_gives(candidates, asked):
+    from auditor.rules.episodes import _first_after, _first_answer
+
+    start = datetime(2026, 10, 1, tzinfo=timezone.utc)
+    at = [start + timedelta(minutes=m) for m in range(7)]
+    # Each candidate its own answer object, so a tie resolved the other way gives another answer.
+    built = [(at[trigger], at[answered], key, object()) for trigger, answered, key in candidates]
+    table = _first_after(list(built))
+    for minute in asked:
+        assert _first_answer(built, at[minute]) is table(at[minute])

@@ -88,6 +88,10 @@ def quote(text: str, limit: int = 80) -> str:
     return f'"{flat}"'
 
 
+# The key of a group of a whole team's accounts (`responder_groups`); one account alone is "account:<handle>".
+TEAM_GROUP = "team:"
+
+
 class ResponderGroups:
     """Who may answer for whom: each audited account alone, or its whole team."""
 
@@ -101,7 +105,7 @@ def responder_groups(audited, responders: str) -> ResponderGroups:
     members: dict[str, set[str]] = defaultdict(set)
     for account in audited:
         if responders == "team" and account.team:
-            key = f"team:{account.team}"
+            key = f"{TEAM_GROUP}{account.team}"
         else:
             key = f"account:{account.handle}"
         groups.group_of[account.handle] = key

@@ -8,7 +8,8 @@ the item's time, the earliest (then the lowest id):
   conversation (its trigger is that post's time, so an answer to a later post answers
   the earlier ones too, never the reverse), or a responder's DM to the counterpart
   (its trigger is its own time: taking the conversation private answers what came before);
-* for a DM, a responder's DM in that DM conversation.
+* for a DM, a responder's DM in that DM conversation, or with `responders: team` a teammate's DM
+  to the counterpart in any conversation (a teammate is not in theirs with the account).
 
 Consecutive items of one key with the same answer (or with none) are one episode; its
 clock runs from the first of them. The episodes come back as columns (`Episodes`): the
@@ -27,6 +28,8 @@ import numpy as np
 
 from auditor.activity.model import DirectMessage, Post
 from auditor.time.open_time import to_micros
+
+from auditor.rules._shared import TEAM_GROUP
 
 if TYPE_CHECKING:
     from auditor.rules._shared import ResponderGroups
@@ -69,7 +72,10 @@ def find_episodes(ctx: "RuleContext", groups: "ResponderGroups", inbound: Inboun
     waiting_by_key: list[list[Entry] | None] = [[] for _ in inbound.keys]
     for key, entry in zip(inbound.key_of, inbound.entries):
         waiting_by_key[key].append(entry)
-    dms_sent = _dms_sent(ctx, groups) if any(not key[3] for key in inbound.keys) else {}
+    # A responder's DM to the counterpart answers a public item, and with `responders: team` a teammate's
+    # DM answers a DM item too (no teammate is in the counterpart's conversation with the account).
+    dms_sent = (_dms_sent(ctx, groups)
+                if any(not key[3] or key[0].startswith(TEAM_GROUP) for key in inbound.keys) else {})
     # Built straight into columns: a list and a tuple per episode on the way were a third of the
     # rule's memory at its peak (350,000 episodes at a million events).
     entries: list[Entry] = []
@@ -82,7 +88,8 @@ def find_episodes(ctx: "RuleContext", groups: "ResponderGroups", inbound: Inboun
         waiting_by_key[position] = None  # its entries go on in `entries`
         responders = groups.members[group]
         if is_dm:
-            candidates = _dm_candidates(ctx.index.dm_conversations[conversation], responders)
+            candidates = _dm_candidates(ctx.index.dm_conversations[conversation], responders,
+                                        dms_sent.get((group, counterpart), ()) if group.startswith(TEAM_GROUP) else ())
         else:
             candidates = _post_candidates(ctx, conversation, counterpart, responders,
                                           dms_sent.get((group, counterpart), ()))
@@ -148,9 +155,14 @@ def _post_candidates(ctx: "RuleContext", conversation: str, counterpart: str, re
     return candidates
 
 
-def _dm_candidates(conversation: list[DirectMessage], responders: frozenset[str]) -> list[Candidate]:
-    """What may answer a DM: a responder's DM in that DM conversation, sent at or after it."""
-    return [(dm.created_at, dm.created_at, dm.id, dm) for dm in conversation if dm.sender in responders]
+def _dm_candidates(conversation: list[DirectMessage], responders: frozenset[str],
+                   to_them: list[DirectMessage] | tuple = ()) -> list[Candidate]:
+    """What may answer a DM: a responder's DM in that DM conversation, or one of `to_them` (a team's DMs to
+    the counterpart in any conversation), sent at or after it."""
+    answers = [dm for dm in conversation if dm.sender in responders]
+    if to_them:
+        answers = list({dm.id: dm for dm in (*answers, *to_them)}.values())  # a DM in both counts once
+    return [(dm.created_at, dm.created_at, dm.id, dm) for dm in answers]
 
 
 def _first_answer(candidates: list[Candidate], moment: datetime) -> Post | DirectMessage | None:

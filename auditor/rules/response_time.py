@@ -35,7 +35,10 @@ Response: the audited account's post replying to the item or to a later post of
 the same counterpart in the same conversation, or a DM from it to the
 counterpart sent after the item (taking the conversation private answers it);
 for DMs, its next DM in that DM conversation. With `responders: team` any
-audited account of the same team answers. Waiting episode: the items of one
+audited account of the same team answers (a DM item: by a DM to the counterpart
+in any DM conversation). A DM item late or unanswered as far as the data shows,
+where no source holds the DMs of an account that may answer it, is "cannot
+tell": listed, counted in the metrics as `DMs not held`, never breached. Waiting episode: the items of one
 counterpart in one conversation that wait for the same response; the clock
 runs from the first of them.
 """
@@ -78,6 +81,10 @@ Channel = Literal["mention", "reply", "dm"]
 _HISTOGRAM_FACTORS = (0.25, 0.5, 1, 2, 3, 6, 12, 24)
 # Why an inbound item was not checked, in the order they are tested (the metrics' words).
 SET_ASIDE_REASONS = ("ignored account", "acknowledgement", "passing mention", "not a question or complaint")
+# A DM item past its limit where no source holds the DMs of every account that may answer it: the answer,
+# a DM, may be there unseen. Listed as "cannot tell", counted in the metrics beside the items set aside.
+DMS_NOT_HELD = "DMs not held"
+NOT_COUNTED_REASONS = (*SET_ASIDE_REASONS, DMS_NOT_HELD)
 _MICROSECOND = timedelta(microseconds=1)
 # Episodes judged a slice at a time (`_checks`).
 _SLICE = 16_384
@@ -125,11 +132,14 @@ class ResponseTimeRule(RuleBase):
         inbound, set_aside = self._inbound_items(ctx, audited, groups)
         episodes = find_episodes(ctx, groups, inbound)
         del inbound  # its keys and positions (a few hundred thousand of each) are not needed to judge episodes
-        return (self._checks(ctx, episodes, set_aside),
-                self._checks(previous, episodes, set_aside, counted_only=True) if previous is not None else None)
+        # Per audited account, the accounts that may answer its DMs whose DMs no source holds.
+        unseen = {handle: sorted(h for h in groups.members[group] if not ctx.holds_dms(h))
+                  for handle, group in groups.group_of.items()}
+        return (self._checks(ctx, episodes, set_aside, unseen),
+                self._checks(previous, episodes, set_aside, unseen, counted_only=True) if previous is not None else None)
 
-    def _checks(self, ctx: "RuleContext", episodes: Episodes, set_aside: list[tuple[str, str, datetime]], *,
-                counted_only: bool = False) -> list[Check]:
+    def _checks(self, ctx: "RuleContext", episodes: Episodes, set_aside: list[tuple[str, str, datetime]],
+                unseen: dict[str, list[str]], *, counted_only: bool = False) -> list[Check]:
         """The period's episodes judged, and what it set aside per account."""
         contains = ctx.period.contains
         # Episodes belong to the period they start in; answers may come later.
@@ -153,7 +163,7 @@ class ResponseTimeRule(RuleBase):
                 else:
                     checks.append(self._judge(ctx, (episodes.waiting(e), episodes.responses[e]), counterparts[e],
                                               episodes.is_dm[e], timedelta(microseconds=taken) if taken >= 0 else None,
-                                              counted_only))
+                                              unseen, counted_only))
         # What was set aside, per account: counted in the metrics, never in the share.
         by_account: dict[str, Counter] = defaultdict(Counter)
         for handle, reason, moment in set_aside:
@@ -249,9 +259,9 @@ class ResponseTimeRule(RuleBase):
         return reasons
 
     def _judge(self, ctx: "RuleContext", episode, counterpart: str, is_dm: bool, elapsed: timedelta | None,
-               counted_only: bool = False) -> Check:
-        """An episode of the period, with its time on the rule's clock when it was answered; `counted_only`
-        leaves out the finding (the trend's period is counted, never reported)."""
+               unseen: dict[str, list[str]], counted_only: bool = False) -> Check:
+        """An episode of the period, not met, with its time on the rule's clock when it was answered;
+        `counted_only` leaves out the finding (the trend's period is counted, never reported)."""
         waiting, response = episode
         account, first, channel = waiting[0]
         start = first.created_at
@@ -260,6 +270,9 @@ class ResponseTimeRule(RuleBase):
         if response is None:
             deadline = clock.deadline(start, self.within)
             overdue = deadline is not None and ctx.as_of > deadline
+        if is_dm and unseen[account] and (response is not None or overdue):
+            # Late or unanswered as far as the data shows, but an earlier answer by DM would not be in it.
+            return self._cannot_tell(account, start, counterpart, waiting, unseen[account], counted_only)
         if counted_only:
             answered = response is not None
             return Check(account, start, "failed" if answered or overdue else "pending", counterpart,
@@ -315,6 +328,19 @@ class ResponseTimeRule(RuleBase):
         return Check(account, start, "pending", counterpart, None,
                      (Draft("pending", message, evidence, measure, wait=wait, timing=timing),))
 
+    def _cannot_tell(self, account: str, start: datetime, counterpart: str, waiting, unseen: list[str],
+                     counted_only: bool) -> Check:
+        counts = {DMS_NOT_HELD: 1}
+        if counted_only:
+            return Check(account, start, "uncounted", counterpart, counts=counts)
+        why = "no source holds the DMs of " + ", ".join(f"@{handle}" for handle in unseen)
+        measure = {"channel": "dm", "items": len(waiting), "clock": self.clock or "wall clock",
+                   "within_seconds": int(self.within.total_seconds()), "started_at": utc_iso(start), "reason": why}
+        evidence = tuple(EvidenceRef(item.id, "dm", "inbound") for _, item, _ in waiting)
+        message = f"cannot tell whether @{counterpart}'s DM was answered in time: {why}"
+        return Check(account, start, "uncounted", counterpart, None,
+                     (Draft("cannot_tell", message, evidence, measure),), counts=counts)
+
     @cached_property
     def _limit_text(self) -> str:
         if self.clock is None:
@@ -346,7 +372,7 @@ class ResponseTimeRule(RuleBase):
             "share_met": round(met / (met + breached), 4) if met + breached else None,
             "histogram": self._histogram(times),
             # Inbound items of the period that needed no answer, by reason (docs/contract.md: "set aside").
-            "not_counted": {reason: set_aside[reason] for reason in SET_ASIDE_REASONS if set_aside[reason]},
+            "not_counted": {reason: set_aside[reason] for reason in NOT_COUNTED_REASONS if set_aside[reason]},
         }
 
     def _histogram(self, times: list[float]) -> dict[str, Any]:

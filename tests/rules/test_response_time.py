@@ -316,3 +316,49 @@ def test_metrics_count_as_check_by_check(seed):
     expected = _metrics_check_by_check(model, checks)
     got = model.metrics(checks)
     assert {key: got[key] for key in expected} == expected
+
+
+# What the data cannot show is not judged: the answer to a DM can only be a DM, so where no source holds
+# the account's DMs a DM item past its limit is "cannot tell", listed and never counted.
+def test_a_dm_item_the_data_cannot_show_the_answer_to_is_cannot_tell_not_breached(tmp_path):
+    asked = dm("cy", "acme_support", "2026-10-05 14:20", "hello? where is my order 5531")
+    public = post("bob", "2026-10-05 14:00", "@acme_support my order is late", mentions=("acme_support",))
+    end = post("acme_support", "2026-10-09 14:10", "end of the data")
+    result = run(policy(tmp_path, [rule()]), asked, public, end, dms_of=("lchen",))
+    figures = outcome(result).figures
+    # bob's public item still stands on public replies (none): breached. cy's DM is not judged.
+    assert (figures.checked, figures.failed, figures.pending) == (1, 1, 0)
+    assert figures.metrics["episodes"] == 1
+    assert figures.metrics["not_counted"] == {"DMs not held": 1}
+    [told] = findings(result, "cannot_tell")
+    assert told.counterpart == "cy" and not told.counted
+    assert told.message == ("cannot tell whether @cy's DM was answered in time: "
+                            "no source holds the DMs of @acme_support")
+    assert [e.id for e in told.evidence] == [asked.id]
+    [breached] = findings(result, "breached")
+    assert breached.counterpart == "bob"
+
+
+def test_a_dm_answered_in_time_is_met_even_where_the_dms_are_not_all_held(tmp_path):
+    # An answer the data shows within the limit is a fact; only a late or missing one cannot be judged.
+    asked = dm("cy", "acme_support", "2026-10-05 14:20", "hello? where is my order 5531")
+    answer = dm("acme_support", "cy", "2026-10-05 14:30", "looking into it")
+    late_ask = dm("dee", "acme_support", "2026-10-05 14:20", "and mine?")
+    late = dm("acme_support", "dee", "2026-10-06 14:30", "sorry, looking")
+    result = run(policy(tmp_path, [rule()]), asked, answer, late_ask, late, dms_of=("lchen",))
+    figures = outcome(result).figures
+    assert (figures.checked, figures.passed, figures.failed) == (1, 1, 0)
+    assert [f.counterpart for f in findings(result, "cannot_tell")] == ["dee"]
+
+
+def test_with_team_responders_a_dm_is_answered_by_a_teammates_dm(tmp_path):
+    asked = dm("eve", "acme_support", "2026-10-05 14:00", "my card was charged twice")
+    teammate = dm("lchen", "eve", "2026-10-05 14:20", "refunding the second charge now")
+    team = rule(responders="team", applies_to={"teams": ["support"]})
+    result = run(policy(tmp_path, [team]), asked, teammate, as_of="2026-10-30 00:00")
+    figures = outcome(result).figures
+    assert (figures.checked, figures.passed, figures.failed) == (1, 1, 0)
+    assert figures.metrics["median_response_seconds"] == 1200
+    # Each account for itself: lchen's DM is not acme_support's answer.
+    alone = run(policy(tmp_path, [rule()]), asked, teammate, as_of="2026-10-30 00:00")
+    assert outcome(alone).figures.failed == 1

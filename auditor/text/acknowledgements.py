@@ -95,6 +95,26 @@ _WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _BEYOND_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
+# "Done as asked" said about a DM: [who] [just/already] sent [you] [a/the/my...] DM, [who] DMed [you], "DM sent".
+# Built as combinations rather than listed: customers write every one of them ("I have sent a DM", "Just DMed",
+# "Have sent you a private message", "Just sent you all my DM").
+_WHO = ("", "i", "i've", "ive", "i have", "we", "we've", "we have", "have")
+_WHEN = ("", "just", "already")
+_TO = ("", "you", "u")
+_WHICH = ("", "a", "the", "my", "all my")
+_WHAT = ("dm", "dms", "direct message", "private message", "pm", "message", "details", "info", "information")
+_SENT = ("sent", "sent over")
+_MESSAGED = ("dm'd", "dmed", "dm'ed", "pm'd", "pmed", "pm'ed", "messaged", "direct messaged", "private messaged")
+
+
+def _sent_closers() -> set[str]:
+    done = {f"{what} sent" for what in _WHAT}
+    for sent in _SENT:
+        done |= {f"{sent} {to} {which} {what}" for to in _TO for which in _WHICH for what in _WHAT}
+    done |= {f"{messaged} {to}" for messaged in _MESSAGED for to in _TO}
+    return {" ".join(f"{who} {when} {phrase}".split()) for who in _WHO for when in _WHEN for phrase in done}
+
+
 def _variants(phrase: str) -> set[str]:
     """"it's ok" is also typed "its ok" and "it is ok"; "that's" likewise."""
     out = {phrase}
@@ -110,7 +130,7 @@ def _lexicon() -> tuple[dict[tuple[str, ...], bool], int]:
     phrases: dict[tuple[str, ...], bool] = {}
     for filler in FILLERS:
         phrases[tuple(_WORD_RE.findall(filler))] = False
-    for closer in CLOSERS:
+    for closer in (*CLOSERS, *_sent_closers()):
         for variant in _variants(closer):
             phrases[tuple(_WORD_RE.findall(variant))] = True
     return phrases, max(len(words) for words in phrases)

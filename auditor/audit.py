@@ -34,7 +34,7 @@ from auditor.result import (
     WeekFigures,
     status_of,
 )
-from auditor.types import SEVERITIES, share_of
+from auditor.types import SEVERITIES, score_of, share_of
 from auditor.rules.base import Check, RuleBase
 from auditor.rules.context import RuleContext, ScoredAhead
 
@@ -175,7 +175,7 @@ def summarize(rules: Iterable[RuleResult], findings: Iterable[Finding]) -> dict:
     scored = [r.figures.compliance for r in rules if r.figures.compliance is not None]
     return {
         # The score is the mean compliance of the rules that had something to check.
-        "score": round(100 * sum(scored) / len(scored), 1) if scored else None,
+        "score": score_of(scored),
         "rules_passed": sum(1 for r in rules if r.status == "pass"),
         "rules_failed": sum(1 for r in rules if r.status == "fail"),
         "rules_no_data": sum(1 for r in rules if r.status == "no_data"),

@@ -87,6 +87,20 @@ def share_of(passed: int, checked: int) -> float | None:
     return share
 
 
+def score_of(shares: list[float]) -> float | None:
+    """The score: the mean of the rules' shares, out of 100 to one decimal, rounded toward the truth as a
+    share is: 100 only when every rule's share is 1 and 0 only when every one is 0 (rules at 99.95% and 100%
+    score 99.9, never 100). None: no rule had anything to check."""
+    if not shares:
+        return None
+    score = round(100 * sum(shares) / len(shares), 1)
+    if score == 100.0 and any(share < 1 for share in shares):
+        return 99.9
+    if score == 0.0 and any(share > 0 for share in shares):
+        return 0.1
+    return score
+
+
 def meets_target(passed: int, checked: int, target: float) -> bool:
     """Whether a share reaches its target, judged on the counts (not on a rounded share)."""
     return passed + 1e-9 >= target * checked

@@ -57,6 +57,31 @@ def test_shares_round_toward_the_truth():
     assert not meets_target(99_999, 100_000, 1.0) and meets_target(95, 100, 0.95)
 
 
+def test_the_score_rounds_toward_the_truth_too():
+    from auditor.types import score_of
+
+    # One rule at 2,000 of 2,001 (99.95%) is not a perfect score, nor is one rule of two at 0.01% a zero.
+    assert score_of([0.9995]) == 99.9 and score_of([1.0, 0.9999]) == 99.9
+    assert score_of([0.0001]) == 0.1 and score_of([0.0, 0.0001]) == 0.1
+    assert (score_of([1.0, 1.0]), score_of([0.0]), score_of([0.5, 1.0]), score_of([])) == (100.0, 0.0, 75.0, None)
+
+
+def test_a_failing_rule_at_a_share_that_rounds_to_one_does_not_score_100(tmp_path):
+    from tests.factories import policy, post, run
+
+    rule = {"id": "answer", "type": "response_time", "severity": "high", "within": "4h", "target": "100%",
+            "applies_to": {"accounts": ["acme_support"]}}
+    events = []
+    for n in range(2001):
+        ask = post(f"c{n}", "2026-10-05 14:00", "@acme_support where is my order?", mentions=("acme_support",))
+        events.append(ask)
+        if n:  # the first customer gets no answer
+            events.append(post("acme_support", "2026-10-05 15:00", f"@c{n} on its way", reply_to=ask))
+    result = run(policy(tmp_path, [rule]), *events, as_of="2026-10-30 00:00")
+    assert (result.rules[0].figures.passed, result.rules[0].status) == (2000, "fail")
+    assert result.summary["score"] == 99.9
+
+
 def test_a_trend_needs_twenty_items_last_period_and_says_how_many():
     assert trend(0.95, 0.889, fmt, 45).text == "+6.1 pts (was 88.9%, n=45)"
     low = trend(0.715, 0.0, fmt, 2)

@@ -11,7 +11,12 @@ actually write, and what is not a promise stays out:
   ("the courier will contact you", "they will be in touch");
 * a commitment that waits for the counterpart is an invitation: "Can we DM
   you?", "Please share your details here: <link> and I'll get back to you",
-  "if you send us the order number we'll get back to you".
+  "if you send us the order number we'll get back to you";
+* words quoted are someone's words reported, not a promise made ("you were told
+  \"we'll get back to you\" and we didn't", "you wrote \"DM me\""), and so is
+  a commitment whose subject is someone else ("your agent said he would DM you");
+* a commitment on a condition is no promise to keep: "we'll get back to you if
+  anything changes", "If we find it, we'll DM you".
 
 When a post holds several, the first one decides its kind ("DM us your order
 number and we'll get back to you" is an invitation). Each promise also says
@@ -137,10 +142,12 @@ def find_promise(text: str, extra: Iterable[str] = (), replace: Iterable[str] | 
         if phrases:
             candidates += [(m.start, m.end, kind, False) for m in _matcher(tuple(phrases)).find_all(text)]
     for start, end, kind, claim in sorted(candidates, key=lambda c: (c[0], -c[1])):
-        if _negated(norm, start):
+        if _negated(norm, start) or _quoted(norm, start, end):
             continue
         if kind == COMMITMENT:
-            if _someone_else(norm, start):
+            if _someone_else(norm, start) or _someone_elses_modal(norm, start):
+                continue
+            if not claim and _conditional(norm, start, end):
                 continue
             if not claim and _waits_for_them(norm, start):
                 kind = INVITATION
@@ -154,7 +161,7 @@ def find_dm_invitation(text: str) -> Match | None:
     you", "let's take this offline"), for the escalation rule; not bare "we'll get back to you"."""
     norm = normalize_apostrophes(text)
     for start, end, _, _ in _builtin(norm, _DM_FORMS):
-        if _named_channel(norm[start:end]) in ("dm", None) and not _negated(norm, start):
+        if _named_channel(norm[start:end]) in ("dm", None) and not _negated(norm, start) and not _quoted(norm, start, end):
             return Match(start, end, text[start:end])
     return None
 
@@ -240,6 +247,62 @@ def _someone_else(text: str, start: int) -> bool:
         return False
     # "@bob will follow up": the handles that open a reply address it, they are not its subject.
     return not (words[-1].startswith("@") and _LEADING_HANDLES.match(before))
+
+
+# Quotation marks that open and close a quote; a straight double quote does both.
+_QUOTES = (('"', '"'), ("\u201c", "\u201d"), ("\u201e", "\u201c"), ("\u201e", "\u201d"), ("\u00ab", "\u00bb"))
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    """Is text[start:end] inside a quotation ("...", “...”, „...“, «...»)? Then it reports someone's words."""
+    for opening, closing in _QUOTES:
+        if opening == closing:
+            if text.count(opening, 0, start) % 2 == 1 and opening in text[end:]:
+                return True
+            continue
+        opened = text.rfind(opening, 0, start)
+        if opened >= 0 and text.rfind(closing, opened + 1, start) < 0 and closing in text[end:]:
+            return True
+    return False
+
+
+# A modal just before a commitment that starts at its verb ("he would DM you", "she'll send you a DM").
+_MODAL_BEFORE = re.compile(r"(?i)(?:\b(?:would|will|shall|could|should|might|may|must|can|gonna|going\s+to)|'(?:ll|d))"
+                           r"\s+(?:(?:also|then|now|soon|just|definitely|personally|happily|gladly)\s+)?$")
+_FIRST_PERSON = re.compile(r"(?i)(?:^|\W)(?:i|we)$")
+
+
+def _someone_elses_modal(text: str, start: int) -> bool:
+    """A commitment matched from its verb whose modal has someone else as its subject: "your agent said he
+    would DM you", "she'll send you a DM". With "I" or "we" (or none: "Thanks, will DM you") it is ours."""
+    modal = _MODAL_BEFORE.search(text, max(0, start - 60), start)
+    if modal is None:
+        return False
+    if text.startswith("'", modal.start()):
+        return not _FIRST_PERSON.search(text, max(0, modal.start() - 10), modal.start())  # "we'll", "he'd"
+    before = _sentence_before(text, modal.start()).split()
+    if before and _FIRST_PERSON.search(before[-1]):
+        return False
+    return _someone_else(text, modal.start())
+
+
+# A condition right after a commitment ("... if anything changes", "... in case we need more"), or one that
+# opens its sentence ("If we find it, we'll DM you"); "if you ..." before it is `_waits_for_them`.
+# "if that's ok" only asks politely: the promise stands.
+_POLITE_IF = (r"(?!\s+(?:(?:that|this|it)(?:'s|\s+is)?\s*(?:ok|okay|alright|all\s+right|fine|good|convenient)|"
+              r"(?:that|this|it)\s+works|you\s+(?:don't|do\s+not)\s+mind)\b)")
+_CONDITION_AFTER = re.compile(
+    rf"(?i)\W{{0,3}}(?:[\w']+\s+){{0,4}}?(?:if{_POLITE_IF}|in\s+case|unless|should\s+(?:we|i|there|anything))\b")
+_CONDITION_OPENS = re.compile(r"(?i)^\W*(?:@\w+\W+)*(?:if|in\s+case|unless|should)\b")
+
+
+def _conditional(text: str, start: int, end: int) -> bool:
+    """Is this commitment made on a condition, so that nothing was promised unless it holds?"""
+    after = _SENTENCE_END.search(text, end)
+    clause = text[end:after.start() if after else len(text)]
+    if _CONDITION_AFTER.match(clause) and "," not in clause[:_CONDITION_AFTER.match(clause).end()]:
+        return True
+    return _CONDITION_OPENS.match(_sentence_before(text, start)) is not None
 
 
 def _waits_for_them(text: str, start: int) -> bool:

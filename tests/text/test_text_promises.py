@@ -155,6 +155,34 @@ def test_no_promise(text):
     assert find_promise(text) is None
 
 
+@pytest.mark.parametrize("text", [
+    # someone's words reported, in quotes of any kind
+    '@jo sorry, you were told "we\'ll get back to you" and we didn\'t. Your refund has now been issued.',
+    "@jo sorry, you were told \u201cwe\u2019ll get back to you\u201d and we didn\u2019t.",
+    '@lou the email said "we will be in touch" but that was an automated message, sorry.',
+    "@kim You wrote \"DM me\" but we can't find your DM. Could you resend?",
+    "@kim Sie schrieben \u201eDM us\u201c, sorry", "@kim \u00abDM me\u00bb was a typo",
+    # a commitment whose subject is someone else
+    "@kim sorry, your agent said he would DM you and he did not. Your order has now shipped.",
+    "she'll send you a DM", "they would DM you",
+    # a commitment on a condition
+    "@jo we'll get back to you if anything changes, but all is fixed now", "@jo If we find anything, we'll DM you.",
+    "@jo I'll DM you in case we need more details", "We'll reach out to you unless it arrives today",
+])
+def test_reported_someone_elses_or_conditional_words_are_no_promise(text):
+    assert find_promise(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "Thanks, will DM you", "@bob will DM you shortly", "We will DM you now", "I'll DM you the details",
+    "Sorry if this caused trouble. We'll DM you now.", "we'll get back to you when we have an update",
+    "we'll follow up by DM if that's ok", "we'll DM you if that works for you", "We are going to DM you",
+    "I'd DM you but our DMs are down, I'll email you instead",
+])
+def test_our_own_firm_commitments_are_still_promises(text):
+    assert find_promise(text).kind == COMMITMENT
+
+
 def test_the_first_promise_decides_the_kind():
     assert found("DM us your order number and we'll get back to you") == (INVITATION, "DM us", None)
     assert found("We'll DM you shortly, or feel free to DM us") == (COMMITMENT, "We'll DM you", None)

@@ -109,7 +109,13 @@ def _message(error: dict, path: tuple) -> str:
             return f"expected an e-mail address like dana.reyes@acme.example, got {_show(value, path)}"
         return f"expected an X handle (letters, digits and '_'), got {_show(value, path)}"
     if kind in {"too_short", "too_long"}:
-        return message.replace("List should", "expected a list to").replace("after validation, ", "; got ").rstrip(".")
+        context = error.get("ctx", {})
+        bound = context.get("min_length") if kind == "too_short" else context.get("max_length")
+        if bound is None:
+            return message.rstrip(".")
+        items = "item" if bound == 1 else "items"
+        return (f"expected {'at least' if kind == 'too_short' else 'at most'} {bound} {items}, "
+                f"got {context.get('actual_length', 'another number')}")
     text = message.replace("Input should be", "expected").rstrip(".")
     return f"{text}, got {_show(value, path)}" if not isinstance(value, (dict, list)) else text
 

@@ -441,7 +441,7 @@ def test_policy_phrases_extend_or_replace_each_kind(tmp_path):
     ({"extend": ["a"], "replace": ["b"]}, "give either extend: [...]"),
     ({}, "give either extend: [...]"),
     ({"extend": ["/(unclosed/"]}, "invalid regular expression '/(unclosed/'"),
-    ({"replace": []}, "expected a list to have at least 1 item"),
+    ({"replace": []}, "expected at least 1 item, got 0"),
 ])
 def test_bad_promise_phrases_are_policy_errors(tmp_path, key, phrases, message):
     with pytest.raises(PolicyError) as caught:

@@ -4,7 +4,7 @@ Columns: rule, type, severity, account, platform (the account's network: x,
 bluesky or mastodon), counterpart, status, message,
 occurred_at, fingerprint, waived (yes or empty), waiver_reason,
 waiver_approved_by, waiver_expires, baseline (new, existing or empty),
-evidence_url (the first evidence item that has a link), wait (how long somebody
+evidence_url (the first evidence item's web link: http or https), wait (how long somebody
 waited, worded as everywhere else in the report: "11h of open hours (3d 19h
 calendar time)"), wait_seconds (that wait on the rule's clock).
 
@@ -25,6 +25,7 @@ import io
 import re
 
 from auditor.render import RenderOptions
+from auditor.render.formatting import safe_link
 from auditor.result import AuditResult, Finding
 
 COLUMNS = ("rule", "type", "severity", "account", "platform", "counterpart", "status", "message", "occurred_at", "fingerprint",
@@ -51,7 +52,7 @@ def render(result: AuditResult, options: RenderOptions) -> bytes:
 
 def _row(finding: Finding) -> list[object]:
     waived = finding.waived or {}
-    url = next((e.url for e in finding.evidence if e.url), None)
+    url = next((e.url for e in finding.evidence if safe_link(e.url)), None)  # a web link, as the HTML's
     return [
         finding.rule, finding.type, finding.severity, finding.account, finding.platform, finding.counterpart, finding.status,
         finding.message, finding.occurred_at, finding.fingerprint, "yes" if finding.waived else "",

@@ -78,3 +78,16 @@ def test_same_input_same_bytes_and_crlf_rows(tmp_path):
     data = render(result, "csv")
     assert data == render(result, "csv")
     assert data.count(b"\r\n") == 5
+
+
+def test_the_evidence_url_is_a_web_link_or_empty(tmp_path):
+    # A JSONL `url` is the source's word: one that is not http(s) is never offered as the finding's link.
+    from dataclasses import replace
+
+    result = scenario(tmp_path)
+    finding = result.findings[0]
+    hostile = tuple(replace(e, url="javascript:alert(1)") for e in finding.evidence)
+    table = rows(replace(result, findings=(replace(finding, evidence=hostile),)))
+    assert table[0]["evidence_url"] == ""
+    mixed = (replace(finding.evidence[0], url="file:///etc/passwd"), *finding.evidence[1:])
+    assert rows(replace(result, findings=(replace(finding, evidence=mixed),)))[0]["evidence_url"].startswith("https://")

@@ -1,7 +1,8 @@
 """Harmless idioms that the profanity list or the classifier would misread: set aside before they read a post.
 
 "Dependency hell" is a term of the trade, not an oath; "a hell of a launch"
-is praise; "what a crazy week" and "kill your darlings" insult nobody, though the
+and "we're killing it" are praise; "what a crazy week", "insanely low prices",
+"a pain in the neck" and "kill your darlings" insult nobody, though the
 offensive-language classifier scores them above its cut. The tone rule blanks these phrases out (`set_aside`) before its
 profanity and toxicity checks see the text, unless the policy says
 `exempt_idioms: false`. The list is short and documented in
@@ -32,7 +33,13 @@ _CRAZY_THINGS = (
     "thing", "things", "day", "days", "week", "weeks", "month", "months", "year", "years", "time", "times", "night",
     "nights", "weekend", "ride", "idea", "ideas", "stuff", "story", "stories", "world", "journey", "launch", "busy",
     "good", "fast", "cool", "amazing", "hard", "fun", "weather", "traffic", "game", "trip", "season", "quarter",
-    "sprint", "release", "deadline", "numbers", "results", "growth", "demand",
+    "sprint", "release", "deadline", "numbers", "results", "growth", "demand", "deal", "deals", "price", "prices",
+    "offer", "offers", "sale", "sales", "discount", "discounts", "savings", "low", "cheap",
+)
+# What "insanely" may describe and stay harmless: a price, a speed, a quality ("insanely low prices").
+_INSANELY_WHAT = (
+    "low", "cheap", "good", "great", "fast", "quick", "easy", "simple", "popular", "affordable", "cool", "fun",
+    "useful", "powerful", "busy", "proud", "happy", "excited", "talented", "delicious", "comfortable",
 )
 
 # Whole phrases, any case; "hell" may be written "Hell".
@@ -52,6 +59,13 @@ PHRASES = (
     r"crazy\s+(?:" + "|".join(_CRAZY_THINGS) + r")",
     r"(?:that's|that\s+is|this\s+is|it's|it\s+is|how)\s+crazy(?=\s*(?:[.!?,;:)]|$))",
     r"kill(?:ing)?\s+(?:your|our|my|their)\s+darlings",  # the writer's maxim: 0.84 as a quote
+    # success, not violence: "we're killing it at the conference" (negativity -0.78), "our new product kills it"
+    r"(?:kills|killing|killed)\s+it",
+    r"insanely\s+(?:" + "|".join(_INSANELY_WHAT) + r")",
+    # annoyance said mildly: "this bug is a pain in the neck", "I hate to say it, but..."
+    r"(?:a\s+)?(?:real\s+)?pain\s+in\s+the\s+neck",
+    r"(?:i\s+)?hate\s+to\s+(?:say|admit)\s+(?:it|this|that)",
+    r"(?:i\s+)?hate\s+to\s+break\s+it\s+to\s+(?:you|u|ya)",
 )
 
 _PATTERN = re.compile(
@@ -60,13 +74,15 @@ _PATTERN = re.compile(
     + r")(?![\w-])",
     re.IGNORECASE,
 )
+# A word every idiom holds, looked for before the pattern is run.
+_NAMED = ("hell", "damn", "crazy", "darlings", "kill", "insanely", "pain", "hate")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 
 
 def find_idioms(text: str) -> list[Match]:
     """The harmless idioms in ``text``, left to right."""
     lowered = text.lower()
-    if "hell" not in lowered and "damn" not in lowered and "crazy" not in lowered and "darlings" not in lowered:
+    if not any(word in lowered for word in _NAMED):
         return []  # every idiom names one of these: most posts are answered here
     return [Match(m.start(), m.end(), text[m.start() : m.end()]) for m in _PATTERN.finditer(text.translate(_APOSTROPHES))]
 

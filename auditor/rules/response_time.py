@@ -132,9 +132,10 @@ class ResponseTimeRule(RuleBase):
         inbound, set_aside = self._inbound_items(ctx, audited, groups)
         episodes = find_episodes(ctx, groups, inbound)
         del inbound  # its keys and positions (a few hundred thousand of each) are not needed to judge episodes
-        # Per audited account, the accounts that may answer its DMs whose DMs no source holds.
-        unseen = {handle: sorted(h for h in groups.members[group] if not ctx.holds_dms(h))
-                  for handle, group in groups.group_of.items()}
+        # Per audited account, the accounts that may answer its DMs whose DMs no source holds (worked out
+        # once a group: a team can have a thousand accounts).
+        unseen_in = {group: sorted(h for h in members if not ctx.holds_dms(h)) for group, members in groups.members.items()}
+        unseen = {handle: unseen_in[group] for handle, group in groups.group_of.items()}
         return (self._checks(ctx, episodes, set_aside, unseen),
                 self._checks(previous, episodes, set_aside, unseen, counted_only=True) if previous is not None else None)
 

@@ -134,10 +134,12 @@ class ResponseTimeRule(RuleBase):
         del inbound  # its keys and positions (a few hundred thousand of each) are not needed to judge episodes
         # Per audited account, the accounts that may answer its DMs whose DMs no source holds (worked out
         # once a group: a team can have a thousand accounts).
-        unseen_in = {group: sorted(h for h in members if not ctx.holds_dms(h)) for group, members in groups.members.items()}
+        unseen_in = {group: sorted(h for h in members if not ctx.holds_dms(h))
+                     for group, members in groups.members.items()}
         unseen = {handle: unseen_in[group] for handle, group in groups.group_of.items()}
-        return (self._checks(ctx, episodes, set_aside, unseen),
-                self._checks(previous, episodes, set_aside, unseen, counted_only=True) if previous is not None else None)
+        checks = self._checks(ctx, episodes, set_aside, unseen)
+        return checks, (self._checks(previous, episodes, set_aside, unseen, counted_only=True)
+                        if previous is not None else None)
 
     def _checks(self, ctx: "RuleContext", episodes: Episodes, set_aside: list[tuple[str, str, datetime]],
                 unseen: dict[str, list[str]], *, counted_only: bool = False) -> list[Check]:

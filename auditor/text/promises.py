@@ -161,7 +161,8 @@ def find_dm_invitation(text: str) -> Match | None:
     you", "let's take this offline"), for the escalation rule; not bare "we'll get back to you"."""
     norm = normalize_apostrophes(text)
     for start, end, _, _ in _builtin(norm, _DM_FORMS):
-        if _named_channel(norm[start:end]) in ("dm", None) and not _negated(norm, start) and not _quoted(norm, start, end):
+        offers_dm = _named_channel(norm[start:end]) in ("dm", None)
+        if offers_dm and not _negated(norm, start) and not _quoted(norm, start, end):
             return Match(start, end, text[start:end])
     return None
 

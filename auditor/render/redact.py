@@ -5,8 +5,10 @@
 notes; and what would name the customer anyway is dropped:
 - DM text, as with `dms` (a customer's private messages carry their name, phone and order numbers);
 - the text of the customers' own posts (a quoted post is found on X by searching for its words);
+- the same words quoted in a finding's message (an escalation quotes the complaint);
 - every evidence link and every link inside quoted text (a link to the brand's reply opens the
-  conversation, and the customer with it), and post and DM ids (x.com/i/status/<id> is a link too).
+  conversation, and the customer with it), and post and DM ids, in the evidence and in a measure
+  (a conversation, a response: x.com/i/status/<id> is a link too).
 Roster handles and the roster's own words stay: the report is about them.
 
 A pseudonym is `customer-` and 16 hex digits (64 bits) of HMAC-SHA-256 over the handle, keyed with a
@@ -29,6 +31,7 @@ REDACT_MODES = ("dms", "customers", "none")
 DM_REDACTED = "[direct message: text withheld]"
 POST_REDACTED = "[customer's post: text withheld]"
 LINK_REDACTED = "[link withheld]"
+WORDS_REDACTED = "[customer's words withheld]"
 PSEUDONYM_HEX = 16  # 64 bits
 
 
@@ -57,11 +60,24 @@ def redact(result: AuditResult, mode: str | None, key: bytes | None = None) -> A
                    notes=tuple(hider.text(note) for note in result.notes))
 
 
+def _unquoted(message: str, theirs: list[str]) -> str:
+    """`message` with each quote of a customer's own post (`theirs`, flattened) withheld."""
+    def withhold(match: re.Match) -> str:
+        said = match.group(1).rstrip()
+        return f'"{WORDS_REDACTED}"' if len(said) >= 3 and any(said in text for text in theirs) else match.group(0)
+
+    return _QUOTE_RE.sub(withhold, message)
+
+
 def _without_dm_text(evidence: Evidence) -> Evidence:
     return replace(evidence, text=DM_REDACTED) if evidence.type == "dm" else evidence
 
 
 _HANDLE_RE = re.compile(r"(?<![\w@])@(\w{1,15})\b")
+# Words a message quotes ("..."; `rules._shared.quote` cuts a long quote with "…").
+_QUOTE_RE = re.compile(r'"([^"]+?)…?"')
+# A measure's values that name an event: the kind of event each names.
+_EVENT_KEYS = {"conversation": "post", "response_id": None}
 _URL_RE = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
@@ -91,14 +107,20 @@ class _Hider:
         return replace(e, id=_hidden_id(e.type, e.id, self.key), author=self.handle(e.author) or "", text=text, url=None)
 
     def finding(self, finding: Finding) -> Finding:
-        # Handles in a measure's words (a reason, the quoted promise) are swapped like the message's.
-        measure = {k: (self.handle(v) if k in {"answered_by", "counterpart"} else self.text(v))
+        # Handles in a measure's words (a reason, the quoted promise) are swapped like the message's;
+        # an event's id is keyed as the evidence's are.
+        kinds = {e.id: e.type for e in finding.evidence}
+        measure = {k: (self.handle(v) if k in {"answered_by", "counterpart"}
+                       else _hidden_id(_EVENT_KEYS[k] or kinds.get(v, "post"), v, self.key) if k in _EVENT_KEYS
+                       else self.text(v))
                    if isinstance(v, str) else v for k, v in finding.measure.items()}
+        theirs = [" ".join(e.text.split()) for e in finding.evidence
+                  if e.type == "post" and e.author.lower() not in self.roster]
         waived = finding.waived and {k: (self.text(v) if isinstance(v, str) else v) for k, v in finding.waived.items()}
         return replace(
             finding,
             counterpart=self.handle(finding.counterpart),
-            message=self.text(finding.message),
+            message=self.text(_unquoted(finding.message, theirs) if theirs else finding.message),
             evidence=tuple(self.evidence(e) for e in finding.evidence),
             measure=measure,
             waived=waived or finding.waived,

@@ -252,3 +252,30 @@ def test_redact_customers_leaves_only_pseudonyms_in_the_json(reports):
     people.discard(None)
     strangers = {p for p in people if p not in roster}
     assert strangers and all(PSEUDONYM_RE.fullmatch(p) for p in strangers), sorted(strangers)[:5]
+
+
+@lru_cache(maxsize=1)
+def customer_post_texts() -> tuple[str, ...]:
+    """The demo customers' own posts, distinctive enough that finding their start in a report shows a leak."""
+    roster = {a.handle for a in load_policy(policies_folder() / "example.yaml").policy.roster}
+    ours = "\n".join(squash(e["text"]) for e in demo_events() if e["type"] == "post" and e["author"] in roster)
+    # Compared from the first word after the handles a reply opens with: a message quotes from there.
+    texts = {re.sub(r"^(?:\s*@\w+)+\s*", "", e["text"]) for e in demo_events()
+             if e["type"] == "post" and e["author"] not in roster}
+    return tuple(sorted(t for t in texts if len(" ".join(t.split())) >= DISTINCTIVE and squash(t)[:PREFIX] not in ours))
+
+
+@pytest.mark.parametrize("name", CUSTOMER_FILES)
+def test_redact_customers_quotes_no_customer_post(reports, name):
+    # A finding's own words may quote the customer (an escalation's complaint): the text is withheld there too.
+    assert len(customer_post_texts()) >= 50
+    text = readable(name, reports.read(f"customers/{name}"))
+    assert leaked(customer_post_texts(), text) == []
+
+
+def test_redact_customers_leaves_no_raw_event_id_in_the_json(reports):
+    # x.com/i/status/<id> opens the conversation: a measure's ids (a conversation, a response) are keyed too.
+    ids = {e["id"] for e in demo_events()} | {e.get("conversation_id") for e in demo_events()}
+    ids.discard(None)
+    found = ids & set(strings(json.loads(reports.read("customers/report.json"))))
+    assert found == set(), sorted(found)[:5]

@@ -101,12 +101,13 @@ class ActivityIndex:
                 if recipient in roster:
                     dms_to[recipient].append(dm)
 
-        # Whose DMs the sources hold: an answer or a kept promise by DM can only be seen for them.
-        self.dm_accounts: frozenset[str] = activity.dm_accounts()
-
         times = [e.created_at for e in (posts[:1] + posts[-1:] + dms[:1] + dms[-1:])]
         self.first_event: datetime | None = min(times) if times else None
         self.last_event: datetime | None = max(times) if times else None
+
+        # Whose DMs the sources hold to the end of the data: an answer or a kept promise by DM can only be
+        # seen for them (an archive made before the data ends holds none of the later DMs).
+        self.dm_accounts: frozenset[str] = activity.dm_accounts(through=self.last_event)
         self.accounts: int = len(set(map(_author, posts)).union(map(_sender, dms)))  # who wrote: posts' authors, DMs' senders
 
     def _complete(self, post: Post, by_id: dict[str, Post]) -> Post:

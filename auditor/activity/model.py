@@ -95,6 +95,9 @@ class SourceInfo:
     # Accounts whose DMs this source holds (both directions, complete for the span it covers), or
     # EVERY_ACCOUNT. A promise kept or an answer given by DM can only be seen for these accounts.
     dm_accounts: frozenset[str] = frozenset()
+    # The last instant those DMs are held to, when the source ends before the data may (an X archive:
+    # the day it was made). Data that runs past it cannot show their later DMs (`Activity.dm_accounts`).
+    dms_until: datetime | None = None
 
 
 @dataclass
@@ -107,9 +110,11 @@ class Activity:
     skipped: list[Skipped] = field(default_factory=list)
     skipped_count: int = 0
 
-    def dm_accounts(self) -> frozenset[str]:
-        """Accounts whose DMs some source holds (EVERY_ACCOUNT among them when one holds all)."""
-        held = [source.dm_accounts for source in self.sources]
+    def dm_accounts(self, through: datetime | None = None) -> frozenset[str]:
+        """Accounts whose DMs some source holds (EVERY_ACCOUNT among them when one holds all), through
+        `through` (the end of the data) when given: a source whose DMs end before it holds none."""
+        held = [source.dm_accounts for source in self.sources
+                if through is None or source.dms_until is None or source.dms_until >= through]
         # One source, the common case, gives its own set rather than a copy: a month's file names every
         # account in its DMs (135,000 at a million events, 4 MB).
         if len(held) == 1 and type(held[0]) is frozenset:
@@ -125,7 +130,9 @@ class Activity:
             name=name, kind="store", events=len(self.posts) + len(self.dms), skipped=self.skipped_count,
             channels=tuple(c for c in ("mention", "reply", "dm") if c in channels),
             notes=[f"{s.name} ({s.kind}): {note}" for s in self.sources for note in s.notes],
-            dm_accounts=self.dm_accounts())
+            dm_accounts=self.dm_accounts(),
+            # Taken as one source, all its DMs end where the first of theirs does.
+            dms_until=min((s.dms_until for s in self.sources if s.dms_until is not None), default=None))
 
     def extend(self, other: "Activity") -> None:
         self.posts.extend(other.posts)

@@ -20,6 +20,8 @@ from auditor.errors import DataError
 
 # 2: sources.dm_accounts (whose DMs a source holds). A version-1 store is upgraded when opened
 # for writing; read as it is, its sources' DM holders are worked out from their DMs.
+# Since version 2, sources.dms_until (when a source's DMs end: an archive's making) is added to a
+# store opened for writing; an auditor that does not know the column reads the store as before.
 SCHEMA_VERSION = 2
 
 
@@ -43,6 +45,7 @@ CREATE TABLE sources (
     channels TEXT NOT NULL DEFAULT '[]',
     notes TEXT NOT NULL DEFAULT '[]',
     dm_accounts TEXT,
+    dms_until TEXT,
     UNIQUE (kind, location)
 );
 CREATE TABLE skipped (
@@ -112,16 +115,22 @@ def check_schema(db: sqlite3.Connection, name: str, read_only: bool) -> bool:
         raise DataError(
             f"{name}: the store has schema version {version}, newer than this auditor reads "
             f"({SCHEMA_VERSION}): upgrade auditor")
-    has_dm_accounts = any(row[1] == "dm_accounts" for row in db.execute("PRAGMA table_info(sources)"))
+    has_dm_accounts = has_column(db, "sources", "dm_accounts")
     if not read_only:
         with db:
             if version < 2:
                 if not has_dm_accounts:
                     db.execute("ALTER TABLE sources ADD COLUMN dm_accounts TEXT")
                 db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+            if not has_column(db, "sources", "dms_until"):
+                db.execute("ALTER TABLE sources ADD COLUMN dms_until TEXT")
             store_fetch.create(db)  # tables added since the store was made
         has_dm_accounts = True
     return has_dm_accounts
+
+
+def has_column(db: sqlite3.Connection, table: str, column: str) -> bool:
+    return any(row[1] == column for row in db.execute(f"PRAGMA table_info({table})"))
 
 
 def stamp(moment: datetime) -> str:

@@ -37,7 +37,7 @@ from auditor.activity.sources.archive_files import Container, open_container, pa
 from auditor.activity.sources.archive_notes import complete_long_posts
 from auditor.activity.sources.archive_records import records
 from auditor.activity.sources.common import Collector, unescape_x
-from auditor.time.instants import parse_x_time
+from auditor.time.instants import parse_x_time, utc_iso
 from auditor.speedups import no_gc
 from auditor.text.addressing import opening_mentions
 from auditor.errors import DataError
@@ -85,6 +85,7 @@ class _ArchiveReader:
         # Numeric user id -> handle, from every place the archive pairs the two.
         self.handles: dict[str, str] = {str(k): normalize_handle(v) for k, v in roster_ids.items()}
         self.owner = _Owner()
+        self.made: datetime | None = None  # when X made the archive (manifest.js), if it says
 
     def read(self):
         # Hundreds of thousands of small objects and no cycles: the collector would only slow the load.
@@ -111,11 +112,16 @@ class _ArchiveReader:
                 if isinstance(account, dict) and isinstance(account.get("username"), str):
                     self.owner = _Owner(text_of(account.get("accountId")), normalize_handle(account["username"]))
                     break
-        if self.owner.handle is None:
-            for member, config in self._load("manifest"):
-                info = config.get("userInfo") if isinstance(config, dict) else None
-                if isinstance(info, dict) and isinstance(info.get("userName"), str):
-                    self.owner = _Owner(text_of(info.get("accountId")), normalize_handle(info["userName"]))
+        for member, config in self._load("manifest"):
+            info = config.get("userInfo") if isinstance(config, dict) else None
+            if self.owner.handle is None and isinstance(info, dict) and isinstance(info.get("userName"), str):
+                self.owner = _Owner(text_of(info.get("accountId")), normalize_handle(info["userName"]))
+            made = config.get("archiveInfo") if isinstance(config, dict) else None
+            if isinstance(made, dict) and made.get("generationDate") is not None:
+                try:
+                    self.made = parse_x_time(made["generationDate"], "manifest.js: generationDate")
+                except ValueError as exc:
+                    self.out.note(f"{exc}: when the archive was made is not known")
         if self.owner.id and self.owner.handle:
             self.handles[self.owner.id] = self.owner.handle
 
@@ -366,6 +372,11 @@ class _ArchiveReader:
         owner_key = self.owner.handle or (self._handle(self.owner.id) if self.owner.id else None)
         if has_dm_files and owner_key:
             self.out.info.dm_accounts = frozenset({owner_key})
+            if self.made is not None:
+                # Made on that day, it holds no DM sent after it: data that runs later cannot lean on it.
+                self.out.info.dms_until = self.made
+                self.out.note(f"made {utc_iso(self.made)}: it holds no DM sent after that; where the data runs "
+                              "later, its owner's DMs count as not held")
         owner = f"@{self.owner.handle}" if self.owner.handle else f"user {self.owner.id}" if self.owner.id else "the owner"
         self.out.info.notes.insert(0, ARCHIVE_NOTE.replace("its owner's", f"{owner}'s"))
         if not has_dm_files:

@@ -108,6 +108,10 @@ class ActivityIndex:
         # Whose DMs the sources hold to the end of the data: an answer or a kept promise by DM can only be
         # seen for them (an archive made before the data ends holds none of the later DMs).
         self.dm_accounts: frozenset[str] = activity.dm_accounts(through=self.last_event)
+        # Posts on X some source says were replied to by a post no source holds.
+        self.replied_unseen: frozenset[str] = frozenset(
+            post for source in activity.sources for post, replies in source.replies_not_held.items()
+            if post in by_id and any(reply not in by_id for reply in replies))
         self.accounts: int = len(set(map(_author, posts)).union(map(_sender, dms)))  # who wrote: posts' authors, DMs' senders
 
     def _complete(self, post: Post, by_id: dict[str, Post]) -> Post:

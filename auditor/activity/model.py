@@ -98,6 +98,9 @@ class SourceInfo:
     # The last instant those DMs are held to, when the source ends before the data may (an X archive:
     # the day it was made). Data that runs past it cannot show their later DMs (`Activity.dm_accounts`).
     dms_until: datetime | None = None
+    # Posts the source says were replied to by posts it does not hold (post id -> those replies' ids): a
+    # CSV slice of a larger export. What such a post waited for cannot be seen (`response_time`).
+    replies_not_held: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass
@@ -132,7 +135,8 @@ class Activity:
             notes=[f"{s.name} ({s.kind}): {note}" for s in self.sources for note in s.notes],
             dm_accounts=self.dm_accounts(),
             # Taken as one source, all its DMs end where the first of theirs does.
-            dms_until=min((s.dms_until for s in self.sources if s.dms_until is not None), default=None))
+            dms_until=min((s.dms_until for s in self.sources if s.dms_until is not None), default=None),
+            replies_not_held={post: ids for s in self.sources for post, ids in s.replies_not_held.items()})
 
     def extend(self, other: "Activity") -> None:
         self.posts.extend(other.posts)

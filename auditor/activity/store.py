@@ -126,6 +126,7 @@ class Store:
             self.db.execute("PRAGMA foreign_keys = ON")
             self.has_dm_accounts = check_schema(self.db, self.name, read_only)
             self.has_dms_until = has_column(self.db, "sources", "dms_until")
+            self.has_replies_not_held = has_column(self.db, "sources", "replies_not_held")
         except sqlite3.Error as exc:
             self._close_quietly()
             raise DataError(f"{self.name}: {store_problem(exc)}") from None
@@ -158,13 +159,15 @@ class Store:
         notes = orjson.dumps(list(info.notes)).decode()
         dm_accounts = orjson.dumps(sorted(info.dm_accounts)).decode()
         dms_until = stamp(info.dms_until) if info.dms_until is not None else None
+        replies = orjson.dumps(info.replies_not_held).decode() if info.replies_not_held else None
         self.db.execute(
             "INSERT INTO sources (kind, location, name, first_seen, last_seen, skipped, channels, notes, dm_accounts, "
-            "dms_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, location) DO UPDATE SET "
-            "name = excluded.name, last_seen = excluded.last_seen, skipped = excluded.skipped, "
+            "dms_until, replies_not_held) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, location) DO "
+            "UPDATE SET name = excluded.name, last_seen = excluded.last_seen, skipped = excluded.skipped, "
             "channels = excluded.channels, notes = excluded.notes, dm_accounts = excluded.dm_accounts, "
-            "dms_until = excluded.dms_until",
-            (info.kind, location, info.name, seen, seen, info.skipped, channels, notes, dm_accounts, dms_until),
+            "dms_until = excluded.dms_until, replies_not_held = excluded.replies_not_held",
+            (info.kind, location, info.name, seen, seen, info.skipped, channels, notes, dm_accounts, dms_until,
+             replies),
         )
         source_id = self.db.execute("SELECT id FROM sources WHERE kind = ? AND location = ?", (info.kind, location)).fetchone()[0]
         self.db.execute("DELETE FROM skipped WHERE source_id = ?", (source_id,))

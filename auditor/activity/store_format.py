@@ -20,8 +20,9 @@ from auditor.errors import DataError
 
 # 2: sources.dm_accounts (whose DMs a source holds). A version-1 store is upgraded when opened
 # for writing; read as it is, its sources' DM holders are worked out from their DMs.
-# Since version 2, sources.dms_until (when a source's DMs end: an archive's making) is added to a
-# store opened for writing; an auditor that does not know the column reads the store as before.
+# Since version 2, sources.dms_until (when a source's DMs end: an archive's making) and
+# sources.replies_not_held (the replies a CSV slice names and does not hold) are added to a store
+# opened for writing; an auditor that does not know the columns reads the store as before.
 SCHEMA_VERSION = 2
 
 
@@ -46,6 +47,7 @@ CREATE TABLE sources (
     notes TEXT NOT NULL DEFAULT '[]',
     dm_accounts TEXT,
     dms_until TEXT,
+    replies_not_held TEXT,
     UNIQUE (kind, location)
 );
 CREATE TABLE skipped (
@@ -122,8 +124,9 @@ def check_schema(db: sqlite3.Connection, name: str, read_only: bool) -> bool:
                 if not has_dm_accounts:
                     db.execute("ALTER TABLE sources ADD COLUMN dm_accounts TEXT")
                 db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
-            if not has_column(db, "sources", "dms_until"):
-                db.execute("ALTER TABLE sources ADD COLUMN dms_until TEXT")
+            for column in ("dms_until", "replies_not_held"):
+                if not has_column(db, "sources", column):
+                    db.execute(f"ALTER TABLE sources ADD COLUMN {column} TEXT")
             store_fetch.create(db)  # tables added since the store was made
         has_dm_accounts = True
     return has_dm_accounts

@@ -38,7 +38,9 @@ for DMs, its next DM in that DM conversation. With `responders: team` any
 audited account of the same team answers (a DM item: by a DM to the counterpart
 in any DM conversation). A DM item late or unanswered as far as the data shows,
 where no source holds the DMs of an account that may answer it, is "cannot
-tell": listed, counted in the metrics as `DMs not held`, never breached. Waiting episode: the items of one
+tell": listed, counted in the metrics as `DMs not held`, never breached; so is a public
+item the source says was replied to by a post the data does not hold (a CSV slice of a
+larger export naming its replies: `reply not in the data`). Waiting episode: the items of one
 counterpart in one conversation that wait for the same response; the clock
 runs from the first of them.
 """
@@ -84,7 +86,10 @@ SET_ASIDE_REASONS = ("ignored account", "acknowledgement", "passing mention", "n
 # A DM item past its limit where no source holds the DMs of every account that may answer it: the answer,
 # a DM, may be there unseen. Listed as "cannot tell", counted in the metrics beside the items set aside.
 DMS_NOT_HELD = "DMs not held"
-NOT_COUNTED_REASONS = (*SET_ASIDE_REASONS, DMS_NOT_HELD)
+# A public item late or unanswered as far as the data shows, that the source says was replied to by a post
+# it does not hold (a slice of a larger export): the answer may be that reply.
+REPLY_NOT_HELD = "reply not in the data"
+NOT_COUNTED_REASONS = (*SET_ASIDE_REASONS, DMS_NOT_HELD, REPLY_NOT_HELD)
 _MICROSECOND = timedelta(microseconds=1)
 # Episodes judged a slice at a time (`_checks`).
 _SLICE = 16_384
@@ -273,9 +278,13 @@ class ResponseTimeRule(RuleBase):
         if response is None:
             deadline = clock.deadline(start, self.within)
             overdue = deadline is not None and ctx.as_of > deadline
-        if is_dm and unseen[account] and (response is not None or overdue):
-            # Late or unanswered as far as the data shows, but an earlier answer by DM would not be in it.
-            return self._cannot_tell(account, start, counterpart, waiting, unseen[account], counted_only)
+        if (response is not None or overdue) and (is_dm and unseen[account] or not is_dm and ctx.index.replied_unseen):
+            # Late or unanswered as far as the data shows, but an earlier answer might not be in it: a DM
+            # where no source holds the DMs, a reply the source says exists and does not hold.
+            why = (_dms_not_held(unseen[account]) if is_dm else
+                   _reply_not_held(counterpart, waiting, ctx.index.replied_unseen))
+            if why is not None:
+                return self._cannot_tell(account, start, counterpart, waiting, why, is_dm, counted_only)
         if counted_only:
             answered = response is not None
             return Check(account, start, "failed" if answered or overdue else "pending", counterpart,
@@ -331,16 +340,18 @@ class ResponseTimeRule(RuleBase):
         return Check(account, start, "pending", counterpart, None,
                      (Draft("pending", message, evidence, measure, wait=wait, timing=timing),))
 
-    def _cannot_tell(self, account: str, start: datetime, counterpart: str, waiting, unseen: list[str],
+    def _cannot_tell(self, account: str, start: datetime, counterpart: str, waiting, why: str, is_dm: bool,
                      counted_only: bool) -> Check:
-        counts = {DMS_NOT_HELD: 1}
+        counts = {DMS_NOT_HELD if is_dm else REPLY_NOT_HELD: 1}
         if counted_only:
             return Check(account, start, "uncounted", counterpart, counts=counts)
-        why = "no source holds the DMs of " + ", ".join(f"@{handle}" for handle in unseen)
-        measure = {"channel": "dm", "items": len(waiting), "clock": self.clock or "wall clock",
+        channel = waiting[0][2]
+        measure = {"channel": channel, "items": len(waiting), "clock": self.clock or "wall clock",
                    "within_seconds": int(self.within.total_seconds()), "started_at": utc_iso(start), "reason": why}
-        evidence = tuple(EvidenceRef(item.id, "dm", "inbound") for _, item, _ in waiting)
-        message = f"cannot tell whether @{counterpart}'s DM was answered in time: {why}"
+        kind = "dm" if is_dm else "post"
+        evidence = tuple(EvidenceRef(item.id, kind, "inbound") for _, item, _ in waiting)
+        what = f"@{counterpart}'s DM" if is_dm else f"@{counterpart}"
+        message = f"cannot tell whether {what} was answered in time: {why}"
         return Check(account, start, "uncounted", counterpart, None,
                      (Draft("cannot_tell", message, evidence, measure),), counts=counts)
 
@@ -393,6 +404,18 @@ class ResponseTimeRule(RuleBase):
 
 _status = attrgetter("status")
 _value = attrgetter("value")
+
+
+def _dms_not_held(unseen: list[str]) -> str:
+    return "no source holds the DMs of " + ", ".join(f"@{handle}" for handle in unseen)
+
+
+def _reply_not_held(counterpart: str, waiting, replied_unseen: frozenset[str]) -> str | None:
+    """Why an episode's answer may be out of sight: the source says one of its items was replied to by a
+    post the data does not hold. None when it says no such thing."""
+    if not any(item.id in replied_unseen for _, item, _ in waiting):
+        return None
+    return f"the source says a reply to @{counterpart}'s post exists, and the data does not hold it"
 
 
 def _english_complaints(candidates, chosen: list[int], why: list[str | None]) -> list[str | None]:

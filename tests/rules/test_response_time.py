@@ -362,3 +362,64 @@ def test_with_team_responders_a_dm_is_answered_by_a_teammates_dm(tmp_path):
     # Each account for itself: lchen's DM is not acme_support's answer.
     alone = run(policy(tmp_path, [rule()]), asked, teammate, as_of="2026-10-30 00:00")
     assert outcome(alone).figures.failed == 1
+
+
+# A slice of a larger export (TWCS) names the replies each tweet got: one the slice does not hold may be the
+# answer, so an item left waiting as far as the slice shows is "cannot tell", not breached.
+TWCS_ROWS = [
+    # tweet_id, author_id, inbound, created_at, text, response_tweet_id, in_response_to_tweet_id
+    ("10", "115001", "True", "Mon Oct 05 14:00:00 +0000 2026", "@acme_support my order is late", "11", ""),
+    ("20", "115002", "True", "Mon Oct 05 14:00:00 +0000 2026", "@acme_support where is my refund?", "", ""),
+    ("30", "115003", "True", "Mon Oct 05 14:00:00 +0000 2026", "@acme_support app crashes", "31", ""),
+    ("31", "acme_support", "False", "Mon Oct 05 20:00:00 +0000 2026", "@115003 sorry, try again now", "", "30"),
+    ("99", "acme_support", "False", "Fri Oct 09 14:00:00 +0000 2026", "Store hours this weekend", "", ""),
+]
+
+
+def test_a_twcs_item_replied_to_by_a_tweet_the_slice_does_not_hold_is_cannot_tell(tmp_path):
+    import csv
+
+    from auditor.activity.sources.csv_mapping import TWCS_HEADER
+    from auditor.activity.sources.csv_source import read_csv
+    from tests.factories import run_activity
+
+    path = tmp_path / "twcs.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([TWCS_HEADER, *TWCS_ROWS])
+    read = read_csv(path, "twcs")
+    assert read.sources[0].replies_not_held == {"10": ("11",)}
+    result = run_activity(policy(tmp_path, [rule(inbound=["mention", "reply"])]), read)
+    figures = outcome(result).figures
+    # 115002 got no reply at all, and the file says so: breached. 115003's reply is in the file: 6h, breached.
+    # 115001's reply (tweet 11) is not in the file: not judged.
+    assert (figures.checked, figures.failed) == (2, 2)
+    assert figures.metrics["not_counted"] == {"reply not in the data": 1}
+    [told] = findings(result, "cannot_tell")
+    assert told.counterpart == "115001" and not told.counted
+    assert told.message == ("cannot tell whether @115001 was answered in time: the source says a reply to "
+                            "@115001's post exists, and the data does not hold it")
+
+
+def test_the_store_keeps_the_replies_a_slice_does_not_hold(tmp_path):
+    import csv
+    import json
+
+    from typer.testing import CliRunner
+
+    from auditor.activity.sources.csv_mapping import TWCS_HEADER
+    from auditor.cli import app
+
+    path = tmp_path / "twcs.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([TWCS_HEADER, *TWCS_ROWS])
+    store = tmp_path / "store.db"
+    imported = CliRunner().invoke(app, ["import", "--store", str(store), "--mapping", "twcs", str(path)])
+    assert imported.exit_code == 0, imported.output
+    policy(tmp_path, [rule(inbound=["mention", "reply"])])
+    out = tmp_path / "out"
+    audited = CliRunner().invoke(app, ["audit", "--policy", str(tmp_path / "policy.yaml"), "--data", str(store),
+                                       "--period", "2026-10", "--format", "json", "--out-dir", str(out)])
+    assert audited.exit_code in (0, 1), audited.output
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert [(f["counterpart"], f["status"]) for f in report["findings"] if f["status"] == "cannot_tell"] == [
+        ("115001", "cannot_tell")]

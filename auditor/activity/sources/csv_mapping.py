@@ -19,7 +19,10 @@ X_TIME_FORMAT = "%a %b %d %H:%M:%S %z %Y"
 REQUIRED = ("id", "author", "time", "text")
 
 
-OPTIONAL = ("in_reply_to", "in_reply_to_author", "conversation", "url", "mentions", "type", "recipients", "lang")
+# `responses`: the ids of the posts that replied to the row (TWCS's response_tweet_id), so that a reply the
+# file does not hold is known to exist.
+OPTIONAL = ("in_reply_to", "in_reply_to_author", "conversation", "url", "mentions", "type", "recipients", "lang",
+            "responses")
 
 
 _TOP_KEYS = {"columns", "time_format", "timezone", "direction", "dm_types", "dms", "delimiter", "encoding", "platform"}
@@ -34,7 +37,7 @@ MAX_MAPPING_BYTES = 100_000
 # Kaggle's "Customer Support on Twitter" (twcs.csv): brand replies to customers, customers anonymised.
 TWCS = {
     "columns": {"id": "tweet_id", "author": "author_id", "time": "created_at", "text": "text",
-                "in_reply_to": "in_response_to_tweet_id"},
+                "in_reply_to": "in_response_to_tweet_id", "responses": "response_tweet_id"},
     "time_format": X_TIME_FORMAT,
     "direction": {"column": "inbound", "inbound": ["True"], "outbound": ["False"]},
 }

@@ -82,6 +82,7 @@ class _CsvReader:
         index = self._columns(header)
         parsed: list[tuple] = []
         seen: dict[str, int] = {}
+        replies: dict[str, tuple[str, ...]] = {}  # post id -> the ids the file says replied to it
         direction = Counter()
         outbound_authors = Counter()
         for line, cells, span in rows:
@@ -102,11 +103,16 @@ class _CsvReader:
                 continue
             seen[event_id] = line
             parsed.append(item)
+            if "responses" in index and item[0] == "post":
+                said = tuple(filter(None, (_id(i.strip()) for i in cells[index["responses"]].split(","))))
+                if said:
+                    replies[event_id] = said
             direction[item[11]] += 1
             if item[11] == "outbound":
                 outbound_authors[item[2]] += 1
         self._build(parsed)
         self._describe(direction, outbound_authors)
+        self._replies_not_held(replies, seen)
         return self.out.done()
 
     def _rows(self) -> Iterator[tuple[int, list[str], int]]:
@@ -292,6 +298,17 @@ class _CsvReader:
                 info.notes.append(f"outbound rows come from (roster candidates): {top}")
         if self.carriage_returns:
             info.notes.append(f"{self.carriage_returns} stray carriage returns read as spaces")
+
+
+    def _replies_not_held(self, replies: dict[str, tuple[str, ...]], held: dict[str, int]) -> None:
+        """The posts the file says were replied to by posts it does not hold (a slice of a larger export):
+        whether such a post got an answer in time cannot be seen (`SourceInfo.replies_not_held`)."""
+        missing = {post: tuple(i for i in ids if i not in held) for post, ids in replies.items()}
+        missing = {post: ids for post, ids in missing.items() if ids}
+        if missing:
+            self.out.info.replies_not_held = missing
+            self.out.note(f"{len(missing)} posts were replied to by posts not in the file: where one of them waits "
+                          "for an answer, whether it came in time is not judged")
 
 
 def _id(value: str | None) -> str | None:

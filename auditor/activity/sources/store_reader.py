@@ -151,8 +151,9 @@ def _describe(store: Store, activity: Activity, per_source: dict[int | None, int
             gaps[_api_kind(account)].append(_gap_note(account, endpoint, gap))
     dm_column = "dm_accounts" if store.has_dm_accounts else "NULL"
     until_column = "dms_until" if store.has_dms_until else "NULL"
-    rows = store.db.execute(f"SELECT id, kind, name, skipped, channels, notes, {dm_column}, {until_column} "
-                            "FROM sources ORDER BY id").fetchall()
+    replies_column = "replies_not_held" if store.has_replies_not_held else "NULL"
+    rows = store.db.execute(f"SELECT id, kind, name, skipped, channels, notes, {dm_column}, {until_column}, "
+                            f"{replies_column} FROM sources ORDER BY id").fetchall()
     # The accounts whose DMs a fetch read with their own user context (a span of the `dms` endpoint
     # reaching into the window), or, in a store from before spans, whose last DM fetch was ok.
     fetched_dms = {account for (account, _), spans in store_fetch.spans(store.db, "dms").items()
@@ -160,14 +161,15 @@ def _describe(store: Store, activity: Activity, per_source: dict[int | None, int
                           for span in spans)}
     fetched_dms |= {row.account for row in store.coverage() if row.endpoint == "dms" and row.status == "ok"
                     and not store_fetch.spans(store.db, "dms")}
-    for source_id, kind, name, skipped, channels, notes, dm_accounts, dms_until in rows:
+    for source_id, kind, name, skipped, channels, notes, dm_accounts, dms_until, replies in rows:
         held = frozenset(orjson.loads(dm_accounts)) if dm_accounts is not None else _dm_participants(store, source_id)
         if kind in _API_KINDS:
             held |= {account for account in fetched_dms if _api_kind(account) == kind}
         info = SourceInfo(
             name=f"{store.name}: {name}", kind=kind, events=per_source.get(source_id, 0), skipped=skipped,
             channels=tuple(orjson.loads(channels)), notes=[*orjson.loads(notes), *gaps.get(kind, ())],
-            dm_accounts=held, dms_until=utc_time(dms_until) if dms_until else None)
+            dm_accounts=held, dms_until=utc_time(dms_until) if dms_until else None,
+            replies_not_held={post: tuple(ids) for post, ids in orjson.loads(replies).items()} if replies else {})
         activity.sources.append(info)
         activity.skipped_count += skipped
         for source, line, reason in store.db.execute(

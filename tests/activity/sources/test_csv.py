@@ -52,8 +52,12 @@ def test_an_audit_runs_on_the_twcs_sample(tmp_path):
     [rule] = result.rules
     # Two inbound posts need no answer: "Brilliant thanks 😊" and a passing mention whose sentence naming
     # the brand is no complaint ("First flight for long time with @British_Airways.").
-    assert (rule.figures.checked, rule.figures.passed, rule.figures.failed) == (33, 19, 14)
-    assert rule.figures.metrics["not_counted"] == {"acknowledgement": 1, "passing mention": 1}
+    # Two customers left waiting as far as the sample shows (105834, 105838) got replies the 93-row sample does
+    # not hold (its response_tweet_id names them): not judged.
+    assert (rule.figures.checked, rule.figures.passed, rule.figures.failed) == (31, 19, 12)
+    assert rule.figures.metrics["not_counted"] == {"acknowledgement": 1, "passing mention": 1,
+                                                   "reply not in the data": 2}
+    assert sorted(f.counterpart for f in result.findings if f.status == "cannot_tell") == ["105834", "105838"]
     assert result.data.channels_missing == ("dm",)
     assert result.data.events == 93
 

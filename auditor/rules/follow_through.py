@@ -61,6 +61,7 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from types import MappingProxyType
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
@@ -138,11 +139,12 @@ class FollowThroughRule(RuleBase):
         public = _public_contacts(ctx, groups.members, wanted)
         not_held = {group: sorted(h for h in members if not ctx.holds_dms(h))
                     for group, members in groups.members.items()}
+        unnamed = _dms_to_numbers(ctx, groups.members, {group for group, _ in wanted})
         checks = []
         for post, counterpart, found in promises:
             group = groups.group_of[post.author]
             key = (group, counterpart)
-            judge = _Judgement(self, ctx, post, counterpart, found, not_held[group])
+            judge = _Judgement(self, ctx, post, counterpart, found, not_held[group], unnamed.get(group, ()))
             if found.kind == INVITATION:
                 checks.append(judge.invitation(sent.get(key, []), received.get(key, []), public.get(key, [])))
             else:
@@ -189,9 +191,10 @@ class _Judgement:
     """One promise to one counterpart, judged on what the data shows."""
 
     def __init__(self, rule: FollowThroughRule, ctx: "RuleContext", post: Post, counterpart: str, found: Promise,
-                 not_held: list[str]):
+                 not_held: list[str], unnamed: Sequence[DirectMessage] = ()):
         self.rule, self.ctx, self.post, self.counterpart, self.found = rule, ctx, post, counterpart, found
         self.not_held = not_held  # the responders whose DMs no source holds
+        self.unnamed = unnamed  # the responders' DMs to accounts known only by number, in time order
         self.made = post.created_at
         self.limit = format_duration(rule.within)
         self.wait: Wait | None = None  # how long the counterpart waited, for a broken promise
@@ -243,6 +246,10 @@ class _Judgement:
         if self.not_held:
             return self._cannot_tell(f"whether @{cp}'s DM after the invitation {self.words} was answered in time",
                                      self._no_dms(), evidence)
+        unnamed = self._to_a_number(wrote.created_at, deadline)
+        if unnamed is not None:
+            return self._cannot_tell(f"whether @{cp}'s DM after the invitation {self.words} was answered in time",
+                                     unnamed, evidence)
         self.measure["waited_seconds"] = self.waited = int(waited.total_seconds())
         self.wait = measured_wait(wrote.created_at, wrote.created_at + waited, waited, within, answered=answer is not None)
         if answer is not None:
@@ -272,6 +279,9 @@ class _Judgement:
         public_seen = f"a public reply came {late}" if isinstance(contact, Post) else f"no public reply within {self.limit}"
         if self.not_held:
             return self._cannot_tell(f"whether {promised} was kept", f"{public_seen}, and {self._no_dms()}", evidence)
+        unnamed = self._to_a_number(earliest, deadline)
+        if unnamed is not None:
+            return self._cannot_tell(f"whether {promised} was kept", f"{public_seen}, and {unnamed}", evidence)
         if self.found.elsewhere:
             return self._cannot_tell(f"whether {promised} was kept",
                                      f"it promises contact {_BY[self.found.elsewhere]}, which the data cannot show, "
@@ -285,6 +295,17 @@ class _Judgement:
                                          f"(limit {self.limit})", evidence)
         return self._check("broken", f"{promised} was not followed by a DM or a public reply (limit {self.limit})",
                            evidence)
+
+    def _to_a_number(self, start: datetime, end: datetime) -> str | None:
+        """Why the contact may have been made out of sight: a responder's DM from `start` to `end` to an
+        account the data knows only by numeric id, who may be the counterpart. None when there is none."""
+        for dm in self.unnamed[bisect_left(self.unnamed, start, key=created_at):]:
+            if dm.created_at > end:
+                break
+            if self.counterpart not in dm.recipients:
+                return (f"a DM from @{dm.sender} at {utc_iso(dm.created_at)} went to an account the data knows "
+                        "only by number, who may be them")
+        return None
 
     def _no_dms(self) -> str:
         named = ", ".join(f"@{handle}" for handle in self.not_held)
@@ -347,6 +368,19 @@ def _dms_between(ctx: "RuleContext", members: dict[str, frozenset[str]], wanted:
                 if (group, dm.sender) in wanted:
                     received[(group, dm.sender)].append(dm)
     return _in_time_order(sent, members), _in_time_order(received, members)
+
+
+def _dms_to_numbers(ctx: "RuleContext", members: dict[str, frozenset[str]], groups: set[str]
+                    ) -> dict[str, list[DirectMessage]]:
+    """Each responder group's DMs to an account the data knows only by numeric user id (an X archive names a
+    DM's other side by id where none of its records pairs that id with a handle), in time order."""
+    found: dict[str, list[DirectMessage]] = {}
+    for group in groups:
+        sent = {dm.id: dm for handle in members[group] for dm in ctx.index.dms_from.get(handle, ())
+                if any(recipient.isdigit() for recipient in dm.recipients)}
+        if sent:
+            found[group] = sorted(sent.values(), key=lambda dm: (dm.created_at, dm.id))
+    return found
 
 
 def _public_contacts(ctx: "RuleContext", members: dict[str, frozenset[str]],

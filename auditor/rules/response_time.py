@@ -49,8 +49,9 @@ from __future__ import annotations
 
 import math
 import statistics
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from functools import cached_property
 from itertools import compress, repeat
 from operator import attrgetter, eq
@@ -89,7 +90,10 @@ DMS_NOT_HELD = "DMs not held"
 # A public item late or unanswered as far as the data shows, that the source says was replied to by a post
 # it does not hold (a slice of a larger export): the answer may be that reply.
 REPLY_NOT_HELD = "reply not in the data"
-NOT_COUNTED_REASONS = (*SET_ASIDE_REASONS, DMS_NOT_HELD, REPLY_NOT_HELD)
+# A public item late or unanswered as far as the named DMs show, while a responder wrote by DM to an account
+# the data knows only by numeric id (an X archive's DM with someone it never names): that may be the answer.
+DM_TO_A_NUMBER = "DM to an account known by number"
+NOT_COUNTED_REASONS = (*SET_ASIDE_REASONS, DMS_NOT_HELD, REPLY_NOT_HELD, DM_TO_A_NUMBER)
 _MICROSECOND = timedelta(microseconds=1)
 # Episodes judged a slice at a time (`_checks`).
 _SLICE = 16_384
@@ -142,12 +146,13 @@ class ResponseTimeRule(RuleBase):
         unseen_in = {group: sorted(h for h in members if not ctx.holds_dms(h))
                      for group, members in groups.members.items()}
         unseen = {handle: unseen_in[group] for handle, group in groups.group_of.items()}
-        checks = self._checks(ctx, episodes, set_aside, unseen)
-        return checks, (self._checks(previous, episodes, set_aside, unseen, counted_only=True)
+        unnamed = _dms_to_numbers(ctx, groups)
+        checks = self._checks(ctx, episodes, set_aside, (unseen, unnamed))
+        return checks, (self._checks(previous, episodes, set_aside, (unseen, unnamed), counted_only=True)
                         if previous is not None else None)
 
     def _checks(self, ctx: "RuleContext", episodes: Episodes, set_aside: list[tuple[str, str, datetime]],
-                unseen: dict[str, list[str]], *, counted_only: bool = False) -> list[Check]:
+                unseen: "OutOfSight", *, counted_only: bool = False) -> list[Check]:
         """The period's episodes judged, and what it set aside per account."""
         contains = ctx.period.contains
         # Episodes belong to the period they start in; answers may come later.
@@ -267,7 +272,7 @@ class ResponseTimeRule(RuleBase):
         return reasons
 
     def _judge(self, ctx: "RuleContext", episode, counterpart: str, is_dm: bool, elapsed: timedelta | None,
-               unseen: dict[str, list[str]], counted_only: bool = False) -> Check:
+               out_of_sight: "OutOfSight", counted_only: bool = False) -> Check:
         """An episode of the period, not met, with its time on the rule's clock when it was answered;
         `counted_only` leaves out the finding (the trend's period is counted, never reported)."""
         waiting, response = episode
@@ -278,11 +283,21 @@ class ResponseTimeRule(RuleBase):
         if response is None:
             deadline = clock.deadline(start, self.within)
             overdue = deadline is not None and ctx.as_of > deadline
-        if (response is not None or overdue) and (is_dm and unseen[account] or not is_dm and ctx.index.replied_unseen):
+        if response is not None or overdue:
             # Late or unanswered as far as the data shows, but an earlier answer might not be in it: a DM
-            # where no source holds the DMs, a reply the source says exists and does not hold.
-            why = (_dms_not_held(unseen[account]) if is_dm else
-                   _reply_not_held(counterpart, waiting, ctx.index.replied_unseen))
+            # where no source holds the DMs, a reply the source says exists and does not hold, a DM to
+            # someone the data knows only by number.
+            unseen, unnamed = out_of_sight
+            if is_dm:
+                why = (DMS_NOT_HELD, _dms_not_held(unseen[account])) if unseen[account] else None
+            else:
+                why = _reply_not_held(counterpart, waiting, ctx.index.replied_unseen)
+                to_numbers = unnamed.get(account)
+                if why is None and to_numbers:
+                    # Only a DM before the deadline could have been an answer in time.
+                    due = deadline if response is None else clock.deadline(start, self.within)
+                    end = min(e for e in (due, response.created_at if response else ctx.as_of) if e is not None)
+                    why = _dm_to_a_number(counterpart, to_numbers, start, end)
             if why is not None:
                 return self._cannot_tell(account, start, counterpart, waiting, why, is_dm, counted_only)
         if counted_only:
@@ -340,9 +355,10 @@ class ResponseTimeRule(RuleBase):
         return Check(account, start, "pending", counterpart, None,
                      (Draft("pending", message, evidence, measure, wait=wait, timing=timing),))
 
-    def _cannot_tell(self, account: str, start: datetime, counterpart: str, waiting, why: str, is_dm: bool,
-                     counted_only: bool) -> Check:
-        counts = {DMS_NOT_HELD if is_dm else REPLY_NOT_HELD: 1}
+    def _cannot_tell(self, account: str, start: datetime, counterpart: str, waiting, reason_why: tuple[str, str],
+                     is_dm: bool, counted_only: bool) -> Check:
+        reason, why = reason_why
+        counts = {reason: 1}
         if counted_only:
             return Check(account, start, "uncounted", counterpart, counts=counts)
         channel = waiting[0][2]
@@ -410,12 +426,44 @@ def _dms_not_held(unseen: list[str]) -> str:
     return "no source holds the DMs of " + ", ".join(f"@{handle}" for handle in unseen)
 
 
-def _reply_not_held(counterpart: str, waiting, replied_unseen: frozenset[str]) -> str | None:
+_created_at = attrgetter("created_at")
+# Per audited account: the responders whose DMs no source holds, and the group's DMs to accounts known only
+# by number.
+OutOfSight = tuple[dict[str, list[str]], dict[str, list[DirectMessage]]]
+
+
+def _reply_not_held(counterpart: str, waiting, replied_unseen: frozenset[str]) -> tuple[str, str] | None:
     """Why an episode's answer may be out of sight: the source says one of its items was replied to by a
     post the data does not hold. None when it says no such thing."""
-    if not any(item.id in replied_unseen for _, item, _ in waiting):
+    if not replied_unseen or not any(item.id in replied_unseen for _, item, _ in waiting):
         return None
-    return f"the source says a reply to @{counterpart}'s post exists, and the data does not hold it"
+    return REPLY_NOT_HELD, f"the source says a reply to @{counterpart}'s post exists, and the data does not hold it"
+
+
+def _dm_to_a_number(counterpart: str, unnamed: Sequence[DirectMessage], start: datetime, end: datetime
+                    ) -> tuple[str, str] | None:
+    """Why an episode's answer may be out of sight: a responder's DM from `start` to `end` went to an account
+    the data knows only by numeric id, who may be the counterpart. None when there is none."""
+    for dm in unnamed[bisect_left(unnamed, start, key=_created_at):]:
+        if dm.created_at > end:
+            break
+        if counterpart not in dm.recipients:
+            return DM_TO_A_NUMBER, (f"a DM from @{dm.sender} at {utc_iso(dm.created_at)} went to an account the "
+                                    "data knows only by number, who may be them")
+    return None
+
+
+def _dms_to_numbers(ctx: "RuleContext", groups) -> dict[str, list[DirectMessage]]:
+    """Per audited account, its responder group's DMs to accounts the data knows only by numeric user id (an
+    X archive names a DM's other side by id where none of its records pairs that id with a handle), in time
+    order; none for most months."""
+    by_group = {}
+    for group, members in groups.members.items():
+        sent = {dm.id: dm for handle in members for dm in ctx.index.dms_from.get(handle, ())
+                if any(recipient.isdigit() for recipient in dm.recipients)}
+        if sent:
+            by_group[group] = sorted(sent.values(), key=lambda dm: (dm.created_at, dm.id))
+    return {handle: by_group[group] for handle, group in groups.group_of.items() if group in by_group}
 
 
 def _english_complaints(candidates, chosen: list[int], why: list[str | None]) -> list[str | None]:

@@ -463,3 +463,20 @@ def test_every_finding_that_does_not_count_comes_from_a_check_that_does_not_coun
     assert figures(result) == (1, 0, 1, 1)
     assert (metrics["broken"], metrics["pending"], metrics["cannot_tell"]) == (1, 1, 2)
     assert [w.checked for w in outcome(result).weeks] == [1]
+
+
+# A source that knows a DM's recipient only by numeric user id (an X archive whose records never pair that id
+# with a handle) may hold the very DM that kept a promise: a promise not kept as far as the named DMs show,
+# while a responder wrote to an unnamed account in that time, is "cannot tell", not broken.
+def test_a_dm_to_an_account_known_only_by_number_in_that_time_makes_a_broken_promise_cannot_tell(tmp_path):
+    promise = post("acme_support", "2026-10-06 10:00", "@erin we'll DM you shortly", mentions=("erin",))
+    unnamed = dm("lchen", "4004", "2026-10-06 11:40", "Hi, Li from Acme about your order")
+    elsewhere = dm("lchen", "4004", "2026-10-09 11:40", "A week later")
+    team = rule(responders="team", applies_to={"teams": ["support"]})
+    told = run(policy(tmp_path, [team]), promise, unnamed, as_of="2026-10-30 00:00")
+    assert outcomes(told) == {"cannot_tell": 1}
+    [finding] = told.findings
+    assert "a DM from @lchen at 2026-10-06T11:40:00Z went to an account the data knows only by number" in finding.message
+    # Outside the promise's time, or with no such DM, it stays broken.
+    assert outcomes(run(policy(tmp_path, [team]), promise, elsewhere, as_of="2026-10-30 00:00")) == {"broken": 1}
+    assert outcomes(run(policy(tmp_path, [team]), promise, as_of="2026-10-30 00:00")) == {"broken": 1}

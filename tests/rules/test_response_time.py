@@ -423,3 +423,18 @@ def test_the_store_keeps_the_replies_a_slice_does_not_hold(tmp_path):
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert [(f["counterpart"], f["status"]) for f in report["findings"] if f["status"] == "cannot_tell"] == [
         ("115001", "cannot_tell")]
+
+
+def test_a_public_item_may_have_been_answered_by_a_dm_to_an_account_known_only_by_number(tmp_path):
+    # An X archive names a DM's other side by numeric id where none of its records pairs it with a handle.
+    ask = post("erin", "2026-10-05 10:00", "@acme_support my order is late", mentions=("acme_support",))
+    unnamed = dm("acme_support", "4004", "2026-10-05 11:00", "Hi, about your order")
+    late = dm("acme_support", "4004", "2026-10-12 11:00", "a week later")
+    told = run(policy(tmp_path, [rule()]), ask, unnamed, as_of="2026-10-30 00:00")
+    assert outcome(told).figures.checked == 0
+    assert outcome(told).figures.metrics["not_counted"] == {"DM to an account known by number": 1}
+    [finding] = findings(told, "cannot_tell")
+    assert finding.message == ("cannot tell whether @erin was answered in time: a DM from @acme_support at "
+                               "2026-10-05T11:00:00Z went to an account the data knows only by number, who may be them")
+    # A DM to a number after the deadline could not have been an answer in time.
+    assert outcome(run(policy(tmp_path, [rule()]), ask, late, as_of="2026-10-30 00:00")).figures.failed == 1

@@ -383,6 +383,7 @@ class _ArchiveReader:
             self.out.note("this archive has no direct-messages files: DMs are not covered either")
         unnamed = {p for dm in self.out.activity.dms for p in (dm.sender, *dm.recipients) if p.isdigit()}
         if unnamed:
-            self.out.note(f"{len(unnamed)} DM participants are known only by numeric id (pass roster ids to name them)")
+            self.out.note(f"{len(unnamed)} DM participants are known only by numeric user id (no record of the archive "
+                          "names them): a promise or a wait such a DM may have settled is 'cannot tell'")
 
 

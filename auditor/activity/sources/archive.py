@@ -378,7 +378,10 @@ class _ArchiveReader:
                 self.out.note(f"made {utc_iso(self.made)}: it holds no DM sent after that; where the data runs "
                               "later, its owner's DMs count as not held")
         owner = f"@{self.owner.handle}" if self.owner.handle else f"user {self.owner.id}" if self.owner.id else "the owner"
-        self.out.info.notes.insert(0, ARCHIVE_NOTE.replace("its owner's", f"{owner}'s"))
+        note = ARCHIVE_NOTE.replace("its owner's", f"{owner}'s")
+        if not has_dm_files:  # said once, below: it holds no DMs at all
+            note = note.replace(" and both sides of their DMs", "")
+        self.out.info.notes.insert(0, note)
         if not has_dm_files:
             self.out.note("this archive has no direct-messages files: DMs are not covered either")
         unnamed = {p for dm in self.out.activity.dms for p in (dm.sender, *dm.recipients) if p.isdigit()}

@@ -267,3 +267,12 @@ def test_the_real_archives_name_every_replied_to_account_by_handle():
     for name in ("andreruffert", "alrocar"):
         posts = read_archive(shared("x-archive", name)).posts
         assert not [p.id for p in posts if p.in_reply_to_author and p.in_reply_to_author.isdigit()], name
+
+
+def test_an_archive_without_dm_files_does_not_say_it_holds_dms(tmp_path):
+    files = {name: value for name, value in FILES.items() if not name.startswith("direct-message")}
+    [info] = read_archive(write_folder(tmp_path / "no-dms", files)).sources
+    assert info.dm_accounts == frozenset() and info.channels == ()
+    assert info.notes[0] == ("an X archive holds @acme_support's posts; mentions and replies by others are not in "
+                             "an archive")
+    assert "this archive has no direct-messages files: DMs are not covered either" in info.notes

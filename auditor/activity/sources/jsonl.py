@@ -52,6 +52,18 @@ class CoverageLine:
         self.dm_accounts = dm_accounts
 
 
+class BadCoverage(CoverageLine):
+    """A coverage line that cannot be read: its writer meant to say whose DMs the file holds, and what it
+    said is not known. The file then holds nobody's DMs unless another coverage line says whose (fail
+    closed: a DM not seen is never taken as one not sent). Skipped and counted like any bad line."""
+
+    __slots__ = ("skipped",)
+
+    def __init__(self, skipped: Skipped):
+        super().__init__(frozenset())
+        self.skipped = skipped
+
+
 def parse_coverage(obj: dict) -> CoverageLine:
     unknown = sorted(set(obj) - {"type", "dms"})
     if unknown:
@@ -91,7 +103,7 @@ def object_item(name: str, number: int, obj: object) -> Post | DirectMessage | S
             try:
                 return parse_coverage(obj)
             except ValueError as coverage_exc:
-                return Skipped(name, number, str(coverage_exc))
+                return BadCoverage(Skipped(name, number, str(coverage_exc)))
         return Skipped(name, number, str(exc))
 
 
@@ -110,6 +122,7 @@ class _Reading:
         self.posts, self.dms, self.skipped, self.info, self.window = activity.posts, activity.dms, activity.skipped, info, window
         self.dropped = False  # an event outside the window was read (and not kept)
         self.declared: frozenset[str] | None = None  # by the file's coverage lines
+        self.bad_coverage = False  # a coverage line could not be read
         self.participants: set[str] = set()  # of every DM in the file, inside the window or not
 
     def take(self, item: Post | DirectMessage | Skipped | CoverageLine) -> None:
@@ -119,7 +132,10 @@ class _Reading:
             if len(self.skipped) < MAX_SKIPPED_KEPT:
                 self.skipped.append(item)
             return
-        if kind is CoverageLine:
+        if kind is BadCoverage:
+            self.take(item.skipped)
+            self.bad_coverage = True
+        if kind is CoverageLine or kind is BadCoverage:
             self.declared = item.dm_accounts if self.declared is None else self.declared | item.dm_accounts
             return
         if kind is DirectMessage:
@@ -149,6 +165,9 @@ def read_jsonl(path: Path, name: str | None = None, *, window: tuple[datetime, d
         for item in progress.counted(iter_jsonl(path, name), label):
             reading.take(item)
     info.dm_accounts = reading.declared if reading.declared is not None else frozenset(reading.participants)
+    if reading.bad_coverage:
+        info.notes.append("a coverage line could not be read (see the skipped lines): the file holds the DMs "
+                          "only of the accounts its other coverage lines name, if any")
     # A file that holds nobody's DMs cannot show a DM left unanswered.
     info.channels = CHANNELS if info.dm_accounts else tuple(c for c in CHANNELS if c != "dm")
     if reading.dropped:

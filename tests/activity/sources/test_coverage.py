@@ -69,10 +69,16 @@ def test_a_coverage_line_declares_whose_dms_the_file_holds(tmp_path, declared, h
     ({"type": "coverage", "dms": [3]}, 'coverage line: dms must be "all", "none" or a list of handles'),
     ({"type": "coverage", "dm": "all"}, "coverage line: unknown field 'dm' (expected 'dms')"),
 ])
-def test_a_bad_coverage_line_is_skipped_with_its_reason(tmp_path, line, reason):
+def test_a_bad_coverage_line_is_skipped_with_its_reason_and_the_file_holds_nobodys_dms(tmp_path, line, reason):
+    # Its writer meant to say whose DMs the file holds, and what is not known: no DM is taken as held (the
+    # default rule would call every account with a DM in the file complete, and a promise broken).
     activity = read_jsonl(write(tmp_path, line, POST, DM))
     assert [(s.line, s.reason) for s in activity.skipped] == [(1, reason)]
-    assert activity.sources[0].dm_accounts == {"bob", "acme_support"}  # the default rule still applies
+    assert activity.sources[0].dm_accounts == frozenset()
+    assert any(note.startswith("a coverage line could not be read") for note in activity.sources[0].notes)
+    # Another coverage line that can be read still says whose.
+    both = read_jsonl(write(tmp_path, line, {"type": "coverage", "dms": ["acme_support"]}, POST, DM, name="b.jsonl"))
+    assert both.sources[0].dm_accounts == {"acme_support"}
 
 
 def test_an_archive_holds_its_owners_dms_only(tmp_path):

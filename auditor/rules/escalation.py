@@ -26,9 +26,12 @@ Outcome of a thread (one checked item):
 
 - `no-offer`: none of the account's first `within_replies` replies offers one
   of the `offer` channels: an invitation to DM ("DM us", "check your DMs") or
-  the counterpart's DM spoken of ("we've received your DM and will continue
-  there": the thread is already private), an e-mail address, a phone number, or a link (with `company_domains`, only a
-  link to one of those domains or their subdomains).
+  the counterpart's DM or the account's spoken of ("we've received your DM and
+  will continue there", "did you get our DM?": the thread is already private),
+  an e-mail address or contact by e-mail made or promised ("we have emailed
+  you"), a phone number or a call ("a technician will phone you"), or a link
+  (with `company_domains`, only a link to one of those domains or their
+  subdomains).
 - `too-many-public-replies`: the account replied in public more than
   `max_public_replies` times in the thread, offer or not.
 - Both can be found in one thread; a thread with neither passes.
@@ -61,8 +64,9 @@ if TYPE_CHECKING:
 
 Channel = Literal["dm", "email", "phone", "url"]
 _CHANNEL_WORDS = {"dm": "DM", "email": "e-mail", "phone": "phone", "url": "link"}
-# "@acme_support @lchen " in front of a reply's words: the quote starts after them.
-_LEADING_HANDLES = re.compile(r"^(?:\s*@\w+)+\s*")
+# "@acme_support @lchen " in front of a reply's words: the quote starts after them. Bluesky's handles have
+# dots ("@acme.bsky.social") and Mastodon's a server ("@carol@mastodon.social").
+_LEADING_HANDLES = re.compile(r"^(?:\s*@\w[\w.-]*(?:@[\w-]+(?:\.[\w-]+)+)?)+\s*")
 # Replies cited as evidence of one thread, at most.
 _EVIDENCE_REPLIES = 10
 

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable
 
 from auditor.text.channels import find_email, find_phone, find_url
-from auditor.text.promises import find_dm_invitation
+from auditor.text.promises import find_dm_invitation, refused
 from auditor.text.spans import Match
 
 
@@ -16,6 +16,13 @@ from auditor.text.spans import Match
 # you there", "thanks for your DM") shows the conversation already moved to private messages.
 _THEIR_DM = re.compile(r"(?<![\w@#])your\s+(?:dms?|direct\s+messages?|private\s+messages?)(?![\w-])",
                        re.IGNORECASE)
+# ...and so does one that speaks of the DM it sent ("Did you get our DM?").
+_OUR_DM = re.compile(r"(?<![\w@#])(?:our|my)\s+(?:dm|direct\s+message|private\s+message)(?![\w-])", re.IGNORECASE)
+# Contact by e-mail or phone made or promised ("we have emailed you", "we'll reach out by email", "a technician
+# will phone you"): the conversation left the timeline as surely as with an address or a number.
+_BY_EMAIL = re.compile(r"(?<![\w-])(?:e-?mail(?:ed)?\s+(?:you|u)|(?:by|via|over)\s+e-?mail)(?![\w-])", re.IGNORECASE)
+_BY_PHONE = re.compile(r"(?<![\w-])(?:(?:call(?:ed)?|phoned?|ring|rang)\s+(?:you|u)|give\s+(?:you|u)\s+a\s+(?:call|ring)|"
+                       r"(?:by|via|over|on\s+the)\s+(?:tele)?phone)(?![\w-])", re.IGNORECASE)
 
 
 def find_channels(text: str, company_domains: Iterable[str] = ()) -> dict[str, Match]:
@@ -23,13 +30,24 @@ def find_channels(text: str, company_domains: Iterable[str] = ()) -> dict[str, M
     ``url``; each with its first match. Absent channels have no key."""
     found = {
         "dm": find_dm_invitation(text) or _their_dm(text),
-        "email": find_email(text),
-        "phone": find_phone(text),
+        "email": find_email(text) or _contact(_BY_EMAIL, text),
+        "phone": find_phone(text) or _contact(_BY_PHONE, text),
         "url": find_url(text, company_domains),
     }
     return {kind: match for kind, match in found.items() if match is not None}
 
 
 def _their_dm(text: str) -> Match | None:
-    found = _THEIR_DM.search(text) if "your" in text.lower() else None
+    lowered = text.lower()
+    found = _THEIR_DM.search(text) if "your" in lowered else None
+    if found is None and ("our" in lowered or "my" in lowered):
+        found = _OUR_DM.search(text)
     return Match(found.start(), found.end(), found.group()) if found else None
+
+
+def _contact(pattern: re.Pattern[str], text: str) -> Match | None:
+    """The first contact by that channel made or promised, unless refused ("we can't email you")."""
+    for found in pattern.finditer(text):
+        if not refused(text, found.start()):
+            return Match(found.start(), found.end(), found.group())
+    return None

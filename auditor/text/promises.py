@@ -212,6 +212,11 @@ def _matcher(entries: tuple[str, ...]) -> Matcher:
 # -- what is not a promise, and what kind one is ---------------------------------------------------
 
 
+def refused(text: str, start: int) -> bool:
+    """Is the phrase at ``start`` refused in its clause ("we can't email you")? For other detectors."""
+    return _negated(normalize_apostrophes(text), start)
+
+
 def _negated(text: str, start: int) -> bool:
     """Is there a refusal in the same clause within a few words before ``start``?"""
     # Four words never span more than a couple of hundred characters; looking

@@ -27,7 +27,8 @@ def match_at(source: str, start: int, end: int) -> Match:
 # strings, not the author's words: a "?" in a query string is not a question,
 # a handle in capitals is not shouting, "@ass" may be someone's account.
 URL_RE = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"]+")
-EMAIL_RE = re.compile(r"(?i)(?<![\w.+-])[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b")
+# Not after "@": "@carol@mastodon.social" is a Mastodon handle, not an address.
+EMAIL_RE = re.compile(r"(?i)(?<![\w.+@-])[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b")
 # An "@" not after a letter, digit, "_" or "@", and up to 50 word characters. The look-behind
 # is written after the "@" (the two characters ending at it must not be one of those and "@")
 # so `re` can jump from "@" to "@" instead of trying every position: twice as fast on tweets.

@@ -188,3 +188,15 @@ def test_within_replies_above_max_public_replies_is_a_policy_error(tmp_path):
         policy(tmp_path, [rule(within_replies=5, max_public_replies=4)])
     [line] = caught.value.lines()
     assert "within_replies (5) cannot be more than max_public_replies (4)" in line
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("@acme.bsky.social my sync is broken", "my sync is broken"),
+    ("@carol@mastodon.social @acme@mastodon.social the app crashed", "the app crashed"),
+    ("@acme_support @lchen my order is late", "my order is late"),
+])
+def test_a_complaint_is_quoted_from_its_first_word_after_the_handles_of_any_network(text, said):
+    # The quote in a finding's message must not begin with a piece of the account's own handle.
+    from auditor.rules.escalation import _LEADING_HANDLES
+
+    assert _LEADING_HANDLES.sub("", text) == said

@@ -31,6 +31,13 @@ def quoted(text, domains=()):
         ("Details: https://help.acme.com/a?b=1).", {"url": "https://help.acme.com/a?b=1"}),
         ("Visit acme.com/help.", {"url": "acme.com/help"}),
         ("see www.acme.co.uk", {"url": "www.acme.co.uk"}),
+        # contact by e-mail or phone made or promised: the conversation left the timeline
+        ("We have emailed you the refund details, please check your email.", {"email": "emailed you"}),
+        ("We'll reach out by email today", {"email": "by email"}),
+        ("A technician will phone you within the hour", {"phone": "phone you"}),
+        ("We'll give you a call this afternoon", {"phone": "give you a call"}),
+        # the account's own DM spoken of: it went private already
+        ("Did you get our DM?", {"dm": "our DM"}),
     ],
 )
 def test_channels_found(text, expected):
@@ -56,6 +63,10 @@ def test_channels_found(text, expected):
         "DMing is fun",
         "your DMCA notice was received",
         "#yourDM",
+        # a Mastodon handle is no e-mail address, and a refusal offers nothing
+        "@carol@mastodon.social sorry about that",
+        "we can't email you, sorry",
+        "we cannot call you from here",
     ],
 )
 def test_no_channel(text):

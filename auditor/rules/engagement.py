@@ -18,7 +18,9 @@ the period (reposts left out; an account with no posts is not checked).
   colleagues and to itself (threads) are posts but not replies to people.
   Below `min_reply_share` is a finding (check `reply-share`).
 - Duplicates: broadcasts (posts that reply to nobody) with the same text,
-  compared ignoring case and runs of white space; links are part of the text.
+  compared ignoring case and runs of white space; links are part of the text,
+  and so is the post a quote quotes (the same comment on different posts is no
+  repeat).
   A text posted more than `max_duplicates` times is automation: one finding
   per such text (check `duplicates`), citing the posts (at most 10).
 
@@ -112,11 +114,12 @@ class EngagementRule(RuleBase):
         }
 
     def _duplicates(self, broadcasts: list[Post]) -> list[list[Post]]:
-        groups: dict[str, list[Post]] = defaultdict(list)
+        # A quote is its comment and the post it quotes: "Congrats!" on three colleagues' news is no repeat.
+        groups: dict[tuple[str, str | None], list[Post]] = defaultdict(list)
         for post in broadcasts:
             text = " ".join(post.text.casefold().split())
             if text:
-                groups[text].append(post)
+                groups[(text, post.quote_of)].append(post)
         return [group for group in groups.values() if len(group) > self.max_duplicates]
 
 

@@ -93,6 +93,16 @@ def test_a_text_broadcast_more_than_max_duplicates_times_is_automation(tmp_path)
     assert figures(run(policy(tmp_path, [rule(min_reply_share="0%", max_duplicates=3)]), *promo)) == (1, 1, 0, 0)
 
 
+def test_the_same_comment_on_different_quoted_posts_is_not_automation(tmp_path):
+    # "Congrats, well done!" quoting three colleagues' news is three posts about three things.
+    quotes = [replace(post("jdoe", f"2026-10-{day:02d} 10:00", "Congrats, well done!"), quote_of=f"90{day}")
+              for day in (1, 8, 15)]
+    assert figures(run(policy(tmp_path, [rule(min_reply_share="0%")]), *quotes, *replies(1))) == (1, 1, 0, 0)
+    # The same comment quoting the same post three times is a repeat.
+    same = [replace(q, quote_of="901") for q in quotes]
+    assert figures(run(policy(tmp_path, [rule(min_reply_share="0%")]), *same, *replies(1))) == (1, 0, 1, 0)
+
+
 def test_identical_replies_are_not_broadcasts(tmp_path):
     thanks = []
     for i in range(5):

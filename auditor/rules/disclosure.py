@@ -21,7 +21,8 @@ words, any case) or a #hashtag; or, with `employer` (the employer's names and
 handles), when the author says in the first person that they work there: "I
 work at/for Acme", "we at Acme", "here at Acme", "our team at Acme", "my
 colleagues at Acme", "join us at Acme", "I'm the <role> at Acme", "At Acme,
-we..." (the whole set: auditor/text/affiliation.py). The third person ("Acme's
+we...", "I'm an Acme engineer", "I'm employed by Acme", "trabajo en Acme" (the
+whole set: auditor/text/affiliation.py). The third person ("Acme's
 team shipped..."), the past ("I used to work at Acme") and a negation do not
 disclose. A rule gives `require_any`, `employer` or both. Which accounts are
 audited is up to `applies_to`; the kind itself does not look at `kind: employee`.

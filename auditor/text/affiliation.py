@@ -11,7 +11,10 @@ work at Acme". The built-in forms, with E for one of the employer's names or han
 * "I'm the <role> at/of/for E", "I'm a <role> at E", "as the <role> at E", "I'm <role> at E"
   (a role of one to four words; "I'm a customer at E" and "I'm waiting at E" are no role);
 * "I lead/run/manage/head <team> at E", "Working on <something> at E" (opening a sentence);
-* "I (have/just) joined E", "I'm an E employee".
+* "I (have/just) joined E", "I'm an E employee", "I'm employed by E", "I'm an E <role>",
+  "I'm a <role> @E", "Disclaimer: E employee", "E employee here", "our E team";
+* in Spanish, French, German, Portuguese and Italian: "trabajo en E", "je travaille chez E",
+  "ich arbeite bei E", "trabalho na E", "lavoro per E".
 
 A name matches as a whole word in any case ("Acme's" and "@acme" are Acme; "Acmeville" and
 "@acme_support" are not); a handle matches that handle. The employer is a literal, escaped:
@@ -27,7 +30,8 @@ from auditor.text.spans import Match, normalize_apostrophes
 
 # Words that make "I'm a <word> at E" a relation other than working there.
 _NOT_ROLES = (r"customer|client|user|guest|visitor|fan|member|shopper|subscriber|buyer|patient|passenger|"
-              r"student|tourist|investor|partner|reseller|competitor|friend|stranger|regular")
+              r"student|tourist|investor|partner|reseller|competitor|friend|stranger|regular|shareholder|"
+              r"stockholder|owner|enthusiast|lover|supporter|critic|reviewer|alum|alumnus|alumna|addict")
 # One word of a role: not a verb form ("waiting"), not a state ("stuck", "back"), not a relation above.
 _NOT_STATES = (r"still|just|now|currently|here|there|so|very|stuck|back|home|out|in|lost|live|online|late|early|"
                r"already|always|never|not|no")
@@ -52,6 +56,18 @@ def _forms(employer: str) -> list[str]:
         rf"(?:^|[.!?]\s+|\n)(?:i'm\s+|we're\s+)?working\s+(?:on|with)\s+(?:[\w'-]+\s+){{0,6}}?(?:at|@)\s+{e}",
         rf"\b(?:i|we)(?:'ve|\s+have)?\s+(?:just\s+|recently\s+)?joined\s+{e}(?!')",
         rf"{_I_AM}\s+(?:an?\s+)?{e}\s+(?:employee|staffer|team\s+member)",
+        rf"{_I_AM}\s+(?:currently\s+|now\s+)?employed\s+(?:by|at|with)\s+{e}",
+        rf"{_I_AM}\s+(?:an?\s+)?{e}\s+{_ROLE}\b",  # "I'm an Acme engineer" (not "an Acme customer")
+        rf"{_I_AM}\s+(?:the|a|an)\s+{_ROLE}\s+(?:(?=@){e}|@{e})",  # "I'm an engineer @acme"
+        rf"\b(?:disclaimer|disclosure)\s*:\s*(?:an?\s+)?{e}\s+(?:employee|staffer|team\s+member)",
+        rf"{e}\s+(?:employee|staffer|team\s+member)\s+here\b",
+        rf"\b(?:our|my)\s+{e}\s+(?:team|teams|colleagues|coworkers|co-workers|teammates|crew|folks)\b",
+        # the same in the languages X is most used in beside English (present tense, first person)
+        rf"\btrabajo\s+(?:en|para|con)\s+{e}",  # Spanish
+        rf"\bje\s+travaille\s+(?:chez|pour|à|a)\s+{e}",  # French
+        rf"\bich\s+arbeite\s+(?:bei|für|fuer)\s+{e}",  # German
+        rf"\btrabalho\s+(?:na|no|em|para)\s+{e}",  # Portuguese
+        rf"\blavoro\s+(?:per|da|presso|in)\s+{e}",  # Italian
     ]
 
 

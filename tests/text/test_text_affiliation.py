@@ -29,6 +29,19 @@ ACME = ("Acme", "@acme")
     ("I've just joined Acme!", "I've just joined Acme"),
     ("I'm an Acme employee", "I'm an Acme employee"),
     ("Working on the new API at Acme. Stay tuned", "Working on the new API at Acme"),
+    ("I'm employed by Acme", "I'm employed by Acme"),
+    ("I'm an Acme engineer", "I'm an Acme engineer"),
+    ("Disclaimer: Acme employee. The new sync is great", "Disclaimer: Acme employee"),
+    ("Disclosure: I work at Acme", "I work at Acme"),
+    ("Our Acme team shipped the new app", "Our Acme team"),
+    ("I'm an engineer @acme", "I'm an engineer @acme"),
+    ("Acme employee here: the outage is fixed", "Acme employee here"),
+    # the same in the languages X is most used in beside English
+    ("Trabajo en Acme desde 2020", "Trabajo en Acme"),
+    ("Je travaille chez Acme", "Je travaille chez Acme"),
+    ("Ich arbeite bei Acme", "Ich arbeite bei Acme"),
+    ("Trabalho na Acme", "Trabalho na Acme"),
+    ("Lavoro per Acme", "Lavoro per Acme"),
 ])
 def test_first_person_affiliation(text, quoted):
     found = find_affiliation(text, ACME)
@@ -55,6 +68,9 @@ def test_first_person_affiliation(text, quoted):
     "I work at Acmeville",  # another name
     "we at @acme_support",  # another handle
     "We at WidgetCo just shipped",  # another employer
+    "I'm an Acme customer", "I'm an Acme fan", "I'm an Acme shareholder",  # a relation, not a job
+    "Our Acme order never came", "my Acme account is locked",
+    "Trabajaba en Acme",  # the past
     "",
 ])
 def test_no_first_person_affiliation(text):

@@ -376,8 +376,11 @@ def _disparaged(text: str, lang: str | None, language: str | None, competitors: 
     if language not in (None, ENGLISH):
         return None, language  # sentiment reads English only
     for item in found:
-        if sentiment_below(item.sentence.text, DISPARAGING_BELOW):
-            mood = sentiment(item.sentence.text)
+        if item.spared:
+            continue
+        # As for `negativity`: below the cut as written and with its apologies and sympathy set aside.
+        mood = _negative(item.sentence.text, DISPARAGING_BELOW)
+        if mood is not None:
             return _Hit("competitors", f"negative sentence naming {quote(item.name.text)} "
                                        f"(sentiment {mood:.2f}, below {DISPARAGING_BELOW:g})",
                         {"competitor": item.name.text, "sentence": item.sentence.text.strip(), "sentiment": mood,

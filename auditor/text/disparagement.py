@@ -14,7 +14,11 @@ these (any case, curly apostrophes read as straight ones):
 * a plain insult: "X sucks", "X rips you off", "screw X", "shame on X" (`INSULTS`).
 
 A negation between the verb and the word cancels a verdict: "X is not a
-scam", "X isn't garbage", "X is never a joke" are clean. An exhortation must
+scam", "X isn't garbage", "X is never a joke" are clean; so does a denial
+that frames it ("I would never say X is garbage", "Nobody thinks X is a scam",
+"It's wrong to claim X is a scam"). A verdict by pronoun alone ("that's
+awful") in a sentence of sympathy ("Sorry to hear the X outage hit you,
+that's awful") is about the customer's trouble, not the competitor. An exhortation must
 end its clause: "avoid WidgetCo!" disparages, "avoid WidgetCo sync errors by
 updating" is advice. The sentence is the text between `.`, `!`,
 `?`, `;` or a line break; "X.com" does not end one.
@@ -26,6 +30,7 @@ import re
 from dataclasses import dataclass
 
 from auditor.text.patterns import Matcher
+from auditor.text.courtesy import find_courtesy
 from auditor.text.spans import Match, normalize_apostrophes
 
 # What a verdict calls the competitor (after "is", "are", "was", "has been", ...).
@@ -84,6 +89,9 @@ class Disparagement:
     name: Match
     sentence: Match
     words: Match | None
+    # The lexicon's words were there, denied or said in sympathy: the sentence's sentiment, which those words
+    # bring down, says nothing about the competitor either.
+    spared: bool = False
 
 
 def sentences_naming(text: str, names: Matcher) -> list[tuple[Match, Match]]:
@@ -102,20 +110,41 @@ def sentences_naming(text: str, names: Matcher) -> list[tuple[Match, Match]]:
     return out
 
 
+# A denial framing a verdict: a negation, then a verb of saying or thinking, just before the verdict.
+_DENIED = re.compile(
+    r"(?:\b(?:never|nobody|no\s+one|not|wrong|false|unfair|untrue|nonsense)\b|n't\b)[^.!?;]{0,40}?"
+    r"\b(?:say|says|said|think|thinks|thought|claim|claims|claimed|believe|believes|call|calls|called|"
+    r"suggest|suggests|suggesting|pretend|saying|claiming|calling)\b(?:\s+that)?\s*$", re.IGNORECASE)
+# A verdict by pronoun alone ("that's awful", "it's a mess"), which may be about anything the sentence names.
+_BY_PRONOUN = re.compile(r"(?:it|that)'s|they're", re.IGNORECASE)
+
+
 def find_disparagement(text: str, names: Matcher) -> list[Disparagement]:
     """Each sentence of ``text`` that names a competitor (``names``), with the lexicon's words found in it."""
     norm = normalize_apostrophes(text)  # same length: offsets are the original text's
     out = []
     for name, sentence in sentences_naming(norm, names):
         words = _lexicon(name.text).search(sentence.text)
+        spared = words is not None and _not_theirs(sentence.text, words)
+        if spared:
+            words = None
         found = None
         if words is not None:
             start = sentence.start + words.start("words")
             end = sentence.start + words.end("words")
             found = Match(start, end, text[start:end])
         out.append(Disparagement(Match(name.start, name.end, text[name.start : name.end]),
-                                 Match(sentence.start, sentence.end, text[sentence.start : sentence.end]), found))
+                                 Match(sentence.start, sentence.end, text[sentence.start : sentence.end]), found,
+                                 spared))
     return out
+
+
+def _not_theirs(sentence: str, words: re.Match[str]) -> bool:
+    """Is this verdict denied ("Nobody thinks X is a scam"), or a pronoun's word of sympathy ("Sorry to hear
+    the X outage hit you, that's awful")?"""
+    if _DENIED.search(sentence, 0, words.start("words")):
+        return True
+    return _BY_PRONOUN.match(words.group("words")) is not None and bool(find_courtesy(sentence))
 
 
 def _lexicon(name: str) -> re.Pattern[str]:

@@ -145,6 +145,9 @@ def test_competitors_disparaged_by_the_lexicon_or_a_negative_sentence(tmp_path, 
     "Our WidgetCo importer has a bug: a fix ships today.",
     "WidgetCo's garbage collector tuning guide is great",
     "Congrats to WidgetCo on the launch! Our outage yesterday was terrible, awful, sorry.",
+    # a denial framing the verdict, and sympathy for the customer
+    "I would never say WidgetCo is garbage", "Nobody here thinks WidgetCo is a scam",
+    "It's wrong to claim WidgetCo is a scam", "Sorry to hear the WidgetCo outage hit you, that's awful",
 ])
 def test_competitors_named_without_disparaging_them(tmp_path, text):
     result = run(policy(tmp_path, [rule({"competitors": ["WidgetCo", "@widgetco"]})]), post("jdoe", "2026-10-05 10:00", text))

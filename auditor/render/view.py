@@ -156,7 +156,9 @@ def trend(current: float | None, previous: float | None, fmt: Formatter, previou
     """Against the previous period, only when that period checked enough items to compare with
     (TREND_MIN_ITEMS): a swing on two items says nothing."""
     if previous is None and previous_checked is None:
-        return Trend("", "none", "no earlier data")
+        # The data holds no previous period, or does not reach back to its start (a partial month would
+        # compare the period with a few days).
+        return Trend("", "none", "not fully in the data")
     if previous_checked is not None and previous_checked < TREND_MIN_ITEMS:
         return Trend("", "none", f"too few items last period ({previous_checked})")
     was = f"was {fmt.share(previous)}" + (f", n={previous_checked:,}" if previous_checked is not None else "")

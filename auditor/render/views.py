@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 class Trend:
     arrow: str  # ▲ ▼ ▶ or empty
     direction: str  # up | down | flat | none
-    text: str  # "+3.2 pts vs 91.0%", "no earlier data"
+    text: str  # "+3.2 pts vs 91.0%", "not fully in the data"
 
 
 @dataclass

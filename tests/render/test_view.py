@@ -93,7 +93,7 @@ def test_trend_arrows():
     assert trend(0.95, 0.9, fmt).arrow == "▲" and trend(0.95, 0.9, fmt).text == "+5 pts (was 90%)"
     assert trend(0.85, 0.9, fmt).arrow == "▼" and trend(0.85, 0.9, fmt).text == "−5 pts (was 90%)"
     assert trend(0.9, 0.9, fmt).direction == "flat"
-    assert trend(0.9, None, fmt).text == "no earlier data"
+    assert trend(0.9, None, fmt).text == "not fully in the data"
     assert trend(None, 0.9, fmt).direction == "none"
 
 

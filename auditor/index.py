@@ -155,6 +155,18 @@ class ActivityIndex:
             return tuple([reply for reply in found if reply.in_reply_to_author == author])
         return found.get(author, ())
 
+    def replies_in(self, conversation: str) -> Sequence[Post]:
+        """Every roster account's reply in `conversation`, in time order."""
+        found = self._replies.get(conversation)
+        if found is None:
+            return ()
+        kind = type(found)
+        if kind is Post:
+            return (found,)
+        if kind is tuple:
+            return found
+        return sorted((reply for replies in found.values() for reply in replies), key=_time_key)
+
     def holds_dms(self, handle: str) -> bool:
         """Whether some source holds this account's DMs (so a DM it sent or missed would be seen)."""
         return handle in self.dm_accounts or EVERY_ACCOUNT in self.dm_accounts

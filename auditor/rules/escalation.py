@@ -19,8 +19,10 @@ a post in another language (the source's `lang`, else the language detector's
 confident guess, as for `tone`) is not a complaint, whatever it scores. The thread starts at
 the counterpart's first complaint there and belongs to the period of that
 complaint. The account's replies in the thread are its posts in that
-conversation replying to that counterpart, from the complaint on (replies
-that come after the period count).
+conversation replying to that counterpart, or replying to someone else and
+opening with the counterpart's handle ("@carol @bob please both DM us"), from
+the complaint on (replies that come after the period count). A reply and the
+account's own posts that continue it ("(1/2)", "(2/2)") are one reply.
 
 Outcome of a thread (one checked item):
 
@@ -54,6 +56,7 @@ from auditor.activity.model import Post
 from auditor.time.instants import utc_iso
 from auditor.rules._shared import per_text, period_slice, quote
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
+from auditor.text.addressing import is_addressed, opening_mentions
 from auditor.text.language import load_detector, reads_as_english
 from auditor.text.offers import find_channels
 from auditor.text.sentiment import load_sentiment, sentiment, sentiment_below
@@ -69,6 +72,8 @@ _CHANNEL_WORDS = {"dm": "DM", "email": "e-mail", "phone": "phone", "url": "link"
 _LEADING_HANDLES = re.compile(r"^(?:\s*@\w[\w.-]*(?:@[\w-]+(?:\.[\w-]+)+)?)+\s*")
 # Replies cited as evidence of one thread, at most.
 _EVIDENCE_REPLIES = 10
+# Posts of the account's own that continue one reply ("(2/2)"), read at most.
+_MAX_PARTS = 10
 
 
 class EscalationRule(RuleBase):
@@ -122,8 +127,9 @@ class EscalationRule(RuleBase):
                     if replies:  # a complaint not answered in public cannot be judged
                         complaints.append((handle, complaint, replies))
         # The channels each reply that may hold the offer names, every distinct text at once.
-        offers = per_text(find_channels, (reply.text for _, _, replies in complaints
-                                          for reply in replies[: self.within_replies]), tuple(self.company_domains))
+        offers = per_text(find_channels, (part.text for _, _, replies in complaints
+                                          for parts in replies[: self.within_replies] for part in parts),
+                          tuple(self.company_domains))
         moods = per_text(sentiment, (complaint.text for _, complaint, _ in complaints))
         return [self._judge(handle, complaint, replies, offers, moods[complaint.text])
                 for handle, complaint, replies in complaints]
@@ -141,23 +147,39 @@ class EscalationRule(RuleBase):
         return [post for post in inbound[: period.stop] if (post.conversation_id, post.author) in threads]
 
     @staticmethod
-    def _replies_to(ctx: "RuleContext", handle: str, complaint: Post) -> list[Post]:
-        """The account's public replies to the complaint's author in its conversation, from the complaint on."""
-        return [
-            post for post in ctx.index.replies_to(complaint.conversation_id, complaint.author)
-            if post.author == handle and post.created_at >= complaint.created_at
-        ]
+    def _replies_to(ctx: "RuleContext", handle: str, complaint: Post) -> list[list[Post]]:
+        """The account's public replies to the complaint's author in its conversation, from the complaint on:
+        each a reply to them, or to someone else that opens by addressing them ("@carol @bob please both DM
+        us"), with the account's own posts that continue it ("(2/2)"), in order."""
+        counterpart, since = complaint.author, complaint.created_at
+        own = [post for post in ctx.index.replies_in(complaint.conversation_id)
+               if post.author == handle and post.created_at >= since]
+        continued: dict[str, list[Post]] = {}
+        for post in own:
+            if post.in_reply_to_author == handle:
+                continued.setdefault(post.in_reply_to, []).append(post)
+        replies = []
+        for post in own:
+            if post.in_reply_to_author == counterpart or (
+                    post.in_reply_to_author != handle and is_addressed(counterpart, opening_mentions(post.text))):
+                parts, at = [post], 0
+                while at < len(parts) and len(parts) < _MAX_PARTS:  # its thread of own posts, "(1/3)" to "(3/3)"
+                    parts += continued.get(parts[at].id, ())
+                    at += 1
+                replies.append(parts)
+        return replies
 
-    def _judge(self, handle: str, complaint: Post, replies: list[Post], offers: dict[str, dict[str, Match]],
+    def _judge(self, handle: str, complaint: Post, threads: list[list[Post]], offers: dict[str, dict[str, Match]],
                mood: float) -> Check:
         counterpart = complaint.author
         offered, offer_at = None, None
-        for number, reply in enumerate(replies[: self.within_replies], start=1):
-            channels = offers[reply.text]
-            offered = next(((kind, channels[kind]) for kind in self.offer if kind in channels), None)
+        for number, parts in enumerate(threads[: self.within_replies], start=1):
+            offered = next(((kind, offers[part.text][kind]) for part in parts for kind in self.offer
+                            if kind in offers[part.text]), None)
             if offered:
                 offer_at = number
                 break
+        replies = [parts[0] for parts in threads]  # a reply and its continuation are one reply
         measure: dict[str, Any] = {
             "conversation": complaint.conversation_id,
             "complaint_sentiment": mood,

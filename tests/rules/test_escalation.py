@@ -200,3 +200,30 @@ def test_a_complaint_is_quoted_from_its_first_word_after_the_handles_of_any_netw
     from auditor.rules.escalation import _LEADING_HANDLES
 
     assert _LEADING_HANDLES.sub("", text) == said
+
+
+def test_an_offer_in_the_accounts_own_continuation_of_a_reply_counts(tmp_path):
+    complaint = post("bob", "2026-10-05 14:00", "@acme_support your update deleted all my files, this is terrible",
+                     mentions=("acme_support",), conversation="c1")
+    first = post("acme_support", "2026-10-05 14:10", "@bob We're so sorry, Bob. (1/2)", reply_to=complaint,
+                 conversation="c1")
+    second = post("acme_support", "2026-10-05 14:10", "@bob Please DM us the e-mail on your account. (2/2)",
+                  reply_to=first, mentions=("bob",), conversation="c1")
+    later = post("acme_support", "2026-10-05 15:00", "@bob Talk soon.", reply_to=complaint, conversation="c1")
+    result = run(policy(tmp_path, [rule()]), complaint, first, second, later)
+    assert figures(result) == (1, 1, 0, 0)
+    assert outcome(result).figures.metrics["median_public_replies"] == 2  # the two parts are one reply
+
+
+def test_a_reply_to_another_customer_that_addresses_this_one_counts_for_them(tmp_path):
+    complaint = post("bob", "2026-10-05 14:00", "@acme_support the app crashes on every launch, terrible and useless",
+                     mentions=("acme_support",), conversation="c1")
+    sorry = post("acme_support", "2026-10-05 14:10", "@bob Sorry about that, Bob.", reply_to=complaint,
+                 conversation="c1")
+    carol = post("carol", "2026-10-05 14:15", "@acme_support @bob same here, awful", reply_to=sorry,
+                 mentions=("acme_support", "bob"), conversation="c1")
+    both = post("acme_support", "2026-10-05 14:20", "@carol @bob Please both DM us your device model.",
+                reply_to=carol, mentions=("carol", "bob"), conversation="c1")
+    result = run(policy(tmp_path, [rule()]), complaint, sorry, carol, both)
+    bob = [c for c in outcome(result).checks if c.counterpart == "bob"]
+    assert [c.status for c in bob] == ["passed"]

@@ -86,11 +86,21 @@ def find_url(text: str, company_domains: Iterable[str] = ()) -> Match | None:
         end = _strip_trailing(text, m.start(), m.end())
         url = text[m.start() : end]
         host = _host(url)
-        if "." not in host:
+        if "." not in host or _not_a_place(host, url):
             continue
         if _domain_ok(host.removeprefix("www."), domains):
             return Match(m.start(), end, url)
     return None
+
+
+# A picture or a post on X is no place to go for help: "pic.twitter.com/abc" is an image in the post.
+_MEDIA_HOSTS = {"pic.twitter.com", "pic.x.com"}
+_X_HOSTS = {"twitter.com", "x.com", "mobile.twitter.com", "mobile.x.com"}
+
+
+def _not_a_place(host: str, url: str) -> bool:
+    host = host.lower().removeprefix("www.")
+    return host in _MEDIA_HOSTS or (host in _X_HOSTS and "/status/" in url.lower())
 
 
 def find_email(text: str) -> Match | None:

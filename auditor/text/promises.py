@@ -71,12 +71,12 @@ _NEGATION = re.compile(
     re.IGNORECASE,
 )
 # ...unless the negation softens the invitation ("don't hesitate to DM us") or
-# states the condition for it ("if that doesn't help please DM us").
-_SOFTENER = re.compile(
-    r"\s*(?:hesitate|forget|be\s+shy|be\s+afraid|wait|help|work|fix|solve|resolve|load|arrive|"
-    r"hear|get|receive|see|find|have|know)\b",
-    re.IGNORECASE,
-)
+# states the condition for it ("if that doesn't help please DM us"): a condition
+# only after "if", "unless", "when"... in the clause ("we can't help by DM" refuses).
+_SOFTENER = re.compile(r"\s*(?:hesitate|forget|be\s+shy|be\s+afraid|wait)\b", re.IGNORECASE)
+_CONDITION = re.compile(
+    r"\s*(?:help|work|fix|solve|resolve|load|arrive|hear|get|receive|see|find|have|know)\b", re.IGNORECASE)
+_IF = re.compile(r"\b(?:if|unless|when|whenever|once|until|in\s+case)\b", re.IGNORECASE)
 # The negation must be in the same clause, at most a few words back.
 _CLAUSE_BREAK = re.compile(r"[.!?;,:\n()\[\]]|\s[-\u2013\u2014]\s|\b(?:but|and|so|then|or)\b", re.IGNORECASE)
 _WINDOW_WORDS = 4
@@ -227,8 +227,11 @@ def _negated(text: str, start: int) -> bool:
     words = list(re.finditer(r"\S+", text[clause_start:start]))
     window_start = clause_start + (words[-_WINDOW_WORDS].start() if len(words) >= _WINDOW_WORDS else 0)
     for negation in _NEGATION.finditer(text, window_start, start):
-        if not _SOFTENER.match(text, negation.end()):
-            return True
+        if _SOFTENER.match(text, negation.end()):
+            continue
+        if _CONDITION.match(text, negation.end()) and _IF.search(text, clause_start, negation.start()):
+            continue
+        return True
     return False
 
 

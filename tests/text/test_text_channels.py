@@ -67,6 +67,9 @@ def test_channels_found(text, expected):
         "@carol@mastodon.social sorry about that",
         "we can't email you, sorry",
         "we cannot call you from here",
+        "we can't help by DM, please reply here",
+        # a picture or a post on X is no place to go
+        "so sorry! pic.twitter.com/AbC123", "see https://x.com/acme/status/1234567890",
     ],
 )
 def test_no_channel(text):

@@ -75,6 +75,7 @@ from auditor.text.patterns import Matcher
 from auditor.text.profanity import find_profanity
 from auditor.text.sentiment import NEGATIVITY_BELOW, load_sentiment, sentiment, sentiment_below
 from auditor.text.shouting import shouting
+from auditor.text.spans import EMAIL_RE, HANDLE_RE, URL_RE
 from auditor.text.toxicity import TOXICITY_ABOVE, load_classifier, toxicity_scores
 
 if TYPE_CHECKING:
@@ -335,7 +336,7 @@ def _text_verdicts(checks: ToneChecks, exempt_idioms: bool, batch: Sequence[str 
             if shouted:
                 hits.append(_Hit("shouting", quote(shouted.text), {"words": shouted.text}))
         if banned:
-            found = banned.find_all(text)
+            found = _outside_names(text, banned.find_all(text))
             if found:
                 quoted = ", ".join(dict.fromkeys(quote(m.text) for m in found))
                 hits.append(_Hit("banned", quoted, {"words": [m.text for m in found]}))
@@ -386,6 +387,15 @@ def _disparaged(text: str, lang: str | None, language: str | None, competitors: 
                         {"competitor": item.name.text, "sentence": item.sentence.text.strip(), "sentiment": mood,
                          "below": DISPARAGING_BELOW}), language
     return None, language
+
+
+def _outside_names(text: str, found: list) -> list:
+    """Banned words that are the post's own: not a piece of a @handle, link or e-mail address it names
+    ("@whatever_shop", "acme.example/whatever-you-need"). A banned entry that is a whole handle still counts."""
+    if not found:
+        return found
+    spans = [(m.start(), m.end()) for pattern in (HANDLE_RE, URL_RE, EMAIL_RE) for m in pattern.finditer(text)]
+    return [m for m in found if not any(start < m.start < end for start, end in spans)]
 
 
 def _counterpart(item: Post | DirectMessage, roster: set[str]) -> str | None:

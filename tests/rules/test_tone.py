@@ -119,6 +119,15 @@ def test_banned_phrases_and_regexes(tmp_path):
     assert result.findings[0].measure == {"checks": ["banned"], "banned": {"words": ["NOT my   problem"]}}
 
 
+def test_a_banned_word_inside_a_handle_or_a_link_is_not_the_posts_own(tmp_path):
+    checks = {"banned": ["/\\bwhatever\\b/", "@badbrand"]}
+    handle = post("jdoe", "2026-10-05 10:00", "@whatever_shop thanks for the order!", mentions=("whatever_shop",))
+    link = post("jdoe", "2026-10-05 11:00", "All you need: https://acme.example/whatever-you-need")
+    named = post("jdoe", "2026-10-05 12:00", "Shout-out to @badbrand")  # an entry that is a whole handle counts
+    result = run(policy(tmp_path, [rule(checks)]), handle, link, named)
+    assert messages(result) == ['banned: "@badbrand"']
+
+
 @pytest.mark.parametrize(("text", "found"), [
     ("Honestly WidgetCo's product is garbage and their support is awful",
      'competitors: disparages "WidgetCo": "WidgetCo\'s product is garbage"'),

@@ -14,7 +14,8 @@
 
 Thread: an audited account, a public conversation and a counterpart who
 complains in it, i.e. posts in that conversation (mentioning or replying to
-the account) with a sentiment below `complaint_below`. Sentiment reads English:
+the account) with a sentiment below `complaint_below` (a post that names the
+account in passing beside other accounts: a sentence naming the account). Sentiment reads English:
 a post in another language (the source's `lang`, else the language detector's
 confident guess, as for `tone`) is not a complaint, whatever it scores. The thread starts at
 the counterpart's first complaint there and belongs to the period of that
@@ -56,7 +57,7 @@ from auditor.activity.model import Post
 from auditor.time.instants import utc_iso
 from auditor.rules._shared import per_text, period_slice, quote
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
-from auditor.text.addressing import is_addressed, opening_mentions
+from auditor.text.addressing import is_addressed, opening_mentions, said_about
 from auditor.text.language import load_detector, reads_as_english
 from auditor.text.offers import find_channels
 from auditor.text.sentiment import load_sentiment, sentiment, sentiment_below
@@ -107,18 +108,24 @@ class EscalationRule(RuleBase):
 
     def evaluate(self, ctx: "RuleContext") -> list[Check]:
         candidates = {account.handle: self._candidates(ctx, account.handle) for account in ctx.audited(self.id)}
+        # A post addressed to the account (a reply to it, opening with its handle, or naming no one else)
+        # complains when its sentiment is low; one that names it in passing beside other accounts, when a
+        # sentence naming it is ("I am switching to @acme, they rock!" after a rant at another airline is
+        # no complaint to @acme).
+        keys = {(handle, post.text): _complaint_key(handle, post) for handle, posts in candidates.items()
+                for post in posts}
         # Sentiment for every candidate post at once, so it can be spread over the CPUs.
-        is_complaint = per_text(sentiment_below, (post.text for posts in candidates.values() for post in posts),
-                                self.complaint_below)
+        is_complaint = per_text(_complains, keys.values(), self.complaint_below)
         # Sentiment reads English: a post in another language is no complaint here, whatever it scores.
-        english = reads_as_english([(post.text, post.lang) for posts in candidates.values() for post in posts
-                                    if is_complaint[post.text]])
+        english = reads_as_english([(post.text, post.lang) for handle, posts in candidates.items() for post in posts
+                                    if is_complaint[keys[(handle, post.text)]]])
         complaints = []  # (account, complaint, the account's public replies after it)
         for handle, posts in candidates.items():
             first: dict[tuple, Post] = {}
             for post in posts:
                 key = (post.conversation_id, post.author)
-                if key not in first and is_complaint[post.text] and english[(post.text, post.lang)]:
+                if (key not in first and is_complaint[keys[(handle, post.text)]]
+                        and english[(post.text, post.lang)]):
                     first[key] = post
             # The first complaint of each (conversation, counterpart), for threads starting in the period.
             for complaint in first.values():
@@ -228,6 +235,26 @@ class EscalationRule(RuleBase):
             "pending": sum(1 for c in checks if c.status == "pending"),
             "median_public_replies": statistics.median(judged) if judged else None,
         }
+
+
+# Joins an account and a text that names it in passing into one key for `_complains`.
+_PASSING = "\x1f"
+
+
+def _complaint_key(handle: str, post: Post) -> str:
+    """The text to judge, or "handle\x1ftext" for a post that names the account in passing beside others
+    (whose complaint may be about one of them)."""
+    if (post.in_reply_to_author == handle or all(named == handle for named in post.mentions)
+            or is_addressed(handle, opening_mentions(post.text))):
+        return post.text
+    return handle + _PASSING + post.text
+
+
+def _complains(key: str, below: float) -> bool:
+    if _PASSING not in key:
+        return sentiment_below(key, below)
+    handle, text = key.split(_PASSING, 1)
+    return any(sentiment_below(sentence, below) for sentence in said_about(text, handle))
 
 
 def _either(words: list[str]) -> str:

@@ -227,3 +227,16 @@ def test_a_reply_to_another_customer_that_addresses_this_one_counts_for_them(tmp
     result = run(policy(tmp_path, [rule()]), complaint, sorry, carol, both)
     bob = [c for c in outcome(result).checks if c.counterpart == "bob"]
     assert [c.status for c in bob] == ["passed"]
+
+
+def test_a_passing_mention_complains_only_when_its_sentence_naming_the_account_does(tmp_path):
+    # The contract's example: a rant at another airline that praises the account is no complaint to it.
+    praise = post("rita", "2026-10-05 14:00", "@OtherAir #greed every time I fly with you. I am switching to "
+                  "@acme_support, they rock!", mentions=("otherair", "acme_support"), conversation="c1")
+    reply = post("acme_support", "2026-10-05 14:10", "@rita welcome aboard!", reply_to=praise, conversation="c1")
+    assert figures(run(policy(tmp_path, [rule()]), praise, reply)) == (0, 0, 0, 0)
+    # Named in passing in a sentence that complains: a complaint.
+    rant = post("sam", "2026-10-06 14:00", "@OtherAir fine. My order from @acme_support is two weeks late, terrible "
+                "service", mentions=("otherair", "acme_support"), conversation="c2")
+    answer = post("acme_support", "2026-10-06 14:10", "@sam sorry to hear that", reply_to=rant, conversation="c2")
+    assert figures(run(policy(tmp_path, [rule(within_replies=1)]), rant, answer)) == (1, 0, 1, 0)

@@ -243,11 +243,39 @@ def _whole_policy_problems(data: dict, positions: Positions) -> list[PolicyProbl
                 where = base + ("applies_to", "teams", j)
                 problems.append(problem(positions.of_value(where), where,
                                          f"no account of the roster is in team {team!r}; teams: {', '.join(sorted(teams)) or 'none'}"))
+        before = len(problems)
         for j, handle in enumerate(_list(selector.get("accounts"))):
             if isinstance(handle, str) and normalize_handle(handle) not in handles:
                 where = base + ("applies_to", "accounts", j)
                 problems.append(problem(positions.of_value(where), where, f"account {handle!r} is not in the roster"))
+        if len(problems) == before and accounts and not _any_selected(accounts, selector):
+            # Each key names something on the roster, but no account has them all ("and" between keys):
+            # the rule would audit nobody and say only "no data".
+            where = base + ("applies_to",)
+            problems.append(problem(positions.of_value(where), where,
+                                     "no account of the roster has all of these (a rule audits the accounts that "
+                                     "match every key)"))
     return problems
+
+
+def _any_selected(accounts: list, selector: dict) -> bool:
+    """Whether some roster account matches every key of `applies_to`, as `roster.accounts_for` chooses."""
+    teams, kinds, handles = (selector.get(key) for key in ("teams", "kinds", "accounts"))
+    if not all(value is None or isinstance(value, list) for value in (teams, kinds, handles)):
+        return True  # a malformed key is pydantic's to report
+    wanted = {normalize_handle(h) for h in handles if isinstance(h, str)} if handles is not None else None
+    for account in accounts:
+        if not isinstance(account, dict):
+            continue
+        if teams is not None and account.get("team") not in teams:
+            continue
+        if kinds is not None and account.get("kind", "employee") not in kinds:
+            continue
+        if wanted is not None and (not isinstance(account.get("handle"), str)
+                                   or normalize_handle(account["handle"]) not in wanted):
+            continue
+        return True
+    return False
 
 
 def _manager_problems(data: dict, accounts: list, positions: Positions) -> list[PolicyProblem]:

@@ -122,7 +122,8 @@ def run_case(loaded: LoadedPolicy, name: str, events: Path, expect: Path) -> Cas
     except AuditorError as exc:
         outcome.errors.extend(exc.lines())
         return outcome
-    outcome.failures.extend(check(name, result, expectations))
+    disabled = frozenset(rule.id for rule in loaded.policy.rules if not rule.enabled)
+    outcome.failures.extend(check(name, result, expectations, disabled))
     return outcome
 
 
@@ -143,8 +144,10 @@ class _UnreadableCase(AuditorError):
     def lines(self) -> list[str]:
         return self._lines
 
-def check(name: str, result: AuditResult, expectations: list[Expectation]) -> list[str]:
-    """One line per expectation that does not hold, naming the case, the rule and what was found."""
+def check(name: str, result: AuditResult, expectations: list[Expectation], disabled: frozenset[str] = frozenset()
+          ) -> list[str]:
+    """One line per expectation that does not hold, naming the case, the rule and what was found (`disabled`:
+    the policy's rules with `enabled: false`, which find nothing)."""
     failures = []
     for expected in expectations:
         found = [f for f in result.findings if expected.matches(f)]
@@ -154,8 +157,10 @@ def check(name: str, result: AuditResult, expectations: list[Expectation]) -> li
                 failures.append(f"case {name}: expected rule {expected.rule} to find {status}{expected.target()} "
                                 f"{expected.count} times, found it {len(found)} times")
             elif not found and expected.count != 0:
+                instead = ("nothing: the rule is disabled (enabled: false)" if expected.rule in disabled
+                           else _instead(result, expected))
                 failures.append(f"case {name}: expected rule {expected.rule} to find {status}{expected.target()}, "
-                                f"found {_instead(result, expected)}")
+                                f"found {instead}")
         elif found:
             failures.append(f"case {name}: expected rule {expected.rule} not to find {status}{expected.target()}, "
                             f"found {found[0].status}: {found[0].message}"

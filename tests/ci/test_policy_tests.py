@@ -178,3 +178,15 @@ def test_an_invalid_policy_is_bad_input(tmp_path):
     result = auditor_test(CASES, tmp_path / "none.yaml")
     assert result.exit_code == 2
     assert result.stderr.strip() == f"{tmp_path / 'none.yaml'}:1:1: cannot read: No such file or directory"
+
+
+def test_an_expectation_on_a_disabled_rule_says_the_rule_is_disabled(tmp_path):
+    cases = copy_case(tmp_path, "late-answer")
+    policy = tmp_path / "policy.yaml"
+    text = EXAMPLE.read_text()
+    policy.write_text(text.replace("  - id: answer-customers\n", "  - id: answer-customers\n    enabled: false\n", 1))
+    shutil.copy(POLICIES / "roster.yaml", tmp_path / "roster.yaml")  # the policy names it beside itself
+    result = auditor_test(cases, policy)
+    assert result.exit_code == 1, result.output
+    assert ("expected rule answer-customers to find breached for acme_support/@bob, found nothing: the rule is "
+            "disabled (enabled: false)") in result.output

@@ -238,12 +238,12 @@ def _whole_policy_problems(data: dict, positions: Positions) -> list[PolicyProbl
             continue
         # Only lists are walked here: `accounts: 9` is pydantic's to report, and enumerate(9)
         # raised TypeError, an internal error for a typo (found by tests/fuzz).
+        before = len(problems)
         for j, team in enumerate(_list(selector.get("teams"))):
             if isinstance(team, str) and team not in teams:
                 where = base + ("applies_to", "teams", j)
                 problems.append(problem(positions.of_value(where), where,
                                          f"no account of the roster is in team {team!r}; teams: {', '.join(sorted(teams)) or 'none'}"))
-        before = len(problems)
         for j, handle in enumerate(_list(selector.get("accounts"))):
             if isinstance(handle, str) and normalize_handle(handle) not in handles:
                 where = base + ("applies_to", "accounts", j)

@@ -119,6 +119,8 @@ def test_one_answer_to_two_posts_of_a_conversation_makes_one_episode(tmp_path):
 # `_first_after`, the first answer an item waiting since a time gets, against its definition: of the
 # candidates triggered at or after that time, the one answered first (then by id), else none.
 _MINUTES = st.integers(0, 6)
+# The instants those minutes name.
+_AT = [datetime(2026, 10, 1, tzinfo=timezone.utc) + timedelta(minutes=m) for m in range(7)]
 
 
 @settings(max_examples=400, deadline=None)
@@ -127,8 +129,7 @@ _MINUTES = st.integers(0, 6)
 def test_the_first_answer_after_a_time_is_the_earliest_one_triggered_then(candidates, asked):
     from auditor.rules.episodes import _first_after
 
-    start = datetime(2026, 10, 1, tzinfo=timezone.utc)
-    at = [start + timedelta(minutes=m) for m in range(7)]
+    at = _AT
     # An id names one answer: its times and the event go with it.
     by_id = {key: (at[trigger], at[answered], key, f"answer {key}") for trigger, answered, key in candidates}
     built = list(by_id.values())
@@ -148,8 +149,7 @@ def test_the_first_answer_after_a_time_is_the_earliest_one_triggered_then(candid
 def test_one_question_gets_the_answer_the_table_gives(candidates, asked):
     from auditor.rules.episodes import _first_after, _first_answer
 
-    start = datetime(2026, 10, 1, tzinfo=timezone.utc)
-    at = [start + timedelta(minutes=m) for m in range(7)]
+    at = _AT
     # Each candidate its own answer object, so a tie resolved the other way gives another answer.
     built = [(at[trigger], at[answered], key, object()) for trigger, answered, key in candidates]
     table = _first_after(list(built))

@@ -49,6 +49,11 @@ def audit(loaded: LoadedPolicy, activity: Activity, period: Period, *, as_of: da
     about a million of them). `scored_ahead` gives what was scored for some rules while the data was
     read, asked for once the events are indexed (auditor/texts_ahead.py)."""
     policy = loaded.policy
+    if as_of is not None:
+        # The end of the data: what came later was not there yet (the same --as-of gives the same report
+        # whatever was added to the sources since).
+        activity = replace(activity, posts=[p for p in activity.posts if p.created_at <= as_of],
+                           dms=[d for d in activity.dms if d.created_at <= as_of])
     index = ActivityIndex(activity, set(policy.roster_by_handle))
     as_of = as_of or index.last_event or period.end
     ctx = rule_context(policy, index, period, as_of)

@@ -150,6 +150,16 @@ def test_as_of_sets_the_end_of_the_data(tmp_path):
     assert findings(result)[0].measure["elapsed_seconds"] == 14 * 3600
 
 
+def test_as_of_leaves_out_what_came_after_it(tmp_path):
+    # --as-of is the end of the data: an answer that came later was not there yet, so a report re-run with
+    # the same --as-of on more data says the same.
+    ask = post("bob", "2026-10-05 10:00", "@acme_support hi", mentions=("acme_support",))
+    later = post("acme_support", "2026-10-05 13:00", "@bob hello", reply_to=ask)
+    result = run(policy(tmp_path, [rule()]), ask, later, as_of="2026-10-05 12:00")
+    assert (outcome(result).figures.pending, outcome(result).figures.passed) == (1, 0)
+    assert result.data.events == 1 and result.data.as_of == "2026-10-05T12:00:00Z"
+
+
 def test_episodes_count_in_the_period_they_start_in(tmp_path):
     loaded = policy(tmp_path, [rule()])
     before = post("bob", "2026-09-30 23:00-04:00", "@acme_support hi", mentions=("acme_support",))

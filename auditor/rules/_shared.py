@@ -114,6 +114,31 @@ def responder_groups(audited, responders: str) -> ResponderGroups:
     return groups
 
 
+def dms_to_numbers(ctx: "RuleContext", members: dict[str, frozenset[str]]) -> dict[str, list[DirectMessage]]:
+    """Each responder group's DMs to an account the data knows only by numeric user id (an X archive names a
+    DM's other side by id where none of its records pairs that id with a handle), in time order; no entry for
+    a group that sent none (most months)."""
+    found: dict[str, list[DirectMessage]] = {}
+    for group, handles in members.items():
+        sent = {dm.id: dm for handle in handles for dm in ctx.index.dms_from.get(handle, ())
+                if any(recipient.isdigit() for recipient in dm.recipients)}
+        if sent:
+            found[group] = sorted(sent.values(), key=lambda dm: (dm.created_at, dm.id))
+    return found
+
+
+def dm_to_a_number(unnamed: Sequence[DirectMessage], counterpart: str, start: datetime, end: datetime) -> str | None:
+    """Why a contact with `counterpart` may have been made out of sight: one of `unnamed` (`dms_to_numbers`)
+    sent from `start` to `end` to an account known only by number, who may be them. None when there is none."""
+    for dm in unnamed[bisect_left(unnamed, start, key=created_at):]:
+        if dm.created_at > end:
+            break
+        if counterpart not in dm.recipients:
+            return (f"a DM from @{dm.sender} at {utc_iso(dm.created_at)} went to an account the data knows only by "
+                    "number, who may be them")
+    return None
+
+
 def measured_wait(start: datetime, end: datetime, on_clock: timedelta, within: timedelta, *, answered: bool,
                   clock: str | None = None) -> Wait:
     """How long somebody waited, measured once and worded once for every format: `on_clock` is the

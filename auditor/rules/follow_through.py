@@ -71,7 +71,9 @@ from auditor.activity.model import DirectMessage, Post
 from auditor.result import Moment, Timing, Wait
 from auditor.time.durations import Duration, format_duration
 from auditor.types import Strict
-from auditor.rules._shared import PhraseList, created_at, measured_wait, own_posts, per_text, quote, responder_groups
+from auditor.rules._shared import (
+    PhraseList, created_at, dm_to_a_number, dms_to_numbers, measured_wait, own_posts, per_text, quote, responder_groups,
+)
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.text.promises import COMMITMENT, INVITATION, Promise, find_promise
 
@@ -139,7 +141,7 @@ class FollowThroughRule(RuleBase):
         public = _public_contacts(ctx, groups.members, wanted)
         not_held = {group: sorted(h for h in members if not ctx.holds_dms(h))
                     for group, members in groups.members.items()}
-        unnamed = _dms_to_numbers(ctx, groups.members, {group for group, _ in wanted})
+        unnamed = dms_to_numbers(ctx, {group: groups.members[group] for group, _ in wanted})
         checks = []
         for post, counterpart, found in promises:
             group = groups.group_of[post.author]
@@ -246,7 +248,7 @@ class _Judgement:
         if self.not_held:
             return self._cannot_tell(f"whether @{cp}'s DM after the invitation {self.words} was answered in time",
                                      self._no_dms(), evidence)
-        unnamed = self._to_a_number(wrote.created_at, deadline)
+        unnamed = dm_to_a_number(self.unnamed, cp, wrote.created_at, deadline)
         if unnamed is not None:
             return self._cannot_tell(f"whether @{cp}'s DM after the invitation {self.words} was answered in time",
                                      unnamed, evidence)
@@ -279,7 +281,7 @@ class _Judgement:
         public_seen = f"a public reply came {late}" if isinstance(contact, Post) else f"no public reply within {self.limit}"
         if self.not_held:
             return self._cannot_tell(f"whether {promised} was kept", f"{public_seen}, and {self._no_dms()}", evidence)
-        unnamed = self._to_a_number(earliest, deadline)
+        unnamed = dm_to_a_number(self.unnamed, cp, earliest, deadline)
         if unnamed is not None:
             return self._cannot_tell(f"whether {promised} was kept", f"{public_seen}, and {unnamed}", evidence)
         if self.found.elsewhere:
@@ -295,17 +297,6 @@ class _Judgement:
                                          f"(limit {self.limit})", evidence)
         return self._check("broken", f"{promised} was not followed by a DM or a public reply (limit {self.limit})",
                            evidence)
-
-    def _to_a_number(self, start: datetime, end: datetime) -> str | None:
-        """Why the contact may have been made out of sight: a responder's DM from `start` to `end` to an
-        account the data knows only by numeric id, who may be the counterpart. None when there is none."""
-        for dm in self.unnamed[bisect_left(self.unnamed, start, key=created_at):]:
-            if dm.created_at > end:
-                break
-            if self.counterpart not in dm.recipients:
-                return (f"a DM from @{dm.sender} at {utc_iso(dm.created_at)} went to an account the data knows "
-                        "only by number, who may be them")
-        return None
 
     def _no_dms(self) -> str:
         named = ", ".join(f"@{handle}" for handle in self.not_held)
@@ -368,19 +359,6 @@ def _dms_between(ctx: "RuleContext", members: dict[str, frozenset[str]], wanted:
                 if (group, dm.sender) in wanted:
                     received[(group, dm.sender)].append(dm)
     return _in_time_order(sent, members), _in_time_order(received, members)
-
-
-def _dms_to_numbers(ctx: "RuleContext", members: dict[str, frozenset[str]], groups: set[str]
-                    ) -> dict[str, list[DirectMessage]]:
-    """Each responder group's DMs to an account the data knows only by numeric user id (an X archive names a
-    DM's other side by id where none of its records pairs that id with a handle), in time order."""
-    found: dict[str, list[DirectMessage]] = {}
-    for group in groups:
-        sent = {dm.id: dm for handle in members[group] for dm in ctx.index.dms_from.get(handle, ())
-                if any(recipient.isdigit() for recipient in dm.recipients)}
-        if sent:
-            found[group] = sorted(sent.values(), key=lambda dm: (dm.created_at, dm.id))
-    return found
 
 
 def _public_contacts(ctx: "RuleContext", members: dict[str, frozenset[str]],

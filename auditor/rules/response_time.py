@@ -49,9 +49,8 @@ from __future__ import annotations
 
 import math
 import statistics
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Sequence
 from functools import cached_property
 from itertools import compress, repeat
 from operator import attrgetter, eq
@@ -66,7 +65,7 @@ from auditor.activity.model import DirectMessage, Post
 from auditor.time.durations import Duration, format_duration
 from auditor.time.open_time import open_micros_between, to_micros
 from auditor.result import Moment, Timing, Wait
-from auditor.rules._shared import measured_wait, per_text, responder_groups
+from auditor.rules._shared import dm_to_a_number, dms_to_numbers, measured_wait, per_text, responder_groups
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.rules.episodes import Episodes, Inbound, find_episodes
 from auditor.text.acknowledgements import is_acknowledgement
@@ -146,7 +145,8 @@ class ResponseTimeRule(RuleBase):
         unseen_in = {group: sorted(h for h in members if not ctx.holds_dms(h))
                      for group, members in groups.members.items()}
         unseen = {handle: unseen_in[group] for handle, group in groups.group_of.items()}
-        unnamed = _dms_to_numbers(ctx, groups)
+        to_numbers = dms_to_numbers(ctx, groups.members)
+        unnamed = {handle: to_numbers[group] for handle, group in groups.group_of.items() if group in to_numbers}
         checks = self._checks(ctx, episodes, set_aside, (unseen, unnamed))
         return checks, (self._checks(previous, episodes, set_aside, (unseen, unnamed), counted_only=True)
                         if previous is not None else None)
@@ -297,7 +297,8 @@ class ResponseTimeRule(RuleBase):
                     # Only a DM before the deadline could have been an answer in time.
                     due = deadline if response is None else clock.deadline(start, self.within)
                     end = min(e for e in (due, response.created_at if response else ctx.as_of) if e is not None)
-                    why = _dm_to_a_number(counterpart, to_numbers, start, end)
+                    said = dm_to_a_number(to_numbers, counterpart, start, end)
+                    why = (DM_TO_A_NUMBER, said) if said is not None else None
             if why is not None:
                 return self._cannot_tell(account, start, counterpart, waiting, why, is_dm, counted_only)
         if counted_only:
@@ -426,7 +427,6 @@ def _dms_not_held(unseen: list[str]) -> str:
     return "no source holds the DMs of " + ", ".join(f"@{handle}" for handle in unseen)
 
 
-_created_at = attrgetter("created_at")
 # Per audited account: the responders whose DMs no source holds, and the group's DMs to accounts known only
 # by number.
 OutOfSight = tuple[dict[str, list[str]], dict[str, list[DirectMessage]]]
@@ -438,32 +438,6 @@ def _reply_not_held(counterpart: str, waiting, replied_unseen: frozenset[str]) -
     if not replied_unseen or not any(item.id in replied_unseen for _, item, _ in waiting):
         return None
     return REPLY_NOT_HELD, f"the source says a reply to @{counterpart}'s post exists, and the data does not hold it"
-
-
-def _dm_to_a_number(counterpart: str, unnamed: Sequence[DirectMessage], start: datetime, end: datetime
-                    ) -> tuple[str, str] | None:
-    """Why an episode's answer may be out of sight: a responder's DM from `start` to `end` went to an account
-    the data knows only by numeric id, who may be the counterpart. None when there is none."""
-    for dm in unnamed[bisect_left(unnamed, start, key=_created_at):]:
-        if dm.created_at > end:
-            break
-        if counterpart not in dm.recipients:
-            return DM_TO_A_NUMBER, (f"a DM from @{dm.sender} at {utc_iso(dm.created_at)} went to an account the "
-                                    "data knows only by number, who may be them")
-    return None
-
-
-def _dms_to_numbers(ctx: "RuleContext", groups) -> dict[str, list[DirectMessage]]:
-    """Per audited account, its responder group's DMs to accounts the data knows only by numeric user id (an
-    X archive names a DM's other side by id where none of its records pairs that id with a handle), in time
-    order; none for most months."""
-    by_group = {}
-    for group, members in groups.members.items():
-        sent = {dm.id: dm for handle in members for dm in ctx.index.dms_from.get(handle, ())
-                if any(recipient.isdigit() for recipient in dm.recipients)}
-        if sent:
-            by_group[group] = sorted(sent.values(), key=lambda dm: (dm.created_at, dm.id))
-    return {handle: by_group[group] for handle, group in groups.group_of.items() if group in by_group}
 
 
 def _english_complaints(candidates, chosen: list[int], why: list[str | None]) -> list[str | None]:

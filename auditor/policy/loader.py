@@ -248,9 +248,12 @@ def _whole_policy_problems(data: dict, positions: Positions) -> list[PolicyProbl
             if isinstance(handle, str) and normalize_handle(handle) not in handles:
                 where = base + ("applies_to", "accounts", j)
                 problems.append(problem(positions.of_value(where), where, f"account {handle!r} is not in the roster"))
-        if len(problems) == before and accounts and not _any_selected(accounts, selector):
+        keys = sum(selector.get(key) is not None for key in ("teams", "kinds", "accounts"))
+        if len(problems) == before and keys > 1 and accounts and not _any_selected(accounts, selector):
             # Each key names something on the roster, but no account has them all ("and" between keys):
-            # the rule would audit nobody and say only "no data".
+            # the rule would audit nobody and say only "no data". One key alone is checked above (teams,
+            # accounts), or may match nobody on this roster (a shared policy's `kinds: [employee]` over a
+            # roster of brands: "no data" says so).
             where = base + ("applies_to",)
             problems.append(problem(positions.of_value(where), where,
                                      "no account of the roster has all of these (a rule audits the accounts that "

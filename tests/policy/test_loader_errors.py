@@ -29,3 +29,17 @@ def test_bad_policy_errors_are_pinned(name, monkeypatch):
 def test_every_case_has_an_expectation():
     assert CASES, "no bad policies found"
     assert all((BAD / f"{name}.expected").exists() for name in CASES)
+
+
+def test_one_kind_that_no_account_has_is_no_data_not_an_error(tmp_path):
+    # A policy shared by companies: `kinds: [employee]` over a roster of brands audits nobody, and says so.
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("""name: Acme
+timezone: UTC
+accounts:
+  - {handle: acme_support, kind: brand}
+rules:
+  - {id: disclose, type: disclosure, severity: low, applies_to: {kinds: [employee]}, when_mentioning: [Acme],
+     require_any: ["#employee"]}
+""")
+    assert [rule.id for rule in load_policy(policy).policy.rules] == ["disclose"]

@@ -65,7 +65,7 @@ class Promise:
 # "sorry it's not working, DM us" is still an invitation.
 _NEGATION = re.compile(
     r"\b(?:don't|dont|do\s+not|does\s+not|doesn't|never|no\s+need\s+to|can't|cant|cannot|can\s+not|"
-    r"won't|wont|will\s+not|shouldn't|should\s+not|must\s+not|mustn't|unable\s+to|not\s+able\s+to|"
+    r"won't|wont|will\s+not|wouldn't|wouldnt|would\s+not|shouldn't|should\s+not|must\s+not|mustn't|unable\s+to|not\s+able\s+to|"
     r"haven't|havent|hasn't|have\s+not|has\s+not|didn't|did\s+not|not\s+yet|"
     r"rather\s+not|instead\s+of|rather\s+than|stop|avoid)\b",
     re.IGNORECASE,
@@ -92,7 +92,8 @@ _IMPLIED_WE = {"and", "&", "&amp;", "so", "also", "then", "now", "just", "defini
 _LEADING_HANDLES = re.compile(r"^\W*(?:@\w+\W+)*$")
 # A commitment in a question asks first ("Can we DM you?"); one that depends on the counterpart waits
 # for them ("if you send us...", "please share your details here and we'll get back to you").
-_ASKING = re.compile(r"(?i)\b(?:can|could|may|shall|should|would|will)\s+(?:i|we)\b|\bmind\s+if\b")
+_ASKING = re.compile(
+    r"(?i)\b(?:can|could|may|shall|should|would|will)\s+(?:i|we)\b|\bmind\s+if\b|\b(?:want|like)\s+(?:us|me)\s+to\b")
 _WAITING = re.compile(
     r"(?i)\b(?:if|once|when|whenever|as\s+soon\s+as|after)\s+(?:you|u)\b|\bonce\s+we\s+(?:receive|get|have|hear)\b"
     r"|^\W*(?:@\w+\W+)*(?:(?:please|pls|plz|kindly|just|simply)\W+)?(?:send|share|provide|fill|submit|tell|"
@@ -248,6 +249,12 @@ def _someone_else(text: str, start: int) -> bool:
         return False
     if text.startswith("'", start):
         return True  # "you'll", "they'll", "it'll": "I'll" and "we'll" are matched from their subject
+    return _subject_before_is_not_us(text, start)
+
+
+def _subject_before_is_not_us(text: str, start: int) -> bool:
+    """Is the word before a modal at ``start`` someone else ("the courier", "scammers"), rather than us or
+    nobody ("Thanks, will DM you", "and will be in touch")?"""
     before = _sentence_before(text, start)
     words = before.split()
     if not words or words[-1].endswith(","):
@@ -292,7 +299,14 @@ def _someone_elses_modal(text: str, start: int) -> bool:
     before = _sentence_before(text, modal.start()).split()
     if before and _FIRST_PERSON.search(before[-1]):
         return False
+    if _MAYBE.match(text, modal.start()):
+        # What someone else may do is a warning, not our promise: "Scammers may DM you pretending to be us".
+        return _subject_before_is_not_us(text, modal.start())
+    # "The team should send you an email shortly" is ours; "the courier will contact you" is not.
     return _someone_else(text, modal.start())
+
+
+_MAYBE = re.compile(r"(?i)(?:may|might|could)\b")
 
 
 # A condition right after a commitment ("... if anything changes", "... in case we need more"), or one that
@@ -305,13 +319,33 @@ _CONDITION_AFTER = re.compile(
 _CONDITION_OPENS = re.compile(r"(?i)^\W*(?:@\w+\W+)*(?:if|in\s+case|unless|should)\b")
 
 
+# A commitment timed by something else happening first ("... once it ships", "... as soon as we hear from the
+# warehouse", "... when it's back in stock"): when that is, and so when the contact is due, is not in the data.
+# Our own "as soon as we can", "when we have an update" and "as soon as possible" still promise.
+_EVENT_AFTER = re.compile(
+    r"(?i)\W{0,3}(?:[\w']+\s+){0,4}?(?:once|when|whenever|as\s+soon\s+as|after)\s+"
+    r"(?:it|it's|they|they're|he|she|this|that|these|those|the|your|its|their|we\s+hear|i\s+hear|"
+    r"we\s+receive|we\s+get\s+word)\b")
+# What we would have done, or tried to do: "We'd DM you, but your DMs are closed", "we've been trying to DM you".
+_WOULD = re.compile(r"(?i)\b(?:i|we)(?:'d|\s+would)\b")
+_BUT = re.compile(r"(?i)\b(?:but|however|except)\b")
+_TRIED = re.compile(r"(?i)\b(?:try|tries|tried|trying|attempted|attempting)\s+to\s+$")
+
+
 def _conditional(text: str, start: int, end: int) -> bool:
     """Is this commitment made on a condition, so that nothing was promised unless it holds?"""
     after = _SENTENCE_END.search(text, end)
     clause = text[end:after.start() if after else len(text)]
     if _CONDITION_AFTER.match(clause) and "," not in clause[:_CONDITION_AFTER.match(clause).end()]:
         return True
-    return _CONDITION_OPENS.match(_sentence_before(text, start)) is not None
+    if _EVENT_AFTER.match(clause) and "," not in clause[:_EVENT_AFTER.match(clause).end()]:
+        return True
+    before = _sentence_before(text, start)
+    if _TRIED.search(before):
+        return True
+    if _BUT.search(clause) and _WOULD.search(before + text[start:end]):
+        return True
+    return _CONDITION_OPENS.match(before) is not None
 
 
 def _waits_for_them(text: str, start: int) -> bool:

@@ -168,6 +168,16 @@ def test_no_promise(text):
     # a commitment on a condition
     "@jo we'll get back to you if anything changes, but all is fixed now", "@jo If we find anything, we'll DM you.",
     "@jo I'll DM you in case we need more details", "We'll reach out to you unless it arrives today",
+    # a warning about what others may do, and what we would never do
+    "Scammers may DM you pretending to be us", "Be careful, people pretending to be us might DM you",
+    "No, we wouldn't DM you asking for your password.", "We would never DM you asking for your PIN",
+    # what we would have done, and what we tried
+    "We'd DM you, but your DMs are closed. Here it is: https://acme.example/x",
+    "I'd love to DM you but your DMs are closed", "We've been trying to DM you but your DMs are closed",
+    "we tried to DM you yesterday",
+    # a commitment that waits for something else to happen first: when is not ours to say
+    "we'll DM you once it ships!", "We'll get back to you as soon as we hear from the warehouse",
+    "we'll reach out when it's back in stock", "I'll DM you after they confirm the date",
 ])
 def test_reported_someone_elses_or_conditional_words_are_no_promise(text):
     assert find_promise(text) is None
@@ -178,9 +188,16 @@ def test_reported_someone_elses_or_conditional_words_are_no_promise(text):
     "Sorry if this caused trouble. We'll DM you now.", "we'll get back to you when we have an update",
     "we'll follow up by DM if that's ok", "we'll DM you if that works for you", "We are going to DM you",
     "I'd DM you but our DMs are down, I'll email you instead",
+    "we'll DM you as soon as possible", "We'll get back to you as soon as we can", "We'd be happy to DM you the details",
 ])
 def test_our_own_firm_commitments_are_still_promises(text):
     assert find_promise(text).kind == COMMITMENT
+
+
+@pytest.mark.parametrize("text", ["Want us to DM you the link?", "Would you like us to DM you?",
+                                  "@bo do you want me to send you a DM?"])
+def test_an_offer_asked_as_a_question_waits_for_their_answer(text):
+    assert find_promise(text).kind == INVITATION
 
 
 def test_the_first_promise_decides_the_kind():

@@ -14,14 +14,16 @@
 Promise: a post (not a repost) of an audited account, in the period, with a
 promise phrase (auditor/text/promises.py; the built-in sets and what is not a
 promise are in docs/detectors.md). It is made to the counterpart the post
-replies to and to every counterpart it mentions, never to a roster account nor to one the
-policy's `ignore_accounts` sets aside:
-one post to two counterparts is two promises. `promises:` extends or replaces
+replies to and to the counterparts whose handles open it (whom it addresses), never to a roster
+account nor to one the policy's `ignore_accounts` sets aside: one post to two counterparts is two
+promises. An account named further on is talked about ("we've asked @FedEx to check and we'll get back
+to you"); a post that addresses no counterpart promises every one it mentions. `promises:` extends or replaces
 the built-in commitments, `invitations:` the built-in invitations.
 
 **Invitation** ("DM us your order number", "our DMs are open", "feel free to
 contact us"): the counterpart takes it up by a DM to the account (with
-`responders: team`, to any audited account of its team) after the invitation.
+`responders: team`, to any audited account of its team) after the invitation, one that does more
+than thank or close ("thanks!" is an acknowledgement, as `response_time` reads them).
 - `kept`: their first DM is answered within `within` by a DM to them, or by a
   public post replying to or mentioning them; or the account wrote to them by
   DM first, within `within` of the invitation.
@@ -34,8 +36,8 @@ contact us"): the counterpart takes it up by a DM to the account (with
 sent you a DM"): `kept` when, within `within`, the account (or its team)
 contacts the counterpart: a DM to them, or a public post replying to or
 mentioning them. A DM sent up to an hour before keeps it too ("check your DMs"
-is posted after the DM it announces), up to `within` before for a claim of
-contact already made. Else `broken` once `within` has passed before the end of
+is posted after the DM it announces), and any DM to them before a claim of
+contact already made ("we DM'd you the tracking number last week"). Else `broken` once `within` has passed before the end of
 the data, `pending` before.
 
 **What the data can show.** An outcome that depends on DMs the data does not
@@ -75,6 +77,8 @@ from auditor.rules._shared import (
     PhraseList, created_at, dm_to_a_number, dms_to_numbers, measured_wait, own_posts, per_text, quote, responder_groups,
 )
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
+from auditor.text.acknowledgements import is_acknowledgement
+from auditor.text.addressing import is_addressed, opening_mentions
 from auditor.text.promises import COMMITMENT, INVITATION, Promise, find_promise
 
 if TYPE_CHECKING:
@@ -158,7 +162,7 @@ class FollowThroughRule(RuleBase):
         # A promise to nobody needs no reading. Whom a post addresses is worked out again for the few
         # that promise something, rather than kept for every post (a list each: 48 MB at a million events).
         addressed_posts = [post for account in audited for post in own_posts(ctx, account.handle)
-                           if _counterparts(ctx, post)]
+                           if _named_counterparts(ctx, post)]
         matches = per_text(find_promise, (post.text for post in addressed_posts), *self._phrases())
         found = []
         for post in addressed_posts:
@@ -214,7 +218,9 @@ class _Judgement:
 
     def invitation(self, sent: list[DirectMessage], received: list[DirectMessage], public: list[Post]) -> Check:
         made, within, cp = self.made, self.rule.within, self.counterpart
-        wrote = _first_at_or_after(received, made)
+        # A DM that only thanks or closes ("thanks!", "ok") asks nothing: it takes nothing up (as in response_time).
+        wrote = next((dm for dm in received[bisect_left(received, made, key=created_at):]
+                      if not is_acknowledgement(dm.text)), None)
         if self.found.elsewhere and wrote is not None and wrote.created_at > made + within:
             wrote = None  # asked to call or e-mail, they did not write instead; a DM days later is another matter
         ours = _first_at_or_after(sent, made)
@@ -265,7 +271,9 @@ class _Judgement:
     def commitment(self, sent: list[DirectMessage], received: list[DirectMessage], public: list[Post]) -> Check:
         made, within, cp = self.made, self.rule.within, self.counterpart
         deadline = made + within
-        earliest = made - (within if self.found.claim else ANNOUNCED_DM)
+        # A claim of contact already made ("check your DMs", "we DM'd you the tracking number last week") is
+        # kept by any DM to them before it: it does not say when that was.
+        earliest = datetime.min.replace(tzinfo=made.tzinfo) if self.found.claim else made - ANNOUNCED_DM
         contact = _first_contact(sent, public, earliest, made, self.post)
         self.measure["deadline"] = self.deadline = utc_iso(deadline)
         if contact is not None:
@@ -336,12 +344,25 @@ class _Judgement:
 
 
 def _counterparts(ctx: "RuleContext", post: Post) -> list[str]:
-    """Whom a post addresses, in order: the author it replies to, then its mentions. Never a roster account,
-    nor an account the policy ignores (a bot is no person)."""
+    """Whom a post's promise is made to, in order: the author it replies to and the handles that open it
+    (whom it addresses). An account named further on is talked about, not to ("we've asked @FedEx to check
+    and we'll get back to you"); a post that addresses no counterpart promises every one it names
+    ("Hey @dan, we'll DM you"). Never a roster account, nor an account the policy ignores (a bot is no person)."""
     addressed = [post.in_reply_to_author] if post.in_reply_to_author else []
+    opening = opening_mentions(post.text)
+    addressed += [handle for handle in post.mentions if is_addressed(handle, opening)]
+    return _people(ctx, addressed) or _named_counterparts(ctx, post)
+
+
+def _named_counterparts(ctx: "RuleContext", post: Post) -> list[str]:
+    """Every counterpart a post replies to or mentions."""
+    addressed = [post.in_reply_to_author] if post.in_reply_to_author else []
+    return _people(ctx, addressed + list(post.mentions))
+
+
+def _people(ctx: "RuleContext", handles: list[str]) -> list[str]:
     roster = ctx.index.roster
-    return [handle for handle in dict.fromkeys(addressed + list(post.mentions))
-            if handle not in roster and not ctx.is_ignored(handle)]
+    return [handle for handle in dict.fromkeys(handles) if handle not in roster and not ctx.is_ignored(handle)]
 
 
 def _dms_between(ctx: "RuleContext", members: dict[str, frozenset[str]], wanted: set[tuple[str, str]]):

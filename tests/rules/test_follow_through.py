@@ -229,11 +229,23 @@ def test_check_your_dms_is_kept_by_the_dm_sent_just_before_it(tmp_path):
     result = run(policy(tmp_path, [rule()]), sent, promise)
     assert figures(result) == (1, 1, 0, 0)
     assert outcome(result).figures.metrics["median_seconds_to_keep"] == 0
-    # A claim of contact is kept by a DM within the limit before it; one from the day before is another matter.
+    # A claim of contact already made is kept by any DM to them before it: it says when it was sent no more
+    # than "check your DMs" does, and "we DM'd you last week" reaches back further than the limit.
     earlier = dm("acme_support", "jen", "2026-10-06 18:00", "Hi Jen")
     assert figures(run(policy(tmp_path, [rule()]), earlier, promise, as_of="2026-10-20 00:00")) == (1, 1, 0, 0)
     old = dm("acme_support", "jen", "2026-10-06 11:30", "Hi Jen")
-    assert figures(run(policy(tmp_path, [rule()]), old, promise, as_of="2026-10-20 00:00")) == (1, 0, 1, 0)
+    assert figures(run(policy(tmp_path, [rule()]), old, promise, as_of="2026-10-20 00:00")) == (1, 1, 0, 0)
+
+
+def test_a_claim_of_a_dm_sent_last_week_is_kept_by_that_dm(tmp_path):
+    sent = dm("acme_support", "jen", "2026-10-03 09:00", "Your tracking number is 1Z999")
+    claim = post("acme_support", "2026-10-07 18:00", "@jen we DM'd you the tracking number last week",
+                 mentions=("jen",))
+    result = run(policy(tmp_path, [rule()]), sent, claim, as_of="2026-10-20 00:00")
+    assert figures(result) == (1, 1, 0, 0) and result.findings == ()
+    # With no DM to them at all, the claim is still broken.
+    assert figures(run(policy(tmp_path, [rule()]), dm("jen", "acme_support", "2026-10-03 09:00", "hi"), claim,
+                       as_of="2026-10-20 00:00")) == (1, 0, 1, 0)
 
 
 def test_a_promise_to_dm_is_not_kept_by_a_dm_long_before_it(tmp_path):
@@ -398,6 +410,34 @@ def test_one_post_to_two_counterparts_is_two_promises_and_roster_accounts_get_no
     assert figures(result) == (2, 1, 1, 0)
     assert [f.counterpart for f in result.findings] == ["carol"]
     assert outcome(result).figures.metrics["promises"] == 2
+
+
+def test_an_account_named_in_passing_is_not_promised_anything(tmp_path):
+    question = post("carol", "2026-10-06 09:00", "@acme_support where is my parcel?", mentions=("acme_support",))
+    promise = post("acme_support", "2026-10-06 10:00",
+                   "@carol Sorry! We've asked @FedEx to check and we'll get back to you shortly.",
+                   reply_to=question, mentions=("carol", "fedex"))
+    answer = dm("acme_support", "carol", "2026-10-06 11:00", "found it")
+    result = run(policy(tmp_path, [rule()]), question, promise, answer, as_of="2026-10-30 00:00")
+    assert figures(result) == (1, 1, 0, 0)
+    assert result.findings == ()
+    # A post that addresses nobody promises every counterpart it names.
+    broadcast = post("acme_support", "2026-10-06 12:00", "Hey @dan, we'll DM you the code", mentions=("dan",))
+    result = run(policy(tmp_path, [rule()]), broadcast, as_of="2026-10-30 00:00")
+    assert [(f.counterpart, f.status) for f in result.findings] == [("dan", "broken")]
+
+
+def test_an_invitation_is_not_taken_up_by_a_dm_that_only_says_thanks(tmp_path):
+    promise = post("acme_support", "2026-10-06 10:00", "@bob DM us your device model", mentions=("bob",))
+    thanks = dm("bob", "acme_support", "2026-10-06 10:30", "thanks!")
+    held = dm("acme_support", "zed", "2026-10-01 10:00", "hello")  # the account's DMs are in the data
+    result = run(policy(tmp_path, [rule()]), held, promise, thanks, as_of="2026-10-30 00:00")
+    assert outcomes(result) == {"not_taken_up": 1} and result.findings == ()
+    # Their next DM with something to answer takes it up.
+    model = dm("bob", "acme_support", "2026-10-06 11:00", "it's the X200")
+    result = run(policy(tmp_path, [rule()]), held, promise, thanks, model, as_of="2026-10-30 00:00")
+    assert outcomes(result) == {"broken": 1}
+    assert [e.id for e in result.findings[0].evidence if e.role == "unanswered-dm"] == [model.id]
 
 
 def test_a_repost_of_a_promise_is_not_a_promise(tmp_path):

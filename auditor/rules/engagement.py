@@ -109,7 +109,7 @@ class EngagementRule(RuleBase):
             "accounts": len(checks),
             "posts": posts,
             "replies": replies,
-            "reply_share": round(replies / posts, 4) if posts else None,
+            "reply_share": share_of(replies, posts),
             "duplicate_groups": sum(c.counts["duplicate_groups"] for c in checks),
         }
 

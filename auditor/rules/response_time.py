@@ -61,6 +61,7 @@ import numpy as np
 from pydantic import Field
 
 from auditor.time.instants import utc_iso
+from auditor.types import share_of
 from auditor.activity.model import DirectMessage, Post
 from auditor.time.durations import Duration, format_duration
 from auditor.time.open_time import open_micros_between, to_micros
@@ -400,7 +401,7 @@ class ResponseTimeRule(RuleBase):
             "pending": statuses["pending"],
             "median_response_seconds": round(statistics.median(times)) if times else None,
             "p90_response_seconds": round(_nearest_rank(times, 0.9)) if times else None,
-            "share_met": round(met / (met + breached), 4) if met + breached else None,
+            "share_met": share_of(met, met + breached),  # rounded toward the truth, as every share
             "histogram": self._histogram(times),
             # Inbound items of the period that needed no answer, by reason (docs/contract.md: "set aside").
             "not_counted": {reason: set_aside[reason] for reason in NOT_COUNTED_REASONS if set_aside[reason]},

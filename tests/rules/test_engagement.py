@@ -34,6 +34,18 @@ def broadcasts(n, author="jdoe", day="2026-10-06", text="News number {i}"):
     return [post(author, f"{day} 11:{i:02d}", text.format(i=i)) for i in range(n)]
 
 
+def test_the_reply_share_is_rounded_toward_the_truth():
+    from datetime import datetime, timezone
+
+    from auditor.rules.base import Check
+    from auditor.rules.engagement import EngagementRule
+
+    kind = EngagementRule(id="listen", type="engagement", severity="low")
+    moment = datetime(2026, 10, 5, tzinfo=timezone.utc)
+    check = Check("jdoe", moment, "failed", counts={"posts": 20_001, "replies": 1, "duplicate_groups": 0})
+    assert kind.metrics([check])["reply_share"] == 0.0001
+
+
 def test_reply_share_at_the_minimum_passes_and_below_fails(tmp_path):
     loaded = policy(tmp_path, [rule()])
     result = run(loaded, *replies(3), *broadcasts(7))

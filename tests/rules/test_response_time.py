@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
 
 from tests.factories import dm, policy, post, run
@@ -237,6 +239,16 @@ def test_only_narrows_to_questions_or_complaints(tmp_path, only, expected):
     thanks = post("t", "2026-10-05 10:00", "@acme_support thanks, great job!", mentions=("acme_support",))
     result = run(policy(tmp_path, [rule(only=only)]), question, complaint, thanks, as_of="2026-10-30 00:00")
     assert sorted(f.counterpart for f in findings(result)) == expected
+
+
+def test_share_met_is_rounded_toward_the_truth():
+    from auditor.rules.base import Check
+    from auditor.rules.response_time import ResponseTimeRule
+
+    kind = ResponseTimeRule(id="answer", type="response_time", severity="high", within="1h")
+    moment = datetime(2026, 10, 5, tzinfo=timezone.utc)
+    checks = [Check("lchen", moment, "passed", "bob", 60.0)] * 20_500 + [Check("lchen", moment, "failed", "bob", 7200.0)]
+    assert kind.metrics(checks)["share_met"] == 0.9999
 
 
 def test_metrics_per_account_and_overall(tmp_path):

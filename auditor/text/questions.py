@@ -57,14 +57,26 @@ _LEAD_INS = frozenset("so hey hi hello yo bruh um umm uh well ok okay but and al
                       "lol seriously honestly guys ugh".split())
 
 
+# A handle stands in a sentence as this word, so that the sentence still knows it opened with one.
+_HANDLE_WORD = "xhandlex"
+# "@acme is the best", "@acme has the best agents": a form of "be" or "have" right after a handle, then a
+# determiner, says something about the account. "@acme is it down" and "@acme any update" still ask.
+_BE_HAVE = frozenset("is are am was were has have had".split())
+_DETERMINERS = frozenset("the a an my your our their his her its".split())
+
+
 def _opens_question(sentence: str) -> bool:
     words = _WORD_RE.findall(sentence)
-    while len(words) > 1 and words[0].lower() in _LEAD_INS:
+    after_handle = False
+    while len(words) > 1 and (words[0].lower() in _LEAD_INS or words[0] == _HANDLE_WORD):
+        after_handle = after_handle or words[0] == _HANDLE_WORD
         words = words[1:]
         sentence = sentence[sentence.index(words[0]):]
-    if not words:
+    if not words or words[0] == _HANDLE_WORD:
         return False
     first = words[0].lower()
+    if after_handle and first in _BE_HAVE and len(words) > 1 and words[1].lower() in _DETERMINERS:
+        return False
     if _NOT_QUESTION.match(sentence.lstrip(" \t\"'#*-–—>:") or ""):
         return False
     if first in _WH_WORDS:
@@ -81,7 +93,7 @@ def is_question(text: str) -> bool:
     text = blank_out(text, URL_RE, EMAIL_RE, _BARE_LINK_RE)
     if _MARK_RE.search(text):
         return True
-    text = blank_out(text, HANDLE_RE, HASHTAG_RE)
+    text = blank_out(HANDLE_RE.sub(f" {_HANDLE_WORD} ", text), HASHTAG_RE)
     for sentence in _SENTENCE_RE.findall(text):
         # Strip the leading emoji, quotes and hashtags before the first word.
         start = _WORD_RE.search(sentence)

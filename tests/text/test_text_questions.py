@@ -27,6 +27,9 @@ from auditor.text.questions import is_question
         "Bruh can someone at @115873 get back to me on my Dms",
         "After update #ios1103 no spotify on my lock screen?@AppleSupport",
         "When will the infinity voice remote be able to find high definition channels again",
+        "@acme is it down again",
+        "@acme any update on my refund",
+        "Hello. @acme can the order be changed",
     ],
 )
 def test_questions(text):
@@ -49,6 +52,10 @@ def test_questions(text):
         "Any time!",
         "Can't log in since this morning",
         "Have a nice day",
+        # A sentence whose subject is a handle says something about that account.
+        "Long day. @acme_support is the best.",
+        "@acme_support has the best agents in town",
+        "Shoutout: @acme_air was my favourite airline this year",
         "",
     ],
 )

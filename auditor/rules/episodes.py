@@ -5,9 +5,9 @@ conversation, DM or not). Its answer is, of the responses whose trigger is at or
 the item's time, the earliest (then the lowest id):
 
 * for a public item, a responder's reply to a post of the counterpart in the
-  conversation (its trigger is that post's time, so an answer to a later post answers
-  the earlier ones too, never the reverse), or a responder's DM to the counterpart
-  (its trigger is its own time: taking the conversation private answers what came before);
+  conversation, or a responder's DM to the counterpart (taking the conversation private);
+  either answers what the counterpart wrote before it: its trigger is its own time (a reply
+  to their first post answers the "hello??" they added before it);
 * for a DM, a responder's DM in that DM conversation, or with `responders: team` a teammate's DM
   to the counterpart in any conversation (a teammate is not in theirs with the account).
 
@@ -138,8 +138,8 @@ def _dms_sent(ctx: "RuleContext", groups: "ResponderGroups") -> dict[tuple[str, 
 def _post_candidates(ctx: "RuleContext", conversation: str, counterpart: str, responders: frozenset[str],
                      dms: list[DirectMessage] | tuple = ()) -> list[Candidate]:
     """What may answer a public item of the counterpart in the conversation: a responder's reply to a post of
-    the counterpart there (it answers the items up to that post), or a responder's DM to the counterpart (it
-    answers what was written before it)."""
+    the counterpart there, or a responder's DM to the counterpart. Each answers what was written before it:
+    its own time is its trigger (one sent before the item does not answer it)."""
     index = ctx.index
     candidates = []
     for reply in index.replies_to(conversation, counterpart):
@@ -148,8 +148,7 @@ def _post_candidates(ctx: "RuleContext", conversation: str, counterpart: str, re
         parent = index.parent(reply)
         if parent is None or parent.author != counterpart:
             continue
-        candidates.append((parent.created_at, reply.created_at, reply.id, reply))
-    # A DM answers what was written before it: its own time is its trigger (a DM sent before the item does not).
+        candidates.append((reply.created_at, reply.created_at, reply.id, reply))
     if dms:
         candidates += [(dm.created_at, dm.created_at, dm.id, dm) for dm in dms]
     return candidates

@@ -31,8 +31,9 @@ questions and/or complaints. Complaints are read in English only: a post in
 another language (the source's `lang`, else the detector's confident guess)
 is never a complaint, whatever its sentiment; a question counts in any language.
 
-Response: the audited account's post replying to the item or to a later post of
-the same counterpart in the same conversation, or a DM from it to the
+Response: the audited account's post replying to the item or to another post of
+the same counterpart in the same conversation, sent after the item (a reply answers
+all they wrote before it there), or a DM from it to the
 counterpart sent after the item (taking the conversation private answers it);
 for DMs, its next DM in that DM conversation. With `responders: team` any
 audited account of the same team answers (a DM item: by a DM to the counterpart
@@ -283,7 +284,9 @@ class ResponseTimeRule(RuleBase):
         deadline = overdue = None
         if response is None:
             deadline = clock.deadline(start, self.within)
-            overdue = deadline is not None and ctx.as_of > deadline
+            # Past due once more open time than the limit has gone by: an answer at the limit itself is met, and
+            # on a calendar the limit can run out at closing time and hold until the next opening.
+            overdue = deadline is not None and ctx.as_of > deadline and _past(clock, start, self.within, ctx.as_of)
         if response is not None or overdue:
             # Late or unanswered as far as the data shows, but an earlier answer might not be in it: a DM
             # where no source holds the DMs, a reply the source says exists and does not hold, a DM to
@@ -422,6 +425,12 @@ class ResponseTimeRule(RuleBase):
 
 _status = attrgetter("status")
 _value = attrgetter("value")
+
+
+def _past(clock, start: datetime, within: timedelta, end: datetime) -> bool:
+    """Has more open time than `within` gone by from `start` to `end`?"""
+    beyond = clock.deadline(start, within + _MICROSECOND)
+    return beyond is not None and end >= beyond
 
 
 def _dms_not_held(unseen: list[str]) -> str:

@@ -11,13 +11,13 @@ or with `--clock` the open hours of one of a policy's calendars):
 - an item: a post by an account off the roster, not a repost, addressed to a roster account
   (its handle among the mentions, or the author it replies to), once per such account;
 - its candidate answers: that account's reply to a post of the item's author in the same
-  conversation, which answers the items posted up to that post's time, or its DM to the
-  author, which answers the items posted up to the DM's own time;
+  conversation, or its DM to the author, each of which answers the items posted up to its
+  own time;
 - an item's answer: of the candidates that answer it, the earliest (then the lowest id);
 - an episode: consecutive items of one (account, author, conversation), in time order,
   that wait for the same answer; it belongs to the period it starts in;
-- met within the limit, breached past it (or unanswered once the limit passed before the
-  end of the data), pending otherwise;
+- met within the limit, breached past it (or unanswered once more time than the limit,
+  on the clock, went by before the end of the data), pending otherwise;
 - on a calendar, a wait is the open time between two instants: the calendar's open
   intervals over the weeks asked about are laid end to end with the open time before each
   (the auditor's own `OpenTime`, which knows its holidays and daylight-saving changes), and
@@ -72,7 +72,7 @@ CREATE TEMP TABLE items AS
     FROM addressed a SEMI JOIN roster r ON r.handle = a.account;
 -- what may answer them: (trigger: the latest item time it answers, its own time, its id)
 CREATE TEMP TABLE candidates AS
-    SELECT r.author AS account, r.replied_to AS counterpart, r.conv, q.t AS trigger_at, r.t AS at, r.id,
+    SELECT r.author AS account, r.replied_to AS counterpart, r.conv, r.t AS trigger_at, r.t AS at, r.id,
            'post' AS kind
     FROM posts r JOIN posts q ON q.id = r.in_reply_to
     WHERE r.on_roster AND r.replied_to IS NOT NULL AND q.author = r.replied_to
@@ -130,14 +130,13 @@ a AS (
     SELECT s.*, coalesce(o.before_us + least(s.a_us - o.open_us, o.close_us - o.open_us), 0) AS a_open
     FROM s ASOF LEFT JOIN open_intervals o ON s.a_us >= o.open_us),
 z AS (
-    SELECT a.*, coalesce(o.before_us + least(a.z_us - o.open_us, o.close_us - o.open_us), 0) AS z_open,
-           o.open_us AS z_from, o.close_us AS z_to
+    SELECT a.*, coalesce(o.before_us + least(a.z_us - o.open_us, o.close_us - o.open_us), 0) AS z_open
     FROM a ASOF LEFT JOIN open_intervals o ON a.z_us >= o.open_us),
 judged AS (
-    -- past the deadline (the first instant with the limit's open time since the start) at the end of the data:
-    -- more open time than the limit, or exactly the limit and the end of the data in a closed stretch after it
+    -- past the deadline at the end of the data: more open time than the limit has gone by (exactly the limit,
+    -- the data ending in the closed stretch after it, is still pending: an answer then would be met)
     SELECT is_answered, CASE WHEN a_us > s_us THEN greatest(a_open - s_open, 0) ELSE 0 END AS waited_us,
-           z_open > s_open + ? OR (z_open = s_open + ? AND NOT (z_us > z_from AND z_us <= z_to)) AS overdue
+           z_open > s_open + ? AS overdue
     FROM z)
 """ + _FIGURES
 
@@ -158,7 +157,7 @@ def response_times(path: str, roster: list[str], start: datetime, end: datetime,
             row = con.execute(_ON_THE_WALL_CLOCK, [within_us, within_us, within_us]).fetchone()
         else:
             _open_intervals(con, clock)
-            row = con.execute(_ON_A_CALENDAR, [within_us, within_us, within_us, within_us]).fetchone()
+            row = con.execute(_ON_A_CALENDAR, [within_us, within_us, within_us]).fetchone()
     episodes, answered, met, breached, pending, median_us = row
     return {"episodes": episodes, "answered": answered, "met": met, "breached": breached, "pending": pending,
             "median_response_seconds": round(median_us / 1_000_000) if median_us is not None else None}

@@ -169,10 +169,13 @@ def test_on_a_calendar_a_random_month_gives_the_audits_figures(tmp_path, lines):
     assert audit == sql
 
 
-# The end of the data exactly at the deadline is not past it; a closed stretch after the deadline is.
+# The end of the data exactly at the deadline is not past it, nor is the closed stretch after it: only more open
+# time than the limit is.
 @pytest.mark.parametrize(("asked", "data_end", "outcome"), [
     (at(6, 17), at(6, 21), "pending"),        # Tue 13:00 EDT, due at closing time 17:00 EDT, the data ends then
-    (at(6, 17), at(6, 22), "breached"),       # ... and an hour later, closed: past the deadline
+    (at(6, 17), at(6, 22), "pending"),        # ... and an hour later, closed: an answer now would still be met
+    (at(6, 17), at(7, 13 + 1 / 60), "breached"),  # ... and a minute after Wednesday's opening
+    (at(7, 12), at(7, 13), "pending"),        # Wed 08:00, before the opening, the data ends at 09:00
     (at(7, 13), at(7, 17), "pending"),        # Wed 09:00, due 13:00, the data ends at 13:00
     (at(7, 13), at(7, 17.5), "breached"),     # ... at 13:30
     (at(30, 19), at(31, 16) + timedelta(days=2), "pending"),    # Fri 15:00 EDT, due Mon 2 Nov 11:00 EST

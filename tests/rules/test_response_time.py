@@ -103,7 +103,7 @@ def test_several_items_of_one_counterpart_wait_for_one_answer_as_one_episode(tmp
     assert [e.id for e in finding.evidence] == [first.id, second.id, third.id, answer.id]
 
 
-def test_an_answer_to_an_earlier_post_does_not_answer_a_later_one(tmp_path):
+def test_a_reply_answers_what_the_counterpart_wrote_before_it_whichever_post_it_replies_to(tmp_path):
     first = post("bob", "2026-10-05 10:00", "@acme_support one", mentions=("acme_support",))
     answer = post("acme_support", "2026-10-05 11:00", "@bob answer one", reply_to=first)
     second = post("bob", "2026-10-05 12:00", "@acme_support two", reply_to=answer, mentions=("acme_support",))
@@ -112,7 +112,24 @@ def test_an_answer_to_an_earlier_post_does_not_answer_a_later_one(tmp_path):
     figures = outcome(result).figures
     assert (figures.checked, figures.passed, figures.failed) == (2, 1, 1)
     [finding] = findings(result)
-    assert finding.message.startswith("@bob got no answer")
+    assert finding.message == "@bob waited 8h for an answer (limit 4h on wall clock)"
+    assert [(e.id, e.role) for e in finding.evidence] == [(second.id, "inbound"), (answer_late.id, "response")]
+
+
+def test_a_nudge_before_the_reply_is_answered_by_it(tmp_path):
+    question = post("bob", "2026-10-05 14:00", "@acme_support my order never came", mentions=("acme_support",))
+    nudge = post("bob", "2026-10-05 15:00", "@acme_support hello?? anyone?", reply_to=question,
+                 mentions=("acme_support",))
+    answer = post("acme_support", "2026-10-05 16:00", "@bob so sorry, it ships today", reply_to=question)
+    result = run(policy(tmp_path, [rule()]), question, nudge, answer, as_of="2026-10-30 00:00")
+    figures = outcome(result).figures
+    assert (figures.checked, figures.passed, figures.failed) == (1, 1, 0)  # one episode, from 14:00 to 16:00
+    assert figures.metrics["median_response_seconds"] == 2 * 3600
+    # A later post of theirs waits for a later answer.
+    again = post("bob", "2026-10-05 17:00", "@acme_support it did not ship", reply_to=answer,
+                 mentions=("acme_support",))
+    result = run(policy(tmp_path, [rule()]), question, nudge, answer, again, as_of="2026-10-30 00:00")
+    assert [f.message[:18] for f in findings(result)] == ["@bob got no answer"]
 
 
 def test_team_responders_let_a_teammate_answer(tmp_path):
@@ -213,6 +230,21 @@ def test_wall_clock_across_the_daylight_saving_change_counts_real_time(tmp_path)
     answer = post("acme_support", "2026-11-01 03:00-05:00", "@bob hi", reply_to=ask)
     result = run(loaded, ask, answer)
     assert findings(result)[0].measure["elapsed_seconds"] == 5 * 3600
+
+
+def test_a_deadline_at_closing_time_is_past_only_once_open_time_goes_on(tmp_path):
+    loaded = policy(tmp_path, [rule(clock="support-hours", within="8h")], calendars=SUPPORT_HOURS)
+    # Saturday: 8 open hours run out at Monday's 17:00 closing, and an answer before Tuesday's opening is met.
+    saturday = post("bob", "2026-10-03 10:00-04:00", "@acme_support hi", mentions=("acme_support",))
+    [finding] = findings(run(loaded, saturday, as_of="2026-10-05 22:00-04:00"))
+    assert finding.status == "pending"
+    assert finding.measure["deadline"] == "2026-10-05T21:00:00Z"
+    [finding] = findings(run(loaded, saturday, as_of="2026-10-06 09:00-04:00"))
+    assert finding.status == "pending"
+    [finding] = findings(run(loaded, saturday, as_of="2026-10-06 09:01-04:00"))
+    assert finding.status == "breached"
+    tuesday_early = post("acme_support", "2026-10-06 08:30-04:00", "@bob hi", reply_to=saturday)
+    assert outcome(run(loaded, saturday, tuesday_early)).figures.passed == 1
 
 
 def test_unanswered_on_business_hours_is_pending_until_the_business_deadline(tmp_path):

@@ -48,7 +48,9 @@ CLOSERS = (
     "that works", "that worked", "it worked", "worked", "works", "works now", "it works", "it works now",
     "working now", "it's working", "it's working now", "it's working again", "working again", "fixed",
     "it's fixed", "fixed it", "i fixed it", "all fixed", "sorted", "all sorted", "resolved", "solved", "all good",
-    "all set",
+    "all set", "that solved it", "that fixed it", "that did it", "that did the trick", "did the trick",
+    "problem solved", "issue solved", "issue resolved", "problem fixed", "love it", "love that",
+    "looking forward to it", "look forward to it", "i look forward to it",
     # done as asked
     "dm sent", "dm'd", "dmed", "dm'ed", "sent", "just sent", "sent it", "sent you a dm", "sent a dm",
     "just sent you a dm", "i sent you a dm", "i've sent you a dm", "sending you a dm", "sending a dm",
@@ -82,7 +84,20 @@ FILLERS = (
     "for your support", "for the heads up", "for the tip", "for your time", "for your patience",
     "for getting back", "for getting back to me", "for the follow up", "for following up", "for replying",
     "for responding", "for helping", "for helping me", "for letting me know", "for the quick help",
+    "for the quick fix", "for the fix", "for fixing it", "for fixing that", "for sorting it", "for sorting it out",
+    "for sorting that out",
+    # what was sent as asked: "Just sent you a DM with my booking ref"
+    "with my details", "with the details", "with my info", "with the info", "with my information",
+    "with my booking ref", "with my booking reference", "with my order number", "with the order number",
+    "with my account number", "with my email", "with my number", "with my phone number",
+    # "for the help" in the languages whose thanks close
+    "por todo", "por la ayuda", "por tu ayuda", "por su ayuda", "pour tout", "pour votre aide", "pour l'aide",
+    "pour ton aide", "für alles", "für die hilfe", "für die schnelle hilfe", "für ihre hilfe", "für deine hilfe",
 )
+# Closers that thank: the one word after them may be the name of whom they thank ("thanks Sarah!"), when it
+# is written as a name is.
+_THANKS_WORDS = frozenset("thanks thank thx ty cheers gracias merci danke dank obrigado obrigada grazie tack takk".split())
+_NAME_RE = re.compile(r"[A-Z][a-z]+")
 
 # Emoji that close ("👍", "🙏") count as a closer; any other emoji is content.
 CLOSING_EMOJI = frozenset(
@@ -98,12 +113,12 @@ _BEYOND_ASCII = re.compile(r"[^\x00-\x7f]")
 # "Done as asked" said about a DM: [who] [just/already] sent [you] [a/the/my...] DM, [who] DMed [you], "DM sent".
 # Built as combinations rather than listed: customers write every one of them ("I have sent a DM", "Just DMed",
 # "Have sent you a private message", "Just sent you all my DM").
-_WHO = ("", "i", "i've", "ive", "i have", "we", "we've", "we have", "have")
+_WHO = ("", "i", "i've", "ive", "i have", "we", "we've", "we have", "have", "i'm", "im", "i am")
 _WHEN = ("", "just", "already")
 _TO = ("", "you", "u")
 _WHICH = ("", "a", "the", "my", "all my")
 _WHAT = ("dm", "dms", "direct message", "private message", "pm", "message", "details", "info", "information")
-_SENT = ("sent", "sent over")
+_SENT = ("sent", "sent over", "sending", "sending over")
 _MESSAGED = ("dm'd", "dmed", "dm'ed", "pm'd", "pmed", "pm'ed", "messaged", "direct messaged", "private messaged")
 
 
@@ -112,6 +127,8 @@ def _sent_closers() -> set[str]:
     for sent in _SENT:
         done |= {f"{sent} {to} {which} {what}" for to in _TO for which in _WHICH for what in _WHAT}
     done |= {f"{messaged} {to}" for messaged in _MESSAGED for to in _TO}
+    done |= {f"{messaged} {to} {which} {what}" for messaged in _MESSAGED for to in _TO for which in _WHICH[1:]
+             for what in _WHAT if what not in ("dm", "dms", "pm")}  # "DM'd you the details"
     return {" ".join(f"{who} {when} {phrase}".split()) for who in _WHO for when in _WHEN for phrase in done}
 
 
@@ -138,9 +155,13 @@ def _lexicon() -> tuple[dict[tuple[str, ...], bool], int]:
 
 def is_acknowledgement(text: str) -> bool:
     """True when nothing but thanks and closers is left once handles, links, hashtags, emoji and
-    punctuation are set aside (and at least one closer is there)."""
-    text = unicodedata.normalize("NFKC", normalize_apostrophes(text)).lower()
-    text = blank_out(text, URL_RE, EMAIL_RE, HANDLE_RE, HASHTAG_RE)
+    punctuation are set aside (and at least one closer is there). A question mark asks ("ok?"), and an
+    e-mail address is what was asked for ("sure, bob@example.com"): neither closes."""
+    written = blank_out(unicodedata.normalize("NFKC", normalize_apostrophes(text)), URL_RE)
+    if "?" in written or "\uff1f" in written or EMAIL_RE.search(written):
+        return False
+    written = blank_out(written, HANDLE_RE, HASHTAG_RE)
+    text = written.lower()
     closers = 0
     # Only characters beyond ASCII can be emoji, modifiers or other symbols ("So"): the rest are
     # letters, digits, spaces or punctuation, set aside below, so the loop skips them.
@@ -152,15 +173,25 @@ def is_acknowledgement(text: str) -> bool:
         elif unicodedata.category(char) == "So":
             return False  # an emoji or symbol that does not close (😡 🙄 📦): content
     words = _WORD_RE.findall(text)
+    as_written = _WORD_RE.findall(written)
+    if len(as_written) != len(words):  # lower case changed a word's letters: no names read
+        as_written = words
     phrases, longest = _lexicon()
     position = 0
+    thanked = False  # the phrase just read thanks someone
     while position < len(words):
         for size in range(min(longest, len(words) - position), 0, -1):
-            kind = phrases.get(tuple(words[position:position + size]))
+            found = tuple(words[position:position + size])
+            kind = phrases.get(found)
             if kind is not None:
                 closers += kind
                 position += size
+                thanked = kind and found[0] in _THANKS_WORDS
                 break
         else:
+            if thanked and _NAME_RE.fullmatch(as_written[position]):
+                position += 1  # "thanks Sarah", "Thank you Miguel"
+                thanked = False
+                continue
             return False  # a word that neither closes nor softens a closer
     return closers > 0

@@ -31,10 +31,12 @@ Outcome of a thread (one checked item):
   of the `offer` channels: an invitation to DM ("DM us", "check your DMs") or
   the counterpart's DM or the account's spoken of ("we've received your DM and
   will continue there", "did you get our DM?": the thread is already private),
-  an e-mail address or contact by e-mail made or promised ("we have emailed
-  you"), a phone number or a call ("a technician will phone you"), or a link
-  (with `company_domains`, only a link to one of those domains or their
-  subdomains).
+  an e-mail address or contact by e-mail made, promised or asked for ("we have
+  emailed you", "drop us an email"), a phone number or a call ("a technician will
+  phone you", "give us a call"), or a link (with `company_domains`, only a link to
+  one of those domains or their subdomains). With `dm` among the channels, a DM
+  the account sent them after the complaint, before the reply that had to hold
+  the offer, took it private as surely.
 - `too-many-public-replies`: the account replied in public more than
   `max_public_replies` times in the thread, offer or not.
 - Both can be found in one thread; a thread with neither passes.
@@ -53,7 +55,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from auditor.activity.model import Post
+from auditor.activity.model import DirectMessage, Post
 from auditor.time.instants import utc_iso
 from auditor.rules._shared import per_text, period_slice, quote
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
@@ -138,7 +140,10 @@ class EscalationRule(RuleBase):
                                           for parts in replies[: self.within_replies] for part in parts),
                           tuple(self.company_domains))
         moods = per_text(sentiment, (complaint.text for _, complaint, _ in complaints))
-        return [self._judge(handle, complaint, replies, offers, moods[complaint.text])
+        dms = _dms_sent(ctx, {(handle, complaint.author) for handle, complaint, _ in complaints}) \
+            if "dm" in self.offer else {}
+        return [self._judge(handle, complaint, replies, offers, moods[complaint.text],
+                            _first_at_or_after(dms.get((handle, complaint.author), ()), complaint.created_at))
                 for handle, complaint, replies in complaints]
 
     def _candidates(self, ctx: "RuleContext", handle: str) -> list[Post]:
@@ -177,7 +182,7 @@ class EscalationRule(RuleBase):
         return replies
 
     def _judge(self, handle: str, complaint: Post, threads: list[list[Post]], offers: dict[str, dict[str, Match]],
-               mood: float) -> Check:
+               mood: float, dm: DirectMessage | None = None) -> Check:
         counterpart = complaint.author
         offered, offer_at = None, None
         for number, parts in enumerate(threads[: self.within_replies], start=1):
@@ -186,6 +191,11 @@ class EscalationRule(RuleBase):
             if offered:
                 offer_at = number
                 break
+        if offered is None and dm is not None and (len(threads) < self.within_replies
+                                                   or dm.created_at < threads[self.within_replies - 1][0].created_at):
+            # The account wrote to them by DM before the reply that had to hold the offer: it went private.
+            offered = ("dm", Match(0, 0, "a DM sent " + utc_iso(dm.created_at)))
+            offer_at = sum(1 for parts in threads if parts[0].created_at <= dm.created_at) + 1
         replies = [parts[0] for parts in threads]  # a reply and its continuation are one reply
         measure: dict[str, Any] = {
             "conversation": complaint.conversation_id,
@@ -255,6 +265,21 @@ def _complains(key: str, below: float) -> bool:
         return sentiment_below(key, below)
     handle, text = key.split(_PASSING, 1)
     return any(sentiment_below(sentence, below) for sentence in said_about(text, handle))
+
+
+def _dms_sent(ctx: "RuleContext", pairs: set[tuple[str, str]]) -> dict[tuple[str, str], list[DirectMessage]]:
+    """The DMs each account sent to each counterpart it has a complaint thread with, in time order."""
+    sent: dict[tuple[str, str], list[DirectMessage]] = {}
+    for handle in {handle for handle, _ in pairs}:
+        for message in ctx.index.dms_from.get(handle, ()):
+            for recipient in message.recipients:
+                if (handle, recipient) in pairs:
+                    sent.setdefault((handle, recipient), []).append(message)
+    return sent
+
+
+def _first_at_or_after(dms, moment) -> DirectMessage | None:
+    return next((message for message in dms if message.created_at >= moment), None)
 
 
 def _either(words: list[str]) -> str:

@@ -20,9 +20,17 @@ _THEIR_DM = re.compile(r"(?<![\w@#])your\s+(?:dms?|direct\s+messages?|private\s+
 _OUR_DM = re.compile(r"(?<![\w@#])(?:our|my)\s+(?:dm|direct\s+message|private\s+message)(?![\w-])", re.IGNORECASE)
 # Contact by e-mail or phone made or promised ("we have emailed you", "we'll reach out by email", "a technician
 # will phone you"): the conversation left the timeline as surely as with an address or a number.
-_BY_EMAIL = re.compile(r"(?<![\w-])(?:e-?mail(?:ed)?\s+(?:you|u)|(?:by|via|over)\s+e-?mail)(?![\w-])", re.IGNORECASE)
-_BY_PHONE = re.compile(r"(?<![\w-])(?:(?:call(?:ed)?|phoned?|ring|rang)\s+(?:you|u)|give\s+(?:you|u)\s+a\s+(?:call|ring)|"
-                       r"(?:by|via|over|on\s+the)\s+(?:tele)?phone)(?![\w-])", re.IGNORECASE)
+# So is asking them to write or call ("drop us an email", "give us a call", "ring our helpline").
+_BY_EMAIL = re.compile(
+    r"(?<![\w-])(?:e-?mail(?:ed)?\s+(?:you|u|us|me)|(?:by|via|over)\s+e-?mail|"
+    r"(?:drop|shoot|send|sent|write|fire)\s+(?:us|me|you|u)\s+(?:an?\s+)?(?:quick\s+|short\s+)?e-?mail)(?![\w-])",
+    re.IGNORECASE)
+_BY_PHONE = re.compile(
+    r"(?<![\w-])(?:(?:call(?:ed)?|phoned?|ring|rang)\s+(?:you|u|us|me)|give\s+(?:you|u|us|me)\s+a\s+(?:call|ring|bell)|"
+    r"(?:call|ring|phone)\s+(?:our|the)\s+(?:[\w-]+\s+){0,2}?(?:helpline|hotline|support\s+line|care\s+line|number)|"
+    r"(?:by|via|over|on\s+the)\s+(?:tele)?phone)(?![\w-])", re.IGNORECASE)
+# "They call us Southbest": someone else calling us something is no contact.
+_OTHERS_BEFORE = re.compile(r"(?i)\b(?:they|people|folks|customers|some|many|everyone|friends|he|she|it)\s+$")
 
 
 def find_channels(text: str, company_domains: Iterable[str] = ()) -> dict[str, Match]:
@@ -48,6 +56,6 @@ def _their_dm(text: str) -> Match | None:
 def _contact(pattern: re.Pattern[str], text: str) -> Match | None:
     """The first contact by that channel made or promised, unless refused ("we can't email you")."""
     for found in pattern.finditer(text):
-        if not refused(text, found.start()):
+        if not refused(text, found.start()) and not _OTHERS_BEFORE.search(text, max(0, found.start() - 12), found.start()):
             return Match(found.start(), found.end(), found.group())
     return None

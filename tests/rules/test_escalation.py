@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from auditor.errors import PolicyError
-from tests.factories import policy, post, run
+from tests.factories import dm, policy, post, run
 
 COMPLAINT = "@acme_support I was charged twice this month. This is awful and not ok."
 
@@ -47,6 +47,20 @@ def test_a_reply_that_continues_in_the_counterparts_dm_has_taken_it_private(tmp_
     result = run(policy(tmp_path, [rule()]), *posts)
     assert figures(result) == (1, 1, 0, 0)
     assert result.findings == ()
+
+
+def test_a_dm_the_account_sent_in_time_has_taken_it_private(tmp_path):
+    posts = thread(COMPLAINT, "@kate so sorry, looking into it now", "ok", "@kate still on it, thanks for waiting")
+    taken_private = dm("acme_support", "kate", "2026-10-20 10:16", "Hi Kate, which card was charged twice?")
+    result = run(policy(tmp_path, [rule()]), *posts, taken_private)
+    assert figures(result) == (1, 1, 0, 0) and result.findings == ()
+    # A DM after the second reply came too late: the thread stayed public that long.
+    late = dm("acme_support", "kate", "2026-10-20 10:45", "Hi Kate, which card was charged twice?")
+    result = run(policy(tmp_path, [rule()]), *posts, late)
+    assert [f.check for f in result.findings] == ["no-offer"]
+    # Without a DM offer among the rule's channels, a DM is no offer.
+    result = run(policy(tmp_path, [rule(offer=["email"])]), *posts, taken_private)
+    assert [f.check for f in result.findings] == ["no-offer"]
 
 
 @pytest.mark.parametrize("lang", [None, "de"])

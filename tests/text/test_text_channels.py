@@ -38,6 +38,15 @@ def quoted(text, domains=()):
         ("We'll give you a call this afternoon", {"phone": "give you a call"}),
         # the account's own DM spoken of: it went private already
         ("Did you get our DM?", {"dm": "our DM"}),
+        # asked to write or call, or told it was done, in the words support accounts use
+        ("Please give us a call and we'll sort it", {"phone": "give us a call"}),
+        ("Call us and we'll fix it", {"phone": "Call us"}),
+        ("give us a ring when you can", {"phone": "give us a ring"}),
+        ("Please ring our helpline", {"phone": "ring our helpline"}),
+        ("Please drop us an email with your order number", {"email": "drop us an email"}),
+        ("shoot us an e-mail", {"email": "shoot us an e-mail"}),
+        ("email us and we'll look", {"email": "email us"}),
+        ("We've sent you an email with a prepaid return label", {"email": "sent you an email"}),
     ],
 )
 def test_channels_found(text, expected):
@@ -67,6 +76,7 @@ def test_channels_found(text, expected):
         "@carol@mastodon.social sorry about that",
         "we can't email you, sorry",
         "we cannot call you from here",
+        "please don't call us, we're closed today", "They call us Southbest for a reason",
         "we can't help by DM, please reply here",
         # a picture or a post on X is no place to go
         "so sorry! pic.twitter.com/AbC123", "see https://x.com/acme/status/1234567890",

@@ -13,6 +13,8 @@ work at Acme". The built-in forms, with E for one of the employer's names or han
 * "I lead/run/manage/head <team> at E", "Working on <something> at E" (opening a sentence);
 * "I (have/just) joined E", "I'm an E employee", "I'm employed by E", "I'm an E <role>",
   "I'm a <role> @E", "Disclaimer: E employee", "E employee here", "our E team";
+* "As an E employee", "I'm on/part of the E (support) team", "I work in E's support team",
+  "proud to work at E", "my (new) job at E", "my employer E", "E (my employer)", "E, where I work";
 * in Spanish, French, German, Portuguese and Italian: "trabajo en E", "je travaille chez E",
   "ich arbeite bei E", "trabalho na E", "lavoro per E".
 
@@ -62,6 +64,15 @@ def _forms(employer: str) -> list[str]:
         rf"\b(?:disclaimer|disclosure)\s*:\s*(?:an?\s+)?{e}\s+(?:employee|staffer|team\s+member)",
         rf"{e}\s+(?:employee|staffer|team\s+member)\s+here\b",
         rf"\b(?:our|my)\s+{e}\s+(?:team|teams|colleagues|coworkers|co-workers|teammates|crew|folks)\b",
+        rf"\bas\s+(?:an?\s+)?{e}\s+(?:employee|staffer|team\s+member|{_ROLE})\b",  # "As an Acme employee"
+        rf"{_I_AM}\s+(?:on|in|part\s+of)\s+(?:the\s+)?{e}(?:'s)?\s+(?:[\w-]+\s+){{0,2}}?(?:team|crew|staff|squad)\b",
+        rf"\bi\s+work\s+(?:in|on)\s+(?:the\s+)?{e}(?:'s)?\s+(?:[\w-]+\s+){{0,2}}?(?:team|department|group)\b",
+        rf"\b(?:proud|happy|glad|lucky|excited|thrilled|blessed|grateful)\s+to\s+(?:be\s+)?work(?:ing)?\s+"
+        rf"(?:at|for)\s+{e}",
+        rf"\bmy\s+(?:new\s+|current\s+|day\s+)?(?:job|role|position)\s+(?:at|with|@)\s+{e}",
+        rf"\bmy\s+employer,?\s+{e}",
+        rf"{e}\s*\(\s*(?:my\s+employer|where\s+i\s+work|i\s+work\s+there)\s*\)",
+        rf"{e},?\s+where\s+i\s+work\b",
         # the same in the languages X is most used in beside English (present tense, first person)
         rf"\btrabajo\s+(?:en|para|con)\s+{e}",  # Spanish
         rf"\bje\s+travaille\s+(?:chez|pour|à|a)\s+{e}",  # French
@@ -82,7 +93,7 @@ def _name(entry: str) -> str:
 
 @lru_cache(maxsize=32)
 def _compiled(employer: tuple[str, ...]) -> re.Pattern[str]:
-    names = "(?:" + "|".join(_name(entry) for entry in employer if entry.strip()) + ")"
+    names = "#?(?:" + "|".join(_name(entry) for entry in employer if entry.strip()) + ")"  # "we at #Acme" too
     return re.compile("|".join(f"(?:{form})" for form in _forms(names)), re.IGNORECASE)
 
 

@@ -42,6 +42,17 @@ ACME = ("Acme", "@acme")
     ("Ich arbeite bei Acme", "Ich arbeite bei Acme"),
     ("Trabalho na Acme", "Trabalho na Acme"),
     ("Lavoro per Acme", "Lavoro per Acme"),
+    # more of the ways employees say it
+    ("As an Acme employee, I can confirm the fix", "As an Acme employee"),
+    ("Full disclosure: I'm on the Acme team", "I'm on the Acme team"),
+    ("I'm part of the Acme support team", "I'm part of the Acme support team"),
+    ("Proud to work at Acme!", "Proud to work at Acme"),
+    ("Loving my new job at Acme", "my new job at Acme"),
+    ("I work in Acme's support team", "I work in Acme's support team"),
+    ("My employer Acme shipped it today", "My employer Acme"),
+    ("Acme (my employer) shipped it", "Acme (my employer)"),
+    ("Acme, where I work, shipped it", "Acme, where I work"),
+    ("We at #Acme just launched", "We at #Acme"),
 ])
 def test_first_person_affiliation(text, quoted):
     found = find_affiliation(text, ACME)
@@ -71,6 +82,8 @@ def test_first_person_affiliation(text, quoted):
     "I'm an Acme customer", "I'm an Acme fan", "I'm an Acme shareholder",  # a relation, not a job
     "Our Acme order never came", "my Acme account is locked",
     "Trabajaba en Acme",  # the past
+    "As an Acme customer, I'm disappointed", "I'm on the Acme waitlist", "Proud of my friend at Acme",
+    "my new phone from Acme", "Acme, where I bought my phone, is closed", "my old job at Acme",
     "",
 ])
 def test_no_first_person_affiliation(text):

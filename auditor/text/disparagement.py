@@ -16,9 +16,15 @@ these (any case, curly apostrophes read as straight ones):
 A negation between the verb and the word cancels a verdict: "X is not a
 scam", "X isn't garbage", "X is never a joke" are clean; so does a denial
 that frames it ("I would never say X is garbage", "Nobody thinks X is a scam",
-"It's wrong to claim X is a scam"). A verdict by pronoun alone ("that's
+"It's wrong to claim X is a scam"), or one right after it ("Rumours that X is
+going bankrupt are false", "Some say X is a scam; we don't agree"). A
+yes-or-no question asks ("Is X a scam? No, they're legit"; "Why is X such a
+scam?" still says it), and a verdict on our own thing that works with theirs
+("Our old X integration was a mess") is ours. A verdict by pronoun alone ("that's
 awful") in a sentence of sympathy ("Sorry to hear the X outage hit you,
-that's awful") is about the customer's trouble, not the competitor. An exhortation must
+that's awful") is about the customer's trouble, not the competitor, and so is a
+sentence of sympathy with no verdict of the lexicon, whatever its sentiment
+("X and Acme both had the outage, awful day for everyone, sorry!"). An exhortation must
 end its clause: "avoid WidgetCo!" disparages, "avoid WidgetCo sync errors by
 updating" is advice. The sentence is the text between `.`, `!`,
 `?`, `;` or a line break; "X.com" does not end one.
@@ -119,13 +125,31 @@ _DENIED = re.compile(
 _BY_PRONOUN = re.compile(r"(?:it|that)'s|they're", re.IGNORECASE)
 
 
+# A verdict denied after it, in its sentence or the clause that follows: "Rumours that X is going bankrupt are
+# false", "Some say X is a scam; we don't agree".
+_DENIED_AFTER = re.compile(
+    r"^[^.!?;]{0,60}?\b(?:is|are|was|were)\s+(?:simply\s+|just\s+)?(?:false|untrue|not\s+true|wrong|baseless|"
+    r"unfounded|nonsense|a\s+myth)\b"
+    r"|^\W*(?:(?:we|i)\s+(?:(?:don't|do\s+not|strongly)\s+)?(?:dis)?agree\b|(?:that's|this\s+is|which\s+is)\s+"
+    r"(?:simply\s+|just\s+)?(?:false|untrue|not\s+true|wrong)\b|not\s+true\b|false\b)", re.IGNORECASE)
+# A yes-or-no question asks ("Is X a scam?"); a why-question may still say it ("Why is X such a scam?").
+_YES_NO = re.compile(r"^\W*(?:is|are|was|were|does|do|did|has|have|can|could|would|will|should)\b", re.IGNORECASE)
+# "Our old X integration was a mess": the thing judged is ours, X only names what it works with.
+_OURS_BEFORE = re.compile(r"\b(?:our|my)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+
+
 def find_disparagement(text: str, names: Matcher) -> list[Disparagement]:
     """Each sentence of ``text`` that names a competitor (``names``), with the lexicon's words found in it."""
     norm = normalize_apostrophes(text)  # same length: offsets are the original text's
     out = []
     for name, sentence in sentences_naming(norm, names):
         words = _lexicon(name.text).search(sentence.text)
-        spared = words is not None and _not_theirs(sentence.text, words)
+        if _says_nothing_of_them(norm, name, sentence):
+            spared = True
+        else:
+            # Sympathy with no verdict of the lexicon ("both had the outage, awful day for everyone, sorry!") is
+            # about the trouble, whatever its sentiment.
+            spared = _not_theirs(sentence.text, words) if words is not None else bool(find_courtesy(sentence.text))
         if spared:
             words = None
         found = None
@@ -137,6 +161,17 @@ def find_disparagement(text: str, names: Matcher) -> list[Disparagement]:
                                  Match(sentence.start, sentence.end, text[sentence.start : sentence.end]), found,
                                  spared))
     return out
+
+
+def _says_nothing_of_them(text: str, name: Match, sentence: Match) -> bool:
+    """A sentence naming the competitor that judges nothing of theirs: a yes-or-no question, a claim denied
+    right after it, or one about our own thing that works with theirs."""
+    if sentence.text.rstrip().endswith("?") and _YES_NO.match(sentence.text):
+        return True
+    if _OURS_BEFORE.search(text, max(sentence.start, name.start - 30), name.start):
+        return True
+    return (_DENIED_AFTER.search(text[name.end:sentence.end]) is not None
+            or _DENIED_AFTER.search(text[sentence.end:sentence.end + 60]) is not None)
 
 
 def _not_theirs(sentence: str, words: re.Match[str]) -> bool:

@@ -140,6 +140,10 @@ def test_a_banned_word_inside_a_handle_or_a_link_is_not_the_posts_own(tmp_path):
      'competitors: disparages "WidgetCo": "WidgetCo\'s sync is garbage"'),
     ("I hate how WidgetCo treats people, it is sad and cruel.",
      'competitors: negative sentence naming "WidgetCo" (sentiment -0.89, below -0.5)'),
+    # a rhetorical question, a rumour passed on, and a verdict on their work with us beside it
+    ("Why is WidgetCo such a scam?",
+     'competitors: negative sentence naming "WidgetCo" (sentiment -0.57, below -0.5)'),
+    ("Some say WidgetCo is a scam, and they are right.", 'competitors: disparages "WidgetCo": "WidgetCo is a scam"'),
 ])
 def test_competitors_disparaged_by_the_lexicon_or_a_negative_sentence(tmp_path, text, found):
     result = run(policy(tmp_path, [rule({"competitors": ["WidgetCo", "@widgetco"]})]), post("jdoe", "2026-10-05 10:00", text))
@@ -157,6 +161,11 @@ def test_competitors_disparaged_by_the_lexicon_or_a_negative_sentence(tmp_path, 
     # a denial framing the verdict, and sympathy for the customer
     "I would never say WidgetCo is garbage", "Nobody here thinks WidgetCo is a scam",
     "It's wrong to claim WidgetCo is a scam", "Sorry to hear the WidgetCo outage hit you, that's awful",
+    # a verdict denied after it, asked rather than said, or about our own work; an outage shared, with sympathy
+    "Rumours that WidgetCo is going bankrupt are false as far as we know.",
+    "Some say WidgetCo is a scam; we don't agree.", "Is WidgetCo a scam? No, they're a legit company.",
+    "Our old WidgetCo integration was a mess, the new one is solid.",
+    "WidgetCo and Acme both had the outage, awful day for everyone, sorry!",
 ])
 def test_competitors_named_without_disparaging_them(tmp_path, text):
     result = run(policy(tmp_path, [rule({"competitors": ["WidgetCo", "@widgetco"]})]), post("jdoe", "2026-10-05 10:00", text))

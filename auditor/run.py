@@ -27,6 +27,7 @@ from auditor.progress import Reporter
 from auditor.render import RenderOptions
 from auditor.result import AuditResult
 from auditor.speedups import no_gc, return_freed_memory, worker_pool
+from auditor.time.calendars import SUPPORTED_YEARS
 from auditor.time.instants import parse_instant
 from auditor.time.period import Period, audit_window, parse_period, period_from_dates
 
@@ -99,9 +100,13 @@ def parse_as_of(text: str | None) -> datetime | None:
     if text is None:
         return None
     try:
-        return parse_instant(text, "--as-of")
+        moment = parse_instant(text, "--as-of")
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    if moment.year not in SUPPORTED_YEARS:  # the clocks cannot count open hours that far
+        raise UsageError(f"--as-of {text} is outside the supported years "
+                         f"({SUPPORTED_YEARS.start}-{SUPPORTED_YEARS.stop - 1})")
+    return moment
 
 
 def fail_closed(result: AuditResult, allow_empty: bool) -> AuditResult:

@@ -57,6 +57,7 @@ _UTC = timezone.utc
 # instants outside these years would overflow datetime once shifted by a
 # time zone or by the 10-year horizon; real activity data is nowhere near them
 _MIN_YEAR, _MAX_YEAR = 2, 9987
+SUPPORTED_YEARS = range(_MIN_YEAR, _MAX_YEAR + 1)
 
 
 class Clock(Protocol):

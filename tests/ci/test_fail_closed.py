@@ -84,6 +84,14 @@ def test_as_of_before_the_period_starts_is_nothing_to_audit(files, tmp_path):
     assert "the end of the data, 2026-09-01T00:00:00Z, is before the period starts" in only_line(result)
 
 
+@pytest.mark.parametrize("as_of", ["9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z"])
+def test_an_as_of_beyond_the_supported_years_is_bad_usage(files, tmp_path, as_of):
+    policy_path, data = files
+    result = audit(policy_path, data, "--period", "2026-10", "--as-of", as_of, "--out", tmp_path / "r.json")
+    assert result.exit_code == 2
+    assert "--as-of" in only_line(result) and "outside the supported years" in only_line(result)
+
+
 def test_allow_empty_accepts_an_empty_period_and_the_report_says_so(files, tmp_path):
     policy_path, data = files
     out = tmp_path / "r.json"

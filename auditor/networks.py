@@ -29,6 +29,16 @@ def normalize_handle(handle: str) -> str:
     return intern(handle.strip().lstrip("@").lower())
 
 
+# What an X handle may hold, as the roster reads one (letters, digits, '_'; '-' as some exports write
+# them): no space, control, markup or formula character ever becomes a counterpart's name.
+_X_HANDLE_RE = re.compile(r"[\w-]{1,300}")
+
+
+def is_x_handle(handle: str) -> bool:
+    """Whether a normalised handle is in the form of one on X."""
+    return _X_HANDLE_RE.fullmatch(handle) is not None
+
+
 def blank_handle(value: str) -> bool:
     """Whether a written handle holds nothing but `@` signs and whitespace (any kind: a tab, U+3000)."""
     return not value.replace("@", " ").strip()
@@ -86,6 +96,8 @@ def canonical_handle(value: str, platform: str = X, home: str | None = None) -> 
         if ("." in handle or "@" in handle or ":" in handle) and handle_platform(handle) != X:
             raise ValueError(f"{value.strip()[:60]!r} is not an X handle (letters, digits and _): a Bluesky or "
                              "Mastodon account needs its line's \"platform\"")
+        if not is_x_handle(handle):
+            raise ValueError(f"{value.strip()[:60]!r} is not an X handle (letters, digits and _)")
         return handle
     text = value.strip()
     if platform == BLUESKY:

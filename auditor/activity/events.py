@@ -14,7 +14,7 @@ from typing import Any
 from auditor import networks
 from auditor.time.instants import parse_instant, utc_iso
 from auditor.activity.model import DirectMessage, Post
-from auditor.networks import blank_handle, normalize_handle
+from auditor.networks import blank_handle, is_x_handle, normalize_handle
 from auditor.networks import X, canonical_handle, check_platform, instance_of
 
 # X handles: letters, digits and underscore, up to 15 characters.
@@ -29,13 +29,17 @@ def _text(obj: dict, name: str, required: bool = False) -> str | None:
         if required:
             raise ValueError(f"missing required field {name!r}")
         return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and name != "text":
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and name not in _NEVER_NUMBERS:
         return str(value)  # ids are sometimes numbers in hand-made files
     if not isinstance(value, str):
         raise ValueError(f"{name} must be a string")
     if name == "text" and len(value) > MAX_TEXT:
         raise ValueError(f"text is longer than {MAX_TEXT} characters")
     return value
+
+
+# Fields no exporter writes as a number: a number there is a broken line, not an id written loosely.
+_NEVER_NUMBERS = frozenset({"text", "url", "lang"})
 
 
 def _id(obj: dict) -> str:
@@ -107,6 +111,8 @@ def _canonical_post(obj: dict) -> Post | None:
     reply_to, reply_author, conversation = get("in_reply_to"), get("in_reply_to_author"), get("conversation_id")
     repost, quote, url, platform, mentions = get("repost_of"), get("quote_of"), get("url"), get("platform"), get("mentions")
     lang = get("lang")
+    if type(url) is str:
+        url = web_url(url)
     if not (type(post_id) is str and post_id and not post_id.isspace() and type(author) is str and type(created) is str and type(text) is str
             and type(reply_to) in _OPTIONAL and type(reply_author) in _OPTIONAL and type(conversation) in _OPTIONAL
             and type(repost) in _OPTIONAL and type(quote) in _OPTIONAL and type(url) in _OPTIONAL
@@ -131,8 +137,9 @@ def _canonical_post(obj: dict) -> Post | None:
 
 
 def _maybe_not_x(handle: str) -> bool:
-    """A normalised handle that may be another network's (`did:plc:...` is Bluesky's): `canonical_handle` decides."""
-    return "." in handle or "@" in handle or ":" in handle
+    """A normalised handle that may be another network's (`did:plc:...` is Bluesky's), or no handle at all:
+    `canonical_handle` decides, and says why."""
+    return "." in handle or "@" in handle or ":" in handle or not is_x_handle(handle)
 
 
 def _checked_post(obj: dict) -> Post:
@@ -148,7 +155,7 @@ def _checked_post(obj: dict) -> Post:
     if mentions is None:
         mentions = networks.mentions_in(text, platform, home)
     conversation = _text(obj, "conversation_id")
-    url = _text(obj, "url")
+    url = web_url(_text(obj, "url"))
     return Post(
         post_id, author, created_at, text,
         _text(obj, "in_reply_to"), _handle(obj, "in_reply_to_author", platform=platform, home=home),
@@ -156,6 +163,16 @@ def _checked_post(obj: dict) -> Post:
         mentions, _text(obj, "repost_of"), _text(obj, "quote_of"), own_url(url, author, post_id, platform),
         platform, _text(obj, "lang") or None, real_id=url is not None,
     )
+
+
+# A web link and nothing else: a `url` of another scheme (javascript:, data:, file:) or holding a space or a
+# control character never reaches a report, and vouches for no id.
+_WEB_URL = re.compile(r"(?i)https?://[^\s\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+")
+
+
+def web_url(url: str | None) -> str | None:
+    """`url` when it is a web link (http or https), else None."""
+    return url if url is not None and _WEB_URL.fullmatch(url) else None
 
 
 def own_url(url: str | None, author: str, post_id: str, platform: str | None = "x") -> str | None:

@@ -30,9 +30,9 @@ from typing import Optional
 
 import msgspec
 
-from auditor.activity.events import MAX_TEXT
+from auditor.activity.events import MAX_TEXT, web_url
 from auditor.activity.model import DirectMessage, Post
-from auditor.networks import normalize_handle
+from auditor.networks import is_x_handle, normalize_handle
 
 _UTC = timezone.utc
 _from_iso = datetime.fromisoformat
@@ -112,8 +112,8 @@ class EventBuilder:
 
         def x_handle(written: str) -> str:
             handle = normalize_handle(written)
-            # Empty, or perhaps another network's: `canonical_handle` decides, with its reason.
-            if "." in handle or "@" in handle or ":" in handle:
+            # Empty, perhaps another network's, or no handle at all: `canonical_handle` decides, with its reason.
+            if "." in handle or "@" in handle or ":" in handle or not is_x_handle(handle):
                 handle = ""
             handles[written] = handle
             return handle
@@ -161,7 +161,10 @@ class EventBuilder:
                 return None
             # The link every post on X has is left out, as `own_url` does: `Post.link` rebuilds it.
             url = line.url
-            link = None if url is not None and url == f"https://x.com/{author}/status/{post_id}" else url
+            if url is not None and url != f"https://x.com/{author}/status/{post_id}":
+                link = url = web_url(url)  # a web link or nothing: javascript: vouches for no id
+            else:
+                link = None
             conversation, parent, reposted, quoted, lang = (line.conversation_id, line.in_reply_to, line.repost_of,
                                                             line.quote_of, line.lang)
             return Post(ids.setdefault(post_id, post_id), author, created_at, texts.setdefault(text, text),

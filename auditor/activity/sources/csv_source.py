@@ -43,9 +43,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from auditor.activity.events import MAX_TEXT, mentions_in, own_url
+from auditor.activity.events import MAX_TEXT, mentions_in, own_url, web_url
 from auditor.activity.model import DirectMessage, Post
-from auditor.networks import normalize_handle
+from auditor.networks import is_x_handle, normalize_handle
 from auditor.activity.sources.csv_mapping import X_TIME_FORMAT, Mapping, detect_mapping, load_mapping
 from auditor.activity.sources.common import Collector, one_line
 from auditor.time.instants import parse_x_time
@@ -231,8 +231,15 @@ class _CsvReader:
         mentions = None
         if "mentions" in index:
             mentions = tuple(normalize_handle(m) for m in re.split(r"[;,\s]+", cell("mentions") or "") if m.strip("@"))
+        reply_author = cell("in_reply_to_author")
+        if self.mapping.platform == "x":  # no space, control or markup character becomes a counterpart's name
+            for column, handle in (("author", author), ("in_reply_to_author", reply_author), *(
+                    ("recipients", r) for r in recipients), *(("mentions", m) for m in mentions or ())):
+                if handle is not None and not is_x_handle(normalize_handle(handle)):
+                    raise ValueError(f"{self.mapping.columns.get(column, column)} {handle.strip()[:60]!r} is not an X handle "
+                                     "(letters, digits and _)")
         return (kind, event_id, normalize_handle(author), created_at, text, _id(cell("in_reply_to")),
-                cell("in_reply_to_author"), cell("conversation"), cell("url"), mentions, recipients, direction, cell("lang"))
+                reply_author, cell("conversation"), web_url(cell("url")), mentions, recipients, direction, cell("lang"))
 
     def _time(self, value: str | None) -> datetime:
         column = self.mapping.columns["time"]

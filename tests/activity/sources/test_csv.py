@@ -116,6 +116,19 @@ def test_messy_rows_are_skipped_with_their_physical_line_and_the_rest_is_read(tm
     assert "1 stray carriage returns read as spaces" in activity.sources[0].notes
 
 
+def test_a_handle_that_is_no_x_handle_and_a_link_that_is_no_web_link(tmp_path):
+    mapping = write(tmp_path, "map.yaml", MESSY_MAPPING)
+    csv_bytes = (b"id,user,when,body,parent\n"
+                 b"1,bob smith,2026-10-05 10:00,hello,\n"
+                 b"2,=cmd|' /C calc'!A0,2026-10-05 10:00,hello,\n"
+                 b"3,bob,2026-10-05 10:00,hello,\n")
+    activity = read_csv(write(tmp_path, "handles.csv", csv_bytes), mapping, name="handles.csv")
+    assert [p.id for p in activity.posts] == ["3"]
+    assert [(s.line, s.reason) for s in activity.skipped] == [
+        (2, "user 'bob smith' is not an X handle (letters, digits and _)"),
+        (3, "user \"=cmd|' /C calc'!A0\" is not an X handle (letters, digits and _)")]
+
+
 def test_a_mapping_can_say_the_zone_direction_and_which_rows_are_dms(tmp_path):
     mapping = write(tmp_path, "map.yaml", """\
 columns: {id: Ticket, author: Handle, time: Sent, text: Message, type: Channel, recipients: To, conversation: Thread}

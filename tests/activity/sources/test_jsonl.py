@@ -76,6 +76,38 @@ def test_handles_of_only_whitespace_and_at_signs_are_empty(tmp_path):
     assert post.mentions == ("bob",)
 
 
+def test_a_handle_that_is_no_x_handle_is_refused_with_its_reason(tmp_path):
+    lines = [
+        {**GOOD_POST, "id": "2", "author": "acme\x1b[2Jsupport"},
+        {**GOOD_DM, "id": "d-2", "sender": "a b"},
+        {**GOOD_DM, "id": "d-3", "recipients": ["acme_support", "<img src=http://evil.example/x>"]},
+        {**GOOD_POST, "id": "3", "in_reply_to_author": "=cmd|' /C calc'!A0"},
+        {**GOOD_POST, "id": "4", "author": "x" * 500},
+        {**GOOD_POST, "id": "5", "author": "rtl\u202egnp"},
+        {**GOOD_POST, "id": "6", "author": "Jane_Doe-42"},
+    ]
+    activity = read_jsonl(write(tmp_path, lines), name="a.jsonl")
+    assert [s.line for s in activity.skipped] == [1, 2, 3, 4, 5, 6]
+    assert all("is not an X handle" in s.reason for s in activity.skipped)
+    assert [post.author for post in activity.posts] == ["jane_doe-42"]
+
+
+def test_a_url_that_is_no_web_link_is_dropped_and_vouches_for_nothing(tmp_path):
+    lines = [{**GOOD_POST, "id": str(n), "url": url} for n, url in enumerate([
+        "javascript:alert(1)", "data:text/html,<script>x</script>", "file:///etc/passwd",
+        "https://x.com/cust/status/1005\nX", "https://example.com/ok"], start=1)]
+    activity = read_jsonl(write(tmp_path, lines), name="a.jsonl")
+    assert activity.skipped_count == 0
+    assert [(post.link, post.real_id) for post in activity.posts] == [
+        (None, False), (None, False), (None, False), (None, False), ("https://example.com/ok", True)]
+
+
+def test_a_url_or_a_language_that_is_a_number_is_refused(tmp_path):
+    lines = [{**GOOD_POST, "id": "1", "url": 5}, {**GOOD_POST, "id": "2", "lang": 5}, {**GOOD_POST, "id": "3", "lang": "en"}]
+    activity = read_jsonl(write(tmp_path, lines), name="a.jsonl")
+    assert [(s.line, s.reason) for s in activity.skipped] == [(1, "url must be a string"), (2, "lang must be a string")]
+
+
 def test_optional_fields_are_derived(tmp_path):
     minimal = {"type": "post", "id": "5", "author": "bob", "created_at": "2026-10-05T14:02:00+02:00",
                "text": "hey @Acme_Support and @lchen, help"}

@@ -128,7 +128,17 @@ def audit(loaded: LoadedPolicy, activity: Activity, period: Period, *, as_of: da
         rules=tuple(rule_results),
         accounts=accounts,
         findings=tuple(findings),
+        notes=_data_notes(index),
     )
+
+
+def _data_notes(index: ActivityIndex) -> tuple[str, ...]:
+    """What the report must say about the data beside its coverage: events it could not audit."""
+    if not index.conflicting_ids:
+        return ()
+    ids = index.conflicting_ids
+    return (f"{ids} event {'id names' if ids == 1 else 'ids name'} events of two different authors in the data "
+            f"(a broken export?): one of {'them' if ids == 1 else 'each'} is audited, the other left out",)
 
 
 def _outcome(rule: RuleBase, ctx: RuleContext, previous_ctx: RuleContext | None, keep_checks: bool = True

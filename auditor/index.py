@@ -35,8 +35,10 @@ class ActivityIndex:
     def _build(self, activity: Activity, roster: set[str]) -> None:
         # Each event once, keyed by `_key`: a Mastodon post "17" is not the X post "17". The same
         # dictionaries are the lookups by id (building them again cost a sixth of the index).
-        by_id = _dedupe(activity.posts)
-        dm_by_id = _dedupe(activity.dms)
+        by_id, post_conflicts = _dedupe(activity.posts)
+        dm_by_id, dm_conflicts = _dedupe(activity.dms)
+        # Ids that named two people's events: one of each was kept, the other is not audited (a report says so).
+        self.conflicting_ids = post_conflicts + dm_conflicts
         posts = list(by_id.values())
         dms = list(dm_by_id.values())
         posts.sort(key=_time_key)
@@ -221,19 +223,28 @@ def _written(event: Post | DirectMessage) -> bytes:
     return orjson.dumps(event, default=asdict)
 
 
-def _dedupe(events: list) -> dict:
-    """Events by key (`_key`): the same post read from two sources counts once."""
+def _who(event) -> str:
+    return event.author if type(event) is Post else event.sender
+
+
+def _dedupe(events: list) -> tuple[dict, int]:
+    """Events by key (`_key`): the same post read from two sources counts once. Also how many keys named
+    events of two different authors."""
     # Keyed by the bare id on X (nearly every event) and by (platform, id) elsewhere: a str
     # never equals a tuple, and no tuple is built per event in the common case.
     # One lookup an event (setdefault, not get then set): at ten million events the dictionary
     # outgrows the CPU's caches, and each lookup is a trip to memory.
     kept = {}
     keep = kept.setdefault
+    conflicts: set = set()
     for event in events:
         key = _key(event)
         other = keep(key, event)
-        if other is not event and other != event and _written(event) > _written(other):
-            # Two different events under one id (a broken export): keep the same one whatever
-            # order the lines came in, so reordering a file never changes a report (found by tests/fuzz).
-            kept[key] = event
-    return kept
+        if other is not event and other != event:
+            if _who(other) != _who(event):  # not one event read twice (an archive and a fetch may differ a little)
+                conflicts.add(key)
+            if _written(event) > _written(other):
+                # Two different events under one id (a broken export): keep the same one whatever
+                # order the lines came in, so reordering a file never changes a report (found by tests/fuzz).
+                kept[key] = event
+    return kept, len(conflicts)

@@ -126,6 +126,21 @@ def test_two_different_events_under_one_id_keep_the_same_one_in_any_order():
     assert index(first, second).posts[0].text == index(second, first).posts[0].text
 
 
+def test_two_different_events_under_one_id_are_counted_and_the_audit_says_so(tmp_path):
+    from tests.factories import policy, run
+
+    first = post("bob", "2026-10-05 10:00", "@acme_support my order?", id="1006", mentions=("acme_support",))
+    other = post("carol", "2026-10-05 11:00", "@acme_support hello", id="1006", mentions=("acme_support",))
+    assert index(first, other).conflicting_ids == 1
+    assert index(first, first).conflicting_ids == 0  # the same event twice is no conflict
+    result = run(policy(tmp_path, [{"id": "answer", "type": "response_time", "severity": "high", "within": "4h"}]),
+                 first, other)
+    assert ("1 event id names events of two different authors in the data (a broken export?): one of them is "
+            "audited, the other left out") in result.notes
+    # One post read twice, once with a little less (an archive and a fetch), is no conflict.
+    assert index(first, replace(first, lang="en")).conflicting_ids == 0
+
+
 def test_of_two_copies_half_a_second_apart_the_one_kept_is_the_one_always_kept():
     # Which copy is kept is decided on the bytes orjson writes (`+00:00` after the seconds): the copy
     # with a fraction of a second sorts after the whole second there, though not where a time ends in `Z`.

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from auditor.errors import AuditorError, UsageError
+from auditor.errors import AuditorError, DataError, UsageError
 from auditor.terminal import echo
 
 
@@ -25,9 +25,16 @@ def import_command(
     from auditor.activity.ingest.importing import import_sources
     from auditor.progress import reporter
 
+    empty = []
     with reporter("import", quiet=quiet) as progress:
         for result in import_sources(list(sources), store, mapping, dids=_dids(did or [])):
             progress.out("\n".join(result.lines()))
+            if not result.read:
+                empty.append(result)
+    if empty:  # a CI import step must not go green on the wrong file (what the others gave is kept)
+        first = empty[0]
+        raise DataError(f"{first.name}: nothing to import: {first.read} events read, {first.skipped} lines skipped "
+                        "(is it the right file?)")
 
 
 def _dids(pairs: list[str]) -> dict[str, str]:

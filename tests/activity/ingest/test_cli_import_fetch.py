@@ -50,6 +50,22 @@ def test_import_of_unreadable_input_exits_2_with_one_line(tmp_path):
     assert result.output == f"{tmp_path / 'map.yaml'}:1:10: columns: missing author, time, text\n"
 
 
+def test_import_of_a_source_with_no_event_exits_2(tmp_path):
+    """A CI import step must not go green on the wrong file: every line skipped, or nothing in it."""
+    (tmp_path / "junk.jsonl").write_bytes(b"\x89garbage\nnot json either\n")
+    result = invoke("import", tmp_path / "junk.jsonl", "--store", tmp_path / "s.db")
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == (f"{tmp_path / 'junk.jsonl'}: nothing to import: 0 events read, "
+                                             "2 lines skipped (is it the right file?)")
+    (tmp_path / "empty.jsonl").write_bytes(b"")
+    result = invoke("import", shared("twcs", "sample.csv"), tmp_path / "empty.jsonl", "--store", tmp_path / "s.db")
+    assert result.exit_code == 2
+    assert "sample.csv (csv): 93 events read" in result.output  # what the other source gave is still imported
+    assert result.output.splitlines()[-1] == (f"{tmp_path / 'empty.jsonl'}: nothing to import: 0 events read, "
+                                             "0 lines skipped (is it the right file?)")
+    assert len(read_store(tmp_path / "s.db").posts) == 93
+
+
 def test_fetch_without_credentials_exits_2_naming_the_variables(tmp_path, monkeypatch):
     for name in [*FULL_ENV, "X_OAUTH2_USER_TOKEN"]:
         monkeypatch.delenv(name, raising=False)

@@ -18,6 +18,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.composer import Composer
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError, YAMLFutureWarning, YAMLWarning
 from ruamel.yaml.scanner import RoundTripScanner, ScannerError
 
@@ -73,6 +74,21 @@ class _Scanner(RoundTripScanner):
         super().fetch_flow_collection_start(TokenClass, to_push)
 
 
+class _Constructor(RoundTripConstructor):
+    """ruamel's round-trip constructor, keeping an impossible date (`2026-02-30`, `2027-13-01`) as the text
+    written: the model then says what is wrong with it at its own line, instead of the whole file failing
+    at 1:1."""
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except (ValueError, OverflowError):
+            return self.construct_scalar(node)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+
+
 class _TooManyNodes(Exception):
     def __init__(self, mark: Any):
         self.mark = mark
@@ -120,6 +136,7 @@ def load_yaml(path: Path, display: str) -> tuple[Any, Positions]:
     yaml = YAML(typ="rt")
     yaml.Scanner = _Scanner
     yaml.Composer = _Composer
+    yaml.Constructor = _Constructor
     try:
         with warnings.catch_warnings():
             # ruamel warns on stderr, in several lines quoting its own source, about things that are

@@ -59,6 +59,7 @@ PHRASES = (
     r"crazy\s+(?:" + "|".join(_CRAZY_THINGS) + r")",
     r"(?:that's|that\s+is|this\s+is|it's|it\s+is|how)\s+crazy(?=\s*(?:[.!?,;:)]|$))",
     r"kill(?:ing)?\s+(?:your|our|my|their)\s+darlings",  # the writer's maxim: 0.84 as a quote
+    r"pussy[\s-]*willows?",  # the shrub (a spring print, a florist's stock), not the word on the list
 )
 # Read by the negativity check and the classifier as hostile word by word; a pattern of their own, run only on
 # the texts that hold one of their words (`find_idioms`).
@@ -89,7 +90,7 @@ def find_idioms(text: str) -> list[Match]:
     # let through is only read.)
     lowered = text.lower()
     patterns = []
-    if "hell" in lowered or "damn" in lowered or "crazy" in lowered or "darlings" in lowered:
+    if "hell" in lowered or "damn" in lowered or "crazy" in lowered or "darlings" in lowered or "willow" in lowered:
         patterns.append(_PATTERN)
     if "kill" in lowered or "insanely" in lowered or "pain" in lowered or "hate" in lowered:
         patterns.append(_MILD_PATTERN)

@@ -1,6 +1,7 @@
 """Shouting: a post written mostly in capital letters.
 
-Capitals in handles, hashtags, links and acronyms are not shouting: "Our API
+Capitals in handles, hashtags, links, code in backticks, identifiers joined by underscores
+("PAYMENT_DECLINED") and acronyms are not shouting: "Our API
 and SDK docs" is calm, and so is a post made only of product codes. So
 all-caps words of five letters or fewer are treated as acronyms and not
 counted, unless they are common English words inside a run of capitals
@@ -40,6 +41,12 @@ _COMMON = frozenset(
 )
 
 
+# Code is written in capitals without raising a voice: a span in backticks ("`SELECT * FROM ORDERS`"), and an
+# identifier joined by underscores ("PAYMENT_DECLINED_INSUFFICIENT_FUNDS", "MAX_RETRY_COUNT").
+_CODE_RE = re.compile(r"`[^`\n]+`")
+_IDENTIFIER_RE = re.compile(r"\b[A-Z0-9]+(?:_[A-Z0-9]+)+\b")
+
+
 def shouting(text: str, caps_ratio: float = 0.7, min_letters: int = 12) -> Match | None:
     """The shouted span when at least ``caps_ratio`` of the counted letters are
     capitals and at least ``min_letters`` letters are counted; else None.
@@ -51,7 +58,7 @@ def shouting(text: str, caps_ratio: float = 0.7, min_letters: int = 12) -> Match
     """
     if speedups.enabled() and _too_few_capitals(text, caps_ratio, min_letters):
         return None
-    clean = blank_out(normalize_apostrophes(text), URL_RE, EMAIL_RE, HANDLE_RE, HASHTAG_RE)
+    clean = blank_out(normalize_apostrophes(text), URL_RE, EMAIL_RE, HANDLE_RE, HASHTAG_RE, _CODE_RE, _IDENTIFIER_RE)
     words = list(_WORD_RE.finditer(clean))
     caps = [_all_caps(m.group()) for m in words]
     upper = lower = 0

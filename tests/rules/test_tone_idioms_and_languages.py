@@ -26,6 +26,7 @@ ENGLISH_ONLY = {"profanity": True, "toxicity": True, "negativity": {"below": -0.
     # success and mild annoyance, read as hostile word by word (negativity -0.78, the classifier 0.90)
     "We're killing it at the conference today 🔥", "Our new product kills it",
     "I hate to say it but this bug is a pain in the neck", "Our prices are insanely low, crazy deals",
+    "Our pussy willow print is back in stock 🌿",
 ])
 def test_harmless_idioms_are_no_finding_by_default(tmp_path, text):
     result = run(policy(tmp_path, [rule(ENGLISH_ONLY)]), post("jdoe", "2026-10-05 10:00", text))

@@ -33,6 +33,10 @@ def test_shouting(text, span):
         "NO WAY",
         "Thanks so much for your patience today!",
         "注文はまだ届いていません",
+        # code and identifiers are written in capitals
+        "Try `SELECT COUNT(*) FROM ORDERS WHERE STATUS = 'FAILED'`",
+        "Error code: PAYMENT_DECLINED_INSUFFICIENT_FUNDS",
+        "Set MAX_RETRY_COUNT and CONNECTION_TIMEOUT_SECONDS in the config",
         "",
     ],
 )

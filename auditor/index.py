@@ -169,6 +169,16 @@ class ActivityIndex:
             return found
         return sorted((reply for replies in found.values() for reply in replies), key=_time_key)
 
+    def replies_naming(self, conversation: str, handle: str) -> list[Post]:
+        """The roster accounts' replies in `conversation` to someone other than `handle` that mention it,
+        in no particular order (whether they address it is the caller's to read)."""
+        found = self._replies.get(conversation)
+        if found is None:
+            return []
+        kind = type(found)
+        replies = (found,) if kind is Post else found if kind is tuple else [r for rs in found.values() for r in rs]
+        return [reply for reply in replies if reply.in_reply_to_author != handle and handle in reply.mentions]
+
     def holds_dms(self, handle: str) -> bool:
         """Whether some source holds this account's DMs (so a DM it sent or missed would be seen)."""
         return handle in self.dm_accounts or EVERY_ACCOUNT in self.dm_accounts

@@ -5,7 +5,9 @@ conversation, DM or not). Its answer is, of the responses whose trigger is at or
 the item's time, the earliest (then the lowest id):
 
 * for a public item, a responder's reply to a post of the counterpart in the
-  conversation, or a responder's DM to the counterpart (taking the conversation private);
+  conversation (or to someone else's there, opening by addressing the counterpart too:
+  "@dave @carol sorry to you both"), or a responder's DM to the counterpart (taking the
+  conversation private);
   either answers what the counterpart wrote before it: its trigger is its own time (a reply
   to their first post answers the "hello??" they added before it);
 * for a DM, a responder's DM in that DM conversation, or with `responders: team` a teammate's DM
@@ -30,6 +32,7 @@ from auditor.activity.model import DirectMessage, Post
 from auditor.time.open_time import to_micros
 
 from auditor.rules._shared import TEAM_GROUP
+from auditor.text.addressing import is_addressed, opening_mentions
 
 if TYPE_CHECKING:
     from auditor.rules._shared import ResponderGroups
@@ -149,6 +152,11 @@ def _post_candidates(ctx: "RuleContext", conversation: str, counterpart: str, re
         if parent is None or parent.author != counterpart:
             continue
         candidates.append((reply.created_at, reply.created_at, reply.id, reply))
+    # A reply to someone else there that opens by addressing the counterpart too ("@dave @carol sorry to you
+    # both") answers them as well.
+    for reply in index.replies_naming(conversation, counterpart):
+        if reply.author in responders and is_addressed(counterpart, opening_mentions(reply.text)):
+            candidates.append((reply.created_at, reply.created_at, reply.id, reply))
     if dms:
         candidates += [(dm.created_at, dm.created_at, dm.id, dm) for dm in dms]
     return candidates

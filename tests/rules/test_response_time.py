@@ -116,6 +116,22 @@ def test_a_reply_answers_what_the_counterpart_wrote_before_it_whichever_post_it_
     assert [(e.id, e.role) for e in finding.evidence] == [(second.id, "inbound"), (answer_late.id, "response")]
 
 
+def test_a_reply_that_addresses_two_customers_answers_both(tmp_path):
+    dave = post("dave", "2026-10-05 10:00", "@acme_support the app is down", mentions=("acme_support",))
+    carol = post("carol", "2026-10-05 10:05", "@dave @acme_support same here", reply_to=dave,
+                 mentions=("dave", "acme_support"))
+    both = post("acme_support", "2026-10-05 11:00", "@dave @carol sorry to you both, fixed now", reply_to=dave,
+                mentions=("dave", "carol"))
+    result = run(policy(tmp_path, [rule()]), dave, carol, both, as_of="2026-10-30 00:00")
+    figures = outcome(result).figures
+    assert (figures.checked, figures.passed, figures.failed) == (2, 2, 0)
+    # Named in passing further on, she is not answered.
+    passing = post("acme_support", "2026-10-05 11:00", "@dave sorry, fixed now (thanks @carol for the tip)",
+                   reply_to=dave, mentions=("dave", "carol"))
+    result = run(policy(tmp_path, [rule()]), dave, carol, passing, as_of="2026-10-30 00:00")
+    assert [f.counterpart for f in findings(result)] == ["carol"]
+
+
 def test_a_nudge_before_the_reply_is_answered_by_it(tmp_path):
     question = post("bob", "2026-10-05 14:00", "@acme_support my order never came", mentions=("acme_support",))
     nudge = post("bob", "2026-10-05 15:00", "@acme_support hello?? anyone?", reply_to=question,

@@ -15,7 +15,7 @@ no_findings:                    # none of these may be produced
 ```
 
 `rule` is required and must be a rule of the policy; in `findings` `status` is
-too. `account` and `counterpart` narrow the match (`counterpart: null` means a
+too, one of `result.FINDING_STATUSES`. `account` and `counterpart` narrow the match (`counterpart: null` means a
 finding with no counterpart). A case passes when every expectation holds.
 Folders whose name starts with `.` or `_` are not cases.
 """
@@ -36,7 +36,7 @@ from auditor.errors import AuditorError, DataError
 from auditor.time.period import Period, parse_period, period_from_dates
 from auditor.policy.loader import LoadedPolicy
 from auditor.yamlsrc import Positions, load_yaml
-from auditor.result import AuditResult, Finding
+from auditor.result import FINDING_STATUSES, AuditResult, Finding
 from auditor.run import read_and_audit
 
 CASE_KEYS = ("description", "period", "from", "to", "as_of", "findings", "no_findings")
@@ -253,6 +253,8 @@ def _expectation(entry: Any, must: bool, rule_ids: set[str]) -> Expectation:
     status = entry.get("status")
     if must and not status:
         raise ValueError("missing required key 'status' (the finding's status, e.g. breached)")
+    if isinstance(status, str) and status not in FINDING_STATUSES:
+        raise ValueError(f"status {status[:40]!r} is no finding's status; expected one of: {', '.join(FINDING_STATUSES)}")
     count = entry.get("count")
     if count is not None and (isinstance(count, bool) or not isinstance(count, int) or count < 0):
         raise ValueError(f"count must be a whole number, got {count!r}")

@@ -28,6 +28,9 @@ class Evidence:
 # score, the scorecards or --fail-on. `pending`: its deadline is still ahead; `cannot_tell`: the data
 # cannot show the outcome (a promise kept by DM, where no source holds the account's DMs).
 LISTED_ONLY = ("pending", "cannot_tell")
+# Every status a finding can have, whatever its rule kind (what `auditor test` cases may expect).
+FINDING_STATUSES = ("automation", "breached", "broken", "cannot_tell", "low-engagement", "no-offer", "pending",
+                    "too-many-public-replies", "violation")
 
 
 # A trend against the previous period is shown only when that period checked at least this many items.

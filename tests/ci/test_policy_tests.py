@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
+import orjson
 import pytest
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
+from auditor import rules
 from auditor.cli import app
+from auditor.rules.follow_through import OUTCOMES
 from auditor.policy.loader import load_policy
 
 runner = CliRunner()
@@ -111,6 +115,9 @@ def test_a_case_can_be_a_pair_of_files(tmp_path):
          "expect.yaml:7:5: findings[0]: the policy has no rule 'answer-customer'; its rules: answer-customers, "
          "answer-sales-questions, disclose-affiliation, keep-dm-promises, listen-not-broadcast, "
          "professional-tone, take-it-private"),
+        (("status: breached}", "status: exploded}"),
+         "expect.yaml:7:5: findings[0]: status 'exploded' is no finding's status; expected one of: automation, "
+         "breached, broken, cannot_tell, low-engagement, no-offer, pending, too-many-public-replies, violation"),
         (("period: 2026-10", "period: last-month"),
          "expect.yaml:5:9: a case needs a fixed period like 2026-10, not 'last-month' (it would change with the day)"),
         (("period: 2026-10", "periode: 2026-10"),
@@ -130,6 +137,17 @@ def test_a_bad_expect_file_is_bad_input_exit_2_with_its_position(tmp_path, chang
     assert result.exit_code == 2, result.output
     assert result.output.splitlines() == [
         "ERROR late-answer", f"  {cases / 'late-answer' / error}", "1 case: 0 passed, 0 failed, 1 could not run"]
+
+
+def test_every_status_a_rule_gives_is_one_an_expectation_may_name():
+    from auditor.result import FINDING_STATUSES
+    from tests.test_demo_golden import GOLDEN
+
+    statuses = {finding["status"] for finding in orjson.loads(GOLDEN.read_bytes())["findings"]}
+    assert statuses and statuses <= set(FINDING_STATUSES)
+    written = set(re.findall(r'Draft\("([a-z_-]+)"', "".join(
+        p.read_text() for p in Path(rules.__file__).parent.glob("*.py")))) | set(OUTCOMES) - {"kept", "not_taken_up"}
+    assert written == set(FINDING_STATUSES)
 
 
 def test_a_bad_event_line_is_bad_input(tmp_path):

@@ -62,7 +62,7 @@ from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.text.addressing import is_addressed, opening_mentions, said_about
 from auditor.text.language import load_detector, reads_as_english
 from auditor.text.offers import find_channels
-from auditor.text.sentiment import load_sentiment, sentiment, sentiment_below
+from auditor.text.sentiment import is_complaint, load_sentiment, sentiment
 from auditor.text.spans import Match
 
 if TYPE_CHECKING:
@@ -140,8 +140,9 @@ class EscalationRule(RuleBase):
                                           for parts in replies[: self.within_replies] for part in parts),
                           tuple(self.company_domains))
         moods = per_text(sentiment, (complaint.text for _, complaint, _ in complaints))
-        dms = _dms_sent(ctx, {(handle, complaint.author) for handle, complaint, _ in complaints}) \
-            if "dm" in self.offer else {}
+        # The account's DMs matter only to threads whose replies offered nothing in time.
+        dms = _dms_sent(ctx, {(handle, complaint.author) for handle, complaint, replies in complaints
+                              if not self._offered(replies, offers)}) if "dm" in self.offer else {}
         return [self._judge(handle, complaint, replies, offers, moods[complaint.text],
                             _first_at_or_after(dms.get((handle, complaint.author), ()), complaint.created_at))
                 for handle, complaint, replies in complaints]
@@ -180,6 +181,10 @@ class EscalationRule(RuleBase):
                     at += 1
                 replies.append(parts)
         return replies
+
+    def _offered(self, threads: list[list[Post]], offers: dict[str, dict[str, Match]]) -> bool:
+        return any(kind in offers[part.text] for parts in threads[: self.within_replies] for part in parts
+                   for kind in self.offer)
 
     def _judge(self, handle: str, complaint: Post, threads: list[list[Post]], offers: dict[str, dict[str, Match]],
                mood: float, dm: DirectMessage | None = None) -> Check:
@@ -262,9 +267,9 @@ def _complaint_key(handle: str, post: Post) -> str:
 
 def _complains(key: str, below: float) -> bool:
     if _PASSING not in key:
-        return sentiment_below(key, below)
+        return is_complaint(key, below)
     handle, text = key.split(_PASSING, 1)
-    return any(sentiment_below(sentence, below) for sentence in said_about(text, handle))
+    return any(is_complaint(sentence, below) for sentence in said_about(text, handle))
 
 
 def _dms_sent(ctx: "RuleContext", pairs: set[tuple[str, str]]) -> dict[tuple[str, str], list[DirectMessage]]:

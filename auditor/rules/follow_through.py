@@ -348,10 +348,13 @@ def _counterparts(ctx: "RuleContext", post: Post) -> list[str]:
     (whom it addresses). An account named further on is talked about, not to ("we've asked @FedEx to check
     and we'll get back to you"); a post that addresses no counterpart promises every one it names
     ("Hey @dan, we'll DM you"). Never a roster account, nor an account the policy ignores (a bot is no person)."""
+    named = _named_counterparts(ctx, post)
+    if len(named) < 2:
+        return named  # one counterpart or none: nothing to tell apart (most posts)
     addressed = [post.in_reply_to_author] if post.in_reply_to_author else []
     opening = opening_mentions(post.text)
     addressed += [handle for handle in post.mentions if is_addressed(handle, opening)]
-    return _people(ctx, addressed) or _named_counterparts(ctx, post)
+    return _people(ctx, addressed) or named
 
 
 def _named_counterparts(ctx: "RuleContext", post: Post) -> list[str]:

@@ -286,7 +286,7 @@ class ResponseTimeRule(RuleBase):
             deadline = clock.deadline(start, self.within)
             # Past due once more open time than the limit has gone by: an answer at the limit itself is met, and
             # on a calendar the limit can run out at closing time and hold until the next opening.
-            overdue = deadline is not None and ctx.as_of > deadline and _past(clock, start, self.within, ctx.as_of)
+            overdue = deadline is not None and ctx.as_of > deadline and _open_after(clock, deadline, ctx.as_of)
         if response is not None or overdue:
             # Late or unanswered as far as the data shows, but an earlier answer might not be in it: a DM
             # where no source holds the DMs, a reply the source says exists and does not hold, a DM to
@@ -427,9 +427,9 @@ _status = attrgetter("status")
 _value = attrgetter("value")
 
 
-def _past(clock, start: datetime, within: timedelta, end: datetime) -> bool:
-    """Has more open time than `within` gone by from `start` to `end`?"""
-    beyond = clock.deadline(start, within + _MICROSECOND)
+def _open_after(clock, deadline: datetime, end: datetime) -> bool:
+    """Is the clock open at some time after `deadline` (when the limit's open time ran out) up to `end`?"""
+    beyond = clock.deadline(deadline, _MICROSECOND)  # from the deadline, not the start: a day or two to look at
     return beyond is not None and end >= beyond
 
 

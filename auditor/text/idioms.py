@@ -60,6 +60,14 @@ PHRASES = (
     r"(?:that's|that\s+is|this\s+is|it's|it\s+is|how)\s+crazy(?=\s*(?:[.!?,;:)]|$))",
     r"kill(?:ing)?\s+(?:your|our|my|their)\s+darlings",  # the writer's maxim: 0.84 as a quote
     r"pussy[\s-]*willows?",  # the shrub (a spring print, a florist's stock), not the word on the list
+    # a word of the list in a trade's or a naturalist's sense, or in a name
+    r"finger[\s-]+pricks?",
+    r"(?:blue|great|coal|marsh|willow|crested|long-tailed|bearded)\s+tits?",
+    r"bastard\s+files?",
+    r"flask-wtf",
+    r"damn\s+vulnerable",
+    r"(?:sea|river|flood|coastal)\s+dykes?",
+    r"retard\s+(?:the|its|their)\s+(?:set|setting|growth|curing|spread|progress|flame|fire|corrosion|ageing|aging)",
 )
 # Read by the negativity check and the classifier as hostile word by word; a pattern of their own, run only on
 # the texts that hold one of their words (`find_idioms`).
@@ -71,6 +79,18 @@ MILD = (
     r"(?:a\s+)?(?:real\s+)?pain\s+in\s+the\s+neck",
     r"(?:i\s+)?hate\s+to\s+(?:say|admit)\s+(?:it|this|that)",
     r"(?:i\s+)?hate\s+to\s+break\s+it\s+to\s+(?:you|u|ya)",
+    # praise in slang: "crushing it", "a killer update", "stupid fast"
+    r"(?:crushing|crushed|crushes|crush)\s+it",
+    r"killer\s+(?:app|apps|update|updates|feature|features|deal|deals|price|prices|product|release|combo|design|look)",
+    r"stupid\s+(?:fast|simple|easy|good|cheap|quick)",
+    # plain technical talk: "a dumb pipe", "the dead letter queue", "kill the process", "dead simple"
+    r"dumb\s+pipes?",
+    r"dead[\s-]+letter(?:\s+(?:queues?|exchanges?|topics?))?",
+    r"dead\s+simple",
+    r"kill(?:ing)?\s+the\s+(?:process|app|task|job|service)",
+    # encouragement: "no such thing as a stupid question"
+    r"no\s+such\s+thing\s+as\s+an?\s+(?:stupid|dumb|silly)\s+questions?",
+    r"(?:there\s+are\s+)?no\s+(?:stupid|dumb|silly)\s+questions",
 )
 
 _PATTERN = re.compile(
@@ -90,9 +110,12 @@ def find_idioms(text: str) -> list[Match]:
     # let through is only read.)
     lowered = text.lower()
     patterns = []
-    if "hell" in lowered or "damn" in lowered or "crazy" in lowered or "darlings" in lowered or "willow" in lowered:
+    if ("hell" in lowered or "damn" in lowered or "crazy" in lowered or "darlings" in lowered or "willow" in lowered
+            or "prick" in lowered or "tit" in lowered or "bastard" in lowered or "wtf" in lowered or "dyke" in lowered
+            or "retard" in lowered):
         patterns.append(_PATTERN)
-    if "kill" in lowered or "insanely" in lowered or "pain" in lowered or "hate" in lowered:
+    if ("kill" in lowered or "insanely" in lowered or "pain" in lowered or "hate" in lowered or "crush" in lowered
+            or "stupid" in lowered or "dumb" in lowered or "dead" in lowered or "silly" in lowered):
         patterns.append(_MILD_PATTERN)
     if not patterns:
         return []

@@ -49,7 +49,9 @@ _LOOKALIKES = {
 }
 
 
-_NAMES = frozenset({"Dick", "Dicks"})
+# Words of the list that, written with a capital, are names far more often than insults in posts: "Philip K.
+# Dick", "Dick's Sporting Goods", "Dr. Emily Dyke", "Dick Van Dyke", Kike (Enrique, in Spanish).
+_NAMES = frozenset({"Dick", "Dicks", "Dyke", "Dykes", "Kike"})
 
 # Letters of other scripts that look Latin (the rest is left to Unicode's own decomposition:
 # full-width and mathematical letters, and letters with diacritics, fold to their base letter).
@@ -207,8 +209,6 @@ def _is_word(found: str) -> bool:
     # a disguised word needs at least two real letters.
     if any(c.isdigit() for c in found) and sum(c.isalpha() for c in found) < 2:
         return False
-    # "Dick" with a capital is a name far more often than an insult in
-    # posts (Philip K. Dick, Dick's Sporting Goods).
     return found not in _NAMES
 
 

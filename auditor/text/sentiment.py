@@ -20,11 +20,13 @@ at -0.3 (the complaint cut), 90 % at -0.6 and 97 % at the default -0.8.
 from __future__ import annotations
 
 import math
+import re
 import string
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from auditor import speedups
+from auditor.text.idioms import set_aside
 
 if TYPE_CHECKING:
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
@@ -78,8 +80,18 @@ def sentiment_below(text: str, below: float) -> bool:
 
 
 def is_complaint(text: str, below: float = COMPLAINT_BELOW) -> bool:
-    """True when the sentiment of ``text`` is strictly below ``below``."""
-    return sentiment_below(text, below)
+    """True when the sentiment of ``text`` is strictly below ``below``, both as written and with praise in slang
+    set aside: the harmless idioms (idioms.py: "killed it", "crushing it", "a killer update"), 🔥, and relief
+    ("no more crashes"), which VADER reads word by word as a grievance."""
+    if not sentiment_below(text, below):
+        return False
+    calmer = _RELIEF_RE.sub(" ", set_aside(text).replace("\U0001F525", " "))
+    return calmer == text or sentiment_below(calmer, below)
+
+
+# "No more crashes!": what is gone is no grievance.
+_RELIEF_RE = re.compile(r"(?i)\bno\s+more\s+(?:crash(?:es|ing)?|errors?|bugs?|problems?|issues?|lag|freez(?:es|ing)|"
+                        r"delays?|headaches?|hassle|waiting)\b")
 
 
 def lowest_sum(text: str) -> float:

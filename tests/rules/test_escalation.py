@@ -63,6 +63,16 @@ def test_a_dm_the_account_sent_in_time_has_taken_it_private(tmp_path):
     assert [f.check for f in result.findings] == ["no-offer"]
 
 
+@pytest.mark.parametrize("praise", [
+    "@acme_support the new update killed it, no more crashes!", "@acme_support the new dark mode is 🔥🔥🔥",
+    "@acme_support killer update, the battery drain bug is gone", "@acme_support you guys are crushing it",
+])
+def test_praise_in_slang_is_no_complaint(tmp_path, praise):
+    posts = thread(praise, "@kate thank you so much!", "more like this please", "@kate will do!")
+    result = run(policy(tmp_path, [rule()]), *posts)
+    assert figures(result) == (0, 0, 0, 0) and result.findings == ()
+
+
 @pytest.mark.parametrize("lang", [None, "de"])
 def test_a_post_in_another_language_is_no_complaint(tmp_path, lang):
     # shared/data/twcs: "Okay, thanks for the info" scores -0.46 to VADER, which reads German "die" as English

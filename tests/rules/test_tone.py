@@ -69,7 +69,7 @@ def test_toxicity_with_the_real_classifier(tmp_path):
 
 
 def test_negativity_defaults_to_the_threshold_of_docs_detectors(tmp_path):
-    support_talk = post("jdoe", "2026-10-05 10:00", "Kill the app and restart it, that should fix it.")  # -0.69
+    support_talk = post("jdoe", "2026-10-05 10:00", "The crash was caused by a bad driver; reinstall it.")  # -0.74
     assert outcome(run(policy(tmp_path, [rule({"negativity": True})]), support_talk)).figures.failed == 0
     assert outcome(run(policy(tmp_path, [rule({"negativity": {"below": -0.6}})]), support_talk)).figures.failed == 1
 

@@ -27,6 +27,15 @@ ENGLISH_ONLY = {"profanity": True, "toxicity": True, "negativity": {"below": -0.
     "We're killing it at the conference today 🔥", "Our new product kills it",
     "I hate to say it but this bug is a pain in the neck", "Our prices are insanely low, crazy deals",
     "Our pussy willow print is back in stock 🌿",
+    # words of the list in a trade's, a naturalist's or a name's sense
+    "Say goodbye to finger pricks: our new glucose monitor is here", "We spotted blue tits and great tits today",
+    "Use a bastard file to smooth the edges", "Flask-WTF 1.2 is out", "Practise on DVWA (Damn Vulnerable Web Application)",
+    "The new sea dyke protects 10,000 homes", "Add a retarder to retard the set of the concrete in hot weather",
+    # praise and plain talk the classifier or the sentiment reads as hostile
+    "Our new phone is stupid fast", "Stupid simple setup: plug it in", "Our network is a dumb pipe by design",
+    "No such thing as a stupid question. Ask away!", "Dead simple: drag, drop, done.",
+    "Messages go to the dead letter queue, where you can inspect and replay them.",
+    "If the app is stuck, kill the process and restart it", "Our support team is crushing it this week",
 ])
 def test_harmless_idioms_are_no_finding_by_default(tmp_path, text):
     result = run(policy(tmp_path, [rule(ENGLISH_ONLY)]), post("jdoe", "2026-10-05 10:00", text))

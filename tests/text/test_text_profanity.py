@@ -66,6 +66,7 @@ def test_profanity_found(text, quoted):
         "assassin",
         "Hello shell, hellish",
         "Philip K. Dick wrote it; Dick's Sporting Goods",
+        "Congrats to Dr. Emily Dyke; Dick Van Dyke", "¡Felicidades Kike por tu ascenso!",
         "a chink in the armour",
         "Samsung Galaxy A55",
         "code 7175 and 455",

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from auditor.networks import platform_label
-from auditor.render.formatting import Formatter
+from auditor.render.formatting import Formatter, finding_anchor
 from auditor.result import (
     AuditResult,
 )
@@ -95,7 +95,7 @@ def methodology_view(result: AuditResult, fmt: Formatter, redaction: str, target
     waivers = [
         {
             "rule": f.rule, "account": f.account, "counterpart": f.counterpart, "when": fmt.short(f.occurred_at),
-            "anchor": f"finding-{f.fingerprint}", "fingerprint": f.fingerprint,
+            "anchor": finding_anchor(f),
             **{k: fmt.value(k, v) for k, v in (f.waived or {}).items()},
         }
         for f in result.findings if f.waived

@@ -4,7 +4,7 @@ summary's rows of people left waiting."""
 from __future__ import annotations
 
 
-from auditor.render.formatting import Formatter, label, safe_link
+from auditor.render.formatting import Formatter, finding_anchor, label, safe_link
 from auditor.render.story import clock_story, story_keys, waited_text
 from auditor.render.views import EvidenceView, FindingView, WaitingView
 from auditor.result import Evidence, Finding, Timing
@@ -35,7 +35,7 @@ def finding_view(finding: Finding, number: int, rule_anchor: dict[str, str], fmt
     if finding.waived:
         waived = {k: fmt.value(k, v) for k, v in finding.waived.items()}
     return FindingView(
-        anchor=f"finding-{finding.fingerprint}",
+        anchor=finding_anchor(finding),
         number=number,
         rule=finding.rule,
         rule_anchor=rule_anchor.get(finding.rule, ""),
@@ -84,7 +84,7 @@ def waiting_longest(findings: tuple[Finding, ...], rule_anchor: dict[str, str], 
             account=f.account,
             rule=f.rule,
             rule_anchor=rule_anchor.get(f.rule, ""),
-            anchor=f"finding-{f.fingerprint}",
+            anchor=finding_anchor(f),
             started=fmt.short(f.wait.started_at),
             waited=f.wait.text,
             limit=_limit(f.timing, fmt),

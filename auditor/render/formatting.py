@@ -3,6 +3,7 @@ measure values, for every format that writes for people (PDF, HTML, mail, the ov
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from datetime import date, datetime, timedelta, timezone
@@ -130,6 +131,15 @@ def label(key: str) -> str:
     if words[-1] == "seconds" and len(words) > 1:
         words = words[:-1]
     return " ".join("time" if w == "seconds" else "DM" if w == "dm" else "DMs" if w == "dms" else w for w in words)
+
+
+def finding_anchor(finding) -> str:
+    """The id a page links a finding by. Not its fingerprint: that hashes the customer's real handle with no
+    secret, and `--redact customers` pages would let a reader test guesses against it. This hashes what the
+    (redacted) finding itself shows: a pseudonym, hidden ids."""
+    shown = "\x1f".join([finding.rule, finding.account, finding.counterpart or "", finding.status,
+                         finding.occurred_at, finding.message, *(e.id for e in finding.evidence)])
+    return "finding-" + hashlib.sha256(shown.encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
 def safe_link(url: str | None) -> str | None:

@@ -235,6 +235,16 @@ def test_redact_customers_names_no_customer(reports, name):
     assert PSEUDONYM_RE.search(text)
 
 
+@pytest.mark.parametrize("name", ("report.html", "print.html"))
+def test_redact_customers_pages_carry_no_fingerprint(reports, name):
+    # A fingerprint hashes the customer's real handle with no secret: a reader of the PDF could test guesses
+    # against it. The JSON keeps them (docs/privacy.md); the pages link their findings by other names.
+    fingerprints = {finding["fingerprint"] for finding in json.loads(reports.read("customers/report.json"))["findings"]}
+    page = reports.read(f"customers/{name}")
+    assert len(fingerprints) > 50 and "finding-" in page
+    assert [fingerprint for fingerprint in fingerprints if fingerprint in page] == []
+
+
 @pytest.mark.parametrize("name", ("report.html", "print.html", "report.json", "report.sarif"))
 def test_redact_customers_withholds_dm_text_too(reports, name):
     # Pseudonyms protect nobody when the customers' own private messages (names, phone and order

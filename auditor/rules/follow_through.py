@@ -17,7 +17,8 @@ promise are in docs/detectors.md). It is made to the counterpart the post
 replies to and to the counterparts whose handles open it (whom it addresses), never to a roster
 account nor to one the policy's `ignore_accounts` sets aside: one post to two counterparts is two
 promises. An account named further on is talked about ("we've asked @FedEx to check and we'll get back
-to you"); a post that addresses no counterpart promises every one it mentions. `promises:` extends or replaces
+to you"); a post that addresses no counterpart promises every one it mentions, and one that continues
+the account's own reply ("(2/2)") or answers a colleague, whom that thread answers. `promises:` extends or replaces
 the built-in commitments, `invitations:` the built-in invitations.
 
 **Invitation** ("DM us your order number", "our DMs are open", "feel free to
@@ -36,8 +37,8 @@ than thank or close ("thanks!" is an acknowledgement, as `response_time` reads t
 sent you a DM"): `kept` when, within `within`, the account (or its team)
 contacts the counterpart: a DM to them, or a public post replying to or
 mentioning them. A DM sent up to an hour before keeps it too ("check your DMs"
-is posted after the DM it announces), and any DM to them before a claim of
-contact already made ("we DM'd you the tracking number last week"). Else `broken` once `within` has passed before the end of
+is posted after the DM it announces), up to a week before a claim of contact
+already made ("we DM'd you the tracking number last week"). Else `broken` once `within` has passed before the end of
 the data, `pending` before.
 
 **What the data can show.** An outcome that depends on DMs the data does not
@@ -90,6 +91,8 @@ _COUNTS = {(kind, outcome): MappingProxyType({kind: 1, outcome: 1})
            for kind in (INVITATION, COMMITMENT) for outcome in OUTCOMES}
 # A DM sent this long before a commitment still keeps it ("check your DMs" is posted after the DM).
 ANNOUNCED_DM = timedelta(hours=1)
+# A DM sent this long before a claim of contact already made ("we DM'd you the tracking number last week") keeps it.
+CLAIMED_DM = timedelta(days=7)
 # Counterpart DMs quoted as evidence of one promise, at most.
 _EVIDENCE_DMS = 5
 # How a finding names the channel a promise asks for that no data shows.
@@ -162,7 +165,7 @@ class FollowThroughRule(RuleBase):
         # A promise to nobody needs no reading. Whom a post addresses is worked out again for the few
         # that promise something, rather than kept for every post (a list each: 48 MB at a million events).
         addressed_posts = [post for account in audited for post in own_posts(ctx, account.handle)
-                           if _named_counterparts(ctx, post)]
+                           if _named_counterparts(ctx, post) or post.in_reply_to_author in ctx.index.roster]
         matches = per_text(find_promise, (post.text for post in addressed_posts), *self._phrases())
         found = []
         for post in addressed_posts:
@@ -272,8 +275,9 @@ class _Judgement:
         made, within, cp = self.made, self.rule.within, self.counterpart
         deadline = made + within
         # A claim of contact already made ("check your DMs", "we DM'd you the tracking number last week") is
-        # kept by any DM to them before it: it does not say when that was.
-        earliest = datetime.min.replace(tzinfo=made.tzinfo) if self.found.claim else made - ANNOUNCED_DM
+        # kept by a DM to them in the week before it: it does not say when that was. A week, whatever stretch
+        # of data the audit reads (it reads a week before the period it needs).
+        earliest = made - (CLAIMED_DM if self.found.claim else ANNOUNCED_DM)
         contact = _first_contact(sent, public, earliest, made, self.post)
         self.measure["deadline"] = self.deadline = utc_iso(deadline)
         if contact is not None:
@@ -348,13 +352,31 @@ def _counterparts(ctx: "RuleContext", post: Post) -> list[str]:
     (whom it addresses). An account named further on is talked about, not to ("we've asked @FedEx to check
     and we'll get back to you"); a post that addresses no counterpart promises every one it names
     ("Hey @dan, we'll DM you"). Never a roster account, nor an account the policy ignores (a bot is no person)."""
+    return _promised(ctx, post, _MAX_THREAD)
+
+
+def _promised(ctx: "RuleContext", post: Post, depth: int) -> list[str]:
+    reply_to = post.in_reply_to_author
+    if reply_to is not None and reply_to in ctx.index.roster:
+        # A reply to our own post ("(2/2)") or a colleague's: to the counterparts it opens by addressing, else
+        # to whom that thread answers.
+        opening = opening_mentions(post.text)
+        addressed = _people(ctx, [handle for handle in post.mentions if is_addressed(handle, opening)])
+        if addressed or depth == 0:
+            return addressed
+        parent = ctx.index.parent(post)
+        return _promised(ctx, parent, depth - 1) if parent is not None else []
     named = _named_counterparts(ctx, post)
     if len(named) < 2:
         return named  # one counterpart or none: nothing to tell apart (most posts)
-    addressed = [post.in_reply_to_author] if post.in_reply_to_author else []
+    addressed = [reply_to] if reply_to else []
     opening = opening_mentions(post.text)
     addressed += [handle for handle in post.mentions if is_addressed(handle, opening)]
     return _people(ctx, addressed) or named
+
+
+# How far up a thread of the roster's own replies a promise looks for whom it is made to.
+_MAX_THREAD = 10
 
 
 def _named_counterparts(ctx: "RuleContext", post: Post) -> list[str]:

@@ -143,7 +143,9 @@ def find_promise(text: str, extra: Iterable[str] = (), replace: Iterable[str] | 
         if phrases:
             candidates += [(m.start, m.end, kind, False) for m in _matcher(tuple(phrases)).find_all(text)]
     for start, end, kind, claim in sorted(candidates, key=lambda c: (c[0], -c[1])):
-        if _negated(norm, start) or _quoted(norm, start, end):
+        if _negated(norm, start) or _quoted(norm, start, end) or _counterfactual(norm, start, end):
+            continue
+        if kind == INVITATION and _DID_YOU.search(_sentence_before(norm, start)):
             continue
         if kind == COMMITMENT:
             if _someone_else(norm, start) or _someone_elses_modal(norm, start):
@@ -329,7 +331,10 @@ _EVENT_AFTER = re.compile(
 # What we would have done, or tried to do: "We'd DM you, but your DMs are closed", "we've been trying to DM you".
 _WOULD = re.compile(r"(?i)\b(?:i|we)(?:'d|\s+would)\b")
 _BUT = re.compile(r"(?i)\b(?:but|however|except)\b")
-_TRIED = re.compile(r"(?i)\b(?:try|tries|tried|trying|attempted|attempting)\s+to\s+$")
+_TRIED = re.compile(r"(?i)\b(?:try|tries|tried|trying|attempted|attempting|wanted|meant|hoped)\s+to\s+$")
+# "Did you DM us?", "Have you sent us a DM yet?": asking whether they wrote, not asking them to.
+# It opens its clause: "Can I have you DM me" still asks them to.
+_DID_YOU = re.compile(r"(?i)(?:^|[.!?;:]\s+|^\W*(?:@\w+\s+)+)(?:did|have|has|had)\s+(?:you|u)\s+(?:already\s+|yet\s+)?$")
 
 
 def _conditional(text: str, start: int, end: int) -> bool:
@@ -340,12 +345,18 @@ def _conditional(text: str, start: int, end: int) -> bool:
         return True
     if _EVENT_AFTER.match(clause) and "," not in clause[:_EVENT_AFTER.match(clause).end()]:
         return True
+    return _CONDITION_OPENS.match(_sentence_before(text, start)) is not None
+
+
+def _counterfactual(text: str, start: int, end: int) -> bool:
+    """What we would have done, or tried or wanted to do, which says no contact was made or is owed: "We'd DM
+    you, but your DMs are closed", "We would have DMed you, but...", "we've been trying to DM you"."""
     before = _sentence_before(text, start)
     if _TRIED.search(before):
         return True
-    if _BUT.search(clause) and _WOULD.search(before + text[start:end]):
-        return True
-    return _CONDITION_OPENS.match(before) is not None
+    after = _SENTENCE_END.search(text, end)
+    clause = text[end:after.start() if after else len(text)]
+    return _BUT.search(clause) is not None and _WOULD.search(before + text[start:end]) is not None
 
 
 def _waits_for_them(text: str, start: int) -> bool:

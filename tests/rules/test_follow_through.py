@@ -229,12 +229,15 @@ def test_check_your_dms_is_kept_by_the_dm_sent_just_before_it(tmp_path):
     result = run(policy(tmp_path, [rule()]), sent, promise)
     assert figures(result) == (1, 1, 0, 0)
     assert outcome(result).figures.metrics["median_seconds_to_keep"] == 0
-    # A claim of contact already made is kept by any DM to them before it: it says when it was sent no more
-    # than "check your DMs" does, and "we DM'd you last week" reaches back further than the limit.
+    # A claim of contact already made is kept by a DM to them in the week before it: it says when it was sent
+    # no more than "check your DMs" does, and "we DM'd you last week" reaches back further than the limit.
     earlier = dm("acme_support", "jen", "2026-10-06 18:00", "Hi Jen")
     assert figures(run(policy(tmp_path, [rule()]), earlier, promise, as_of="2026-10-20 00:00")) == (1, 1, 0, 0)
     old = dm("acme_support", "jen", "2026-10-06 11:30", "Hi Jen")
     assert figures(run(policy(tmp_path, [rule()]), old, promise, as_of="2026-10-20 00:00")) == (1, 1, 0, 0)
+    # A DM of months before is another conversation, whatever stretch of the data the audit reads.
+    months = dm("acme_support", "jen", "2026-05-06 11:30", "Hi Jen")
+    assert figures(run(policy(tmp_path, [rule()]), months, promise, as_of="2026-10-20 00:00")) == (1, 0, 1, 0)
 
 
 def test_a_claim_of_a_dm_sent_last_week_is_kept_by_that_dm(tmp_path):
@@ -425,6 +428,18 @@ def test_an_account_named_in_passing_is_not_promised_anything(tmp_path):
     broadcast = post("acme_support", "2026-10-06 12:00", "Hey @dan, we'll DM you the code", mentions=("dan",))
     result = run(policy(tmp_path, [rule()]), broadcast, as_of="2026-10-30 00:00")
     assert [(f.counterpart, f.status) for f in result.findings] == [("dan", "broken")]
+
+
+def test_a_continuation_of_our_own_reply_promises_whom_the_thread_answers(tmp_path):
+    question = post("uma", "2026-10-06 09:00", "@acme_support where is my parcel?", mentions=("acme_support",))
+    first = post("acme_support", "2026-10-06 10:00", "@uma Sorry about this! (1/2)", reply_to=question)
+    second = post("acme_support", "2026-10-06 10:01",
+                  "(2/2) We've asked @FedEx to check and we'll get back to you shortly.", reply_to=first,
+                  mentions=("acme_support", "fedex"))
+    result = run(policy(tmp_path, [rule()]), question, first, second, as_of="2026-10-30 00:00")
+    assert [(f.counterpart, f.status) for f in result.findings] == [("uma", "broken")]
+    kept = dm("acme_support", "uma", "2026-10-06 12:00", "found it")
+    assert run(policy(tmp_path, [rule()]), question, first, second, kept, as_of="2026-10-30 00:00").findings == ()
 
 
 def test_an_invitation_is_not_taken_up_by_a_dm_that_only_says_thanks(tmp_path):

@@ -174,7 +174,10 @@ def test_no_promise(text):
     # what we would have done, and what we tried
     "We'd DM you, but your DMs are closed. Here it is: https://acme.example/x",
     "I'd love to DM you but your DMs are closed", "We've been trying to DM you but your DMs are closed",
-    "we tried to DM you yesterday",
+    "we tried to DM you yesterday", "We would have DMed you, but your DMs are closed",
+    "We wanted to DM you but your settings block it", "We'd have sent you a DM but your DMs are closed",
+    # asking whether they wrote
+    "Did you DM us?", "@bo have you sent us a DM yet?",
     # a commitment that waits for something else to happen first: when is not ours to say
     "we'll DM you once it ships!", "We'll get back to you as soon as we hear from the warehouse",
     "we'll reach out when it's back in stock", "I'll DM you after they confirm the date",

@@ -68,6 +68,10 @@ def _handles(obj: dict, name: str, platform: str = X, home: str | None = None) -
         return None
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ValueError(f"{name} must be a list of handles")
+    if name == "mentions" and platform == X:
+        # Optional, and derived from the text when missing: an entry that is no handle at all ("Rob Smith") is
+        # dropped rather than the post (a reply lost would leave someone "waiting").
+        value = [v for v in value if _handle_like(normalize_handle(v))]
     try:
         return tuple(dict.fromkeys(canonical_handle(v, platform, home) for v in value if not blank_handle(v)))
     except ValueError as exc:
@@ -134,6 +138,11 @@ def _canonical_post(obj: dict) -> Post | None:
         intern(conversation) if conversation is not None else None, mentioned,
         repost, quote, own_url(url, author, post_id, platform), "x", lang or None, real_id=url is not None,
     )
+
+
+def _handle_like(handle: str) -> bool:
+    """An X handle, or one in another network's form (which `canonical_handle` explains)."""
+    return is_x_handle(handle) or "." in handle or "@" in handle or ":" in handle
 
 
 def _maybe_not_x(handle: str) -> bool:

@@ -233,8 +233,10 @@ class _CsvReader:
             mentions = tuple(normalize_handle(m) for m in re.split(r"[;,\s]+", cell("mentions") or "") if m.strip("@"))
         reply_author = cell("in_reply_to_author")
         if self.mapping.platform == "x":  # no space, control or markup character becomes a counterpart's name
+            if mentions:  # optional: an entry that is no handle is dropped, not the row
+                mentions = tuple(m for m in mentions if is_x_handle(m))
             for column, handle in (("author", author), ("in_reply_to_author", reply_author), *(
-                    ("recipients", r) for r in recipients), *(("mentions", m) for m in mentions or ())):
+                    ("recipients", r) for r in recipients)):
                 if handle is not None and not is_x_handle(normalize_handle(handle)):
                     raise ValueError(f"{self.mapping.columns.get(column, column)} {handle.strip()[:60]!r} is not an X handle "
                                      "(letters, digits and _)")

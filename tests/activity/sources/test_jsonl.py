@@ -92,6 +92,14 @@ def test_a_handle_that_is_no_x_handle_is_refused_with_its_reason(tmp_path):
     assert [post.author for post in activity.posts] == ["jane_doe-42"]
 
 
+def test_a_mention_that_is_no_x_handle_is_dropped_and_the_line_kept(tmp_path):
+    # `mentions` is optional (derived from the text when missing): one bad entry loses no reply.
+    lines = [{**GOOD_POST, "id": "2", "mentions": ["rob", "Rob Smith", "<b>"]}]
+    activity = read_jsonl(write(tmp_path, lines), name="a.jsonl")
+    assert activity.skipped_count == 0
+    assert [post.mentions for post in activity.posts] == [("rob",)]
+
+
 def test_a_url_that_is_no_web_link_is_dropped_and_vouches_for_nothing(tmp_path):
     lines = [{**GOOD_POST, "id": str(n), "url": url} for n, url in enumerate([
         "javascript:alert(1)", "data:text/html,<script>x</script>", "file:///etc/passwd",

@@ -151,7 +151,9 @@ def _post_candidates(ctx: "RuleContext", conversation: str, counterpart: str, re
         parent = index.parent(reply)
         if parent is None or parent.author != counterpart:
             continue
-        candidates.append((reply.created_at, reply.created_at, reply.id, reply))
+        # What they wrote before it, and always the post it replies to, even stamped a moment after it.
+        trigger = parent.created_at if parent.created_at > reply.created_at else reply.created_at
+        candidates.append((trigger, reply.created_at, reply.id, reply))
     # A reply to someone else there that opens by addressing the counterpart too ("@dave @carol sorry to you
     # both") answers them as well.
     for reply in index.replies_naming(conversation, counterpart):

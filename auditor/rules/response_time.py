@@ -355,7 +355,12 @@ class ResponseTimeRule(RuleBase):
                          (Draft("breached", message, evidence, measure, wait=wait, timing=timing),))
         timing = Timing((started,), within_seconds, clock_name, measure["deadline"], items=len(waiting),
                         channel=channel, unanswered=True, measure_keys=told)
-        due = f"due {ctx.local(deadline)}" if deadline else "no open hours ahead on the calendar"
+        if deadline is None:
+            due = "no open hours ahead on the calendar"
+        elif ctx.as_of > deadline:  # the limit ran out at closing time, and the clock has not run since
+            due = f"the limit ran out at closing, {ctx.local(deadline)}: late once {self.clock} opens again"
+        else:
+            due = f"due {ctx.local(deadline)}"
         message = f"{who} is still waiting for an answer ({due})"
         return Check(account, start, "pending", counterpart, None,
                      (Draft("pending", message, evidence, measure, wait=wait, timing=timing),))

@@ -12,7 +12,7 @@ or with `--clock` the open hours of one of a policy's calendars):
   (its handle among the mentions, or the author it replies to), once per such account;
 - its candidate answers: that account's reply to a post of the item's author in the same
   conversation, or its DM to the author, each of which answers the items posted up to its
-  own time;
+  own time (a reply also the post it replies to, stamped a moment after it or not);
 - an item's answer: of the candidates that answer it, the earliest (then the lowest id);
 - an episode: consecutive items of one (account, author, conversation), in time order,
   that wait for the same answer; it belongs to the period it starts in;
@@ -72,7 +72,7 @@ CREATE TEMP TABLE items AS
     FROM addressed a SEMI JOIN roster r ON r.handle = a.account;
 -- what may answer them: (trigger: the latest item time it answers, its own time, its id)
 CREATE TEMP TABLE candidates AS
-    SELECT r.author AS account, r.replied_to AS counterpart, r.conv, r.t AS trigger_at, r.t AS at, r.id,
+    SELECT r.author AS account, r.replied_to AS counterpart, r.conv, greatest(r.t, q.t) AS trigger_at, r.t AS at, r.id,
            'post' AS kind
     FROM posts r JOIN posts q ON q.id = r.in_reply_to
     WHERE r.on_roster AND r.replied_to IS NOT NULL AND q.author = r.replied_to

@@ -132,6 +132,20 @@ def test_a_reply_that_addresses_two_customers_answers_both(tmp_path):
     assert [f.counterpart for f in findings(result)] == ["carol"]
 
 
+def test_a_reply_stamped_a_moment_before_the_post_it_answers_still_answers_it(tmp_path):
+    from datetime import timedelta
+
+    from msgspec.structs import replace
+
+    ask = post("bob", "2026-10-05 10:00", "@acme_support hi", mentions=("acme_support",))
+    ask = replace(ask, created_at=ask.created_at + timedelta(milliseconds=600))  # the clocks disagree
+    answer = post("acme_support", "2026-10-05 10:00", "@bob hello", reply_to=ask)
+    result = run(policy(tmp_path, [rule()]), ask, answer, as_of="2026-10-30 00:00")
+    figures = outcome(result).figures
+    assert (figures.checked, figures.passed) == (1, 1)
+    assert figures.metrics["median_response_seconds"] == 0
+
+
 def test_a_nudge_before_the_reply_is_answered_by_it(tmp_path):
     question = post("bob", "2026-10-05 14:00", "@acme_support my order never came", mentions=("acme_support",))
     nudge = post("bob", "2026-10-05 15:00", "@acme_support hello?? anyone?", reply_to=question,
@@ -255,6 +269,8 @@ def test_a_deadline_at_closing_time_is_past_only_once_open_time_goes_on(tmp_path
     [finding] = findings(run(loaded, saturday, as_of="2026-10-05 22:00-04:00"))
     assert finding.status == "pending"
     assert finding.measure["deadline"] == "2026-10-05T21:00:00Z"
+    assert finding.message == ("@bob is still waiting for an answer (the limit ran out at closing, 2026-10-05 17:00 "
+                               "EDT: late once support-hours opens again)")
     [finding] = findings(run(loaded, saturday, as_of="2026-10-06 09:00-04:00"))
     assert finding.status == "pending"
     [finding] = findings(run(loaded, saturday, as_of="2026-10-06 09:01-04:00"))

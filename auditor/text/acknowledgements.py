@@ -153,6 +153,16 @@ def _lexicon() -> tuple[dict[tuple[str, ...], bool], int]:
     return phrases, max(len(words) for words in phrases)
 
 
+def _named(written: str, words: list[re.Match[str]], position: int) -> bool:
+    """Is the word at ``position`` written as a name, in the clause of the thanks just before it ("thanks,
+    Sarah"; not "Thanks. Nothing works.")?"""
+    return (_NAME_RE.fullmatch(words[position].group()) is not None
+            and _SAME_CLAUSE_RE.fullmatch(written, words[position - 1].end(), words[position].start()) is not None)
+
+
+_SAME_CLAUSE_RE = re.compile(r"[ \t,]*")
+
+
 def is_acknowledgement(text: str) -> bool:
     """True when nothing but thanks and closers is left once handles, links, hashtags, emoji and
     punctuation are set aside (and at least one closer is there). A question mark asks ("ok?"), and an
@@ -173,9 +183,9 @@ def is_acknowledgement(text: str) -> bool:
         elif unicodedata.category(char) == "So":
             return False  # an emoji or symbol that does not close (😡 🙄 📦): content
     words = _WORD_RE.findall(text)
-    as_written = _WORD_RE.findall(written)
+    as_written = list(_WORD_RE.finditer(written))
     if len(as_written) != len(words):  # lower case changed a word's letters: no names read
-        as_written = words
+        as_written = []
     phrases, longest = _lexicon()
     position = 0
     thanked = False  # the phrase just read thanks someone
@@ -189,8 +199,8 @@ def is_acknowledgement(text: str) -> bool:
                 thanked = kind and found[0] in _THANKS_WORDS
                 break
         else:
-            if thanked and _NAME_RE.fullmatch(as_written[position]):
-                position += 1  # "thanks Sarah", "Thank you Miguel"
+            if thanked and as_written and _named(written, as_written, position):
+                position += 1  # "thanks Sarah", "Thank you, Miguel"
                 thanked = False
                 continue
             return False  # a word that neither closes nor softens a closer

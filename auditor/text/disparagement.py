@@ -130,10 +130,12 @@ _BY_PRONOUN = re.compile(r"(?:it|that)'s|they're", re.IGNORECASE)
 _DENIED_AFTER = re.compile(
     r"^[^.!?;]{0,60}?\b(?:is|are|was|were)\s+(?:simply\s+|just\s+)?(?:false|untrue|not\s+true|wrong|baseless|"
     r"unfounded|nonsense|a\s+myth)\b"
-    r"|^\W*(?:(?:we|i)\s+(?:(?:don't|do\s+not|strongly)\s+)?(?:dis)?agree\b|(?:that's|this\s+is|which\s+is)\s+"
+    r"|^\W*(?:(?:we|i)\s+(?:(?:don't|do\s+not)\s+agree|(?:strongly\s+)?disagree)\b|(?:that's|this\s+is|which\s+is)\s+"
     r"(?:simply\s+|just\s+)?(?:false|untrue|not\s+true|wrong)\b|not\s+true\b|false\b)", re.IGNORECASE)
-# A yes-or-no question asks ("Is X a scam?"); a why-question may still say it ("Why is X such a scam?").
+# A yes-or-no question asks ("Is X a scam?"), unless the post answers it yes; a why-question may still say it
+# ("Why is X such a scam?").
 _YES_NO = re.compile(r"^\W*(?:is|are|was|were|does|do|did|has|have|can|could|would|will|should)\b", re.IGNORECASE)
+_YES = re.compile(r"^\W*(?:yes|yep|yeah|yup|absolutely|definitely|totally|of\s+course|sure|100%)(?!\w)", re.IGNORECASE)
 # "Our old X integration was a mess": the thing judged is ours, X only names what it works with.
 _OURS_BEFORE = re.compile(r"\b(?:our|my)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 
@@ -143,15 +145,18 @@ def find_disparagement(text: str, names: Matcher) -> list[Disparagement]:
     norm = normalize_apostrophes(text)  # same length: offsets are the original text's
     out = []
     for name, sentence in sentences_naming(norm, names):
-        words = _lexicon(name.text).search(sentence.text)
         if _says_nothing_of_them(norm, name, sentence):
-            spared = True
+            words, spared = None, True
         else:
-            # Sympathy with no verdict of the lexicon ("both had the outage, awful day for everyone, sorry!") is
-            # about the trouble, whatever its sentiment.
-            spared = _not_theirs(sentence.text, words) if words is not None else bool(find_courtesy(sentence.text))
-        if spared:
-            words = None
+            # The first verdict that is theirs: not denied, not a pronoun's sympathy, not about our own thing
+            # that works with theirs ("Our X integration was a mess because X is garbage" says the second).
+            verdicts = list(_lexicon(name.text).finditer(sentence.text))
+            words = next((found for found in verdicts if not _not_theirs(sentence.text, found)
+                          and not _OURS_BEFORE.search(sentence.text, max(0, found.start() - 30), found.start())), None)
+            # Verdicts all set aside, or sympathy with none ("both had the outage, awful day for everyone,
+            # sorry!"): the sentence's sentiment says nothing of them either.
+            spared = words is None and (bool(verdicts) or bool(find_courtesy(sentence.text))
+                                        or _OURS_BEFORE.search(norm, max(sentence.start, name.start - 30), name.start))
         found = None
         if words is not None:
             start = sentence.start + words.start("words")
@@ -166,9 +171,8 @@ def find_disparagement(text: str, names: Matcher) -> list[Disparagement]:
 def _says_nothing_of_them(text: str, name: Match, sentence: Match) -> bool:
     """A sentence naming the competitor that judges nothing of theirs: a yes-or-no question, a claim denied
     right after it, or one about our own thing that works with theirs."""
-    if sentence.text.rstrip().endswith("?") and _YES_NO.match(sentence.text):
-        return True
-    if _OURS_BEFORE.search(text, max(sentence.start, name.start - 30), name.start):
+    if (sentence.text.rstrip().endswith("?") and _YES_NO.match(sentence.text)
+            and not _YES.match(text[sentence.end:sentence.end + 30])):
         return True
     return (_DENIED_AFTER.search(text[name.end:sentence.end]) is not None
             or _DENIED_AFTER.search(text[sentence.end:sentence.end + 60]) is not None)

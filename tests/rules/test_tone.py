@@ -144,6 +144,11 @@ def test_a_banned_word_inside_a_handle_or_a_link_is_not_the_posts_own(tmp_path):
     ("Why is WidgetCo such a scam?",
      'competitors: negative sentence naming "WidgetCo" (sentiment -0.57, below -0.5)'),
     ("Some say WidgetCo is a scam, and they are right.", 'competitors: disparages "WidgetCo": "WidgetCo is a scam"'),
+    ("Some say WidgetCo is a scam; we agree.", 'competitors: disparages "WidgetCo": "WidgetCo is a scam"'),
+    ("Is WidgetCo a scam? Yes, absolutely.",
+     'competitors: negative sentence naming "WidgetCo" (sentiment -0.57, below -0.5)'),
+    ("Our WidgetCo integration was a mess because WidgetCo is garbage.",
+     'competitors: disparages "WidgetCo": "WidgetCo is garbage"'),
 ])
 def test_competitors_disparaged_by_the_lexicon_or_a_negative_sentence(tmp_path, text, found):
     result = run(policy(tmp_path, [rule({"competitors": ["WidgetCo", "@widgetco"]})]), post("jdoe", "2026-10-05 10:00", text))

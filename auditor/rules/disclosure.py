@@ -59,7 +59,8 @@ Names = Annotated[list[str], Field(min_length=1), AfterValidator(_names)]
 class DisclosureRule(RuleBase):
     meaning: ClassVar[str] = (
         "Employees who mention the company, its products or competitors say that they work for the company: "
-        "with an agreed phrase (#employee), or in their own words (\"we at Acme\", \"I work at Acme\")."
+        "with an agreed phrase (#employee), or in their own words (\"we at <the company>\", \"I work at "
+        "<the company>\")."
     )
     item_name: ClassVar[str] = "posts mentioning"
 

@@ -78,10 +78,19 @@ def rule_charts(rule: RuleResult, findings: Sequence[Finding], accounts: Iterabl
 def wait_distribution(rule: RuleResult, findings: Sequence[Finding], fmt: Formatter,
                       width: float = WIDTH_IN) -> Chart | None:
     """Bars of how long people waited, in bins of the limit, with the limit marked."""
-    bins = _histogram_bins(rule.figures.metrics.get("histogram"))
+    clock = rule.options.get("clock") if isinstance(rule.options, dict) else None
+    bins = _histogram_bins(rule.figures.metrics.get("histogram"), open_hours=bool(clock))
     if bins is not None:
         limit, labels, counts, within = bins
-        caption = "All answered or overdue items, by how long they waited."
+        # The histogram holds the answered; those past their limit with no answer get the last bar.
+        metrics = rule.figures.metrics
+        answered_late = _count(metrics.get("answered")) - _count(metrics.get("met"))
+        unanswered = max(0, _count(metrics.get("breached")) - answered_late)
+        caption = "Answered items by how long they waited"
+        if unanswered:
+            labels, counts = labels + ["no answer"], counts + [unanswered]
+            caption += f", and the {unanswered} with no answer past the limit (last bar)"
+        caption += f". Times count {clock} open hours only." if clock else "."
     else:
         timed = [f for f in findings if f.is_failure and _number(f.measure.get("elapsed_seconds"))
                  is not None and _number(f.measure.get("within_seconds"))]
@@ -101,14 +110,15 @@ def wait_distribution(rule: RuleResult, findings: Sequence[Finding], fmt: Format
         # Only the failures carry their times; every met item is within the limit by definition.
         caption = (f"Left bar: {rule.figures.passed} met within the limit. Other bars: the "
                    f"{len(timed)} late or unanswered, by how long they waited.{on}")
-    while len(counts) > within + 1 and counts[-1] == 0:  # no empty bins after the longest wait
+    while len(counts) > within + 1 and counts[-1] == 0 and labels[-1] != "no answer":  # none after the longest
         counts, labels = counts[:-1], labels[:-1]
     figure, ax = _figure(1.6 if width >= WIDTH_IN else 2.1, width)
     colours = [GREEN] * within + [RED] * (len(counts) - within)
     positions = range(len(counts))
     ax.bar(positions, counts, color=colours, width=0.75)
     ax.axvline(within - 0.5, color=INK, linestyle="--", linewidth=1)
-    ax.text(within - 0.45, max(counts) * 1.02 if max(counts) else 1, f" limit {fmt.duration(limit)}", color=INK,
+    ax.text(within - 0.45, max(counts) * 1.02 if max(counts) else 1,
+            f" limit {_hours(limit) if clock else fmt.duration(limit)}", color=INK,
             va="bottom", ha="left", fontsize=7.5)
     for x, count in zip(positions, counts):
         if count:
@@ -187,8 +197,9 @@ def findings_by_account(rule: RuleResult, accounts: Iterable[AccountResult], wid
 # -- helpers --------------------------------------------------------------------------------------
 
 
-def _histogram_bins(value: Any) -> tuple[float, list[str], list[int], int] | None:
-    """A histogram a rule may put in its metrics; bins ending at or below the limit are drawn green:
+def _histogram_bins(value: Any, open_hours: bool = False) -> tuple[float, list[str], list[int], int] | None:
+    """A histogram a rule may put in its metrics; bins ending at or below the limit are drawn green. Open hours
+    are never written as days ("24h–48h", not "1d–2d"):
 
     `{"limit_seconds": 14400, "bins": [[3600, 80], [14400, 40], [28800, 3], ..., [null, 2]]}`
     (upper bound in seconds, inclusive, `null` for the open last bin; count).
@@ -204,13 +215,14 @@ def _histogram_bins(value: Any) -> tuple[float, list[str], list[int], int] | Non
     except (TypeError, ValueError, IndexError):
         return None
     fmt = Formatter(None)
+    duration = _hours if open_hours else fmt.duration
     labels = []
     previous = None
     for edge in edges:
         if edge is None:
-            labels.append(f"> {fmt.duration(previous)}" if previous else "all")
+            labels.append(f"> {duration(previous)}" if previous else "all")
         else:
-            labels.append(f"≤ {fmt.duration(edge)}" if previous is None else f"{fmt.duration(previous)}–{fmt.duration(edge)}")
+            labels.append(f"≤ {duration(edge)}" if previous is None else f"{duration(previous)}–{duration(edge)}")
             previous = edge
     within = sum(1 for edge in edges if edge is not None and edge <= limit)
     return limit, labels, counts, max(within, 1)
@@ -221,6 +233,16 @@ def _bin_labels(edges: list[float], fmt: Formatter) -> list[str]:
     labels += [f"{fmt.duration(a)}–{fmt.duration(b)}" for a, b in zip(edges, edges[1:])]
     labels.append(f"> {fmt.duration(edges[-1])}")
     return labels
+
+
+def _hours(seconds: float) -> str:
+    """A span of open hours in hours and minutes: "48h", "1h30m"."""
+    minutes = round(seconds / 60)
+    return f"{minutes // 60}h" + (f"{minutes % 60}m" if minutes % 60 else "") if minutes >= 60 else f"{minutes}m"
+
+
+def _count(value: Any) -> int:
+    return int(value) if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def _number(value: Any) -> float | None:

@@ -56,3 +56,27 @@ def test_a_histogram_in_the_metrics_is_drawn_as_is():
     rule = replace(rule, figures=replace(rule.figures, metrics={**rule.figures.metrics, "histogram": histogram}))
     chart = charts.wait_distribution(rule, findings, fmt)
     assert chart.alt.endswith("≤ 1h: 50; 1h–4h: 30; 4h–8h: 4; > 8h: 2")
+
+
+def test_the_unanswered_past_their_limit_get_a_bar_of_their_own():
+    result, rule, findings = sample()
+    histogram = {"limit_seconds": 14400, "bins": [[3600, 50], [14400, 30], [28800, 4], [None, 2]]}
+    metrics = {**rule.figures.metrics, "histogram": histogram, "answered": 86, "met": 80, "breached": 9}
+    rule = replace(rule, figures=replace(rule.figures, metrics=metrics))
+    chart = charts.wait_distribution(rule, findings, fmt)
+    assert chart.alt.endswith("≤ 1h: 50; 1h–4h: 30; 4h–8h: 4; > 8h: 2; no answer: 3")
+    assert chart.caption == ("Answered items by how long they waited, and the 3 with no answer past the limit "
+                             "(last bar).")
+
+
+def test_open_hours_on_the_chart_are_never_days():
+    result, rule, findings = sample()
+    histogram = {"limit_seconds": 28800, "bins": [[7200, 5], [28800, 3], [57600, 2], [86400, 1], [172800, 1],
+                                                   [None, 1]]}
+    metrics = {**rule.figures.metrics, "histogram": histogram, "answered": 13, "met": 8, "breached": 5}
+    rule = replace(rule, figures=replace(rule.figures, metrics=metrics),
+                   options={**rule.options, "clock": "support-hours"})
+    chart = charts.wait_distribution(rule, findings, fmt)
+    assert chart.alt.endswith("≤ 2h: 5; 2h–8h: 3; 8h–16h: 2; 16h–24h: 1; 24h–48h: 1; > 48h: 1")
+    assert "d" not in chart.alt.split(": ", 1)[1].replace("no answer", "")
+    assert chart.caption.endswith("Times count support-hours open hours only.")

@@ -3,6 +3,7 @@ handles as a policy writes them, and the frozen model every policy part is."""
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated, Any, Literal
 
@@ -104,6 +105,24 @@ def score_of(shares: list[float]) -> float | None:
 def meets_target(passed: int, checked: int, target: float) -> bool:
     """Whether a share reaches its target, judged on the counts (not on a rounded share)."""
     return passed + 1e-9 >= target * checked
+
+
+def format_target(target: float) -> str:
+    """A rule's target as the policy wrote it, to a hundredth of a percent: "95%", "99.54%"."""
+    return f"{target * 100:.2f}".rstrip("0").rstrip(".") + "%"
+
+
+def format_share_against(share: float | None, target: float | None) -> str:
+    """`format_share`, and for a share below its target never a figure that reads as reaching it ("95%" beside
+    "target 95%" for 1,899 of 2,000): then rounded down, with as many decimals as it takes."""
+    text = format_share(share)
+    if share is None or target is None or share >= target or float(text.rstrip("%")) < round(target * 100, 2):
+        return text
+    for places in (2, 3, 4):
+        shown = math.floor(round(share * 100, 8) * 10 ** places) / 10 ** places
+        if shown < round(target * 100, 2):
+            return f"{shown:.{places}f}".rstrip("0").rstrip(".") + "%"
+    return text
 
 
 def format_share(share: float | None) -> str:

@@ -24,7 +24,7 @@ from typing import Any
 from auditor.render.formatting import Formatter
 from auditor.render.views import Chart
 from auditor.result import AccountResult, Finding, RuleResult
-from auditor.types import meets_target, share_of
+from auditor.types import format_share_against, format_target, meets_target, share_of
 
 GREEN, RED, GREY, INK, GRID = "#2e7d32", "#c62828", "#9e9e9e", "#212121", "#e0e0e0"
 WIDTH_IN = 6.6
@@ -144,13 +144,13 @@ def weekly_share(rule: RuleResult, fmt: Formatter, width: float = WIDTH_IN) -> C
     if len(weeks) < 2:  # one bar says no more than the rule's share (a per-period check has one "week")
         return None
     shares = [100 * w.passed / w.checked for w in weeks]
-    labels = [fmt.share(share_of(w.passed, w.checked)) for w in weeks]
+    labels = [format_share_against(share_of(w.passed, w.checked), rule.target) for w in weeks]
     figure, ax = _figure(1.4 if width >= WIDTH_IN else 1.8, width)
     positions = range(len(weeks))
     colours = [GREEN if meets_target(w.passed, w.checked, rule.target) else RED for w in weeks]
     ax.bar(positions, shares, color=colours, width=0.6)
     ax.axhline(rule.target * 100, color=INK, linestyle="--", linewidth=1)
-    ax.text(len(weeks) - 0.4, rule.target * 100, f" target {fmt.share(rule.target)}", va="center", ha="left",
+    ax.text(len(weeks) - 0.4, rule.target * 100, f" target {format_target(rule.target)}", va="center", ha="left",
             fontsize=7.5, color=INK)
     for x, share, text in zip(positions, shares, labels):
         # Inside the bar, below the target line, so the two never collide.

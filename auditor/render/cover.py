@@ -8,6 +8,7 @@ from typing import Any
 
 from auditor.networks import platform_label
 from auditor.render.formatting import Formatter, finding_anchor
+from auditor.types import format_target
 from auditor.result import (
     AuditResult,
 )
@@ -133,5 +134,5 @@ def methodology_view(result: AuditResult, fmt: Formatter, redaction: str, target
         "period_start": fmt.when(result.period.get("start")),
         "period_end": fmt.when(result.period.get("end")),
         "redaction": _REDACTION_TEXT.get(redaction, redaction),
-        "targets": [(rule_id, fmt.share(target)) for rule_id, target in targets.items()],
+        "targets": [(rule_id, format_target(target)) for rule_id, target in targets.items()],
     }

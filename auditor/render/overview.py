@@ -17,7 +17,7 @@ import orjson
 
 from auditor.render.split import Group
 from auditor.result import AuditResult, Finding, below_target
-from auditor.types import format_share, severity_rank
+from auditor.types import format_share, format_share_against, format_target, severity_rank
 
 OVERVIEW_STEM = "overview"
 WORST_ITEMS = 3
@@ -84,7 +84,8 @@ def _group_entry(part: Part, recipients: dict[str, str]) -> dict[str, Any]:
         **{k: summary.get(k, 0) for k in ("rules_passed", "rules_failed", "rules_no_data", "findings", "pending",
                                           "waived")},
         "rules_below": [
-            {"id": rule.id, "share": format_share(rule.figures.compliance), "target": format_share(rule.target),
+            {"id": rule.id, "share": format_share_against(rule.figures.compliance, rule.target),
+             "target": format_target(rule.target),
              "checked": rule.figures.checked, "failed": rule.figures.failed}
             for rule in result.rules
             if below_target(rule.figures, rule.target)
@@ -156,7 +157,8 @@ def document(data: dict[str, Any], paper: str, medium: str) -> str:
         "tool": f"{data['tool'].get('name', 'auditor')} {data['tool'].get('version', '')}".strip(),
         "score": _score(data["company"]["score"]),
         "company": data["company"],
-        "rules": [{**rule, "share": format_share(rule["compliance"]), "target": format_share(rule["target"]),
+        "rules": [{**rule, "share": format_share_against(rule["compliance"], rule["target"]),
+                   "target": format_target(rule["target"]),
                    "status_label": _STATUS.get(rule["status"], rule["status"].upper())} for rule in data["rules"]],
         "groups": [{**g, "score": _score(g["score"]), "status_label": STATUS_LABELS[g["status"]],
                     "files": ", ".join(g["files"].values())} for g in data["groups"]],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from auditor.result import AuditResult
 
-from auditor.types import format_share
+from auditor.types import format_share, format_share_against, format_target
 
 
 def _share(value: float | None) -> str:
@@ -20,7 +20,8 @@ def summary_table(result: AuditResult) -> str:
         f = rule.figures
         rows.append((rule.id, rule.type, rule.severity, str(f.checked), str(f.failed), str(f.pending),
                      *((str(f.waived),) if waived else ()),
-                     _share(f.compliance), _share(rule.target), rule.status.upper().replace("_", " ")))
+                     "-" if f.compliance is None else format_share_against(f.compliance, rule.target),
+                     format_target(rule.target), rule.status.upper().replace("_", " ")))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = [f"{result.policy['name']} {result.policy['version']} - period {result.period['label']} "
              f"({result.data.events} events, {result.data.skipped} skipped)"]

@@ -20,6 +20,7 @@ from typing import Any
 from auditor.render.cover import cover_view, methodology_view, scope_view
 from auditor.render.finding_views import WAITING_TYPES, finding_view, waiting_longest, worst_first
 from auditor.render.formatting import Formatter, generated_now, label
+from auditor.types import format_share_against, format_target
 from auditor.render.views import AccountView, FindingView, RuleView, ScoreRow, Trend
 from auditor.result import TREND_MIN_ITEMS, AccountResult, AuditResult, Finding, RuleResult, below_target
 
@@ -192,8 +193,8 @@ def _rule_view(rule: RuleResult, anchor: str, findings: list[FindingView], total
         description=rule.description,
         meaning=rule.meaning,
         item_name=rule.item_name,
-        target=fmt.share(rule.target),
-        share=fmt.share(figures.compliance),
+        target=format_target(rule.target),
+        share=format_share_against(figures.compliance, rule.target),
         status=rule.status,
         status_label=_status_label(rule.status),
         checked=figures.checked,
@@ -205,7 +206,8 @@ def _rule_view(rule: RuleResult, anchor: str, findings: list[FindingView], total
         metrics=[(label(k), fmt.lines(k, v)) for k, v in figures.metrics.items() if k not in _NOT_LISTED_METRICS],
         notes=[str(figures.metrics[_NOTE_METRIC])] if figures.metrics.get(_NOTE_METRIC) else [],
         settings=[(label(k), fmt.lines(k, v)) for k, v in rule.options.items()],
-        weeks=[(f"week of {fmt.day(w.week_start)}", fmt.share(w.passed / w.checked if w.checked else None), w.checked)
+        weeks=[(f"week of {fmt.day(w.week_start)}", format_share_against(w.passed / w.checked if w.checked else None,
+                                                                          rule.target), w.checked)
                for w in rule.weeks],
         findings_total=total,
         worst=(worst := [f for f in findings if f.failure][:WORST_CASES]),
@@ -231,7 +233,8 @@ def _account_view(account: AccountResult, n: int, rules: tuple[RuleResult, ...],
         else:
             status = "pass"
         rows.append(ScoreRow(rule.id, rule_anchor[rule.id], figures.checked, figures.passed, figures.failed,
-                             figures.pending, fmt.share(figures.compliance), fmt.share(rule.target), status,
+                             figures.pending, format_share_against(figures.compliance, rule.target),
+                             format_target(rule.target), status,
                              _status_label(status)))
     return AccountView(f"account-{n}", account.handle, account.name, account.kind, account.team, account.manager,
                        account.findings, below, rows, fmt.network(account.platform))

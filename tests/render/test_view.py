@@ -57,6 +57,17 @@ def test_shares_round_toward_the_truth():
     assert not meets_target(99_999, 100_000, 1.0) and meets_target(95, 100, 0.95)
 
 
+def test_a_share_below_its_target_never_reads_as_reaching_it():
+    from auditor.types import format_share_against, format_target, share_of
+
+    # 1,899 of 2,000 is 94.95%: "95%" beside "target 95%" and FAIL would contradict itself.
+    assert format_share_against(share_of(1_899, 2_000), 0.95) == "94.95%"
+    assert format_share_against(share_of(9_952, 10_000), 0.9954) == "99.5%"  # beside "target 99.54%"
+    assert format_share_against(share_of(90, 100), 0.95) == "90%"  # nothing to tell apart
+    assert format_share_against(share_of(96, 100), 0.95) == "96%" and format_share_against(None, 0.95) == "–"
+    assert (format_target(0.95), format_target(0.9954), format_target(1.0)) == ("95%", "99.54%", "100%")
+
+
 def test_the_score_rounds_toward_the_truth_too():
     from auditor.types import score_of
 

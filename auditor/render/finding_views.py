@@ -73,10 +73,11 @@ def _evidence_view(evidence: Evidence, fmt: Formatter) -> EvidenceView:
 
 
 def waiting_longest(findings: tuple[Finding, ...], rule_anchor: dict[str, str], fmt: Formatter) -> list[WaitingView]:
-    """Late or unanswered people, the longest wait first (in calendar time, nights and weekends
+    """Late or unanswered people (not waived), the longest wait first (in calendar time, nights and weekends
     included), each wait said as the rule measured it: on a business-hours clock, open hours with
     the calendar time beside them."""
-    rows = [f for f in findings if f.type in WAITING_TYPES and f.is_failure and f.wait is not None]
+    # A waived finding no longer counts (docs/contract.md): it is in its rule's evidence, marked, not here.
+    rows = [f for f in findings if f.type in WAITING_TYPES and f.is_failure and f.wait is not None and not f.waived]
     rows.sort(key=lambda f: (-f.wait.calendar_seconds, f.occurred_at, f.fingerprint))
     return [
         WaitingView(

@@ -198,6 +198,14 @@ def test_customers_waiting_longest_are_sorted_by_calendar_time():
     assert waiting[1].waited == "1d"
 
 
+def test_a_waived_wait_is_not_among_the_customers_left_waiting():
+    waived = builders.sla_finding("answer", "agent001", "waived", 1, elapsed=3 * 86400,
+                                  waived={"reason": "storm", "approved_by": "Dana", "expires": "2026-12-31"})
+    late = builders.sla_finding("answer", "agent001", "late", 2, elapsed=86400)
+    view = build_view(builders.result([waived, late]), charts=False)
+    assert [w.counterpart for w in view["summary"]["waiting"]] == ["late"]
+
+
 def test_one_wait_is_said_the_same_way_in_the_summary_the_rule_section_and_the_evidence():
     finding = builders.sla_finding("answer", "agent001", "bob", 1, clock="support-hours", elapsed=142 * 3600 + 2400,
                                    calendar=6 * 86400 + 7200)

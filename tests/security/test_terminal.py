@@ -71,7 +71,9 @@ def test_a_csv_author_in_import_and_audit_output(tmp_path):
             f'2,"x{HOSTILE}",True,not a time,@acme_support help,,']
     csv_path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     imported = runner.invoke(app, ["import", str(csv_path), "--store", str(tmp_path / "s.db")])
-    assert imported.exit_code == 0, imported.output
+    # Neither row is read (no X handle; no time): nothing imported is exit 2, and each reason is printed inert.
+    assert imported.exit_code == 2, imported.output
+    assert "is not an X handle" in printed(imported)
     assert_inert(printed(imported))
 
 

@@ -81,17 +81,20 @@ def sentiment_below(text: str, below: float) -> bool:
 
 def is_complaint(text: str, below: float = COMPLAINT_BELOW) -> bool:
     """True when the sentiment of ``text`` is strictly below ``below``, both as written and with praise in slang
-    set aside: the harmless idioms (idioms.py: "killed it", "crushing it", "a killer update"), 🔥, and relief
-    ("no more crashes"), which VADER reads word by word as a grievance."""
+    set aside: the harmless idioms (idioms.py: "killed it", "crushing it", "a killer update"), 🔥 and 👻, and
+    relief ("no more crashes", "never had a single problem"), which VADER reads word by word as a grievance."""
     if not sentiment_below(text, below):
         return False
-    calmer = _RELIEF_RE.sub(" ", set_aside(text).replace("\U0001F525", " "))
+    calmer = _RELIEF_RE.sub(" ", set_aside(text).translate(_PLAYFUL_EMOJI))
     return calmer == text or sentiment_below(calmer, below)
 
 
-# "No more crashes!": what is gone is no grievance.
-_RELIEF_RE = re.compile(r"(?i)\bno\s+more\s+(?:crash(?:es|ing)?|errors?|bugs?|problems?|issues?|lag|freez(?:es|ing)|"
-                        r"delays?|headaches?|hassle|waiting)\b")
+# "No more crashes!", "never had a single problem with you": what is gone, or never came, is no grievance.
+_RELIEF_RE = re.compile(r"(?i)\b(?:no\s+more|never\s+(?:had|have|once\s+had)\s+(?:a\s+single|any|one|an?)|"
+                        r"not\s+(?:a\s+)?single)\s+(?:crash(?:es|ing)?|errors?|bugs?|problems?|issues?|lag|"
+                        r"freez(?:es|ing)|delays?|headaches?|hassle|waiting|complaints?)\b")
+# Emoji VADER reads as grim that people post in fun: 🔥 (fire: "this is 🔥"), 👻 (a ghost, at Halloween).
+_PLAYFUL_EMOJI = str.maketrans({"\U0001F525": " ", "\U0001F47B": " "})
 
 
 def lowest_sum(text: str) -> float:

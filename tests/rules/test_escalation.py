@@ -66,6 +66,8 @@ def test_a_dm_the_account_sent_in_time_has_taken_it_private(tmp_path):
 @pytest.mark.parametrize("praise", [
     "@acme_support the new update killed it, no more crashes!", "@acme_support the new dark mode is 🔥🔥🔥",
     "@acme_support killer update, the battery drain bug is gone", "@acme_support you guys are crushing it",
+    "@acme_support never had a single problem with you guys",
+    "🎃Thanks @acme_support for my $3 burrito bowl 👻 tonight!",
 ])
 def test_praise_in_slang_is_no_complaint(tmp_path, praise):
     posts = thread(praise, "@kate thank you so much!", "more like this please", "@kate will do!")

@@ -40,7 +40,8 @@ audited account of the same team answers (a DM item: by a DM to the counterpart
 in any DM conversation). A DM item late or unanswered as far as the data shows,
 where no source holds the DMs of an account that may answer it, is "cannot
 tell": listed, counted in the metrics as `DMs not held`, never breached; so is a public
-item the source says was replied to by a post the data does not hold (a CSV slice of a
+item in a conversation the account took to DM by its deadline ("Send us a DM please") where no
+source holds its DMs, and a public item the source says was replied to by a post the data does not hold (a CSV slice of a
 larger export naming its replies: `reply not in the data`). Waiting episode: the items of one
 counterpart in one conversation that wait for the same response; the clock
 runs from the first of them.
@@ -67,11 +68,12 @@ from auditor.activity.model import DirectMessage, Post
 from auditor.time.durations import Duration, format_duration
 from auditor.time.open_time import open_micros_between, to_micros
 from auditor.result import Moment, Timing, Wait
-from auditor.rules._shared import dm_to_a_number, dms_to_numbers, measured_wait, per_text, responder_groups
+from auditor.rules._shared import dm_to_a_number, dms_to_numbers, measured_wait, per_text, quote, responder_groups
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.rules.episodes import Episodes, Inbound, find_episodes
 from auditor.text.acknowledgements import is_acknowledgement
 from auditor.text.addressing import is_addressed, opening_mentions, said_about
+from auditor.text.offers import find_channels
 from auditor.text.language import load_detector, reads_as_english
 from auditor.text.questions import is_question
 from auditor.text.sentiment import is_complaint, load_sentiment
@@ -296,6 +298,10 @@ class ResponseTimeRule(RuleBase):
                 why = (DMS_NOT_HELD, _dms_not_held(unseen[account])) if unseen[account] else None
             else:
                 why = _reply_not_held(counterpart, waiting, ctx.index.replied_unseen)
+                if why is None and unseen[account]:
+                    # The account took the conversation to DM before the deadline: the answer may be a DM.
+                    due = deadline if response is None else clock.deadline(start, self.within)
+                    why = _moved_to_dm(ctx, first.conversation_id, unseen[account], due or ctx.as_of)
                 to_numbers = unnamed.get(account)
                 if why is None and to_numbers:
                     # Only a DM before the deadline could have been an answer in time.
@@ -445,6 +451,22 @@ def _dms_not_held(unseen: list[str]) -> str:
 # Per audited account: the responders whose DMs no source holds, and the group's DMs to accounts known only
 # by number.
 OutOfSight = tuple[dict[str, list[str]], dict[str, list[DirectMessage]]]
+
+
+def _moved_to_dm(ctx: "RuleContext", conversation: str | None, unseen: list[str], until: datetime
+                 ) -> tuple[str, str] | None:
+    """Why an episode's answer may be a DM the data does not hold: a responder whose DMs no source holds asked
+    for a DM or spoke of one in the conversation by `until` ("We have received your DM and will follow up with
+    you there", "Send us a DM please"). None when none did."""
+    if conversation is None:
+        return None
+    for reply in ctx.index.replies_in(conversation):
+        if reply.author in unseen and reply.created_at <= until:
+            offered = find_channels(reply.text).get("dm")
+            if offered is not None:
+                return DMS_NOT_HELD, (f"the account took the conversation to DM ({quote(offered.text)}), and "
+                                      f"{_dms_not_held(unseen)}")
+    return None
 
 
 def _reply_not_held(counterpart: str, waiting, replied_unseen: frozenset[str]) -> tuple[str, str] | None:

@@ -146,6 +146,24 @@ def test_a_reply_stamped_a_moment_before_the_post_it_answers_still_answers_it(tm
     assert figures.metrics["median_response_seconds"] == 0
 
 
+def test_after_the_account_took_the_conversation_to_dm_a_later_post_cannot_be_told_without_its_dms(tmp_path):
+    # shared/data/twcs (Uber_Support): "We have received your DM and will follow up with you there", then the
+    # customer posts again in the thread; the data holds no DM of the account's.
+    ask = post("bob", "2026-10-05 10:00", "@acme_support I was charged twice", mentions=("acme_support",))
+    moved = post("acme_support", "2026-10-05 10:30", "@bob We have received your DM and will follow up with you there",
+                 reply_to=ask)
+    again = post("bob", "2026-10-05 11:00", "@acme_support still nothing?", reply_to=moved, mentions=("acme_support",))
+    result = run(policy(tmp_path, [rule()]), ask, moved, again, as_of="2026-10-30 00:00", dms_of=())
+    [finding] = findings(result)
+    assert finding.status == "cannot_tell"
+    assert finding.message == ("cannot tell whether @bob was answered in time: the account took the conversation "
+                               "to DM (\"your DM\"), and no source holds the DMs of @acme_support")
+    assert outcome(result).figures.metrics["not_counted"] == {"DMs not held": 1}
+    # With the account's DMs in the data, the post is judged.
+    result = run(policy(tmp_path, [rule()]), ask, moved, again, as_of="2026-10-30 00:00")
+    assert [f.status for f in findings(result)] == ["breached"]
+
+
 def test_a_nudge_before_the_reply_is_answered_by_it(tmp_path):
     question = post("bob", "2026-10-05 14:00", "@acme_support my order never came", mentions=("acme_support",))
     nudge = post("bob", "2026-10-05 15:00", "@acme_support hello?? anyone?", reply_to=question,

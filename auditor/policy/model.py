@@ -136,7 +136,10 @@ class Policy(Strict):
         cache = self.__dict__.setdefault("_ignored_cache", {})
         found = cache.get(handle)
         if found is None:
-            found = cache[handle] = any(p.match(handle) for p in self._ignore_patterns)
+            # A Mastodon account matches by its whole name or by its user name ("*_bot" is alert_bot@mastodon.social
+            # too), as a policy writer means bots on every network.
+            names = (handle, handle.partition("@")[0]) if "@" in handle else (handle,)
+            found = cache[handle] = any(p.match(name) for p in self._ignore_patterns for name in names)
         return found
 
     @cached_property

@@ -66,3 +66,11 @@ def test_a_promise_to_an_ignored_account_is_no_promise(tmp_path):
     assert next(r for r in run(policy(tmp_path / "a", rules), alert, reply, as_of="2026-10-09 10:00").rules).figures.failed == 1
     result = run(with_ignore(tmp_path / "b", rules, ["*_bot"]), alert, reply, as_of="2026-10-09 10:00")
     assert next(r for r in result.rules).figures.metrics["promises"] == 0
+
+
+def test_a_pattern_matches_a_mastodon_account_by_its_user_name_too(tmp_path):
+    loaded = with_ignore(tmp_path, [], ["*_bot", "status@ops.example"])
+    ignored = loaded.policy.is_ignored
+    assert ignored("alert_bot@mastodon.social") and ignored("uptime_bot")
+    assert ignored("status@ops.example") and not ignored("status@mastodon.social")
+    assert not ignored("alert@mastodon.social") and not ignored("bot_fan@mastodon.social")

@@ -37,7 +37,7 @@ from pydantic import AfterValidator, Field, model_validator
 from auditor.rules._shared import PhraseList, matcher, own_posts, quote
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.text.affiliation import find_affiliation
-from auditor.text.spans import EMAIL_RE, URL_RE, blank_out
+from auditor.text.spans import BARE_LINK_RE, EMAIL_RE, URL_RE, blank_out
 
 if TYPE_CHECKING:
     from auditor.rules.context import RuleContext
@@ -91,7 +91,7 @@ class DisclosureRule(RuleBase):
         checks = []
         for account in ctx.audited(self.id):
             for post in own_posts(ctx, account.handle):
-                mention = mentioning.search(blank_out(post.text, URL_RE, EMAIL_RE))
+                mention = mentioning.search(blank_out(post.text, URL_RE, EMAIL_RE, BARE_LINK_RE))
                 if mention is None:
                     continue
                 if disclosing.search(post.text) or find_affiliation(post.text, employer):

@@ -75,7 +75,7 @@ from auditor.text.patterns import Matcher
 from auditor.text.profanity import find_profanity
 from auditor.text.sentiment import NEGATIVITY_BELOW, load_sentiment, sentiment, sentiment_below
 from auditor.text.shouting import shouting
-from auditor.text.spans import EMAIL_RE, HANDLE_RE, URL_RE
+from auditor.text.spans import BARE_LINK_RE, EMAIL_RE, HANDLE_RE, URL_RE
 from auditor.text.toxicity import TOXICITY_ABOVE, load_classifier, toxicity_scores
 
 if TYPE_CHECKING:
@@ -394,8 +394,13 @@ def _outside_names(text: str, found: list) -> list:
     ("@whatever_shop", "acme.example/whatever-you-need"). A banned entry that is a whole handle still counts."""
     if not found:
         return found
-    spans = [(m.start(), m.end()) for pattern in (HANDLE_RE, URL_RE, EMAIL_RE) for m in pattern.finditer(text)]
-    return [m for m in found if not any(start < m.start < end for start, end in spans)]
+    handles = [(m.start(), m.end()) for m in HANDLE_RE.finditer(text)]
+    # A link or an address holds the word from its first character on ("whatever@acme.com"); a link may be
+    # written without its scheme ("acme.example/whatever-you-need", as Bluesky shows them).
+    addresses = [(m.start(), m.end()) for pattern in (URL_RE, EMAIL_RE, BARE_LINK_RE) for m in pattern.finditer(text)]
+    return [m for m in found if not any(start < m.start < end for start, end in handles)
+            and not any(start <= m.start < end for start, end in addresses)]
+
 
 
 def _counterpart(item: Post | DirectMessage, roster: set[str]) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from auditor.text.spans import (
+    BARE_LINK_RE,
     EMAIL_RE,
     HANDLE_RE,
     HASHTAG_RE,
@@ -21,8 +22,6 @@ from auditor.text.spans import (
 # "?" (also full-width "？", Arabic "؟", Spanish "¿") when it ends a word, so
 # that "faq?id=3" in a bare link does not count.
 _MARK_RE = re.compile(r"[¿]|[?？؟](?=[\s?？؟!.,)\]\"'\u201d\u2019@#]|$)")
-# Bare domains with a query string, which URL_RE (scheme or www.) misses.
-_BARE_LINK_RE = re.compile(r"(?i)(?<![\w.-])[a-z0-9-]+(?:\.[a-z0-9-]+)+/\S*")
 
 # Words that open a question whatever follows.
 _WH_WORDS = frozenset(
@@ -90,7 +89,7 @@ def is_question(text: str) -> bool:
     """True if ``text`` has a question mark ending a word, or a sentence that
     opens with a question word (leading @handles and #hashtags are skipped)."""
     text = normalize_apostrophes(text)
-    text = blank_out(text, URL_RE, EMAIL_RE, _BARE_LINK_RE)
+    text = blank_out(text, URL_RE, EMAIL_RE, BARE_LINK_RE)
     if _MARK_RE.search(text):
         return True
     text = blank_out(HANDLE_RE.sub(f" {_HANDLE_WORD} ", text), HASHTAG_RE)

@@ -28,6 +28,9 @@ def match_at(source: str, start: int, end: int) -> Match:
 # a handle in capitals is not shouting, "@ass" may be someone's account.
 URL_RE = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"]+")
 # Not after "@": "@carol@mastodon.social" is a Mastodon handle, not an address.
+# A link written without its scheme, with a path ("acme.example/help", "faq?id=3" after a domain): as Bluesky
+# shows links, and as people type them.
+BARE_LINK_RE = re.compile(r"(?i)(?<![\w@.-])[a-z0-9-]+(?:\.[a-z0-9-]+)+/\S*")
 EMAIL_RE = re.compile(r"(?i)(?<![\w.+@-])[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b")
 # An "@" not after a letter, digit, "_" or "@", and up to 50 word characters. The look-behind
 # is written after the "@" (the two characters ending at it must not be one of those and "@")

@@ -46,6 +46,7 @@ def test_a_mention_without_disclosure_is_a_finding(tmp_path):
     ("I work at Acmeville and love it", "not checked"),
     ("thanks @acme_support for the quick fix", "not checked"),  # a handle is not the name inside it
     ("mail me at jane@acme.com or see https://acme.com/jobs", "not checked"),  # addresses are not talk
+    ("pricing at acme.com/pricing", "not checked"),  # nor a link written without its scheme
     ("a lovely day in Toronto", "not checked"),
 ])
 def test_what_mentions_and_what_discloses(tmp_path, text, expected):

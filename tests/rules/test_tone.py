@@ -124,7 +124,9 @@ def test_a_banned_word_inside_a_handle_or_a_link_is_not_the_posts_own(tmp_path):
     handle = post("jdoe", "2026-10-05 10:00", "@whatever_shop thanks for the order!", mentions=("whatever_shop",))
     link = post("jdoe", "2026-10-05 11:00", "All you need: https://acme.example/whatever-you-need")
     named = post("jdoe", "2026-10-05 12:00", "Shout-out to @badbrand")  # an entry that is a whole handle counts
-    result = run(policy(tmp_path, [rule(checks)]), handle, link, named)
+    address = post("jdoe", "2026-10-05 13:00", "Write to whatever@acme.example for a quote")
+    bare = post("jdoe", "2026-10-05 14:00", "Plans for every need: acme.example/whatever-you-need")
+    result = run(policy(tmp_path, [rule(checks)]), handle, link, named, address, bare)
     assert messages(result) == ['banned: "@badbrand"']
 
 

@@ -29,7 +29,6 @@ The account's item fails when either is found.
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from datetime import timezone
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
@@ -37,7 +36,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import Field
 
 from auditor.activity.model import Post
-from auditor.types import Share, share_of
+from auditor.types import Share, format_share_against, share_of
 from auditor.time.instants import utc_iso
 from auditor.rules._shared import own_posts, quote
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
@@ -81,10 +80,9 @@ class EngagementRule(RuleBase):
             }
             drafts = []
             if share + 1e-9 < self.min_reply_share:
-                # Rounded down, so a failing share never reads as the minimum itself (nor as 0% when
-                # some posts did answer people).
-                tenths = math.floor(share * 1000) / 10
-                shown = f"{tenths:g}%" if tenths or not replies else "under 0.1%"
+                # As every report writes a share: never reading as the minimum itself, nor as 0% when some
+                # posts did answer people.
+                shown = format_share_against(share_of(replies, len(posts)), self.min_reply_share)
                 message = (f"only {shown} of {len(posts)} posts answered people "
                            f"({replies} {'reply' if replies == 1 else 'replies'}; min {self.min_reply_share * 100:g}%)")
                 evidence = tuple(EvidenceRef(p.id, "post", "broadcast") for p in broadcasts[:_EVIDENCE_BROADCASTS])

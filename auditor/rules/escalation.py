@@ -227,8 +227,8 @@ class EscalationRule(RuleBase):
         drafts = []
         if offered is None:
             first = replies[: self.within_replies]
-            message = (f"{who} complained in public ({said}) and the first {len(first)} public "
-                       f"{_replies(len(first))} offered no {channels}")
+            first_replies = "the first public reply" if len(first) == 1 else f"the first {len(first)} public replies"
+            message = f"{who} complained in public ({said}) and {first_replies} offered no {channels}"
             drafts.append(Draft("no-offer", message, _evidence(complaint, first), measure, check="no-offer"))
         if len(replies) > self.max_public_replies:
             message = (f"public back-and-forth with {who} ran to {len(replies)} replies "

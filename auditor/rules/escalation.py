@@ -23,7 +23,8 @@ complaint. The account's replies in the thread are its posts in that
 conversation replying to that counterpart, or replying to someone else and
 opening with the counterpart's handle ("@carol @bob please both DM us"), from
 the complaint on (replies that come after the period count). A reply and the
-account's own posts that continue it ("(1/2)", "(2/2)") are one reply.
+account's own posts that continue it ("(1/2)", "(2/2)") are one reply, and so are numbered pieces
+that each reply to the counterpart, posted within half an hour ("...1/2", "...2/2^ML").
 
 Outcome of a thread (one checked item):
 
@@ -51,6 +52,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
@@ -180,7 +182,7 @@ class EscalationRule(RuleBase):
                     parts += continued.get(parts[at].id, ())
                     at += 1
                 replies.append(parts)
-        return replies
+        return _numbered_parts_joined(replies)
 
     def _offered(self, threads: list[list[Post]], offers: dict[str, dict[str, Match]]) -> bool:
         return any(kind in offers[part.text] for parts in threads[: self.within_replies] for part in parts
@@ -270,6 +272,34 @@ def _complains(key: str, below: float) -> bool:
         return is_complaint(key, below)
     handle, text = key.split(_PASSING, 1)
     return any(is_complaint(sentence, below) for sentence in said_about(text, handle))
+
+
+# "1/2", "(2/3)", "...History.1/2", "2/2^ML": the part of a reply written in numbered pieces.
+_PART_RE = re.compile(r"(?<![\d/])([1-9])\s?/\s?([1-9])(?![\d/])")
+# Numbered pieces of one reply are posted together.
+_PARTS_APART = timedelta(minutes=30)
+
+
+def _part_of(text: str) -> tuple[int, int] | None:
+    found = _PART_RE.findall(text)
+    if len(found) != 1:
+        return None
+    part, parts = int(found[0][0]), int(found[0][1])
+    return (part, parts) if 1 <= part <= parts and parts >= 2 else None
+
+
+def _numbered_parts_joined(replies: list[list[Post]]) -> list[list[Post]]:
+    """Replies that are numbered pieces of one ("...1/2" then "...2/2", each replying to the customer) as one."""
+    joined: list[list[Post]] = []
+    for parts in replies:
+        if joined:
+            before, now = _part_of(joined[-1][-1].text), _part_of(parts[0].text)
+            if (before and now and before[1] == now[1] and now[0] > before[0]
+                    and parts[0].created_at - joined[-1][-1].created_at <= _PARTS_APART):
+                joined[-1] = joined[-1] + parts
+                continue
+        joined.append(parts)
+    return joined
 
 
 def _dms_sent(ctx: "RuleContext", pairs: set[tuple[str, str]]) -> dict[tuple[str, str], list[DirectMessage]]:

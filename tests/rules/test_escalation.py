@@ -249,6 +249,22 @@ def test_an_offer_in_the_accounts_own_continuation_of_a_reply_counts(tmp_path):
     assert outcome(result).figures.metrics["median_public_replies"] == 2  # the two parts are one reply
 
 
+def test_numbered_parts_that_each_reply_to_the_customer_are_one_reply(tmp_path):
+    # shared/data/twcs (AskeBay): "...in your Purchase History.1/2" and "...& we'll advise on this date. 2/2^ML",
+    # both replying to the customer's post, 25 seconds apart.
+    complaint = post("bob", "2026-10-05 14:00", "@acme_support your update deleted all my files, this is terrible",
+                     mentions=("acme_support",), conversation="c1")
+    first = post("acme_support", "2026-10-05 14:10", "@bob We're so sorry, Bob. Let's look.1/2", reply_to=complaint,
+                 conversation="c1")
+    second = post("acme_support", "2026-10-05 14:11", "@bob Please DM us the e-mail on your account. 2/2^ML",
+                  reply_to=complaint, conversation="c1")
+    later = [post("acme_support", f"2026-10-05 1{n}:00", "@bob Any luck?", reply_to=complaint, conversation="c1")
+             for n in range(5, 8)]
+    result = run(policy(tmp_path, [rule()]), complaint, first, second, *later)
+    assert figures(result) == (1, 1, 0, 0)  # four replies, not five: no more than max_public_replies
+    assert outcome(result).figures.metrics["median_public_replies"] == 4
+
+
 def test_a_reply_to_another_customer_that_addresses_this_one_counts_for_them(tmp_path):
     complaint = post("bob", "2026-10-05 14:00", "@acme_support the app crashes on every launch, terrible and useless",
                      mentions=("acme_support",), conversation="c1")

@@ -25,7 +25,8 @@ Needs an answer (`needs_answer: auto`, the default): an item addressed to the
 account (a reply to its post, its handle among the @mentions that open the
 text, a DM), or a passing mention that is a question or whose sentence naming
 the account is a complaint. An acknowledgement ("thanks!", "ok, will do", "DM
-sent", 👍) never needs one. Items set aside are counted in the metrics by
+sent", 👍) never needs one, nor does a closing remark in reply to the account's post (thanks, or "it's
+sorted", with no question or grievance: text/acknowledgements.py). Items set aside are counted in the metrics by
 reason. `needs_answer: always` checks every inbound item; `only:` narrows to
 questions and/or complaints. Complaints are read in English only: a post in
 another language (the source's `lang`, else the detector's confident guess)
@@ -71,7 +72,7 @@ from auditor.result import Moment, Timing, Wait
 from auditor.rules._shared import dm_to_a_number, dms_to_numbers, measured_wait, per_text, quote, responder_groups
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.rules.episodes import Episodes, Inbound, find_episodes
-from auditor.text.acknowledgements import is_acknowledgement
+from auditor.text.acknowledgements import is_acknowledgement, is_closing_remark
 from auditor.text.addressing import is_addressed, opening_mentions, said_about
 from auditor.text.offers import find_channels
 from auditor.text.language import load_detector, reads_as_english
@@ -253,8 +254,9 @@ class ResponseTimeRule(RuleBase):
             passing = []
             for n in open_items:
                 handle, _, event, channel = candidates[n]
-                acknowledgement, opening = traits[event.text]
-                if acknowledgement:
+                acknowledgement, closing, opening = traits[event.text]
+                # A reply to the account's answer that thanks or says it is solved closes the conversation too.
+                if acknowledgement or (closing and channel == "reply"):
                     reasons[n] = "acknowledgement"
                 elif channel == "mention" and not is_addressed(handle, opening):
                     passing.append(n)
@@ -500,9 +502,10 @@ def _selected(text: str, only: tuple[str, ...], complaint_below: float) -> str |
     return "complaint" if "complaint" in only and is_complaint(text, complaint_below) else None
 
 
-def _traits(text: str) -> tuple[bool, tuple[str, ...]]:
-    """Whether a text only acknowledges, and the handles it opens with (who it is addressed to)."""
-    return is_acknowledgement(text), opening_mentions(text)
+def _traits(text: str) -> tuple[bool, bool, tuple[str, ...]]:
+    """Whether a text only acknowledges, whether it is a closing remark, and the handles it opens with (who it is
+    addressed to)."""
+    return is_acknowledgement(text), is_closing_remark(text), opening_mentions(text)
 
 
 def _passing_needs_answer(key: str, complaint_below: float) -> str | None:

@@ -25,6 +25,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from auditor.text.sentiment import sentiment
 from auditor.text.spans import EMAIL_RE, HANDLE_RE, HASHTAG_RE, URL_RE, blank_out, normalize_apostrophes
 
 # Phrases that close a conversation on their own. Written in lower case with plain
@@ -205,3 +206,24 @@ def is_acknowledgement(text: str) -> bool:
                 continue
             return False  # a word that neither closes nor softens a closer
     return closers > 0
+
+
+# A closing remark: a customer's reply to an answer that thanks or says the matter is solved, and neither asks
+# nor complains ("Thanks, we are an hour away so fingers crossed!!", "Nope, I've got my package thanks").
+# Wider than an acknowledgement, so read only where the account has answered (response_time: a reply to its
+# post), and held back by any word that may carry a question or a grievance.
+_CLOSING_RE = re.compile(
+    r"(?i)\b(?:thanks|thank\s+(?:you|u)|thx|ty|appreciate(?:d)?|cheers|sorted|solved|resolved|fixed|got\s+(?:it|my|them)|"
+    r"refunded|works\s+now|working\s+now|all\s+good)\b")
+_HELD_BACK_RE = re.compile(
+    r"(?i)\?|n't\b|\b(?:but|still|however|yet|again|not|no|never|nothing|nobody|anymore|cannot|cant|dont|doesnt|didnt|"
+    r"wont|isnt|wasnt|why|how|when|where|what|which|who|help|please|pls|plz|problem|problems|issue|issues|broken|"
+    r"wrong|missing|damaged|late|terrible|awful|worst|useless|ridiculous)\b")
+
+
+def is_closing_remark(text: str) -> bool:
+    """True for a remark that thanks or says it is solved, with no question, no word of a grievance and a
+    sentiment of at least zero."""
+    written = blank_out(normalize_apostrophes(text), URL_RE, EMAIL_RE, HANDLE_RE, HASHTAG_RE)
+    return (_CLOSING_RE.search(written) is not None and _HELD_BACK_RE.search(written) is None
+            and sentiment(written) >= 0)

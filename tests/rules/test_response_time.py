@@ -164,6 +164,22 @@ def test_after_the_account_took_the_conversation_to_dm_a_later_post_cannot_be_to
     assert [f.status for f in findings(result)] == ["breached"]
 
 
+def test_a_closing_remark_in_reply_to_the_answer_needs_no_answer(tmp_path):
+    ask = post("bob", "2026-10-05 10:00", "@acme_support where is my parcel?", mentions=("acme_support",))
+    answer = post("acme_support", "2026-10-05 10:30", "@bob it arrives today", reply_to=ask)
+    closing = post("bob", "2026-10-05 11:00", "@acme_support Thanks, we are an hour away so fingers crossed!!",
+                   reply_to=answer, mentions=("acme_support",))
+    result = run(policy(tmp_path, [rule()]), ask, answer, closing, as_of="2026-10-30 00:00")
+    assert findings(result) == [] and outcome(result).figures.metrics["not_counted"] == {"acknowledgement": 1}
+    # Thanks with a grievance, or the same words as a new mention (no answer yet to close), still need one.
+    still = post("bob", "2026-10-05 11:00", "@acme_support thanks, but it still has not arrived", reply_to=answer,
+                 mentions=("acme_support",))
+    assert len(findings(run(policy(tmp_path, [rule()]), ask, answer, still, as_of="2026-10-30 00:00"))) == 1
+    fresh = post("carol", "2026-10-05 11:00", "@acme_support Thanks, we are an hour away so fingers crossed!!",
+                 mentions=("acme_support",))
+    assert len(findings(run(policy(tmp_path, [rule()]), fresh, as_of="2026-10-30 00:00"))) == 1
+
+
 def test_a_nudge_before_the_reply_is_answered_by_it(tmp_path):
     question = post("bob", "2026-10-05 14:00", "@acme_support my order never came", mentions=("acme_support",))
     nudge = post("bob", "2026-10-05 15:00", "@acme_support hello?? anyone?", reply_to=question,

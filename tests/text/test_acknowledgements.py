@@ -86,3 +86,26 @@ def test_closing_emoji_with_modifiers_and_masks_still_close(text):
 @pytest.mark.parametrize("text", ["thanks 😡", "thanks 📦", "thanks ©", "thanks ™ acme"])
 def test_a_symbol_that_does_not_close_is_content(text):
     assert not is_acknowledgement(text)
+
+
+# Real closing remarks of customers replying to a brand's answer (shared/data/twcs), and what must still be read.
+@pytest.mark.parametrize("text", [
+    "@VirginTrains Thanks, we are an hour away so fingers crossed!!", "@UPSHelp Nope, I've got my package thanks",
+    "@AmazonHelp it's been sorted! I've been refunded!",
+    "@AskTarget Thank you for responding. I look forward to working with you.",
+])
+def test_a_closing_remark_thanks_or_says_it_is_solved(text):
+    from auditor.text.acknowledgements import is_closing_remark
+
+    assert is_closing_remark(text)
+
+
+@pytest.mark.parametrize("text", [
+    "thanks, but it still doesn't work", "Thanks! When will it ship?", "thanks for nothing", "Thanks. Nothing works.",
+    "thank you, my order is still missing", "Thanks! I appreciate it. Not sure what happened.",
+    "Thanks for the terrible service", "my package arrived damaged", "great, another outage",
+])
+def test_a_remark_that_asks_or_complains_does_not_close(text):
+    from auditor.text.acknowledgements import is_closing_remark
+
+    assert not is_closing_remark(text)

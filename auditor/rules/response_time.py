@@ -303,7 +303,7 @@ class ResponseTimeRule(RuleBase):
                 if why is None and unseen[account]:
                     # The account took the conversation to DM before the deadline: the answer may be a DM.
                     due = deadline if response is None else clock.deadline(start, self.within)
-                    why = _moved_to_dm(ctx, first.conversation_id, unseen[account], due or ctx.as_of)
+                    why = _moved_to_dm(ctx, first.conversation_id, counterpart, unseen[account], due or ctx.as_of)
                 to_numbers = unnamed.get(account)
                 if why is None and to_numbers:
                     # Only a DM before the deadline could have been an answer in time.
@@ -455,15 +455,18 @@ def _dms_not_held(unseen: list[str]) -> str:
 OutOfSight = tuple[dict[str, list[str]], dict[str, list[DirectMessage]]]
 
 
-def _moved_to_dm(ctx: "RuleContext", conversation: str | None, unseen: list[str], until: datetime
+def _moved_to_dm(ctx: "RuleContext", conversation: str | None, counterpart: str, unseen: list[str], until: datetime
                  ) -> tuple[str, str] | None:
     """Why an episode's answer may be a DM the data does not hold: a responder whose DMs no source holds asked
-    for a DM or spoke of one in the conversation by `until` ("We have received your DM and will follow up with
-    you there", "Send us a DM please"). None when none did."""
+    the counterpart for a DM or spoke of one, in the conversation by `until`, in a reply to them or one that
+    opens by addressing them ("We have received your DM and will follow up with you there", "Send us a DM
+    please"). None when none did."""
     if conversation is None:
         return None
     for reply in ctx.index.replies_in(conversation):
-        if reply.author in unseen and reply.created_at <= until:
+        if (reply.author in unseen and reply.created_at <= until
+                and (reply.in_reply_to_author == counterpart
+                     or is_addressed(counterpart, opening_mentions(reply.text)))):
             offered = find_channels(reply.text).get("dm")
             if offered is not None:
                 return DMS_NOT_HELD, (f"the account took the conversation to DM ({quote(offered.text)}), and "

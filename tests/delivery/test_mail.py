@@ -78,7 +78,7 @@ def test_a_dry_run_writes_eml_files_a_mail_client_shows_right(split_folder, tmp_
     text = message.get_body(("plain",)).get_content()
     assert text.startswith("Hello Olivia Grünwald,\n\nYour social media policy report for October 2026 is attached "
                            "(manager-olivia-grunwald.pdf). It covers Olivia Grünwald, 2 accounts: @acme, @bsmith.")
-    assert "Score: 66.7 out of 100 (company-wide: 90.4). Findings: 3." in text
+    assert "Score: 66.7 out of 100 (company-wide: 90.3). Findings: 3." in text
     assert "  - listen-not-broadcast: 0% met (target 100%), 2 of 2 failed" in text
     assert text.count("LOW · listen-not-broadcast · @") == 3
     html = message.get_body(("html",)).get_content()
@@ -258,10 +258,10 @@ def test_audit_splits_and_mails_in_one_go(tmp_path):
     assert result.exit_code == 0, result.output
     assert [to for to, _ in mailbox.received] == [[a] for a in ADDRESSES] + [["hr@acme.example"]]
     overview = mailbox.received[-1][1]
-    assert overview["Subject"] == "Social media policy audit, October 2026: overview by manager, company score 90.4"
+    assert overview["Subject"] == "Social media policy audit, October 2026: overview by manager, company score 90.3"
     assert next(overview.iter_attachments()).get_filename() == "overview.pdf"
     assert sorted(p.name for p in folder.iterdir()) == [
         "manager-dana-reyes.pdf", "manager-marcus-bell.pdf", "manager-olivia-grunwald.pdf", "overview.json",
         "overview.pdf"]
     # --quiet: no summary table and no progress; what was sent is not said either.
-    assert "score 90.4" not in result.output and "audit:" not in result.output
+    assert "score 90.3" not in result.output and "audit:" not in result.output

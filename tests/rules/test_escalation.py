@@ -236,9 +236,13 @@ def test_a_complaint_is_quoted_from_its_first_word_after_the_handles_of_any_netw
     assert _LEADING_HANDLES.sub("", text) == said
 
 
+def deleted_files():
+    return post("bob", "2026-10-05 14:00", "@acme_support your update deleted all my files, this is terrible",
+                mentions=("acme_support",), conversation="c1")
+
+
 def test_an_offer_in_the_accounts_own_continuation_of_a_reply_counts(tmp_path):
-    complaint = post("bob", "2026-10-05 14:00", "@acme_support your update deleted all my files, this is terrible",
-                     mentions=("acme_support",), conversation="c1")
+    complaint = deleted_files()
     first = post("acme_support", "2026-10-05 14:10", "@bob We're so sorry, Bob. (1/2)", reply_to=complaint,
                  conversation="c1")
     second = post("acme_support", "2026-10-05 14:10", "@bob Please DM us the e-mail on your account. (2/2)",
@@ -252,8 +256,7 @@ def test_an_offer_in_the_accounts_own_continuation_of_a_reply_counts(tmp_path):
 def test_numbered_parts_that_each_reply_to_the_customer_are_one_reply(tmp_path):
     # shared/data/twcs (AskeBay): "...in your Purchase History.1/2" and "...& we'll advise on this date. 2/2^ML",
     # both replying to the customer's post, 25 seconds apart.
-    complaint = post("bob", "2026-10-05 14:00", "@acme_support your update deleted all my files, this is terrible",
-                     mentions=("acme_support",), conversation="c1")
+    complaint = deleted_files()
     first = post("acme_support", "2026-10-05 14:10", "@bob We're so sorry, Bob. Let's look.1/2", reply_to=complaint,
                  conversation="c1")
     second = post("acme_support", "2026-10-05 14:11", "@bob Please DM us the e-mail on your account. 2/2^ML",

@@ -162,6 +162,11 @@ def test_after_the_account_took_the_conversation_to_dm_a_later_post_cannot_be_to
     # With the account's DMs in the data, the post is judged.
     result = run(policy(tmp_path, [rule()]), ask, moved, again, as_of="2026-10-30 00:00")
     assert [f.status for f in findings(result)] == ["breached"]
+    # A DM asked of someone else in the thread says nothing of this customer's answer.
+    other = post("carol", "2026-10-05 10:10", "@acme_support me too", reply_to=ask, mentions=("acme_support",))
+    to_her = post("acme_support", "2026-10-05 10:30", "@carol Send us a DM please", reply_to=other)
+    result = run(policy(tmp_path, [rule()]), ask, other, to_her, as_of="2026-10-30 00:00", dms_of=())
+    assert [(f.counterpart, f.status) for f in findings(result)] == [("bob", "breached")]
 
 
 def test_a_closing_remark_in_reply_to_the_answer_needs_no_answer(tmp_path):

@@ -358,7 +358,12 @@ class ResponseTimeRule(RuleBase):
             timing = Timing((started,), within_seconds, clock_name, measure["deadline"],
                             measure["elapsed_seconds"], len(waiting), channel, unanswered=True,
                             measure_keys=told + ("elapsed_seconds",))
-            message = f"{who} got no answer: waited {wait.text} by the end of the data ({limit})"
+            other = _answered_by_someone_else(ctx, first, counterpart, is_dm, account)
+            if other is None:
+                message = f"{who} got no answer: waited {wait.text} by the end of the data ({limit})"
+            else:  # true of the account, not of the customer: say who answered them
+                message = (f"{who} got no answer from @{account}: waited {wait.text} by the end of the data "
+                           f"({limit}; @{other} answered, not one of this rule's responders)")
             return Check(account, start, "failed", counterpart, None,
                          (Draft("breached", message, evidence, measure, wait=wait, timing=timing),))
         timing = Timing((started,), within_seconds, clock_name, measure["deadline"], items=len(waiting),
@@ -453,6 +458,21 @@ def _dms_not_held(unseen: list[str]) -> str:
 # Per audited account: the responders whose DMs no source holds, and the group's DMs to accounts known only
 # by number.
 OutOfSight = tuple[dict[str, list[str]], dict[str, list[DirectMessage]]]
+
+
+def _answered_by_someone_else(ctx: "RuleContext", first: Post | DirectMessage, counterpart: str, is_dm: bool,
+                              account: str) -> str | None:
+    """Another roster account that answered the counterpart after the item, in its conversation (a reply to them,
+    or a DM in that DM conversation), when the rule's responders did not: named in the finding."""
+    index = ctx.index
+    if is_dm:
+        found = next((dm.sender for dm in index.dm_conversations.get(first.conversation_id, ())
+                      if dm.created_at >= first.created_at and dm.sender in index.roster and dm.sender != account), None)
+        return found
+    if first.conversation_id is None:
+        return None
+    return next((reply.author for reply in index.replies_to(first.conversation_id, counterpart)
+                 if reply.created_at >= first.created_at and reply.author != account), None)
 
 
 def _moved_to_dm(ctx: "RuleContext", conversation: str | None, counterpart: str, unseen: list[str], until: datetime

@@ -185,6 +185,17 @@ def test_a_closing_remark_in_reply_to_the_answer_needs_no_answer(tmp_path):
     assert len(findings(run(policy(tmp_path, [rule()]), fresh, as_of="2026-10-30 00:00"))) == 1
 
 
+def test_an_answer_by_a_colleague_the_rule_does_not_count_is_named(tmp_path):
+    # With `responders: account` the audited account had to answer; the finding still says who did.
+    ask = post("gus", "2026-10-05 10:00", "@acme_support @lchen is the API down?", mentions=("acme_support", "lchen"))
+    colleague = post("lchen", "2026-10-05 10:20", "@gus it is back up, sorry!", reply_to=ask)
+    result = run(policy(tmp_path, [rule()]), ask, colleague, as_of="2026-10-30 00:00")
+    [finding] = findings(result)
+    assert finding.status == "breached"
+    assert finding.message == ("@gus got no answer from @acme_support: waited 24d 14h by the end of the data "
+                               "(limit 4h on wall clock; @lchen answered, not one of this rule's responders)")
+
+
 def test_a_nudge_before_the_reply_is_answered_by_it(tmp_path):
     question = post("bob", "2026-10-05 14:00", "@acme_support my order never came", mentions=("acme_support",))
     nudge = post("bob", "2026-10-05 15:00", "@acme_support hello?? anyone?", reply_to=question,

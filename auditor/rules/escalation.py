@@ -17,7 +17,7 @@ complains in it, i.e. posts in that conversation (mentioning or replying to
 the account) with a sentiment below `complaint_below` (a post that names the
 account in passing beside other accounts: a sentence naming the account). Sentiment reads English:
 a post in another language (the source's `lang`, else the language detector's
-confident guess, as for `tone`) is not a complaint, whatever it scores. The thread starts at
+guess when it is at least 0.5 sure) is not a complaint, whatever it scores. The thread starts at
 the counterpart's first complaint there and belongs to the period of that
 complaint. The account's replies in the thread are its posts in that
 conversation replying to that counterpart, or replying to someone else and

@@ -29,7 +29,7 @@ sent", 👍) never needs one, nor does a closing remark in reply to the account'
 sorted", with no question or grievance: text/acknowledgements.py). Items set aside are counted in the metrics by
 reason. `needs_answer: always` checks every inbound item; `only:` narrows to
 questions and/or complaints. Complaints are read in English only: a post in
-another language (the source's `lang`, else the detector's confident guess)
+another language (the source's `lang`, else the detector's guess when it is at least 0.5 sure)
 is never a complaint, whatever its sentiment; a question counts in any language.
 
 Response: the audited account's post replying to the item or to another post of
@@ -504,7 +504,7 @@ def _reply_not_held(counterpart: str, waiting, replied_unseen: frozenset[str]) -
 
 def _english_complaints(candidates, chosen: list[int], why: list[str | None]) -> list[str | None]:
     """`why` (each chosen item's "question", "complaint" or None) with the complaints in other languages taken back:
-    sentiment reads English (the source's `lang`, else the detector's confident guess; docs/contract.md)."""
+    sentiment reads English (the source's `lang`, else the detector's guess when at least 0.5 sure; docs/contract.md)."""
     complaints = [(candidates[n][2].text, _lang(candidates[n][2])) for n, wanted in zip(chosen, why)
                   if wanted == "complaint"]
     if not complaints:

@@ -17,7 +17,7 @@ complains in it, i.e. posts in that conversation (mentioning or replying to
 the account) with a sentiment below `complaint_below` (a post that names the
 account in passing beside other accounts: a sentence naming the account). Sentiment reads English:
 a post in another language (the source's `lang`, else the language detector's
-guess when it is at least 0.5 sure) is not a complaint, whatever it scores. The thread starts at
+guess when it is at least 0.7 sure) is not a complaint, whatever it scores. The thread starts at
 the counterpart's first complaint there and belongs to the period of that
 complaint. The account's replies in the thread are its posts in that
 conversation replying to that counterpart, or replying to someone else and
@@ -274,17 +274,20 @@ def _complains(key: str, below: float) -> bool:
     return any(is_complaint(sentence, below) for sentence in said_about(text, handle))
 
 
-# "1/2", "(2/3)", "...History.1/2", "2/2^ML": the part of a reply written in numbered pieces.
-_PART_RE = re.compile(r"(?<![\d/])([1-9])\s?/\s?([1-9])(?![\d/])")
+# "(1/2) ...", "...History.1/2", "... 2/2^ML", "... - Nick 3/3": the number of a piece of a reply, at its start
+# (after the handles) or its end (before a signature); "shipped 1/5 of the way" or "rated 3/5" in a sentence
+# is no piece.
+_PART_RE = re.compile(r"^\W*(?:@\w+\W+)*\(?([1-9])/([1-9])\)?(?!\w)|(?<![\d/])\(?([1-9])\s?/\s?([1-9])\)?"
+                      r"\s*(?:\^\w+)?\s*$")
 # Numbered pieces of one reply are posted together.
 _PARTS_APART = timedelta(minutes=30)
 
 
 def _part_of(text: str) -> tuple[int, int] | None:
-    found = _PART_RE.findall(text)
-    if len(found) != 1:
+    found = _PART_RE.search(text.strip())
+    if found is None:
         return None
-    part, parts = int(found[0][0]), int(found[0][1])
+    part, parts = (int(n) for n in (found.group(1, 2) if found.group(1) else found.group(3, 4)))
     return (part, parts) if 1 <= part <= parts and parts >= 2 else None
 
 
@@ -294,7 +297,7 @@ def _numbered_parts_joined(replies: list[list[Post]]) -> list[list[Post]]:
     for parts in replies:
         if joined:
             before, now = _part_of(joined[-1][-1].text), _part_of(parts[0].text)
-            if (before and now and before[1] == now[1] and now[0] > before[0]
+            if (before and now and before[1] == now[1] and now[0] == before[0] + 1
                     and parts[0].created_at - joined[-1][-1].created_at <= _PARTS_APART):
                 joined[-1] = joined[-1] + parts
                 continue

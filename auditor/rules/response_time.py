@@ -25,11 +25,10 @@ Needs an answer (`needs_answer: auto`, the default): an item addressed to the
 account (a reply to its post, its handle among the @mentions that open the
 text, a DM), or a passing mention that is a question or whose sentence naming
 the account is a complaint. An acknowledgement ("thanks!", "ok, will do", "DM
-sent", 👍) never needs one, nor does a closing remark in reply to the account's post (thanks, or "it's
-sorted", with no question or grievance: text/acknowledgements.py). Items set aside are counted in the metrics by
+sent", 👍) never needs one. Items set aside are counted in the metrics by
 reason. `needs_answer: always` checks every inbound item; `only:` narrows to
 questions and/or complaints. Complaints are read in English only: a post in
-another language (the source's `lang`, else the detector's guess when it is at least 0.5 sure)
+another language (the source's `lang`, else the detector's guess when it is at least 0.7 sure)
 is never a complaint, whatever its sentiment; a question counts in any language.
 
 Response: the audited account's post replying to the item or to another post of
@@ -72,7 +71,7 @@ from auditor.result import Moment, Timing, Wait
 from auditor.rules._shared import dm_to_a_number, dms_to_numbers, measured_wait, per_text, quote, responder_groups
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.rules.episodes import Episodes, Inbound, find_episodes
-from auditor.text.acknowledgements import is_acknowledgement, is_closing_remark
+from auditor.text.acknowledgements import is_acknowledgement
 from auditor.text.addressing import is_addressed, opening_mentions, said_about
 from auditor.text.offers import find_channels
 from auditor.text.language import load_detector, reads_as_english
@@ -99,6 +98,8 @@ REPLY_NOT_HELD = "reply not in the data"
 DM_TO_A_NUMBER = "DM to an account known by number"
 NOT_COUNTED_REASONS = (*SET_ASIDE_REASONS, DMS_NOT_HELD, REPLY_NOT_HELD, DM_TO_A_NUMBER)
 _MICROSECOND = timedelta(microseconds=1)
+# A hand-off to DM this long before an episode may still be where it is answered.
+_HANDOFF_BEFORE = timedelta(days=1)
 # Episodes judged a slice at a time (`_checks`).
 _SLICE = 16_384
 # Joins an account and a text into one key for the per-text detectors.
@@ -254,9 +255,8 @@ class ResponseTimeRule(RuleBase):
             passing = []
             for n in open_items:
                 handle, _, event, channel = candidates[n]
-                acknowledgement, closing, opening = traits[event.text]
-                # A reply to the account's answer that thanks or says it is solved closes the conversation too.
-                if acknowledgement or (closing and channel == "reply"):
+                acknowledgement, opening = traits[event.text]
+                if acknowledgement:
                     reasons[n] = "acknowledgement"
                 elif channel == "mention" and not is_addressed(handle, opening):
                     passing.append(n)
@@ -303,7 +303,8 @@ class ResponseTimeRule(RuleBase):
                 if why is None and unseen[account]:
                     # The account took the conversation to DM before the deadline: the answer may be a DM.
                     due = deadline if response is None else clock.deadline(start, self.within)
-                    why = _moved_to_dm(ctx, first.conversation_id, counterpart, unseen[account], due or ctx.as_of)
+                    why = _moved_to_dm(ctx, first.conversation_id, counterpart, unseen[account],
+                                       (start - _HANDOFF_BEFORE, due or ctx.as_of))
                 to_numbers = unnamed.get(account)
                 if why is None and to_numbers:
                     # Only a DM before the deadline could have been an answer in time.
@@ -475,16 +476,18 @@ def _answered_by_someone_else(ctx: "RuleContext", first: Post | DirectMessage, c
                  if reply.created_at >= first.created_at and reply.author != account), None)
 
 
-def _moved_to_dm(ctx: "RuleContext", conversation: str | None, counterpart: str, unseen: list[str], until: datetime
-                 ) -> tuple[str, str] | None:
+def _moved_to_dm(ctx: "RuleContext", conversation: str | None, counterpart: str, unseen: list[str],
+                 between: tuple[datetime, datetime]) -> tuple[str, str] | None:
     """Why an episode's answer may be a DM the data does not hold: a responder whose DMs no source holds asked
-    the counterpart for a DM or spoke of one, in the conversation by `until`, in a reply to them or one that
-    opens by addressing them ("We have received your DM and will follow up with you there", "Send us a DM
-    please"). None when none did."""
+    the counterpart for a DM or spoke of one, in the conversation `between` a day before the episode and its
+    deadline, in a reply to them or one that opens by addressing them ("We have received your DM and will
+    follow up with you there", "Send us a DM please"). None when none did: a hand-off weeks before is
+    another matter."""
     if conversation is None:
         return None
+    since, until = between
     for reply in ctx.index.replies_in(conversation):
-        if (reply.author in unseen and reply.created_at <= until
+        if (reply.author in unseen and since <= reply.created_at <= until
                 and (reply.in_reply_to_author == counterpart
                      or is_addressed(counterpart, opening_mentions(reply.text)))):
             offered = find_channels(reply.text).get("dm")
@@ -504,7 +507,7 @@ def _reply_not_held(counterpart: str, waiting, replied_unseen: frozenset[str]) -
 
 def _english_complaints(candidates, chosen: list[int], why: list[str | None]) -> list[str | None]:
     """`why` (each chosen item's "question", "complaint" or None) with the complaints in other languages taken back:
-    sentiment reads English (the source's `lang`, else the detector's guess when at least 0.5 sure; docs/contract.md)."""
+    sentiment reads English (the source's `lang`, else the detector's guess when at least 0.7 sure; docs/contract.md)."""
     complaints = [(candidates[n][2].text, _lang(candidates[n][2])) for n, wanted in zip(chosen, why)
                   if wanted == "complaint"]
     if not complaints:
@@ -525,10 +528,9 @@ def _selected(text: str, only: tuple[str, ...], complaint_below: float) -> str |
     return "complaint" if "complaint" in only and is_complaint(text, complaint_below) else None
 
 
-def _traits(text: str) -> tuple[bool, bool, tuple[str, ...]]:
-    """Whether a text only acknowledges, whether it is a closing remark, and the handles it opens with (who it is
-    addressed to)."""
-    return is_acknowledgement(text), is_closing_remark(text), opening_mentions(text)
+def _traits(text: str) -> tuple[bool, tuple[str, ...]]:
+    """Whether a text only acknowledges, and the handles it opens with (who it is addressed to)."""
+    return is_acknowledgement(text), opening_mentions(text)
 
 
 def _passing_needs_answer(key: str, complaint_below: float) -> str | None:

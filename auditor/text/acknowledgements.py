@@ -25,7 +25,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from auditor.text.sentiment import sentiment
 from auditor.text.spans import EMAIL_RE, HANDLE_RE, HASHTAG_RE, URL_RE, blank_out, normalize_apostrophes
 
 # Phrases that close a conversation on their own. Written in lower case with plain
@@ -49,7 +48,7 @@ CLOSERS = (
     "that works", "that worked", "it worked", "worked", "works", "works now", "it works", "it works now",
     "working now", "it's working", "it's working now", "it's working again", "working again", "fixed",
     "it's fixed", "fixed it", "i fixed it", "all fixed", "sorted", "all sorted", "resolved", "solved", "all good",
-    "all set", "that solved it", "that fixed it", "that did it", "that did the trick", "did the trick",
+    "all set", "found it", "that solved it", "that fixed it", "that did it", "that did the trick", "did the trick",
     "problem solved", "issue solved", "issue resolved", "problem fixed", "love it", "love that",
     "looking forward to it", "look forward to it", "i look forward to it",
     # done as asked
@@ -86,6 +85,7 @@ FILLERS = (
     "for getting back", "for getting back to me", "for the follow up", "for following up", "for replying",
     "for responding", "for helping", "for helping me", "for letting me know", "for the quick help",
     "for the quick fix", "for the fix", "for fixing it", "for fixing that", "for sorting it", "for sorting it out",
+    "for the answer", "for your answer", "for the quick answer", "for your quick answer",
     "for sorting that out",
     # what was sent as asked: "Just sent you a DM with my booking ref"
     "with my details", "with the details", "with my info", "with the info", "with my information",
@@ -207,23 +207,3 @@ def is_acknowledgement(text: str) -> bool:
             return False  # a word that neither closes nor softens a closer
     return closers > 0
 
-
-# A closing remark: a customer's reply to an answer that thanks or says the matter is solved, and neither asks
-# nor complains ("Thanks, we are an hour away so fingers crossed!!", "Nope, I've got my package thanks").
-# Wider than an acknowledgement, so read only where the account has answered (response_time: a reply to its
-# post), and held back by any word that may carry a question or a grievance.
-_CLOSING_RE = re.compile(
-    r"(?i)\b(?:thanks|thank\s+(?:you|u)|thx|ty|appreciate(?:d)?|cheers|sorted|solved|resolved|fixed|got\s+(?:it|my|them)|"
-    r"refunded|works\s+now|working\s+now|all\s+good)\b")
-_HELD_BACK_RE = re.compile(
-    r"(?i)\?|n't\b|\b(?:but|still|however|yet|again|not|no|never|nothing|nobody|anymore|cannot|cant|dont|doesnt|didnt|"
-    r"wont|isnt|wasnt|why|how|when|where|what|which|who|help|please|pls|plz|problem|problems|issue|issues|broken|"
-    r"wrong|missing|damaged|late|terrible|awful|worst|useless|ridiculous)\b")
-
-
-def is_closing_remark(text: str) -> bool:
-    """True for a remark that thanks or says it is solved, with no question, no word of a grievance and a
-    sentiment of at least zero."""
-    written = blank_out(normalize_apostrophes(text), URL_RE, EMAIL_RE, HANDLE_RE, HASHTAG_RE)
-    return (_CLOSING_RE.search(written) is not None and _HELD_BACK_RE.search(written) is None
-            and sentiment(written) >= 0)

@@ -162,38 +162,18 @@ def test_after_the_account_took_the_conversation_to_dm_a_later_post_cannot_be_to
     # With the account's DMs in the data, the post is judged.
     result = run(policy(tmp_path, [rule()]), ask, moved, again, as_of="2026-10-30 00:00")
     assert [f.status for f in findings(result)] == ["breached"]
+    # A hand-off weeks before is another matter.
+    september = post("bob", "2026-09-14 10:00", "@acme_support my card was declined", mentions=("acme_support",))
+    old = post("acme_support", "2026-09-14 10:30", "@bob Send us a DM please", reply_to=september)
+    later = post("bob", "2026-10-05 11:00", "@acme_support now the update deleted my files", reply_to=old,
+                 mentions=("acme_support",))
+    result = run(policy(tmp_path, [rule()]), september, old, later, as_of="2026-10-30 00:00", dms_of=())
+    assert [(f.counterpart, f.status) for f in findings(result)] == [("bob", "breached")]
     # A DM asked of someone else in the thread says nothing of this customer's answer.
     other = post("carol", "2026-10-05 10:10", "@acme_support me too", reply_to=ask, mentions=("acme_support",))
     to_her = post("acme_support", "2026-10-05 10:30", "@carol Send us a DM please", reply_to=other)
     result = run(policy(tmp_path, [rule()]), ask, other, to_her, as_of="2026-10-30 00:00", dms_of=())
     assert [(f.counterpart, f.status) for f in findings(result)] == [("bob", "breached")]
-
-
-def test_a_closing_remark_in_reply_to_the_answer_needs_no_answer(tmp_path):
-    ask = post("bob", "2026-10-05 10:00", "@acme_support where is my parcel?", mentions=("acme_support",))
-    answer = post("acme_support", "2026-10-05 10:30", "@bob it arrives today", reply_to=ask)
-    closing = post("bob", "2026-10-05 11:00", "@acme_support Thanks, we are an hour away so fingers crossed!!",
-                   reply_to=answer, mentions=("acme_support",))
-    result = run(policy(tmp_path, [rule()]), ask, answer, closing, as_of="2026-10-30 00:00")
-    assert findings(result) == [] and outcome(result).figures.metrics["not_counted"] == {"acknowledgement": 1}
-    # Thanks with a grievance, or the same words as a new mention (no answer yet to close), still need one.
-    still = post("bob", "2026-10-05 11:00", "@acme_support thanks, but it still has not arrived", reply_to=answer,
-                 mentions=("acme_support",))
-    assert len(findings(run(policy(tmp_path, [rule()]), ask, answer, still, as_of="2026-10-30 00:00"))) == 1
-    fresh = post("carol", "2026-10-05 11:00", "@acme_support Thanks, we are an hour away so fingers crossed!!",
-                 mentions=("acme_support",))
-    assert len(findings(run(policy(tmp_path, [rule()]), fresh, as_of="2026-10-30 00:00"))) == 1
-
-
-def test_an_answer_by_a_colleague_the_rule_does_not_count_is_named(tmp_path):
-    # With `responders: account` the audited account had to answer; the finding still says who did.
-    ask = post("gus", "2026-10-05 10:00", "@acme_support @lchen is the API down?", mentions=("acme_support", "lchen"))
-    colleague = post("lchen", "2026-10-05 10:20", "@gus it is back up, sorry!", reply_to=ask)
-    result = run(policy(tmp_path, [rule()]), ask, colleague, as_of="2026-10-30 00:00")
-    [finding] = findings(result)
-    assert finding.status == "breached"
-    assert finding.message == ("@gus got no answer from @acme_support: waited 24d 14h by the end of the data "
-                               "(limit 4h on wall clock; @lchen answered, not one of this rule's responders)")
 
 
 def test_a_nudge_before_the_reply_is_answered_by_it(tmp_path):

@@ -97,3 +97,13 @@ def test_the_readable_part_skips_only_masks_that_cannot_match(text):
 def test_a_letter_is_found_in_ascii_and_in_other_scripts(text, expected):
     assert language._has_letter(text) is expected
     assert language._has_letter(text) is any(c.isalpha() for c in text)
+
+
+def test_a_complaint_is_not_read_only_where_another_language_is_sure():
+    from auditor.text.language import reads_as_english
+
+    spanish = ("Hola @AppleSupport necesito urgente la actualización de software. La batería me dura literal medio "
+               "día 🙍🏼", None)
+    short = [("@acme_support horrible horrible", None), ("@acme_support fail fail fail", None)]
+    read = reads_as_english([spanish, *short])
+    assert read[spanish] is False and all(read[item] for item in short)

@@ -159,6 +159,18 @@ class ActivityIndex:
 
     def replies_in(self, conversation: str) -> Sequence[Post]:
         """Every roster account's reply in `conversation`, in time order."""
+        replies = self._all_replies(conversation)
+        # Held by the author they answer when they are many: put back in time order.
+        return sorted(replies, key=_time_key) if type(self._replies.get(conversation)) is dict else replies
+
+    def replies_naming(self, conversation: str, handle: str) -> list[Post]:
+        """The roster accounts' replies in `conversation` to someone other than `handle` that mention it,
+        in no particular order (whether they address it is the caller's to read)."""
+        return [reply for reply in self._all_replies(conversation)
+                if reply.in_reply_to_author != handle and handle in reply.mentions]
+
+    def _all_replies(self, conversation: str) -> Sequence[Post]:
+        """The roster accounts' replies in `conversation`, in no particular order when they are many."""
         found = self._replies.get(conversation)
         if found is None:
             return ()
@@ -167,17 +179,7 @@ class ActivityIndex:
             return (found,)
         if kind is tuple:
             return found
-        return sorted((reply for replies in found.values() for reply in replies), key=_time_key)
-
-    def replies_naming(self, conversation: str, handle: str) -> list[Post]:
-        """The roster accounts' replies in `conversation` to someone other than `handle` that mention it,
-        in no particular order (whether they address it is the caller's to read)."""
-        found = self._replies.get(conversation)
-        if found is None:
-            return []
-        kind = type(found)
-        replies = (found,) if kind is Post else found if kind is tuple else [r for rs in found.values() for r in rs]
-        return [reply for reply in replies if reply.in_reply_to_author != handle and handle in reply.mentions]
+        return [reply for replies in found.values() for reply in replies]
 
     def holds_dms(self, handle: str) -> bool:
         """Whether some source holds this account's DMs (so a DM it sent or missed would be seen)."""

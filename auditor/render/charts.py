@@ -19,11 +19,13 @@ import base64
 import io
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 from typing import Any
 
 from auditor.render.formatting import Formatter
 from auditor.render.views import Chart
 from auditor.result import AccountResult, Finding, RuleResult
+from auditor.time.durations import format_open_hours
 from auditor.types import format_share_against, format_target, meets_target, share_of
 
 GREEN, RED, GREY, INK, GRID = "#2e7d32", "#c62828", "#9e9e9e", "#212121", "#e0e0e0"
@@ -236,9 +238,8 @@ def _bin_labels(edges: list[float], fmt: Formatter) -> list[str]:
 
 
 def _hours(seconds: float) -> str:
-    """A span of open hours in hours and minutes: "48h", "1h30m"."""
-    minutes = round(seconds / 60)
-    return f"{minutes // 60}h" + (f"{minutes % 60}m" if minutes % 60 else "") if minutes >= 60 else f"{minutes}m"
+    """A span of open hours as every report writes one: hours and minutes, never days ("48h")."""
+    return format_open_hours(timedelta(seconds=seconds))
 
 
 def _count(value: Any) -> int:

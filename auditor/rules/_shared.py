@@ -42,6 +42,26 @@ def created_at(event: Post | DirectMessage) -> datetime:
     return event.created_at
 
 
+def first_at_or_after(events: Sequence[Event], moment: datetime) -> Event | None:
+    """The first of time-sorted `events` at or after `moment`, or None."""
+    position = bisect_left(events, moment, key=created_at)
+    return events[position] if position < len(events) else None
+
+
+def dms_sent_to(ctx: "RuleContext", members: dict[str, frozenset[str]], wanted: set[tuple[str, str]]
+                ) -> dict[tuple[str, str], list[DirectMessage]]:
+    """The DMs each responder group sent to each counterpart of `wanted` ((group, counterpart) pairs), member
+    by member: one account's come in time order."""
+    sent: dict[tuple[str, str], list[DirectMessage]] = defaultdict(list)
+    for group in {group for group, _ in wanted}:
+        for handle in members[group]:
+            for dm in ctx.index.dms_from.get(handle, ()):
+                for recipient in dm.recipients:
+                    if (group, recipient) in wanted:
+                        sent[(group, recipient)].append(dm)
+    return sent
+
+
 def own_posts(ctx: "RuleContext", handle: str) -> list[Post]:
     """An account's posts in the period, reposts left out (a repost is someone else's words)."""
     return [post for post in in_period(ctx, ctx.index.by_author.get(handle, [])) if not post.is_repost]

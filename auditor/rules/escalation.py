@@ -59,7 +59,7 @@ from pydantic import Field, model_validator
 
 from auditor.activity.model import DirectMessage, Post
 from auditor.time.instants import utc_iso
-from auditor.rules._shared import per_text, period_slice, quote
+from auditor.rules._shared import dms_sent_to, first_at_or_after, per_text, period_slice, quote
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.text.addressing import is_addressed, opening_mentions, said_about
 from auditor.text.language import load_detector, reads_as_english
@@ -143,10 +143,11 @@ class EscalationRule(RuleBase):
                           tuple(self.company_domains))
         moods = per_text(sentiment, (complaint.text for _, complaint, _ in complaints))
         # The account's DMs matter only to threads whose replies offered nothing in time.
-        dms = _dms_sent(ctx, {(handle, complaint.author) for handle, complaint, replies in complaints
-                              if not self._offered(replies, offers)}) if "dm" in self.offer else {}
+        wanted = {(handle, complaint.author) for handle, complaint, replies in complaints
+                  if not self._offered(replies, offers)} if "dm" in self.offer else set()
+        dms = dms_sent_to(ctx, {handle: frozenset((handle,)) for handle, _ in wanted}, wanted)
         return [self._judge(handle, complaint, replies, offers, moods[complaint.text],
-                            _first_at_or_after(dms.get((handle, complaint.author), ()), complaint.created_at))
+                            first_at_or_after(dms.get((handle, complaint.author), ()), complaint.created_at))
                 for handle, complaint, replies in complaints]
 
     def _candidates(self, ctx: "RuleContext", handle: str) -> list[Post]:
@@ -303,21 +304,6 @@ def _numbered_parts_joined(replies: list[list[Post]]) -> list[list[Post]]:
                 continue
         joined.append(parts)
     return joined
-
-
-def _dms_sent(ctx: "RuleContext", pairs: set[tuple[str, str]]) -> dict[tuple[str, str], list[DirectMessage]]:
-    """The DMs each account sent to each counterpart it has a complaint thread with, in time order."""
-    sent: dict[tuple[str, str], list[DirectMessage]] = {}
-    for handle in {handle for handle, _ in pairs}:
-        for message in ctx.index.dms_from.get(handle, ()):
-            for recipient in message.recipients:
-                if (handle, recipient) in pairs:
-                    sent.setdefault((handle, recipient), []).append(message)
-    return sent
-
-
-def _first_at_or_after(dms, moment) -> DirectMessage | None:
-    return next((message for message in dms if message.created_at >= moment), None)
 
 
 def _either(words: list[str]) -> str:

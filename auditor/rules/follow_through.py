@@ -75,7 +75,8 @@ from auditor.result import Moment, Timing, Wait
 from auditor.time.durations import Duration, format_duration
 from auditor.types import Strict
 from auditor.rules._shared import (
-    PhraseList, created_at, dm_to_a_number, dms_to_numbers, measured_wait, own_posts, per_text, quote, responder_groups,
+    PhraseList, created_at, dm_to_a_number, dms_sent_to, dms_to_numbers, first_at_or_after, measured_wait, own_posts,
+    per_text, quote, responder_groups,
 )
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.text.acknowledgements import is_acknowledgement
@@ -226,7 +227,7 @@ class _Judgement:
                       if not is_acknowledgement(dm.text)), None)
         if self.found.elsewhere and wrote is not None and wrote.created_at > made + within:
             wrote = None  # asked to call or e-mail, they did not write instead; a DM days later is another matter
-        ours = _first_at_or_after(sent, made)
+        ours = first_at_or_after(sent, made)
         if ours is not None and ours.created_at <= made + within and (wrote is None or ours.created_at < wrote.created_at):
             # The account took it private itself before the counterpart wrote.
             self._answered(ours.created_at, ours.sender)
@@ -391,20 +392,14 @@ def _people(ctx: "RuleContext", handles: list[str]) -> list[str]:
 
 
 def _dms_between(ctx: "RuleContext", members: dict[str, frozenset[str]], wanted: set[tuple[str, str]]):
-    """DMs from each responder group to each promised counterpart, and back: one pass over the groups' DMs."""
-    index = ctx.index
-    sent: dict[tuple[str, str], list[DirectMessage]] = defaultdict(list)
+    """DMs from each responder group to each promised counterpart, and back."""
     received: dict[tuple[str, str], list[DirectMessage]] = defaultdict(list)
     for group in {group for group, _ in wanted}:
         for handle in members[group]:
-            for dm in index.dms_from.get(handle, ()):
-                for recipient in dm.recipients:
-                    if (group, recipient) in wanted:
-                        sent[(group, recipient)].append(dm)
-            for dm in index.dms_to.get(handle, ()):
+            for dm in ctx.index.dms_to.get(handle, ()):
                 if (group, dm.sender) in wanted:
                     received[(group, dm.sender)].append(dm)
-    return _in_time_order(sent, members), _in_time_order(received, members)
+    return _in_time_order(dms_sent_to(ctx, members, wanted), members), _in_time_order(received, members)
 
 
 def _public_contacts(ctx: "RuleContext", members: dict[str, frozenset[str]],
@@ -435,16 +430,11 @@ def _in_time_order(by_pair: dict[tuple[str, str], list[Any]], members: dict[str,
     return by_pair
 
 
-def _first_at_or_after(events: list, moment: datetime):
-    position = bisect_left(events, moment, key=created_at)
-    return events[position] if position < len(events) else None
-
-
 def _first_contact(sent: list[DirectMessage], public: list[Post], dm_since: datetime, post_since: datetime,
                    promise: Post) -> DirectMessage | Post | None:
     """The first DM to the counterpart from `dm_since` on, or public post to them from `post_since`
     on (not the promise itself, which also replies to them), whichever came first."""
-    dm = _first_at_or_after(sent, dm_since)
+    dm = first_at_or_after(sent, dm_since)
     post = next((p for p in public[bisect_left(public, post_since, key=created_at):] if p.id != promise.id), None)
     candidates = [event for event in (dm, post) if event is not None]
     return min(candidates, key=lambda e: e.created_at, default=None)

@@ -300,15 +300,15 @@ class ResponseTimeRule(RuleBase):
                 why = (DMS_NOT_HELD, _dms_not_held(unseen[account])) if unseen[account] else None
             else:
                 why = _reply_not_held(counterpart, waiting, ctx.index.replied_unseen)
+                to_numbers = unnamed.get(account)
+                if why is None and (unseen[account] or to_numbers):
+                    due = deadline if response is None else clock.deadline(start, self.within)
                 if why is None and unseen[account]:
                     # The account took the conversation to DM before the deadline: the answer may be a DM.
-                    due = deadline if response is None else clock.deadline(start, self.within)
                     why = _moved_to_dm(ctx, first.conversation_id, counterpart, unseen[account],
                                        (start - _HANDOFF_BEFORE, due or ctx.as_of))
-                to_numbers = unnamed.get(account)
                 if why is None and to_numbers:
                     # Only a DM before the deadline could have been an answer in time.
-                    due = deadline if response is None else clock.deadline(start, self.within)
                     end = min(e for e in (due, response.created_at if response else ctx.as_of) if e is not None)
                     said = dm_to_a_number(to_numbers, counterpart, start, end)
                     why = (DM_TO_A_NUMBER, said) if said is not None else None
@@ -467,9 +467,8 @@ def _answered_by_someone_else(ctx: "RuleContext", first: Post | DirectMessage, c
     or a DM in that DM conversation), when the rule's responders did not: named in the finding."""
     index = ctx.index
     if is_dm:
-        found = next((dm.sender for dm in index.dm_conversations.get(first.conversation_id, ())
-                      if dm.created_at >= first.created_at and dm.sender in index.roster and dm.sender != account), None)
-        return found
+        return next((dm.sender for dm in index.dm_conversations.get(first.conversation_id, ())
+                     if dm.created_at >= first.created_at and dm.sender in index.roster and dm.sender != account), None)
     if first.conversation_id is None:
         return None
     return next((reply.author for reply in index.replies_to(first.conversation_id, counterpart)

@@ -39,7 +39,8 @@ contacts the counterpart: a DM to them, or a public post replying to or
 mentioning them. A DM sent up to an hour before keeps it too ("check your DMs"
 is posted after the DM it announces), up to a week before a claim of contact
 already made ("we DM'd you the tracking number last week"). Else `broken` once `within` has passed before the end of
-the data, `pending` before.
+the data, `pending` before; but `not_taken_up` when the counterpart told the group, in public or by DM, after the
+promise and by its deadline, that no contact is needed any more (`is_release`: "all sorted now, thanks!").
 
 **What the data can show.** An outcome that depends on DMs the data does not
 hold (`ctx.holds_dms`: a CSV export without DMs, a fetch without the account's
@@ -79,7 +80,7 @@ from auditor.rules._shared import (
     per_text, quote, responder_groups,
 )
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
-from auditor.text.acknowledgements import is_acknowledgement
+from auditor.text.acknowledgements import is_acknowledgement, is_release
 from auditor.text.addressing import is_addressed, opening_mentions
 from auditor.text.promises import COMMITMENT, INVITATION, Promise, find_promise
 
@@ -147,6 +148,7 @@ class FollowThroughRule(RuleBase):
         wanted = {(groups.group_of[post.author], counterpart) for post, counterpart, _ in promises}
         sent, received = _dms_between(ctx, groups.members, wanted)
         public = _public_contacts(ctx, groups.members, wanted)
+        said = _their_posts(ctx, groups.members, wanted)
         not_held = {group: sorted(h for h in members if not ctx.holds_dms(h))
                     for group, members in groups.members.items()}
         unnamed = dms_to_numbers(ctx, {group: groups.members[group] for group, _ in wanted})
@@ -158,7 +160,8 @@ class FollowThroughRule(RuleBase):
             if found.kind == INVITATION:
                 checks.append(judge.invitation(sent.get(key, []), received.get(key, []), public.get(key, [])))
             else:
-                checks.append(judge.commitment(sent.get(key, []), received.get(key, []), public.get(key, [])))
+                checks.append(judge.commitment(sent.get(key, []), received.get(key, []), public.get(key, []),
+                                               said.get(key, [])))
         return checks
 
     def _promises(self, ctx: "RuleContext", audited) -> list[tuple[Post, str, Promise]]:
@@ -272,7 +275,8 @@ class _Judgement:
         return self._check("broken", f"@{cp} wrote by DM after the invitation {self.words} and {outcome} "
                                      f"(limit {self.limit})", evidence)
 
-    def commitment(self, sent: list[DirectMessage], received: list[DirectMessage], public: list[Post]) -> Check:
+    def commitment(self, sent: list[DirectMessage], received: list[DirectMessage], public: list[Post],
+                   said: list[Post]) -> Check:
         made, within, cp = self.made, self.rule.within, self.counterpart
         deadline = made + within
         # A claim of contact already made ("check your DMs", "we DM'd you the tracking number last week") is
@@ -285,6 +289,9 @@ class _Judgement:
             self._answered(contact.created_at, _author(contact))
             if contact.created_at <= deadline:
                 return self._check("kept", seconds=max(0.0, (contact.created_at - made).total_seconds()))
+        if _released(received, said, made, deadline):
+            # "All sorted now, thanks!" before it was due: they need no contact, and nobody broke anything.
+            return self._check("not_taken_up")
         evidence = (EvidenceRef(self.post.id, "post", "promise"),) + _their_dms(received, made, contact,
                                                                                "counterpart-dm")
         promised = f"the promise {self.words} to @{cp}"
@@ -415,6 +422,30 @@ def _public_contacts(ctx: "RuleContext", members: dict[str, frozenset[str]],
                     if (group, counterpart) in wanted:
                         found[(group, counterpart)].append(post)
     return _in_time_order(found, members)
+
+
+def _their_posts(ctx: "RuleContext", members: dict[str, frozenset[str]],
+                 wanted: set[tuple[str, str]]) -> dict[tuple[str, str], list[Post]]:
+    """Posts of each promised counterpart that address the responder group (a reply or a mention), in time order."""
+    found: dict[tuple[str, str], list[Post]] = defaultdict(list)
+    for group in {group for group, _ in wanted}:
+        for handle in members[group]:
+            for post in ctx.index.inbound_posts.get(handle, ()):
+                if (group, post.author) in wanted:
+                    found[(group, post.author)].append(post)
+    return _in_time_order(found, members)
+
+
+def _released(received: list[DirectMessage], said: list[Post], made: datetime, deadline: datetime) -> bool:
+    """Did the counterpart tell the group, after the promise and by its deadline, that no contact is needed
+    any more (`is_release`: "all sorted now, thanks!", "no need to DM me, it works now")?"""
+    for events in (received, said):
+        for event in events[bisect_left(events, made, key=created_at):]:
+            if event.created_at > deadline:
+                break
+            if event.created_at > made and is_release(event.text):
+                return True
+    return False
 
 
 def _in_time_order(by_pair: dict[tuple[str, str], list[Any]], members: dict[str, frozenset[str]]

@@ -207,3 +207,38 @@ def is_acknowledgement(text: str) -> bool:
             return False  # a word that neither closes nor softens a closer
     return closers > 0
 
+
+
+# What says the matter is settled: the problem solved, or the question withdrawn.
+RESOLVED = (
+    "that works", "that worked", "it worked", "worked", "works now", "it works", "it works now", "working now",
+    "it's working", "it's working now", "it's working again", "working again", "fixed", "it's fixed", "fixed it",
+    "i fixed it", "all fixed", "sorted", "all sorted", "resolved", "solved", "all good", "all set", "found it",
+    "that solved it", "that fixed it", "that did it", "that did the trick", "did the trick", "problem solved",
+    "issue solved", "issue resolved", "problem fixed", "never mind", "nevermind", "nvm",
+)
+# A counterpart declining the contact itself, at the start of what they write: "no need to DM me", "don't worry
+# about it". What follows must close too ("no need to DM, just answer here" declines the DM, not the answer).
+_DECLINE_RE = re.compile(
+    r"\s*(?:no need(?: (?:any ?more|now))?(?: to (?:dm|pm|message|contact|call|e-?mail|reach out(?: to)?|"
+    r"get back(?: to)?)(?: me| us)?)?(?: (?:any ?more|now))?|don'?t worry(?: about it)?|never ?mind|nvm)\b")
+
+
+@lru_cache(maxsize=1)
+def _resolved() -> tuple[str, ...]:
+    return tuple(f" {' '.join(_WORD_RE.findall(variant))} " for phrase in RESOLVED for variant in _variants(phrase))
+
+
+def is_release(text: str) -> bool:
+    """Does a counterpart's post or DM say no contact is needed any more: the matter settled ("all sorted now,
+    thanks!", "nevermind, found it") or the contact declined ("no need to DM me, it works now")? All of it must
+    close, as an acknowledgement does: "thanks!" alone only waits politely, "still not sorted" asks."""
+    written = blank_out(unicodedata.normalize("NFKC", normalize_apostrophes(text)), HANDLE_RE)
+    declined = _DECLINE_RE.match(written.lower())
+    if declined:
+        rest = written[declined.end():]
+        return "?" not in rest and (not _WORD_RE.search(rest) or is_acknowledgement(rest))
+    if not is_acknowledgement(written):
+        return False
+    said = f" {' '.join(_WORD_RE.findall(written.lower()))} "
+    return any(phrase in said for phrase in _resolved())

@@ -535,3 +535,60 @@ def test_a_dm_to_an_account_known_only_by_number_in_that_time_makes_a_broken_pro
     # Outside the promise's time, or with no such DM, it stays broken.
     assert outcomes(run(policy(tmp_path, [team]), promise, elsewhere, as_of="2026-10-30 00:00")) == {"broken": 1}
     assert outcomes(run(policy(tmp_path, [team]), promise, as_of="2026-10-30 00:00")) == {"broken": 1}
+
+
+# -- a counterpart who says no contact is needed ------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "@acme_support no need, all sorted now thanks!",
+    "@acme_support All sorted now, thanks!",
+    "@acme_support nevermind, found it",
+    "@acme_support Never mind, it's working again. Thanks",
+    "@acme_support no need to DM me, it works now",
+    "@acme_support No need anymore, thank you!",
+    "@acme_support don't worry about it, it's fixed",
+])
+def test_a_commitment_the_counterpart_releases_before_it_is_due_is_not_broken(tmp_path, text):
+    question = post("bob", "2026-10-06 09:00", "@acme_support my app keeps crashing", mentions=("acme_support",))
+    promise = post("acme_support", "2026-10-06 10:00", "@bob Sorry! We'll DM you shortly", reply_to=question)
+    released = post("bob", "2026-10-06 11:00", text, reply_to=promise)
+    result = run(policy(tmp_path, [rule()]), question, promise, released, as_of="2026-10-09 10:00")
+    assert figures(result) == (0, 0, 0, 0)
+    assert outcomes(result) == {"not_taken_up": 1}
+    assert not result.findings
+    # said by DM, the same
+    by_dm = dm("bob", "acme_support", "2026-10-06 11:00", text.removeprefix("@acme_support "))
+    result = run(policy(tmp_path, [rule()]), question, promise, by_dm, as_of="2026-10-09 10:00")
+    assert outcomes(result) == {"not_taken_up": 1} and not result.findings
+
+
+@pytest.mark.parametrize("text", [
+    "@acme_support thanks!",  # waiting, politely
+    "@acme_support no need to DM, just answer here please",  # declines the DM, not the answer
+    "@acme_support still not sorted",
+    "@acme_support is it fixed now?",
+    "@acme_support Thanks. Nothing works.",
+    "@acme_support not resolved, never mind the refund, where is my order",
+])
+def test_a_reply_that_does_not_release_the_commitment_leaves_it_broken(tmp_path, text):
+    question = post("bob", "2026-10-06 09:00", "@acme_support my app keeps crashing", mentions=("acme_support",))
+    promise = post("acme_support", "2026-10-06 10:00", "@bob Sorry! We'll DM you shortly", reply_to=question)
+    reply = post("bob", "2026-10-06 11:00", text, reply_to=promise)
+    result = run(policy(tmp_path, [rule()]), question, promise, reply, as_of="2026-10-09 10:00")
+    assert outcomes(result) == {"broken": 1}
+
+
+def test_a_release_after_the_promise_was_due_does_not_mend_it(tmp_path):
+    promise = post("acme_support", "2026-10-06 10:00", "@bob We'll DM you shortly", mentions=("bob",))
+    late = post("bob", "2026-10-08 11:00", "@acme_support never mind, all sorted now", mentions=("acme_support",))
+    result = run(policy(tmp_path, [rule()]), promise, late, as_of="2026-10-09 10:00")
+    assert outcomes(result) == {"broken": 1}
+
+
+def test_a_release_by_someone_else_or_to_another_account_releases_nothing(tmp_path):
+    promise = post("acme_support", "2026-10-06 10:00", "@bob We'll DM you shortly", mentions=("bob",))
+    other = post("carol", "2026-10-06 11:00", "@acme_support never mind, all sorted now", mentions=("acme_support",))
+    elsewhere = post("bob", "2026-10-06 11:00", "@globex never mind, all sorted now", mentions=("globex",))
+    result = run(policy(tmp_path, [rule()]), promise, other, elsewhere, as_of="2026-10-09 10:00")
+    assert outcomes(result) == {"broken": 1}

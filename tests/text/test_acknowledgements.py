@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from auditor.text.acknowledgements import is_acknowledgement
+from auditor.text.acknowledgements import is_acknowledgement, is_release
 from tests.shared_data import shared
 
 # Real customer replies from the TWCS rows in shared/data.
@@ -88,3 +88,20 @@ def test_closing_emoji_with_modifiers_and_masks_still_close(text):
 def test_a_symbol_that_does_not_close_is_content(text):
     assert not is_acknowledgement(text)
 
+
+
+@pytest.mark.parametrize("text", [
+    "All sorted now, thanks!", "nevermind, found it", "@acme Thanks! It's working again", "nvm", "no need to dm me",
+    "No need anymore, thank you!", "dont worry about it, it's fixed", "no need to DM, all sorted now thanks!",
+])
+def test_a_release_says_no_contact_is_needed_any_more(text):
+    assert is_release(text)
+
+
+@pytest.mark.parametrize("text", [
+    "thanks!", "ok", "no need to DM, just answer here please", "still not sorted", "is it fixed now?", "no need?",
+    "Thanks. Nothing works.", "nevermind the refund, where is my order", "never mind, you guys are useless",
+    "not resolved", "fixed? no",
+])
+def test_what_asks_or_only_thanks_releases_nothing(text):
+    assert not is_release(text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -90,3 +91,12 @@ def test_unknown_paper_is_a_render_error(small_result):
 
     with pytest.raises(RenderError, match="paper"):
         render(small_result, "pdf", RenderOptions(paper="A3"))
+
+
+def test_a_long_policy_name_keeps_the_cover_on_one_page(small_result, tmp_path):
+    name = ("Acme Corporation Global Social Media, Public Communications and Customer Care Policy for Employees, "
+            "Contractors and Brand Accounts (North America and Europe)")
+    long_named = dataclasses.replace(small_result, policy={**small_result.policy, "name": name, "company": name})
+    pdf = render(long_named, "pdf", RenderOptions())
+    second = pdftotext(pdf, tmp_path, first=2, last=2)
+    assert "Contents" in second and "Events read" not in second  # the cover's facts stayed on page 1

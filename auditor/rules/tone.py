@@ -73,7 +73,7 @@ from auditor.text.idioms import set_aside
 from auditor.text.language import ENGLISH, language_of, languages_of, load_detector
 from auditor.text.patterns import Matcher
 from auditor.text.profanity import find_profanity
-from auditor.text.sentiment import NEGATIVITY_BELOW, load_sentiment, sentiment, sentiment_below
+from auditor.text.sentiment import NEGATIVITY_BELOW, load_sentiment, sentiment, sentiment_below, without_playful_emoji
 from auditor.text.shouting import shouting
 from auditor.text.spans import BARE_LINK_RE, EMAIL_RE, HANDLE_RE, URL_RE
 from auditor.text.toxicity import TOXICITY_ABOVE, load_classifier, toxicity_scores
@@ -359,7 +359,14 @@ def _negative(text: str, below: float) -> float | None:
         return None
     kind = courtesy.set_aside(text)
     mood = sentiment(text) if kind is text else max(sentiment(text), sentiment(kind))
-    return mood if mood < below else None
+    if mood >= below:
+        return None
+    # "Our new fall collection just dropped 🔥🔥🔥" is -0.74 for its fire; with nothing grim left once 🔥 and
+    # 👻 go it is praise ("a dumpster fire 🔥" stays below: the words are grim too).
+    plain = without_playful_emoji(kind)
+    if plain != kind and sentiment(plain) >= 0:
+        return None
+    return mood
 
 
 def _disparaged(text: str, lang: str | None, language: str | None, competitors: Matcher) -> tuple[_Hit | None, str | None]:

@@ -88,6 +88,11 @@ MILD = (
     r"dead[\s-]+letter(?:\s+(?:queues?|exchanges?|topics?))?",
     r"dead\s+simple",
     r"kill(?:ing)?\s+the\s+(?:process|app|task|job|service)",
+    # praise and a film: "Kick ass! You can now create files on GitHub", "Kick-Ass"; a threat puts someone
+    # between the two words ("kick your ass") and stays on the list
+    r"kick[\s-]?ass(?:ing)?",
+    # waiting: "something to kill time on your flight" (negativity -0.69)
+    r"kill(?:s|ing|ed)?\s+(?:some\s+|the\s+|a\s+(?:little\s+|bit\s+of\s+)?)?time",
     # encouragement: "no such thing as a stupid question"
     r"no\s+such\s+thing\s+as\s+an?\s+(?:stupid|dumb|silly)\s+questions?",
     r"(?:there\s+are\s+)?no\s+(?:stupid|dumb|silly)\s+questions",
@@ -114,7 +119,7 @@ def find_idioms(text: str) -> list[Match]:
             or "prick" in lowered or "tit" in lowered or "bastard" in lowered or "wtf" in lowered or "dyke" in lowered
             or "retard" in lowered):
         patterns.append(_PATTERN)
-    if ("kill" in lowered or "insanely" in lowered or "pain" in lowered or "hate" in lowered or "crush" in lowered
+    if ("kill" in lowered or "kick" in lowered or "insanely" in lowered or "pain" in lowered or "hate" in lowered or "crush" in lowered
             or "stupid" in lowered or "dumb" in lowered or "dead" in lowered or "silly" in lowered):
         patterns.append(_MILD_PATTERN)
     if not patterns:

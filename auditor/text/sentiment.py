@@ -97,6 +97,11 @@ _RELIEF_RE = re.compile(r"(?i)\b(?:no\s+more|never\s+(?:had|have|once\s+had)\s+(
 _PLAYFUL_EMOJI = str.maketrans({"\U0001F525": " ", "\U0001F47B": " "})
 
 
+def without_playful_emoji(text: str) -> str:
+    """``text`` with the emoji people post in fun (🔥, 👻) replaced by spaces."""
+    return text.translate(_PLAYFUL_EMOJI)
+
+
 def lowest_sum(text: str) -> float:
     """A floor under the sum of word valences VADER works out for ``text`` (0.0 when it cannot go below
     zero); VADER's score is that sum normalised, so the text cannot score below the floor's score.

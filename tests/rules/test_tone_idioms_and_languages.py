@@ -36,6 +36,13 @@ ENGLISH_ONLY = {"profanity": True, "toxicity": True, "negativity": {"below": -0.
     "No such thing as a stupid question. Ask away!", "Dead simple: drag, drop, done.",
     "Messages go to the dead letter queue, where you can inspect and replay them.",
     "If the app is stuck, kill the process and restart it", "Our support team is crushing it this week",
+    # real tweets of shared/data: "kick ass" is praise, and a film; "kill time" waits
+    "Kick Ass! You can now create files on GitHub", "congratulations for that kick ass relaunch, nice!",
+    "Kick-ass results from the team this quarter", "Watched Kick Ass today with the GF, great film :-)",
+    "Need something to kill time on your flight? Check out our new playlists.",
+    "Probably gonna have to kill some time between getting outta work and meeting my dad",
+    # 🔥 is praise: VADER reads it as fire (-0.77, -0.74)
+    "looks so so good 🔥🔥🔥🔥🔥", "Our new fall collection just dropped 🔥🔥🔥",
 ])
 def test_harmless_idioms_are_no_finding_by_default(tmp_path, text):
     result = run(policy(tmp_path, [rule(ENGLISH_ONLY)]), post("jdoe", "2026-10-05 10:00", text))
@@ -52,6 +59,15 @@ def test_the_policy_can_turn_the_idiom_exemption_off(tmp_path):
 def test_crazy_of_a_person_is_still_read_by_the_classifier(tmp_path, text):
     result = run(policy(tmp_path, [rule({"toxicity": True})]), post("jdoe", "2026-10-05 10:00", text))
     assert len(result.findings) == 1
+
+
+@pytest.mark.parametrize("text", [
+    "I'll kick your ass", "gonna kick their ass tomorrow", "This place is a dumpster fire 🔥", "burn in hell 🔥🔥",
+    "go kill yourself", "kill them all", "I want to kill you, kill time my ass",
+])
+def test_threats_and_grim_fire_are_still_found(tmp_path, text):
+    result = run(policy(tmp_path, [rule(ENGLISH_ONLY)]), post("jdoe", "2026-10-05 10:00", text))
+    assert len(result.findings) == 1, text
 
 
 @pytest.mark.parametrize("text", ["Go to hell", "What the hell is this release", "Hell yeah, launch day!"])
@@ -102,3 +118,12 @@ def test_a_german_support_reply_is_not_scored_by_the_classifier(tmp_path, monkey
     german = post("jdoe", "2026-10-05 10:00", "Vielen Dank für Ihre Geduld, wir melden uns per DM.")
     result = run(policy(tmp_path, [rule({"toxicity": True})]), german)
     assert read == [] and result.findings == ()
+
+
+@pytest.mark.parametrize("text", [
+    "while you dipshits are at it, tabloid garbage", "putting an end to these fuckwits", "they are both scumbags",
+    "every single libtard pusher", "what a bunch of asshats",
+])
+def test_plurals_of_listed_insults_are_profanity(tmp_path, text):
+    result = run(policy(tmp_path, [rule({"profanity": True})]), post("jdoe", "2026-10-05 10:00", text))
+    assert messages(result) and messages(result)[0].startswith("profanity:"), text

@@ -12,7 +12,9 @@
     toxicity: {above: 0.9}
     negativity: {below: -0.6}
     shouting: {caps_ratio: 0.7, min_letters: 12}
-    banned: ["not my problem", "/\\bwhatever\\b/"]
+    # the dismissive "whatever" that ends a clause ("run it as admin or whatever, should work"), not
+    # "use whatever works best for you"
+    banned: ["not my problem", '/\\bwhatever\\s*(?:[.!?…,;:]|$)|\\bwhatever\\s+(?:you|u)\\s+(?:\\w+\\s+)?say\\b/']
     competitors: ["WidgetCo", "@widgetco"]
 ```
 
@@ -338,8 +340,10 @@ def _text_verdicts(checks: ToneChecks, exempt_idioms: bool, batch: Sequence[str 
         if banned:
             found = _outside_names(text, banned.find_all(text))
             if found:
-                quoted = ", ".join(dict.fromkeys(quote(m.text) for m in found))
-                hits.append(_Hit("banned", quoted, {"words": [m.text for m in found]}))
+                # A pattern may match the punctuation that ends a clause ("whatever,"): the words are what is quoted.
+                words = [m.text.rstrip(_CLAUSE_END) or m.text for m in found]
+                quoted = ", ".join(dict.fromkeys(quote(w) for w in words))
+                hits.append(_Hit("banned", quoted, {"words": words}))
         not_scored = language if english_only and not ok else None
         if competitors and competitors.search(text) is not None:
             disparaged, competitor_language = _disparaged(text, lang, language if english_only else None, competitors)
@@ -349,6 +353,9 @@ def _text_verdicts(checks: ToneChecks, exempt_idioms: bool, batch: Sequence[str 
                 not_scored = competitor_language
         result.append(_Verdict(tuple(hits), not_scored) if hits or not_scored else None)
     return result
+
+
+_CLAUSE_END = " \t\n.!?…,;:"
 
 
 def _negative(text: str, below: float) -> float | None:

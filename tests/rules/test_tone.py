@@ -304,3 +304,10 @@ def test_metrics_count_as_check_by_check(seed):
     for language, n in expected["languages"].items():
         assert f"{language} {n}" in got["note"]
     assert ("note" in got) == bool(expected["skipped"])
+
+
+def test_a_banned_pattern_that_matches_the_end_of_a_clause_quotes_the_words(tmp_path):
+    checks = {"banned": ["/\\bwhatever\\s*(?:[.!?,;:]|$)/"]}
+    result = run(policy(tmp_path, [rule(checks)]), post("jdoe", "2026-10-05 10:00", "run it as admin or whatever, ok"),
+                 post("jdoe", "2026-10-05 11:00", "use whatever works for you"))
+    assert messages(result) == ['banned: "whatever"']

@@ -23,11 +23,13 @@ the built-in commitments, `invitations:` the built-in invitations.
 
 **Invitation** ("DM us your order number", "our DMs are open", "feel free to
 contact us"): the counterpart takes it up by a DM to the account (with
-`responders: team`, to any audited account of its team) after the invitation, one that does more
-than thank or close ("thanks!" is an acknowledgement, as `response_time` reads them).
+`responders: team`, to any audited account of its team) within a week after the invitation (`TAKE_UP`; a
+DM weeks later is another conversation) and before the group invites them again (the later invitation
+is judged with it: one DM never breaks two), one that does more than thank or close ("thanks!" is an
+acknowledgement, as `response_time` reads them) or say no contact is needed ("never mind, it arrived").
 - `kept`: their first DM is answered within `within` by a DM to them, or by a
   public post replying to or mentioning them; or the account wrote to them by
-  DM first, within `within` of the invitation.
+  DM first, within `within` of the invitation, and they wrote nothing after it that was left waiting.
 - `broken`: taken up and not answered within `within`; the unanswered DMs are
   the evidence. `pending`: taken up, and the answer not yet due.
 - `not_taken_up`: no DM from the counterpart by the end of the data. Nobody
@@ -36,9 +38,10 @@ than thank or close ("thanks!" is an acknowledgement, as `response_time` reads t
 **Commitment** ("I'll DM you", "we'll look into it and get back to you", "I've
 sent you a DM"): `kept` when, within `within`, the account (or its team)
 contacts the counterpart: a DM to them, or a public post replying to or
-mentioning them. A DM sent up to an hour before keeps it too ("check your DMs"
-is posted after the DM it announces), up to a week before a claim of contact
-already made ("we DM'd you the tracking number last week"). Else `broken` once `within` has passed before the end of
+mentioning them. A DM sent up to five minutes before keeps it too (sent and announced together:
+"DMing you now"), up to a week before a claim of contact already made ("check your DMs", "we DM'd you
+the tracking number last week"); a DM before a promise of contact to come ("we'll DM you tomorrow") does
+not. Else `broken` once `within` has passed before the end of
 the data, `pending` before; but `not_taken_up` when the counterpart told the group, in public or by DM, after the
 promise and by its deadline, that no contact is needed any more (`is_release`: "all sorted now, thanks!").
 
@@ -61,7 +64,7 @@ promise to the contact for a commitment).
 from __future__ import annotations
 
 import statistics
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from types import MappingProxyType
@@ -91,8 +94,10 @@ OUTCOMES = ("kept", "broken", "pending", "not_taken_up", "cannot_tell")
 # A check's counts for the metrics: one read-only mapping per kind and outcome, shared by every promise's check.
 _COUNTS = {(kind, outcome): MappingProxyType({kind: 1, outcome: 1})
            for kind in (INVITATION, COMMITMENT) for outcome in OUTCOMES}
-# A DM sent this long before a commitment still keeps it ("check your DMs" is posted after the DM).
-ANNOUNCED_DM = timedelta(hours=1)
+# A DM sent this long before a commitment still keeps it: sent and announced together ("DMing you now").
+ANNOUNCED_DM = timedelta(minutes=5)
+# An invitation is taken up by a DM within this long of it; a DM weeks later is another conversation.
+TAKE_UP = timedelta(days=7)
 # A DM sent this long before a claim of contact already made ("we DM'd you the tracking number last week") keeps it.
 CLAIMED_DM = timedelta(days=7)
 # Counterpart DMs quoted as evidence of one promise, at most.
@@ -152,13 +157,17 @@ class FollowThroughRule(RuleBase):
         not_held = {group: sorted(h for h in members if not ctx.holds_dms(h))
                     for group, members in groups.members.items()}
         unnamed = dms_to_numbers(ctx, {group: groups.members[group] for group, _ in wanted})
+        invited = _invitation_times(promises, groups.group_of)
         checks = []
         for post, counterpart, found in promises:
             group = groups.group_of[post.author]
             key = (group, counterpart)
             judge = _Judgement(self, ctx, post, counterpart, found, not_held[group], unnamed.get(group, ()))
             if found.kind == INVITATION:
-                checks.append(judge.invitation(sent.get(key, []), received.get(key, []), public.get(key, [])))
+                times = invited[key]
+                later = times[bisect_right(times, post.created_at):]  # a later invitation takes over from this one
+                checks.append(judge.invitation(sent.get(key, []), received.get(key, []), public.get(key, []),
+                                               later[0] if later else None))
             else:
                 checks.append(judge.commitment(sent.get(key, []), received.get(key, []), public.get(key, []),
                                                said.get(key, [])))
@@ -223,16 +232,25 @@ class _Judgement:
         self.deadline: str | None = None
         self.waited: int | None = None
 
-    def invitation(self, sent: list[DirectMessage], received: list[DirectMessage], public: list[Post]) -> Check:
+    def invitation(self, sent: list[DirectMessage], received: list[DirectMessage], public: list[Post],
+                   next_invitation: datetime | None = None) -> Check:
         made, within, cp = self.made, self.rule.within, self.counterpart
-        # A DM that only thanks or closes ("thanks!", "ok") asks nothing: it takes nothing up (as in response_time).
-        wrote = next((dm for dm in received[bisect_left(received, made, key=created_at):]
-                      if not is_acknowledgement(dm.text)), None)
-        if self.found.elsewhere and wrote is not None and wrote.created_at > made + within:
-            wrote = None  # asked to call or e-mail, they did not write instead; a DM days later is another matter
+        # Taken up by their first DM within a week, before the group invites them again (that invitation is
+        # judged with it). A DM that only thanks or closes ("thanks!", "ok") asks nothing, and one that says no
+        # contact is needed any more ("never mind, it arrived") declines: neither takes it up.
+        until = made + (within if self.found.elsewhere else TAKE_UP)  # asked to call or e-mail, they did not write
+        if next_invitation is not None:
+            until = min(until, next_invitation)
+        wrote = None
+        for dm in received[bisect_left(received, made, key=created_at):]:
+            if dm.created_at > until or dm.created_at == next_invitation:
+                break
+            if not is_acknowledgement(dm.text) and not is_release(dm.text):
+                wrote = dm
+                break
         ours = first_at_or_after(sent, made)
-        if ours is not None and ours.created_at <= made + within and (wrote is None or ours.created_at < wrote.created_at):
-            # The account took it private itself before the counterpart wrote.
+        if ours is not None and ours.created_at <= made + within and wrote is None:
+            # The account took it private itself, and the counterpart wrote nothing it left waiting.
             self._answered(ours.created_at, ours.sender)
             return self._check("kept", seconds=(ours.created_at - made).total_seconds())
         if wrote is None:
@@ -422,6 +440,18 @@ def _public_contacts(ctx: "RuleContext", members: dict[str, frozenset[str]],
                     if (group, counterpart) in wanted:
                         found[(group, counterpart)].append(post)
     return _in_time_order(found, members)
+
+
+def _invitation_times(promises: list[tuple[Post, str, Promise]], group_of: dict[str, str]
+                      ) -> dict[tuple[str, str], list[datetime]]:
+    """When each responder group invited each counterpart, in time order."""
+    times: dict[tuple[str, str], list[datetime]] = defaultdict(list)
+    for post, counterpart, found in promises:
+        if found.kind == INVITATION:
+            times[(group_of[post.author], counterpart)].append(post.created_at)
+    for each in times.values():
+        each.sort()
+    return times
 
 
 def _their_posts(ctx: "RuleContext", members: dict[str, frozenset[str]],

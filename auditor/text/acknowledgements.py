@@ -50,6 +50,7 @@ CLOSERS = (
     "it's fixed", "fixed it", "i fixed it", "all fixed", "sorted", "all sorted", "resolved", "solved", "all good",
     "all set", "found it", "that solved it", "that fixed it", "that did it", "that did the trick", "did the trick",
     "problem solved", "issue solved", "issue resolved", "problem fixed", "love it", "love that",
+    "it arrived", "it's arrived", "arrived", "it came", "it's here", "it turned up", "it showed up",
     "looking forward to it", "look forward to it", "i look forward to it",
     # done as asked
     "dm sent", "dm'd", "dmed", "dm'ed", "sent", "just sent", "sent it", "sent you a dm", "sent a dm",
@@ -76,7 +77,8 @@ FILLERS = (
     "so", "so much", "very", "very much", "much", "really", "a lot", "lots", "loads", "heaps", "tons", "a ton",
     "a million", "again", "and", "too", "also", "you", "u", "ya", "y'all", "guys", "team", "all", "folks",
     "everyone", "both", "man", "mate", "dude", "sir", "buddy", "friend", "oh", "ah", "aw", "aww", "wow",
-    "lol", "haha", "hehe", "x", "xx", "xo", "xoxo", "in advance", "anyway", "anyways", "now", "for that", "for this",
+    "lol", "haha", "hehe", "x", "xx", "xo", "xoxo", "in advance", "anyway", "anyways", "now", "today",
+    "this morning", "for that", "for this",
     "for the help", "for your help", "for all the help", "for the info", "for the information", "for the update",
     "for the reply", "for the response", "for the quick reply", "for the quick response", "for the fast reply",
     "for the fast response", "for your reply", "for your response", "for your quick reply",
@@ -215,8 +217,14 @@ RESOLVED = (
     "it's working", "it's working now", "it's working again", "working again", "fixed", "it's fixed", "fixed it",
     "i fixed it", "all fixed", "sorted", "all sorted", "resolved", "solved", "all good", "all set", "found it",
     "that solved it", "that fixed it", "that did it", "that did the trick", "did the trick", "problem solved",
-    "issue solved", "issue resolved", "problem fixed", "never mind", "nevermind", "nvm",
+    "issue solved", "issue resolved", "problem fixed", "never mind", "nevermind", "nvm", "it arrived", "it's arrived",
+    "arrived", "it came", "it's here", "it turned up", "it showed up",
 )
+# A greeting before what they say: "Hey, no need anymore..."
+_GREETING_RE = re.compile(r"\s*(?:hey|hi|hello|oh|ah|ok|okay)\b[\s,.!]*", re.IGNORECASE)
+# What takes a release back: "no need to DM, but it still doesn't work".
+_CLAUSE_RE = re.compile(r"[.!;,\n]+")
+_CONTRAST_RE = re.compile(r"\b(?:still|but|however|though|yet|not|again)\b|n't\b")
 # A counterpart declining the contact itself, at the start of what they write: "no need to DM me", "don't worry
 # about it". What follows must close too ("no need to DM, just answer here" declines the DM, not the answer).
 _DECLINE_RE = re.compile(
@@ -234,11 +242,21 @@ def is_release(text: str) -> bool:
     thanks!", "nevermind, found it") or the contact declined ("no need to DM me, it works now")? All of it must
     close, as an acknowledgement does: "thanks!" alone only waits politely, "still not sorted" asks."""
     written = blank_out(unicodedata.normalize("NFKC", normalize_apostrophes(text)), HANDLE_RE)
+    if "?" in written:
+        return False
+    written = written[_GREETING_RE.match(written).end():] if _GREETING_RE.match(written) else written
     declined = _DECLINE_RE.match(written.lower())
     if declined:
         rest = written[declined.end():]
-        return "?" not in rest and (not _WORD_RE.search(rest) or is_acknowledgement(rest))
-    if not is_acknowledgement(written):
-        return False
-    said = f" {' '.join(_WORD_RE.findall(written.lower()))} "
+        if not _WORD_RE.search(rest) or is_acknowledgement(rest):
+            return True
+        # "no need anymore, the parcel just turned up. All sorted now thanks!": declined, a clause that says it is
+        # settled and nothing more, and nothing taken back ("no need, it arrived broken" is no release)
+        return (not _CONTRAST_RE.search(rest.lower())
+                and any(is_acknowledgement(clause) and _settled(clause) for clause in _CLAUSE_RE.split(rest)))
+    return is_acknowledgement(written) and _settled(written)
+
+
+def _settled(text: str) -> bool:
+    said = f" {' '.join(_WORD_RE.findall(text.lower()))} "
     return any(phrase in said for phrase in _resolved())

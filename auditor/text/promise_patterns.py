@@ -84,7 +84,7 @@ PATTERNS: list[Pattern] = [
     # "DM me", "DM us your order number", "PM me" (not "5 PM us time")
     Pattern(rf"(?:{_DM_PM}|\binbox|\bmessage)\s+{_ME_US}\b", INVITATION, dm=True),
     # "pls dm", "please, DM the details", "feel free to DM", "could you DM"
-    Pattern(rf"\b{_PLEASE},?\s+(?:dm|pm)\b", INVITATION, dm=True),
+    Pattern(rf"\b{_PLEASE},?\s+(?:dm|pm)\b(?!['’])", INVITATION, dm=True),  # not "just DM'd you": a claim
     # "DM please"
     Pattern(rf"{_DM_PM}\s+(?:please|pls|plz)\b", INVITATION, dm=True),
     # "DM your tracking number", "DM our team", "DM which device it is", "DM w/ any questions"

@@ -592,3 +592,76 @@ def test_a_release_by_someone_else_or_to_another_account_releases_nothing(tmp_pa
     elsewhere = post("bob", "2026-10-06 11:00", "@globex never mind, all sorted now", mentions=("globex",))
     result = run(policy(tmp_path, [rule()]), promise, other, elsewhere, as_of="2026-10-09 10:00")
     assert outcomes(result) == {"broken": 1}
+
+
+# -- what takes an invitation up, and what keeps a commitment ----------------------------------------
+
+
+@pytest.mark.parametrize("text", ["Hey, no need anymore, the parcel just turned up. All sorted now thanks!",
+                                  "Never mind, it arrived this morning 🙂", "It arrived! Thanks"])
+def test_a_dm_that_releases_the_invitation_takes_nothing_up(tmp_path, text):
+    promise = post("acme_support", "2026-10-05 14:10", "@dave Sorry! Please DM us your order number", mentions=("dave",))
+    release = dm("dave", "acme_support", "2026-10-05 16:00", text)
+    result = run(policy(tmp_path, [rule()]), promise, release, as_of="2026-10-30 00:00")
+    assert outcomes(result) == {"not_taken_up": 1} and not result.findings
+
+
+def test_a_dm_weeks_after_the_invitation_is_another_conversation(tmp_path):
+    promise = post("acme_support", "2026-10-02 14:10", "@dave Sorry! DM us your order number", mentions=("dave",))
+    weeks = dm("dave", "acme_support", "2026-10-20 12:00", "Hi! Do you have the blue kettle in stock?")
+    answer = dm("acme_support", "dave", "2026-10-22 12:00", "yes we do!")
+    result = run(policy(tmp_path, [rule()]), promise, weeks, answer, as_of="2026-10-30 00:00")
+    assert outcomes(result) == {"not_taken_up": 1} and not result.findings
+    # within the week it is the take-up, and judged
+    days = dm("dave", "acme_support", "2026-10-08 12:00", "order 5531")
+    late = dm("acme_support", "dave", "2026-10-10 12:00", "found it")
+    assert outcomes(run(policy(tmp_path, [rule()]), promise, days, late, as_of="2026-10-30 00:00")) == {"broken": 1}
+
+
+def test_one_dm_after_two_invitations_takes_up_only_the_later(tmp_path):
+    first = post("acme_support", "2026-10-05 14:10", "@dave Sorry Dave! DM us your order number please",
+                 mentions=("dave",))
+    second = post("acme_support", "2026-10-08 14:10", "@dave Please send us a DM with your order number",
+                  mentions=("dave",))
+    wrote = dm("dave", "acme_support", "2026-10-08 15:00", "5531")
+    late = dm("acme_support", "dave", "2026-10-10 15:00", "found it, on its way")
+    result = run(policy(tmp_path, [rule()]), first, second, wrote, late, as_of="2026-10-30 00:00")
+    assert outcomes(result) == {"broken": 1, "not_taken_up": 1}
+    [finding] = result.findings
+    assert finding.evidence[0].id == second.id
+
+
+@pytest.mark.parametrize("text", ["@dave Just DM'd you 🙂", "@dave We've just DM'd you the details", "@dave Just PM'd you"])
+def test_a_claim_of_a_dm_just_sent_is_no_invitation(tmp_path, text):
+    sent = dm("acme_support", "dave", "2026-10-05 14:05", "can you confirm the postcode?")
+    claim = post("acme_support", "2026-10-05 14:10", text, mentions=("dave",))
+    wrote = dm("dave", "acme_support", "2026-10-05 14:30", "M5V 2T6")
+    late = dm("acme_support", "dave", "2026-10-07 14:30", "thanks, sorted")
+    result = run(policy(tmp_path, [rule()]), sent, claim, wrote, late, as_of="2026-10-30 00:00")
+    assert outcomes(result) == {"kept": 1}
+    assert outcome(result).figures.metrics["commitments"] == 1
+
+
+def test_the_accounts_first_dm_does_not_excuse_leaving_their_dm_unanswered(tmp_path):
+    question = post("bigco_cto", "2026-10-05 14:00", "@jdoe we're evaluating Acme for 400 seats, who do I talk to?",
+                    mentions=("jdoe",))
+    promise = post("jdoe", "2026-10-05 14:10", "@bigco_cto DM me and we can talk off air!", reply_to=question)
+    wave = dm("jdoe", "bigco_cto", "2026-10-05 14:11", "👋")
+    details = dm("bigco_cto", "jdoe", "2026-10-05 15:00", "I'm Sam, CTO at BigCo. 400 seats, need a quote by Friday.")
+    result = run(policy(tmp_path, [rule()]), question, promise, wave, details, as_of="2026-10-30 00:00")
+    assert outcomes(result) == {"broken": 1}
+    [finding] = result.findings
+    assert "got no answer" in finding.message
+    answered = dm("jdoe", "bigco_cto", "2026-10-05 16:00", "Hi Sam, a quote is on its way")
+    assert outcomes(run(policy(tmp_path, [rule()]), question, promise, wave, details, answered,
+                        as_of="2026-10-30 00:00")) == {"kept": 1}
+
+
+def test_a_dm_sent_before_a_promise_of_contact_to_come_does_not_keep_it(tmp_path):
+    before = dm("acme_support", "dave", "2026-10-05 13:30", "we've passed 5531 to our warehouse team")
+    promise = post("acme_support", "2026-10-05 14:10", "@dave Sorry Dave, we'll DM you tomorrow with the refund details",
+                   mentions=("dave",))
+    assert outcomes(run(policy(tmp_path, [rule()]), before, promise, as_of="2026-10-30 00:00")) == {"broken": 1}
+    # sent and announced together
+    moment = dm("acme_support", "dave", "2026-10-05 14:09", "Hi Dave, the refund details: ...")
+    assert outcomes(run(policy(tmp_path, [rule()]), moment, promise, as_of="2026-10-30 00:00")) == {"kept": 1}

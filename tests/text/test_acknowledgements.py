@@ -105,3 +105,15 @@ def test_a_release_says_no_contact_is_needed_any_more(text):
 ])
 def test_what_asks_or_only_thanks_releases_nothing(text):
     assert not is_release(text)
+
+
+@pytest.mark.parametrize("text", ["Hey, no need anymore, the parcel just turned up. All sorted now thanks!",
+                                  "Never mind, it arrived this morning 🙂", "It arrived! Thanks"])
+def test_a_release_may_greet_and_say_what_happened(text):
+    assert is_release(text)
+
+
+@pytest.mark.parametrize("text", ["no need, it arrived broken", "nevermind, it arrived but the lid is cracked",
+                                  "no need to DM, but it still does not work", "It arrived broken"])
+def test_a_release_taken_back_is_none(text):
+    assert not is_release(text)

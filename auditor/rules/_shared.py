@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+import re
 from collections import defaultdict
 import math
 from datetime import datetime, timedelta, timezone
@@ -170,3 +171,18 @@ def measured_wait(start: datetime, end: datetime, on_clock: timedelta, within: t
         text=format_wait(on_clock, end - start, business_hours=clock is not None),
     )
 
+
+# A reply split in numbered pieces: "(1/2)" at its start or end, "...2/2^ML" (a signature after it).
+_PART_RE = re.compile(r"^\W*(?:@\w+\W+)*\(?([1-9])/([1-9])\)?(?!\w)|(?<![\d/])\(?([1-9])\s?/\s?([1-9])\)?"
+                      r"\s*(?:\^\w+)?\s*$")
+# Numbered pieces of one reply are posted together.
+PARTS_APART = timedelta(minutes=30)
+
+
+def numbered_part(text: str) -> tuple[int, int] | None:
+    """(piece, pieces) of a post numbered as a piece of one reply ("(1/2)"), else None."""
+    found = _PART_RE.search(text.strip())
+    if found is None:
+        return None
+    part, parts = (int(n) for n in (found.group(1, 2) if found.group(1) else found.group(3, 4)))
+    return (part, parts) if 1 <= part <= parts and parts >= 2 else None

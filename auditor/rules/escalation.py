@@ -52,14 +52,15 @@ from __future__ import annotations
 
 import re
 import statistics
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
 from auditor.activity.model import DirectMessage, Post
 from auditor.time.instants import utc_iso
-from auditor.rules._shared import dms_sent_to, first_at_or_after, per_text, period_slice, quote
+from auditor.rules._shared import (
+    PARTS_APART, dms_sent_to, first_at_or_after, numbered_part, per_text, period_slice, quote,
+)
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.text.addressing import is_addressed, opening_mentions, said_about
 from auditor.text.language import load_detector, reads_as_english
@@ -278,28 +279,14 @@ def _complains(key: str, below: float) -> bool:
 # "(1/2) ...", "...History.1/2", "... 2/2^ML", "... - Nick 3/3": the number of a piece of a reply, at its start
 # (after the handles) or its end (before a signature); "shipped 1/5 of the way" or "rated 3/5" in a sentence
 # is no piece.
-_PART_RE = re.compile(r"^\W*(?:@\w+\W+)*\(?([1-9])/([1-9])\)?(?!\w)|(?<![\d/])\(?([1-9])\s?/\s?([1-9])\)?"
-                      r"\s*(?:\^\w+)?\s*$")
-# Numbered pieces of one reply are posted together.
-_PARTS_APART = timedelta(minutes=30)
-
-
-def _part_of(text: str) -> tuple[int, int] | None:
-    found = _PART_RE.search(text.strip())
-    if found is None:
-        return None
-    part, parts = (int(n) for n in (found.group(1, 2) if found.group(1) else found.group(3, 4)))
-    return (part, parts) if 1 <= part <= parts and parts >= 2 else None
-
-
 def _numbered_parts_joined(replies: list[list[Post]]) -> list[list[Post]]:
     """Replies that are numbered pieces of one ("...1/2" then "...2/2", each replying to the customer) as one."""
     joined: list[list[Post]] = []
     for parts in replies:
         if joined:
-            before, now = _part_of(joined[-1][-1].text), _part_of(parts[0].text)
+            before, now = numbered_part(joined[-1][-1].text), numbered_part(parts[0].text)
             if (before and now and before[1] == now[1] and now[0] == before[0] + 1
-                    and parts[0].created_at - joined[-1][-1].created_at <= _PARTS_APART):
+                    and parts[0].created_at - joined[-1][-1].created_at <= PARTS_APART):
                 joined[-1] = joined[-1] + parts
                 continue
         joined.append(parts)

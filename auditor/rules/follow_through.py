@@ -79,8 +79,8 @@ from auditor.result import Moment, Timing, Wait
 from auditor.time.durations import Duration, format_duration
 from auditor.types import Strict
 from auditor.rules._shared import (
-    PhraseList, created_at, dm_to_a_number, dms_sent_to, dms_to_numbers, first_at_or_after, measured_wait, own_posts,
-    per_text, quote, responder_groups,
+    PARTS_APART, PhraseList, created_at, dm_to_a_number, dms_sent_to, dms_to_numbers, first_at_or_after, measured_wait,
+    numbered_part, own_posts, per_text, quote, responder_groups,
 )
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.text.acknowledgements import is_acknowledgement, is_release
@@ -162,7 +162,8 @@ class FollowThroughRule(RuleBase):
         for post, counterpart, found in promises:
             group = groups.group_of[post.author]
             key = (group, counterpart)
-            judge = _Judgement(self, ctx, post, counterpart, found, not_held[group], unnamed.get(group, ()))
+            judge = _Judgement(self, ctx, post, counterpart, found, not_held[group], unnamed.get(group, ()),
+                               groups.members[group])
             if found.kind == INVITATION:
                 times = invited[key]
                 later = times[bisect_right(times, post.created_at):]  # a later invitation takes over from this one
@@ -213,8 +214,9 @@ class _Judgement:
     """One promise to one counterpart, judged on what the data shows."""
 
     def __init__(self, rule: FollowThroughRule, ctx: "RuleContext", post: Post, counterpart: str, found: Promise,
-                 not_held: list[str], unnamed: Sequence[DirectMessage] = ()):
+                 not_held: list[str], unnamed: Sequence[DirectMessage] = (), members: frozenset[str] = frozenset()):
         self.rule, self.ctx, self.post, self.counterpart, self.found = rule, ctx, post, counterpart, found
+        self.rule_members = members or frozenset((post.author,))  # the responders who may keep it
         self.not_held = not_held  # the responders whose DMs no source holds
         self.unnamed = unnamed  # the responders' DMs to accounts known only by number, in time order
         self.made = post.created_at
@@ -285,13 +287,20 @@ class _Judgement:
                                      unnamed, evidence)
         self.measure["waited_seconds"] = self.waited = int(waited.total_seconds())
         self.wait = measured_wait(wrote.created_at, wrote.created_at + waited, waited, within, answered=answer is not None)
+        limit = self.limit
         if answer is not None:
             evidence += (_ref(answer, "late-answer"),)
             outcome = f"was answered only after {self.wait.text}"
         else:
             outcome = f"got no answer: waited {self.wait.text} by the end of the data"
+            # As response_time says it: the verdict stands, and the report does not say nobody answered.
+            other = _colleague_dm(self.ctx, self.rule_members, cp, wrote.created_at)
+            if other is not None:
+                outcome = (f"got no answer from {', '.join(f'@{h}' for h in sorted(self.rule_members))}: waited "
+                           f"{self.wait.text} by the end of the data")
+                limit = f"{limit}; @{other} answered, not one of this rule's responders"
         return self._check("broken", f"@{cp} wrote by DM after the invitation {self.words} and {outcome} "
-                                     f"(limit {self.limit})", evidence)
+                                     f"(limit {limit})", evidence)
 
     def commitment(self, sent: list[DirectMessage], received: list[DirectMessage], public: list[Post],
                    said: list[Post]) -> Check:
@@ -494,11 +503,39 @@ def _in_time_order(by_pair: dict[tuple[str, str], list[Any]], members: dict[str,
 def _first_contact(sent: list[DirectMessage], public: list[Post], dm_since: datetime, post_since: datetime,
                    promise: Post) -> DirectMessage | Post | None:
     """The first DM to the counterpart from `dm_since` on, or public post to them from `post_since`
-    on (not the promise itself, which also replies to them), whichever came first."""
+    on (not the promise itself, which also replies to them, nor its numbered pieces: "(2/2)"), whichever
+    came first."""
     dm = first_at_or_after(sent, dm_since)
-    post = next((p for p in public[bisect_left(public, post_since, key=created_at):] if p.id != promise.id), None)
+    pieces = {promise.id}
+    post = None
+    for candidate in public[bisect_left(public, post_since, key=created_at):]:
+        if candidate.id in pieces:
+            continue
+        if _piece_of(candidate, promise, pieces):
+            pieces.add(candidate.id)
+            continue
+        post = candidate
+        break
     candidates = [event for event in (dm, post) if event is not None]
     return min(candidates, key=lambda e: e.created_at, default=None)
+
+
+def _colleague_dm(ctx: "RuleContext", members: frozenset[str], counterpart: str, since: datetime) -> str | None:
+    """A roster account outside the responders that wrote to the counterpart by DM from `since` on."""
+    for handle in sorted(ctx.index.roster - members):
+        dms = ctx.index.dms_from.get(handle, ())
+        if any(counterpart in dm.recipients for dm in dms[bisect_left(dms, since, key=created_at):]):
+            return handle
+    return None
+
+
+def _piece_of(post: Post, promise: Post, pieces: set[str]) -> bool:
+    """Is `post` a later numbered piece of the promise's own reply: its author's, replying to a piece, numbered
+    after it, posted with it?"""
+    if post.author != promise.author or post.in_reply_to not in pieces or post.created_at - promise.created_at > PARTS_APART:
+        return False
+    first, this = numbered_part(promise.text), numbered_part(post.text)
+    return first is not None and this is not None and this[1] == first[1] and this[0] > first[0]
 
 
 def _their_dms(received: list[DirectMessage], since: datetime, answer, role: str) -> tuple[EvidenceRef, ...]:

@@ -269,14 +269,14 @@ def test_numbered_parts_that_each_reply_to_the_customer_are_one_reply(tmp_path):
 
 
 def test_a_fraction_inside_a_sentence_is_no_numbered_piece(tmp_path):
-    from auditor.rules.escalation import _part_of
+    from auditor.rules._shared import numbered_part
 
-    assert _part_of("@bob We're so sorry, Bob. Let's look.1/2") == (1, 2)
-    assert _part_of("@bob Please DM us the e-mail on your account. 2/2^ML") == (2, 2)
-    assert _part_of("@bob (2/3) and the label is on its way") == (2, 3)
-    assert _part_of("d you please send me the bottom most row of digits from your receipt. - Nick 3/3") == (3, 3)
-    assert _part_of("@bob your parcel shipped 1/5 of the way and is moving") is None
-    assert _part_of("@bob We see 3/5 parcels are delayed") is None
+    assert numbered_part("@bob We're so sorry, Bob. Let's look.1/2") == (1, 2)
+    assert numbered_part("@bob Please DM us the e-mail on your account. 2/2^ML") == (2, 2)
+    assert numbered_part("@bob (2/3) and the label is on its way") == (2, 3)
+    assert numbered_part("d you please send me the bottom most row of digits from your receipt. - Nick 3/3") == (3, 3)
+    assert numbered_part("@bob your parcel shipped 1/5 of the way and is moving") is None
+    assert numbered_part("@bob We see 3/5 parcels are delayed") is None
 
 
 def test_a_reply_to_another_customer_that_addresses_this_one_counts_for_them(tmp_path):

@@ -665,3 +665,29 @@ def test_a_dm_sent_before_a_promise_of_contact_to_come_does_not_keep_it(tmp_path
     # sent and announced together
     moment = dm("acme_support", "dave", "2026-10-05 14:09", "Hi Dave, the refund details: ...")
     assert outcomes(run(policy(tmp_path, [rule()]), moment, promise, as_of="2026-10-30 00:00")) == {"kept": 1}
+
+
+def test_the_second_half_of_a_split_promise_is_not_the_contact_it_promises(tmp_path):
+    question = post("dave", "2026-10-05 14:00", "@acme_support my parcel never came", mentions=("acme_support",))
+    first = post("acme_support", "2026-10-05 14:10", "@dave So sorry Dave! We'll DM you shortly to get this sorted (1/2)",
+                 reply_to=question)
+    second = post("acme_support", "2026-10-05 14:10:30", "@dave In the meantime you can track it on our site (2/2)",
+                  reply_to=first, mentions=("dave",))
+    assert outcomes(run(policy(tmp_path, [rule()]), question, first, second, as_of="2026-10-30 00:00")) == {"broken": 1}
+    # a real update later, in the same thread, is contact
+    update = post("acme_support", "2026-10-05 18:00", "@dave Update: a new parcel left today", reply_to=second,
+                  mentions=("dave",))
+    assert outcomes(run(policy(tmp_path, [rule()]), question, first, second, update,
+                        as_of="2026-10-30 00:00")) == {"kept": 1}
+
+
+def test_a_broken_invitation_names_the_colleague_who_answered_instead(tmp_path):
+    promise = post("acme_support", "2026-10-05 14:10", "@dave DM us your order number", mentions=("dave",))
+    wrote = dm("dave", "acme_support", "2026-10-05 15:00", "5531")
+    colleague = dm("jdoe", "dave", "2026-10-05 15:30", "Jane from Acme support here, checking 5531")
+    result = run(policy(tmp_path, [rule()]), promise, wrote, colleague, as_of="2026-10-30 00:00")
+    [finding] = result.findings
+    assert finding.status == "broken"
+    assert finding.message == ('@dave wrote by DM after the invitation "DM us" and got no answer from @acme_support: '
+                               'waited 24d 9h by the end of the data (limit 1d; @jdoe answered, not one of this '
+                               "rule's responders)")

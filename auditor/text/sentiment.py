@@ -26,6 +26,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from auditor import speedups
+from auditor.text import courtesy
 from auditor.text.idioms import set_aside
 
 if TYPE_CHECKING:
@@ -81,12 +82,27 @@ def sentiment_below(text: str, below: float) -> bool:
 
 def is_complaint(text: str, below: float = COMPLAINT_BELOW) -> bool:
     """True when the sentiment of ``text`` is strictly below ``below``, both as written and with praise in slang
-    set aside: the harmless idioms (idioms.py: "killed it", "crushing it", "a killer update"), 🔥 and 👻, and
-    relief ("no more crashes", "never had a single problem"), which VADER reads word by word as a grievance."""
+    and courtesy set aside: the harmless idioms (idioms.py: "killed it", "crushing it", "a killer update"), 🔥 and
+    👻, relief ("no more crashes", "never had a single problem"), apologies and sympathy (courtesy.py: "sorry to
+    bother you, I can't find the invoice button"), which VADER reads word by word as a grievance. Condolences
+    ("so sorry for your loss", "RIP to your cat") are no complaint unless they turn ("but my order...")."""
     if not sentiment_below(text, below):
         return False
-    calmer = _RELIEF_RE.sub(" ", set_aside(text).translate(_PLAYFUL_EMOJI))
+    if _CONDOLENCE_RE.search(text) and not _TURN_RE.search(text):
+        return False  # grief shared with them, not a grievance against them
+    calmer = _RELIEF_RE.sub(" ", courtesy.set_aside(set_aside(text)).translate(_PLAYFUL_EMOJI))
     return calmer == text or sentiment_below(calmer, below)
+
+
+# Sympathy with a loss: "so sorry to hear about your dad, that's awful", "my condolences", "RIP to your cat".
+_KIN = (r"(?:loss|dad|father|mum|mom|mother|parents?|brother|sister|son|daughter|kids?|child|baby|wife|husband|"
+        r"partner|family|grand(?:ma|pa|mother|father|parents?)|nan|gran|uncle|aunt|cousin|friend|cat|dog|pet|"
+        r"diagnosis|accident|injury|health)")
+_CONDOLENCE_RE = re.compile(
+    rf"(?i)\bsorry\s+(?:to\s+hear\s+)?(?:about|for|of)\s+(?:the\s+loss\s+of\s+)?your\s+{_KIN}\b|\bcondolences\b|"
+    rf"\brest\s+in\s+peace\b|\brip\s+(?:to\s+)?your\s+{_KIN}\b|\b(?:get\s+well\s+soon|thinking\s+of\s+you)\b")
+# What turns sympathy into a grievance: "sorry for your loss, but my order...".
+_TURN_RE = re.compile(r"(?i)\b(?:but|however|though|still|yet)\b")
 
 
 # "No more crashes!", "never had a single problem with you": what is gone, or never came, is no grievance.

@@ -53,3 +53,21 @@ def test_the_score_cache_is_bounded():
         sentiment(f"order {n} is late again")
     assert sentiment_module.sentiment.cache_info().currsize <= 4_096
     assert sentiment("order 4999 is late again") == sentiment_module.sentiment.__wrapped__("order 4999 is late again")
+
+
+@pytest.mark.parametrize("text", [
+    "@jdoe So sorry to hear about your dad, that's awful", "@jdoe so sorry for your loss",
+    "@jdoe RIP to your cat, heartbreaking", "@jdoe my condolences, terrible news",
+    "@acme Sorry to bother you, I can't find the invoice button",
+])
+def test_sympathy_and_politeness_are_no_complaint(text):
+    assert not is_complaint(text)
+
+
+@pytest.mark.parametrize("text", [
+    "@acme sorry to hear that but my order is still missing", "@acme Worst service ever.",
+    "@acme down for 3 days... Terrible.", "@acme sorry, but this is the worst support I have ever had",
+    "@acme RIP my order, lost again. Terrible service",
+])
+def test_grievances_with_courtesy_are_still_complaints(text):
+    assert is_complaint(text)

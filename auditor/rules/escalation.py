@@ -37,9 +37,12 @@ Outcome of a thread (one checked item):
   phone you", "give us a call"), or a link (with `company_domains`, only a link to
   one of those domains or their subdomains). With `dm` among the channels, a DM
   the account sent them after the complaint, before the reply that had to hold
-  the offer, took it private as surely.
-- `too-many-public-replies`: the account replied in public more than
-  `max_public_replies` times in the thread, offer or not.
+  the offer, took it private as surely; so did a DM, an e-mail address or a phone number offered to them in
+  the conversation before they complained (`offer_reply` 0; a link there answered a question).
+- `too-many-public-replies`: the account replied to them in public more than
+  `max_public_replies` times in the thread, offer or not: replies to them (a reply to someone else that X
+  opened with their handle answers that one), but not pleasantries said back to theirs ("Glad we could
+  help!" to their "thank you!").
 - Both can be found in one thread; a thread with neither passes.
 - Pending: the account has replied, fewer than `within_replies` times, without
   an offer yet. The thread may go on, and the next reply must offer a channel;
@@ -52,6 +55,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
@@ -62,6 +66,7 @@ from auditor.rules._shared import (
     PARTS_APART, dms_sent_to, first_at_or_after, numbered_part, per_text, period_slice, quote,
 )
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
+from auditor.text.acknowledgements import is_acknowledgement
 from auditor.text.addressing import is_addressed, opening_mentions, said_about
 from auditor.text.language import load_detector, reads_as_english
 from auditor.text.offers import find_channels
@@ -138,9 +143,13 @@ class EscalationRule(RuleBase):
                     replies = self._replies_to(ctx, handle, complaint)
                     if replies:  # a complaint not answered in public cannot be judged
                         complaints.append((handle, complaint, replies))
+        # An offer made to them in the conversation before they complained ("Please DM us your order number",
+        # then "You charged me twice. Unacceptable.") was made in time.
+        before = {id(complaint): self._replies_before(ctx, handle, complaint) for handle, complaint, _ in complaints}
         # The channels each reply that may hold the offer names, every distinct text at once.
-        offers = per_text(find_channels, (part.text for _, _, replies in complaints
-                                          for parts in replies[: self.within_replies] for part in parts),
+        offers = per_text(find_channels, [*(part.text for _, _, replies in complaints
+                                            for parts in replies[: self.within_replies] for part in parts),
+                                          *(reply.text for replies in before.values() for reply in replies)],
                           tuple(self.company_domains))
         moods = per_text(sentiment, (complaint.text for _, complaint, _ in complaints))
         # The account's DMs matter only to threads whose replies offered nothing in time.
@@ -148,8 +157,30 @@ class EscalationRule(RuleBase):
                   if not self._offered(replies, offers)} if "dm" in self.offer else set()
         dms = dms_sent_to(ctx, {handle: frozenset((handle,)) for handle, _ in wanted}, wanted)
         return [self._judge(handle, complaint, replies, offers, moods[complaint.text],
-                            first_at_or_after(dms.get((handle, complaint.author), ()), complaint.created_at))
+                            first_at_or_after(dms.get((handle, complaint.author), ()), complaint.created_at),
+                            self._pleasantries(ctx, complaint.author, replies), before[id(complaint)])
                 for handle, complaint, replies in complaints]
+
+    @staticmethod
+    def _replies_before(ctx: "RuleContext", handle: str, complaint: Post) -> list[Post]:
+        """The account's replies to the complaint's author in its conversation before the complaint."""
+        counterpart, since = complaint.author, complaint.created_at
+        return [post for post in ctx.index.replies_in(complaint.conversation_id)
+                if post.author == handle and post.created_at < since and post.in_reply_to_author == counterpart]
+
+    def _pleasantries(self, ctx: "RuleContext", counterpart: str, threads: list[list[Post]]) -> frozenset[str]:
+        """The replies that only close back to the counterpart's own closing words ("Glad we could help!" to their
+        "thank you!", "😊" to "you too!"): no back-and-forth. Read only where the count could pass the limit."""
+        direct = [parts for parts in threads if parts[0].in_reply_to_author == counterpart]
+        if len(direct) <= self.max_public_replies:
+            return frozenset()
+        closing = set()
+        for parts in direct:
+            parent = ctx.index.parent(parts[0])
+            if (parent is not None and parent.author == counterpart and is_acknowledgement(parent.text)
+                    and all(is_acknowledgement(part.text) for part in parts)):
+                closing.add(parts[0].id)
+        return frozenset(closing)
 
     def _candidates(self, ctx: "RuleContext", handle: str) -> list[Post]:
         """Inbound posts, up to the period's end, of threads with a post in the period that `handle` answered
@@ -191,10 +222,19 @@ class EscalationRule(RuleBase):
                    for kind in self.offer)
 
     def _judge(self, handle: str, complaint: Post, threads: list[list[Post]], offers: dict[str, dict[str, Match]],
-               mood: float, dm: DirectMessage | None = None) -> Check:
+               mood: float, dm: DirectMessage | None = None, pleasantries: frozenset[str] = frozenset(),
+               before: Sequence[Post] = ()) -> Check:
         counterpart = complaint.author
         offered, offer_at = None, None
-        for number, parts in enumerate(threads[: self.within_replies], start=1):
+        for reply in before:
+            # A DM, an e-mail address or a phone number offered before they complained; a link there answered a
+            # question ("Business and up: <pricing page>") and offered no channel for the complaint to come.
+            offered = next(((kind, offers[reply.text][kind]) for kind in self.offer
+                            if kind != "url" and kind in offers[reply.text]), None)
+            if offered:
+                offer_at = 0  # before the complaint
+                break
+        for number, parts in enumerate(threads[: self.within_replies] if offered is None else (), start=1):
             offered = next(((kind, offers[part.text][kind]) for part in parts for kind in self.offer
                             if kind in offers[part.text]), None)
             if offered:
@@ -206,11 +246,15 @@ class EscalationRule(RuleBase):
             offered = ("dm", Match(0, 0, "a DM sent " + utc_iso(dm.created_at)))
             offer_at = sum(1 for parts in threads if parts[0].created_at <= dm.created_at) + 1
         replies = [parts[0] for parts in threads]  # a reply and its continuation are one reply
+        # The back-and-forth with them: their replies (a reply to someone else that X opened with their handle
+        # answers that one), but for pleasantries said back to theirs ("Glad we could help!" to "thank you!").
+        exchanged = [parts[0] for parts in threads
+                     if parts[0].in_reply_to_author == counterpart and parts[0].id not in pleasantries]
         measure: dict[str, Any] = {
             "conversation": complaint.conversation_id,
             "complaint_sentiment": mood,
             "complained_at": utc_iso(complaint.created_at),
-            "public_replies": len(replies),
+            "public_replies": len(exchanged),
             "within_replies": self.within_replies,
             "max_public_replies": self.max_public_replies,
             "offered": offered[0] if offered else None,
@@ -221,7 +265,7 @@ class EscalationRule(RuleBase):
         who = f"@{counterpart}"
         channels = _either([_CHANNEL_WORDS[kind] for kind in self.offer])
         start = complaint.created_at
-        value = float(len(replies))
+        value = float(len(exchanged))
         if offered is None and len(replies) < self.within_replies:
             evidence = _evidence(complaint, replies)
             message = (f"{who} complained in public ({said}); {len(replies)} public "
@@ -234,10 +278,10 @@ class EscalationRule(RuleBase):
             first_replies = "the first public reply" if len(first) == 1 else f"the first {len(first)} public replies"
             message = f"{who} complained in public ({said}) and {first_replies} offered no {channels}"
             drafts.append(Draft("no-offer", message, _evidence(complaint, first), measure, check="no-offer"))
-        if len(replies) > self.max_public_replies:
-            message = (f"public back-and-forth with {who} ran to {len(replies)} replies "
+        if len(exchanged) > self.max_public_replies:
+            message = (f"public back-and-forth with {who} ran to {len(exchanged)} replies "
                        f"(max {self.max_public_replies}) after the complaint {said}")
-            drafts.append(Draft("too-many-public-replies", message, _evidence(complaint, replies), measure,
+            drafts.append(Draft("too-many-public-replies", message, _evidence(complaint, exchanged), measure,
                                 check="too-many-public-replies"))
         return Check(handle, start, "failed" if drafts else "passed", counterpart, value, tuple(drafts))
 

@@ -60,6 +60,10 @@ CLOSERS = (
     "just messaged you", "i just messaged you",
     "i'll dm you", "will dm you", "dming you", "sent you a message", "details sent", "done", "just did",
     "followed", "followed you", "woohoo", "yay", "hooray",
+    # what an agent says to close: "Glad we could help!", "You're welcome"
+    "glad we could help", "glad i could help", "glad to help", "happy to help", "happy we could help",
+    "you're welcome", "your welcome", "anytime", "any time", "my pleasure", "our pleasure", "glad to hear it",
+    "glad to hear that", "great to hear", "good to hear", "happy to hear it", "happy to hear that",
     # goodbyes
     "have a good day", "have a great day", "have a nice day", "have a good one", "have a great one",
     "have a good weekend", "have a great weekend", "have a good night", "have a good evening", "you too",

@@ -304,3 +304,49 @@ def test_a_passing_mention_complains_only_when_its_sentence_naming_the_account_d
                 "service", mentions=("otherair", "acme_support"), conversation="c2")
     answer = post("acme_support", "2026-10-06 14:10", "@sam sorry to hear that", reply_to=rant, conversation="c2")
     assert figures(run(policy(tmp_path, [rule(within_replies=1)]), rant, answer)) == (1, 0, 1, 0)
+
+
+# -- what the public back-and-forth counts, and when an offer was made ----------------------------------------
+
+
+def test_pleasantries_after_the_offer_are_no_back_and_forth(tmp_path):
+    posts = thread(COMPLAINT, "@kate So sorry! Please DM us your order number.", "@acme_support DM sent",
+                   "@kate Got it, thanks!", "@acme_support thank you!", "@kate Glad we could help!",
+                   "@acme_support 👍", "@kate 🙌 Have a great day", "@acme_support you too!", "@kate 😊")
+    result = run(policy(tmp_path, [rule()]), *posts)
+    assert figures(result) == (1, 1, 0, 0), [f.message for f in result.findings]
+
+
+def test_replies_to_another_customer_that_x_prefixed_with_this_ones_handle_are_not_theirs(tmp_path):
+    bob = post("bob", "2026-10-20 10:00", "@acme_support Router dead again after your update. Awful.",
+               mentions=("acme_support",))
+    offer = post("acme_support", "2026-10-20 10:10", "@bob So sorry Bob, please DM us your account number", reply_to=bob)
+    carol = post("carol", "2026-10-20 10:20", "@bob @acme_support how do I reset mine?", reply_to=bob,
+                 mentions=("bob", "acme_support"))
+    answers = [post("acme_support", f"2026-10-20 10:{30 + n}", f"@carol @bob Hi Carol! Step {n}: hold the button",
+                    reply_to=carol, mentions=("carol", "bob")) for n in range(4)]
+    result = run(policy(tmp_path, [rule()]), bob, offer, carol, *answers)
+    assert figures(result) == (1, 1, 0, 0), [f.message for f in result.findings]
+
+
+def test_an_offer_made_in_the_conversation_before_the_complaint_counts(tmp_path):
+    ask = post("tom", "2026-10-20 10:00", "@acme_support my order 5531 hasn't arrived yet, can you check?",
+               mentions=("acme_support",))
+    offer = post("acme_support", "2026-10-20 10:10", "@tom Please DM us your order number and e-mail address",
+                 reply_to=ask)
+    complaint = post("tom", "2026-10-20 11:00", "@acme_support You charged me twice and nobody answers. Unacceptable.",
+                     reply_to=offer)
+    one = post("acme_support", "2026-10-20 11:10", "@tom The second charge is being reversed", reply_to=complaint)
+    two = post("acme_support", "2026-10-20 11:20", "@tom The courier has it now", reply_to=one, mentions=("tom",))
+    result = run(policy(tmp_path, [rule()]), ask, offer, complaint, one, two)
+    assert figures(result) == (1, 1, 0, 0), [f.message for f in result.findings]
+
+
+def test_condolences_to_an_employee_are_no_complaint(tmp_path):
+    news = post("jdoe", "2026-10-20 09:00", "Back at work next week")
+    friend = post("priya_k", "2026-10-20 10:00", "@jdoe So sorry to hear about your dad, that's awful. Thinking of you",
+                  reply_to=news)
+    thanks = post("jdoe", "2026-10-20 10:10", "@priya_k Thank you Priya, that means a lot", reply_to=friend)
+    more = post("jdoe", "2026-10-20 10:20", "@priya_k I'll bring the good beans", reply_to=thanks, mentions=("priya_k",))
+    result = run(policy(tmp_path, [rule(applies_to={"accounts": ["jdoe"]})]), news, friend, thanks, more)
+    assert figures(result) == (0, 0, 0, 0)

@@ -15,13 +15,16 @@ Checked items: the posts (not reposts) of audited accounts in the period that
 mention one of `when_mentioning`: a name matches as a whole word in any case
 ("Acme's" and "@acme" mention Acme; "Acmeville" and "@acme_support" do not),
 an @handle matches that mention; links and e-mail addresses are not mentions
-(an address at acme.com is not talk about Acme). `/regex/` entries work too.
+(an address at acme.com is not talk about Acme), nor are the handles X writes at
+the start of a reply other than whom it replies to (`without_added_handles`: the
+thread's people). `/regex/` entries work too.
 A checked post passes when it contains one of `require_any`: a phrase (whole
 words, any case) or a #hashtag; or, with `employer` (the employer's names and
 handles), when the author says in the first person that they work there: "I
 work at/for Acme", "we at Acme", "here at Acme", "our team at Acme", "my
 colleagues at Acme", "join us at Acme", "I'm the <role> at Acme", "At Acme,
-we...", "I'm an Acme engineer", "I'm employed by Acme", "trabajo en Acme" (the
+we...", "I'm an Acme engineer", "Acme engineer here", "(I work here)", "we just
+shipped the new Acme dashboard", "I'm employed by Acme", "trabajo en Acme" (the
 whole set: auditor/text/affiliation.py). The third person ("Acme's
 team shipped..."), the past ("I used to work at Acme") and a negation do not
 disclose. A rule gives `require_any`, `employer` or both. Which accounts are
@@ -37,6 +40,7 @@ from pydantic import AfterValidator, Field, model_validator
 from auditor.rules._shared import PhraseList, matcher, own_posts, quote
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.text.affiliation import find_affiliation
+from auditor.text.addressing import without_added_handles
 from auditor.text.spans import BARE_LINK_RE, EMAIL_RE, URL_RE, blank_out
 
 if TYPE_CHECKING:
@@ -91,7 +95,9 @@ class DisclosureRule(RuleBase):
         checks = []
         for account in ctx.audited(self.id):
             for post in own_posts(ctx, account.handle):
-                mention = mentioning.search(blank_out(post.text, URL_RE, EMAIL_RE, BARE_LINK_RE))
+                # The handles X put at the start of a reply name the thread's people, not what it is about.
+                said = without_added_handles(post.text, post.in_reply_to_author)
+                mention = mentioning.search(blank_out(said, URL_RE, EMAIL_RE, BARE_LINK_RE))
                 if mention is None:
                     continue
                 if disclosing.search(post.text) or find_affiliation(post.text, employer):

@@ -13,9 +13,11 @@ One checked item per audited account and period, for accounts that posted in
 the period (reposts left out; an account with no posts is not checked).
 
 - Reply share: the share of its posts that reply to a counterpart (the
-  replied-to author is not in the roster; when the data does not say whom a
-  post replies to, a reply that mentions a counterpart counts). Replies to
-  colleagues and to itself (threads) are posts but not replies to people.
+  replied-to author is not in the roster, or the reply is under a colleague's or
+  its own post and opens by addressing a counterpart, as X writes a reply in their
+  thread; when the data does not say whom a post replies to, a reply that mentions
+  a counterpart counts). Replies to colleagues and to itself (threads) are posts
+  but not replies to people. DMs are not posts.
   Below `min_reply_share` is a finding (check `reply-share`).
 - Duplicates: broadcasts (posts that reply to nobody) with the same text,
   compared ignoring case and runs of white space; links are part of the text,
@@ -40,6 +42,7 @@ from auditor.types import Share, format_share_against, share_of
 from auditor.time.instants import utc_iso
 from auditor.rules._shared import own_posts, quote
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
+from auditor.text.addressing import is_addressed, opening_mentions
 
 if TYPE_CHECKING:
     from auditor.rules.context import RuleContext
@@ -83,7 +86,7 @@ class EngagementRule(RuleBase):
                 # As every report writes a share: never reading as the minimum itself, nor as 0% when some
                 # posts did answer people.
                 shown = format_share_against(share_of(replies, len(posts)), self.min_reply_share)
-                message = (f"only {shown} of {len(posts)} posts answered people "
+                message = (f"only {shown} of {len(posts)} posts were replies to people "
                            f"({replies} {'reply' if replies == 1 else 'replies'}; min {self.min_reply_share * 100:g}%)")
                 evidence = tuple(EvidenceRef(p.id, "post", "broadcast") for p in broadcasts[:_EVIDENCE_BROADCASTS])
                 drafts.append(Draft("low-engagement", message, evidence, measure, check="reply-share"))
@@ -122,10 +125,15 @@ class EngagementRule(RuleBase):
 
 
 def _answers_someone(post: Post, roster: set[str], is_ignored) -> bool:
-    """A reply to a counterpart (a person: not an ignored account); a reply whose parent we do not
-    hold counts when it mentions one."""
+    """A reply to a counterpart (a person: not an ignored account), or one under a colleague's post that opens by
+    addressing a counterpart ("@bob @rpatel Here you go Bob": X put it under Raj's answer in Bob's thread); a
+    reply whose parent we do not hold counts when it mentions one."""
     if post.in_reply_to is None:
         return False
     if post.in_reply_to_author is not None:
-        return post.in_reply_to_author not in roster and not is_ignored(post.in_reply_to_author)
+        if post.in_reply_to_author not in roster:
+            return not is_ignored(post.in_reply_to_author)
+        opening = opening_mentions(post.text)
+        return any(handle not in roster and not is_ignored(handle) and is_addressed(handle, opening)
+                   for handle in post.mentions)
     return any(handle not in roster and not is_ignored(handle) for handle in post.mentions)

@@ -47,6 +47,19 @@ def opening_mentions(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(name for token in _HANDLE_RE.findall(match.group(1)) for name in _names(token)))
 
 
+def without_added_handles(text: str, replied_to: str | None) -> str:
+    """A reply's ``text`` with the opening handles other than whom it replies to blanked out (offsets kept):
+    X writes the handles of everyone in the thread there ("@ana_r @acme Wouldn't miss it!"), so they say
+    nothing of what the reply is about. Anything but a reply is returned as it is."""
+    match = _OPENING_RE.match(text) if replied_to is not None else None
+    if match is None:
+        return text
+    start, end = match.span(1)
+    opening = _HANDLE_RE.sub(lambda m: m.group() if replied_to in _names(m.group()) else " " * len(m.group()),
+                             text[start:end])
+    return text[:start] + opening + text[end:]
+
+
 def is_addressed(handle: str, opening: tuple[str, ...]) -> bool:
     """Whether an account is among the opening mentions; a Mastodon account also by its bare user name,
     as Mastodon writes accounts of the instance it shows them on ("@acme" for acme@mastodon.social)."""

@@ -63,6 +63,11 @@ def _forms(employer: str) -> list[str]:
         rf"{_I_AM}\s+(?:the|a|an)\s+{_ROLE}\s+(?:(?=@){e}|@{e})",  # "I'm an engineer @acme"
         rf"\b(?:disclaimer|disclosure)\s*:\s*(?:an?\s+)?{e}\s+(?:employee|staffer|team\s+member)",
         rf"{e}\s+(?:employee|staffer|team\s+member)\s+here\b",
+        rf"{e}\s+{_ROLE}\s+here\b",  # "Acme engineer here" (not "Acme customer here")
+        r"\bi\s+work\s+(?:here|there)\b",  # "Acme's new dashboard is great (I work here, so I'm biased)"
+        # a launch in the first person plural: "We just shipped the new Acme dashboard" (not "we just bought")
+        rf"\bwe(?:'ve|\s+have)?\s+(?:just\s+|finally\s+|officially\s+)?(?:shipped|launched|released|rolled\s+out|"
+        rf"unveiled|announced)\s+(?:the\s+|our\s+)?(?:new\s+|latest\s+|first\s+)?{e}",
         rf"\b(?:our|my)\s+{e}\s+(?:team|teams|colleagues|coworkers|co-workers|teammates|crew|folks)\b",
         rf"\bas\s+(?:an?\s+)?{e}\s+(?:employee|staffer|team\s+member|{_ROLE})\b",  # "As an Acme employee"
         rf"{_I_AM}\s+(?:on|in|part\s+of)\s+(?:the\s+)?{e}(?:'s)?\s+(?:[\w-]+\s+){{0,2}}?(?:team|crew|staff|squad)\b",

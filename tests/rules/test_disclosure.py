@@ -138,3 +138,31 @@ def test_bad_disclosure_options_are_policy_errors(tmp_path, options, message):
     with pytest.raises(PolicyError) as caught:
         policy(tmp_path, [rule(**options)])
     assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Acme's new dashboard is honestly great (I work here, so I'm biased)", "disclosed"),
+    ("Acme engineer here: yes, the outage is fixed", "disclosed"),
+    ("We just shipped the new Acme dashboard! So proud of the team", "disclosed"),
+    ("We launched Acme Cloud in Canada today", "disclosed"),
+    ("We just bought the new Acme dashboard", "undisclosed"),  # a customer's "we"
+    ("Acme customer here: the outage is fixed", "undisclosed"),
+])
+def test_more_first_person_affiliations(tmp_path, text, expected):
+    assert judged(tmp_path, text, employer=["Acme", "@acme"]) == expected
+
+
+def test_handles_x_adds_to_a_reply_are_not_a_mention(tmp_path):
+    announcement = post("acme", "2026-10-27 08:00", "Acme Con is next week!")
+    friend = post("ana_r", "2026-10-27 08:30", "@acme @jdoe see you there?", reply_to=announcement,
+                  mentions=("acme", "jdoe"))
+    reply = post("jdoe", "2026-10-27 09:00", "@ana_r @acme Wouldn't miss it, see you there Ana!", reply_to=friend,
+                 mentions=("ana_r", "acme"))
+    result = run(policy(tmp_path, [rule(applies_to={"accounts": ["jdoe"]})]), announcement, friend, reply)
+    assert outcome(result).figures.metrics["posts_mentioning"] == 0
+    # replying to the company itself, or naming it in the words, still mentions it
+    to_acme = post("jdoe", "2026-10-27 09:10", "@acme congrats on the launch!", reply_to=announcement)
+    named = post("jdoe", "2026-10-27 09:20", "@ana_r @acme Acme Con is the best, see you", reply_to=friend,
+                 mentions=("ana_r", "acme"))
+    result = run(policy(tmp_path, [rule(applies_to={"accounts": ["jdoe"]})]), announcement, friend, to_acme, named)
+    assert outcome(result).figures.metrics["posts_mentioning"] == 2

@@ -57,7 +57,7 @@ def test_reply_share_at_the_minimum_passes_and_below_fails(tmp_path):
     assert figures(result) == (1, 0, 1, 0)
     [finding] = result.findings
     assert (finding.account, finding.status, finding.check) == ("jdoe", "low-engagement", "reply-share")
-    assert finding.message == "only 22.2% of 9 posts answered people (2 replies; min 30%)"
+    assert finding.message == "only 22.2% of 9 posts were replies to people (2 replies; min 30%)"
     assert [e.role for e in finding.evidence] == ["broadcast"] * 5
     assert finding.measure["reply_share"] == 0.2222
     assert finding.occurred_at == "2026-10-01T04:00:00Z"  # the period's start
@@ -140,3 +140,23 @@ def test_one_item_per_account_and_period(tmp_path):
     assert figures(result) == (2, 2, 0, 0)
     lchen = next(a for a in result.accounts if a.handle == "lchen")
     assert lchen.rules["listen"].metrics["reply_share"] == 1.0
+
+
+def test_a_reply_under_a_colleague_that_opens_by_addressing_a_customer_answers_them(tmp_path):
+    question = post("bob_t", "2026-10-05 09:00", "@lchen @jdoe where is the import guide?", mentions=("lchen", "jdoe"))
+    colleague = post("jdoe", "2026-10-05 09:10", "@bob_t Lily knows best!", reply_to=question)
+    answer = post("lchen", "2026-10-05 09:20", "@bob_t @jdoe Here you go Bob: the guide", reply_to=colleague,
+                  mentions=("bob_t", "jdoe"))
+    news = post("lchen", "2026-10-05 11:00", "Our new guide is out")
+    result = run(policy(tmp_path, [rule(applies_to={"accounts": ["lchen"]})]), question, colleague, answer, news)
+    assert outcome(result).figures.metrics["replies"] == 1
+    # a colleague addressed alone is still no person answered
+    to_colleague = post("lchen", "2026-10-05 09:30", "@jdoe thanks Jane", reply_to=colleague)
+    result = run(policy(tmp_path, [rule(applies_to={"accounts": ["lchen"]})]), question, colleague, to_colleague)
+    assert outcome(result).figures.metrics["replies"] == 0
+
+
+def test_the_message_says_posts_were_replies_not_that_nobody_was_answered(tmp_path):
+    result = run(policy(tmp_path, [rule()]), *broadcasts(2))
+    [finding] = result.findings
+    assert finding.message == "only 0% of 2 posts were replies to people (0 replies; min 30%)"

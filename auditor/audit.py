@@ -55,8 +55,13 @@ def audit(loaded: LoadedPolicy, activity: Activity, period: Period, *, as_of: da
         activity = replace(activity, posts=[p for p in activity.posts if p.created_at <= as_of],
                            dms=[d for d in activity.dms if d.created_at <= as_of])
     index = ActivityIndex(activity, set(policy.roster_by_handle))
-    as_of = as_of or index.last_event or period.end
+    # A source that runs on past the window read is complete up to the window's end: that is the end of the data
+    # this audit can speak of (an item unanswered then is judged then, not at the last event read before it).
+    read_until = activity.read_until() if as_of is None else None
+    as_of = as_of or read_until or index.last_event or period.end
     ctx = rule_context(policy, index, period, as_of)
+    if read_until is not None:
+        ctx = replace(ctx, data_end="the end of what this audit reads")
     if scored_ahead is not None:
         ctx = replace(ctx, scored_ahead=scored_ahead())
     previous = period.previous()
@@ -128,17 +133,22 @@ def audit(loaded: LoadedPolicy, activity: Activity, period: Period, *, as_of: da
         rules=tuple(rule_results),
         accounts=accounts,
         findings=tuple(findings),
-        notes=_data_notes(index),
+        notes=_data_notes(index, read_until, policy.zone),
     )
 
 
-def _data_notes(index: ActivityIndex) -> tuple[str, ...]:
+def _data_notes(index: ActivityIndex, read_until: datetime | None = None, zone=None) -> tuple[str, ...]:
     """What the report must say about the data beside its coverage: events it could not audit."""
-    if not index.conflicting_ids:
-        return ()
-    ids = index.conflicting_ids
-    return (f"{ids} event {'id names' if ids == 1 else 'ids name'} events of two different authors in the data "
-            f"(a broken export?): one of {'them' if ids == 1 else 'each'} is audited, the other left out",)
+    notes = []
+    if index.conflicting_ids:
+        ids = index.conflicting_ids
+        notes.append(f"{ids} event {'id names' if ids == 1 else 'ids name'} events of two different authors in the "
+                     f"data (a broken export?): one of {'them' if ids == 1 else 'each'} is audited, the other left out")
+    if read_until is not None:
+        until = read_until.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z") if zone else utc_iso(read_until)
+        notes.append(f"the data runs on past {until}, 30 days after the period, which this audit does not read: "
+                     f"what was still unanswered then is judged then (--as-of a later time reads up to it)")
+    return tuple(notes)
 
 
 def _outcome(rule: RuleBase, ctx: RuleContext, previous_ctx: RuleContext | None, keep_checks: bool = True

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
@@ -58,7 +58,10 @@ def read_and_audit(loaded: LoadedPolicy, read: Callable[[Window], Activity], per
     beside = (texts_ahead.scan, (scanned, period.start, period.end, jobs)) if scanned else None
     with worker_pool(lambda: [rule.prepare() for rule in rules], beside) if workers else nullcontext() as started:
         with no_gc():
-            activity = read(audit_window(period))
+            window = audit_window(period)
+            if as_of is not None and as_of >= window[1]:  # asked to judge later: read up to then
+                window = (window[0], as_of.astimezone(window[1].tzinfo) + timedelta(microseconds=1))
+            activity = read(window)
             return_freed_memory()  # from now on: the rules' large lists and arrays, once dropped
             ahead = partial(texts_ahead.finish, started) if started is not None else None
             result = audit(loaded, activity, period, as_of=as_of, keep_checks=keep_checks, scored_ahead=ahead)

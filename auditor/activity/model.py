@@ -101,6 +101,9 @@ class SourceInfo:
     # Posts the source says were replied to by posts it does not hold (post id -> those replies' ids): a
     # CSV slice of a larger export. What such a post waited for cannot be seen (`response_time`).
     replies_not_held: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The end of the window read, when the source holds events after it: the data runs on past what the audit
+    # read, so it is complete up to this instant (an item unanswered then is judged then, not at the last event read).
+    read_until: datetime | None = None
 
 
 @dataclass
@@ -124,6 +127,10 @@ class Activity:
             return held[0]
         return frozenset().union(*held)
 
+    def read_until(self) -> datetime | None:
+        """The end of the window read, when some source runs on past it."""
+        return max((s.read_until for s in self.sources if s.read_until is not None), default=None)
+
     def as_one_source(self, name: str) -> SourceInfo:
         """The source this activity came from; another store's several sources are taken as that one store."""
         if len(self.sources) == 1:
@@ -136,7 +143,8 @@ class Activity:
             dm_accounts=self.dm_accounts(),
             # Taken as one source, all its DMs end where the first of theirs does.
             dms_until=min((s.dms_until for s in self.sources if s.dms_until is not None), default=None),
-            replies_not_held={post: ids for s in self.sources for post, ids in s.replies_not_held.items()})
+            replies_not_held={post: ids for s in self.sources for post, ids in s.replies_not_held.items()},
+            read_until=self.read_until())
 
     def extend(self, other: "Activity") -> None:
         self.posts.extend(other.posts)

@@ -41,6 +41,8 @@ class RuleContext:
     accounts: Mapping[str, list[Account]]  # rule id -> the roster accounts it applies to
     ignored: Callable[[str], bool]  # the policy's ignore_accounts
     scored_ahead: ScoredAhead = field(default_factory=ScoredAhead)
+    # How a finding names `as_of`: the window's end when the sources run on past what the audit reads.
+    data_end: str = "the end of the data"
 
     def for_period(self, period: Period) -> "RuleContext":
         """The same audit over another period (the previous one, for the trend)."""

@@ -292,12 +292,12 @@ class _Judgement:
             evidence += (_ref(answer, "late-answer"),)
             outcome = f"was answered only after {self.wait.text}"
         else:
-            outcome = f"got no answer: waited {self.wait.text} by the end of the data"
+            outcome = f"got no answer: waited {self.wait.text} by {self.ctx.data_end}"
             # As response_time says it: the verdict stands, and the report does not say nobody answered.
             other = _colleague_dm(self.ctx, self.rule_members, cp, wrote.created_at)
             if other is not None:
                 outcome = (f"got no answer from {', '.join(f'@{h}' for h in sorted(self.rule_members))}: waited "
-                           f"{self.wait.text} by the end of the data")
+                           f"{self.wait.text} by {self.ctx.data_end}")
                 limit = f"{limit}; @{other} answered, not one of this rule's responders"
         return self._check("broken", f"@{cp} wrote by DM after the invitation {self.words} and {outcome} "
                                      f"(limit {limit})", evidence)

@@ -361,9 +361,9 @@ class ResponseTimeRule(RuleBase):
                             measure_keys=told + ("elapsed_seconds",))
             other = _answered_by_someone_else(ctx, first, counterpart, is_dm, account)
             if other is None:
-                message = f"{who} got no answer: waited {wait.text} by the end of the data ({limit})"
+                message = f"{who} got no answer: waited {wait.text} by {ctx.data_end} ({limit})"
             else:  # true of the account, not of the customer: say who answered them
-                message = (f"{who} got no answer from @{account}: waited {wait.text} by the end of the data "
+                message = (f"{who} got no answer from @{account}: waited {wait.text} by {ctx.data_end} "
                            f"({limit}; @{other} answered, not one of this rule's responders)")
             return Check(account, start, "failed", counterpart, None,
                          (Draft("breached", message, evidence, measure, wait=wait, timing=timing),))

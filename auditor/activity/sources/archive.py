@@ -101,7 +101,11 @@ class _ArchiveReader:
         return self.out.done()
 
     def _inside(self, moment: datetime) -> bool:
-        return self.window is None or self.window[0] <= moment < self.window[1]
+        if self.window is None or self.window[0] <= moment < self.window[1]:
+            return True
+        if moment >= self.window[1]:
+            self.out.info.read_until = self.window[1]  # the archive runs on past the window
+        return False
 
     # -- owner -----------------------------------------------------------------------------
 

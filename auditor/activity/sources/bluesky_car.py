@@ -98,6 +98,8 @@ class _CarReader:
             self._name(post, owner)
             self.out.add(post)
         self._describe(owner)
+        if keeper.beyond:
+            self.out.info.read_until = keeper.window[1]
         return self.out.done()
 
     def _record(self, key: str, block: bytes | None, why: str) -> Post | None:

@@ -16,14 +16,17 @@ from auditor.activity.model import DirectMessage, Post
 class WindowKeeper:
     def __init__(self, window: tuple[datetime, datetime] | None):
         self.window = window
+        self.beyond = False  # an event after the window was read: the export runs on past it
         self.kept: list[tuple[int, Post | DirectMessage]] = []  # (where it was read, event)
         self.outside: dict[str, tuple[str | None, int]] = {}  # post id -> (the post it answers, where it was read)
 
     def add(self, event: Post | DirectMessage, where: int) -> None:
         if self.window is None or self.window[0] <= event.created_at < self.window[1]:
             self.kept.append((where, event))
-        elif type(event) is Post:
-            self.outside[event.id] = (event.in_reply_to, where)
+        else:
+            self.beyond = self.beyond or event.created_at >= self.window[1]
+            if type(event) is Post:
+                self.outside[event.id] = (event.in_reply_to, where)
 
     def wanted(self) -> set[int]:
         """Where the older posts that kept replies answer were read."""

@@ -121,6 +121,7 @@ class _Reading:
     def __init__(self, activity: Activity, info: SourceInfo, window: tuple[datetime, datetime] | None):
         self.posts, self.dms, self.skipped, self.info, self.window = activity.posts, activity.dms, activity.skipped, info, window
         self.dropped = False  # an event outside the window was read (and not kept)
+        self.beyond = False  # one of them after the window: the file runs on past what is read
         self.declared: frozenset[str] | None = None  # by the file's coverage lines
         self.bad_coverage = False  # a coverage line could not be read
         self.participants: set[str] = set()  # of every DM in the file, inside the window or not
@@ -143,6 +144,7 @@ class _Reading:
             self.participants.update(item.recipients)
         if self.window is not None and not (self.window[0] <= item.created_at < self.window[1]):
             self.dropped = True  # outside the window: dropped as it is read, never held
+            self.beyond = self.beyond or item.created_at >= self.window[1]
         elif kind is Post:
             self.posts.append(item)
         else:
@@ -174,6 +176,8 @@ def read_jsonl(path: Path, name: str | None = None, *, window: tuple[datetime, d
         # Only a dropped post can be an answered post outside the window: when nothing was
         # dropped, another pass over the file would find nothing (a month's file, audited whole).
         _ancestors(path, activity.posts, fast)
+    if reading.beyond:
+        info.read_until = window[1]
     info.events = len(activity.posts) + len(activity.dms)
     activity.skipped_count = info.skipped
     activity.sources.append(info)
@@ -196,7 +200,7 @@ def _read_blocks(path: Path, name: str, reading: _Reading, label: str) -> None:
     start, end = window if window is not None else (None, None)
     task = progress.task(label)
     number = blank = 0
-    dropped = False
+    dropped = beyond = False
     try:
         with open_lines(path) as handle:
             for block, ended in line_blocks(handle):
@@ -213,6 +217,7 @@ def _read_blocks(path: Path, name: str, reading: _Reading, label: str) -> None:
                                 keep_post(event)
                             else:
                                 dropped = True
+                                beyond = beyond or event.created_at >= end
                             continue
                     elif line is not None:  # a DMLine
                         event = build_dm(line)
@@ -223,6 +228,7 @@ def _read_blocks(path: Path, name: str, reading: _Reading, label: str) -> None:
                                 keep_dm(event)
                             else:
                                 dropped = True
+                                beyond = beyond or event.created_at >= end
                             continue
                     # not a canonical line, or one the builder is unsure of: as the plain reader reads it
                     item = line_item(name, number, raw + b"\n" if ended and raw is not None else raw)
@@ -236,6 +242,7 @@ def _read_blocks(path: Path, name: str, reading: _Reading, label: str) -> None:
         if task is not None:
             task.done()
     reading.dropped = reading.dropped or dropped
+    reading.beyond = reading.beyond or beyond
 
 
 def _raw_lines(path: Path, fast: bool) -> Iterator[bytes | None]:

@@ -270,6 +270,8 @@ class _OutboxReader:
         info = self.out.info
         info.channels = ()
         info.dm_accounts = frozenset()
+        if self.keeper.beyond:
+            info.read_until = self.keeper.window[1]
         self.out.note(NOTE)
         if self.owner:
             self.out.note(f"the archive of @{self.owner}")

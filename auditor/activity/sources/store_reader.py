@@ -99,6 +99,11 @@ def read_window(store: Store, since: datetime | None = None, until: datetime | N
         raise DataError(f"{store.name}: the store holds an event that is not canonical JSON: was it edited by hand?") from None
     try:
         _describe(store, activity, per_source, since, until)
+        # The store runs on past the window: it is complete up to the window's end (audit.audit).
+        if until is not None and store.db.execute("SELECT 1 FROM events WHERE created_at >= ? LIMIT 1",
+                                                  (stamp(until),)).fetchone():
+            for source in activity.sources:
+                source.read_until = until
     except (orjson.JSONDecodeError, KeyError, ValueError, TypeError):
         raise DataError(f"{store.name}: the store is damaged: a source's channels or notes are not "
                         "the JSON the auditor wrote: was it edited by hand?") from None

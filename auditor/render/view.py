@@ -14,12 +14,13 @@ Times are shown in the policy's time zone (`result.policy["timezone"]`).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from auditor.render.cover import cover_view, methodology_view, scope_view
 from auditor.render.finding_views import WAITING_TYPES, finding_view, waiting_longest, worst_first
 from auditor.render.formatting import Formatter, generated_now, label
+from auditor.time.durations import format_elapsed, format_open_hours
 from auditor.types import format_share_against, format_target
 from auditor.render.views import AccountView, FindingView, RuleView, ScoreRow, Trend
 from auditor.result import TREND_MIN_ITEMS, AccountResult, AuditResult, Finding, RuleResult, below_target
@@ -32,6 +33,18 @@ WORST_CASES = 5  # rows of the "worst cases" table of a rule section
 # about its figures (`note`): printed under the figures rather than as rows.
 _NOTE_METRIC = "note"
 _NOT_LISTED_METRICS = {"histogram", "not_counted", _NOTE_METRIC}
+
+
+def _is_wait(rule: RuleResult, key: str, value: Any) -> bool:
+    """A response time among a rule's figures (its median, its 90th percentile)."""
+    return rule.type == "response_time" and key.endswith("_seconds") and isinstance(value, (int, float))
+
+
+def _wait_metric(rule: RuleResult, seconds: float) -> list[str]:
+    """A response time written as the rule's findings write a wait: in open hours on a calendar ("30h of open
+    hours", never days), else to the minute ("1d 30m")."""
+    waited = timedelta(seconds=seconds)
+    return [f"{format_open_hours(waited)} of open hours" if rule.options.get("clock") else format_elapsed(waited)]
 
 
 def build_view(result: AuditResult, *, evidence_cap: int = 25, appendix_cap: int = 500, redaction: str = "dms",
@@ -203,7 +216,8 @@ def _rule_view(rule: RuleResult, anchor: str, findings: list[FindingView], total
         pending=figures.pending,
         trend=trend(figures.compliance, rule.previous_compliance, fmt, rule.previous_checked),
         not_counted=not_counted_line(figures.metrics),
-        metrics=[(label(k), fmt.lines(k, v)) for k, v in figures.metrics.items() if k not in _NOT_LISTED_METRICS],
+        metrics=[(label(k), _wait_metric(rule, v) if _is_wait(rule, k, v) else fmt.lines(k, v))
+                 for k, v in figures.metrics.items() if k not in _NOT_LISTED_METRICS],
         notes=[str(figures.metrics[_NOTE_METRIC])] if figures.metrics.get(_NOTE_METRIC) else [],
         settings=[(label(k), fmt.lines(k, v)) for k, v in rule.options.items()],
         weeks=[(f"week of {fmt.day(w.week_start)}", format_share_against(w.passed / w.checked if w.checked else None,

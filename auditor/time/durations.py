@@ -191,10 +191,11 @@ def format_wait(on_clock: timedelta, calendar: timedelta, business_hours: bool) 
     if not business_hours:
         return format_elapsed(on_clock)
     if calendar >= timedelta(days=1):
-        hours = -(-int(calendar.total_seconds()) // 3600)
+        # To the nearest hour: the open hours judge the wait, and a second past three days is not "3d 1h".
+        hours = (int(calendar.total_seconds()) + 1800) // 3600
         spent = format_duration(timedelta(hours=hours))
     else:
-        spent = format_elapsed(calendar)
+        spent = format_open_hours(calendar)  # under a day, written as the open hours beside it ("4h01m")
     return f"{format_open_hours(on_clock)} of open hours ({spent} calendar time)"
 
 

@@ -241,3 +241,26 @@ def test_an_unknown_kind_renders_from_its_data():
     [card] = [f for r in view["rules"] for f in r.evidence if r.id == "future-rule"]
     assert card.story == [] and ("seen at", ["Mon 5 Oct 2026, 10:02 EDT"]) in card.details
     assert ("tags", ["a, b"]) in card.details
+
+
+def test_a_business_hours_rules_median_is_in_open_hours_and_a_wall_clocks_as_its_findings_say(tmp_path):
+    from auditor.render.view import build_view
+    from tests.factories import policy, post, run
+    from tests.rules.test_response_time import SUPPORT_HOURS, rule
+
+    events = []
+    for day in ("05", "06"):  # Monday and Tuesday 10:00 EDT, answered Thursday and Friday 16:00 EDT: 30 open hours
+        ask = post("bob", f"2026-10-{day} 14:00", "@acme_support where is my order?", mentions=("acme_support",))
+        answer_day = {"05": "08", "06": "09"}[day]
+        events += [ask, post("acme_support", f"2026-10-{answer_day} 20:00", "@bob sorry, here", reply_to=ask)]
+    result = run(policy(tmp_path, [rule(clock="support-hours")], calendars=SUPPORT_HOURS), *events,
+                 as_of="2026-10-30 00:00")
+    metrics = dict(build_view(result)["rules"][0].metrics)
+    assert metrics["median response"] == ["30h of open hours"]
+    # on the wall clock, as the finding writes its one wait: to the minute, not to the hour past a day
+    ask = post("bob", "2026-10-05 14:00", "@acme_support where is my order?", mentions=("acme_support",))
+    late = post("acme_support", "2026-10-06 14:30", "@bob sorry, here", reply_to=ask)
+    result = run(policy(tmp_path, [rule()]), ask, late, as_of="2026-10-30 00:00")
+    [finding] = result.findings
+    assert finding.message.startswith("@bob waited 1d 30m")
+    assert dict(build_view(result)["rules"][0].metrics)["median response"] == ["1d 30m"]

@@ -236,3 +236,17 @@ def test_pattern_is_anchored_and_portable():
 )
 def test_format_elapsed_rounds_up_to_minutes(elapsed, text):
     assert format_elapsed(elapsed) == text
+
+
+def test_a_wait_on_a_calendar_says_both_times_alike_and_the_calendar_time_to_the_nearest_hour():
+    from auditor.time.durations import format_wait
+
+    minutes = timedelta(hours=4, seconds=1)
+    assert format_wait(minutes, minutes, business_hours=True) == "4h01m of open hours (4h01m calendar time)"
+    # past a day, the calendar time to the nearest hour: one second does not make it an hour more
+    assert format_wait(timedelta(hours=7, seconds=1), timedelta(days=3, seconds=1), business_hours=True) == (
+        "7h01m of open hours (3d calendar time)")
+    assert format_wait(timedelta(hours=4, seconds=1), timedelta(days=2, hours=21, seconds=1), business_hours=True) == (
+        "4h01m of open hours (2d 21h calendar time)")
+    assert format_wait(timedelta(hours=30), timedelta(days=3, hours=6, minutes=31), business_hours=True) == (
+        "30h of open hours (3d 7h calendar time)")

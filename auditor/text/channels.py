@@ -10,6 +10,7 @@ number or a date for a phone number.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Iterable
 
 from auditor.text.spans import EMAIL_RE, Match, blank_out, cannot_match
@@ -43,7 +44,8 @@ _TLDS = (
 )
 _HOST = r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
 _URL_RE = re.compile(
-    rf"(?i)(?<![\w@.+-])(?:https?://[^\s<>\"']+|(?:www\.)?{_HOST}(?:{_TLDS})\b(?![.-]\w|@)(?:[/?#][^\s<>\"']*)?)"
+    rf"(?i)(?<![\w@.+-])(?:https?://[^\s<>\"']+|www\.{_HOST}[a-z]{{2,63}}\b(?![.-]\w|@)(?:[/?#][^\s<>\"']*)?"
+    rf"|{_HOST}(?:{_TLDS})\b(?![.-]\w|@)(?:[/?#][^\s<>\"']*)?)"
 )
 _TRAILING = ".,;:!?)]}'\"\u2019\u201d…"
 # Cheap tests of what the patterns above cannot match without, so most posts skip them (each
@@ -82,7 +84,11 @@ def find_url(text: str, company_domains: Iterable[str] = ()) -> Match | None:
         return None
     domains = tuple(d.lower().strip().removeprefix("www.").strip(".") for d in company_domains if d.strip())
     # E-mail addresses are blanked first: "help@acme.com" is not a link to acme.com.
-    for m in _URL_RE.finditer(blank_out(text, EMAIL_RE)):
+    written = blank_out(text, EMAIL_RE)
+    found = list(_URL_RE.finditer(written))
+    if domains:  # the company's own domains, written bare, whatever they end in ("acme.example/help")
+        found = sorted(found + list(_company_url_re(domains).finditer(written)), key=lambda m: m.start())
+    for m in found:
         end = _strip_trailing(text, m.start(), m.end())
         url = text[m.start() : end]
         host = _host(url)
@@ -91,6 +97,12 @@ def find_url(text: str, company_domains: Iterable[str] = ()) -> Match | None:
         if _domain_ok(host.removeprefix("www."), domains):
             return Match(m.start(), end, url)
     return None
+
+
+@lru_cache(maxsize=16)
+def _company_url_re(domains: tuple[str, ...]) -> re.Pattern[str]:
+    names = "|".join(re.escape(domain) for domain in domains)
+    return re.compile(rf"(?i)(?<![\w@.+-])(?:www\.)?(?:{_HOST})?(?:{names})(?![\w.-]*\w)(?:[/?#][^\s<>\"']*)?")
 
 
 # A picture or a post on X is no place to go for help: "pic.twitter.com/abc" is an image in the post.

@@ -98,8 +98,8 @@ PATTERNS: list[Pattern] = [
     # "drop us a DM/line", "shoot me a DM"
     Pattern(rf"\b(?:drop|shoot)\s+{_ME_US}\s+(?:an?\s+)?(?:quick\s+)?(?:{_DM}|message|line|note)\b",
             INVITATION, dm=True),
-    # "slide into our DMs"
-    Pattern(r"\bslide\s+into\s+(?:my|our)\s+dms\b", INVITATION, dm=True),
+    # "slide into our DMs", "hop into our DMs", "pop over to our DMs"
+    Pattern(r"\b(?:slide|hop|jump|pop)\s+(?:into|in\s+to|over\s+to)\s+(?:my|our)\s+dms\b", INVITATION, dm=True),
     # "via DM", "by direct message", "in a private message", "meet us in DM"
     Pattern(r"\b(?:via|by|in|through|over)\s+(?:an?\s+|the\s+)?(?:dms?|direct\s+messages?|private\s+messages?)\b",
             INVITATION, dm=True),
@@ -146,8 +146,9 @@ PATTERNS: list[Pattern] = [
     Pattern(rf"\bcheck\s+(?:your|ur|yr)\s+(?:{_DM}|messages|email|e-mail|mail)\b", COMMITMENT, dm=True, claim=True),
     # "we've replied via DM", "we have followed up via DM", "we've been in touch via DM"
     Pattern(r"\b(?:replied|responded|respond|answered|followed\s+up|folllwed\s+up|been\s+in\s+touch|reached\s+out|"
-            rf"written|wrote|got\s+back)\s+(?:(?:to|with)\s+{_YOU}\s+|{_YOU}\s+)?(?:via|in|by|through|over)\s+"
-            r"(?:an?\s+|the\s+)?(?:dms?|direct\s+messages?|private\s+messages?)\b", COMMITMENT, dm=True, claim=True),
+            rf"written|wrote|got\s+back)\s+(?:(?:to|with)\s+{_YOU}\s+|{_YOU}\s+)?(?:(?:via|in|by|through|over)\s+"
+            r"(?:an?\s+|the\s+)?(?:dms?|direct\s+messages?|private\s+messages?)|privately)\b", COMMITMENT, dm=True,
+            claim=True),  # "we've reached out to you privately"
     # "we've replied to your DM", "I've just responded to your message"
     Pattern(r"\b(?:replied|responded|respond|answered|replying|responding)\s+to\s+(?:your|ur)\s+"
             r"(?:dms?|direct\s+messages?|private\s+messages?|messages?)\b", COMMITMENT, dm=True, claim=True),

@@ -105,3 +105,20 @@ def test_several_channels():
         "phone": "(555) 010-0100",
         "url": "acme.com/help",
     }
+
+
+def test_a_company_domain_is_a_link_written_bare_whatever_its_ending():
+    assert quoted("Please visit acme.example/help for a refund", ["acme.example"]) == {"url": "acme.example/help"}
+    assert quoted("see www.acme.com.sg/help.", ["acme.com.sg"]) == {"url": "www.acme.com.sg/help"}
+    assert quoted("see support.acme.example", ["acme.example"]) == {"url": "support.acme.example"}
+    assert quoted("see notacme.example/help", ["acme.example"]) == {}
+    assert quoted("mail help@acme.example", ["acme.example"]) == {"email": "help@acme.example"}
+    # "www." makes a link of any ending
+    assert quoted("see www.acme.com.sg/help") == {"url": "www.acme.com.sg/help"}
+
+
+@pytest.mark.parametrize("text", ["Sorry about this! Hop into our DMs and we'll sort it out.",
+                                  "Sorry about this. We've reached out to you privately.",
+                                  "We've reached out privately with next steps"])
+def test_more_ways_to_take_it_private(text):
+    assert "dm" in find_channels(text)

@@ -145,7 +145,8 @@ class EscalationRule(RuleBase):
                         complaints.append((handle, complaint, replies))
         # An offer made to them in the conversation before they complained ("Please DM us your order number",
         # then "You charged me twice. Unacceptable.") was made in time.
-        before = {id(complaint): self._replies_before(ctx, handle, complaint) for handle, complaint, _ in complaints}
+        before = {id(complaint): earlier for handle, complaint, _ in complaints
+                  if (earlier := self._replies_before(ctx, handle, complaint))}  # most have none: no list kept
         # The channels each reply that may hold the offer names, every distinct text at once.
         offers = per_text(find_channels, [*(part.text for _, _, replies in complaints
                                             for parts in replies[: self.within_replies] for part in parts),
@@ -158,7 +159,7 @@ class EscalationRule(RuleBase):
         dms = dms_sent_to(ctx, {handle: frozenset((handle,)) for handle, _ in wanted}, wanted)
         return [self._judge(handle, complaint, replies, offers, moods[complaint.text],
                             first_at_or_after(dms.get((handle, complaint.author), ()), complaint.created_at),
-                            self._pleasantries(ctx, complaint.author, replies), before[id(complaint)])
+                            self._pleasantries(ctx, complaint.author, replies), before.get(id(complaint), ()))
                 for handle, complaint, replies in complaints]
 
     @staticmethod

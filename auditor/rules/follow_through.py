@@ -153,7 +153,9 @@ class FollowThroughRule(RuleBase):
         wanted = {(groups.group_of[post.author], counterpart) for post, counterpart, _ in promises}
         sent, received = _dms_between(ctx, groups.members, wanted)
         public = _public_contacts(ctx, groups.members, wanted)
-        said = _their_posts(ctx, groups.members, wanted)
+        # What they said to the group, for a commitment they may have released ("all sorted now, thanks!").
+        said = _their_posts(ctx, groups.members, {(groups.group_of[post.author], counterpart)
+                                                  for post, counterpart, found in promises if found.kind == COMMITMENT})
         not_held = {group: sorted(h for h in members if not ctx.holds_dms(h))
                     for group, members in groups.members.items()}
         unnamed = dms_to_numbers(ctx, {group: groups.members[group] for group, _ in wanted})
@@ -165,7 +167,7 @@ class FollowThroughRule(RuleBase):
             judge = _Judgement(self, ctx, post, counterpart, found, not_held[group], unnamed.get(group, ()),
                                groups.members[group])
             if found.kind == INVITATION:
-                times = invited[key]
+                times = invited.get(key, ())
                 later = times[bisect_right(times, post.created_at):]  # a later invitation takes over from this one
                 checks.append(judge.invitation(sent.get(key, []), received.get(key, []), public.get(key, []),
                                                later[0] if later else None))
@@ -453,14 +455,13 @@ def _public_contacts(ctx: "RuleContext", members: dict[str, frozenset[str]],
 
 def _invitation_times(promises: list[tuple[Post, str, Promise]], group_of: dict[str, str]
                       ) -> dict[tuple[str, str], list[datetime]]:
-    """When each responder group invited each counterpart, in time order."""
+    """When each responder group invited each counterpart it invited more than once, in time order (most it
+    invited once: nothing kept for them)."""
     times: dict[tuple[str, str], list[datetime]] = defaultdict(list)
     for post, counterpart, found in promises:
         if found.kind == INVITATION:
             times[(group_of[post.author], counterpart)].append(post.created_at)
-    for each in times.values():
-        each.sort()
-    return times
+    return {key: sorted(each) for key, each in times.items() if len(each) > 1}
 
 
 def _their_posts(ctx: "RuleContext", members: dict[str, frozenset[str]],

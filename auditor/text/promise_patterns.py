@@ -56,7 +56,8 @@ _FILLER = (
 _WITH_YOU_ONLY = r"(?!\s+(?:to|with)\s+(?:(?:the|our|their|his|her|my|them|him|it)\b|@))"
 _CONTACT = (
     rf"(?:get\s+back\s+to\s+{_YOU}|reach\s+out{_WITH_YOU_ONLY}|be\s+in\s+(?:touch|contact)|get\s+in\s+touch{_WITH_YOU_ONLY}|"
-    rf"follow[\s-]?up{_WITH_YOU_ONLY}|touch\s+base{_WITH_YOU_ONLY}|"
+    rf"follow[\s-]?up{_WITH_YOU_ONLY}|touch\s+base{_WITH_YOU_ONLY}|be\s+reaching\s+out{_WITH_YOU_ONLY}|"
+    rf"be\s+in\s+(?:your|ur)\s+(?:dms|inbox)|"
     rf"(?:message|dm|pm|contact|email|e-mail|call|ring|text)\s+{_YOU}|"
     rf"send\s+{_YOU}\s+(?:an?\s+)?(?:{_DM}|message|email|e-mail|note|text)|give\s+{_YOU}\s+a\s+(?:call|ring)|"
     rf"(?:be\s+)?(?:reply|replying|respond|responding)(?:\s+to\s+(?:{_YOU}|your\s+(?:dms?|messages?)))?(?:\s+in\s+kind)?"
@@ -93,8 +94,8 @@ PATTERNS: list[Pattern] = [
     # "send us a DM / direct message / private message / note / line"
     Pattern(rf"\bsend\s+{_ME_US}\s+(?:an?\s+)?(?:quick\s+)?(?:{_DM}|message|note|line)\b", INVITATION, dm=True),
     # "please send a DM", "sending a DM"
-    Pattern(r"\b(?:send|sending)\s+an?\s+(?:quick\s+)?(?:dm|pm|direct\s+message|private\s+message)\b",
-            INVITATION, dm=True),
+    Pattern(r"\b(?:send|sending)\s+an?\s+(?:quick\s+)?(?:dm|pm|direct\s+message|private\s+message)\b"
+            rf"(?!\s+(?:your\s+way|to\s+{_YOU})\b)", INVITATION, dm=True),  # "I'll send a DM your way" is ours
     # "drop us a DM/line", "shoot me a DM"
     Pattern(rf"\b(?:drop|shoot)\s+{_ME_US}\s+(?:an?\s+)?(?:quick\s+)?(?:{_DM}|message|line|note)\b",
             INVITATION, dm=True),
@@ -134,8 +135,21 @@ PATTERNS: list[Pattern] = [
     # "let me check and get back to you", "we will be responding shortly"
     Pattern(rf"{_MODAL}\s+(?:(?:[\w']+[\s,]+){{1,6}}?and\s+(?:then\s+)?)?{_FILLER}{_CONTACT}\b",
             COMMITMENT, subject=True),
-    # "we'll send you an email", "the team should send you a DM", "sending you a message now"
-    Pattern(rf"\b(?:send|sending)\s+{_YOU}\s+(?:an?\s+)?(?:quick\s+)?(?:{_DM}|message|note|email|e-mail|text|call)\b",
+    # "we'll send you an email", "the team should send you a DM", "sending you a message now", "I'll shoot you a DM"
+    Pattern(rf"\b(?:send|sending|shoot|shooting|drop|dropping|fire|firing)\s+{_YOU}\s+(?:an?\s+)?(?:quick\s+)?"
+            rf"(?:{_DM}|message|note|line|email|e-mail|text|call)\b", COMMITMENT, dm=True),
+    # "I'll send a DM your way"
+    Pattern(rf"\b(?:send|sending|shoot|drop)\s+(?:an?\s+)?(?:quick\s+)?(?:{_DM}|message|note)\s+(?:your\s+way|to\s+{_YOU})\b",
+            COMMITMENT, dm=True),
+    # "We're reaching out to you via DM now", "I'm DMing you now" (not "we're reaching out to the warehouse")
+    Pattern(rf"\b(?:we're|we\s+are|i'm|i\s+am)\s+(?:now\s+|also\s+|currently\s+)?(?:reaching\s+out{_WITH_YOU_ONLY}|"
+            rf"(?:dming|dm'ing|pming|messaging|contacting)\s+{_YOU})\b", COMMITMENT),
+    # "Will DM shortly" (no subject: the account's own shorthand; not "they will DM shortly")
+    Pattern(r"\bwill\s+(?:dm|pm)(?<!\byou\swill\sdm)(?<!\bthey\swill\sdm)(?<!\byou\swill\spm)(?<!\bthey\swill\spm)"
+            r"\s+(?:shortly|soon|asap|now|today|later|in\s+a\s+(?:bit|sec|second|moment|min|minute|few))\b",
+            COMMITMENT, dm=True),
+    # "Expect a DM from us shortly"
+    Pattern(rf"\bexpect\s+(?:an?\s+)?(?:{_DM}|message|call|email|e-mail)\s+from\s+(?:us|me|our\s+team)\b",
             COMMITMENT, dm=True),
     # claims of contact: "I've DM'd you", "DMed you"
     Pattern(rf"\b(?:dm|pm)(?:'d|'ed|ed|d)\s+{_YOU}\b", COMMITMENT, dm=True, claim=True),

@@ -73,9 +73,12 @@ _NEGATION = re.compile(
 # ...unless the negation softens the invitation ("don't hesitate to DM us") or
 # states the condition for it ("if that doesn't help please DM us"): a condition
 # only after "if", "unless", "when"... in the clause ("we can't help by DM" refuses).
-_SOFTENER = re.compile(r"\s*(?:hesitate|forget|be\s+shy|be\s+afraid|wait)\b", re.IGNORECASE)
+_SOFTENER = re.compile(r"\s*(?:hesitate|forget|be\s+shy|be\s+afraid|wait|worry)\b", re.IGNORECASE)
 _CONDITION = re.compile(
     r"\s*(?:help|work|fix|solve|resolve|load|arrive|hear|get|receive|see|find|have|know)\b", re.IGNORECASE)
+# A subject of ours between a negation and the promise starts a clause of its own; not after "don't think".
+_NEW_SUBJECT = re.compile(r"\b(?:we|i)\b", re.IGNORECASE)
+_OPINION = re.compile(r"\b(?:think|believe|expect|guess|suppose|know|sure|say|said|promise|mean)\b", re.IGNORECASE)
 _IF = re.compile(r"\b(?:if|unless|when|whenever|once|until|in\s+case)\b", re.IGNORECASE)
 # The negation must be in the same clause, at most a few words back.
 _CLAUSE_BREAK = re.compile(r"[.!?;,:\n()\[\]]|\s[-\u2013\u2014]\s|\b(?:but|and|so|then|or)\b", re.IGNORECASE)
@@ -232,6 +235,9 @@ def _negated(text: str, start: int) -> bool:
     for negation in _NEGATION.finditer(text, window_start, start):
         if _SOFTENER.match(text, negation.end()):
             continue
+        if ((_NEW_SUBJECT.search(text, negation.end(), start) or _NEW_SUBJECT.match(text, start))
+                and not _OPINION.search(text, negation.end(), start)):
+            continue  # "you haven't heard back we'll DM you": a new clause of ours, its comma left out
         if _CONDITION.match(text, negation.end()) and _IF.search(text, clause_start, negation.start()):
             continue
         return True
@@ -315,10 +321,11 @@ _MAYBE = re.compile(r"(?i)(?:may|might|could)\b")
 # opens its sentence ("If we find it, we'll DM you"); "if you ..." before it is `_waits_for_them`.
 # "if that's ok" only asks politely: the promise stands.
 _POLITE_IF = (r"(?!\s+(?:(?:that|this|it)(?:'s|\s+is)?\s*(?:ok|okay|alright|all\s+right|fine|good|convenient)|"
-              r"(?:that|this|it)\s+works|you\s+(?:don't|do\s+not)\s+mind)\b)")
+              r"(?:that|this|it)\s+works|you\s+(?:don't|do\s+not)\s+mind|not\s+(?:sooner|before|earlier))\b)")
 _CONDITION_AFTER = re.compile(
     rf"(?i)\W{{0,3}}(?:[\w']+\s+){{0,4}}?(?:if{_POLITE_IF}|in\s+case|unless|should\s+(?:we|i|there|anything))\b")
-_CONDITION_OPENS = re.compile(r"(?i)^\W*(?:@\w+\W+)*(?:if|in\s+case|unless|should)\b")
+# "Should you need us..." opens a condition; "Should be fixed soon" does not.
+_CONDITION_OPENS = re.compile(r"(?i)^\W*(?:@\w+\W+)*(?:if|in\s+case|unless|should(?!\s+be\b))\b")
 
 
 # A commitment timed by something else happening first ("... once it ships", "... as soon as we hear from the

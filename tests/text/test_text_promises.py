@@ -311,3 +311,32 @@ def test_the_measured_figures_on_labelled_brand_replies(name, expected):
         false += promise is not None and truth is None
         missed += promise is None and truth is not None
     assert (labelled, found_count, right, false, missed) == expected
+
+
+@pytest.mark.parametrize(("text", "quoted"), [
+    ("I'll shoot you a DM in a sec", "shoot you a DM"),
+    ("We'll drop you a line shortly", "drop you a line"),
+    ("Will DM shortly with next steps.", "Will DM shortly"),
+    ("@dave Will DM shortly with next steps.", "Will DM shortly"),
+    ("Expect a DM from us shortly.", "Expect a DM from us"),
+    ("We'll be reaching out shortly.", "We'll be reaching out"),
+    ("We'll be in your DMs shortly", "We'll be in your DMs"),
+    ("We're reaching out to you via DM now.", "We're reaching out"),
+    ("I'll send a DM your way with the details.", "send a DM your way"),
+    ("Don't worry we'll DM you shortly", "we'll DM you"),
+    ("Sorry you haven't heard back we'll DM you today", "we'll DM you"),
+    ("We'll get back to you by EOD if not sooner", "We'll get back to you"),
+    ("Should be fixed soon, we'll DM you", "we'll DM you"),
+])
+def test_more_commitments_as_agents_write_them(text, quoted):
+    assert found(text) == (COMMITMENT, quoted, None)
+
+
+@pytest.mark.parametrize("text", [
+    "I don't think we'll DM you", "They will DM shortly", "you will DM shortly", "Should you need us, we'll DM you",
+    "We're reaching out to the warehouse", "We're messaging them now", "expect a DM from them",
+    "We'll get back to you if we hear anything",
+])
+def test_and_what_is_still_no_commitment(text):
+    promise = find_promise(text)
+    assert promise is None or promise.kind != COMMITMENT, (text, promise)

@@ -43,6 +43,9 @@ Outcome of a thread (one checked item):
   `max_public_replies` times in the thread, offer or not: replies to them (a reply to someone else that X
   opened with their handle answers that one), but not pleasantries said back to theirs ("Glad we could
   help!" to their "thank you!").
+- `cannot_tell` (listed, not counted): no public reply offered a channel, no source holds the account's DMs,
+  and the counterpart spoke of a DM from it after the complaint ("thanks, got your message"): the thread may
+  have gone private where the data cannot show it.
 - Both can be found in one thread; a thread with neither passes.
 - Pending: the account has replied, fewer than `within_replies` times, without
   an offer yet. The thread may go on, and the next reply must offer a channel;
@@ -69,7 +72,7 @@ from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.text.acknowledgements import is_acknowledgement
 from auditor.text.addressing import is_addressed, opening_mentions, said_about
 from auditor.text.language import load_detector, reads_as_english
-from auditor.text.offers import find_channels
+from auditor.text.offers import find_channels, their_dm_spoken_of
 from auditor.text.sentiment import is_complaint, load_sentiment, sentiment
 from auditor.text.spans import Match
 
@@ -157,10 +160,33 @@ class EscalationRule(RuleBase):
         wanted = {(handle, complaint.author) for handle, complaint, replies in complaints
                   if not self._offered(replies, offers)} if "dm" in self.offer else set()
         dms = dms_sent_to(ctx, {handle: frozenset((handle,)) for handle, _ in wanted}, wanted)
+        unseen = self._dm_unseen(ctx, complaints, offers)
         return [self._judge(handle, complaint, replies, offers, moods[complaint.text],
                             first_at_or_after(dms.get((handle, complaint.author), ()), complaint.created_at),
-                            self._pleasantries(ctx, complaint.author, replies), before.get(id(complaint), ()))
+                            self._pleasantries(ctx, complaint.author, replies), before.get(id(complaint), ()),
+                            unseen.get(id(complaint)))
                 for handle, complaint, replies in complaints]
+
+    def _dm_unseen(self, ctx: "RuleContext", complaints: list, offers: dict[str, dict[str, Match]]
+                   ) -> dict[int, tuple[Post, Match]]:
+        """Threads that offered nothing in public, of an account whose DMs no source holds, where the counterpart
+        spoke of a DM from it after the complaint ("thanks, got your message"): it may have taken the thread
+        private where the data cannot show it. By the complaint: that post and its words."""
+        if "dm" not in self.offer:
+            return {}
+        wanted: dict[tuple[str, str, str | None], Post] = {}
+        for handle, complaint, replies in complaints:
+            if not ctx.holds_dms(handle) and not self._offered(replies, offers):
+                wanted[(handle, complaint.author, complaint.conversation_id)] = complaint
+        found: dict[int, tuple[Post, Match]] = {}
+        for handle in {key[0] for key in wanted}:
+            for post in ctx.index.inbound_posts.get(handle, ()):
+                complaint = wanted.get((handle, post.author, post.conversation_id))
+                if complaint is not None and id(complaint) not in found and post.created_at > complaint.created_at:
+                    words = their_dm_spoken_of(post.text)
+                    if words is not None:
+                        found[id(complaint)] = (post, words)
+        return found
 
     @staticmethod
     def _replies_before(ctx: "RuleContext", handle: str, complaint: Post) -> list[Post]:
@@ -224,7 +250,7 @@ class EscalationRule(RuleBase):
 
     def _judge(self, handle: str, complaint: Post, threads: list[list[Post]], offers: dict[str, dict[str, Match]],
                mood: float, dm: DirectMessage | None = None, pleasantries: frozenset[str] = frozenset(),
-               before: Sequence[Post] = ()) -> Check:
+               before: Sequence[Post] = (), dm_unseen: tuple[Post, Match] | None = None) -> Check:
         counterpart = complaint.author
         offered, offer_at = None, None
         for reply in before:
@@ -273,8 +299,18 @@ class EscalationRule(RuleBase):
                        f"{_replies(len(replies))} so far and no {channels} offered yet "
                        f"(due by reply {self.within_replies})")
             return Check(handle, start, "pending", counterpart, value, (Draft("pending", message, evidence, measure),))
+        if (offered is None and dm_unseen is not None and len(replies) >= self.within_replies
+                and len(exchanged) <= self.max_public_replies):  # too long in public is so whatever the DMs
+            said_dm, words = dm_unseen
+            measure["reason"] = f"no source holds the DMs of @{handle}"
+            message = (f"cannot tell whether the thread with {who} went private: no public reply offered a channel, "
+                       f"but they wrote {quote(words.text)} after the complaint {said}, and no source holds the DMs "
+                       f"of @{handle}")
+            return Check(handle, start, "uncounted", counterpart, value,
+                         (Draft("cannot_tell", message, _evidence(complaint, replies[: self.within_replies])
+                                + (EvidenceRef(said_dm.id, "post", "dm-spoken-of"),), measure),))
         drafts = []
-        if offered is None:
+        if offered is None and dm_unseen is None:
             first = replies[: self.within_replies]
             first_replies = "the first public reply" if len(first) == 1 else f"the first {len(first)} public replies"
             message = f"{who} complained in public ({said}) and {first_replies} offered no {channels}"
@@ -292,8 +328,10 @@ class EscalationRule(RuleBase):
         return {
             "threads": len(checks),
             "offered_in_time": sum(
-                1 for c in checks if c.status != "pending" and all(d.check != "no-offer" for d in c.findings)
+                1 for c in checks if c.status not in ("pending", "uncounted")
+                and all(d.check != "no-offer" for d in c.findings)
             ),
+            "cannot_tell": sum(1 for c in checks if c.status == "uncounted"),
             "no_offer": found.count("no-offer"),
             "too_many_public_replies": found.count("too-many-public-replies"),
             "pending": sum(1 for c in checks if c.status == "pending"),

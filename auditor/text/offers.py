@@ -59,3 +59,14 @@ def _contact(pattern: re.Pattern[str], text: str) -> Match | None:
         if not refused(text, found.start()) and not _OTHERS_BEFORE.search(text, max(0, found.start() - 12), found.start()):
             return Match(found.start(), found.end(), found.group())
     return None
+
+
+# What a customer says of a DM the account sent them: "thanks, got your message", "I replied to your DM".
+_GOT_YOUR_DM = re.compile(r"(?<![\w@#])(?:got|received|saw|seen|read|replied\s+to|answered|thanks\s+for)\s+(?:your|ur|the)\s+"
+                          r"(?:dms?|direct\s+messages?|private\s+messages?|messages?|pm)(?![\w-])", re.IGNORECASE)
+
+
+def their_dm_spoken_of(text: str) -> Match | None:
+    """A customer's words that the account wrote to them by DM ("got your message", "your DM"), or None."""
+    found = _GOT_YOUR_DM.search(text) or _THEIR_DM.search(text)
+    return None if found is None else Match(found.start(), found.end(), found.group())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from msgspec.structs import replace
 
 from auditor.errors import PolicyError
 from tests.factories import dm, policy, post, run
@@ -149,7 +150,7 @@ def test_a_thread_can_fail_both_ways_with_two_findings(tmp_path):
     assert figures(result) == (1, 0, 1, 0)
     assert sorted(f.check for f in result.findings) == ["no-offer", "too-many-public-replies"]
     assert outcome(result).figures.metrics == {
-        "threads": 1, "offered_in_time": 0, "no_offer": 1, "too_many_public_replies": 1, "pending": 0,
+        "threads": 1, "offered_in_time": 0, "cannot_tell": 0, "no_offer": 1, "too_many_public_replies": 1, "pending": 0,
         "median_public_replies": 6,
     }
 
@@ -350,3 +351,25 @@ def test_condolences_to_an_employee_are_no_complaint(tmp_path):
     more = post("jdoe", "2026-10-20 10:20", "@priya_k I'll bring the good beans", reply_to=thanks, mentions=("priya_k",))
     result = run(policy(tmp_path, [rule(applies_to={"accounts": ["jdoe"]})]), news, friend, thanks, more)
     assert figures(result) == (0, 0, 0, 0)
+
+
+def test_without_the_accounts_dms_a_thread_they_say_went_to_dm_cannot_be_told(tmp_path):
+    complaint = post("mia", "2026-10-20 10:00", "@acme_support Charged twice and nobody answers. Unacceptable.",
+                     mentions=("acme_support",))
+    one = post("acme_support", "2026-10-20 10:10", "@mia So sorry Mia, we're on it.", reply_to=complaint)
+    got = post("mia", "2026-10-20 10:30", "@acme_support thanks, got your message", reply_to=one,
+               mentions=("acme_support",))
+    two = post("acme_support", "2026-10-20 10:40", "@mia The refund is on its way", reply_to=got)
+    # the file holds someone's DMs, not @acme_support's
+    result = run(policy(tmp_path, [rule()]), complaint, one, got, two, dm("zed", "lchen", "2026-10-20 09:00"),
+                 dms_of=("lchen",))
+    assert figures(result) == (0, 0, 0, 0)
+    [finding] = result.findings
+    assert finding.status == "cannot_tell"
+    assert "got your message" in finding.message and "no source holds the DMs of @acme_support" in finding.message
+    # with its DMs held, what they show decides: no DM, no offer
+    held = run(policy(tmp_path, [rule()]), complaint, one, got, two)
+    assert figures(held) == (1, 0, 1, 0)
+    # and without its DMs, a thread where nobody speaks of a DM is judged on what is public
+    quiet = replace(got, text="@acme_support still waiting")
+    assert figures(run(policy(tmp_path, [rule()]), complaint, one, quiet, two, dms_of=("lchen",))) == (1, 0, 1, 0)

@@ -153,11 +153,13 @@ class FollowThroughRule(RuleBase):
         wanted = {(groups.group_of[post.author], counterpart) for post, counterpart, _ in promises}
         sent, received = _dms_between(ctx, groups.members, wanted)
         public = _public_contacts(ctx, groups.members, wanted)
-        # What they said to the group, for a commitment they may have released ("all sorted now, thanks!").
-        said = _their_posts(ctx, groups.members, {(groups.group_of[post.author], counterpart)
-                                                  for post, counterpart, found in promises if found.kind == COMMITMENT})
         not_held = {group: sorted(h for h in members if not ctx.holds_dms(h))
                     for group, members in groups.members.items()}
+        # What they said to the group in public, for a promise they may have released ("all sorted now, thanks!"):
+        # a commitment, or an invitation whose take-up the data may not show (by phone, or DMs not held).
+        said = _their_posts(ctx, groups.members, {
+            (groups.group_of[post.author], counterpart) for post, counterpart, found in promises
+            if found.kind == COMMITMENT or found.elsewhere or not_held[groups.group_of[post.author]]})
         unnamed = dms_to_numbers(ctx, {group: groups.members[group] for group, _ in wanted})
         invited = _invitation_times(promises, groups.group_of)
         checks = []
@@ -170,7 +172,7 @@ class FollowThroughRule(RuleBase):
                 times = invited.get(key, ())
                 later = times[bisect_right(times, post.created_at):]  # a later invitation takes over from this one
                 checks.append(judge.invitation(sent.get(key, []), received.get(key, []), public.get(key, []),
-                                               later[0] if later else None))
+                                               later[0] if later else None, said.get(key, [])))
             else:
                 checks.append(judge.commitment(sent.get(key, []), received.get(key, []), public.get(key, []),
                                                said.get(key, [])))
@@ -237,7 +239,7 @@ class _Judgement:
         self.waited: int | None = None
 
     def invitation(self, sent: list[DirectMessage], received: list[DirectMessage], public: list[Post],
-                   next_invitation: datetime | None = None) -> Check:
+                   next_invitation: datetime | None = None, said: list[Post] = ()) -> Check:
         made, within, cp = self.made, self.rule.within, self.counterpart
         # Taken up by their first DM within a week, before the group invites them again (that invitation is
         # judged with it). A DM that only thanks or closes ("thanks!", "ok") asks nothing, and one that says no
@@ -258,6 +260,8 @@ class _Judgement:
             self._answered(ours.created_at, ours.sender)
             return self._check("kept", seconds=(ours.created_at - made).total_seconds())
         if wrote is None:
+            if (self.not_held or self.found.elsewhere) and _released((), said, made, until):
+                return self._check("not_taken_up")  # "perfect, found it. Thank you!": nothing left to take up
             if self.not_held:
                 return self._cannot_tell(f"whether @{cp} took up the invitation {self.words}", self._no_dms())
             if self.found.elsewhere:

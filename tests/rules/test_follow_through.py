@@ -691,3 +691,15 @@ def test_a_broken_invitation_names_the_colleague_who_answered_instead(tmp_path):
     assert finding.message == ('@dave wrote by DM after the invitation "DM us" and got no answer from @acme_support: '
                                'waited 24d 9h by the end of the data (limit 1d; @jdoe answered, not one of this '
                                "rule's responders)")
+
+
+def test_an_invitation_to_call_released_in_public_was_not_taken_up(tmp_path):
+    promise = post("acme_support", "2026-10-05 14:10", "@cohen Please call us at 1-800-555-0199", mentions=("cohen",))
+    found = post("cohen", "2026-10-05 14:58", "@acme_support perfect, found it. Thank you!", reply_to=promise)
+    result = run(policy(tmp_path, [rule()]), promise, found, as_of="2026-10-30 00:00")
+    assert outcomes(result) == {"not_taken_up": 1} and not result.findings
+    # and so without the account's DMs
+    dm_invite = post("acme_support", "2026-10-05 14:10", "@cohen Please DM us", mentions=("cohen",))
+    result = run(policy(tmp_path, [rule()]), dm_invite, replace(found, in_reply_to=dm_invite.id),
+                 as_of="2026-10-30 00:00", dms_of=("lchen",))
+    assert outcomes(result) == {"not_taken_up": 1} and not result.findings

@@ -96,7 +96,9 @@ class DisclosureRule(RuleBase):
         for account in ctx.audited(self.id):
             for post in own_posts(ctx, account.handle):
                 # The handles X put at the start of a reply name the thread's people, not what it is about.
-                said = without_added_handles(post.text, post.in_reply_to_author)
+                parent = ctx.index.parent(post) if post.in_reply_to_author is not None else None
+                thread = {parent.author, *parent.mentions} if parent is not None else None
+                said = without_added_handles(post.text, post.in_reply_to_author, thread)
                 mention = mentioning.search(blank_out(said, URL_RE, EMAIL_RE, BARE_LINK_RE))
                 if mention is None:
                     continue

@@ -23,7 +23,7 @@ the built-in commitments, `invitations:` the built-in invitations.
 
 **Invitation** ("DM us your order number", "our DMs are open", "feel free to
 contact us"): the counterpart takes it up by a DM to the account (with
-`responders: team`, to any audited account of its team) within a week after the invitation (`TAKE_UP`; a
+`responders: team`, to any audited account of its team) within two weeks after the invitation (`TAKE_UP`; a
 DM weeks later is another conversation) and before the group invites them again (the later invitation
 is judged with it: one DM never breaks two), one that does more than thank or close ("thanks!" is an
 acknowledgement, as `response_time` reads them) or say no contact is needed ("never mind, it arrived").
@@ -38,8 +38,8 @@ acknowledgement, as `response_time` reads them) or say no contact is needed ("ne
 **Commitment** ("I'll DM you", "we'll look into it and get back to you", "I've
 sent you a DM"): `kept` when, within `within`, the account (or its team)
 contacts the counterpart: a DM to them, or a public post replying to or
-mentioning them. A DM sent up to five minutes before keeps it too (sent and announced together:
-"DMing you now"), up to a week before a claim of contact already made ("check your DMs", "we DM'd you
+mentioning them. A DM sent up to five minutes before keeps it too (sent and announced together), up to an
+hour before one announced as it goes ("Sending you a DM now!"), up to a week before a claim of contact already made ("check your DMs", "we DM'd you
 the tracking number last week"); a DM before a promise of contact to come ("we'll DM you tomorrow") does
 not. Else `broken` once `within` has passed before the end of
 the data, `pending` before; but `not_taken_up` when the counterpart told the group, in public or by DM, after the
@@ -63,6 +63,7 @@ promise to the contact for a commitment).
 
 from __future__ import annotations
 
+import re
 import statistics
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
@@ -94,10 +95,13 @@ OUTCOMES = ("kept", "broken", "pending", "not_taken_up", "cannot_tell")
 # A check's counts for the metrics: one read-only mapping per kind and outcome, shared by every promise's check.
 _COUNTS = {(kind, outcome): MappingProxyType({kind: 1, outcome: 1})
            for kind in (INVITATION, COMMITMENT) for outcome in OUTCOMES}
-# A DM sent this long before a commitment still keeps it: sent and announced together ("DMing you now").
-ANNOUNCED_DM = timedelta(minutes=5)
+# A DM sent this long before a commitment still keeps it: sent and announced together; an hour before one that
+# announces it as it goes ("Sending you a DM now!", "DMing you").
+SENT_WITH = timedelta(minutes=5)
+ANNOUNCED_DM = timedelta(hours=1)
+_ANNOUNCING = re.compile(r"(?i)\b(?:sending|dming|dm'ing|pming|messaging|reaching\s+out)\b")
 # An invitation is taken up by a DM within this long of it; a DM weeks later is another conversation.
-TAKE_UP = timedelta(days=7)
+TAKE_UP = timedelta(days=14)
 # A DM sent this long before a claim of contact already made ("we DM'd you the tracking number last week") keeps it.
 CLAIMED_DM = timedelta(days=7)
 # Counterpart DMs quoted as evidence of one promise, at most.
@@ -241,7 +245,7 @@ class _Judgement:
     def invitation(self, sent: list[DirectMessage], received: list[DirectMessage], public: list[Post],
                    next_invitation: datetime | None = None, said: list[Post] = ()) -> Check:
         made, within, cp = self.made, self.rule.within, self.counterpart
-        # Taken up by their first DM within a week, before the group invites them again (that invitation is
+        # Taken up by their first DM within two weeks, before the group invites them again (that invitation is
         # judged with it). A DM that only thanks or closes ("thanks!", "ok") asks nothing, and one that says no
         # contact is needed any more ("never mind, it arrived") declines: neither takes it up.
         until = made + (within if self.found.elsewhere else TAKE_UP)  # asked to call or e-mail, they did not write
@@ -315,7 +319,8 @@ class _Judgement:
         # A claim of contact already made ("check your DMs", "we DM'd you the tracking number last week") is
         # kept by a DM to them in the week before it: it does not say when that was. A week, whatever stretch
         # of data the audit reads (it reads a week before the period it needs).
-        earliest = made - (CLAIMED_DM if self.found.claim else ANNOUNCED_DM)
+        earliest = made - (CLAIMED_DM if self.found.claim else ANNOUNCED_DM if _ANNOUNCING.search(self.found.text)
+                           else SENT_WITH)
         contact = _first_contact(sent, public, earliest, made, self.post)
         self.measure["deadline"] = self.deadline = utc_iso(deadline)
         if contact is not None:

@@ -14,7 +14,7 @@
     shouting: {caps_ratio: 0.7, min_letters: 12}
     # the dismissive "whatever" that ends a clause ("run it as admin or whatever, should work"), not
     # "use whatever works best for you"
-    banned: ["not my problem", '/\\bwhatever\\s*(?:[.!?…,;:]|$)|\\bwhatever\\s+(?:you|u)\\s+(?:\\w+\\s+)?say\\b/']
+    banned: ["not my problem", '/\\bwhatever\\s*(?:[.!?…,;:\\x{1F300}-\\x{1FAFF}]|$)|\\bwhatever\\s+(?:you|u)\\s+(?:\\w+\\s+)?(?:say|want)\\b|\\bwhatever\\s+(?:dude|man|bro|lol)\\b/']
     competitors: ["WidgetCo", "@widgetco"]
 ```
 
@@ -75,7 +75,9 @@ from auditor.text.idioms import set_aside
 from auditor.text.language import ENGLISH, language_of, languages_of, load_detector
 from auditor.text.patterns import Matcher
 from auditor.text.profanity import find_profanity
-from auditor.text.sentiment import NEGATIVITY_BELOW, load_sentiment, sentiment, sentiment_below, without_playful_emoji
+from auditor.text.sentiment import (
+    NEGATIVITY_BELOW, load_sentiment, lowest_sum, sentiment, sentiment_below, without_playful_emoji,
+)
 from auditor.text.shouting import shouting
 from auditor.text.spans import BARE_LINK_RE, EMAIL_RE, HANDLE_RE, URL_RE
 from auditor.text.toxicity import TOXICITY_ABOVE, load_classifier, toxicity_scores
@@ -368,10 +370,10 @@ def _negative(text: str, below: float) -> float | None:
     mood = sentiment(text) if kind is text else max(sentiment(text), sentiment(kind))
     if mood >= below:
         return None
-    # "Our new fall collection just dropped 🔥🔥🔥" is -0.74 for its fire; with nothing grim left once 🔥 and
-    # 👻 go it is praise ("a dumpster fire 🔥" stays below: the words are grim too).
+    # "Our new fall collection just dropped 🔥🔥🔥" is -0.74 for its fire; with no grim word left once 🔥 and
+    # 👻 go it is praise ("a dumpster fire 🔥" and "lol ok 🔥🔥🔥 go cry about it" stay: their words are grim too).
     plain = without_playful_emoji(kind)
-    if plain != kind and sentiment(plain) >= 0:
+    if plain != kind and lowest_sum(plain) >= 0:  # not a word left that could weigh it down ("go cry" could)
         return None
     return mood
 

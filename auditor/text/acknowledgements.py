@@ -62,7 +62,7 @@ CLOSERS = (
     "followed", "followed you", "woohoo", "yay", "hooray",
     # what an agent says to close: "Glad we could help!", "You're welcome"
     "glad we could help", "glad i could help", "glad to help", "happy to help", "happy we could help",
-    "you're welcome", "your welcome", "anytime", "any time", "my pleasure", "our pleasure", "glad to hear it",
+    "you're welcome", "your welcome", "my pleasure", "our pleasure", "glad to hear it",
     "glad to hear that", "great to hear", "good to hear", "happy to hear it", "happy to hear that",
     # goodbyes
     "have a good day", "have a great day", "have a nice day", "have a good one", "have a great one",
@@ -228,6 +228,8 @@ RESOLVED = (
 _GREETING_RE = re.compile(r"\s*(?:hey|hi|hello|oh|ah|ok|okay)\b[\s,.!]*", re.IGNORECASE)
 # What takes a release back: "no need to DM, but it still doesn't work".
 _CLAUSE_RE = re.compile(r"[.!;,\n]+")
+_HAPPENED_RE = re.compile(r"(?i)\b(?:arrived|turned\s+up|came|showed\s+up|found|works|working|fixed|sorted|resolved|"
+                          r"solved|here|delivered)\b")
 _CONTRAST_RE = re.compile(r"\b(?:still|but|however|though|yet|not|again)\b|n't\b")
 # A counterpart declining the contact itself, at the start of what they write: "no need to DM me", "don't worry
 # about it". What follows must close too ("no need to DM, just answer here" declines the DM, not the answer).
@@ -256,8 +258,12 @@ def is_release(text: str) -> bool:
             return True
         # "no need anymore, the parcel just turned up. All sorted now thanks!": declined, a clause that says it is
         # settled and nothing more, and nothing taken back ("no need, it arrived broken" is no release)
+        clauses = [clause for clause in _CLAUSE_RE.split(rest) if _WORD_RE.search(clause)]
         return (not _CONTRAST_RE.search(rest.lower())
-                and any(is_acknowledgement(clause) and _settled(clause) for clause in _CLAUSE_RE.split(rest)))
+                and any(is_acknowledgement(clause) and _settled(clause) for clause in clauses)
+                # every other clause only says what happened to it ("the parcel just turned up"): no new request
+                # ("Also you charged me twice, fix that") and no way out taken ("Chargeback filed.")
+                and all(is_acknowledgement(clause) or _HAPPENED_RE.search(clause) for clause in clauses))
     return is_acknowledgement(written) and _settled(written)
 
 

@@ -11,6 +11,7 @@ about it is in the sentence that names it, not in the rest of the post.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from auditor.networks import normalize_handle
 
@@ -47,16 +48,22 @@ def opening_mentions(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(name for token in _HANDLE_RE.findall(match.group(1)) for name in _names(token)))
 
 
-def without_added_handles(text: str, replied_to: str | None) -> str:
-    """A reply's ``text`` with the opening handles other than whom it replies to blanked out (offsets kept):
-    X writes the handles of everyone in the thread there ("@ana_r @acme Wouldn't miss it!"), so they say
-    nothing of what the reply is about. Anything but a reply is returned as it is."""
+def without_added_handles(text: str, replied_to: str | None, thread: Collection[str] | None = None) -> str:
+    """A reply's ``text`` with the opening handles X added blanked out (offsets kept): X writes the handles of
+    the post it replies to, its author and whom it named ("@ana_r @acme Wouldn't miss it!"), so they say nothing
+    of what the reply is about. `thread`: those handles, when that post is known (a handle the author typed
+    there besides, "@bob @acme has the best deals", stays); else every opening handle but whom it replies to.
+    Anything but a reply is returned as it is."""
     match = _OPENING_RE.match(text) if replied_to is not None else None
     if match is None:
         return text
+
+    def added(token: str) -> bool:
+        names = _names(token)
+        return replied_to not in names and (thread is None or any(name in thread for name in names))
+
     start, end = match.span(1)
-    opening = _HANDLE_RE.sub(lambda m: m.group() if replied_to in _names(m.group()) else " " * len(m.group()),
-                             text[start:end])
+    opening = _HANDLE_RE.sub(lambda m: " " * len(m.group()) if added(m.group()) else m.group(), text[start:end])
     return text[:start] + opening + text[end:]
 
 

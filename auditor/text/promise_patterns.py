@@ -160,9 +160,9 @@ PATTERNS: list[Pattern] = [
     Pattern(rf"\bcheck\s+(?:your|ur|yr)\s+(?:{_DM}|messages|email|e-mail|mail)\b", COMMITMENT, dm=True, claim=True),
     # "we've replied via DM", "we have followed up via DM", "we've been in touch via DM"
     Pattern(r"\b(?:replied|responded|respond|answered|followed\s+up|folllwed\s+up|been\s+in\s+touch|reached\s+out|"
-            rf"written|wrote|got\s+back)\s+(?:(?:to|with)\s+{_YOU}\s+|{_YOU}\s+)?(?:(?:via|in|by|through|over)\s+"
-            r"(?:an?\s+|the\s+)?(?:dms?|direct\s+messages?|private\s+messages?)|privately)\b", COMMITMENT, dm=True,
-            claim=True),  # "we've reached out to you privately"
+            rf"written|wrote|got\s+back)\s+(?:(?:(?:to|with)\s+{_YOU}\s+|{_YOU}\s+)?(?:via|in|by|through|over)\s+"
+            rf"(?:an?\s+|the\s+)?(?:dms?|direct\s+messages?|private\s+messages?)|(?:to|with)\s+{_YOU}\s+privately)\b",
+            COMMITMENT, dm=True, claim=True),  # "we've reached out to you privately" (not "privately to our supplier")
     # "we've replied to your DM", "I've just responded to your message"
     Pattern(r"\b(?:replied|responded|respond|answered|replying|responding)\s+to\s+(?:your|ur)\s+"
             r"(?:dms?|direct\s+messages?|private\s+messages?|messages?)\b", COMMITMENT, dm=True, claim=True),

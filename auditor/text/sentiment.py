@@ -26,7 +26,6 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from auditor import speedups
-from auditor.text import courtesy
 from auditor.text.idioms import set_aside
 
 if TYPE_CHECKING:
@@ -83,14 +82,18 @@ def sentiment_below(text: str, below: float) -> bool:
 def is_complaint(text: str, below: float = COMPLAINT_BELOW) -> bool:
     """True when the sentiment of ``text`` is strictly below ``below``, both as written and with praise in slang
     and courtesy set aside: the harmless idioms (idioms.py: "killed it", "crushing it", "a killer update"), 🔥 and
-    👻, relief ("no more crashes", "never had a single problem"), apologies and sympathy (courtesy.py: "sorry to
-    bother you, I can't find the invoice button"), which VADER reads word by word as a grievance. Condolences
-    ("so sorry for your loss", "RIP to your cat") are no complaint unless they turn ("but my order...")."""
+    👻, relief ("no more crashes", "never had a single problem") and asking politely ("sorry to bother you, I
+    can't find the invoice button"), which VADER reads word by word as a grievance. Sentences of condolence ("so
+    sorry for your loss", "RIP to your cat") are read without: what else the post says decides."""
     if not sentiment_below(text, below):
         return False
-    if _CONDOLENCE_RE.search(text) and not _TURN_RE.search(text):
-        return False  # grief shared with them, not a grievance against them
-    calmer = _RELIEF_RE.sub(" ", courtesy.set_aside(set_aside(text)).translate(_PLAYFUL_EMOJI))
+    # Grief shared with them is not a grievance against them: read what else the post says, without the
+    # sentences that offer condolences ("My condolences to anyone who has to use @acme. Worst company ever.").
+    kind = " ".join(s for s in _SENTENCE_RE.split(text) if not _CONDOLENCE_RE.search(s)) if _CONDOLENCE_RE.search(text) \
+        else text
+    if kind != text and (not kind.strip() or not sentiment_below(kind, below)):
+        return False
+    calmer = _RELIEF_RE.sub(" ", _POLITE_RE.sub(" ", set_aside(kind)).translate(_PLAYFUL_EMOJI))
     return calmer == text or sentiment_below(calmer, below)
 
 
@@ -101,8 +104,10 @@ _KIN = (r"(?:loss|dad|father|mum|mom|mother|parents?|brother|sister|son|daughter
 _CONDOLENCE_RE = re.compile(
     rf"(?i)\bsorry\s+(?:to\s+hear\s+)?(?:about|for|of)\s+(?:the\s+loss\s+of\s+)?your\s+{_KIN}\b|\bcondolences\b|"
     rf"\brest\s+in\s+peace\b|\brip\s+(?:to\s+)?your\s+{_KIN}\b|\b(?:get\s+well\s+soon|thinking\s+of\s+you)\b")
-# What turns sympathy into a grievance: "sorry for your loss, but my order...".
-_TURN_RE = re.compile(r"(?i)\b(?:but|however|though|still|yet)\b")
+_SENTENCE_RE = re.compile(r"(?<=[.!?])\s+|\n+")
+# Asking politely is no grievance: "Sorry to bother you, I can't find the invoice button".
+_POLITE_RE = re.compile(r"(?i)\b(?:sorry|apologies)\s+(?:to\s+(?:bother|trouble|disturb|pester)\s+(?:you|u)|"
+                        r"for\s+(?:the\s+)?(?:bother|trouble|bothering\s+you|troubling\s+you|disturbing\s+you|asking))\b")
 
 
 # "No more crashes!", "never had a single problem with you": what is gone, or never came, is no grievance.

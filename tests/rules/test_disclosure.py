@@ -166,3 +166,11 @@ def test_handles_x_adds_to_a_reply_are_not_a_mention(tmp_path):
                  mentions=("ana_r", "acme"))
     result = run(policy(tmp_path, [rule(applies_to={"accounts": ["jdoe"]})]), announcement, friend, to_acme, named)
     assert outcome(result).figures.metrics["posts_mentioning"] == 2
+
+
+def test_a_handle_typed_at_the_start_of_a_reply_is_a_mention(tmp_path):
+    question = post("bob", "2026-10-27 08:30", "where do I find good deals?")
+    typed = post("jdoe", "2026-10-27 09:00", "@bob @acme has the best deals this week", reply_to=question,
+                 mentions=("bob", "acme"))
+    result = run(policy(tmp_path, [rule(applies_to={"accounts": ["jdoe"]})]), question, typed)
+    assert outcome(result).figures.metrics["posts_mentioning"] == 1

@@ -703,3 +703,15 @@ def test_an_invitation_to_call_released_in_public_was_not_taken_up(tmp_path):
     result = run(policy(tmp_path, [rule()]), dm_invite, replace(found, in_reply_to=dm_invite.id),
                  as_of="2026-10-30 00:00", dms_of=("lchen",))
     assert outcomes(result) == {"not_taken_up": 1} and not result.findings
+
+
+def test_the_order_number_sent_eight_days_after_the_invitation_takes_it_up(tmp_path):
+    promise = post("acme_support", "2026-10-02 14:10", "@dave Please DM us your order number", mentions=("dave",))
+    late = dm("dave", "acme_support", "2026-10-10 12:00", "Sorry for the delay, it's 5531")
+    assert outcomes(run(policy(tmp_path, [rule()]), promise, late, as_of="2026-10-30 00:00")) == {"broken": 1}
+
+
+def test_sending_a_dm_now_is_kept_by_the_dm_sent_just_before_it(tmp_path):
+    sent = dm("acme_support", "dave", "2026-10-05 14:00", "Hi Dave, about your order")
+    promise = post("acme_support", "2026-10-05 14:10", "@dave Sending you a DM now!", mentions=("dave",))
+    assert outcomes(run(policy(tmp_path, [rule()]), sent, promise, as_of="2026-10-30 00:00")) == {"kept": 1}

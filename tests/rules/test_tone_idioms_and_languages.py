@@ -63,7 +63,7 @@ def test_crazy_of_a_person_is_still_read_by_the_classifier(tmp_path, text):
 
 @pytest.mark.parametrize("text", [
     "I'll kick your ass", "gonna kick their ass tomorrow", "This place is a dumpster fire 🔥", "burn in hell 🔥🔥",
-    "go kill yourself", "kill them all", "I want to kill you, kill time my ass",
+    "go kill yourself", "kill them all", "I want to kill you, kill time my ass", "lol ok 🔥🔥🔥 go cry about it",
 ])
 def test_threats_and_grim_fire_are_still_found(tmp_path, text):
     result = run(policy(tmp_path, [rule(ENGLISH_ONLY)]), post("jdoe", "2026-10-05 10:00", text))

@@ -117,3 +117,16 @@ def test_a_release_may_greet_and_say_what_happened(text):
                                   "no need to DM, but it still does not work", "It arrived broken"])
 def test_a_release_taken_back_is_none(text):
     assert not is_release(text)
+
+
+@pytest.mark.parametrize("text", [
+    "No need to DM me, it works now! Also you charged me twice, fix that", "Never mind, sorted. Chargeback filed.",
+    "Sorted, I'm going elsewhere",
+])
+def test_a_release_with_a_new_request_or_a_grievance_is_none(text):
+    assert not is_release(text)
+
+
+@pytest.mark.parametrize("text", ["any time now...", "anytime now?", "Any time today would be great"])
+def test_a_nudge_is_no_acknowledgement(text):
+    assert not is_acknowledgement(text)

@@ -119,6 +119,6 @@ def test_a_company_domain_is_a_link_written_bare_whatever_its_ending():
 
 @pytest.mark.parametrize("text", ["Sorry about this! Hop into our DMs and we'll sort it out.",
                                   "Sorry about this. We've reached out to you privately.",
-                                  "We've reached out privately with next steps"])
+                                  "We've reached out to you privately with next steps"])
 def test_more_ways_to_take_it_private(text):
     assert "dm" in find_channels(text)

@@ -340,3 +340,12 @@ def test_more_commitments_as_agents_write_them(text, quoted):
 def test_and_what_is_still_no_commitment(text):
     promise = find_promise(text)
     assert promise is None or promise.kind != COMMITMENT, (text, promise)
+
+
+@pytest.mark.parametrize("text", [
+    "We've reached out privately to the courier's depot manager.", "Have you reached out privately?",
+    "We've written privately to our supplier",
+])
+def test_privately_to_someone_else_or_asked_is_no_claim_of_contact(text):
+    promise = find_promise(text)
+    assert promise is None or promise.kind != COMMITMENT, (text, promise)

@@ -71,3 +71,12 @@ def test_sympathy_and_politeness_are_no_complaint(text):
 ])
 def test_grievances_with_courtesy_are_still_complaints(text):
     assert is_complaint(text)
+
+
+@pytest.mark.parametrize("text", [
+    "@acme it is so annoying, the app logs me out every hour", "@acme Really disappointing to see my order delayed again",
+    "@acme I hate to see how bad your support has become",
+    "My condolences to anyone who has to use @acme support. Worst company ever.",
+])
+def test_frustration_and_mock_sympathy_are_still_complaints(text):
+    assert is_complaint(text)

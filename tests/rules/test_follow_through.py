@@ -540,6 +540,11 @@ def test_a_dm_to_an_account_known_only_by_number_in_that_time_makes_a_broken_pro
 # -- a counterpart who says no contact is needed ------------------------------------------------------
 
 
+def _asked_and_promised():
+    question = post("bob", "2026-10-06 09:00", "@acme_support my app keeps crashing", mentions=("acme_support",))
+    return question, post("acme_support", "2026-10-06 10:00", "@bob Sorry! We'll DM you shortly", reply_to=question)
+
+
 @pytest.mark.parametrize("text", [
     "@acme_support no need, all sorted now thanks!",
     "@acme_support All sorted now, thanks!",
@@ -550,8 +555,7 @@ def test_a_dm_to_an_account_known_only_by_number_in_that_time_makes_a_broken_pro
     "@acme_support don't worry about it, it's fixed",
 ])
 def test_a_commitment_the_counterpart_releases_before_it_is_due_is_not_broken(tmp_path, text):
-    question = post("bob", "2026-10-06 09:00", "@acme_support my app keeps crashing", mentions=("acme_support",))
-    promise = post("acme_support", "2026-10-06 10:00", "@bob Sorry! We'll DM you shortly", reply_to=question)
+    question, promise = _asked_and_promised()
     released = post("bob", "2026-10-06 11:00", text, reply_to=promise)
     result = run(policy(tmp_path, [rule()]), question, promise, released, as_of="2026-10-09 10:00")
     assert figures(result) == (0, 0, 0, 0)
@@ -572,8 +576,7 @@ def test_a_commitment_the_counterpart_releases_before_it_is_due_is_not_broken(tm
     "@acme_support not resolved, never mind the refund, where is my order",
 ])
 def test_a_reply_that_does_not_release_the_commitment_leaves_it_broken(tmp_path, text):
-    question = post("bob", "2026-10-06 09:00", "@acme_support my app keeps crashing", mentions=("acme_support",))
-    promise = post("acme_support", "2026-10-06 10:00", "@bob Sorry! We'll DM you shortly", reply_to=question)
+    question, promise = _asked_and_promised()
     reply = post("bob", "2026-10-06 11:00", text, reply_to=promise)
     result = run(policy(tmp_path, [rule()]), question, promise, reply, as_of="2026-10-09 10:00")
     assert outcomes(result) == {"broken": 1}

@@ -100,6 +100,15 @@ _COUNTS = {(kind, outcome): MappingProxyType({kind: 1, outcome: 1})
 SENT_WITH = timedelta(minutes=5)
 ANNOUNCED_DM = timedelta(hours=1)
 _ANNOUNCING = re.compile(r"(?i)\b(?:sending|dming|dm'ing|pming|messaging|reaching\s+out)\b")
+# ...not one still to come: "we'll be sending you a DM tomorrow", "we will be reaching out".
+_TO_COME = re.compile(r"(?i)(?:\b(?:will|shall|gonna|going\s+to)|'ll)\s+be\s+\S*$")
+
+
+def _announces(text: str, found: Promise) -> bool:
+    said = _ANNOUNCING.search(found.text)
+    return said is not None and _TO_COME.search(text[max(0, found.start - 30):found.start + said.start()]) is None
+
+
 # An invitation is taken up by a DM within this long of it; a DM weeks later is another conversation.
 TAKE_UP = timedelta(days=14)
 # A DM sent this long before a claim of contact already made ("we DM'd you the tracking number last week") keeps it.
@@ -319,7 +328,7 @@ class _Judgement:
         # A claim of contact already made ("check your DMs", "we DM'd you the tracking number last week") is
         # kept by a DM to them in the week before it: it does not say when that was. A week, whatever stretch
         # of data the audit reads (it reads a week before the period it needs).
-        earliest = made - (CLAIMED_DM if self.found.claim else ANNOUNCED_DM if _ANNOUNCING.search(self.found.text)
+        earliest = made - (CLAIMED_DM if self.found.claim else ANNOUNCED_DM if _announces(self.post.text, self.found)
                            else SENT_WITH)
         contact = _first_contact(sent, public, earliest, made, self.post)
         self.measure["deadline"] = self.deadline = utc_iso(deadline)

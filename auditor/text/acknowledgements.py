@@ -25,6 +25,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from auditor.text.sentiment import sentiment_below
 from auditor.text.spans import EMAIL_RE, HANDLE_RE, HASHTAG_RE, URL_RE, blank_out, normalize_apostrophes
 
 # Phrases that close a conversation on their own. Written in lower case with plain
@@ -51,6 +52,7 @@ CLOSERS = (
     "all set", "found it", "that solved it", "that fixed it", "that did it", "that did the trick", "did the trick",
     "problem solved", "issue solved", "issue resolved", "problem fixed", "love it", "love that",
     "it arrived", "it's arrived", "arrived", "it came", "it's here", "it turned up", "it showed up",
+    "it arrived today", "it arrived this morning", "arrived today", "arrived this morning", "it came today",
     "looking forward to it", "look forward to it", "i look forward to it",
     # done as asked
     "dm sent", "dm'd", "dmed", "dm'ed", "sent", "just sent", "sent it", "sent you a dm", "sent a dm",
@@ -81,8 +83,7 @@ FILLERS = (
     "so", "so much", "very", "very much", "much", "really", "a lot", "lots", "loads", "heaps", "tons", "a ton",
     "a million", "again", "and", "too", "also", "you", "u", "ya", "y'all", "guys", "team", "all", "folks",
     "everyone", "both", "man", "mate", "dude", "sir", "buddy", "friend", "oh", "ah", "aw", "aww", "wow",
-    "lol", "haha", "hehe", "x", "xx", "xo", "xoxo", "in advance", "anyway", "anyways", "now", "today",
-    "this morning", "for that", "for this",
+    "lol", "haha", "hehe", "x", "xx", "xo", "xoxo", "in advance", "anyway", "anyways", "now", "for that", "for this",
     "for the help", "for your help", "for all the help", "for the info", "for the information", "for the update",
     "for the reply", "for the response", "for the quick reply", "for the quick response", "for the fast reply",
     "for the fast response", "for your reply", "for your response", "for your quick reply",
@@ -228,8 +229,15 @@ RESOLVED = (
 _GREETING_RE = re.compile(r"\s*(?:hey|hi|hello|oh|ah|ok|okay)\b[\s,.!]*", re.IGNORECASE)
 # What takes a release back: "no need to DM, but it still doesn't work".
 _CLAUSE_RE = re.compile(r"[.!;,\n]+")
+_BACK_AGAIN_RE = re.compile(r"(?i)\b(?:came|arrived|here|turned\s+up|showed\s+up)\s+again\b")
 _HAPPENED_RE = re.compile(r"(?i)\b(?:arrived|turned\s+up|came|showed\s+up|found|works|working|fixed|sorted|resolved|"
                           r"solved|here|delivered)\b")
+# A clause that only says what happened to it: "the parcel just turned up", "it was delivered this morning"; its
+# verb ends it ("Box came crushed", "Found another bug" and "the delivery that never came" say more).
+_HAPPENED_CLAUSE_RE = re.compile(
+    r"(?i)\s*(?:it|(?:the|my|our|your)(?:\s+[\w']+){1,2})(?:\s+(?:has|have|had|was|is|got))?"
+    r"(?:\s+(?:just|finally|already|now))?\s+(?:arrived|turned\s+up|came|showed\s+up|found|works|working|fixed|"
+    r"sorted|resolved|solved|here|delivered)(?:\s+(?:now|today|this\s+morning|just\s+now|after\s+all))?\s*")
 _CONTRAST_RE = re.compile(r"\b(?:still|but|however|though|yet|not|again)\b|n't\b")
 # A counterpart declining the contact itself, at the start of what they write: "no need to DM me", "don't worry
 # about it". What follows must close too ("no need to DM, just answer here" declines the DM, not the answer).
@@ -263,8 +271,10 @@ def is_release(text: str) -> bool:
                 and any(is_acknowledgement(clause) and _settled(clause) for clause in clauses)
                 # every other clause only says what happened to it ("the parcel just turned up"): no new request
                 # ("Also you charged me twice, fix that") and no way out taken ("Chargeback filed.")
-                and all(is_acknowledgement(clause) or _HAPPENED_RE.search(clause) for clause in clauses))
-    return is_acknowledgement(written) and _settled(written)
+                and all(is_acknowledgement(clause) or (_HAPPENED_CLAUSE_RE.fullmatch(clause) and not sentiment_below(clause, 0))
+                        for clause in clauses))
+    # "It arrived again", "It's here again": what keeps coming back is no release ("working again" is)
+    return is_acknowledgement(written) and _settled(written) and not _BACK_AGAIN_RE.search(written)
 
 
 def _settled(text: str) -> bool:

@@ -48,6 +48,9 @@ def opening_mentions(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(name for token in _HANDLE_RE.findall(match.group(1)) for name in _names(token)))
 
 
+_SUBJECT_VERB_RE = re.compile(r"\s*(?:'s\b|(?:has|have|is|are|was|were|does|did|offers|sells|gives|makes)\b)")
+
+
 def without_added_handles(text: str, replied_to: str | None, thread: Collection[str] | None = None) -> str:
     """A reply's ``text`` with the opening handles X added blanked out (offsets kept): X writes the handles of
     the post it replies to, its author and whom it named ("@ana_r @acme Wouldn't miss it!"), so they say nothing
@@ -63,7 +66,17 @@ def without_added_handles(text: str, replied_to: str | None, thread: Collection[
         return replied_to not in names and (thread is None or any(name in thread for name in names))
 
     start, end = match.span(1)
-    opening = _HANDLE_RE.sub(lambda m: " " * len(m.group()) if added(m.group()) else m.group(), text[start:end])
+    if text[:start].strip():
+        return text  # "Hi @acme, ...", ".@acme ...": X writes its handles first; these the author typed
+    # The last handle is the subject of what follows it, written in lower case ("@bob @acme has the best deals"):
+    # typed, whoever X would have added.
+    subject = _SUBJECT_VERB_RE.match(text, end) is not None
+    handles = list(_HANDLE_RE.finditer(text, start, end))
+    last = handles[-1].start() if handles else -1
+    opening = "".join(
+        text[prev:m.start()] + (" " * len(m.group()) if added(m.group()) and not (subject and m.start() == last)
+                                else m.group())
+        for prev, m in zip([start] + [h.end() for h in handles], handles)) + text[handles[-1].end() if handles else start:end]
     return text[:start] + opening + text[end:]
 
 

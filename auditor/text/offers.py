@@ -62,11 +62,13 @@ def _contact(pattern: re.Pattern[str], text: str) -> Match | None:
 
 
 # What a customer says of a DM the account sent them: "thanks, got your message", "I replied to your DM".
-_GOT_YOUR_DM = re.compile(r"(?<![\w@#])(?:got|received|saw|seen|read|replied\s+to|answered|thanks\s+for)\s+(?:your|ur|the)\s+"
-                          r"(?:dms?|direct\s+messages?|private\s+messages?|messages?|pm)(?![\w-])", re.IGNORECASE)
+# Not "your DMs are closed" nor "check your DMs" (the account's own inbox), nor "I got the message" (understood).
+_GOT_YOUR_DM = re.compile(r"(?<![\w@#])(?:got|received|saw|seen|read|replied\s+to|answered|thanks\s+for)\s+"
+                          r"(?:(?:your|ur)\s+(?:dms?|direct\s+messages?|private\s+messages?|messages?|pm)|"
+                          r"the\s+(?:dms?|direct\s+messages?|private\s+messages?|pm))(?![\w-])", re.IGNORECASE)
 
 
 def their_dm_spoken_of(text: str) -> Match | None:
     """A customer's words that the account wrote to them by DM ("got your message", "your DM"), or None."""
-    found = _GOT_YOUR_DM.search(text) or _THEIR_DM.search(text)
+    found = _GOT_YOUR_DM.search(text)
     return None if found is None else Match(found.start(), found.end(), found.group())

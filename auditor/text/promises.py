@@ -78,6 +78,9 @@ _CONDITION = re.compile(
     r"\s*(?:help|work|fix|solve|resolve|load|arrive|hear|get|receive|see|find|have|know)\b", re.IGNORECASE)
 # A subject of ours between a negation and the promise starts a clause of its own; not after "don't think".
 _NEW_SUBJECT = re.compile(r"\b(?:we|i)\b", re.IGNORECASE)
+# ...and only when the negation is someone else's ("you haven't heard back"), not ours ("we can't guarantee",
+# "I never told you") nor a bare imperative ("don't assume").
+_THEIR_SUBJECT = re.compile(r"\b(?:you|u|they|it|he|she|this|that|there)\b", re.IGNORECASE)
 _OPINION = re.compile(r"\b(?:think|believe|expect|guess|suppose|know|sure|say|said|promise|mean)\b", re.IGNORECASE)
 _IF = re.compile(r"\b(?:if|unless|when|whenever|once|until|in\s+case)\b", re.IGNORECASE)
 # The negation must be in the same clause, at most a few words back.
@@ -236,7 +239,9 @@ def _negated(text: str, start: int) -> bool:
         if _SOFTENER.match(text, negation.end()):
             continue
         if ((_NEW_SUBJECT.search(text, negation.end(), start) or _NEW_SUBJECT.match(text, start))
-                and not _OPINION.search(text, negation.end(), start)):
+                and not _OPINION.search(text, negation.end(), start)
+                and _THEIR_SUBJECT.search(text, clause_start, negation.start())
+                and not _NEW_SUBJECT.search(text, clause_start, negation.start())):
             continue  # "you haven't heard back we'll DM you": a new clause of ours, its comma left out
         if _CONDITION.match(text, negation.end()) and _IF.search(text, clause_start, negation.start()):
             continue

@@ -89,11 +89,13 @@ def is_complaint(text: str, below: float = COMPLAINT_BELOW) -> bool:
         return False
     # Grief shared with them is not a grievance against them: read what else the post says, without the
     # sentences that offer condolences ("My condolences to anyone who has to use @acme. Worst company ever.").
-    kind = " ".join(s for s in _SENTENCE_RE.split(text) if not _CONDOLENCE_RE.search(s)) if _CONDOLENCE_RE.search(text) \
-        else text
+    kind = ". ".join(part for part in _PART_RE.split(text) if part.strip() and not _CONDOLENCE_RE.search(part)
+                     and not _REACTION_RE.fullmatch(part)) if _CONDOLENCE_RE.search(text) else text
     if kind != text and (not kind.strip() or not sentiment_below(kind, below)):
         return False
-    calmer = _RELIEF_RE.sub(" ", _POLITE_RE.sub(" ", set_aside(kind)).translate(_PLAYFUL_EMOJI))
+    calmer = _RELIEF_RE.sub(" ", set_aside(kind).translate(_PLAYFUL_EMOJI))
+    if _POLITE_RE.search(calmer) and not sentiment_below(_POLITE_RE.sub(" ", calmer), 0):
+        return False  # nothing negative left once they stop apologising for asking
     return calmer == text or sentiment_below(calmer, below)
 
 
@@ -103,7 +105,15 @@ _KIN = (r"(?:loss|dad|father|mum|mom|mother|parents?|brother|sister|son|daughter
         r"diagnosis|accident|injury|health)")
 _CONDOLENCE_RE = re.compile(
     rf"(?i)\bsorry\s+(?:to\s+hear\s+)?(?:about|for|of)\s+(?:the\s+loss\s+of\s+)?your\s+{_KIN}\b|\bcondolences\b|"
-    rf"\brest\s+in\s+peace\b|\brip\s+(?:to\s+)?your\s+{_KIN}\b|\b(?:get\s+well\s+soon|thinking\s+of\s+you)\b")
+    rf"\brest\s+in\s+peace\b|\brip\s+(?:to\s+)?your\s+{_KIN}\b|\b(?:get\s+well\s+soon|thinking\s+of\s+you)\b|"
+    rf"\bnews\s+(?:about|of)\s+your\s+{_KIN}\b")
+# In a post of condolence, its clauses are read apart, and one that only reacts to the news ("That's awful!",
+# "terrible news", "heartbreaking") goes with the condolence.
+_PART_RE = re.compile(r"[.!?;,\n]+")
+_REACTION_RE = re.compile(
+    r"(?i)\s*(?:@\w+\s+)*(?:(?:that'?s|that\s+is|it'?s|it\s+is|what|how|such)\s+)?(?:so\s+|just\s+|really\s+|truly\s+)?(?:an?\s+)?"
+    r"(?:awful|terrible|horrible|heartbreaking|heartbroken|sad|devastating|tragic|dreadful|gutted|shocking|"
+    r"rough|tough|hard)(?:\s+(?:news|times?|loss|to\s+hear))?\s*\W*")
 _SENTENCE_RE = re.compile(r"(?<=[.!?])\s+|\n+")
 # Asking politely is no grievance: "Sorry to bother you, I can't find the invoice button".
 _POLITE_RE = re.compile(r"(?i)\b(?:sorry|apologies)\s+(?:to\s+(?:bother|trouble|disturb|pester)\s+(?:you|u)|"

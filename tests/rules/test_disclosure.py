@@ -174,3 +174,14 @@ def test_a_handle_typed_at_the_start_of_a_reply_is_a_mention(tmp_path):
                  mentions=("bob", "acme"))
     result = run(policy(tmp_path, [rule(applies_to={"accounts": ["jdoe"]})]), question, typed)
     assert outcome(result).figures.metrics["posts_mentioning"] == 1
+
+
+def test_a_company_handle_typed_as_the_subject_or_after_a_greeting_is_a_mention_without_the_parent(tmp_path):
+    from msgspec.structs import replace as replaced
+
+    orphan = replaced(post("jdoe", "2026-10-27 09:00", "@bob @acme has 40% off this week", mentions=("bob", "acme")),
+                      in_reply_to="999", in_reply_to_author="bob")
+    hey = replaced(post("jdoe", "2026-10-27 09:10", "Hey @acme, love the new dashboard", mentions=("acme",)),
+                   in_reply_to="998", in_reply_to_author="bob")
+    result = run(policy(tmp_path, [rule(applies_to={"accounts": ["jdoe"]})]), orphan, hey)
+    assert outcome(result).figures.metrics["posts_mentioning"] == 2

@@ -718,3 +718,9 @@ def test_sending_a_dm_now_is_kept_by_the_dm_sent_just_before_it(tmp_path):
     sent = dm("acme_support", "dave", "2026-10-05 14:00", "Hi Dave, about your order")
     promise = post("acme_support", "2026-10-05 14:10", "@dave Sending you a DM now!", mentions=("dave",))
     assert outcomes(run(policy(tmp_path, [rule()]), sent, promise, as_of="2026-10-30 00:00")) == {"kept": 1}
+
+
+def test_a_dm_before_we_will_be_sending_you_a_dm_tomorrow_does_not_keep_it(tmp_path):
+    sent = dm("acme_support", "dave", "2026-10-05 13:30", "we've passed it on")
+    promise = post("acme_support", "2026-10-05 14:10", "@dave We'll be sending you a DM tomorrow", mentions=("dave",))
+    assert outcomes(run(policy(tmp_path, [rule()]), sent, promise, as_of="2026-10-30 00:00")) == {"broken": 1}

@@ -130,3 +130,18 @@ def test_a_release_with_a_new_request_or_a_grievance_is_none(text):
 @pytest.mark.parametrize("text", ["any time now...", "anytime now?", "Any time today would be great"])
 def test_a_nudge_is_no_acknowledgement(text):
     assert not is_acknowledgement(text)
+
+
+@pytest.mark.parametrize("text", ["Never mind, it arrived. Wrong item delivered", "Never mind, it's here. Box came crushed"])
+def test_a_release_that_reports_a_new_problem_is_none(text):
+    assert not is_release(text)
+
+
+@pytest.mark.parametrize("text", ["@acme I DMed you again today", "@acme I sent you a DM this morning, still nothing"])
+def test_a_nudge_about_a_dm_is_no_acknowledgement(text):
+    assert not is_acknowledgement(text)
+
+
+def test_what_comes_again_is_no_release_and_what_arrived_today_is():
+    assert not is_release("It came again") and not is_release("It's here again")
+    assert is_release("It arrived this morning") and is_release("Never mind, it arrived this morning 🙂")

@@ -122,3 +122,11 @@ def test_a_company_domain_is_a_link_written_bare_whatever_its_ending():
                                   "We've reached out to you privately with next steps"])
 def test_more_ways_to_take_it_private(text):
     assert "dm" in find_channels(text)
+
+
+@pytest.mark.parametrize("text", ["@acme Your DMs are closed, how do I reach you?", "I got the message: you don't care"])
+def test_a_customer_speaking_of_the_accounts_inbox_or_an_idiom_spoke_of_no_dm_it_sent(text):
+    from auditor.text.offers import their_dm_spoken_of
+
+    assert their_dm_spoken_of(text) is None
+    assert their_dm_spoken_of("@acme thanks, got your message") is not None

@@ -349,3 +349,12 @@ def test_and_what_is_still_no_commitment(text):
 def test_privately_to_someone_else_or_asked_is_no_claim_of_contact(text):
     promise = find_promise(text)
     assert promise is None or promise.kind != COMMITMENT, (text, promise)
+
+
+@pytest.mark.parametrize("text", [
+    "@cust1 Sorry, I can't guarantee we'll DM you today.", "We can't confirm whether we'll DM you",
+    "We haven't decided whether we'll DM you", "Don't assume we'll get back to you", "I never told you we'd DM you",
+])
+def test_a_hedge_of_ours_is_no_commitment(text):
+    promise = find_promise(text)
+    assert promise is None or promise.kind != COMMITMENT, (text, promise)

@@ -80,3 +80,13 @@ def test_grievances_with_courtesy_are_still_complaints(text):
 ])
 def test_frustration_and_mock_sympathy_are_still_complaints(text):
     assert is_complaint(text)
+
+
+def test_condolences_written_in_sentences_are_still_no_complaint_and_mock_ones_complain():
+    assert not is_complaint("@jdoe So sorry to hear about your dad! That's awful. Thinking of you")
+    assert is_complaint("My condolences to your support team, must be awful working for such a terrible company")
+
+
+def test_apologising_for_asking_does_not_hide_a_grievance_and_bad_news_of_kin_is_condolence():
+    assert is_complaint("@acme sorry to bother you, I've been charged twice and nobody helps. Awful")
+    assert not is_complaint("@jdoe So sorry mate. Horrible news about your brother")

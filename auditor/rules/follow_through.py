@@ -551,7 +551,8 @@ def _colleague_dm(ctx: "RuleContext", members: frozenset[str], counterpart: str,
 def _piece_of(post: Post, promise: Post, pieces: set[str]) -> bool:
     """Is `post` a later numbered piece of the promise's own reply: its author's, replying to a piece, numbered
     after it, posted with it?"""
-    if post.author != promise.author or post.in_reply_to not in pieces or post.created_at - promise.created_at > PARTS_APART:
+    if (post.author != promise.author or post.in_reply_to not in pieces
+            or post.created_at - promise.created_at > PARTS_APART):
         return False
     first, this = numbered_part(promise.text), numbered_part(post.text)
     return first is not None and this is not None and this[1] == first[1] and this[0] > first[0]

@@ -227,17 +227,15 @@ RESOLVED = (
 )
 # A greeting before what they say: "Hey, no need anymore..."
 _GREETING_RE = re.compile(r"\s*(?:hey|hi|hello|oh|ah|ok|okay)\b[\s,.!]*", re.IGNORECASE)
-# What takes a release back: "no need to DM, but it still doesn't work".
 _CLAUSE_RE = re.compile(r"[.!;,\n]+")
 _BACK_AGAIN_RE = re.compile(r"(?i)\b(?:came|arrived|here|turned\s+up|showed\s+up)\s+again\b")
-_HAPPENED_RE = re.compile(r"(?i)\b(?:arrived|turned\s+up|came|showed\s+up|found|works|working|fixed|sorted|resolved|"
-                          r"solved|here|delivered)\b")
 # A clause that only says what happened to it: "the parcel just turned up", "it was delivered this morning"; its
 # verb ends it ("Box came crushed", "Found another bug" and "the delivery that never came" say more).
 _HAPPENED_CLAUSE_RE = re.compile(
     r"(?i)\s*(?:it|(?:the|my|our|your)(?:\s+[\w']+){1,2})(?:\s+(?:has|have|had|was|is|got))?"
     r"(?:\s+(?:just|finally|already|now))?\s+(?:arrived|turned\s+up|came|showed\s+up|found|works|working|fixed|"
     r"sorted|resolved|solved|here|delivered)(?:\s+(?:now|today|this\s+morning|just\s+now|after\s+all))?\s*")
+# What takes a release back: "no need to DM, but it still doesn't work".
 _CONTRAST_RE = re.compile(r"\b(?:still|but|however|though|yet|not|again)\b|n't\b")
 # A counterpart declining the contact itself, at the start of what they write: "no need to DM me", "don't worry
 # about it". What follows must close too ("no need to DM, just answer here" declines the DM, not the answer).
@@ -271,7 +269,8 @@ def is_release(text: str) -> bool:
                 and any(is_acknowledgement(clause) and _settled(clause) for clause in clauses)
                 # every other clause only says what happened to it ("the parcel just turned up"): no new request
                 # ("Also you charged me twice, fix that") and no way out taken ("Chargeback filed.")
-                and all(is_acknowledgement(clause) or (_HAPPENED_CLAUSE_RE.fullmatch(clause) and not sentiment_below(clause, 0))
+                and all(is_acknowledgement(clause)
+                        or (_HAPPENED_CLAUSE_RE.fullmatch(clause) and not sentiment_below(clause, 0))
                         for clause in clauses))
     # "It arrived again", "It's here again": what keeps coming back is no release ("working again" is)
     return is_acknowledgement(written) and _settled(written) and not _BACK_AGAIN_RE.search(written)

@@ -72,12 +72,13 @@ def without_added_handles(text: str, replied_to: str | None, thread: Collection[
     # typed, whoever X would have added.
     subject = _SUBJECT_VERB_RE.match(text, end) is not None
     handles = list(_HANDLE_RE.finditer(text, start, end))
-    last = handles[-1].start() if handles else -1
-    opening = "".join(
-        text[prev:m.start()] + (" " * len(m.group()) if added(m.group()) and not (subject and m.start() == last)
-                                else m.group())
-        for prev, m in zip([start] + [h.end() for h in handles], handles)) + text[handles[-1].end() if handles else start:end]
-    return text[:start] + opening + text[end:]
+    kept, at = [text[:start]], start
+    for handle in handles:
+        typed = subject and handle is handles[-1]
+        kept += [text[at:handle.start()], " " * len(handle.group()) if added(handle.group()) and not typed
+                 else handle.group()]
+        at = handle.end()
+    return "".join(kept) + text[at:]
 
 
 def is_addressed(handle: str, opening: tuple[str, ...]) -> bool:

@@ -114,7 +114,6 @@ _REACTION_RE = re.compile(
     r"(?i)\s*(?:@\w+\s+)*(?:(?:that'?s|that\s+is|it'?s|it\s+is|what|how|such)\s+)?(?:so\s+|just\s+|really\s+|truly\s+)?(?:an?\s+)?"
     r"(?:awful|terrible|horrible|heartbreaking|heartbroken|sad|devastating|tragic|dreadful|gutted|shocking|"
     r"rough|tough|hard)(?:\s+(?:news|times?|loss|to\s+hear))?\s*\W*")
-_SENTENCE_RE = re.compile(r"(?<=[.!?])\s+|\n+")
 # Asking politely is no grievance: "Sorry to bother you, I can't find the invoice button".
 _POLITE_RE = re.compile(r"(?i)\b(?:sorry|apologies)\s+(?:to\s+(?:bother|trouble|disturb|pester)\s+(?:you|u)|"
                         r"for\s+(?:the\s+)?(?:bother|trouble|bothering\s+you|troubling\s+you|disturbing\s+you|asking))\b")

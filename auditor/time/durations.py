@@ -190,7 +190,7 @@ def format_wait(on_clock: timedelta, calendar: timedelta, business_hours: bool) 
     business-hours clock the calendar time beside it once ("142h40m of open hours (6d 2h calendar time)")."""
     if not business_hours:
         return format_elapsed(on_clock)
-    if calendar >= timedelta(days=1):
+    if calendar >= timedelta(days=1) or calendar > timedelta(hours=23, minutes=59):  # "1d", never "24h"
         # To the nearest hour: the open hours judge the wait, and a second past three days is not "3d 1h".
         hours = (int(calendar.total_seconds()) + 1800) // 3600
         spent = format_duration(timedelta(hours=hours))

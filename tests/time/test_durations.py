@@ -250,3 +250,6 @@ def test_a_wait_on_a_calendar_says_both_times_alike_and_the_calendar_time_to_the
         "4h01m of open hours (2d 21h calendar time)")
     assert format_wait(timedelta(hours=30), timedelta(days=3, hours=6, minutes=31), business_hours=True) == (
         "30h of open hours (3d 7h calendar time)")
+    # just under a day is written as a day, as a day is
+    assert format_wait(timedelta(hours=5), timedelta(hours=23, minutes=59, seconds=30), business_hours=True) == (
+        "5h of open hours (1d calendar time)")

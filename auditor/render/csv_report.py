@@ -35,8 +35,12 @@ COLUMNS = ("rule", "type", "severity", "account", "platform", "counterpart", "st
 _FORMULA_RE = re.compile(r"(?:^|(?<=[,;\t\r\n]))([ \u00a0]*)(?=[=+\-@])")
 
 
+# Control characters but the tab and line breaks a cell may hold: "cat report.csv" in a CI log would run them.
+_CONTROL_RE = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def neutralise(value: object) -> str:
-    text = "" if value is None else str(value).replace("\x00", "")
+    text = "" if value is None else _CONTROL_RE.sub("\ufffd", str(value).replace("\x00", ""))
     text = _FORMULA_RE.sub(r"\1'", text)
     return "'" + text if text.startswith(("\t", "\r")) else text
 

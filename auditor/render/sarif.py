@@ -45,7 +45,7 @@ def render(result: AuditResult, options: RenderOptions) -> bytes:
         "invocations": [{
             "executionSuccessful": True,
             "toolExecutionNotifications": [
-                {"level": "note", "message": {"text": note}} for note in result.notes
+                {"level": "note", "message": {"text": plain(note)}} for note in result.notes
             ],
         }],
         "results": [_result(f, rule_index, policy_location) for f in result.findings],
@@ -64,6 +64,12 @@ def render(result: AuditResult, options: RenderOptions) -> bytes:
     }
     document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
+
+
+def plain(text: str) -> str:
+    """A message as SARIF plain text: its brackets escaped, so a quoted "[DETAILS](https://...)" is no embedded
+    link a viewer follows (SARIF 2.1.0, 3.11.6: "\\[" and "\\]" are literal brackets)."""
+    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
 
 
 def _descriptor(rule: RuleResult) -> dict[str, Any]:
@@ -99,7 +105,7 @@ def _result(finding: Finding, rule_index: dict[str, int], policy_location: dict[
         "ruleId": finding.rule,
         "kind": "open" if pending else "fail",
         "level": "none" if pending else LEVELS[finding.severity],
-        "message": {"text": finding.message},
+        "message": {"text": plain(finding.message)},
         "locations": [{
             "physicalLocation": {"artifactLocation": policy_location},
             "logicalLocations": [{"name": finding.account, "fullyQualifiedName": f"@{finding.account}",

@@ -15,7 +15,7 @@ Apply waivers first, then the baseline: both the marks and the counts read `waiv
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,8 @@ class Baseline:
     # fingerprint -> (rule, account, counterpart) of every finding of the baseline, and of those that counted there
     findings: dict[str, tuple[str, str, str | None]]
     counted: frozenset[str]
+    # fingerprint -> the severity it counted at: a finding whose rule is more severe now is new at that severity
+    severity: dict[str, str] = field(default_factory=dict)
 
 
 def load_baseline(path: Path | str) -> Baseline:
@@ -60,6 +62,7 @@ def load_baseline(path: Path | str) -> Baseline:
         raise DataError(f"{path}: baseline has no findings list; expected a report.json from auditor audit")
     known: dict[str, tuple[str, str, str | None]] = {}
     counted = set()
+    severity: dict[str, str] = {}
     for n, finding in enumerate(findings):
         if not isinstance(finding, dict) or not isinstance(finding.get("fingerprint"), str):
             raise DataError(f"{path}: baseline findings[{n}] has no fingerprint; "
@@ -73,9 +76,11 @@ def load_baseline(path: Path | str) -> Baseline:
             counted_then = finding.get("status") not in LISTED_ONLY
         if counted_then and not finding.get("waived"):
             counted.add(finding["fingerprint"])
+            if isinstance(finding.get("severity"), str):
+                severity[finding["fingerprint"]] = finding["severity"]
     period = report.get("period")
     label = period.get("label") if isinstance(period, dict) and isinstance(period.get("label"), str) else None
-    return Baseline(str(path), label, known, frozenset(counted))
+    return Baseline(str(path), label, known, frozenset(counted), severity)
 
 
 def _text(value: Any) -> str:
@@ -112,7 +117,20 @@ def _mark(finding: Finding, baseline: Baseline) -> str:
     if finding.fingerprint not in baseline.findings:
         return "new"
     counts_now = finding.is_failure and not finding.waived
-    return "new" if counts_now and finding.fingerprint not in baseline.counted else "existing"
+    if counts_now and finding.fingerprint not in baseline.counted:
+        return "new"
+    was = baseline.severity.get(finding.fingerprint)
+    # Raised since ("info" then, "critical" now): the change under review made it what it is.
+    if counts_now and was is not None and _rank(finding.severity) > _rank(was):
+        return "new"
+    return "existing"
+
+
+def _rank(severity: str) -> int:
+    try:
+        return severity_rank(severity)
+    except (KeyError, ValueError):
+        return -1  # a severity an older report wrote and this one does not know: no rise can be read
 
 
 def failing(result: AuditResult, at_or_above: str) -> list[Finding]:

@@ -91,3 +91,8 @@ def test_the_evidence_url_is_a_web_link_or_empty(tmp_path):
     assert table[0]["evidence_url"] == ""
     mixed = (replace(finding.evidence[0], url="file:///etc/passwd"), *finding.evidence[1:])
     assert rows(replace(result, findings=(replace(finding, evidence=mixed),)))[0]["evidence_url"].startswith("https://")
+
+
+def test_control_characters_never_reach_a_terminal_that_prints_the_csv():
+    assert neutralise("bad \x1b[31mred\x1b[0m and \x07 bell") == "bad \ufffd[31mred\ufffd[0m and \ufffd bell"
+    assert neutralise("two\nlines\tand a tab") == "two\nlines\tand a tab"  # kept: a cell may hold them (quoted)

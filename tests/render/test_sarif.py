@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from importlib import resources
 
 import jsonschema
@@ -147,3 +148,17 @@ def test_findings_of_every_rule_kind_are_valid_sarif(tmp_path):
     result = audit(loaded, activity, period)
     assert {f.type for f in result.findings} == {rule.type for rule in loaded.policy.rules}
     validate(sarif(result))
+
+
+def test_a_quoted_markdown_link_is_no_link_in_a_sarif_message(tmp_path):
+    from dataclasses import replace
+
+    result = scenario(tmp_path)
+    hostile = replace(result.findings[0], message='shouting: "HUGE LAUNCH [DETAILS](https://evil.example/login) NOW"')
+    document = sarif(replace(result, findings=(hostile, *result.findings[1:]), notes=("see [here](https://evil.example)",)))
+    text = document["runs"][0]["results"][0]["message"]["text"]
+    unescaped_link = re.compile(r"(?<!\\)\]\(")
+    assert "\\[DETAILS\\](https://" in text and not unescaped_link.search(text)
+    note = document["runs"][0]["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"]
+    assert note == "see \\[here\\](https://evil.example)"
+    validate(document)

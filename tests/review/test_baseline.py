@@ -92,3 +92,13 @@ def test_the_marks_reach_report_json(tmp_path):
     report = orjson.loads(render(apply_baseline(result, baseline), "json"))
     assert {f["baseline"] for f in report["findings"]} == {"existing"}  # erin, pending then and now, too
     assert report["summary"]["baseline"]["existing"] == 3
+
+
+def test_a_finding_whose_severity_was_raised_since_the_baseline_is_new(tmp_path):
+    result = run(loaded_policy(tmp_path), *events(), as_of="2026-10-31 12:00")
+    lowered = tuple(replace(f, severity="info") if f.counterpart == "bob" else f for f in result.findings)
+    baseline = load_baseline(write_report(tmp_path / "before.json", replace(result, findings=lowered)))
+    now = apply_baseline(result, baseline)
+    marks = {f.counterpart: f.baseline for f in now.findings}
+    assert marks["bob"] == "new" and marks["carol"] == "existing"
+    assert [f.counterpart for f in failing(now, "high")] == ["bob"]

@@ -28,6 +28,16 @@ from functools import lru_cache
 from auditor.text.sentiment import sentiment_below
 from auditor.text.spans import EMAIL_RE, HANDLE_RE, HASHTAG_RE, URL_RE, blank_out, normalize_apostrophes
 
+# What says the problem is solved, or what was missing came: closers on their own, and what a release says.
+SOLVED = (
+    "that works", "that worked", "it worked", "worked", "works now", "it works", "it works now", "working now",
+    "it's working", "it's working now", "it's working again", "working again", "fixed", "it's fixed", "fixed it",
+    "i fixed it", "all fixed", "sorted", "all sorted", "resolved", "solved", "all good", "all set", "found it",
+    "that solved it", "that fixed it", "that did it", "that did the trick", "did the trick", "problem solved",
+    "issue solved", "issue resolved", "problem fixed", "it arrived", "it's arrived", "arrived", "it came", "it's here",
+    "it turned up", "it showed up",
+)
+
 # Phrases that close a conversation on their own. Written in lower case with plain
 # apostrophes; "it's" also matches "its" and "it is" (see _variants).
 CLOSERS = (
@@ -45,13 +55,8 @@ CLOSERS = (
     "perfect", "great", "awesome", "cool", "nice", "excellent", "brilliant", "amazing", "lovely", "fantastic",
     "wonderful", "super", "sweet", "good", "very good", "that's great", "that's perfect", "that's awesome",
     "that's good", "good to know", "great news", "good news",
-    # it is solved
-    "that works", "that worked", "it worked", "worked", "works", "works now", "it works", "it works now",
-    "working now", "it's working", "it's working now", "it's working again", "working again", "fixed",
-    "it's fixed", "fixed it", "i fixed it", "all fixed", "sorted", "all sorted", "resolved", "solved", "all good",
-    "all set", "found it", "that solved it", "that fixed it", "that did it", "that did the trick", "did the trick",
-    "problem solved", "issue solved", "issue resolved", "problem fixed", "love it", "love that",
-    "it arrived", "it's arrived", "arrived", "it came", "it's here", "it turned up", "it showed up",
+    # it is solved (and what else closes as it does: "works", "love it")
+    *SOLVED, "works", "love it", "love that",
     "it arrived today", "it arrived this morning", "arrived today", "arrived this morning", "it came today",
     "looking forward to it", "look forward to it", "i look forward to it",
     # done as asked
@@ -215,16 +220,8 @@ def is_acknowledgement(text: str) -> bool:
     return closers > 0
 
 
-
 # What says the matter is settled: the problem solved, or the question withdrawn.
-RESOLVED = (
-    "that works", "that worked", "it worked", "worked", "works now", "it works", "it works now", "working now",
-    "it's working", "it's working now", "it's working again", "working again", "fixed", "it's fixed", "fixed it",
-    "i fixed it", "all fixed", "sorted", "all sorted", "resolved", "solved", "all good", "all set", "found it",
-    "that solved it", "that fixed it", "that did it", "that did the trick", "did the trick", "problem solved",
-    "issue solved", "issue resolved", "problem fixed", "never mind", "nevermind", "nvm", "it arrived", "it's arrived",
-    "arrived", "it came", "it's here", "it turned up", "it showed up",
-)
+RESOLVED = (*SOLVED, "never mind", "nevermind", "nvm")
 # A greeting before what they say: "Hey, no need anymore..."
 _GREETING_RE = re.compile(r"\s*(?:hey|hi|hello|oh|ah|ok|okay)\b[\s,.!]*", re.IGNORECASE)
 _CLAUSE_RE = re.compile(r"[.!;,\n]+")
@@ -256,7 +253,8 @@ def is_release(text: str) -> bool:
     written = blank_out(unicodedata.normalize("NFKC", normalize_apostrophes(text)), HANDLE_RE)
     if "?" in written:
         return False
-    written = written[_GREETING_RE.match(written).end():] if _GREETING_RE.match(written) else written
+    greeting = _GREETING_RE.match(written)
+    written = written[greeting.end():] if greeting else written
     declined = _DECLINE_RE.match(written.lower())
     if declined:
         rest = written[declined.end():]

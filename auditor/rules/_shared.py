@@ -171,8 +171,9 @@ def measured_wait(start: datetime, end: datetime, on_clock: timedelta, within: t
         text=format_wait(on_clock, end - start, business_hours=clock is not None),
     )
 
-
-# A reply split in numbered pieces: "(1/2)" at its start or end, "...2/2^ML" (a signature after it).
+# A reply split in numbered pieces: "(1/2) ...", "...History.1/2", "... 2/2^ML", "... - Nick 3/3": the number at its
+# start (after the handles) or its end (before a signature); "shipped 1/5 of the way" or "rated 3/5" in a sentence
+# is no piece.
 _PART_RE = re.compile(r"^\W*(?:@\w+\W+)*\(?([1-9])/([1-9])\)?(?!\w)|(?<![\d/])\(?([1-9])\s?/\s?([1-9])\)?"
                       r"\s*(?:\^\w+)?\s*$")
 # Numbered pieces of one reply are posted together.

@@ -157,27 +157,24 @@ class EscalationRule(RuleBase):
                           tuple(self.company_domains))
         moods = per_text(sentiment, (complaint.text for _, complaint, _ in complaints))
         # The account's DMs matter only to threads whose replies offered nothing in time.
-        wanted = {(handle, complaint.author) for handle, complaint, replies in complaints
-                  if not self._offered(replies, offers)} if "dm" in self.offer else set()
+        unoffered = [(handle, complaint) for handle, complaint, replies in complaints
+                     if not self._offered(replies, offers)] if "dm" in self.offer else []
+        wanted = {(handle, complaint.author) for handle, complaint in unoffered}
         dms = dms_sent_to(ctx, {handle: frozenset((handle,)) for handle, _ in wanted}, wanted)
-        unseen = self._dm_unseen(ctx, complaints, offers)
+        unseen = self._dm_unseen(ctx, unoffered)
         return [self._judge(handle, complaint, replies, offers, moods[complaint.text],
                             first_at_or_after(dms.get((handle, complaint.author), ()), complaint.created_at),
                             self._pleasantries(ctx, complaint.author, replies), before.get(id(complaint), ()),
                             unseen.get(id(complaint)))
                 for handle, complaint, replies in complaints]
 
-    def _dm_unseen(self, ctx: "RuleContext", complaints: list, offers: dict[str, dict[str, Match]]
-                   ) -> dict[int, tuple[Post, Match]]:
-        """Threads that offered nothing in public, of an account whose DMs no source holds, where the counterpart
-        spoke of a DM from it after the complaint ("thanks, got your message"): it may have taken the thread
-        private where the data cannot show it. By the complaint: that post and its words."""
-        if "dm" not in self.offer:
-            return {}
-        wanted: dict[tuple[str, str, str | None], Post] = {}
-        for handle, complaint, replies in complaints:
-            if not ctx.holds_dms(handle) and not self._offered(replies, offers):
-                wanted[(handle, complaint.author, complaint.conversation_id)] = complaint
+    @staticmethod
+    def _dm_unseen(ctx: "RuleContext", unoffered: list[tuple[str, Post]]) -> dict[int, tuple[Post, Match]]:
+        """Of the threads that offered nothing in public, those of an account whose DMs no source holds where the
+        counterpart spoke of a DM from it after the complaint ("thanks, got your message"): it may have taken the
+        thread private where the data cannot show it. By the complaint: that post and its words."""
+        wanted = {(handle, complaint.author, complaint.conversation_id): complaint for handle, complaint in unoffered
+                  if not ctx.holds_dms(handle)}
         found: dict[int, tuple[Post, Match]] = {}
         for handle in {key[0] for key in wanted}:
             for post in ctx.index.inbound_posts.get(handle, ()):
@@ -359,9 +356,6 @@ def _complains(key: str, below: float) -> bool:
     return any(is_complaint(sentence, below) for sentence in said_about(text, handle))
 
 
-# "(1/2) ...", "...History.1/2", "... 2/2^ML", "... - Nick 3/3": the number of a piece of a reply, at its start
-# (after the handles) or its end (before a signature); "shipped 1/5 of the way" or "rated 3/5" in a sentence
-# is no piece.
 def _numbered_parts_joined(replies: list[list[Post]]) -> list[list[Post]]:
     """Replies that are numbered pieces of one ("...1/2" then "...2/2", each replying to the customer) as one."""
     joined: list[list[Post]] = []

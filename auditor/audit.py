@@ -7,6 +7,7 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import replace
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 from functools import partial
 from operator import attrgetter
 from typing import Callable, Iterable
@@ -19,7 +20,7 @@ from auditor.time.instants import utc_iso
 from auditor.activity.model import CHANNELS, EVERY_ACCOUNT, Activity, Post
 from auditor.networks import PLATFORMS, SOURCE_NETWORK, handle_platform
 from auditor.index import ActivityIndex
-from auditor.time.period import Period
+from auditor.time.period import LOOK_AHEAD, Period
 from auditor.policy.loader import LoadedPolicy
 from auditor.result import (
     AccountResult,
@@ -137,7 +138,7 @@ def audit(loaded: LoadedPolicy, activity: Activity, period: Period, *, as_of: da
     )
 
 
-def _data_notes(index: ActivityIndex, read_until: datetime | None = None, zone=None) -> tuple[str, ...]:
+def _data_notes(index: ActivityIndex, read_until: datetime | None, zone: ZoneInfo) -> tuple[str, ...]:
     """What the report must say about the data beside its coverage: events it could not audit."""
     notes = []
     if index.conflicting_ids:
@@ -145,8 +146,9 @@ def _data_notes(index: ActivityIndex, read_until: datetime | None = None, zone=N
         notes.append(f"{ids} event {'id names' if ids == 1 else 'ids name'} events of two different authors in the "
                      f"data (a broken export?): one of {'them' if ids == 1 else 'each'} is audited, the other left out")
     if read_until is not None:
-        until = read_until.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z") if zone else utc_iso(read_until)
-        notes.append(f"the data runs on past {until}, 30 days after the period, which this audit does not read: "
+        until = read_until.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+        notes.append(f"the data runs on past {until}, {LOOK_AHEAD.days} days after the period, which this audit does "
+                     f"not read: "
                      f"what was still unanswered then is judged then (--as-of a later time reads up to it)")
     return tuple(notes)
 

@@ -20,7 +20,7 @@ from typing import Any
 from auditor.render.cover import cover_view, methodology_view, scope_view
 from auditor.render.finding_views import WAITING_TYPES, finding_view, waiting_longest, worst_first
 from auditor.render.formatting import Formatter, generated_now, label
-from auditor.time.durations import format_elapsed, format_open_hours
+from auditor.time.durations import format_on_clock
 from auditor.types import format_share_against, format_target
 from auditor.render.views import AccountView, FindingView, RuleView, ScoreRow, Trend
 from auditor.result import TREND_MIN_ITEMS, AccountResult, AuditResult, Finding, RuleResult, below_target
@@ -43,8 +43,7 @@ def _is_wait(rule: RuleResult, key: str, value: Any) -> bool:
 def _wait_metric(rule: RuleResult, seconds: float) -> list[str]:
     """A response time written as the rule's findings write a wait: in open hours on a calendar ("30h of open
     hours", never days), else to the minute ("1d 30m")."""
-    waited = timedelta(seconds=seconds)
-    return [f"{format_open_hours(waited)} of open hours" if rule.options.get("clock") else format_elapsed(waited)]
+    return [format_on_clock(timedelta(seconds=seconds), business_hours=bool(rule.options.get("clock")))]
 
 
 def build_view(result: AuditResult, *, evidence_cap: int = 25, appendix_cap: int = 500, redaction: str = "dms",

@@ -231,9 +231,9 @@ class _Judgement:
     """One promise to one counterpart, judged on what the data shows."""
 
     def __init__(self, rule: FollowThroughRule, ctx: "RuleContext", post: Post, counterpart: str, found: Promise,
-                 not_held: list[str], unnamed: Sequence[DirectMessage] = (), members: frozenset[str] = frozenset()):
+                 not_held: list[str], unnamed: Sequence[DirectMessage], members: frozenset[str]):
         self.rule, self.ctx, self.post, self.counterpart, self.found = rule, ctx, post, counterpart, found
-        self.rule_members = members or frozenset((post.author,))  # the responders who may keep it
+        self.rule_members = members  # the responders who may keep it
         self.not_held = not_held  # the responders whose DMs no source holds
         self.unnamed = unnamed  # the responders' DMs to accounts known only by number, in time order
         self.made = post.created_at

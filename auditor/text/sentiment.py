@@ -89,10 +89,12 @@ def is_complaint(text: str, below: float = COMPLAINT_BELOW) -> bool:
         return False
     # Grief shared with them is not a grievance against them: read what else the post says, without the
     # sentences that offer condolences ("My condolences to anyone who has to use @acme. Worst company ever.").
-    kind = ". ".join(part for part in _PART_RE.split(text) if part.strip() and not _CONDOLENCE_RE.search(part)
-                     and not _REACTION_RE.fullmatch(part)) if _CONDOLENCE_RE.search(text) else text
-    if kind != text and (not kind.strip() or not sentiment_below(kind, below)):
-        return False
+    kind = text
+    if _CONDOLENCE_RE.search(text):
+        kind = ". ".join(part for part in _PART_RE.split(text) if part.strip() and not _CONDOLENCE_RE.search(part)
+                         and not _REACTION_RE.fullmatch(part))
+        if not kind.strip() or not sentiment_below(kind, below):
+            return False
     calmer = _RELIEF_RE.sub(" ", set_aside(kind).translate(_PLAYFUL_EMOJI))
     if _POLITE_RE.search(calmer) and not sentiment_below(_POLITE_RE.sub(" ", calmer), 0):
         return False  # nothing negative left once they stop apologising for asking

@@ -185,18 +185,23 @@ def format_open_hours(td: timedelta) -> str:
     return f"{hours}h{minutes:02d}m" if minutes else f"{hours}h"
 
 
+def format_on_clock(on_clock: timedelta, business_hours: bool) -> str:
+    """A wait on a rule's clock as findings write it: "142h40m of open hours" on a calendar, else "1d 30m"."""
+    return f"{format_open_hours(on_clock)} of open hours" if business_hours else format_elapsed(on_clock)
+
+
 def format_wait(on_clock: timedelta, calendar: timedelta, business_hours: bool) -> str:
     """One wait, as every report says it: the time on the rule's clock, labelled, and on a
     business-hours clock the calendar time beside it once ("142h40m of open hours (6d 2h calendar time)")."""
     if not business_hours:
-        return format_elapsed(on_clock)
+        return format_on_clock(on_clock, business_hours)
     if calendar >= timedelta(days=1) or calendar > timedelta(hours=23, minutes=59):  # "1d", never "24h"
         # To the nearest hour: the open hours judge the wait, and a second past three days is not "3d 1h".
         hours = (int(calendar.total_seconds()) + 1800) // 3600
         spent = format_duration(timedelta(hours=hours))
     else:
         spent = format_open_hours(calendar)  # under a day, written as the open hours beside it ("4h01m")
-    return f"{format_open_hours(on_clock)} of open hours ({spent} calendar time)"
+    return f"{format_on_clock(on_clock, business_hours)} ({spent} calendar time)"
 
 
 def _duration(value: Any) -> timedelta:

@@ -266,7 +266,11 @@ def _with_previous(period: Period) -> Period:
     return period
 
 
-def audit_window(period, look_back: timedelta = timedelta(days=7), look_ahead: timedelta = timedelta(days=30)):
+# How long after its period an audit reads: answers to items inside the period may come after it.
+LOOK_AHEAD = timedelta(days=30)
+
+
+def audit_window(period, look_back: timedelta = timedelta(days=7), look_ahead: timedelta = LOOK_AHEAD):
     """The time window an audit of `period` reads from a store.
 
     From the start of the previous period (the report's trend) minus `look_back` (episodes

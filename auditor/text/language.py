@@ -163,9 +163,11 @@ class _BatchModel:
         count = len(texts)
         lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=count)
         width = int(lengths.max())
+        # Each text's bytes in its row, padded with zeros: one scatter of all the batch's bytes.
         letters = np.zeros((count, width), dtype=np.int64)
-        for row, text in enumerate(texts):
-            letters[row, :len(text)] = np.frombuffer(text, dtype=np.uint8)
+        starts = np.cumsum(lengths) - lengths
+        row_of = np.repeat(np.arange(count), lengths)
+        letters[row_of, np.arange(len(row_of)) - starts[row_of]] = np.frombuffer(b"".join(texts), dtype=np.uint8)
         features = np.empty((count, width), dtype=np.int64)
         state = np.zeros(count, dtype=np.int64)
         for position in range(width):
@@ -174,14 +176,16 @@ class _BatchModel:
         inside = (np.arange(width) < lengths[:, None]) & (features >= 0)
         rows, columns = np.nonzero(inside)
         found = features[rows, columns]
-        # Counts of each (text, feature), as py3langid's Counter makes them.
-        keys, counts = np.unique(rows * len(self.per_feature) + found, return_counts=True)
-        text_of, feature = np.divmod(keys, len(self.per_feature))
-        weights = csr_matrix((np.log1p(counts.astype(np.float32)), (text_of, feature)),
-                             shape=(count, len(self.per_feature)), dtype=np.float32)
+        # Counts of each (text, feature), as py3langid's Counter makes them: `nonzero` gives the features
+        # row by row, so they are already a sparse matrix's rows, and summing its repeated entries counts them.
+        per_text = np.bincount(rows, minlength=count)
+        weights = csr_matrix((np.ones(len(found), dtype=np.float32), found, np.concatenate(([0], np.cumsum(per_text)))),
+                             shape=(count, len(self.per_feature)))
+        weights.sum_duplicates()
+        np.log1p(weights.data, out=weights.data)
         scores = np.asarray(weights @ self.per_feature, dtype=np.float32) + self.prior
         # A text without a single feature scores 0 for every language: uniform, so no answer.
-        scores[np.bincount(text_of, minlength=count) == 0] = 0.0
+        scores[per_text == 0] = 0.0
         # Normalised as py3langid does: T = sqrt(bytes), then a softmax.
         scores *= (1.0 / np.sqrt(np.maximum(lengths, 1))).astype(np.float32)[:, None]
         scores = np.exp(scores - scores.max(axis=1, keepdims=True))

@@ -23,7 +23,9 @@ an account the policy's `ignore_accounts` sets aside.
 
 Needs an answer (`needs_answer: auto`, the default): an item addressed to the
 account (a reply to its post, its handle among the @mentions that open the
-text, a DM), or a passing mention that is a question or whose sentence naming
+text, a DM), or a passing mention (under another person's post, the handles X
+carried over from that post are not the author's addressing: "@carol @acme 😂"
+answers carol) that is a question or whose sentence naming
 the account is a complaint. An acknowledgement ("thanks!", "ok, will do", "DM
 sent", 👍) never needs one. Items set aside are counted in the metrics by
 reason. `needs_answer: always` checks every inbound item; `only:` narrows to
@@ -72,8 +74,8 @@ from auditor.rules._shared import dm_to_a_number, dms_to_numbers, measured_wait,
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.rules.episodes import Episodes, Inbound, find_episodes
 from auditor.text.acknowledgements import is_acknowledgement
-from auditor.text.addressing import is_addressed, opening_mentions, said_about
-from auditor.text.offers import find_channels
+from auditor.text.addressing import is_addressed, joins_in, opening_mentions, said_about, without_added_handles
+from auditor.text.offers import find_channels, their_dm_to_us
 from auditor.text.language import load_detector, reads_as_english
 from auditor.text.questions import is_question
 from auditor.text.sentiment import is_complaint, load_sentiment
@@ -258,7 +260,7 @@ class ResponseTimeRule(RuleBase):
                 acknowledgement, opening = traits[event.text]
                 if acknowledgement:
                     reasons[n] = "acknowledgement"
-                elif channel == "mention" and not is_addressed(handle, opening):
+                elif channel == "mention" and not _speaks_to(ctx, handle, event, opening):
                     passing.append(n)
             # A passing mention needs an answer only as a question, or when the sentence naming the account complains.
             keys = [candidates[n][0] + _KEY_SEPARATOR + candidates[n][2].text for n in passing]
@@ -304,9 +306,11 @@ class ResponseTimeRule(RuleBase):
                 if why is None and (unseen[account] or to_numbers):
                     due = deadline if response is None else clock.deadline(start, self.within)
                 if why is None and unseen[account]:
-                    # The account took the conversation to DM before the deadline: the answer may be a DM.
-                    why = _moved_to_dm(ctx, first.conversation_id, counterpart, unseen[account],
-                                       (start - _HANDOFF_BEFORE, due or ctx.as_of))
+                    # The account took the conversation to DM before the deadline, or the counterpart says they
+                    # wrote to it there: the answer may be a DM.
+                    why = (_moved_to_dm(ctx, first.conversation_id, counterpart, unseen[account],
+                                        (start - _HANDOFF_BEFORE, due or ctx.as_of))
+                           or _wrote_by_dm(counterpart, waiting, unseen[account]))
                 if why is None and to_numbers:
                     # Only a DM before the deadline could have been an answer in time.
                     end = min(e for e in (due, response.created_at if response else ctx.as_of) if e is not None)
@@ -496,6 +500,17 @@ def _moved_to_dm(ctx: "RuleContext", conversation: str | None, counterpart: str,
     return None
 
 
+def _wrote_by_dm(counterpart: str, waiting, unseen: list[str]) -> tuple[str, str] | None:
+    """Why an episode's answer may be a DM the data does not hold: one of its posts says the counterpart sent the
+    account a DM ("Just DM'd you with a screenshot"). None when none says so."""
+    for _, item, _ in waiting:
+        said = their_dm_to_us(item.text)
+        if said is not None:
+            return DMS_NOT_HELD, (f"@{counterpart} says they sent the account a DM ({quote(said.text)}), and "
+                                  f"{_dms_not_held(unseen)}")
+    return None
+
+
 def _reply_not_held(counterpart: str, waiting, replied_unseen: frozenset[str]) -> tuple[str, str] | None:
     """Why an episode's answer may be out of sight: the source says one of its items was replied to by a
     post the data does not hold. None when it says no such thing."""
@@ -525,6 +540,24 @@ def _selected(text: str, only: tuple[str, ...], complaint_below: float) -> str |
     if "question" in only and is_question(text):
         return "question"
     return "complaint" if "complaint" in only and is_complaint(text, complaint_below) else None
+
+
+def _speaks_to(ctx: "RuleContext", handle: str, post: Post, opening: tuple[str, ...]) -> bool:
+    """Whether a post that mentions the account (`opening`: the handles its text opens with) is addressed to it.
+    Under someone else's post the handles X carried over from that post say nothing ("@carol @acme 😂😂🙄" answers
+    carol): the account is addressed there where the author typed its handle (`without_added_handles`; under a
+    post the data does not hold, which handles were typed is not known, so none counts), or by a reply that joins
+    in ("same here", "me too": it waits for what that post asked).
+    Under their own post, the handles they open with are still the people they speak to."""
+    if not is_addressed(handle, opening):
+        return False
+    if post.in_reply_to_author is None or post.in_reply_to_author == post.author:
+        return True  # not a reply, or one to their own post: the handles go on from what they wrote
+    parent = ctx.index.parent(post)
+    thread = {parent.author, *parent.mentions} if parent is not None else None
+    typed = opening_mentions(without_added_handles(post.text, post.in_reply_to_author, thread))
+    # "@dave @acme same here" joins in with what dave asked of the account: it waits for the same answer.
+    return is_addressed(handle, typed) or joins_in(post.text)
 
 
 def _traits(text: str) -> tuple[bool, tuple[str, ...]]:

@@ -74,7 +74,11 @@ CLOSERS = (
     # goodbyes
     "have a good day", "have a great day", "have a nice day", "have a good one", "have a great one",
     "have a good weekend", "have a great weekend", "have a good night", "have a good evening", "you too",
-    "you as well", "same to you", "bye",
+    "you as well", "same to you", "bye", "all the best", "best wishes", "take care", "regards", "kind regards",
+    "best regards",
+    # praise for whoever helped: "You actually are amazing 😘"
+    "you're amazing", "you are amazing", "are amazing", "you rock", "you guys rock", "you're the best", "you are the best",
+    "you're a star", "you are a star", "legend", "you're a legend", "you are a legend",
     # thanks in other languages
     "gracias", "muchas gracias", "mil gracias", "merci", "merci beaucoup", "danke", "danke schön", "danke schon",
     "danke schoen", "vielen dank", "obrigado", "obrigada", "muito obrigado", "muito obrigada", "grazie",
@@ -102,7 +106,10 @@ FILLERS = (
     # what was sent as asked: "Just sent you a DM with my booking ref"
     "with my details", "with the details", "with my info", "with the info", "with my information",
     "with my booking ref", "with my booking reference", "with my order number", "with the order number",
-    "with my account number", "with my email", "with my number", "with my phone number",
+    "with my account number", "with my email", "with my number", "with my phone number", "with a screenshot",
+    "with screenshots", "with the screenshot", "with the screenshots", "with a photo", "with photos", "with the photos",
+    "with a picture", "with pictures", "with my receipt", "with the receipt", "with more details", "with more info",
+    "and explanation", "and an explanation", "and the explanation", "actually", "truly", "honestly",
     # "for the help" in the languages whose thanks close
     "por todo", "por la ayuda", "por tu ayuda", "por su ayuda", "pour tout", "pour votre aide", "pour l'aide",
     "pour ton aide", "für alles", "für die hilfe", "für die schnelle hilfe", "für ihre hilfe", "für deine hilfe",

@@ -81,6 +81,22 @@ def without_added_handles(text: str, replied_to: str | None, thread: Collection[
     return "".join(kept) + text[at:]
 
 
+# A reply that joins in with the post it answers ("same here", "me too", "+1", "Yep. This"): it asks what that
+# post asked, of whom it asked it. Only the whole of what is left once handles, links and emoji go.
+_JOINS_IN_RE = re.compile(
+    r"(?i)(?:(?:yep|yes|yeah|yup|same|exactly|ugh|omg)[\s,.!]*)?"
+    r"(?:same(?:\s+(?:here|for\s+me|with\s+me|problem|issue|thing|boat|here\s+too))?|me\s+(?:too|as\s+well)|"
+    r"(?:i\s+)?(?:have|having|had|got|get)\s+(?:the\s+)?same\s+(?:problem|issue|thing)(?:\s+(?:here|too))?|"
+    r"ditto|this|\+\s*1|also\s+me|me\s+also|us\s+too|same\s+same)"
+    r"(?:[\s,.!]*(?:too|as\s+well|here|also|lol|smh|ugh))*[\s.!?]*")
+_SET_ASIDE_RE = re.compile(rf"{_HANDLE}|\b(?:https?://|www\.)\S+|[^\w\s+.,!?']")
+
+
+def joins_in(text: str) -> bool:
+    """Whether ``text`` only joins in with the post it replies to ("@dave @acme same here", "me too!!")."""
+    return _JOINS_IN_RE.fullmatch(_SET_ASIDE_RE.sub(" ", text).strip()) is not None
+
+
 def is_addressed(handle: str, opening: tuple[str, ...]) -> bool:
     """Whether an account is among the opening mentions; a Mastodon account also by its bare user name,
     as Mastodon writes accounts of the instance it shows them on ("@acme" for acme@mastodon.social)."""

@@ -72,3 +72,21 @@ def their_dm_spoken_of(text: str) -> Match | None:
     """A customer's words that the account wrote to them by DM ("got your message", "your DM"), or None."""
     found = _GOT_YOUR_DM.search(text)
     return None if found is None else Match(found.start(), found.end(), found.group())
+
+
+# What a customer says of a DM they sent the account: "Just DM'd you with a screenshot", "I have sent you a DM",
+# "DM sent". Not "can I DM you?" (asked, not done; a question is read no further) nor "I'll DM you" (to come).
+_SENT_THEM_A_DM = re.compile(
+    r"(?<![\w@#'])(?:(?:dm'?e?d|pm'?e?d|(?:direct\s+|private\s+)?messaged)\s+(?:you|u|y'all|you\s+guys)|"
+    r"sent\s+(?:you|u|y'all)\s+(?:(?:a|an|the|my|another)\s+)?(?:dms?|direct\s+messages?|private\s+messages?|pms?|"
+    r"messages?)|(?:dms?|pms?|direct\s+messages?|private\s+messages?)\s+(?:sent|has\s+been\s+sent))(?![\w-])",
+    re.IGNORECASE)
+_NOT_DONE_BEFORE = re.compile(r"(?i)\b(?:will|i'll|ill|gonna|going\s+to|can|could|should|shall|to|not|never|n't)\s*$")
+
+
+def their_dm_to_us(text: str) -> Match | None:
+    """A customer's words that they sent the account a DM ("Just DM'd you", "sent you a DM"), or None."""
+    for found in _SENT_THEM_A_DM.finditer(text):
+        if not _NOT_DONE_BEFORE.search(text, max(0, found.start() - 16), found.start()):
+            return Match(found.start(), found.end(), found.group())
+    return None

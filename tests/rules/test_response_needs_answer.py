@@ -243,3 +243,65 @@ def test_an_unanswered_wait_runs_to_the_end_of_the_data(tmp_path):
     [finding] = audit(tmp_path, ask, as_of="2026-10-07 12:30").findings
     assert (finding.wait.answered, finding.wait.text) == (False, "2d 2h30m")
     assert finding.message == "@bob got no answer: waited 2d 2h30m by the end of the data (limit 4h on wall clock)"
+
+
+# -- handles X carried over ---------------------------------------------------------------------
+# X writes the handles of the post a reply answers at its start: a customer who answers another customer
+# under a complaint to the account opens with "@carol @acme_support" without speaking to the account.
+
+
+def _complaint_from_carol():
+    return mention("carol", "2026-10-05 09:00", "@acme_support what's your policy on bottles of lemonade?")
+
+
+@pytest.mark.parametrize("text", ["@carol @acme_support 😂😂🙄", "@carol @acme_support jeez!",
+                                  "@carol @acme_support lol they really said that"])
+def test_a_bystanders_remark_under_another_customers_post_needs_no_answer(tmp_path, text):
+    asked = _complaint_from_carol()
+    answer = post("acme_support", "2026-10-05 09:30", "@carol Bottles are fine!", reply_to=asked)
+    remark = post("bob", "2026-10-05 10:00", text, reply_to=asked, mentions=("carol", "acme_support"))
+    result = audit(tmp_path, asked, answer, remark)
+    figures = outcome(result).figures
+    assert (figures.checked, figures.failed) == (1, 0)
+    assert figures.metrics["not_counted"] == {"passing mention": 1}
+    assert result.findings == ()
+
+
+@pytest.mark.parametrize("text", ["@carol @acme_support same here, my order is two weeks late, terrible service",
+                                  "@carol @acme_support do you know when the refunds go out?",
+                                  "@carol @acme_support same here", "@carol @acme_support Yep. This",
+                                  "@carol @acme_support me too!!"])
+def test_a_bystanders_question_or_complaint_under_another_customers_post_still_counts(tmp_path, text):
+    asked = _complaint_from_carol()
+    answer = post("acme_support", "2026-10-05 09:30", "@carol Bottles are fine!", reply_to=asked)
+    remark = post("bob", "2026-10-05 10:00", text, reply_to=asked, mentions=("carol", "acme_support"))
+    result = audit(tmp_path, asked, answer, remark)
+    [finding] = result.findings
+    assert finding.counterpart == "bob" and outcome(result).figures.failed == 1
+
+
+def test_a_handle_the_replier_typed_still_addresses_the_account(tmp_path):
+    # carol's post names no account: "@acme_support" in bob's reply is his own, and speaks to it.
+    news = post("carol", "2026-10-05 09:00", "my new phone will not charge, third one this month")
+    remark = post("bob", "2026-10-05 10:00", "@carol @acme_support look at this", reply_to=news,
+                  mentions=("carol", "acme_support"))
+    result = audit(tmp_path, news, remark)
+    assert outcome(result).figures.failed == 1 and result.findings[0].counterpart == "bob"
+
+
+def test_under_a_post_not_in_the_data_the_opening_handles_after_its_author_are_taken_as_carried_over(tmp_path):
+    absent = post("carol", "2026-09-20 09:00", "@acme_support where is my parcel")
+    remark = post("bob", "2026-10-05 10:00", "@carol @acme_support jeez!", reply_to=absent,
+                  mentions=("carol", "acme_support"))
+    result = audit(tmp_path, remark)
+    assert outcome(result).figures.metrics["not_counted"] == {"passing mention": 1}
+    assert result.findings == ()
+
+
+def test_a_customer_going_on_under_their_own_post_still_addresses_the_account(tmp_path):
+    first = mention("carol", "2026-10-05 09:00", "@acme_support my parcel is lost")
+    answer = post("acme_support", "2026-10-05 09:30", "@carol Sorry! We'll look into it.", reply_to=first)
+    more = post("carol", "2026-10-06 10:00", "@acme_support it came back to the depot", reply_to=first,
+                mentions=("acme_support",))
+    result = audit(tmp_path, first, answer, more)
+    assert outcome(result).figures.failed == 1 and result.findings[0].counterpart == "carol"

@@ -176,6 +176,26 @@ def test_after_the_account_took_the_conversation_to_dm_a_later_post_cannot_be_to
     assert [(f.counterpart, f.status) for f in findings(result)] == [("bob", "breached")]
 
 
+def test_a_customer_who_says_they_sent_a_dm_cannot_be_told_without_the_accounts_dms(tmp_path):
+    # shared/data/twcs (Delta): "Just DM'd you with a screenshot and explanation. 😊"; the answer would be a DM.
+    ask = post("bob", "2026-10-05 10:00", "@acme_support my refund never came, can you look into it again?",
+               mentions=("acme_support",))
+    sent = post("bob", "2026-10-05 10:20", "@acme_support I sent you a DM with the booking, still no refund",
+                reply_to=ask, mentions=("acme_support",))
+    result = run(policy(tmp_path, [rule()]), ask, sent, as_of="2026-10-30 00:00", dms_of=())
+    [finding] = findings(result)
+    assert finding.status == "cannot_tell"
+    assert finding.message == ("cannot tell whether @bob was answered in time: @bob says they sent the account a DM "
+                               "(\"sent you a DM\"), and no source holds the DMs of @acme_support")
+    # With the account's DMs in the data, the episode is judged; and one who only offers to DM is too.
+    result = run(policy(tmp_path, [rule()]), ask, sent, as_of="2026-10-30 00:00")
+    assert [f.status for f in findings(result)] == ["breached"]
+    offer = post("bob", "2026-10-05 10:20", "@acme_support I can DM you the booking if you want, still no refund",
+                 reply_to=ask, mentions=("acme_support",))
+    result = run(policy(tmp_path, [rule()]), ask, offer, as_of="2026-10-30 00:00", dms_of=())
+    assert [f.status for f in findings(result)] == ["breached"]
+
+
 def test_a_nudge_before_the_reply_is_answered_by_it(tmp_path):
     question = post("bob", "2026-10-05 14:00", "@acme_support my order never came", mentions=("acme_support",))
     nudge = post("bob", "2026-10-05 15:00", "@acme_support hello?? anyone?", reply_to=question,

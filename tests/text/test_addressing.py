@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.text.addressing import opening_mentions, said_about, sentences_naming
+from auditor.text.addressing import joins_in, opening_mentions, said_about, sentences_naming
 
 DELTA = ("@AmericanAir #greed comes to mind every time I fly with you. I am considering switching to @Delta even "
          "if it means longer flights as they rock!")
@@ -36,3 +36,16 @@ def test_the_sentence_that_names_an_account():
 ])
 def test_a_bare_tag_puts_the_whole_post_to_the_account(text):
     assert said_about(text, "amazonhelp") == [text]
+
+
+@pytest.mark.parametrize("text", ["@dave @acme same here", "@dave @acme Yep. This", "@dave @acme me too!!", "+1",
+                                  "@dave @acme I have the same issue 😡", "@dave @acme Ditto.", "@dave @acme same lol"])
+def test_a_reply_that_only_joins_in(text):
+    assert joins_in(text)
+
+
+@pytest.mark.parametrize("text", ["@dave @acme jeez!", "@dave @acme 😂😂🙄", "@dave @acme this is so bad",
+                                  "@dave @acme same here, order 3 weeks late", "@dave @acme same time next week?",
+                                  "@dave @acme thanks"])
+def test_a_reply_that_says_more_than_joining_in(text):
+    assert not joins_in(text)

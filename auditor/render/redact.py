@@ -2,13 +2,17 @@
 
 `dms`: a DM's evidence keeps that it was sent, by whom and when, not its text.
 `customers`: every counterpart handle becomes a pseudonym, in findings, evidence, quoted text and
-notes; and what would name the customer anyway is dropped:
+notes, in whatever form it is written: of any length, with its Bluesky or Mastodon domain, after X's
+full-width "＠", and a handle of a customer the report names written without its "@" ("sorry kate_pm",
+"kate_pm@mail.example"); and what would name the customer anyway is dropped:
 - DM text, as with `dms` (a customer's private messages carry their name, phone and order numbers);
 - the text of the customers' own posts (a quoted post is found on X by searching for its words);
 - the same words quoted in a finding's message (an escalation quotes the complaint);
-- every evidence link and every link inside quoted text (a link to the brand's reply opens the
-  conversation, and the customer with it), and post and DM ids, in the evidence and in a measure
-  (a conversation, a response: x.com/i/status/<id> is a link too).
+- every evidence link and every link inside quoted text, written with its scheme or without
+  ("x.com/kate_pm"; a link to the brand's reply opens the conversation, and the customer with it), and
+  post and DM ids, in the evidence and in a measure (a conversation, a response: x.com/i/status/<id> is
+  a link too);
+- the values the reasons for skipped lines quote (a customer's name in an export's handle column).
 Roster handles and the roster's own words stay: the report is about them.
 
 A pseudonym is `customer-` and 16 hex digits (64 bits) of HMAC-SHA-256 over the handle, keyed with a
@@ -22,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import unicodedata
 from dataclasses import replace
 
 from auditor.errors import UsageError
@@ -55,35 +60,77 @@ def redact(result: AuditResult, mode: str | None, key: bytes | None = None) -> A
         raise ValueError(f"unknown redaction {mode!r}")
     if not key:
         raise UsageError("--redact customers needs a pseudonym key (see auditor/render/pseudonym_key.py)")
-    hider = _Hider({a.handle for a in result.accounts}, key)
+    roster = {a.handle for a in result.accounts}
+    # The customers the report names: written without "@" too ("sorry kate_pm", "kate_pm@mail.example").
+    customers = {f.counterpart for f in result.findings if f.counterpart} | {
+        e.author for f in result.findings for e in f.evidence if e.author}
+    hider = _Hider(roster, {c.lower() for c in customers} - roster, key)
+    # A skipped line's reason may quote the value it could not read: a customer's name in the handle column.
+    skipped = tuple({**line, "reason": _VALUE_RE.sub(_withheld_value, str(line.get("reason", "")))}
+                    for line in result.data.skipped_lines)
     return replace(result, findings=tuple(hider.finding(f) for f in result.findings),
-                   notes=tuple(hider.text(note) for note in result.notes))
+                   notes=tuple(hider.text(note) for note in result.notes),
+                   data=replace(result.data, skipped_lines=skipped))
 
 
 def _unquoted(message: str, theirs: list[str]) -> str:
-    """`message` with each quote of a customer's own post (`theirs`, flattened) withheld."""
-    def withhold(match: re.Match) -> str:
-        said = match.group(1).rstrip()
-        return f'"{WORDS_REDACTED}"' if len(said) >= 3 and any(said in text for text in theirs) else match.group(0)
-
-    return _QUOTE_RE.sub(withhold, message)
+    """`message` with each quote of a customer's own words (`theirs`, each flattened) withheld whole, however many
+    quotation marks of their own the words hold: a quote runs from a `"` to the furthest `"` (or `…"`, where it
+    was cut) that keeps what is between a piece of their words."""
+    out, at = [], 0
+    while (start := message.find('"', at)) >= 0:
+        end = None
+        close = message.find('"', start + 1)
+        while close >= 0:
+            said = message[start + 1:close].removesuffix("…").rstrip()
+            if len(said) >= 3 and any(said in text for text in theirs):
+                end = close + 1
+            close = message.find('"', close + 1)
+        if end is None:
+            out.append(message[at:start + 1])
+            at = start + 1
+        else:
+            out.append(f'{message[at:start]}"{WORDS_REDACTED}"')
+            at = end
+    out.append(message[at:])
+    return "".join(out)
 
 
 def _without_dm_text(evidence: Evidence) -> Evidence:
     return replace(evidence, text=DM_REDACTED) if evidence.type == "dm" else evidence
 
 
-_HANDLE_RE = re.compile(r"(?<![\w@])@(\w{1,15})\b")
-# Words a message quotes ("..."; `rules._shared.quote` cuts a long quote with "…").
-_QUOTE_RE = re.compile(r'"([^"]+?)…?"')
+# A handle as written: "@", or the full-width "＠" X reads as one, then an X handle of any length, or a Bluesky or
+# Mastodon handle with its domain ("@kate.smith.dev", "@kate@mastodon.social"): the whole of it names the customer.
+_HANDLE_RE = re.compile(r"(?<![\w@＠])[@＠]([\w-]+(?:[.@][\w-]+)*)")
+# A word that may be a handle written without its "@" ("sorry kate_pm", "kate_pm@mail.example", "kate.smith.dev").
+_WORD_RE = re.compile(r"(?<![\w@＠.-])[\w-]+(?:[.@][\w-]+)*")
 # A measure's values that name an event: the kind of event each names.
 _EVENT_KEYS = {"conversation": "post", "response_id": None}
-_URL_RE = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
+# Links: with a scheme or "www.", and written without one as X links them ("x.com/kate_pm", "shop.example/o/5531").
+_URL_RE = re.compile(r"\b(?:https?://|www\.)\S+|(?<![\w@.-])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/\S*",
+                     re.IGNORECASE)
+# A value a reason quotes, as Python's repr writes it ('Kate Smith', "Kate's").
+_VALUE_RE = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"")
+VALUE_REDACTED = "[value withheld]"
+
+
+def _withheld_value(match: re.Match) -> str:
+    mark = match.group(0)[0]
+    return f"{mark}{VALUE_REDACTED}{mark}"
+
+
+def _canonical(written: str) -> str:
+    """A written handle as the roster and the findings write it: NFKC ("ｋａｔｅ" is "kate"), no "@", lower case."""
+    return unicodedata.normalize("NFKC", written).lstrip("@").lower()
 
 
 class _Hider:
-    def __init__(self, roster: set[str], key: bytes):
+    def __init__(self, roster: set[str], customers: set[str], key: bytes):
         self.roster = roster
+        # A Mastodon account of the roster may be written by its user name alone ("@acme" for acme@mastodon.social).
+        self.roster_users = {handle.partition("@")[0] for handle in roster if "@" in handle}
+        self.customers = customers
         self.key = key
 
     def handle(self, handle: str | None) -> str | None:
@@ -91,11 +138,26 @@ class _Hider:
             return handle
         return pseudonym(handle, self.key)
 
+    def _ours(self, handle: str) -> bool:
+        return handle in self.roster or handle in self.roster_users
+
     def text(self, text: str) -> str:
         def swap(match: re.Match) -> str:
-            return match.group(0) if match.group(1).lower() in self.roster else "@" + pseudonym(match.group(1), self.key)
+            handle = _canonical(match.group(1))
+            return match.group(0) if self._ours(handle) else "@" + pseudonym(handle, self.key)
 
-        return _HANDLE_RE.sub(swap, _URL_RE.sub(LINK_REDACTED, text))
+        def bare(match: re.Match) -> str:
+            word = match.group(0)
+            handle = _canonical(word)
+            if handle in self.customers:
+                return pseudonym(handle, self.key)
+            user, at, rest = word.partition("@")  # an address or a Mastodon handle built on theirs
+            if at and _canonical(user) in self.customers:
+                return pseudonym(_canonical(user), self.key) + at + rest
+            return word
+
+        text = _HANDLE_RE.sub(swap, _URL_RE.sub(LINK_REDACTED, text))
+        return _WORD_RE.sub(bare, text) if self.customers else text
 
     def evidence(self, e: Evidence) -> Evidence:
         if e.type == "dm":

@@ -206,9 +206,9 @@ def run_audit(request: AuditRequest, progress: Reporter) -> Audited:
                             texts_from=request.data if request.read is None else [])
     result = fail_closed(result, request.allow_empty)
     if waivers is not None:
-        result = apply_waivers(result, waivers)
+        result = apply_waivers(result, waivers, key)
     if known is not None:
-        result = apply_baseline(result, known)  # after waivers: its counts leave waived findings out
+        result = apply_baseline(result, known, key)  # after waivers: its counts leave waived findings out
     delivered = True
     if outputs.split:
         written = write_split(result, outputs.split, outputs.formats, outputs.folder, options, loaded, progress)

@@ -45,6 +45,14 @@ def pseudonym(handle: str, key: bytes) -> str:
     return "customer-" + digest[:PSEUDONYM_HEX]
 
 
+def keyed_fingerprint(fingerprint: str, key: bytes) -> str:
+    """A finding's fingerprint as a customers-redacted report writes it: keyed as the pseudonyms are, so that a guessed
+    handle cannot be tested against it. The same key gives the same one every run: a redacted report still serves as
+    a baseline, and its fingerprints in waivers (`review/`)."""
+    digest = hmac.new(key, b"fingerprint\x1f" + fingerprint.encode("utf-8"), hashlib.sha256).hexdigest()
+    return digest[:len(fingerprint)]
+
+
 def _hidden_id(kind: str, event_id: str, key: bytes) -> str:
     digest = hmac.new(key, f"{kind}\x1f{event_id}".encode("utf-8"), hashlib.sha256).hexdigest()
     return f"{kind}-{digest[:PSEUDONYM_HEX]}"
@@ -181,6 +189,7 @@ class _Hider:
         waived = finding.waived and {k: (self.text(v) if isinstance(v, str) else v) for k, v in finding.waived.items()}
         return replace(
             finding,
+            fingerprint=keyed_fingerprint(finding.fingerprint, self.key),
             counterpart=self.handle(finding.counterpart),
             message=self.text(_unquoted(finding.message, theirs) if theirs else finding.message),
             evidence=tuple(self.evidence(e) for e in finding.evidence),

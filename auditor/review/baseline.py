@@ -22,6 +22,7 @@ from typing import Any
 import orjson
 
 from auditor.errors import DataError
+from auditor.render.redact import keyed_fingerprint
 from auditor.types import severity_rank
 from auditor.result import LISTED_ONLY, AuditResult, Finding
 
@@ -87,11 +88,14 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else "?"
 
 
-def apply_baseline(result: AuditResult, baseline: Baseline) -> AuditResult:
-    """The result with every finding marked new or existing, and the summary and notes saying how many. Pure."""
-    findings = tuple(replace(f, baseline=_mark(f, baseline)) for f in result.findings)
+def apply_baseline(result: AuditResult, baseline: Baseline, key: bytes | None = None) -> AuditResult:
+    """The result with every finding marked new or existing, and the summary and notes saying how many. Pure.
+    `key`: the pseudonym key of a customers-redacted run, whose baseline may be a report of the same redaction: a
+    finding is known there by its keyed fingerprint."""
+    known = [_known_as(f.fingerprint, baseline, key) for f in result.findings]
+    findings = tuple(replace(f, baseline=_mark(f, fingerprint, baseline)) for f, fingerprint in zip(result.findings, known))
     counts = Counter(f.baseline for f in findings if f.is_failure and not f.waived)
-    present = {f.fingerprint for f in findings}
+    present = set(known)
     gone = [fp for fp in baseline.counted if fp not in present]
     figures = {"file": baseline.path, "new": counts["new"], "existing": counts["existing"], "gone": len(gone)}
     since = f" ({baseline.period})" if baseline.period else ""
@@ -113,13 +117,22 @@ def _sort_key(known: tuple[str, str, str | None]) -> tuple[str, str, str]:
     return rule, account, counterpart or ""
 
 
-def _mark(finding: Finding, baseline: Baseline) -> str:
-    if finding.fingerprint not in baseline.findings:
+def _known_as(fingerprint: str, baseline: Baseline, key: bytes | None) -> str:
+    """The fingerprint by which the baseline may know a finding: its own, or keyed as a redacted report writes it."""
+    if key is not None and fingerprint not in baseline.findings:
+        keyed = keyed_fingerprint(fingerprint, key)
+        if keyed in baseline.findings:
+            return keyed
+    return fingerprint
+
+
+def _mark(finding: Finding, fingerprint: str, baseline: Baseline) -> str:
+    if fingerprint not in baseline.findings:
         return "new"
     counts_now = finding.is_failure and not finding.waived
-    if counts_now and finding.fingerprint not in baseline.counted:
+    if counts_now and fingerprint not in baseline.counted:
         return "new"
-    was = baseline.severity.get(finding.fingerprint)
+    was = baseline.severity.get(fingerprint)
     # Raised since ("info" then, "critical" now): the change under review made it what it is.
     if counts_now and was is not None and _rank(finding.severity) > _rank(was):
         return "new"

@@ -39,6 +39,7 @@ from auditor.networks import normalize_handle
 from auditor.audit import recount
 from auditor.errors import PolicyError, PolicyProblem
 from auditor.yamlsrc import load_yaml
+from auditor.render.redact import keyed_fingerprint, pseudonym
 from auditor.result import AuditResult, Finding
 
 REQUIRED = ("rule", "account", "reason", "approved_by", "expires")
@@ -56,13 +57,18 @@ class Waiver:
     expires: date
     where: str  # file:line:col of the entry, for notes
 
-    def matches(self, finding: Finding) -> bool:
+    def matches(self, finding: Finding, key: bytes | None = None) -> bool:
+        """`key`: the pseudonym key of a customers-redacted run, whose report gave the waiver's writer a keyed
+        fingerprint and the customer's pseudonym: those match too."""
         if finding.rule != self.rule or finding.account != self.account:
             return False
-        if self.fingerprint is not None and finding.fingerprint != self.fingerprint:
+        if self.fingerprint is not None and self.fingerprint != finding.fingerprint and (
+                key is None or self.fingerprint != keyed_fingerprint(finding.fingerprint, key)):
             return False
-        if self.counterpart is not None and normalize_handle(finding.counterpart or "") != self.counterpart:
-            return False
+        if self.counterpart is not None:
+            counterpart = normalize_handle(finding.counterpart or "")
+            if self.counterpart != counterpart and (key is None or self.counterpart != pseudonym(counterpart, key)):
+                return False
         return True
 
     def label(self) -> str:
@@ -140,10 +146,10 @@ def reference_day(result: AuditResult) -> date:
     return datetime.fromisoformat(result.period["end"]).astimezone(zone).date() - timedelta(days=1)
 
 
-def apply_waivers(result: AuditResult, waivers: WaiverFile) -> AuditResult:
+def apply_waivers(result: AuditResult, waivers: WaiverFile, key: bytes | None = None) -> AuditResult:
     """The result with the findings that valid waivers cover marked waived and every figure counted
     again without them (`audit.recount`), and a note for each waiver: how many findings it covered,
-    or why it was refused, expired or unused. Pure: no I/O, no clock."""
+    or why it was refused, expired or unused. Pure: no I/O, no clock. `key`: see `Waiver.matches`."""
     day = reference_day(result)
     notes = list(waivers.refused)
     valid = []
@@ -156,7 +162,7 @@ def apply_waivers(result: AuditResult, waivers: WaiverFile) -> AuditResult:
     covered: Counter[int] = Counter()
     findings = []
     for finding in result.findings:
-        waiver = next((w for w in valid if w.matches(finding)), None) if not finding.waived else None
+        waiver = next((w for w in valid if w.matches(finding, key)), None) if not finding.waived else None
         if waiver is not None:
             covered[id(waiver)] += 1
             finding = replace(finding, waived={

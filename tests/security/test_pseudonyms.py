@@ -132,3 +132,36 @@ def test_notes_on_standard_error_name_customers_by_pseudonym_too(setup, tmp_path
     assert result.exit_code == 0, result.output
     assert "waiver covered 1 finding (answer, acme_support, @customer-" in result.stderr
     assert "bob" not in result.stderr
+
+
+def test_fingerprints_are_keyed_so_a_guessed_handle_cannot_be_tested_against_them(setup, tmp_path):
+    # A fingerprint is a hash of the rule, the account, the customer's handle, the check and the first evidence
+    # id: unkeyed, anyone with a list of handles could tell who each pseudonym is.
+    policy_path, _, store = setup
+    assert audit(policy_path, store, tmp_path / "r.json").exit_code == 0
+    plain = runner.invoke(app, ["audit", "--policy", str(policy_path), "--data", str(store), "--period", "2026-10",
+                                "--as-of", "2026-10-31T12:00:00Z", "--format", "json", "--out", str(tmp_path / "p.json")])
+    assert plain.exit_code == 0, plain.output
+    hidden = json.loads((tmp_path / "r.json").read_text())["findings"]
+    shown = json.loads((tmp_path / "p.json").read_text())["findings"]
+    assert len(hidden) == len(shown) > 0
+    assert not {f["fingerprint"] for f in hidden} & {f["fingerprint"] for f in shown}
+    assert all(re.fullmatch(r"[0-9a-f]{20}", f["fingerprint"]) for f in hidden)
+
+
+def test_a_redacted_report_serves_as_the_baseline_and_its_names_in_waivers(setup, tmp_path):
+    policy_path, _, store = setup
+    assert audit(policy_path, store, tmp_path / "before.json").exit_code == 0
+    again = audit(policy_path, store, tmp_path / "after.json", "--baseline", tmp_path / "before.json")
+    assert again.exit_code == 0, again.output
+    summary = json.loads((tmp_path / "after.json").read_text())["summary"]["baseline"]
+    assert summary["new"] == 0 and summary["gone"] == 0 and summary["existing"] > 0
+    # A waiver written from the redacted report: by its fingerprint, or by the customer's pseudonym.
+    finding = next(f for f in json.loads((tmp_path / "before.json").read_text())["findings"]
+                   if f["rule"] == "answer" and f["counted"])
+    for target in (f"fingerprint: {finding['fingerprint']}", f"counterpart: {finding['counterpart']}"):
+        (tmp_path / "waivers.yaml").write_text(f"- {{rule: answer, account: acme_support, {target}, reason: by phone, "
+                                               "approved_by: Dana, expires: 2026-12-31}\n")
+        waived = audit(policy_path, store, tmp_path / "w.json", "--waivers", tmp_path / "waivers.yaml")
+        assert waived.exit_code == 0, waived.output
+        assert "waiver covered 1 finding" in waived.stderr

@@ -81,20 +81,24 @@ def without_added_handles(text: str, replied_to: str | None, thread: Collection[
     return "".join(kept) + text[at:]
 
 
-# A reply that joins in with the post it answers ("same here", "me too", "+1", "Yep. This"): it asks what that
-# post asked, of whom it asked it. Only the whole of what is left once handles, links and emoji go.
-_JOINS_IN_RE = re.compile(
-    r"(?i)(?:(?:yep|yes|yeah|yup|same|exactly|ugh|omg)[\s,.!]*)?"
-    r"(?:same(?:\s+(?:here|for\s+me|with\s+me|problem|issue|thing|boat|here\s+too))?|me\s+(?:too|as\s+well)|"
-    r"(?:i\s+)?(?:have|having|had|got|get)\s+(?:the\s+)?same\s+(?:problem|issue|thing)(?:\s+(?:here|too))?|"
-    r"ditto|this|\+\s*1|also\s+me|me\s+also|us\s+too|same\s+same)"
-    r"(?:[\s,.!]*(?:too|as\s+well|here|also|lol|smh|ugh))*[\s.!?]*")
+# A reply that joins in with the post it answers: it asks what that post asked, of whom it asked it. It opens by
+# saying so ("me too am suffering, hope they find a solution", "same here, 3 weeks late", "I have the same issue"),
+# or that is all it says ("this", "Yep. This", "same lol"). What is left once handles, links and emoji go.
+_JOINS_IN_OPENING_RE = re.compile(
+    r"(?i)(?:(?:yep|yes|yeah|yup|ugh|omg|exactly)[\s,.!]*)?"
+    r"(?:me\s+(?:too|as\s+well|also)|also\s+me|us\s+too|same(?:\s+(?:here|for\s+me|with\s+me|problem|issue|thing|boat))+|"
+    r"(?:i|we)(?:'?m|\s+am|'?ve|\s+have|\s+are|'?re)?\s+(?:also\s+)?(?:have|having|had|got|get|getting|facing|seeing)\s+"
+    r"(?:the\s+)?(?:exact\s+)?same|ditto|\+\s*1)\b")
+_JOINS_IN_ALONE_RE = re.compile(
+    r"(?i)(?:(?:yep|yes|yeah|yup|same|exactly|ugh|omg)[\s,.!]*)?(?:this|same|same\s+same)"
+    r"(?:[\s,.!]*(?:too|here|also|lol|smh|ugh))*[\s.!]*")
 _SET_ASIDE_RE = re.compile(rf"{_HANDLE}|\b(?:https?://|www\.)\S+|[^\w\s+.,!?']")
 
 
 def joins_in(text: str) -> bool:
-    """Whether ``text`` only joins in with the post it replies to ("@dave @acme same here", "me too!!")."""
-    return _JOINS_IN_RE.fullmatch(_SET_ASIDE_RE.sub(" ", text).strip()) is not None
+    """Whether ``text`` joins in with the post it replies to ("@dave @acme same here", "me too!!")."""
+    said = _SET_ASIDE_RE.sub(" ", text).strip()
+    return _JOINS_IN_OPENING_RE.match(said) is not None or _JOINS_IN_ALONE_RE.fullmatch(said) is not None
 
 
 def is_addressed(handle: str, opening: tuple[str, ...]) -> bool:

@@ -39,13 +39,17 @@ def test_a_bare_tag_puts_the_whole_post_to_the_account(text):
 
 
 @pytest.mark.parametrize("text", ["@dave @acme same here", "@dave @acme Yep. This", "@dave @acme me too!!", "+1",
-                                  "@dave @acme I have the same issue 😡", "@dave @acme Ditto.", "@dave @acme same lol"])
+                                  "@dave @acme I have the same issue 😡", "@dave @acme Ditto.", "@dave @acme same lol",
+                                  "@105838 @AppleSupport Me too am suffering , hope the can find a solution",
+                                  "@dave @acme same here, order 3 weeks late", "@dave @acme I'm having the same problem",
+                                  "@dave @acme +1 on this"])
 def test_a_reply_that_only_joins_in(text):
     assert joins_in(text)
 
 
 @pytest.mark.parametrize("text", ["@dave @acme jeez!", "@dave @acme 😂😂🙄", "@dave @acme this is so bad",
-                                  "@dave @acme same here, order 3 weeks late", "@dave @acme same time next week?",
-                                  "@dave @acme thanks"])
+                                  "@dave @acme same time next week?", "@dave @acme thanks",
+                                  "@dave @acme This guy is a fool and a troll.", "@dave @acme sameday delivery is great",
+                                  "@dave @acme merci"])
 def test_a_reply_that_says_more_than_joining_in(text):
     assert not joins_in(text)

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from auditor.activity.model import EVERY_ACCOUNT
 from auditor.errors import DataError, PolicyError
-from auditor.networks import blank_handle, normalize_handle
+from auditor.networks import blank_handle, check_platform, normalize_handle
 
 
 X_TIME_FORMAT = "%a %b %d %H:%M:%S %z %Y"
@@ -168,7 +168,10 @@ def _mapping(data: object, name: str, where: dict, where_keys: dict) -> Mapping:
         # codec, which refuses everything. Both escaped as crashes before (found by tests/fuzz).
         raise mapping.error(("encoding",), f"unknown encoding {str(encoding)[:40]!r}") from None
     mapping.encoding = "utf-8-sig" if str(encoding).lower().replace("_", "-") in ("utf-8", "utf8") else str(encoding)
-    mapping.platform = str(data.get("platform", "x"))
+    try:
+        mapping.platform = check_platform(data.get("platform"))
+    except ValueError as exc:
+        raise mapping.error(("platform",), str(exc)) from None
     return mapping
 
 

@@ -164,6 +164,9 @@ delimiter: ";"
     ("columns: {id: a\n", "map.yaml:2:1: invalid YAML"),
     ("columns: {id: tweet_id, author: author_id, time: created_at, text: body}\n",
      "map.yaml:1:68: columns.text: column 'body' is not in the header of"),
+    # "twitter" read every row as a network of its own, and the evidence of each finding blank
+    ("columns: {id: tweet_id, author: author_id, time: created_at, text: text}\nplatform: twitter\n",
+     "map.yaml:2:11: platform: unknown platform 'twitter' (expected x, bluesky or mastodon)"),
 ])
 def test_mapping_errors_are_one_line_and_name_the_mapping_file_and_line(tmp_path, content, message):
     mapping = write(tmp_path, "map.yaml", content)

@@ -81,6 +81,11 @@ def validate(
                 echo(line)
             continue
         policy = loaded.policy
+        nothing = loaded.checks_nothing(path)
+        if nothing is not None:
+            errors += 1
+            echo(nothing)
+            continue
         echo(f"{path}: ok ({len(policy.rules)} rules, {len(policy.roster)} accounts)")
     raise typer.Exit(2 if errors else 0)
 

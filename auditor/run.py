@@ -119,6 +119,9 @@ def fail_closed(result: AuditResult, allow_empty: bool) -> AuditResult:
     data = result.data
     seen = (f"{data.events} event{'s' if data.events != 1 else ''} read for it and around it, "
             f"{data.skipped} line{'s' if data.skipped != 1 else ''} skipped")
+    if data.skipped_lines:  # why: a JSON array, another encoding, another export's fields
+        first = data.skipped_lines[0]
+        seen += f", the first {first.get('source')}:{first.get('line')}: {first.get('reason')}"
     if data.as_of and parse_instant(data.as_of) < parse_instant(result.period["start"]):
         seen += f"; the end of the data, {data.as_of}, is before the period starts"
     if not allow_empty:
@@ -198,6 +201,9 @@ def run_audit(request: AuditRequest, progress: Reporter) -> Audited:
     waivers = load_waivers(request.waivers) if request.waivers is not None else None
     known = load_baseline(request.baseline) if request.baseline is not None else None
     loaded = load_policy(request.policy, allow_outside=request.allow_outside)
+    nothing = loaded.checks_nothing(request.policy)
+    if nothing is not None:
+        raise UsageError(nothing)
     period = choose_period(loaded, request.period, request.start, request.end, request.today)
     as_of = parse_as_of(request.as_of)
     read = request.read or read_paths(request.data, loaded.policy.roster_dids, request.mapping)

@@ -30,6 +30,14 @@ class LoadedPolicy:
     # Hash of the policy file and the roster file it names, so a report pins exactly what was checked.
     sha256: str
 
+    def checks_nothing(self, shown: Path | str) -> str | None:
+        """Why an audit with this policy would check nothing (no rule enabled), named as `shown`; None when a rule is.
+        `validate` and `audit` refuse such a policy: a CI job must not go green on a policy that checks nothing."""
+        if any(rule.enabled for rule in self.policy.rules):
+            return None
+        return (f"{shown}: no rule is enabled (rules is empty, or every rule says enabled: false): an audit with it "
+                "would check nothing")
+
 
 def load_policy(path: Path | str, *, allow_outside: bool = False) -> LoadedPolicy:
     """The policy and its roster. A roster file outside the policy's folder (after symlinks) is

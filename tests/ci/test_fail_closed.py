@@ -45,8 +45,35 @@ def test_a_wrong_file_whose_every_line_is_skipped_is_nothing_to_audit(files, tmp
     assert result.exit_code == 2
     assert only_line(result) == (
         "error: nothing to audit: no event of the roster's accounts in October 2026 (0 events read for it and around it, 2 lines "
-        "skipped); check --data, --period and the roster, or pass --allow-empty")
+        f"skipped, the first {wrong}:1: missing required field 'type'); check --data, --period and the roster, or pass "
+        "--allow-empty")
     assert not (tmp_path / "r.json").exists()
+
+
+def test_a_json_array_instead_of_lines_says_why_its_line_was_skipped(files, tmp_path):
+    policy_path, _ = files
+    array = tmp_path / "export.json"
+    array.write_text('[{"type": "post", "id": "1", "author": "acme_support", "created_at": "2026-10-05T12:00:00Z", '
+                     '"text": "hi"}]\n')
+    result = audit(policy_path, array, "--period", "2026-10", "--out", tmp_path / "r.json")
+    assert result.exit_code == 2
+    assert f"1 line skipped, the first {array}:1: " in only_line(result)
+
+
+@pytest.mark.parametrize("rules", ["rules: []\n", "", "rules:\n  - {id: a, type: engagement, severity: low, "
+                                                        "min_reply_share: 50%, enabled: false}\n"])
+def test_a_policy_that_checks_nothing_is_refused_by_validate_and_audit(files, tmp_path, rules):
+    _, data = files
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("name: Acme\ntimezone: UTC\naccounts: [{handle: acme_support}]\n" + rules)
+    checked = runner.invoke(app, ["validate", str(empty)])
+    assert checked.exit_code == 2
+    assert checked.output.strip() == (f"{empty}: no rule is enabled (rules is empty, or every rule says enabled: "
+                                      "false): an audit with it would check nothing")
+    result = audit(empty, data, "--period", "2026-10", "--fail-on", "low", "--out", tmp_path / "r.json")
+    assert result.exit_code == 2
+    assert only_line(result) == (f"{empty}: no rule is enabled (rules is empty, or every rule says enabled: "
+                                 "false): an audit with it would check nothing")
 
 
 def test_one_event_read_is_said_in_the_singular(files, tmp_path):

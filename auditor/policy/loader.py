@@ -49,6 +49,18 @@ def load_policy(path: Path | str, *, allow_outside: bool = False) -> LoadedPolic
         return _load_policy(Path(path), quick_roster=False, allow_outside=allow_outside)
 
 
+def _as_written(path: Path, where: tuple[str, int, int], value: int | float) -> str:
+    """A number's text as the file writes it: `version: 2026.10` unquoted is the YAML float 2026.1, and HR means the
+    October version, not January's."""
+    _, line, column = where
+    try:
+        written = path.read_text(encoding="utf-8-sig").splitlines()[line - 1][column - 1:]
+    except (OSError, UnicodeError, IndexError):
+        return str(value)
+    token = written.split("#", 1)[0].split(",", 1)[0].strip().rstrip("}] ")
+    return token if token and token[0] in "+-.0123456789" else str(value)
+
+
 def _load_policy(path: Path, quick_roster: bool, allow_outside: bool = False) -> LoadedPolicy:
     display = str(path)
     data, positions = load_yaml(path, display)
@@ -56,6 +68,9 @@ def _load_policy(path: Path, quick_roster: bool, allow_outside: bool = False) ->
     if not isinstance(data, dict):
         raise PolicyError([PolicyProblem(display, 1, 1, "", "a policy is a mapping with name, timezone, accounts and rules")])
     problems: list[PolicyProblem] = []
+    version = data.get("version")
+    if isinstance(version, (int, float)) and not isinstance(version, bool):
+        data = {**data, "version": _as_written(path, positions.of_value(("version",)), version)}
     roster = data.get("accounts")
     if isinstance(roster, str):
         roster_data, managers = _load_roster(path, roster, positions, problems, digest, quick_roster, allow_outside)

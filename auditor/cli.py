@@ -86,7 +86,8 @@ def validate(
             errors += 1
             echo(nothing)
             continue
-        echo(f"{path}: ok ({len(policy.rules)} rules, {len(policy.roster)} accounts)")
+        rules, accounts = len(policy.rules), len(policy.roster)
+        echo(f"{path}: ok ({rules} rule{'s' if rules != 1 else ''}, {accounts} account{'s' if accounts != 1 else ''})")
     raise typer.Exit(2 if errors else 0)
 
 

@@ -76,7 +76,9 @@ def test_a_manager_name_on_two_lines_is_refused(tmp_path):
 
 def test_validate_and_schema_know_managers(tmp_path):
     path = write(tmp_path, "accounts: roster.yaml\n", ROSTER + "managers:\n  Dana Reyes: {email: dana@acme.example}\n")
+    path.write_text(path.read_text().replace("rules: []", "rules: [{id: a, type: engagement, severity: low, "
+                                                          "min_reply_share: 50%}]"))
     result = CliRunner().invoke(app, ["validate", str(path)])
-    assert result.exit_code == 0 and result.output == f"{path}: ok (0 rules, 2 accounts)\n"
+    assert result.exit_code == 0 and result.output == f"{path}: ok (1 rule, 2 accounts)\n"
     schema = json.loads(CliRunner().invoke(app, ["schema"]).output)
     assert "managers" in schema["properties"]

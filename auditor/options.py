@@ -3,6 +3,7 @@ addresses mean, and one line (a UsageError) for each mistake. Used by `cli.py`."
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from auditor.errors import UsageError
@@ -55,9 +56,15 @@ def report_targets(out: Path | None, format_: str | None, out_dir: Path | None) 
         formats = [format_for_suffix(out)]
     else:
         formats = ["json"]
+    if out is not None and out_dir is not None:
+        raise UsageError("give --out FILE or --out-dir DIR, not both")
     if len(formats) > 1 or out_dir is not None:
         if out is not None and len(formats) > 1:
             raise UsageError("several formats go to --out-dir, not --out")
         folder = out_dir or Path(".")
         return formats, [folder / f"report{FORMATS[f][1]}" for f in formats]
+    if out is None and formats == ["pdf"] and sys.stdout.isatty():
+        # 250 KB of PDF bytes on a terminal scramble it: its escape sequences are the terminal's own.
+        raise UsageError("--format pdf writes a binary file: give --out report.pdf or --out-dir DIR "
+                         "(or redirect standard output)")
     return formats, [out]

@@ -108,7 +108,10 @@ def parse_since(text: str, what: str = "--since") -> datetime:
         if len(text.strip()) > 10:
             raise ValueError(f"{what} has no UTC offset: {text[:40]!r} (add Z or +00:00)")
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+    try:
+        return moment.astimezone(timezone.utc)
+    except OverflowError:  # 0001-01-01T00:00+01:00 is before year 1 in UTC
+        raise ValueError(f"{what} is out of range in UTC: {text[:40]!r}") from None
 
 
 def parse_day(value: Any, what: str, *, day_of_time: bool = False) -> date:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from typer.testing import CliRunner
 
 from auditor.activity.sources.store_reader import read_store
@@ -104,3 +105,12 @@ def test_fetch_rejects_a_since_without_offset(roster_policy, tmp_path):
                     env={"X_BEARER_TOKEN": BEARER})
     assert result.exit_code == 2
     assert result.output == "error: --since has no UTC offset: '2026-10-01T10:00' (add Z or +00:00)\n"
+
+
+@pytest.mark.parametrize("since", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:00:00-05:00"])
+def test_fetch_rejects_a_since_beyond_the_calendar_in_utc(roster_policy, tmp_path, since):
+    # An internal error before (exit 3): the offset takes the time past year 1 or 9999 in UTC.
+    result = invoke("fetch", "--policy", roster_policy.path, "--store", tmp_path / "s.db", "--since", since,
+                    env={"X_BEARER_TOKEN": BEARER})
+    assert result.exit_code == 2
+    assert result.output == f"error: --since is out of range in UTC: {since!r}\n"

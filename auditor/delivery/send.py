@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 
 from auditor.delivery import message as mail
+from auditor.delivery.overview_shape import check_overview
 from auditor.delivery.smtp import Sender, Settings, sender_address
 from auditor.errors import DataError, RenderError
 from auditor.progress import current
@@ -63,6 +64,7 @@ def load_overview(folder: Path) -> dict[str, Any]:
         raise DataError(f"{path}: not valid JSON ({exc})") from None
     if not isinstance(data, dict) or data.get("overview") != 1 or not isinstance(data.get("groups"), list):
         raise DataError(f"{path}: not an overview written by auditor audit --split")
+    check_overview(data, str(path))
     return data
 
 

@@ -239,6 +239,25 @@ def test_a_manager_without_an_address_is_reported_and_the_others_still_go(split_
     assert len(list((folder / "outbox").iterdir())) == 2
 
 
+@pytest.mark.parametrize("edit, where", [
+    (lambda o: o["groups"][0].update(recipients=5), "groups[0].recipients: input should be a valid list"),
+    (lambda o: o["groups"][0].update(worst="x"), "groups[0].worst: input should be a valid list"),
+    (lambda o: o["groups"][0].update(score="high"), "groups[0].score: input should be a valid number"),
+    (lambda o: o.update(groups=[1, 2]), "groups[0]: input should be a valid dictionary"),
+    (lambda o: o["groups"][1]["recipients"][0].update(email=None), "groups[1].recipients[0].email: input should be "
+                                                                   "a valid string"),
+])
+def test_an_overview_edited_by_hand_into_another_shape_is_one_line(split_folder, tmp_path, edit, where):
+    # Each was an internal error (exit 3) in the middle of building the messages.
+    folder = tmp_path
+    overview = json.loads((split_folder / "overview.json").read_text())
+    edit(overview)
+    (folder / "overview.json").write_text(json.dumps(overview))
+    result = mail(folder, "--dry-run")
+    assert result.exit_code == 2
+    assert result.output == f"{folder}/overview.json: {where} (not as auditor audit --split wrote it)\n"
+
+
 def test_a_report_name_with_a_path_in_it_is_refused(split_folder, tmp_path):
     overview = json.loads((split_folder / "overview.json").read_text())
     overview["groups"][0]["files"]["pdf"] = "../../etc/passwd"

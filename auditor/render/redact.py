@@ -31,26 +31,13 @@ from dataclasses import replace
 
 from auditor.errors import UsageError
 from auditor.result import AuditResult, Evidence, Finding, Timing
+from auditor.review.keyed import PSEUDONYM_HEX, keyed_fingerprint, pseudonym
 
 REDACT_MODES = ("dms", "customers", "none")
 DM_REDACTED = "[direct message: text withheld]"
 POST_REDACTED = "[customer's post: text withheld]"
 LINK_REDACTED = "[link withheld]"
 WORDS_REDACTED = "[customer's words withheld]"
-PSEUDONYM_HEX = 16  # 64 bits
-
-
-def pseudonym(handle: str, key: bytes) -> str:
-    digest = hmac.new(key, b"handle\x1f" + handle.lower().encode("utf-8"), hashlib.sha256).hexdigest()
-    return "customer-" + digest[:PSEUDONYM_HEX]
-
-
-def keyed_fingerprint(fingerprint: str, key: bytes) -> str:
-    """A finding's fingerprint as a customers-redacted report writes it: keyed as the pseudonyms are, so that a guessed
-    handle cannot be tested against it. The same key gives the same one every run: a redacted report still serves as
-    a baseline, and its fingerprints in waivers (`review/`)."""
-    digest = hmac.new(key, b"fingerprint\x1f" + fingerprint.encode("utf-8"), hashlib.sha256).hexdigest()
-    return digest[:len(fingerprint)]
 
 
 def _hidden_id(kind: str, event_id: str, key: bytes) -> str:

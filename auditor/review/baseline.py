@@ -22,7 +22,7 @@ from typing import Any
 import orjson
 
 from auditor.errors import DataError
-from auditor.render.redact import keyed_fingerprint
+from auditor.review.keyed import keyed_fingerprint
 from auditor.types import severity_rank
 from auditor.result import LISTED_ONLY, AuditResult, Finding
 

@@ -39,7 +39,7 @@ from auditor.networks import normalize_handle
 from auditor.audit import recount
 from auditor.errors import PolicyError, PolicyProblem
 from auditor.yamlsrc import load_yaml
-from auditor.render.redact import keyed_fingerprint, pseudonym
+from auditor.review.keyed import keyed_fingerprint, pseudonym
 from auditor.result import AuditResult, Finding
 
 REQUIRED = ("rule", "account", "reason", "approved_by", "expires")

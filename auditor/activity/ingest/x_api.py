@@ -227,7 +227,8 @@ class Run(DmSteps, TimelineSteps):
     def _short(self, stop: Exception) -> str:
         """Why the run stopped, to follow "stopped": "at --max-reads 500", "at the X API usage cap"."""
         if isinstance(stop, RunStopped):
-            return "at the X API usage cap" if stop.kind == "usage-cap" else "for want of X API credits"
+            return {"usage-cap": "at the X API usage cap", "unreachable": "as the X API could not be reached"}.get(
+                stop.kind, "for want of X API credits")
         return f"at {self.limits.describe()}"
 
     def _register(self) -> int:

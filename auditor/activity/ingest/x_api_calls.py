@@ -4,7 +4,9 @@
 - 429 `usage-capped` (X's problem type; or a 429 while the rate window still has requests
   left), 402, or any answer of X's `credits` problem type: the plan's cap is reached or the
   credits are spent. Every later request would fail the same way, so the run stops (`RunStopped`).
-- 5xx, network errors, timeouts, a body cut short: retried with exponential back-off.
+- 5xx, network errors, timeouts, a body cut short: retried with exponential back-off. A connection
+  that cannot be made before the API has answered anything in the run stops it (`RunStopped`): the
+  network is down, and every account's requests would wait out their retries in turn.
 - 401, or a 403 that refuses the app itself: `CredentialsError` (the run stops, exit 2).
 - anything else: `EndpointFailure` (that account's endpoint is a gap; the run goes on). A 403
   on the DM endpoint says that the app or token may not read DMs.
@@ -40,7 +42,7 @@ class RunStopped(Exception):
 
     def __init__(self, kind: str, line: str):
         super().__init__(line)
-        self.kind = kind  # usage-cap | credits
+        self.kind = kind  # usage-cap | credits | unreachable
         self.line = line
 
 
@@ -108,6 +110,9 @@ class Caller:
         self.sleep = sleep
         self.clock = clock
         self.requests = 0
+        # Whether the API has answered anything in this run: until it has, a connection that cannot be made is the
+        # network's fault (offline, a proxy, a firewall), and every later request would fail the same way.
+        self.reached = False
         # API methods (per credentials) that stayed rate limited through MAX_RATE_WAITS waits: X's
         # limits are per endpoint and app or user, so the next account would wait as long again.
         self.rate_exhausted: set[tuple[str, str]] = set()
@@ -126,6 +131,7 @@ class Caller:
             self.requests += 1
             try:
                 answer = method(user_auth=auth.user_auth, **params)
+                self.reached = True
                 if page:
                     check_page(answer)
                 return answer if isinstance(answer, dict) else {}
@@ -185,7 +191,12 @@ class Caller:
                     reason = str(exc)
                 else:
                     reason = type(exc).__name__
+                if isinstance(exc, tweepy.HTTPException):
+                    self.reached = True
                 if failures > MAX_RETRIES:
+                    if not self.reached and isinstance(exc, (requests.ConnectionError, requests.Timeout)):
+                        raise RunStopped("unreachable", f"cannot reach the X API ({reason}, {MAX_RETRIES} retries "
+                                                        "failed): check the network, a proxy or a firewall") from None
                     raise EndpointFailure(f"{reason}, {MAX_RETRIES} retries failed") from None
                 delay = min(BACKOFF_FIRST * 2 ** (failures - 1), BACKOFF_MAX)
                 self.say(f"  {what}: {reason}; retry {failures}/{MAX_RETRIES} in {delay:.0f}s")

@@ -323,6 +323,29 @@ def test_fetch_through_a_storm_of_server_errors_exits_2_naming_every_endpoint_an
     assert slept == [2, 4, 8, 16, 32] * 3 and "Traceback" not in result.output  # the keys' owner, then each account
 
 
+def test_fetch_that_cannot_reach_the_api_at_all_stops_after_the_first_requests_retries(x, roster_policy, tmp_path,
+                                                                                        monkeypatch):
+    # No network: each account's every request retried in turn took minutes an account (8 of them: 8 min 17 s).
+    slept = []
+    monkeypatch.setattr("auditor.activity.ingest.x_api.time.sleep", slept.append)
+    monkeypatch.setattr("auditor.activity.ingest.x_api.time.time", NOW.timestamp)
+    add_fault(x, "/2/", requests.exceptions.ConnectionError("Name or service not known"), times=10_000)
+    result = CliRunner().invoke(app, ["fetch", "--policy", str(roster_policy.path), "--store", str(tmp_path / "s.db")],
+                                env=FULL_ENV)
+    assert result.exit_code == 2, result.output
+    assert slept == [2, 4, 8, 16, 32]
+    assert ("stopped: cannot reach the X API (ConnectionError, 5 retries failed): check the network, a proxy or a "
+            "firewall") in result.stderr
+    assert result.stderr.splitlines()[-1] == "nothing could be read from the X API: no new events in the store"
+    assert "Traceback" not in result.output
+
+
+def test_a_connection_lost_after_the_api_answered_is_a_gap_not_a_stop(x, whole, roster_policy, tmp_path):
+    add_fault(x, "/2/users/101/", requests.exceptions.ConnectionError("connection reset by peer"), times=10_000)
+    summary = run(roster_policy, tmp_path / "s.db")
+    assert summary.stopped is None and summary.exit_code == 1
+
+
 def test_fetch_with_one_endpoint_missing_exits_1_naming_it_and_keeps_the_rest(x, roster_policy, tmp_path, monkeypatch):
     monkeypatch.setattr("auditor.activity.ingest.x_api.time.sleep", lambda s: None)
     monkeypatch.setattr("auditor.activity.ingest.x_api.time.time", NOW.timestamp)

@@ -57,13 +57,32 @@ MAX_FIELD = MAX_TEXT + 1  # a field longer than a post can be is an unclosed quo
 
 def read_csv(path: Path, mapping: Mapping | str | Path | None = None, *, name: str | None = None):
     name = name or str(path)
+    wide = _utf16(path)
     if mapping is None:
-        mapping = detect_mapping(path)
-        if mapping is None:
+        mapping = detect_mapping(path) if not wide else None
+        if mapping is None and not wide:
             raise DataError(f"{name}: a CSV needs a column mapping: --mapping FILE (or twcs for Kaggle's Customer Support on Twitter)")
     elif not isinstance(mapping, Mapping):
         mapping = load_mapping(mapping)
+    if wide and (mapping is None or not mapping.encoding.lower().replace("_", "-").startswith("utf-16")):
+        # Read as UTF-8 its header is NUL bytes, and every column "is not in the header".
+        raise DataError(f"{name}: the file is UTF-16 ({wide}), not UTF-8: save it as UTF-8, or read it with a "
+                        "mapping that says encoding: utf-16")
     return _CsvReader(path, name, mapping).read()
+
+
+def _utf16(path: Path) -> str | None:
+    """How a file shows it is UTF-16 (Excel's "Unicode text"): its byte-order mark, or a NUL every other byte."""
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(200)
+    except OSError:
+        return None  # the reader says why
+    if start.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "a byte-order mark"
+    if len(start) >= 8 and (start[1::2].count(0) > len(start) // 4 or start[0::2].count(0) > len(start) // 4):
+        return "a NUL byte every other byte"
+    return None
 
 
 class _CsvReader:

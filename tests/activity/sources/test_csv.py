@@ -241,3 +241,19 @@ def test_audit_mapping_without_a_csv_source_is_bad_usage(tmp_path):
                   "--period", "2026-10")
     assert result.exit_code == 2
     assert "--mapping is for CSV files, and no --data source is a .csv file" in result.output
+
+
+@pytest.mark.parametrize("encoding, how", [("utf-16", "a byte-order mark"), ("utf-16-le", "a NUL byte every other byte")])
+def test_a_utf16_csv_says_so_instead_of_asking_for_a_mapping_or_naming_nul_columns(tmp_path, encoding, how):
+    # Excel's "Unicode text": read as UTF-8, its TWCS header was NUL bytes, and the advice was to add a mapping.
+    data = tmp_path / "u16.csv"
+    data.write_bytes(shared("twcs", "sample.csv").read_text(encoding="utf-8").encode(encoding))
+    for mapping in (None, "twcs"):
+        with pytest.raises(DataError) as caught:
+            read_csv(data, mapping)
+        assert str(caught.value) == (f"{data}: the file is UTF-16 ({how}), not UTF-8: save it as UTF-8, or read it "
+                                     "with a mapping that says encoding: utf-16")
+    wide = write(tmp_path, "m.yaml", "columns: {id: tweet_id, author: author_id, time: created_at, text: text}\n"
+                                     "time_format: \"%a %b %d %H:%M:%S %z %Y\"\nencoding: utf-16\n")
+    if encoding == "utf-16":
+        assert len(read_csv(data, wide).posts) == 93

@@ -46,6 +46,10 @@ Outcome of a thread (one checked item):
 - `cannot_tell` (listed, not counted): no public reply offered a channel, no source holds the account's DMs,
   and the counterpart spoke of a DM from it after the complaint ("thanks, got your message"): the thread may
   have gone private where the data cannot show it.
+- Settled in public: no offer is due when, after the complaint and before the reply that had to hold it, the
+  counterpart says the problem is settled ("Came back on this morning", "I got my bowls without issue";
+  auditor/text/settled.py): nothing was left to take private. The thread passes unless its back-and-forth ran
+  too long; the metrics count it as `settled_in_public`.
 - Both can be found in one thread; a thread with neither passes.
 - Pending: the account has replied, fewer than `within_replies` times, without
   an offer yet. The thread may go on, and the next reply must offer a channel;
@@ -58,7 +62,9 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
@@ -74,6 +80,7 @@ from auditor.text.addressing import is_addressed, opening_mentions, said_about
 from auditor.text.language import load_detector, reads_as_english
 from auditor.text.offers import find_channels, their_dm_spoken_of
 from auditor.text.sentiment import is_complaint, load_sentiment, sentiment
+from auditor.text.settled import says_settled
 from auditor.text.spans import Match
 
 if TYPE_CHECKING:
@@ -162,11 +169,36 @@ class EscalationRule(RuleBase):
         wanted = {(handle, complaint.author) for handle, complaint in unoffered}
         dms = dms_sent_to(ctx, {handle: frozenset((handle,)) for handle, _ in wanted}, wanted)
         unseen = self._dm_unseen(ctx, unoffered)
+        settled = self._settled(ctx, [(handle, complaint, replies) for handle, complaint, replies in complaints
+                                      if not self._offered(replies, offers)])
         return [self._judge(handle, complaint, replies, offers, moods[complaint.text],
                             first_at_or_after(dms.get((handle, complaint.author), ()), complaint.created_at),
                             self._pleasantries(ctx, complaint.author, replies), before.get(id(complaint), ()),
-                            unseen.get(id(complaint)))
+                            unseen.get(id(complaint)), settled.get(id(complaint)))
                 for handle, complaint, replies in complaints]
+
+    def _settled(self, ctx: "RuleContext", unoffered: list[tuple[str, Post, list[list[Post]]]]
+                 ) -> dict[int, tuple[Post, Match]]:
+        """Of the threads whose replies offered nothing in time, those whose counterpart said in public that the
+        problem is settled ("Came back on this morning") after the complaint and before the reply that had to hold
+        the offer (before the end of the data, when that reply has not come): nothing was left to take private.
+        By the complaint: that post and its words."""
+        due = {}
+        for handle, complaint, replies in unoffered:
+            # before that reply; or up to the end of the data, its last instant included
+            until = (replies[self.within_replies - 1][0].created_at if len(replies) >= self.within_replies
+                     else ctx.as_of + _INSTANT)
+            due[(handle, complaint.author, complaint.conversation_id)] = (complaint, until)
+        said = [(complaint, post) for handle in {key[0] for key in due}
+                for post in ctx.index.inbound_posts.get(handle, ())
+                if (entry := due.get((handle, post.author, post.conversation_id))) is not None
+                and (complaint := entry[0]).created_at < post.created_at < entry[1]]
+        words = per_text(says_settled, (post.text for _, post in said))
+        found: dict[int, tuple[Post, Match]] = {}
+        for complaint, post in said:
+            if id(complaint) not in found and words[post.text] is not None:
+                found[id(complaint)] = (post, words[post.text])
+        return found
 
     @staticmethod
     def _dm_unseen(ctx: "RuleContext", unoffered: list[tuple[str, Post]]) -> dict[int, tuple[Post, Match]]:
@@ -247,7 +279,8 @@ class EscalationRule(RuleBase):
 
     def _judge(self, handle: str, complaint: Post, threads: list[list[Post]], offers: dict[str, dict[str, Match]],
                mood: float, dm: DirectMessage | None = None, pleasantries: frozenset[str] = frozenset(),
-               before: Sequence[Post] = (), dm_unseen: tuple[Post, Match] | None = None) -> Check:
+               before: Sequence[Post] = (), dm_unseen: tuple[Post, Match] | None = None,
+               settled: tuple[Post, Match] | None = None) -> Check:
         counterpart = complaint.author
         offered, offer_at = None, None
         for reply in before:
@@ -290,6 +323,12 @@ class EscalationRule(RuleBase):
         channels = _either([_CHANNEL_WORDS[kind] for kind in self.offer])
         start = complaint.created_at
         value = float(len(exchanged))
+        if offered is None and settled is not None:
+            # They said it is settled before the offer was due ("Came back on this morning"): nothing left to take
+            # private. Too long a back-and-forth in public is still one.
+            measure["settled_words"] = settled[1].text
+            drafts = self._too_many(handle, complaint, exchanged, measure, said)
+            return Check(handle, start, "failed" if drafts else "passed", counterpart, value, drafts, _SETTLED)
         if offered is None and len(replies) < self.within_replies:
             evidence = _evidence(complaint, replies)
             message = (f"{who} complained in public ({said}); {len(replies)} public "
@@ -312,12 +351,17 @@ class EscalationRule(RuleBase):
             first_replies = "the first public reply" if len(first) == 1 else f"the first {len(first)} public replies"
             message = f"{who} complained in public ({said}) and {first_replies} offered no {channels}"
             drafts.append(Draft("no-offer", message, _evidence(complaint, first), measure, check="no-offer"))
-        if len(exchanged) > self.max_public_replies:
-            message = (f"public back-and-forth with {who} ran to {len(exchanged)} replies "
-                       f"(max {self.max_public_replies}) after the complaint {said}")
-            drafts.append(Draft("too-many-public-replies", message, _evidence(complaint, exchanged), measure,
-                                check="too-many-public-replies"))
+        drafts += self._too_many(handle, complaint, exchanged, measure, said)
         return Check(handle, start, "failed" if drafts else "passed", counterpart, value, tuple(drafts))
+
+    def _too_many(self, handle: str, complaint: Post, exchanged: list[Post], measure: dict[str, Any], said: str
+                  ) -> tuple[Draft, ...]:
+        if len(exchanged) <= self.max_public_replies:
+            return ()
+        message = (f"public back-and-forth with @{complaint.author} ran to {len(exchanged)} replies "
+                   f"(max {self.max_public_replies}) after the complaint {said}")
+        return (Draft("too-many-public-replies", message, _evidence(complaint, exchanged), measure,
+                      check="too-many-public-replies"),)
 
     def metrics(self, checks: list[Check]) -> dict[str, Any]:
         found = [draft.check for check in checks for draft in check.findings]
@@ -328,6 +372,7 @@ class EscalationRule(RuleBase):
                 1 for c in checks if c.status not in ("pending", "uncounted")
                 and all(d.check != "no-offer" for d in c.findings)
             ),
+            "settled_in_public": sum(c.counts is _SETTLED for c in checks),
             "cannot_tell": sum(1 for c in checks if c.status == "uncounted"),
             "no_offer": found.count("no-offer"),
             "too_many_public_replies": found.count("too-many-public-replies"),
@@ -336,6 +381,9 @@ class EscalationRule(RuleBase):
         }
 
 
+_INSTANT = timedelta(microseconds=1)
+# The counts of a thread its counterpart said was settled before the offer was due (shared, read only).
+_SETTLED: Mapping[str, int] = MappingProxyType({"settled_in_public": 1})
 # Joins an account and a text that names it in passing into one key for `_complains`.
 _PASSING = "\x1f"
 

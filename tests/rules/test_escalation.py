@@ -130,6 +130,31 @@ def test_no_offer_by_the_second_reply_is_a_finding(tmp_path):
     assert finding.measure["offered"] is None
 
 
+@pytest.mark.parametrize("settled", ["Came back on this morning", "I finally got someone that helped me, thanks!",
+                                     "No worries. I got my four burrito bowls without issue."])
+def test_a_problem_settled_in_public_before_the_offer_was_due_needs_no_offer(tmp_path, settled):
+    # shared/data/twcs (Spectrum, Verizon, Chipotle): nothing was left to take private.
+    posts = thread(COMPLAINT, "@kate sorry to hear! How can we help?", settled, "@kate Awesome! We're here if you need us.")
+    result = run(policy(tmp_path, [rule()]), *posts)
+    assert figures(result) == (1, 1, 0, 0)
+    assert result.findings == ()
+    assert outcome(result).figures.metrics["settled_in_public"] == 1
+    # Before one reply was due, it is not pending either.
+    result = run(policy(tmp_path, [rule()]), *posts[:3])
+    assert figures(result) == (1, 1, 0, 0) and result.findings == ()
+
+
+def test_a_problem_said_settled_after_the_offer_was_due_or_taken_back_is_still_a_finding(tmp_path):
+    late = thread(COMPLAINT, "@kate sorry! Which plan?", "Business", "@kate did you change your card?",
+                  "all sorted now, thanks!")
+    taken_back = thread(COMPLAINT, "@kate sorry! Which plan?", "it came back on but keeps dropping",
+                        "@kate did you restart it?")
+    for posts in (late, taken_back):
+        result = run(policy(tmp_path, [rule()]), *posts)
+        assert [f.check for f in result.findings] == ["no-offer"]
+        assert outcome(result).figures.metrics["settled_in_public"] == 0
+
+
 def test_too_many_public_replies_even_after_an_offer(tmp_path):
     posts = thread(COMPLAINT, "@kate DM us please", "I'd rather do it here", "@kate ok, which plan?", "Business",
                    "@kate thanks", "still no refund", "@kate checking", "??", "@kate refunded")
@@ -150,8 +175,8 @@ def test_a_thread_can_fail_both_ways_with_two_findings(tmp_path):
     assert figures(result) == (1, 0, 1, 0)
     assert sorted(f.check for f in result.findings) == ["no-offer", "too-many-public-replies"]
     assert outcome(result).figures.metrics == {
-        "threads": 1, "offered_in_time": 0, "cannot_tell": 0, "no_offer": 1, "too_many_public_replies": 1, "pending": 0,
-        "median_public_replies": 6,
+        "threads": 1, "offered_in_time": 0, "settled_in_public": 0, "cannot_tell": 0, "no_offer": 1,
+        "too_many_public_replies": 1, "pending": 0, "median_public_replies": 6,
     }
 
 

@@ -37,3 +37,8 @@ def test_out_and_out_dir_together_are_bad_usage_not_one_of_them_silently():
                                       "--out-dir", "reports"])
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == ["error: give --out FILE or --out-dir DIR, not both"]
+
+
+def test_a_sarif_json_name_is_sarif():
+    # The name GitHub code scanning's examples give a SARIF file: it was written as report.json.
+    assert report_targets(Path("results.sarif.json"), None, None) == (["sarif"], [Path("results.sarif.json")])

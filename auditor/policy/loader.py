@@ -103,7 +103,8 @@ def _load_roster(policy_path: Path, name: str, positions: Positions, problems: l
         problems.append(PolicyProblem(file, line, col, "accounts", f"roster file {shown!r} cannot be read: {reason}"))
         return None, None
     if not found:
-        problems.append(PolicyProblem(file, line, col, "accounts", f"roster file {shown!r} not found next to the policy"))
+        what = "is a folder, not a file" if roster_path.is_dir() else "not found next to the policy"
+        problems.append(PolicyProblem(file, line, col, "accounts", f"roster file {shown!r} {what}"))
         return None, None
     if outside and not allow_outside:
         problems.append(PolicyProblem(file, line, col, "accounts", f"roster file {shown!r} is outside the policy's "

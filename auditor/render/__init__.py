@@ -39,6 +39,8 @@ FORMATS: dict[str, tuple[str, str]] = {
 
 
 def format_for_suffix(path: Path) -> str:
+    if path.name.lower().endswith(".sarif.json"):  # what GitHub code scanning's examples name a SARIF file
+        return "sarif"
     suffix = path.suffix.lower()
     for name, (_, ext) in FORMATS.items():
         if ext == suffix:

@@ -234,6 +234,9 @@ def mail_command(
 
     if outbox is not None and not dry_run:
         raise UsageError("--outbox goes with --dry-run")
+    from auditor.delivery.send import load_overview
+
+    load_overview(reports)  # a wrong folder is said before the settings a send would need
     with reporter("mail", quiet=quiet) as progress:
         check_addresses(overview_to or [])
         delivered = send(reports, Mail(settings_from_env(dry_run=dry_run), dry_run, overview_to or []), progress,
@@ -270,6 +273,8 @@ def demo(
     from auditor.render import FORMATS
     from auditor.run import AuditRequest, Outputs, run_audit
 
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: is a file; the demo writes a folder (report.json and report.pdf)")
     formats = [f for f in ("json", "pdf") if f in FORMATS]
     request = AuditRequest(
         policy=policies_folder() / "example.yaml",

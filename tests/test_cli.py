@@ -152,3 +152,12 @@ def test_rules_describes_nested_options_in_policy_words():
     assert "        profanity: true | false | {allow}; default false" in output
     assert "    min_reply_share: share (30% or 0.3); default 30%" in output
     assert "PromisePhrases" not in output and "Literal[" not in output
+
+
+def test_demo_out_that_is_a_file_is_one_line(tmp_path):
+    taken = tmp_path / "notes.txt"
+    taken.write_text("mine")
+    result = runner.invoke(app, ["demo", "--out", str(taken)])
+    assert result.exit_code == 2
+    assert result.output == f"error: --out {taken}: is a file; the demo writes a folder (report.json and report.pdf)\n"
+    assert taken.read_text() == "mine"

@@ -230,6 +230,12 @@ def test_mail_needs_the_folder_a_split_audit_wrote(tmp_path):
                                      f"auditor audit --split manager --out-dir {tmp_path}")
 
 
+def test_a_wrong_folder_is_said_before_missing_smtp_settings(tmp_path):
+    result = mail(tmp_path)
+    assert result.exit_code == 2
+    assert result.output.strip().startswith(f"{tmp_path}/overview.json: not found")
+
+
 def test_a_manager_without_an_address_is_reported_and_the_others_still_go(split_folder, tmp_path):
     folder = edited_reports(split_folder, tmp_path, lambda overview: overview["groups"][1].update(recipients=[]))
     result = mail(folder, "--dry-run")

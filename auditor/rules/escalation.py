@@ -22,7 +22,9 @@ the counterpart's first complaint there and belongs to the period of that
 complaint. The account's replies in the thread are its posts in that
 conversation replying to that counterpart, or replying to someone else and
 opening with the counterpart's handle ("@carol @bob please both DM us"), from
-the complaint on (replies that come after the period count). A reply and the
+the complaint on (replies that come after the period count); a post with no word
+of two letters once its handles go ("@bob H", sent cut short before the real
+reply; "👍") is no reply. A reply and the
 account's own posts that continue it ("(1/2)", "(2/2)") are one reply, and so are numbered pieces
 that each reply to the counterpart, posted within half an hour ("...1/2", "...2/2^ML").
 
@@ -95,6 +97,8 @@ _LEADING_HANDLES = re.compile(r"^(?:\s*@\w[\w.-]*(?:@[\w-]+(?:\.[\w-]+)+)?)+\s*"
 _EVIDENCE_REPLIES = 10
 # Posts of the account's own that continue one reply ("(2/2)"), read at most.
 _MAX_PARTS = 10
+_ANY_HANDLE_RE = re.compile(r"[@＠][\w-]+(?:[.@][\w-]+)*")
+_TWO_LETTERS_RE = re.compile(r"[^\W\d_]{2}")
 
 
 class EscalationRule(RuleBase):
@@ -264,6 +268,8 @@ class EscalationRule(RuleBase):
                 continued.setdefault(post.in_reply_to, []).append(post)
         replies = []
         for post in own:
+            if _no_words(post.text):
+                continue  # "@115797 H": a stray post sent before the real reply, no reply of its own
             if post.in_reply_to_author == counterpart or (
                     post.in_reply_to_author != handle and is_addressed(counterpart, opening_mentions(post.text))):
                 parts, at = [post], 0
@@ -402,6 +408,11 @@ def _complains(key: str, below: float) -> bool:
         return is_complaint(key, below)
     handle, text = key.split(_PASSING, 1)
     return any(is_complaint(sentence, below) for sentence in said_about(text, handle))
+
+
+def _no_words(text: str) -> bool:
+    """No word of two letters once its handles go: a stray post, cut short ("@115797 H"), or only a mark ("👍")."""
+    return _TWO_LETTERS_RE.search(_ANY_HANDLE_RE.sub(" ", text)) is None
 
 
 def _numbered_parts_joined(replies: list[list[Post]]) -> list[list[Post]]:

@@ -155,6 +155,15 @@ def test_a_problem_said_settled_after_the_offer_was_due_or_taken_back_is_still_a
         assert outcome(result).figures.metrics["settled_in_public"] == 0
 
 
+def test_a_stray_reply_with_no_words_is_no_reply(tmp_path):
+    # shared/data/twcs (AirAsiaSupport): "@115797 H", sent 81 s before the real reply "Kindly DM us...".
+    complaint, first = thread(COMPLAINT, "@kate sorry to hear that! Which booking?")
+    stray = post("acme_support", "2026-10-20 10:20", "@kate H", reply_to=complaint)
+    offer = post("acme_support", "2026-10-20 10:21", "@kate Kindly DM us your booking number", reply_to=complaint)
+    result = run(policy(tmp_path, [rule()]), complaint, first, stray, offer)
+    assert figures(result) == (1, 1, 0, 0) and result.findings == ()
+
+
 def test_too_many_public_replies_even_after_an_offer(tmp_path):
     posts = thread(COMPLAINT, "@kate DM us please", "I'd rather do it here", "@kate ok, which plan?", "Business",
                    "@kate thanks", "still no refund", "@kate checking", "??", "@kate refunded")

@@ -23,9 +23,9 @@ an account the policy's `ignore_accounts` sets aside.
 
 Needs an answer (`needs_answer: auto`, the default): an item addressed to the
 account (a reply to its post, its handle among the @mentions that open the
-text, a DM), or a passing mention (under another person's post, the handles X
-carried over from that post are not the author's addressing: "@carol @acme 😂"
-answers carol) that is a question or whose sentence naming
+text, a DM; under another customer's post, a reply that only reacts to it opens
+with the handles X carried over from it: "@carol @acme 😂" answers carol), or a
+passing mention that is a question or whose sentence naming
 the account is a complaint. An acknowledgement ("thanks!", "ok, will do", "DM
 sent", 👍) never needs one. Items set aside are counted in the metrics by
 reason. `needs_answer: always` checks every inbound item; `only:` narrows to
@@ -74,7 +74,7 @@ from auditor.rules._shared import dm_to_a_number, dms_to_numbers, measured_wait,
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.rules.episodes import Episodes, Inbound, find_episodes
 from auditor.text.acknowledgements import is_acknowledgement
-from auditor.text.addressing import is_addressed, joins_in, opening_mentions, said_about, without_added_handles
+from auditor.text.addressing import is_addressed, only_reacts, opening_mentions, said_about, without_added_handles
 from auditor.text.offers import find_channels, their_dm_to_us
 from auditor.text.language import load_detector, reads_as_english
 from auditor.text.questions import is_question
@@ -544,20 +544,21 @@ def _selected(text: str, only: tuple[str, ...], complaint_below: float) -> str |
 
 def _speaks_to(ctx: "RuleContext", handle: str, post: Post, opening: tuple[str, ...]) -> bool:
     """Whether a post that mentions the account (`opening`: the handles its text opens with) is addressed to it.
-    Under someone else's post the handles X carried over from that post say nothing ("@carol @acme 😂😂🙄" answers
-    carol): the account is addressed there where the author typed its handle (`without_added_handles`; under a
-    post the data does not hold, which handles were typed is not known, so none counts), or by a reply that joins
-    in ("same here", "me too": it waits for what that post asked).
-    Under their own post, the handles they open with are still the people they speak to."""
+    A reply under another customer's post that only reacts to it ("@carol @acme 😂😂🙄", "jeez!") opens with the
+    handles X carried over from that post: it answers carol, and the account is addressed only where its author
+    typed the handle (`without_added_handles`). Anything more stays addressed ("Mine too, order 5531 never came"
+    asks what carol asked), and so does a reply under their own post, under a roster account's ("looping in
+    @acme_support"), or under a post the data does not hold (which handles were typed cannot be told)."""
     if not is_addressed(handle, opening):
         return False
-    if post.in_reply_to_author is None or post.in_reply_to_author == post.author:
-        return True  # not a reply, or one to their own post: the handles go on from what they wrote
+    replied = post.in_reply_to_author
+    if replied is None or replied == post.author or replied in ctx.index.roster or not only_reacts(post.text):
+        return True
     parent = ctx.index.parent(post)
-    thread = {parent.author, *parent.mentions} if parent is not None else None
-    typed = opening_mentions(without_added_handles(post.text, post.in_reply_to_author, thread))
-    # "@dave @acme same here" joins in with what dave asked of the account: it waits for the same answer.
-    return is_addressed(handle, typed) or joins_in(post.text)
+    if parent is None:
+        return True
+    typed = opening_mentions(without_added_handles(post.text, replied, {parent.author, *parent.mentions}))
+    return is_addressed(handle, typed)
 
 
 def _traits(text: str) -> tuple[bool, tuple[str, ...]]:

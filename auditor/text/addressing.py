@@ -81,24 +81,17 @@ def without_added_handles(text: str, replied_to: str | None, thread: Collection[
     return "".join(kept) + text[at:]
 
 
-# A reply that joins in with the post it answers: it asks what that post asked, of whom it asked it. It opens by
-# saying so ("me too am suffering, hope they find a solution", "same here, 3 weeks late", "I have the same issue"),
-# or that is all it says ("this", "Yep. This", "same lol"). What is left once handles, links and emoji go.
-_JOINS_IN_OPENING_RE = re.compile(
-    r"(?i)(?:(?:yep|yes|yeah|yup|ugh|omg|exactly)[\s,.!]*)?"
-    r"(?:me\s+(?:too|as\s+well|also)|also\s+me|us\s+too|same(?:\s+(?:here|for\s+me|with\s+me|problem|issue|thing|boat))+|"
-    r"(?:i|we)(?:'?m|\s+am|'?ve|\s+have|\s+are|'?re)?\s+(?:also\s+)?(?:have|having|had|got|get|getting|facing|seeing)\s+"
-    r"(?:the\s+)?(?:exact\s+)?same|ditto|\+\s*1)\b")
-_JOINS_IN_ALONE_RE = re.compile(
-    r"(?i)(?:(?:yep|yes|yeah|yup|same|exactly|ugh|omg)[\s,.!]*)?(?:this|same|same\s+same)"
-    r"(?:[\s,.!]*(?:too|here|also|lol|smh|ugh))*[\s.!]*")
-_SET_ASIDE_RE = re.compile(rf"{_HANDLE}|\b(?:https?://|www\.)\S+|[^\w\s+.,!?']")
+# What a post that only reacts says, once handles, links, hashtags, emoji and punctuation go: laughter and
+# interjections ("😂😂🙄", "jeez!", "lol wow"). Anything more may be their own request ("Mine too, order 5531").
+_REACTION_WORD_RE = re.compile(r"(?i)(?:l+o+l+|lmf?ao+|rofl|(?:h+a+){2,}h*|(?:h+e+){2,}h*|ha+|jee+z+|gee+z+|omg+|"
+                               r"wo+w+|whoa+|yikes|oo+f+|ugh+|smh|oh+|ah+|aw+|bruh+|o+m+g+)")
+_NOT_SAID_RE = re.compile(rf"{_HANDLE}|#\w+|\b(?:https?://|www\.)\S+")
+_LETTERS_RE = re.compile(r"[^\W\d_]+")
 
 
-def joins_in(text: str) -> bool:
-    """Whether ``text`` joins in with the post it replies to ("@dave @acme same here", "me too!!")."""
-    said = _SET_ASIDE_RE.sub(" ", text).strip()
-    return _JOINS_IN_OPENING_RE.match(said) is not None or _JOINS_IN_ALONE_RE.fullmatch(said) is not None
+def only_reacts(text: str) -> bool:
+    """Whether ``text`` says nothing but laughter and interjections ("@dave @acme 😂😂🙄", "jeez!")."""
+    return all(_REACTION_WORD_RE.fullmatch(word) for word in _LETTERS_RE.findall(_NOT_SAID_RE.sub(" ", text)))
 
 
 def is_addressed(handle: str, opening: tuple[str, ...]) -> bool:

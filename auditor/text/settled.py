@@ -2,7 +2,9 @@
 four burrito bowls without issue"): the escalation rule then has nothing left to take private.
 
 Held to "settled, and nothing else said against it": a question, a word that takes it back ("still", "but", "not",
-"again", "until"...) or anything else VADER reads below zero ("it arrived broken") and it is not. Missing a settled thread
+"again", "until", "nothing"...), someone else's word for it ("Tracking says it arrived", "closed my ticket as
+resolved"), a time it lasted ("came back on for 5 minutes", "worked once"), more than `MAX_WORDS` words, or
+anything else VADER reads below zero ("it arrived broken") and it is not. Missing a settled thread
 costs a finding a reader may dispute; a wrong "settled" would hide a complaint, so the phrases are few and plain.
 """
 
@@ -29,15 +31,21 @@ _NOT_SETTLED_BEFORE_RE = re.compile(
     r"hopefully|your|you're|youre|you\s+are|nothing|never|none|nobody|no|nor)\s+(?:\w+\s+){0,1}$")
 # "found it was cheaper": found that something is so, not the thing lost.
 _FOUND_THAT_RE = re.compile(r"(?i)\s+(?:was|is|were|are|to|that|had|has|in)\b")
-# What takes it back, or says it is only part of the story.
-_CONTRAST_RE = re.compile(r"(?i)\b(?:still|but|however|though|yet|not|again|until|except|only|anymore|no\s+longer)\b"
-                          r"|n't\b")
+# What takes it back, says it is only part of the story, or someone else's word for it: "Tracking says it arrived.
+# Nothing on my doorstep.", "Came back on for 5 minutes", "You closed my ticket as resolved".
+_CONTRAST_RE = re.compile(
+    r"(?i)\b(?:still|but|however|though|yet|not|again|until|except|only|anymore|no\s+longer|nothing|nobody|no\s+one|"
+    r"never(?!\s*mind)|says?|said|shows?|showing|marked|closed|claims?|apparently|supposedly|allegedly|once|temporarily|briefly|"
+    r"for\s+now|for\s+(?:a|an|one|two|few|\d+)\s+(?:\w+\s+)?(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|while|bit)|"
+    r"we'?ll\s+see)\b|n't\b")
+# A post that says more than this is about more than its problem being settled.
+MAX_WORDS = 25
 
 
 def says_settled(text: str) -> Match | None:
     """The words of ``text`` that say the problem is settled, or None (see the module's docstring)."""
     written = blank_out(normalize_apostrophes(text), URL_RE, HANDLE_RE)
-    if "?" in written or _CONTRAST_RE.search(written):
+    if "?" in written or _CONTRAST_RE.search(written) or len(written.split()) > MAX_WORDS:
         return None
     found = next((m for m in _SETTLED_RE.finditer(written)
                   if not _NOT_SETTLED_BEFORE_RE.search(written, max(0, m.start() - 40), m.start())

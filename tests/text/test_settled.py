@@ -32,6 +32,10 @@ def test_the_problem_said_to_be_settled(text):
     "@CoxHelp It needs to be fixed. Permanently. Now.", "@116302 @Tesco glad your sorted!",
     "@AppleSupport They could nothing worked. I went into the Apple store",
     "@Tesco put 6 pack back on shelf &amp; found it was cheaper than 4 pack!",
+    # what someone else says of it, how long it lasted, what is missing
+    "@acme Tracking says it arrived. Nothing on my doorstep.", "@acme You closed my ticket as resolved. Nobody called.",
+    "@acme Came back on for 5 minutes", "@acme Worked for a day", "@acme it worked once", "@acme fixed for now",
+    "@acme the app shows it as delivered", "@acme apparently it's fixed, we'll see",
 ])
 def test_anything_less_or_more_is_not(text):
     assert not says_settled(text)

@@ -310,7 +310,7 @@ class ResponseTimeRule(RuleBase):
                     # wrote to it there: the answer may be a DM.
                     why = (_moved_to_dm(ctx, first.conversation_id, counterpart, unseen[account],
                                         (start - _HANDOFF_BEFORE, due or ctx.as_of))
-                           or _wrote_by_dm(counterpart, waiting, unseen[account]))
+                           or _wrote_by_dm(counterpart, waiting, unseen[account], due or ctx.as_of))
                 if why is None and to_numbers:
                     # Only a DM before the deadline could have been an answer in time.
                     end = min(e for e in (due, response.created_at if response else ctx.as_of) if e is not None)
@@ -500,10 +500,14 @@ def _moved_to_dm(ctx: "RuleContext", conversation: str | None, counterpart: str,
     return None
 
 
-def _wrote_by_dm(counterpart: str, waiting, unseen: list[str]) -> tuple[str, str] | None:
-    """Why an episode's answer may be a DM the data does not hold: one of its posts says the counterpart sent the
-    account a DM ("Just DM'd you with a screenshot"). None when none says so."""
+def _wrote_by_dm(counterpart: str, waiting, unseen: list[str], due: datetime) -> tuple[str, str] | None:
+    """Why an episode's answer may be a DM the data does not hold: one of its posts before the deadline says the
+    counterpart sent the account a DM ("Just DM'd you with a screenshot"): an answer there in time was possible.
+    None when none says so before the deadline ("I DMed you yesterday, still nothing" four days after it: no DM
+    sent then could have been answered in time)."""
     for _, item, _ in waiting:
+        if item.created_at > due:
+            break
         said = their_dm_to_us(item.text)
         if said is not None:
             return DMS_NOT_HELD, (f"@{counterpart} says they sent the account a DM ({quote(said.text)}), and "

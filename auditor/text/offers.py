@@ -75,18 +75,27 @@ def their_dm_spoken_of(text: str) -> Match | None:
 
 
 # What a customer says of a DM they sent the account: "Just DM'd you with a screenshot", "I have sent you a DM",
-# "DM sent". Not "can I DM you?" (asked, not done; a question is read no further) nor "I'll DM you" (to come).
+# "DM sent". By them ("I", "we", or no subject at all), by DM and not another channel ("I messaged you on Facebook"),
+# done and not asked or denied ("Should I DM you?", "I have not yet DMed you"): each clause read alone.
 _SENT_THEM_A_DM = re.compile(
-    r"(?<![\w@#'])(?:(?:dm'?e?d|pm'?e?d|(?:direct\s+|private\s+)?messaged)\s+(?:you|u|y'all|you\s+guys)|"
-    r"sent\s+(?:you|u|y'all)\s+(?:(?:a|an|the|my|another)\s+)?(?:dms?|direct\s+messages?|private\s+messages?|pms?|"
-    r"messages?)|(?:dms?|pms?|direct\s+messages?|private\s+messages?)\s+(?:sent|has\s+been\s+sent))(?![\w-])",
-    re.IGNORECASE)
-_NOT_DONE_BEFORE = re.compile(r"(?i)\b(?:will|i'll|ill|gonna|going\s+to|can|could|should|shall|to|not|never|n't)\s*$")
+    r"(?i)^\W*(?P<words>(?:(?:i|i'?ve|ive|i\s+have|i\s+had|we|we'?ve|we\s+have)\s+)?(?:(?:just|already|also)\s+)?"
+    r"(?:(?:dm'?e?d|pm'?e?d|(?:direct|private)(?:ly)?\s+messaged)\s+(?:you|u|y'all|you\s+guys)|"
+    r"sent\s+(?:you|u|y'all)\s+(?:(?:a|an|the|my|another)\s+)?(?:dms?|direct\s+messages?|private\s+messages?|pms?)|"
+    r"(?:dms?|pms?|direct\s+messages?|private\s+messages?)\s+(?:sent|has\s+been\s+sent)))(?![\w-])")
+_CLAUSE = re.compile(r"[.!;,\n]+|\s+(?:and|but|so)\s+")
 
 
 def their_dm_to_us(text: str) -> Match | None:
     """A customer's words that they sent the account a DM ("Just DM'd you", "sent you a DM"), or None."""
-    for found in _SENT_THEM_A_DM.finditer(text):
-        if not _NOT_DONE_BEFORE.search(text, max(0, found.start() - 16), found.start()):
-            return Match(found.start(), found.end(), found.group())
+    at = 0
+    for clause in _CLAUSE.split(text):
+        start = text.find(clause, at)
+        at = start + len(clause)
+        if "?" in clause:
+            continue
+        said = re.sub(r"^(?:\s*[@＠][\w.@-]+)+", lambda m: " " * len(m.group()), clause)
+        found = _SENT_THEM_A_DM.search(said)
+        if found is not None:
+            first, last = start + found.start("words"), start + found.end("words")
+            return Match(first, last, text[first:last])
     return None

@@ -186,7 +186,7 @@ def test_a_customer_who_says_they_sent_a_dm_cannot_be_told_without_the_accounts_
     [finding] = findings(result)
     assert finding.status == "cannot_tell"
     assert finding.message == ("cannot tell whether @bob was answered in time: @bob says they sent the account a DM "
-                               "(\"sent you a DM\"), and no source holds the DMs of @acme_support")
+                               "(\"I sent you a DM\"), and no source holds the DMs of @acme_support")
     # With the account's DMs in the data, the episode is judged; and one who only offers to DM is too.
     result = run(policy(tmp_path, [rule()]), ask, sent, as_of="2026-10-30 00:00")
     assert [f.status for f in findings(result)] == ["breached"]
@@ -194,6 +194,15 @@ def test_a_customer_who_says_they_sent_a_dm_cannot_be_told_without_the_accounts_
                  reply_to=ask, mentions=("acme_support",))
     result = run(policy(tmp_path, [rule()]), ask, offer, as_of="2026-10-30 00:00", dms_of=())
     assert [f.status for f in findings(result)] == ["breached"]
+    # Said days after the deadline, by someone else, of another channel, asked or denied: judged as it stands.
+    for text, when in [("@acme_support I DMed you yesterday, still nothing", "2026-10-09 10:00"),
+                       ("@acme_support my friend messaged you", "2026-10-05 10:20"),
+                       ("@acme_support I messaged you on Facebook", "2026-10-05 10:20"),
+                       ("@acme_support Should I have DMed you instead?", "2026-10-05 10:20"),
+                       ("@acme_support I have not yet DMed you", "2026-10-05 10:20")]:
+        later = post("bob", when, text, reply_to=ask, mentions=("acme_support",))
+        result = run(policy(tmp_path, [rule()]), ask, later, as_of="2026-10-30 00:00", dms_of=())
+        assert [f.status for f in findings(result)] == ["breached"], text
 
 
 def test_a_nudge_before_the_reply_is_answered_by_it(tmp_path):

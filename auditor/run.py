@@ -200,6 +200,12 @@ def run_audit(request: AuditRequest, progress: Reporter) -> Audited:
     options = replace(outputs.options, pseudonym_key=key)
     waivers = load_waivers(request.waivers) if request.waivers is not None else None
     known = load_baseline(request.baseline) if request.baseline is not None else None
+    matching = key
+    if matching is None and (waivers is not None or known is not None):
+        from auditor.render.pseudonym_key import existing_pseudonym_key
+
+        # A redacted report's fingerprints and pseudonyms, as a baseline or in waivers, match in any run.
+        matching = existing_pseudonym_key(request.pseudonym_key, list(request.data))
     loaded = load_policy(request.policy, allow_outside=request.allow_outside)
     nothing = loaded.checks_nothing(request.policy)
     if nothing is not None:
@@ -212,9 +218,9 @@ def run_audit(request: AuditRequest, progress: Reporter) -> Audited:
                             texts_from=request.data if request.read is None else [])
     result = fail_closed(result, request.allow_empty)
     if waivers is not None:
-        result = apply_waivers(result, waivers, key)
+        result = apply_waivers(result, waivers, matching)
     if known is not None:
-        result = apply_baseline(result, known, key)  # after waivers: its counts leave waived findings out
+        result = apply_baseline(result, known, matching)  # after waivers: its counts leave waived findings out
     delivered = True
     if outputs.split:
         written = write_split(result, outputs.split, outputs.formats, outputs.folder, options, loaded, progress)

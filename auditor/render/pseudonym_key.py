@@ -43,6 +43,22 @@ def pseudonym_key(given: Path | None, data: list[Path]) -> bytes:
                      f"beside it), or give --pseudonym-key FILE (created if missing) or ${ENV}")
 
 
+def existing_pseudonym_key(given: Path | None, data: list[Path]) -> bytes | None:
+    """The key the rules above find, where one is already kept (never created): an audit that does not redact still
+    matches a redacted report's keyed fingerprints and pseudonyms, as a baseline or in waivers."""
+    if given is not None:
+        return _key_file(given) if given.is_file() else None
+    if os.environ.get(ENV) is not None:
+        return pseudonym_key(None, data)
+    from auditor.activity.sources import source_kind
+
+    for path in data:
+        beside = path.with_name(path.name + SUFFIX)
+        if path.exists() and source_kind(path) == "store" and beside.is_file():
+            return _key_file(beside)
+    return None
+
+
 def _key_file(path: Path) -> bytes:
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

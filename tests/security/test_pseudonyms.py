@@ -165,3 +165,10 @@ def test_a_redacted_report_serves_as_the_baseline_and_its_names_in_waivers(setup
         waived = audit(policy_path, store, tmp_path / "w.json", "--waivers", tmp_path / "waivers.yaml")
         assert waived.exit_code == 0, waived.output
         assert "waiver covered 1 finding" in waived.stderr
+        # An audit that does not redact matches them too, with the key kept beside the store.
+        plain = runner.invoke(app, ["audit", "--policy", str(policy_path), "--data", str(store), "--period", "2026-10",
+                                    "--as-of", "2026-10-31T12:00:00Z", "--out", str(tmp_path / "p.json"),
+                                    "--waivers", str(tmp_path / "waivers.yaml"), "--baseline", str(tmp_path / "before.json")])
+        assert plain.exit_code == 0, plain.output
+        assert "waiver covered 1 finding" in plain.stderr
+        assert json.loads((tmp_path / "p.json").read_text())["summary"]["baseline"]["new"] == 0

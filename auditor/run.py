@@ -112,8 +112,9 @@ def parse_as_of(text: str | None) -> datetime | None:
     return moment
 
 
-def fail_closed(result: AuditResult, allow_empty: bool) -> AuditResult:
-    """Nothing to audit is an error, not a clean pass: CI must not go green on a wrong file or an empty period."""
+def fail_closed(result: AuditResult, allow_empty: bool, withhold: bool = False) -> AuditResult:
+    """Nothing to audit is an error, not a clean pass: CI must not go green on a wrong file or an empty period.
+    `withhold`: the run redacts customers, and the first skipped line's reason keeps the values it quotes to itself."""
     if result.data.period_events:
         return result
     data = result.data
@@ -121,7 +122,12 @@ def fail_closed(result: AuditResult, allow_empty: bool) -> AuditResult:
             f"{data.skipped} line{'s' if data.skipped != 1 else ''} skipped")
     if data.skipped_lines:  # why: a JSON array, another encoding, another export's fields
         first = data.skipped_lines[0]
-        seen += f", the first {first.get('source')}:{first.get('line')}: {first.get('reason')}"
+        reason = str(first.get("reason"))
+        if withhold:
+            from auditor.render.redact import withhold_values
+
+            reason = withhold_values(reason)
+        seen += f", the first {first.get('source')}:{first.get('line')}: {reason}"
     if data.as_of and parse_instant(data.as_of) < parse_instant(result.period["start"]):
         seen += f"; the end of the data, {data.as_of}, is before the period starts"
     if not allow_empty:
@@ -216,7 +222,7 @@ def run_audit(request: AuditRequest, progress: Reporter) -> Audited:
     # Only waivers count a rule again, from its checks (`audit.recount`); without them the checks go.
     result = read_and_audit(loaded, read, period, as_of=as_of, keep_checks=waivers is not None,
                             texts_from=request.data if request.read is None else [])
-    result = fail_closed(result, request.allow_empty)
+    result = fail_closed(result, request.allow_empty, withhold=outputs.options.redact == "customers")
     if waivers is not None:
         result = apply_waivers(result, waivers, matching)
     if known is not None:

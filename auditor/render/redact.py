@@ -61,7 +61,7 @@ def redact(result: AuditResult, mode: str | None, key: bytes | None = None) -> A
         e.author for f in result.findings for e in f.evidence if e.author}
     hider = _Hider(roster, {c.lower() for c in customers} - roster, key)
     # A skipped line's reason may quote the value it could not read: a customer's name in the handle column.
-    skipped = tuple({**line, "reason": _VALUE_RE.sub(_withheld_value, str(line.get("reason", "")))}
+    skipped = tuple({**line, "reason": withhold_values(str(line.get("reason", "")))}
                     for line in result.data.skipped_lines)
     return replace(result, findings=tuple(hider.finding(f) for f in result.findings),
                    notes=tuple(hider.text(note) for note in result.notes),
@@ -105,9 +105,18 @@ _EVENT_KEYS = {"conversation": "post", "response_id": None}
 # Links: with a scheme or "www.", and written without one as X links them ("x.com/kate_pm", "shop.example/o/5531").
 _URL_RE = re.compile(r"\b(?:https?://|www\.)\S+|(?<![\w@.-])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/\S*",
                      re.IGNORECASE)
+_HANDLE_LIKE_RE = re.compile(r"[_\d.@]")
+BARE_HANDLE_MIN = 9
+_QUOTED_RE = re.compile(r'"[^"]*"')
+_PSEUDONYM_RE = re.compile(r"customer-[0-9a-f]{16}")
 # A value a reason quotes, as Python's repr writes it ('Kate Smith', "Kate's").
 _VALUE_RE = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"")
 VALUE_REDACTED = "[value withheld]"
+
+
+def withhold_values(reason: str) -> str:
+    """A skipped line's reason without the values it quotes ('Kate Smith' where a handle should be)."""
+    return _VALUE_RE.sub(_withheld_value, reason)
 
 
 def _withheld_value(match: re.Match) -> str:
@@ -125,7 +134,9 @@ class _Hider:
         self.roster = roster
         # A Mastodon account of the roster may be written by its user name alone ("@acme" for acme@mastodon.social).
         self.roster_users = {handle.partition("@")[0] for handle in roster if "@" in handle}
-        self.customers = customers
+        # Bare (without "@"), only a handle no everyday word could be: with "_", a digit or a dot, or long.
+        # "phone" or "help" written bare is the word far more often than the customer.
+        self.customers = {c for c in customers if _HANDLE_LIKE_RE.search(c) or len(c) >= BARE_HANDLE_MIN}
         self.key = key
 
     def handle(self, handle: str | None) -> str | None:
@@ -136,10 +147,15 @@ class _Hider:
     def _ours(self, handle: str) -> bool:
         return handle in self.roster or handle in self.roster_users
 
-    def text(self, text: str) -> str:
+    def text(self, text: str, *, written_by_people: bool = False) -> str:
+        """`text` with customers' handles swapped and links withheld. The tool's own words (a message, a note) hold
+        a customer's bare handle only where they quote someone (in "..."); `written_by_people` (evidence) may hold it
+        anywhere."""
         def swap(match: re.Match) -> str:
             handle = _canonical(match.group(1))
-            return match.group(0) if self._ours(handle) else "@" + pseudonym(handle, self.key)
+            if self._ours(handle) or _PSEUDONYM_RE.fullmatch(handle):  # a waiver may name one already
+                return match.group(0)
+            return "@" + pseudonym(handle, self.key)
 
         def bare(match: re.Match) -> str:
             word = match.group(0)
@@ -152,7 +168,11 @@ class _Hider:
             return word
 
         text = _HANDLE_RE.sub(swap, _URL_RE.sub(LINK_REDACTED, text))
-        return _WORD_RE.sub(bare, text) if self.customers else text
+        if not self.customers:
+            return text
+        if written_by_people:
+            return _WORD_RE.sub(bare, text)
+        return _QUOTED_RE.sub(lambda quoted: _WORD_RE.sub(bare, quoted.group()), text)
 
     def evidence(self, e: Evidence) -> Evidence:
         if e.type == "dm":
@@ -160,7 +180,7 @@ class _Hider:
         elif e.author.lower() not in self.roster:
             text = POST_REDACTED
         else:
-            text = self.text(e.text)
+            text = self.text(e.text, written_by_people=True)
         return replace(e, id=_hidden_id(e.type, e.id, self.key), author=self.handle(e.author) or "", text=text, url=None)
 
     def finding(self, finding: Finding) -> Finding:

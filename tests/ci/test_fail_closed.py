@@ -159,3 +159,15 @@ def test_octobers_demo_report_as_baseline_for_september_counts_only_new_findings
     assert figures["gone"] > 20 and figures["new"] + figures["existing"] == report["summary"]["findings"]
     assert f"fail-on low: {figures['new']} new finding" in result.stderr
     assert report["notes"].count("baseline: and %d more gone" % (figures["gone"] - 20)) == 1
+
+
+def test_nothing_to_audit_under_redact_customers_quotes_no_value_of_the_skipped_line(files, tmp_path):
+    policy_path, _ = files
+    named = tmp_path / "names.jsonl"
+    named.write_text('{"type": "dm", "id": "1", "sender": "Kate Smith", "recipients": ["acme_support"], '
+                     '"created_at": "2026-10-05T12:00:00Z", "text": "hi"}\n')
+    result = audit(policy_path, named, "--period", "2026-10", "--out", tmp_path / "r.json", "--redact", "customers",
+                   "--pseudonym-key", tmp_path / "key")
+    assert result.exit_code == 2
+    line = only_line(result)
+    assert "Kate" not in line and "sender: '[value withheld]' is not an X handle" in line

@@ -92,3 +92,24 @@ def test_the_reasons_lines_were_skipped_quote_no_customer_value(tmp_path):
     assert "Kate" not in repr(hidden.data)
     assert hidden.data.skipped_lines[0] == {"source": "data.jsonl", "line": 3,
                                             "reason": "sender: '[value withheld]' is not an X handle"}
+
+
+def test_a_handle_that_is_an_everyday_word_is_swapped_only_as_a_handle(tmp_path):
+    # A customer @phone: "offered no DM, e-mail, phone or link" and "call our phone line" keep their word.
+    result = _result(tmp_path, "phone", "@phone sorry! Call our phone line, or see our help page")
+    [finding] = result.findings
+    finding = replace(finding, message=finding.message + "; offered no DM, e-mail, phone or link")
+    hidden = redact(replace(result, findings=(finding,)), "customers", KEY)
+    [finding] = hidden.findings
+    assert finding.message.startswith(f"@{pseudonym('phone', KEY)} ")
+    assert finding.message.endswith("offered no DM, e-mail, phone or link")
+    [text] = [e.text for e in finding.evidence if e.author == "acme_support"]
+    assert text == f"@{pseudonym('phone', KEY)} sorry! Call our phone line, or see our help page"
+
+
+def test_a_pseudonym_a_note_already_names_is_kept(tmp_path):
+    result = _result(tmp_path, "bob", "@bob hello")
+    named = pseudonym("bob", KEY)
+    hidden = redact(replace(result, notes=(f"waivers.yaml:1:3: waiver covered 1 finding (answer, acme_support, @{named})",)),
+                    "customers", KEY)
+    assert hidden.notes == (f"waivers.yaml:1:3: waiver covered 1 finding (answer, acme_support, @{named})",)

@@ -86,6 +86,9 @@ class _ArchiveReader:
         self.handles: dict[str, str] = {str(k): normalize_handle(v) for k, v in roster_ids.items()}
         self.owner = _Owner()
         self.made: datetime | None = None  # when X made the archive (manifest.js), if it says
+        # Messages its DM files hold, whatever their time: files present but emptied (as owners do before they
+        # share an archive) hold none, and the archive then vouches for no DM of its owner's.
+        self.dm_messages = 0
 
     def read(self):
         # Hundreds of thousands of small objects and no cycles: the collector would only slow the load.
@@ -304,6 +307,7 @@ class _ArchiveReader:
                             welcome += isinstance(message, dict) and "welcomeMessageCreate" in message
                             continue  # joins, leaves, renames, reactions: not messages
                         number += 1
+                        self.dm_messages += 1
                         try:
                             dm = self._dm(create, conversation_id, participants, has_text)
                         except ValueError as exc:
@@ -370,7 +374,8 @@ class _ArchiveReader:
             yield from records(handle, f"{self.name}: {member}")
 
     def _describe(self) -> None:
-        has_dm_files = any(kind in self.files for kind in _DM_FILES)
+        dm_files = any(kind in self.files for kind in _DM_FILES)
+        has_dm_files = dm_files and self.dm_messages > 0
         self.out.info.channels = ("dm",) if has_dm_files else ()
         # An archive holds both sides of every DM of its owner, and no one else's.
         owner_key = self.owner.handle or (self._handle(self.owner.id) if self.owner.id else None)
@@ -386,8 +391,11 @@ class _ArchiveReader:
         if not has_dm_files:  # said once, below: it holds no DMs at all
             note = note.replace(" and both sides of their DMs", "")
         self.out.info.notes.insert(0, note)
-        if not has_dm_files:
+        if not dm_files:
             self.out.note("this archive has no direct-messages files: DMs are not covered either")
+        elif not has_dm_files:
+            self.out.note("its direct-messages files hold no message (emptied, as owners do before they share an "
+                          "archive): DMs are not covered either")
         unnamed = {p for dm in self.out.activity.dms for p in (dm.sender, *dm.recipients) if p.isdigit()}
         if unnamed:
             self.out.note(f"{len(unnamed)} DM participants are known only by numeric user id (no record of the archive "

@@ -23,7 +23,7 @@ def test_import_reads_each_source_and_says_what_it_gave(tmp_path):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].endswith("andreruffert (archive): 1986 events read, 0 skipped; store: 1986 new, 0 updated, 0 already there")
-    assert "  note: an X archive holds @andreruffert's posts and both sides of their DMs; mentions and replies by others are not in an archive" in lines
+    assert "  note: an X archive holds @andreruffert's posts; mentions and replies by others are not in an archive" in lines
     assert any(line.endswith("sample.csv (csv): 93 events read, 0 skipped; store: 93 new, 0 updated, 0 already there") for line in lines)
     activity = read_store(tmp_path / "s.db")
     assert len(activity.posts) == 1986 + 93

@@ -103,3 +103,18 @@ def test_the_store_keeps_when_the_archive_was_made(tmp_path):
     assert again.exit_code == 0, again.output
     with sqlite3.connect(store) as db:
         assert any(row[1] == "dms_until" for row in db.execute("PRAGMA table_info(sources)"))
+
+
+def test_an_archive_whose_dm_files_were_emptied_vouches_for_no_dm(tmp_path):
+    # shared/data's andreruffert archive: direct-messages.js is "[ ]", its owner took the DMs out before sharing it;
+    # his posts say DMs were sent. Held to hold "both sides of his DMs", a promise of his would read as broken.
+    folder = archive(tmp_path / "a", made=None)
+    for kind in ("direct-messages", "direct-messages-group", "direct-message-headers", "direct-message-group-headers"):
+        path = folder / "data" / f"{kind}.js"
+        if path.exists():
+            path.write_text(f"window.YTD.{kind.replace('-', '_')}.part0 = [ ]", encoding="utf-8")
+    read = read_archive(folder)
+    [info] = read.sources
+    assert info.dm_accounts == frozenset() and info.channels == ()
+    assert any(note.startswith("its direct-messages files hold no message") for note in info.notes)
+    assert dave(audit(tmp_path / "emptied", folder, later_promise(tmp_path / "public.jsonl", 15))) == "cannot_tell"

@@ -131,9 +131,12 @@ def build_view(result: AuditResult, *, evidence_cap: int = 25, appendix_cap: int
             "waiting": waiting[:SUMMARY_ROWS],
             "waiting_more": max(0, len(waiting) - SUMMARY_ROWS),
             "waiting_shown": any(r.type in WAITING_TYPES for r in result.rules),
+            # "Nobody was left waiting" only where something was checked: on data without inbound items it is no news.
+            "waiting_judged": any(r.type in WAITING_TYPES and r.status != "no_data" for r in result.rules),
             "broken": broken,
             "broken_more": max(0, len(broken_findings) - SUMMARY_ROWS),
             "broken_shown": any(r.type in PROMISE_TYPES for r in result.rules),
+            "broken_judged": any(r.type in PROMISE_TYPES and r.status != "no_data" for r in result.rules),
             "notes": list(result.notes),
             "scope": scope,
         },

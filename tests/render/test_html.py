@@ -134,3 +134,17 @@ def test_a_business_hours_wait_in_the_worst_cases_breaks_only_before_its_calenda
     assert cell == ('<span class="nowrap">142h40m of open hours</span> '
                     '<span class="nowrap">(6d 2h calendar time)</span>')
     assert "table.grid td.measured { white-space: normal;" in page
+
+
+def test_the_summary_says_nothing_was_judged_rather_than_nobody_waited_when_the_rules_had_no_data(tmp_path):
+    # An X archive holds no inbound items: "Nobody was left waiting" in green was reassurance without data.
+    from tests.factories import policy, post, run
+
+    rules = [{"id": "answer", "type": "response_time", "severity": "high", "within": "4h"},
+             {"id": "promises", "type": "follow_through", "severity": "high", "within": "24h"}]
+    result = run(policy(tmp_path, rules), post("acme_support", "2026-10-05 10:00", "Our new widget is out"))
+    assert {r.status for r in result.rules} == {"no_data"}
+    page = html(result)
+    assert "Nobody was left waiting" not in page and "No promise of private contact was broken" not in page
+    assert "Not judged: the data holds nothing these rules check" in page
+    assert "Not judged: the data holds no promise of private contact to check" in page

@@ -27,12 +27,17 @@ we...", "I'm an Acme engineer", "Acme engineer here", "(I work here)", "we just
 shipped the new Acme dashboard", "I'm employed by Acme", "trabajo en Acme" (the
 whole set: auditor/text/affiliation.py). The third person ("Acme's
 team shipped..."), the past ("I used to work at Acme") and a negation do not
-disclose. A rule gives `require_any`, `employer` or both. Which accounts are
+disclose. A rule gives `require_any`, `employer` or both.
+Languages: first-person affiliation and `require_any` phrases are read as written, in English. Where a disclosure
+may be in words (`employer`, or a `require_any` entry that is not a #hashtag), a post in another language (the
+source's `lang`, else the detector's confident guess) that shows none is not judged: counted in the metrics as not
+scored. Where only #hashtags disclose, every language is judged. Which accounts are
 audited is up to `applies_to`; the kind itself does not look at `kind: employee`.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, Field, model_validator
@@ -41,6 +46,7 @@ from auditor.rules._shared import PhraseList, matcher, own_posts, quote
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.text.affiliation import find_affiliation
 from auditor.text.addressing import without_added_handles
+from auditor.text.language import ENGLISH, languages_of, load_detector
 from auditor.text.spans import BARE_LINK_RE, EMAIL_RE, URL_RE, blank_out
 
 if TYPE_CHECKING:
@@ -92,7 +98,11 @@ class DisclosureRule(RuleBase):
             wanted.append("none of " + ", ".join(quote(entry) for entry in self.require_any))
         if employer:
             wanted.append("no first-person affiliation with " + ", ".join(quote(entry) for entry in employer))
-        checks = []
+        # Whether a disclosure may be written in words (a phrase, a first-person affiliation) that only English is
+        # read for: then a post in another language that shows none cannot be told undisclosed.
+        company = employer[0].lstrip("@") if employer else "the company"
+        in_words = bool(employer) or any(not entry.startswith("#") for entry in self.require_any or ())
+        checks, undisclosed = [], []
         for account in ctx.audited(self.id):
             for post in own_posts(ctx, account.handle):
                 # The handles X put at the start of a reply name the thread's people, not what it is about.
@@ -104,21 +114,41 @@ class DisclosureRule(RuleBase):
                     continue
                 if disclosing.search(post.text) or find_affiliation(post.text, employer):
                     checks.append(Check(post.author, post.created_at, "passed"))
-                    continue
-                message = f"mentions {quote(mention.text)} without saying they work there ({'; '.join(wanted)})"
-                measure: dict[str, Any] = {"mentioned": mention.text}
-                if self.require_any:
-                    measure["require_any"] = list(self.require_any)
-                if employer:
-                    measure["employer"] = list(employer)
-                evidence = (EvidenceRef(post.id, "post", "undisclosed"),)
-                checks.append(Check(post.author, post.created_at, "failed", None, None,
-                                    (Draft("violation", message, evidence, measure),)))
+                else:
+                    undisclosed.append((post, mention))
+        languages = languages_of([(post.text, post.lang) for post, _ in undisclosed]) if in_words else []
+        for n, (post, mention) in enumerate(undisclosed):
+            language = languages[n] if in_words else None
+            if language not in (None, ENGLISH):
+                checks.append(Check(post.author, post.created_at, "uncounted",
+                                    counts={"not_scored_language": 1, f"language:{language}": 1}))
+                continue
+            # "without saying they work there" after a competitor's name read as if they should work for it
+            message = f"mentions {quote(mention.text)} without disclosing that they work for {company} ({'; '.join(wanted)})"
+            measure: dict[str, Any] = {"mentioned": mention.text}
+            if self.require_any:
+                measure["require_any"] = list(self.require_any)
+            if employer:
+                measure["employer"] = list(employer)
+            evidence = (EvidenceRef(post.id, "post", "undisclosed"),)
+            checks.append(Check(post.author, post.created_at, "failed", None, None,
+                                (Draft("violation", message, evidence, measure),)))
         return checks
 
+    def prepare(self) -> None:
+        load_detector()
+
     def metrics(self, checks: list[Check]) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "posts_mentioning": len(checks),
             "disclosed": sum(1 for c in checks if c.status == "passed"),
             "undisclosed": sum(1 for c in checks if c.status == "failed"),
         }
+        skipped = [c for c in checks if c.status == "uncounted"]
+        if skipped:
+            languages = Counter(key.split(":", 1)[1] for c in skipped for key in c.counts if key.startswith("language:"))
+            which = ", ".join(f"{lang} {n}" for lang, n in sorted(languages.items(), key=lambda kv: (-kv[1], kv[0])))
+            out["not_scored"] = {"language": len(skipped)}
+            out["note"] = (f"{len(skipped)} {'post' if len(skipped) == 1 else 'posts'} in other languages ({which}) not "
+                           "judged: a disclosure in their words (\"we at ...\") is read in English only")
+        return out

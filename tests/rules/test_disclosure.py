@@ -29,7 +29,8 @@ def test_a_mention_without_disclosure_is_a_finding(tmp_path):
     result = run(policy(tmp_path, [rule()]), undisclosed)
     [finding] = result.findings
     assert (finding.account, finding.status, finding.counterpart) == ("jdoe", "violation", None)
-    assert finding.message == 'mentions "Acme" without saying they work there (none of "#employee", "I work at Acme")'
+    assert finding.message == ('mentions "Acme" without disclosing that they work for the company (none of "#employee", '
+                               '"I work at Acme")')
     assert [(e.id, e.role) for e in finding.evidence] == [(undisclosed.id, "undisclosed")]
     assert finding.measure == {"mentioned": "Acme", "require_any": ["#employee", "I work at Acme"]}
     assert outcome(result).figures.metrics == {"posts_mentioning": 1, "disclosed": 0, "undisclosed": 1}
@@ -93,11 +94,11 @@ def test_employer_alone_is_enough_and_the_finding_says_what_was_looked_for(tmp_p
                  post("jdoe", "2026-10-27 10:00", "We at Acme shipped offline folders"))
     assert (outcome(result).figures.passed, outcome(result).figures.failed) == (1, 1)
     [finding] = result.findings
-    assert finding.message == ('mentions "Acme" without saying they work there '
+    assert finding.message == ('mentions "Acme" without disclosing that they work for Acme '
                                '(no first-person affiliation with "Acme", "@acme")')
     assert finding.measure == {"mentioned": "Acme", "employer": ["Acme", "@acme"]}
     both = run(policy(tmp_path, [rule(employer=["Acme"])]), post("jdoe", "2026-10-27 09:00", "Acme Cloud rocks"))
-    assert both.findings[0].message == ('mentions "Acme" without saying they work there (none of "#employee", '
+    assert both.findings[0].message == ('mentions "Acme" without disclosing that they work for Acme (none of "#employee", '
                                         '"I work at Acme"; no first-person affiliation with "Acme")')
 
 
@@ -185,3 +186,29 @@ def test_a_company_handle_typed_as_the_subject_or_after_a_greeting_is_a_mention_
                    in_reply_to="998", in_reply_to_author="bob")
     result = run(policy(tmp_path, [rule(applies_to={"accounts": ["jdoe"]})]), orphan, hey)
     assert outcome(result).figures.metrics["posts_mentioning"] == 2
+
+
+# -- languages ----------------------------------------------------------------------------------
+# shared/data/x-archive (alrocar): "En Tinybird tenemos..." ("At Tinybird we have...") says in Spanish what "We at
+# Tinybird" says in English, and 35 of 38 findings of 2024 were such posts.
+
+
+@pytest.mark.parametrize("lang", ["es", None])
+def test_a_post_in_another_language_that_may_disclose_in_its_words_is_not_judged(tmp_path, lang):
+    text = "En Acme tenemos un equipo de ingeniería fantástico y estamos contratando en Madrid y Barcelona"
+    options = {"employer": ["Acme"]}
+    result = run(policy(tmp_path, [rule(**options)]), post("jdoe", "2026-10-27 09:00", text, lang=lang))
+    figures = outcome(result).figures
+    assert (figures.checked, figures.failed) == (0, 0) and result.findings == ()
+    assert figures.metrics == {"posts_mentioning": 1, "disclosed": 0, "undisclosed": 0, "not_scored": {"language": 1},
+                               "note": '1 post in other languages (es 1) not judged: a disclosure in their words '
+                                       '("we at ...") is read in English only'}
+    assert judged(tmp_path, "At Acme we have a fantastic engineering team and we are hiring in Madrid",
+                  require_any=["#employee"]) == "undisclosed"
+
+
+def test_where_only_hashtags_disclose_any_language_is_judged(tmp_path):
+    text = "En Acme tenemos un equipo de ingeniería fantástico y estamos contratando en Madrid y Barcelona"
+    result = run(policy(tmp_path, [rule(require_any=["#employee", "#empleado"])]),
+                 post("jdoe", "2026-10-27 09:00", text, lang="es"))
+    assert outcome(result).figures.failed == 1

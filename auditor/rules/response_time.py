@@ -27,8 +27,9 @@ text, a DM; under another customer's post, a reply that only reacts to it opens
 with the handles X carried over from it: "@carol @acme 😂" answers carol), or a
 passing mention that is a question or whose sentence naming
 the account is a complaint. An acknowledgement ("thanks!", "ok, will do", "DM
-sent", 👍) never needs one. Items set aside are counted in the metrics by
-reason. `needs_answer: always` checks every inbound item; `only:` narrows to
+sent", 👍) never needs one, and nor can be told to need one an item whose text the
+data does not hold (an X archive's DM headers: times and people, no words). Items
+set aside are counted in the metrics by reason. `needs_answer: always` checks every inbound item; `only:` narrows to
 questions and/or complaints. Complaints are read in English only: a post in
 another language (the source's `lang`, else the detector's guess when it is at least 0.7 sure)
 is never a complaint, whatever its sentiment; a question counts in any language.
@@ -88,7 +89,8 @@ Channel = Literal["mention", "reply", "dm"]
 # Upper bounds of the response-time histogram, as multiples of the limit (the limit itself is one).
 _HISTOGRAM_FACTORS = (0.25, 0.5, 1, 2, 3, 6, 12, 24)
 # Why an inbound item was not checked, in the order they are tested (the metrics' words).
-SET_ASIDE_REASONS = ("ignored account", "acknowledgement", "passing mention", "not a question or complaint")
+SET_ASIDE_REASONS = ("ignored account", "acknowledgement", "passing mention", "not a question or complaint",
+                     "no text in the data")
 # A DM item past its limit where no source holds the DMs of every account that may answer it: the answer,
 # a DM, may be there unseen. Listed as "cannot tell", counted in the metrics beside the items set aside.
 DMS_NOT_HELD = "DMs not held"
@@ -245,10 +247,14 @@ class ResponseTimeRule(RuleBase):
         """Why each candidate item needs no answer (one of SET_ASIDE_REASONS), or None when it needs one."""
         reasons: list[str | None] = [None] * len(candidates)
         open_items = []
+        judged = self.needs_answer == "auto" or bool(self.only)  # by what the item says
         for n, (_, _, event, _) in enumerate(candidates):
             author = event.sender if type(event) is DirectMessage else event.author
             if ctx.is_ignored(author):
                 reasons[n] = "ignored account"
+            elif judged and not event.text.strip():
+                # A DM header (times and people, no words): whether it asked for anything cannot be told.
+                reasons[n] = "no text in the data"
             else:
                 open_items.append(n)
         if self.needs_answer == "auto":

@@ -308,3 +308,18 @@ def test_a_customer_going_on_under_their_own_post_still_addresses_the_account(tm
     more = post("carol", "2026-10-06 10:00", "@acme_support lol", reply_to=first, mentions=("acme_support",))
     result = audit(tmp_path, first, answer, more)
     assert outcome(result).figures.failed == 1 and result.findings[0].counterpart == "carol"
+
+
+def test_an_item_whose_text_the_data_does_not_hold_is_not_judged(tmp_path):
+    # shared/data/x-archive: DM headers hold times and people, no text; the last DM of a chat the owner was
+    # answering became "got no answer: waited 861d". Without its words nobody can tell it asked for anything.
+    header = dm("bob", "acme_support", "2026-10-05 10:00", "")
+    result = audit(tmp_path, header)
+    figures = outcome(result).figures
+    assert (figures.checked, figures.pending) == (0, 0) and result.findings == ()
+    assert figures.metrics["not_counted"] == {"no text in the data": 1}
+    result = audit(tmp_path, header, rules=[rule(only=["question", "complaint"])])
+    assert outcome(result).figures.metrics["not_counted"] == {"no text in the data": 1}
+    # Checked all the same where every inbound item needs an answer.
+    result = audit(tmp_path, header, rules=[rule(needs_answer="always")])
+    assert outcome(result).figures.failed == 1

@@ -16,8 +16,9 @@ the period (reposts left out; an account with no posts is not checked).
   replied-to author is not in the roster, or the reply is under a colleague's or
   its own post and opens by addressing a counterpart, as X writes a reply in their
   thread; when the data does not say whom a post replies to, a reply that mentions
-  a counterpart counts). Replies to colleagues and to itself (threads) are posts
-  but not replies to people. DMs are not posts.
+  a counterpart counts). Replies to colleagues are posts but not replies to
+  people; a reply to its own post that answers nobody continues a thread, and
+  a thread is one post ("1/8" to "8/8"). DMs are not posts.
   Below `min_reply_share` is a finding (check `reply-share`).
 - Duplicates: broadcasts (posts that reply to nobody) with the same text,
   compared ignoring case and runs of white space; links are part of the text,
@@ -68,10 +69,14 @@ class EngagementRule(RuleBase):
         start = ctx.period.start.astimezone(timezone.utc)
         checks = []
         for account in ctx.audited(self.id):
-            posts = own_posts(ctx, account.handle)
-            if not posts:
+            written = own_posts(ctx, account.handle)
+            if not written:
                 continue
-            replies = sum(1 for post in posts if _answers_someone(post, roster, ctx.is_ignored))
+            answering = [_answers_someone(post, roster, ctx.is_ignored) for post in written]
+            # A thread of its own posts is one post: "1/8" to "8/8" are not seven broadcasts more.
+            posts = [post for post, answers in zip(written, answering)
+                     if answers or post.in_reply_to is None or post.in_reply_to_author != account.handle]
+            replies = sum(answering)
             broadcasts = [post for post in posts if post.in_reply_to is None]
             share = replies / len(posts)
             measure: dict[str, Any] = {

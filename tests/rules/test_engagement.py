@@ -160,3 +160,19 @@ def test_the_message_says_posts_were_replies_not_that_nobody_was_answered(tmp_pa
     result = run(policy(tmp_path, [rule()]), *broadcasts(2))
     [finding] = result.findings
     assert finding.message == "only 0% of 2 posts were replies to people (0 replies; min 30%)"
+
+
+def test_a_thread_of_its_own_posts_is_one_post(tmp_path):
+    # shared/data/x-archive (alrocar): an 8-post thread counted as 8 broadcasts took a 44.6% reply share to 25.1%.
+    thread = [post("jdoe", "2026-10-05 10:00", "A thread on pricing 1/8")]
+    for n in range(2, 9):
+        thread.append(post("jdoe", f"2026-10-05 10:0{n}", f"{n}/8", reply_to=thread[-1]))
+    result = run(policy(tmp_path, [rule(min_reply_share="40%")]), *thread, *replies(1))
+    [check_figures] = [outcome(result).figures]
+    assert (check_figures.passed, check_figures.failed) == (1, 0)
+    assert check_figures.metrics["posts"] == 2 and check_figures.metrics["replies"] == 1
+    # One that answers someone in its own thread is a reply, and counts as a post.
+    question = post("bob", "2026-10-05 10:30", "@jdoe how much for 5 seats?", reply_to=thread[0], mentions=("jdoe",))
+    answered = post("jdoe", "2026-10-05 10:40", "@bob $50 a month", reply_to=question)
+    result = run(policy(tmp_path, [rule(min_reply_share="40%")]), *thread, question, answered)
+    assert outcome(result).figures.metrics["posts"] == 2 and outcome(result).figures.metrics["replies"] == 1

@@ -104,8 +104,9 @@ PATTERNS: list[Pattern] = [
     # "via DM", "by direct message", "in a private message", "meet us in DM"
     Pattern(r"\b(?:via|by|in|through|over)\s+(?:an?\s+|the\s+)?(?:dms?|direct\s+messages?|private\s+messages?)\b",
             INVITATION, dm=True),
-    # "our DMs are open"
-    Pattern(r"\b(?:my|our)\s+(?:dms|inbox)\s+(?:is\s+|are\s+)?(?:always\s+)?open\b", INVITATION, dm=True),
+    # "our DMs are open", "My DM's are open", "DMs are open"
+    Pattern(r"\b(?:(?:my|our)\s+(?:dm'?s|inbox)\s+(?:is\s+|are\s+)?|dm'?s\s+(?:is|are)\s+)(?:always\s+)?open\b",
+            INVITATION, dm=True),
     # "let's take this offline", "take it to DM", "move this to e-mail"
     Pattern(r"\b(?:take|taking|move|moving|continue|continuing|carry)\s+"
             r"(?:this|it|that|things|the\s+conversation|this\s+conversation|our\s+conversation|the\s+chat|this\s+chat)\s+"

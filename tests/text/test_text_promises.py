@@ -21,6 +21,9 @@ def found(text, **options):
     ("@bob sorry about that, DM us your order number", "DM us"),
     ("Send us a DM with your order number", "Send us a DM"),
     ("Our DMs are open", "Our DMs are open"),
+    # shared/data/x-archive (andreruffert): the apostrophe X users write, and no "my" at all
+    ("@MrShlee Can you provide more infos? My DM's are open.", "My DM's are open"),
+    ("2x 🎟 to give away for FREE. DM's are open. #jsunconf", "DM's are open"),
     ("Let's take this offline", "take this offline"),
     ("Let\u2019s take this offline", "take this offline"),
     ("happy to talk off air", "talk off air"),

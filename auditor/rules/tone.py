@@ -31,7 +31,9 @@ defaults, `false` (or leaving it out) turns it off:
 - `negativity`: the sentiment score (VADER compound, -1 to 1) is below `below`
   (default -0.8, see docs/detectors.md: ordinary support talk scores down to -0.7),
   both as written and with apologies and words of sympathy set aside ("I'm sorry for
-  the frustration!" is -0.69 to VADER; auditor/text/courtesy.py).
+  the frustration!" is -0.69 to VADER; auditor/text/courtesy.py), and without a "no" that
+  turns nothing around ("No code · No tests" is -0.68 for VADER's "no" alone). The finding
+  quotes the words VADER weighs below zero.
 - `shouting`: at least `caps_ratio` of the letters are capitals, in posts with at least
   `min_letters` counted letters; acronyms, handles, hashtags and links do not count.
 - `banned`: phrases (whole words, any case) or `/regex/` (RE2, case-insensitive).
@@ -76,7 +78,8 @@ from auditor.text.language import ENGLISH, language_of, languages_of, load_detec
 from auditor.text.patterns import Matcher
 from auditor.text.profanity import find_profanity
 from auditor.text.sentiment import (
-    NEGATIVITY_BELOW, load_sentiment, lowest_sum, sentiment, sentiment_below, without_playful_emoji,
+    NEGATIVITY_BELOW, load_sentiment, lowest_sum, negative_words, sentiment, sentiment_below, without_bare_no,
+    without_playful_emoji,
 )
 from auditor.text.shouting import shouting
 from auditor.text.spans import BARE_LINK_RE, EMAIL_RE, HANDLE_RE, URL_RE
@@ -143,6 +146,7 @@ class _Hit:
     check: str
     words: str  # the message's description of what was found
     measure: dict[str, Any]
+    unquoted: str = ""  # the description without the words it quotes, for a DM (its words are private)
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,8 +337,10 @@ def _text_verdicts(checks: ToneChecks, exempt_idioms: bool, batch: Sequence[str 
                              {"score": round(score, 4), "above": toxicity.above}))
         mood = _negative(read, negativity.below) if negativity and ok else None
         if mood is not None:
-            hits.append(_Hit("negativity", f"sentiment {mood:.2f} (below {negativity.below:g})",
-                             {"sentiment": mood, "below": negativity.below}))
+            score = f"sentiment {mood:.2f} (below {negativity.below:g})"
+            grim = negative_words(read)
+            hits.append(_Hit("negativity", score + (": " + ", ".join(quote(w) for w in grim) if grim else ""),
+                             {"sentiment": mood, "below": negativity.below, "words": grim}, score))
         if shouting_options:
             shouted = shouting(text, shouting_options.caps_ratio, shouting_options.min_letters)
             if shouted:
@@ -367,7 +373,12 @@ def _negative(text: str, below: float) -> float | None:
     if not sentiment_below(text, below):
         return None
     kind = courtesy.set_aside(text)
-    mood = sentiment(text) if kind is text else max(sentiment(text), sentiment(kind))
+    readings = [text] if kind is text else [text, kind]
+    # "12 signs...: · No code · No tests": VADER weighs "no" at -1.2 on its own, a list's marker included.
+    plain = without_bare_no(kind)
+    if plain != kind:
+        readings.append(plain)
+    mood = max(sentiment(reading) for reading in readings)
     if mood >= below:
         return None
     # "Our new fall collection just dropped 🔥🔥🔥" is -0.74 for its fire; with no grim word left once 🔥 and
@@ -439,7 +450,7 @@ def _measure(hits: tuple[_Hit, ...], is_dm: bool) -> dict[str, Any]:
 def _message(hits: tuple[_Hit, ...], is_dm: bool, counterpart: str | None) -> str:
     if is_dm:
         to = f" to @{counterpart}" if counterpart else ""
-        details = [hit.words for hit in hits if hit.check in {"toxicity", "negativity"}]
+        details = [hit.unquoted or hit.words for hit in hits if hit.check in {"toxicity", "negativity"}]
         if any(hit.check not in {"toxicity", "negativity"} for hit in hits):
             details.insert(0, "words withheld")
         return f"{', '.join(hit.check for hit in hits)}: in a DM{to} ({'; '.join(details)}; DMs are private)"

@@ -201,6 +201,41 @@ def lowest_sum(text: str) -> float:
     return -(total + exclaimed * 0.292 + (0.0 if asked < 2 else asked * 0.18 if asked <= 3 else 0.96))
 
 
+def without_bare_no(text: str) -> str:
+    """``text`` without each "no" that turns nothing around: VADER weighs "no" at -1.2 on its own, so a list of
+    "No code · No tests · No namespaces" reads as hostile (-0.68) and is neutral without it. A "no" before a word
+    the lexicon weighs ("no good", "No, this is awful") stays: there VADER reads it as a negation."""
+    if "no" not in text.lower():
+        return text
+    vocabulary = _vocabulary()
+    lexicon = vocabulary[2] if vocabulary is not None else _analyzer().lexicon
+
+    def bare(match: re.Match) -> str:
+        after = _WORDS_AFTER_RE.findall(text, match.end(), match.end() + 60)[:3]
+        return match.group() if any(word.lower() in lexicon and word.lower() != "no" for word in after) else ""
+
+    return _NO_RE.sub(bare, text)
+
+
+_NO_RE = re.compile(r"(?i)\bno\b")
+_WORDS_AFTER_RE = re.compile(r"[\w']+")
+
+
+def negative_words(text: str, most: int = 4) -> list[str]:
+    """The words of ``text`` VADER's lexicon weighs below zero, as written, once each and in order (at most
+    `most`): what a negativity finding quotes ("terrible", "awful")."""
+    vocabulary = _vocabulary()
+    lexicon = vocabulary[2] if vocabulary is not None else _analyzer().lexicon
+    found: dict[str, str] = {}
+    for token in text.split():
+        word = token.strip(string.punctuation)
+        if word and lexicon.get(word.lower(), 0) < 0 and word.lower() not in found:
+            found[word.lower()] = word
+            if len(found) == most:
+                break
+    return list(found.values())
+
+
 def _described(text: str, descriptions: dict[str, str]) -> str:
     """``text`` with each emoji replaced by its description, as VADER reads it (`polarity_scores`): a
     space before the description unless the emoji starts the text or follows a space."""

@@ -81,8 +81,19 @@ def test_negativity_below_the_threshold(tmp_path):
     [finding] = result.findings
     assert finding.measure["checks"] == ["negativity"]
     assert finding.message.startswith("negativity: sentiment -0.")
-    assert finding.message.endswith("(below -0.6)")
+    # The words that carried the score are quoted, as every check quotes what it found.
+    assert finding.message.endswith('(below -0.6): "terrible", "awful", "horrible", "hate"')
     assert finding.measure["negativity"]["sentiment"] < -0.6
+    assert finding.measure["negativity"]["words"] == ["terrible", "awful", "horrible", "hate"]
+
+
+def test_no_as_a_list_marker_is_no_negativity(tmp_path):
+    # shared/data/x-archive (alrocar): VADER weighs "no" at -1.2; without the word "No" this post scores 0.000.
+    listing = post("jdoe", "2026-10-05 10:00", "12 signs a data team is out of control: · NoSQL · No code · No tests · "
+                   "Spaghetti SQL · No namespaces · Orphan pipelines")
+    still = post("jdoe", "2026-10-05 11:00", "No, this release is awful and I hate it.")
+    result = run(policy(tmp_path, [rule({"negativity": {"below": -0.6}})]), listing, still)
+    assert [e.id for f in result.findings for e in f.evidence] == [still.id]
 
 
 def test_negativity_spares_apologies_and_sympathy(tmp_path):

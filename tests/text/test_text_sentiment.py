@@ -90,3 +90,21 @@ def test_condolences_written_in_sentences_are_still_no_complaint_and_mock_ones_c
 def test_apologising_for_asking_does_not_hide_a_grievance_and_bad_news_of_kin_is_condolence():
     assert is_complaint("@acme sorry to bother you, I've been charged twice and nobody helps. Awful")
     assert not is_complaint("@jdoe So sorry mate. Horrible news about your brother")
+
+
+def test_a_no_that_turns_nothing_around_is_read_without_it():
+    from auditor.text.sentiment import without_bare_no
+
+    listing = "12 signs a data team is out of control: · NoSQL · No code · No tests · No namespaces"
+    assert sentiment(listing) < -0.6 and sentiment(without_bare_no(listing)) == 0.0
+    # Before a word VADER weighs, "no" turns it around and stays.
+    assert without_bare_no("no good at all") == "no good at all"
+    assert sentiment(without_bare_no("No, this release is awful and I hate it.")) < -0.7
+
+
+def test_the_words_that_carry_a_negative_score():
+    from auditor.text.sentiment import negative_words
+
+    assert negative_words("This is a terrible, AWFUL, horrible day. I hate everything. Terrible!") == [
+        "terrible", "AWFUL", "horrible", "hate"]
+    assert negative_words("What a lovely day") == []

@@ -231,6 +231,15 @@ def test_dms_only_with_include_dms_and_their_words_are_not_quoted(tmp_path):
     assert outcome(result).figures.metrics["dms"] == 1
 
 
+def test_a_dms_negativity_quotes_its_score_not_its_words(tmp_path):
+    message = dm("jdoe", "bob", "2026-10-05 10:00", "This is a terrible, awful, horrible day. I hate everything.")
+    result = run(policy(tmp_path, [rule({"negativity": {"below": -0.6}}, include_dms=True)]), message)
+    [finding] = result.findings
+    assert finding.message.startswith("negativity: in a DM to @bob (sentiment -0.")
+    assert finding.message.endswith("(below -0.6); DMs are private)")
+    assert "terrible" not in finding.message and "words" not in finding.measure["negativity"]
+
+
 def test_only_posts_in_the_period_are_checked(tmp_path):
     before = post("jdoe", "2026-09-30 23:00-04:00", "shit")
     inside = post("jdoe", "2026-10-31 23:00-04:00", "shit")

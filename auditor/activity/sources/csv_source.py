@@ -64,24 +64,28 @@ def read_csv(path: Path, mapping: Mapping | str | Path | None = None, *, name: s
             raise DataError(f"{name}: a CSV needs a column mapping: --mapping FILE (or twcs for Kaggle's Customer Support on Twitter)")
     elif not isinstance(mapping, Mapping):
         mapping = load_mapping(mapping)
-    if wide and (mapping is None or not mapping.encoding.lower().replace("_", "-").startswith("utf-16")):
+    if wide and (mapping is None or mapping.encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig")):
         # Read as UTF-8 its header is NUL bytes, and every column "is not in the header".
-        raise DataError(f"{name}: the file is UTF-16 ({wide}), not UTF-8: save it as UTF-8, or read it with a "
-                        "mapping that says encoding: utf-16")
+        width, how = wide
+        raise DataError(f"{name}: the file is {width} ({how}), not UTF-8: save it as UTF-8, or read it with a "
+                        f"mapping that says encoding: {width.lower()}")
     return _CsvReader(path, name, mapping).read()
 
 
-def _utf16(path: Path) -> str | None:
-    """How a file shows it is UTF-16 (Excel's "Unicode text"): its byte-order mark, or a NUL every other byte."""
+def _utf16(path: Path) -> tuple[str, str] | None:
+    """Whether a file is UTF-16 (Excel's "Unicode text") or UTF-32, and how it shows it: its byte-order mark, or NUL
+    bytes between the letters."""
     try:
         with open(path, "rb") as handle:
             start = handle.read(200)
     except OSError:
         return None  # the reader says why
+    if start.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32", "a byte-order mark"
     if start.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "a byte-order mark"
+        return "UTF-16", "a byte-order mark"
     if len(start) >= 8 and (start[1::2].count(0) > len(start) // 4 or start[0::2].count(0) > len(start) // 4):
-        return "a NUL byte every other byte"
+        return "UTF-16", "a NUL byte every other byte"
     return None
 
 

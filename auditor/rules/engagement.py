@@ -76,6 +76,8 @@ class EngagementRule(RuleBase):
             # A thread of its own posts is one post: "1/8" to "8/8" are not seven broadcasts more.
             posts = [post for post, answers in zip(written, answering)
                      if answers or post.in_reply_to is None or post.in_reply_to_author != account.handle]
+            if not posts:  # only the rest of a thread begun before the period: its first post counted there
+                continue
             replies = sum(answering)
             broadcasts = [post for post in posts if post.in_reply_to is None]
             share = replies / len(posts)

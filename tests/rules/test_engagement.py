@@ -176,3 +176,11 @@ def test_a_thread_of_its_own_posts_is_one_post(tmp_path):
     answered = post("jdoe", "2026-10-05 10:40", "@bob $50 a month", reply_to=question)
     result = run(policy(tmp_path, [rule(min_reply_share="40%")]), *thread, question, answered)
     assert outcome(result).figures.metrics["posts"] == 2 and outcome(result).figures.metrics["replies"] == 1
+
+
+def test_an_account_whose_only_posts_continue_a_thread_begun_before_the_period_is_not_checked(tmp_path):
+    # Divided by zero posts: an internal error, and no report.
+    start = post("jdoe", "2026-09-30 10:00", "A thread on pricing 1/3")
+    more = post("jdoe", "2026-10-01 10:00", "2/3", reply_to=start)
+    result = run(policy(tmp_path, [rule()]), start, more)
+    assert outcome(result).figures.checked == 0 and result.findings == ()

@@ -134,9 +134,11 @@ class _Hider:
         self.roster = roster
         # A Mastodon account of the roster may be written by its user name alone ("@acme" for acme@mastodon.social).
         self.roster_users = {handle.partition("@")[0] for handle in roster if "@" in handle}
-        # Bare (without "@"), only a handle no everyday word could be: with "_", a digit or a dot, or long.
-        # "phone" or "help" written bare is the word far more often than the customer.
-        self.customers = {c for c in customers if _HANDLE_LIKE_RE.search(c) or len(c) >= BARE_HANDLE_MIN}
+        # Written bare (without "@"): in what people wrote, every customer's ("Sorry kimlee, ..."; a handle that is an
+        # everyday word, "phone", is swapped there too: the report keeps no name of theirs); in the tool's own words
+        # (a message, a note) only where they quote, and only a handle no everyday word could be.
+        self.customers = customers
+        self.customers_in_quotes = {c for c in customers if _HANDLE_LIKE_RE.search(c) or len(c) >= BARE_HANDLE_MIN}
         self.key = key
 
     def handle(self, handle: str | None) -> str | None:
@@ -157,18 +159,20 @@ class _Hider:
                 return match.group(0)
             return "@" + pseudonym(handle, self.key)
 
+        customers = self.customers if written_by_people else self.customers_in_quotes
+
         def bare(match: re.Match) -> str:
             word = match.group(0)
             handle = _canonical(word)
-            if handle in self.customers:
+            if handle in customers:
                 return pseudonym(handle, self.key)
             user, at, rest = word.partition("@")  # an address or a Mastodon handle built on theirs
-            if at and _canonical(user) in self.customers:
+            if at and _canonical(user) in customers:
                 return pseudonym(_canonical(user), self.key) + at + rest
             return word
 
         text = _HANDLE_RE.sub(swap, _URL_RE.sub(LINK_REDACTED, text))
-        if not self.customers:
+        if not customers:
             return text
         if written_by_people:
             return _WORD_RE.sub(bare, text)

@@ -94,8 +94,15 @@ def test_the_reasons_lines_were_skipped_quote_no_customer_value(tmp_path):
                                             "reason": "sender: '[value withheld]' is not an X handle"}
 
 
-def test_a_handle_that_is_an_everyday_word_is_swapped_only_as_a_handle(tmp_path):
-    # A customer @phone: "offered no DM, e-mail, phone or link" and "call our phone line" keep their word.
+def test_a_short_handle_written_bare_by_the_brand_is_swapped(tmp_path):
+    result = _result(tmp_path, "kimlee", "@kimlee Sorry kimlee, we're on it")
+    hidden = redact(result, "customers", KEY)
+    assert "kimlee" not in _everything(hidden)
+
+
+def test_a_handle_that_is_an_everyday_word_is_swapped_in_what_people_wrote_not_in_the_tools_words(tmp_path):
+    # A customer @phone: the tool's "offered no DM, e-mail, phone or link" keeps its word; the brand's reply, which
+    # could name them so, keeps no "phone" at all.
     result = _result(tmp_path, "phone", "@phone sorry! Call our phone line, or see our help page")
     [finding] = result.findings
     finding = replace(finding, message=finding.message + "; offered no DM, e-mail, phone or link")
@@ -104,7 +111,7 @@ def test_a_handle_that_is_an_everyday_word_is_swapped_only_as_a_handle(tmp_path)
     assert finding.message.startswith(f"@{pseudonym('phone', KEY)} ")
     assert finding.message.endswith("offered no DM, e-mail, phone or link")
     [text] = [e.text for e in finding.evidence if e.author == "acme_support"]
-    assert text == f"@{pseudonym('phone', KEY)} sorry! Call our phone line, or see our help page"
+    assert text == f"@{pseudonym('phone', KEY)} sorry! Call our {pseudonym('phone', KEY)} line, or see our help page"
 
 
 def test_a_pseudonym_a_note_already_names_is_kept(tmp_path):

@@ -31,9 +31,9 @@ defaults, `false` (or leaving it out) turns it off:
 - `negativity`: the sentiment score (VADER compound, -1 to 1) is below `below`
   (default -0.8, see docs/detectors.md: ordinary support talk scores down to -0.7),
   both as written and with apologies and words of sympathy set aside ("I'm sorry for
-  the frustration!" is -0.69 to VADER; auditor/text/courtesy.py), and without a "no" that
-  turns nothing around ("No code · No tests" is -0.68 for VADER's "no" alone). The finding
-  quotes the words VADER weighs below zero.
+  the frustration!" is -0.69 to VADER; auditor/text/courtesy.py), and a list without the
+  "No" opening its items ("· No code · No tests" is -0.68 for VADER's "no" alone). The
+  finding quotes the words VADER weighs below zero, apologies set aside.
 - `shouting`: at least `caps_ratio` of the letters are capitals, in posts with at least
   `min_letters` counted letters; acronyms, handles, hashtags and links do not count.
 - `banned`: phrases (whole words, any case) or `/regex/` (RE2, case-insensitive).
@@ -338,7 +338,7 @@ def _text_verdicts(checks: ToneChecks, exempt_idioms: bool, batch: Sequence[str 
         mood = _negative(read, negativity.below) if negativity and ok else None
         if mood is not None:
             score = f"sentiment {mood:.2f} (below {negativity.below:g})"
-            grim = negative_words(read)
+            grim = negative_words(courtesy.set_aside(read))  # not the apology beside them ("Sorry", "sad")
             hits.append(_Hit("negativity", score + (": " + ", ".join(quote(w) for w in grim) if grim else ""),
                              {"sentiment": mood, "below": negativity.below, "words": grim}, score))
         if shouting_options:
@@ -374,7 +374,7 @@ def _negative(text: str, below: float) -> float | None:
         return None
     kind = courtesy.set_aside(text)
     readings = [text] if kind is text else [text, kind]
-    # "12 signs...: · No code · No tests": VADER weighs "no" at -1.2 on its own, a list's marker included.
+    # "12 signs...: · No code · No tests": VADER weighs "no" at -1.2 on its own, a list item's included.
     plain = without_bare_no(kind)
     if plain != kind:
         readings.append(plain)

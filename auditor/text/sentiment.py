@@ -202,22 +202,26 @@ def lowest_sum(text: str) -> float:
 
 
 def without_bare_no(text: str) -> str:
-    """``text`` without each "no" that turns nothing around: VADER weighs "no" at -1.2 on its own, so a list of
-    "No code · No tests · No namespaces" reads as hostile (-0.68) and is neutral without it. A "no" before a word
-    the lexicon weighs ("no good", "No, this is awful") stays: there VADER reads it as a negation."""
+    """``text`` without the "No" that opens each item of a list: VADER weighs "no" at -1.2 on its own, so
+    "12 signs...: · NoSQL · No code · No tests · No namespaces" reads as hostile (-0.68) and is neutral without
+    them. Only a list's: two items or more, each after a separator ("·", "-", "•", a comma, a line break), and none
+    before a word the lexicon weighs ("- no good"). "No one asked you." and "No refund for you" keep their "No"."""
     if "no" not in text.lower():
         return text
     vocabulary = _vocabulary()
     lexicon = vocabulary[2] if vocabulary is not None else _analyzer().lexicon
+    items = list(_LIST_NO_RE.finditer(text))
+    if len(items) < 2:
+        return text
+    for item in items:
+        after = _WORDS_AFTER_RE.findall(text, item.end(), item.end() + 60)[:3]
+        if any(word.lower() in lexicon and word.lower() != "no" for word in after):
+            return text
+    return _LIST_NO_RE.sub(lambda item: item.group(1), text)
 
-    def bare(match: re.Match) -> str:
-        after = _WORDS_AFTER_RE.findall(text, match.end(), match.end() + 60)[:3]
-        return match.group() if any(word.lower() in lexicon and word.lower() != "no" for word in after) else ""
 
-    return _NO_RE.sub(bare, text)
-
-
-_NO_RE = re.compile(r"(?i)\bno\b")
+# "No" opening an item of a list: after a separator and spaces.
+_LIST_NO_RE = re.compile(r"(?i)([·•\-*|,;:\n]\s*)no\b")
 _WORDS_AFTER_RE = re.compile(r"[\w']+")
 
 

@@ -92,8 +92,16 @@ def test_no_as_a_list_marker_is_no_negativity(tmp_path):
     listing = post("jdoe", "2026-10-05 10:00", "12 signs a data team is out of control: · NoSQL · No code · No tests · "
                    "Spaghetti SQL · No namespaces · Orphan pipelines")
     still = post("jdoe", "2026-10-05 11:00", "No, this release is awful and I hate it.")
-    result = run(policy(tmp_path, [rule({"negativity": {"below": -0.6}})]), listing, still)
-    assert [e.id for f in result.findings for e in f.evidence] == [still.id]
+    hostile = post("jdoe", "2026-10-05 12:00", "@bob No one asked you. Stop whining.")
+    result = run(policy(tmp_path, [rule({"negativity": {"below": -0.6}})]), listing, still, hostile)
+    assert [e.id for f in result.findings for e in f.evidence] == [still.id, hostile.id]
+
+
+def test_negativity_quotes_the_grim_words_not_the_apology_beside_them(tmp_path):
+    reply = post("jdoe", "2026-10-05 10:00", "Sorry, but this is pathetic and ridiculous, a sad joke of a complaint.")
+    result = run(policy(tmp_path, [rule({"negativity": {"below": -0.6}})]), reply)
+    [finding] = result.findings
+    assert "pathetic" in finding.measure["negativity"]["words"] and "Sorry" not in finding.measure["negativity"]["words"]
 
 
 def test_negativity_spares_apologies_and_sympathy(tmp_path):

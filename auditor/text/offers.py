@@ -75,14 +75,18 @@ def their_dm_spoken_of(text: str) -> Match | None:
 
 
 # What a customer says of a DM they sent the account: "Just DM'd you with a screenshot", "I have sent you a DM",
-# "DM sent". By them ("I", "we", or no subject at all), by DM and not another channel ("I messaged you on Facebook"),
-# done and not asked or denied ("Should I DM you?", "I have not yet DMed you"): each clause read alone.
+# "DM sent", "I messaged you my account number". By them ("I", "we", or no subject at all: "my friend messaged you" is
+# not), in a DM and not another channel ("I messaged you on Facebook"), done and not asked or denied ("Should I DM
+# you?", "I have not yet DMed you"): each clause read alone, from its start.
 _SENT_THEM_A_DM = re.compile(
     r"(?i)^\W*(?P<words>(?:(?:i|i'?ve|ive|i\s+have|i\s+had|we|we'?ve|we\s+have)\s+)?(?:(?:just|already|also)\s+)?"
-    r"(?:(?:dm'?e?d|pm'?e?d|(?:direct|private)(?:ly)?\s+messaged)\s+(?:you|u|y'all|you\s+guys)|"
+    r"(?:(?:dm'?e?d|pm'?e?d|(?:(?:direct|private)(?:ly)?\s+)?messaged)\s+(?:you|u|y'all|you\s+guys)|"
     r"sent\s+(?:you|u|y'all)\s+(?:(?:a|an|the|my|another)\s+)?(?:dms?|direct\s+messages?|private\s+messages?|pms?)|"
     r"(?:dms?|pms?|direct\s+messages?|private\s+messages?)\s+(?:sent|has\s+been\s+sent)))(?![\w-])")
-_CLAUSE = re.compile(r"[.!;,\n]+|\s+(?:and|but|so)\s+")
+_CLAUSE = re.compile(r"[.!?;,\n]+|\s+(?:and|but|so)\s+")
+# Another channel than the account's DMs: "I DMed you on Instagram", "messaged you on Facebook".
+_ELSEWHERE = re.compile(r"(?i)\b(?:on|via|through|over|by)\s+(?:facebook|fb|instagram|insta|ig|whatsapp|linkedin|"
+                        r"messenger|telegram|e-?mail|phone|text|sms|the\s+(?:website|app|chat))\b")
 
 
 def their_dm_to_us(text: str) -> Match | None:
@@ -91,7 +95,7 @@ def their_dm_to_us(text: str) -> Match | None:
     for clause in _CLAUSE.split(text):
         start = text.find(clause, at)
         at = start + len(clause)
-        if "?" in clause:
+        if _ELSEWHERE.search(clause):
             continue
         said = re.sub(r"^(?:\s*[@＠][\w.@-]+)+", lambda m: " " * len(m.group()), clause)
         found = _SENT_THEM_A_DM.search(said)

@@ -194,10 +194,16 @@ def test_a_customer_who_says_they_sent_a_dm_cannot_be_told_without_the_accounts_
                  reply_to=ask, mentions=("acme_support",))
     result = run(policy(tmp_path, [rule()]), ask, offer, as_of="2026-10-30 00:00", dms_of=())
     assert [f.status for f in findings(result)] == ["breached"]
+    # "Hello?? I DMed you my account number", "I messaged you my account number": the answer may be a DM.
+    for text in ("@acme_support Hello?? I DMed you my account number", "@acme_support I messaged you my account number"):
+        sent = post("bob", "2026-10-05 10:20", text, reply_to=ask, mentions=("acme_support",))
+        result = run(policy(tmp_path, [rule()]), ask, sent, as_of="2026-10-30 00:00", dms_of=())
+        assert [f.status for f in findings(result)] == ["cannot_tell"], text
     # Said days after the deadline, by someone else, of another channel, asked or denied: judged as it stands.
     for text, when in [("@acme_support I DMed you yesterday, still nothing", "2026-10-09 10:00"),
                        ("@acme_support my friend messaged you", "2026-10-05 10:20"),
                        ("@acme_support I messaged you on Facebook", "2026-10-05 10:20"),
+                       ("@acme_support I DMed you on Instagram", "2026-10-05 10:20"),
                        ("@acme_support Should I have DMed you instead?", "2026-10-05 10:20"),
                        ("@acme_support I have not yet DMed you", "2026-10-05 10:20")]:
         later = post("bob", when, text, reply_to=ask, mentions=("acme_support",))

@@ -23,9 +23,10 @@ an account the policy's `ignore_accounts` sets aside.
 
 Needs an answer (`needs_answer: auto`, the default): an item addressed to the
 account (a reply to its post, its handle among the @mentions that open the
-text, a DM; under another customer's post, a reply that only reacts to it opens
-with the handles X carried over from it: "@carol @acme 😂" answers carol), or a
-passing mention that is a question or whose sentence naming
+text, a DM; under another customer's post, a reply that speaks only to that
+customer opens with the handles X carried over from it: "@carol @acme congrats!"
+answers carol, "@carol @acme mine too" waits as carol does), or a passing
+mention that is a question or whose sentence naming
 the account is a complaint. An acknowledgement ("thanks!", "ok, will do", "DM
 sent", 👍) never needs one, and nor can be told to need one an item whose text the
 data does not hold (an X archive's DM headers: times and people, no words). Items
@@ -75,7 +76,7 @@ from auditor.rules._shared import dm_to_a_number, dms_to_numbers, measured_wait,
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.rules.episodes import Episodes, Inbound, find_episodes
 from auditor.text.acknowledgements import is_acknowledgement
-from auditor.text.addressing import is_addressed, only_reacts, opening_mentions, said_about, without_added_handles
+from auditor.text.addressing import is_addressed, opening_mentions, said_about, speaks_for_itself, without_added_handles
 from auditor.text.offers import find_channels, their_dm_to_us
 from auditor.text.language import load_detector, reads_as_english
 from auditor.text.questions import is_question
@@ -554,15 +555,16 @@ def _selected(text: str, only: tuple[str, ...], complaint_below: float) -> str |
 
 def _speaks_to(ctx: "RuleContext", handle: str, post: Post, opening: tuple[str, ...]) -> bool:
     """Whether a post that mentions the account (`opening`: the handles its text opens with) is addressed to it.
-    A reply under another customer's post that only reacts to it ("@carol @acme 😂😂🙄", "jeez!") opens with the
-    handles X carried over from that post: it answers carol, and the account is addressed only where its author
-    typed the handle (`without_added_handles`). Anything more stays addressed ("Mine too, order 5531 never came"
-    asks what carol asked), and so does a reply under their own post, under a roster account's ("looping in
-    @acme_support"), or under a post the data does not hold (which handles were typed cannot be told)."""
+    A reply under another customer's post opens with the handles X carried over from that post. One that speaks
+    only to that customer ("@carol @acme congrats! enjoy it", "glad your sorted!", "😂😂🙄") answers carol: the
+    account is addressed there only where its author typed the handle (`without_added_handles`); a question or a
+    complaint to it still counts, as a passing mention. One that speaks for its author ("Mine too, order 5531
+    never arrived", "same here") waits for the account as carol does. So does a reply under their own post, under
+    a roster account's ("looping in @acme_support"), or under a post the data does not hold."""
     if not is_addressed(handle, opening):
         return False
     replied = post.in_reply_to_author
-    if replied is None or replied == post.author or replied in ctx.index.roster or not only_reacts(post.text):
+    if replied is None or replied == post.author or replied in ctx.index.roster or speaks_for_itself(post.text):
         return True
     parent = ctx.index.parent(post)
     if parent is None:

@@ -81,17 +81,17 @@ def without_added_handles(text: str, replied_to: str | None, thread: Collection[
     return "".join(kept) + text[at:]
 
 
-# What a post that only reacts says, once handles, links, hashtags, emoji and punctuation go: laughter and
-# interjections ("😂😂🙄", "jeez!", "lol wow"). Anything more may be their own request ("Mine too, order 5531").
-_REACTION_WORD_RE = re.compile(r"(?i)(?:l+o+l+|lmf?ao+|rofl|(?:h+a+){2,}h*|(?:h+e+){2,}h*|ha+|jee+z+|gee+z+|omg+|"
-                               r"wo+w+|whoa+|yikes|oo+f+|ugh+|smh|oh+|ah+|aw+|bruh+|o+m+g+)")
+# A reply under another customer's post that speaks for its author: in the first person ("Mine too, order 5531 never
+# arrived", "Please look at my order too", "Not just us then!") or joining in ("same here", "+1", "Yep. This").
+_OWN_WORDS_RE = re.compile(r"(?i)\b(?:i|i'm|im|i've|ive|i'd|i'll|me|my|mine|myself|we|we're|we've|our|ours|us)\b|"
+                           r"^\W*(?:(?:yep|yes|yeah|yup|exactly)\W+)?(?:(?:same|ditto)\b|this\W*$)|\+\s*1\b")
 _NOT_SAID_RE = re.compile(rf"{_HANDLE}|#\w+|\b(?:https?://|www\.)\S+")
-_LETTERS_RE = re.compile(r"[^\W\d_]+")
 
 
-def only_reacts(text: str) -> bool:
-    """Whether ``text`` says nothing but laughter and interjections ("@dave @acme 😂😂🙄", "jeez!")."""
-    return all(_REACTION_WORD_RE.fullmatch(word) for word in _LETTERS_RE.findall(_NOT_SAID_RE.sub(" ", text)))
+def speaks_for_itself(text: str) -> bool:
+    """Whether a reply speaks for its author, in the first person or by joining in ("@dave @acme my order too",
+    "same here"), rather than only to the person it replies to ("congrats! enjoy it", "glad your sorted!", "😂")."""
+    return _OWN_WORDS_RE.search(_NOT_SAID_RE.sub(" ", text).strip()) is not None
 
 
 def is_addressed(handle: str, opening: tuple[str, ...]) -> bool:

@@ -198,11 +198,12 @@ class EscalationRule(RuleBase):
                 if (entry := due.get((handle, post.author, post.conversation_id))) is not None
                 and (complaint := entry[0]).created_at < post.created_at < entry[1]]
         words = per_text(says_settled, (post.text for _, post in said))
-        found: dict[int, tuple[Post, Match]] = {}
+        # Their last word before the offer was due: "it's back up", then "down again. useless", is not settled.
+        last: dict[int, Post] = {}
         for complaint, post in said:
-            if id(complaint) not in found and words[post.text] is not None:
-                found[id(complaint)] = (post, words[post.text])
-        return found
+            if id(complaint) not in last or post.created_at >= last[id(complaint)].created_at:
+                last[id(complaint)] = post
+        return {key: (post, words[post.text]) for key, post in last.items() if words[post.text] is not None}
 
     @staticmethod
     def _dm_unseen(ctx: "RuleContext", unoffered: list[tuple[str, Post]]) -> dict[int, tuple[Post, Match]]:
@@ -375,7 +376,7 @@ class EscalationRule(RuleBase):
         return {
             "threads": len(checks),
             "offered_in_time": sum(
-                1 for c in checks if c.status not in ("pending", "uncounted")
+                1 for c in checks if c.status not in ("pending", "uncounted") and c.counts is not _SETTLED
                 and all(d.check != "no-offer" for d in c.findings)
             ),
             "settled_in_public": sum(c.counts is _SETTLED for c in checks),

@@ -37,7 +37,7 @@ _CONTRAST_RE = re.compile(
     r"(?i)\b(?:still|but|however|though|yet|not|again|until|except|only|anymore|no\s+longer|nothing|nobody|no\s+one|"
     r"never(?!\s*mind)|says?|said|shows?|showing|marked|closed|claims?|apparently|supposedly|allegedly|once|temporarily|briefly|"
     r"for\s+now|for\s+(?:a|an|one|two|few|\d+)\s+(?:\w+\s+)?(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|while|bit)|"
-    r"we'?ll\s+see)\b|n't\b")
+    r"we'?ll\s+see|smashed|broken|damaged|cracked|wrong|missing|switch(?:ing|ed)?|cancel(?:led|ling|ed)?|refund)\b|n't\b|🙄")
 # A post that says more than this is about more than its problem being settled.
 MAX_WORDS = 25
 

@@ -139,6 +139,7 @@ def test_a_problem_settled_in_public_before_the_offer_was_due_needs_no_offer(tmp
     assert figures(result) == (1, 1, 0, 0)
     assert result.findings == ()
     assert outcome(result).figures.metrics["settled_in_public"] == 1
+    assert outcome(result).figures.metrics["offered_in_time"] == 0  # nothing was offered
     # Before one reply was due, it is not pending either.
     result = run(policy(tmp_path, [rule()]), *posts[:3])
     assert figures(result) == (1, 1, 0, 0) and result.findings == ()
@@ -149,7 +150,10 @@ def test_a_problem_said_settled_after_the_offer_was_due_or_taken_back_is_still_a
                   "all sorted now, thanks!")
     taken_back = thread(COMPLAINT, "@kate sorry! Which plan?", "it came back on but keeps dropping",
                         "@kate did you restart it?")
-    for posts in (late, taken_back):
+    back_down = thread(COMPLAINT, "@kate sorry! Which plan?", "it's back up", "@kate great!")
+    back_down.insert(3, post("kate", "2026-10-20 10:25", "down again. useless", reply_to=back_down[2],
+                             mentions=("acme_support",)))
+    for posts in (late, taken_back, back_down):
         result = run(policy(tmp_path, [rule()]), *posts)
         assert [f.check for f in result.findings] == ["no-offer"]
         assert outcome(result).figures.metrics["settled_in_public"] == 0

@@ -36,6 +36,7 @@ def test_the_problem_said_to_be_settled(text):
     "@acme Tracking says it arrived. Nothing on my doorstep.", "@acme You closed my ticket as resolved. Nobody called.",
     "@acme Came back on for 5 minutes", "@acme Worked for a day", "@acme it worked once", "@acme fixed for now",
     "@acme the app shows it as delivered", "@acme apparently it's fixed, we'll see",
+    "@acme It arrived... with the screen smashed 🙄", "@acme all good, I'm switching to WidgetCo",
 ])
 def test_anything_less_or_more_is_not(text):
     assert not says_settled(text)

@@ -132,11 +132,11 @@ def build_view(result: AuditResult, *, evidence_cap: int = 25, appendix_cap: int
             "waiting_more": max(0, len(waiting) - SUMMARY_ROWS),
             "waiting_shown": any(r.type in WAITING_TYPES for r in result.rules),
             # "Nobody was left waiting" only where something was checked: on data without inbound items it is no news.
-            "waiting_judged": any(r.type in WAITING_TYPES and r.status != "no_data" for r in result.rules),
+            "waiting_judged": _judged(result, WAITING_TYPES),
             "broken": broken,
             "broken_more": max(0, len(broken_findings) - SUMMARY_ROWS),
             "broken_shown": any(r.type in PROMISE_TYPES for r in result.rules),
-            "broken_judged": any(r.type in PROMISE_TYPES and r.status != "no_data" for r in result.rules),
+            "broken_judged": _judged(result, PROMISE_TYPES),
             "notes": list(result.notes),
             "scope": scope,
         },
@@ -186,6 +186,19 @@ def trend(current: float | None, previous: float | None, fmt: Formatter, previou
     if delta < 0:
         return Trend("▼", "down", f"−{-delta:g} pts ({was})")
     return Trend("▶", "flat", f"unchanged ({was})")
+
+
+def _judged(result: AuditResult, types) -> str:
+    """What rules of these kinds had before them: `checked` items (then "nobody was left waiting" is news), items
+    only `set_aside` or listed (pending, cannot tell), or `nothing`."""
+    chosen = [r for r in result.rules if r.type in types]
+    if any(r.status != "no_data" for r in chosen):
+        return "checked"
+    rules = {r.id for r in chosen}
+    if any(r.figures.pending or r.figures.metrics.get("not_counted") for r in chosen) or any(
+            f.rule in rules for f in result.findings):
+        return "set_aside"
+    return "nothing"
 
 
 def not_counted_line(metrics: dict[str, Any]) -> str | None:

@@ -148,3 +148,16 @@ def test_the_summary_says_nothing_was_judged_rather_than_nobody_waited_when_the_
     assert "Nobody was left waiting" not in page and "No promise of private contact was broken" not in page
     assert "Not judged: the data holds nothing these rules check" in page
     assert "Not judged: the data holds no promise of private contact to check" in page
+    # A DM header set aside (no text in the data) was before the rule: no "not judged" for it, nor "nobody waited".
+    from tests.factories import dm
+
+    result = run(policy(tmp_path, rules), dm("bob", "acme_support", "2026-10-05 10:00", ""))
+    assert outcome_status(result, "answer") == "no_data"
+    page = html(result)
+    assert "Not judged: the data holds nothing these rules check" not in page
+    assert "Nobody was left waiting" not in page
+    assert "Not judged: no item could be counted; what was set aside or is still open is in each rule" in page
+
+
+def outcome_status(result, rule_id):
+    return next(r.status for r in result.rules if r.id == rule_id)

@@ -30,8 +30,8 @@ team shipped..."), the past ("I used to work at Acme") and a negation do not
 disclose. A rule gives `require_any`, `employer` or both.
 Languages: first-person affiliation and `require_any` phrases are read as written, in English. Where a disclosure
 may be in words (`employer`, or a `require_any` entry that is not a #hashtag), a post in another language (the
-source's `lang`, else the detector's confident guess) that shows none is not judged: counted in the metrics as not
-scored. Where only #hashtags disclose, every language is judged. Which accounts are
+detector's confident guess; not the source's `lang`, which X gets wrong on short English posts) that shows none is
+not judged: counted in the metrics as not scored. Where only #hashtags disclose, every language is judged. Which accounts are
 audited is up to `applies_to`; the kind itself does not look at `kind: employee`.
 """
 
@@ -46,7 +46,7 @@ from auditor.rules._shared import PhraseList, matcher, own_posts, quote
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.text.affiliation import find_affiliation
 from auditor.text.addressing import without_added_handles
-from auditor.text.language import ENGLISH, languages_of, load_detector
+from auditor.text.language import ENGLISH, detect_many, load_detector
 from auditor.text.spans import BARE_LINK_RE, EMAIL_RE, URL_RE, blank_out
 
 if TYPE_CHECKING:
@@ -116,7 +116,9 @@ class DisclosureRule(RuleBase):
                     checks.append(Check(post.author, post.created_at, "passed"))
                 else:
                     undisclosed.append((post, mention))
-        languages = languages_of([(post.text, post.lang) for post, _ in undisclosed]) if in_words else []
+        # The detector's own confident guess, not the source's tag: X tags "Essential JavaScript Design Patterns"
+        # Catalan, and an English post skipped is an undisclosed one missed.
+        languages = detect_many([post.text for post, _ in undisclosed]) if in_words else []
         for n, (post, mention) in enumerate(undisclosed):
             language = languages[n] if in_words else None
             if language not in (None, ENGLISH):

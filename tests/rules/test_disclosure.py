@@ -193,7 +193,7 @@ def test_a_company_handle_typed_as_the_subject_or_after_a_greeting_is_a_mention_
 # Tinybird" says in English, and 35 of 38 findings of 2024 were such posts.
 
 
-@pytest.mark.parametrize("lang", ["es", None])
+@pytest.mark.parametrize("lang", ["es", None, "en"])
 def test_a_post_in_another_language_that_may_disclose_in_its_words_is_not_judged(tmp_path, lang):
     text = "En Acme tenemos un equipo de ingeniería fantástico y estamos contratando en Madrid y Barcelona"
     options = {"employer": ["Acme"]}
@@ -205,6 +205,13 @@ def test_a_post_in_another_language_that_may_disclose_in_its_words_is_not_judged
                                        '("we at ...") is read in English only'}
     assert judged(tmp_path, "At Acme we have a fantastic engineering team and we are hiring in Madrid",
                   require_any=["#employee"]) == "undisclosed"
+
+
+def test_an_english_post_the_source_tags_as_another_language_is_judged(tmp_path):
+    # shared/data/x-archive (andreruffert): X tagged "Essential JavaScript Design Patterns" Catalan.
+    text = "Essential Acme Design Patterns: a free book on how we structure the Acme dashboard code"
+    result = run(policy(tmp_path, [rule(employer=["Acme"])]), post("jdoe", "2026-10-27 09:00", text, lang="ca"))
+    assert outcome(result).figures.failed == 1
 
 
 def test_where_only_hashtags_disclose_any_language_is_judged(tmp_path):

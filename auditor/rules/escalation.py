@@ -198,10 +198,13 @@ class EscalationRule(RuleBase):
                 if (entry := due.get((handle, post.author, post.conversation_id))) is not None
                 and (complaint := entry[0]).created_at < post.created_at < entry[1]]
         words = per_text(says_settled, (post.text for _, post in said))
-        # Their last word before the offer was due: "it's back up", then "down again. useless", is not settled.
+        closing = per_text(is_acknowledgement, (post.text for _, post in said))
+        # Their last word before the offer was due, thanks aside: "it's back up", then "down again. useless", is not
+        # settled; "Came back on this morning", then "Thank you", is.
         last: dict[int, Post] = {}
         for complaint, post in said:
-            if id(complaint) not in last or post.created_at >= last[id(complaint)].created_at:
+            if (words[post.text] is not None or not closing[post.text]) and (
+                    id(complaint) not in last or post.created_at >= last[id(complaint)].created_at):
                 last[id(complaint)] = post
         return {key: (post, words[post.text]) for key, post in last.items() if words[post.text] is not None}
 

@@ -140,6 +140,14 @@ def test_a_problem_settled_in_public_before_the_offer_was_due_needs_no_offer(tmp
     assert result.findings == ()
     assert outcome(result).figures.metrics["settled_in_public"] == 1
     assert outcome(result).figures.metrics["offered_in_time"] == 0  # nothing was offered
+    # Thanks after it take nothing back (shared/data/twcs, Spectrum: "Came back on this morning", then "Thank you").
+    [complaint] = thread(COMPLAINT)
+    back = post("kate", "2026-10-20 10:05", settled, reply_to=complaint, mentions=("acme_support",))
+    great = post("acme_support", "2026-10-20 10:10", "@kate OK great, we will be here if the issues return.",
+                 reply_to=back)
+    thanks = post("kate", "2026-10-20 10:15", "Thank you", reply_to=great, mentions=("acme_support",))
+    welcome = post("acme_support", "2026-10-20 10:20", "@kate You're welcome.", reply_to=thanks)
+    assert figures(run(policy(tmp_path, [rule()]), complaint, back, great, thanks, welcome)) == (1, 1, 0, 0)
     # Before one reply was due, it is not pending either.
     result = run(policy(tmp_path, [rule()]), *posts[:3])
     assert figures(result) == (1, 1, 0, 0) and result.findings == ()

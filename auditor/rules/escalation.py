@@ -49,8 +49,8 @@ Outcome of a thread (one checked item):
   and the counterpart spoke of a DM from it after the complaint ("thanks, got your message"): the thread may
   have gone private where the data cannot show it.
 - Settled in public: no offer is due when, after the complaint and before the reply that had to hold it, the
-  counterpart says the problem is settled ("Came back on this morning", "I got my bowls without issue";
-  auditor/text/settled.py): nothing was left to take private. The thread passes unless its back-and-forth ran
+  counterpart's last word (thanks aside) says the problem is settled ("Came back on this morning", "I got my
+  bowls without issue"; auditor/text/settled.py): nothing was left to take private. The thread passes unless its back-and-forth ran
   too long; the metrics count it as `settled_in_public`.
 - Both can be found in one thread; a thread with neither passes.
 - Pending: the account has replied, fewer than `within_replies` times, without

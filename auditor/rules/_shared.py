@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 import math
 from datetime import datetime, timedelta, timezone
 from collections.abc import Callable, Iterable, Sequence
@@ -187,3 +187,18 @@ def numbered_part(text: str) -> tuple[int, int] | None:
         return None
     part, parts = (int(n) for n in (found.group(1, 2) if found.group(1) else found.group(3, 4)))
     return (part, parts) if 1 <= part <= parts and parts >= 2 else None
+
+
+# A check set aside for its language counts it under this key and the language's ("language:es"), beside its own.
+LANGUAGE_KEY = "language:"
+
+
+def not_scored_counts(language: str, **more: int) -> dict[str, int]:
+    """The counts of a check not scored for its language ("es"): `not_scored_language` and `language:es`."""
+    return {**more, "not_scored_language": 1, f"{LANGUAGE_KEY}{language}": 1}
+
+
+def languages_said(languages: Counter) -> str:
+    """Languages and how many items of each, most first: "es 3, de 1"."""
+    return ", ".join(f"{lang} {n}" for lang, n in sorted(languages.items(), key=lambda kv: (-kv[1], kv[0])))
+

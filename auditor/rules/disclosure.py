@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
-from auditor.rules._shared import PhraseList, matcher, own_posts, quote
+from auditor.rules._shared import LANGUAGE_KEY, PhraseList, languages_said, matcher, not_scored_counts, own_posts, quote
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase
 from auditor.text.affiliation import find_affiliation
 from auditor.text.addressing import without_added_handles
@@ -98,10 +98,7 @@ class DisclosureRule(RuleBase):
             wanted.append("none of " + ", ".join(quote(entry) for entry in self.require_any))
         if employer:
             wanted.append("no first-person affiliation with " + ", ".join(quote(entry) for entry in employer))
-        # Whether a disclosure may be written in words (a phrase, a first-person affiliation) that only English is
-        # read for: then a post in another language that shows none cannot be told undisclosed.
         company = employer[0].lstrip("@") if employer else "the company"
-        in_words = bool(employer) or any(not entry.startswith("#") for entry in self.require_any or ())
         checks, undisclosed = [], []
         for account in ctx.audited(self.id):
             for post in own_posts(ctx, account.handle):
@@ -118,12 +115,11 @@ class DisclosureRule(RuleBase):
                     undisclosed.append((post, mention))
         # The detector's own confident guess, not the source's tag: X tags "Essential JavaScript Design Patterns"
         # Catalan, and an English post skipped is an undisclosed one missed.
-        languages = detect_many([post.text for post, _ in undisclosed]) if in_words else []
-        for n, (post, mention) in enumerate(undisclosed):
-            language = languages[n] if in_words else None
+        texts = [post.text for post, _ in undisclosed]
+        languages = detect_many(texts) if self._in_words else [None] * len(texts)
+        for (post, mention), language in zip(undisclosed, languages):
             if language not in (None, ENGLISH):
-                checks.append(Check(post.author, post.created_at, "uncounted",
-                                    counts={"not_scored_language": 1, f"language:{language}": 1}))
+                checks.append(Check(post.author, post.created_at, "uncounted", counts=not_scored_counts(language)))
                 continue
             # "without saying they work there" after a competitor's name read as if they should work for it
             message = f"mentions {quote(mention.text)} without disclosing that they work for {company} ({'; '.join(wanted)})"
@@ -137,8 +133,15 @@ class DisclosureRule(RuleBase):
                                 (Draft("violation", message, evidence, measure),)))
         return checks
 
+    @property
+    def _in_words(self) -> bool:
+        """Whether a disclosure may be written in words (a phrase, a first-person affiliation) that only English is
+        read for: then a post in another language that shows none cannot be told undisclosed."""
+        return bool(self.employer) or any(not entry.startswith("#") for entry in self.require_any or ())
+
     def prepare(self) -> None:
-        load_detector()
+        if self._in_words:  # only then is a language asked for
+            load_detector()
 
     def metrics(self, checks: list[Check]) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -148,9 +151,10 @@ class DisclosureRule(RuleBase):
         }
         skipped = [c for c in checks if c.status == "uncounted"]
         if skipped:
-            languages = Counter(key.split(":", 1)[1] for c in skipped for key in c.counts if key.startswith("language:"))
-            which = ", ".join(f"{lang} {n}" for lang, n in sorted(languages.items(), key=lambda kv: (-kv[1], kv[0])))
+            languages = Counter(key.removeprefix(LANGUAGE_KEY) for c in skipped for key in c.counts
+                                if key.startswith(LANGUAGE_KEY))
             out["not_scored"] = {"language": len(skipped)}
-            out["note"] = (f"{len(skipped)} {'post' if len(skipped) == 1 else 'posts'} in other languages ({which}) not "
-                           "judged: a disclosure in their words (\"we at ...\") is read in English only")
+            out["note"] = (f"{len(skipped)} {'post' if len(skipped) == 1 else 'posts'} in other languages "
+                           f"({languages_said(languages)}) not judged: a disclosure in their words (\"we at ...\") "
+                           "is read in English only")
         return out

@@ -68,7 +68,9 @@ from pydantic import Field, model_validator
 
 from auditor.activity.model import DirectMessage, Post
 from auditor.types import Strict
-from auditor.rules._shared import PhraseList, in_period, matcher, own_posts, quote
+from auditor.rules._shared import (
+    LANGUAGE_KEY, PhraseList, in_period, languages_said, matcher, not_scored_counts, own_posts, quote,
+)
 from auditor.rules.base import Check, Draft, EvidenceRef, RuleBase, TextsAhead
 from auditor.speedups import parallel_map
 from auditor.text import courtesy
@@ -188,8 +190,7 @@ class ToneRule(RuleBase):
             account = item.sender if is_dm else item.author
             counterpart = _counterpart(item, roster)
             if verdict.not_scored:
-                counts = {"dms" if is_dm else "posts": 1, "not_scored_language": 1,
-                          f"language:{verdict.not_scored}": 1}
+                counts = not_scored_counts(verdict.not_scored, **{"dms" if is_dm else "posts": 1})
             else:
                 counts = _ONE_DM if is_dm else _ONE_POST  # shared: a month has hundreds of thousands of posts
             if not verdict.hits:
@@ -261,8 +262,8 @@ class ToneRule(RuleBase):
                 dms += counts.get("dms", 0)
                 skipped += counts.get("not_scored_language", 0)
                 for key, n in counts.items():
-                    if key.startswith("language:"):
-                        languages[key.split(":", 1)[1]] += n
+                    if key.startswith(LANGUAGE_KEY):
+                        languages[key.removeprefix(LANGUAGE_KEY)] += n
             flagged += check.status == "failed"
             if check.findings:
                 by_check.update(name for draft in check.findings for name in draft.measure["checks"])
@@ -278,8 +279,8 @@ class ToneRule(RuleBase):
         if english_only:
             out["not_scored"] = {"language": skipped}
             if skipped:
-                which = ", ".join(f"{lang} {n}" for lang, n in sorted(languages.items(), key=lambda kv: (-kv[1], kv[0])))
-                out["note"] = (f"{skipped} {'item' if skipped == 1 else 'items'} in other languages ({which}) "
+                out["note"] = (f"{skipped} {'item' if skipped == 1 else 'items'} in other languages "
+                               f"({languages_said(languages)}) "
                                f"not scored by {', '.join(english_only)}: those checks read English only.")
         return out
 

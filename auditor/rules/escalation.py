@@ -167,14 +167,14 @@ class EscalationRule(RuleBase):
                                           *(reply.text for replies in before.values() for reply in replies)],
                           tuple(self.company_domains))
         moods = per_text(sentiment, (complaint.text for _, complaint, _ in complaints))
-        # The account's DMs matter only to threads whose replies offered nothing in time.
-        unoffered = [(handle, complaint) for handle, complaint, replies in complaints
-                     if not self._offered(replies, offers)] if "dm" in self.offer else []
-        wanted = {(handle, complaint.author) for handle, complaint in unoffered}
+        # The account's DMs, and what the counterpart said since, matter only to threads whose replies offered
+        # nothing in time.
+        unoffered = [thread for thread in complaints if not self._offered(thread[2], offers)]
+        by_dm = [(handle, complaint) for handle, complaint, _ in unoffered] if "dm" in self.offer else []
+        wanted = {(handle, complaint.author) for handle, complaint in by_dm}
         dms = dms_sent_to(ctx, {handle: frozenset((handle,)) for handle, _ in wanted}, wanted)
-        unseen = self._dm_unseen(ctx, unoffered)
-        settled = self._settled(ctx, [(handle, complaint, replies) for handle, complaint, replies in complaints
-                                      if not self._offered(replies, offers)])
+        unseen = self._dm_unseen(ctx, by_dm)
+        settled = self._settled(ctx, unoffered)
         return [self._judge(handle, complaint, replies, offers, moods[complaint.text],
                             first_at_or_after(dms.get((handle, complaint.author), ()), complaint.created_at),
                             self._pleasantries(ctx, complaint.author, replies), before.get(id(complaint), ()),
@@ -190,39 +190,33 @@ class EscalationRule(RuleBase):
         due = {}
         for handle, complaint, replies in unoffered:
             # before that reply; or up to the end of the data, its last instant included
-            until = (replies[self.within_replies - 1][0].created_at if len(replies) >= self.within_replies
-                     else ctx.as_of + _INSTANT)
-            due[(handle, complaint.author, complaint.conversation_id)] = (complaint, until)
-        said = [(complaint, post) for handle in {key[0] for key in due}
-                for post in ctx.index.inbound_posts.get(handle, ())
-                if (entry := due.get((handle, post.author, post.conversation_id))) is not None
-                and (complaint := entry[0]).created_at < post.created_at < entry[1]]
-        words = per_text(says_settled, (post.text for _, post in said))
-        closing = per_text(is_acknowledgement, (post.text for _, post in said))
+            due[id(complaint)] = (replies[self.within_replies - 1][0].created_at if len(replies) >= self.within_replies
+                                  else ctx.as_of + _INSTANT)
+        said = [(complaint, post) for complaint, post in _said_since(ctx, [(h, c) for h, c, _ in unoffered])
+                if post.created_at < due[id(complaint)]]
+        read = per_text(_settling, (post.text for _, post in said))
         # Their last word before the offer was due, thanks aside: "it's back up", then "down again. useless", is not
         # settled; "Came back on this morning", then "Thank you", is.
         last: dict[int, Post] = {}
         for complaint, post in said:
-            if (words[post.text] is not None or not closing[post.text]) and (
+            words, closing = read[post.text]
+            if (words is not None or not closing) and (
                     id(complaint) not in last or post.created_at >= last[id(complaint)].created_at):
                 last[id(complaint)] = post
-        return {key: (post, words[post.text]) for key, post in last.items() if words[post.text] is not None}
+        return {key: (post, read[post.text][0]) for key, post in last.items() if read[post.text][0] is not None}
 
     @staticmethod
     def _dm_unseen(ctx: "RuleContext", unoffered: list[tuple[str, Post]]) -> dict[int, tuple[Post, Match]]:
         """Of the threads that offered nothing in public, those of an account whose DMs no source holds where the
         counterpart spoke of a DM from it after the complaint ("thanks, got your message"): it may have taken the
         thread private where the data cannot show it. By the complaint: that post and its words."""
-        wanted = {(handle, complaint.author, complaint.conversation_id): complaint for handle, complaint in unoffered
-                  if not ctx.holds_dms(handle)}
         found: dict[int, tuple[Post, Match]] = {}
-        for handle in {key[0] for key in wanted}:
-            for post in ctx.index.inbound_posts.get(handle, ()):
-                complaint = wanted.get((handle, post.author, post.conversation_id))
-                if complaint is not None and id(complaint) not in found and post.created_at > complaint.created_at:
-                    words = their_dm_spoken_of(post.text)
-                    if words is not None:
-                        found[id(complaint)] = (post, words)
+        for complaint, post in _said_since(ctx, [(handle, complaint) for handle, complaint in unoffered
+                                                 if not ctx.holds_dms(handle)]):
+            if id(complaint) not in found:
+                words = their_dm_spoken_of(post.text)
+                if words is not None:
+                    found[id(complaint)] = (post, words)
         return found
 
     @staticmethod
@@ -412,6 +406,21 @@ def _complains(key: str, below: float) -> bool:
         return is_complaint(key, below)
     handle, text = key.split(_PASSING, 1)
     return any(is_complaint(sentence, below) for sentence in said_about(text, handle))
+
+
+def _said_since(ctx: "RuleContext", threads: list[tuple[str, Post]]) -> list[tuple[Post, Post]]:
+    """(complaint, post) for each post of the complaint's author in its conversation, addressed to the account,
+    after the complaint: what the counterpart said since, in the order the account received it."""
+    wanted = {(handle, complaint.author, complaint.conversation_id): complaint for handle, complaint in threads}
+    return [(complaint, post) for handle in {key[0] for key in wanted}
+            for post in ctx.index.inbound_posts.get(handle, ())
+            if (complaint := wanted.get((handle, post.author, post.conversation_id))) is not None
+            and post.created_at > complaint.created_at]
+
+
+def _settling(text: str) -> tuple[Match | None, bool]:
+    """The words of a post that say its problem is settled, and whether it only thanks or closes."""
+    return says_settled(text), is_acknowledgement(text)
 
 
 def _no_words(text: str) -> bool:

@@ -84,6 +84,7 @@ _SENT_THEM_A_DM = re.compile(
     r"sent\s+(?:you|u|y'all)\s+(?:(?:a|an|the|my|another)\s+)?(?:dms?|direct\s+messages?|private\s+messages?|pms?)|"
     r"(?:dms?|pms?|direct\s+messages?|private\s+messages?)\s+(?:sent|has\s+been\s+sent)))(?![\w-])")
 _CLAUSE = re.compile(r"[.!?;,\n]+|\s+(?:and|but|so)\s+")
+_OPENING_HANDLES = re.compile(r"^(?:\s*[@＠][\w.@-]+)+")
 # Another channel than the account's DMs: "I DMed you on Instagram", "messaged you on Facebook".
 _ELSEWHERE = re.compile(r"(?i)\b(?:on|via|through|over|by)\s+(?:facebook|fb|instagram|insta|ig|whatsapp|linkedin|"
                         r"messenger|telegram|e-?mail|phone|text|sms|the\s+(?:website|app|chat))\b")
@@ -97,7 +98,7 @@ def their_dm_to_us(text: str) -> Match | None:
         at = start + len(clause)
         if _ELSEWHERE.search(clause):
             continue
-        said = re.sub(r"^(?:\s*[@＠][\w.@-]+)+", lambda m: " " * len(m.group()), clause)
+        said = _OPENING_HANDLES.sub(lambda handles: " " * len(handles.group()), clause)
         found = _SENT_THEM_A_DM.search(said)
         if found is not None:
             first, last = start + found.start("words"), start + found.end("words")

@@ -95,7 +95,7 @@ def is_complaint(text: str, below: float = COMPLAINT_BELOW) -> bool:
                          and not _REACTION_RE.fullmatch(part))
         if not kind.strip() or not sentiment_below(kind, below):
             return False
-    calmer = _RELIEF_RE.sub(" ", set_aside(kind).translate(_PLAYFUL_EMOJI))
+    calmer = _RELIEF_RE.sub(" ", without_playful_emoji(set_aside(kind)))
     if _POLITE_RE.search(calmer) and not sentiment_below(_POLITE_RE.sub(" ", calmer), 0):
         return False  # nothing negative left once they stop apologising for asking
     return calmer == text or sentiment_below(calmer, below)
@@ -208,8 +208,7 @@ def without_bare_no(text: str) -> str:
     before a word the lexicon weighs ("- no good"). "No one asked you." and "No refund for you" keep their "No"."""
     if "no" not in text.lower():
         return text
-    vocabulary = _vocabulary()
-    lexicon = vocabulary[2] if vocabulary is not None else _analyzer().lexicon
+    lexicon = _weighed()
     items = list(_LIST_NO_RE.finditer(text))
     if len(items) < 2:
         return text
@@ -225,11 +224,17 @@ _LIST_NO_RE = re.compile(r"(?i)([·•\-*|,;:\n]\s*)no\b")
 _WORDS_AFTER_RE = re.compile(r"[\w']+")
 
 
+def _weighed() -> dict[str, float]:
+    """The words VADER weighs and their valences: `lowest_sum`'s lexicon, or the analyzer's own under another
+    VADER."""
+    vocabulary = _vocabulary()
+    return vocabulary[2] if vocabulary is not None else _analyzer().lexicon
+
+
 def negative_words(text: str, most: int = 4) -> list[str]:
     """The words of ``text`` VADER's lexicon weighs below zero, as written, once each and in order (at most
     `most`): what a negativity finding quotes ("terrible", "awful")."""
-    vocabulary = _vocabulary()
-    lexicon = vocabulary[2] if vocabulary is not None else _analyzer().lexicon
+    lexicon = _weighed()
     found: dict[str, str] = {}
     for token in text.split():
         word = token.strip(string.punctuation)

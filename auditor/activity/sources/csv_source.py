@@ -57,7 +57,7 @@ MAX_FIELD = MAX_TEXT + 1  # a field longer than a post can be is an unclosed quo
 
 def read_csv(path: Path, mapping: Mapping | str | Path | None = None, *, name: str | None = None):
     name = name or str(path)
-    wide = _utf16(path)
+    wide = _wide_encoding(path)
     if mapping is None:
         mapping = detect_mapping(path) if not wide else None
         if mapping is None and not wide:
@@ -72,7 +72,7 @@ def read_csv(path: Path, mapping: Mapping | str | Path | None = None, *, name: s
     return _CsvReader(path, name, mapping).read()
 
 
-def _utf16(path: Path) -> tuple[str, str] | None:
+def _wide_encoding(path: Path) -> tuple[str, str] | None:
     """Whether a file is UTF-16 (Excel's "Unicode text") or UTF-32, and how it shows it: its byte-order mark, or NUL
     bytes between the letters."""
     try:
